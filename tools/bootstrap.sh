@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# bootstrap.sh: install the toolchain the tests and code generation need, all inside the repo.
+#
+#   bin/pulumi               the Pulumi CLI, built from tools/go.mod and version-stamped
+#   bin/pulumi-language-yaml the YAML language host, built from tools/yaml/go.mod and stamped
+#   tests/node_modules       from tests/package.json + package-lock.json (npm ci)
+#   .venv                    from tests/python/requirements.txt
+#
+# Every step is skipped when its result is already current: a binary whose stamped version is the
+# one its go.mod pins, node_modules or .venv installed from the lock file as it is now. A warm run
+# takes a few seconds. Nothing is installed outside the repo except the Go, npm and pip caches.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+elapsed() { local s=$SECONDS; "$@"; say "  done in $((SECONDS - s))s"; }
+hash_of() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+
+# go_tool_version DIR MODULE: the version of MODULE that DIR/go.mod pins.
+go_tool_version() { (cd "$1" && go list -m -f '{{.Version}}' "$2"); }
+
+mkdir -p bin
+
+# --- Pulumi CLI ------------------------------------------------------------------------------
+pulumi_version=$(go_tool_version tools github.com/pulumi/pulumi/pkg/v3)
+if [[ -x bin/pulumi && $(bin/pulumi version 2>/dev/null) == "$pulumi_version" ]]; then
+  say "bin/pulumi $pulumi_version is current"
+else
+  say "building bin/pulumi $pulumi_version (about 6 min on 2 cores with a cold Go cache)"
+  elapsed bash -c "cd tools && go build -o ../bin/pulumi \
+    -ldflags '-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version' \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+fi
+
+# --- YAML language host ----------------------------------------------------------------------
+yaml_version=$(go_tool_version tools/yaml github.com/pulumi/pulumi-yaml)
+yaml_stamp="github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version"
+if [[ -x bin/pulumi-language-yaml ]] && go version -m bin/pulumi-language-yaml | grep -qF -- "$yaml_stamp"; then
+  say "bin/pulumi-language-yaml $yaml_version is current"
+else
+  say "building bin/pulumi-language-yaml $yaml_version"
+  elapsed bash -c "cd tools/yaml && go build -o ../../bin/pulumi-language-yaml \
+    -ldflags '-X $yaml_stamp' github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+fi
+
+# --- Node packages ---------------------------------------------------------------------------
+node_stamp=tests/node_modules/.bootstrap-stamp
+node_hash=$(hash_of tests/package.json tests/package-lock.json)
+if [[ -f $node_stamp && $(cat "$node_stamp") == "$node_hash" ]]; then
+  say "tests/node_modules is current"
+else
+  say "installing tests/node_modules (npm ci)"
+  elapsed npm ci --prefix tests --no-audit --no-fund --loglevel=error
+  echo "$node_hash" >"$node_stamp"
+fi
+
+# --- Python venv -----------------------------------------------------------------------------
+venv_stamp=.venv/.bootstrap-stamp
+venv_hash=$(hash_of tests/python/requirements.txt)
+if [[ -f $venv_stamp && $(cat "$venv_stamp") == "$venv_hash" && -x .venv/bin/python ]]; then
+  say ".venv is current"
+else
+  say "installing .venv from tests/python/requirements.txt"
+  rm -rf .venv
+  elapsed bash -c "python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check \
+    -r tests/python/requirements.txt"
+  echo "$venv_hash" >"$venv_stamp"
+fi
+
+say "ready: $(bin/pulumi version), pulumi-language-yaml $yaml_version, \
+@pulumi/pulumi $(node -p 'require("./tests/node_modules/@pulumi/pulumi/package.json").version'), \
+pulumi (python) $(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("pulumi"))')"
