@@ -1,0 +1,73 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// SimResource is one resource in the GCP simulator's state, as `gcpsim -json list` prints it.
+type SimResource struct {
+	Type    string         `json:"type"` // the Pulumi type token, e.g. "gcp:compute/network:Network"
+	ID      string         `json:"id"`
+	Project string         `json:"project"`
+	Region  string         `json:"region,omitempty"`
+	Name    string         `json:"name"`
+	Inputs  map[string]any `json:"inputs,omitempty"`
+	Outputs map[string]any `json:"outputs,omitempty"`
+}
+
+// SimCount returns how many resources the GCP simulator holds in this world, by running
+// `bin/gcpsim -state DIR count`.
+func (e *Env) SimCount() int {
+	e.t.Helper()
+	out := e.gcpsim("count")
+	n, err := strconv.Atoi(strings.TrimSpace(out))
+	if err != nil {
+		e.t.Fatalf("harness: gcpsim count printed %q, want a number", out)
+	}
+	return n
+}
+
+// SimList returns the resources the GCP simulator holds in this world, by running
+// `bin/gcpsim -state DIR -json list`.
+func (e *Env) SimList() []SimResource {
+	e.t.Helper()
+	out := e.gcpsim("-json", "list")
+	var rs []SimResource
+	if err := json.Unmarshal([]byte(out), &rs); err != nil {
+		e.t.Fatalf("harness: gcpsim -json list: %v\n%s", err, out)
+	}
+	return rs
+}
+
+func (e *Env) gcpsim(args ...string) string {
+	e.t.Helper()
+	bin := filepath.Join(e.Root, "bin", "gcpsim")
+	if _, err := os.Stat(bin); err != nil {
+		e.t.Fatalf("harness: %s is missing; build it from sim/cmd/gcpsim", bin)
+	}
+	cmd := exec.Command(bin, append([]string{"-state", e.SimState}, args...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		e.t.Fatalf("harness: %s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// SimCountOf returns how many simulator resources have the given type token.
+func (e *Env) SimCountOf(typ string) int {
+	e.t.Helper()
+	n := 0
+	for _, r := range e.SimList() {
+		if r.Type == typ {
+			n++
+		}
+	}
+	return n
+}
