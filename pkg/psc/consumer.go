@@ -1,0 +1,291 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ConsumerEndpointType is the type token of the ConsumerEndpoint component.
+const ConsumerEndpointType = "cloudrun-psc:index:ConsumerEndpoint"
+
+const defaultProducerOutput = "serviceAttachmentUri"
+
+// EndpointFirewallArgs opens egress from consumer clients to the endpoint.
+type EndpointFirewallArgs struct {
+	ClientRanges []string `pulumi:"clientRanges,optional"`
+	ClientTags   []string `pulumi:"clientTags,optional"`
+	Ports        []int    `pulumi:"ports,optional"`
+	Priority     int      `pulumi:"priority,optional"`
+}
+
+// Annotate documents EndpointFirewallArgs for the schema.
+func (f *EndpointFirewallArgs) Annotate(a infer.Annotator) {
+	a.Describe(f, "An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, "+
+		"for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.")
+	a.Describe(&f.ClientRanges, "Source IPv4 ranges of the clients allowed to reach the endpoint.")
+	a.Describe(&f.ClientTags, "Network tags of the client VMs allowed to reach the endpoint.")
+	a.Describe(&f.Ports, "TCP ports allowed to the endpoint (80 and 443 by default).")
+	a.Describe(&f.Priority, "Priority of the rule; lower wins (1000 by default).")
+	a.SetDefault(&f.Priority, 1000)
+}
+
+// ConsumerEndpointArgs are the inputs of a ConsumerEndpoint.
+type ConsumerEndpointArgs struct {
+	Project             string                `pulumi:"project,optional"`
+	Region              string                `pulumi:"region,optional"`
+	Network             pulumi.StringInput    `pulumi:"network"`
+	Subnetwork          pulumi.StringInput    `pulumi:"subnetwork"`
+	IpAddress           string                `pulumi:"ipAddress,optional"`
+	ServiceAttachment   pulumi.StringInput    `pulumi:"serviceAttachment,optional"`
+	ProducerStack       string                `pulumi:"producerStack,optional"`
+	ProducerStackOutput string                `pulumi:"producerStackOutput,optional"`
+	AllowGlobalAccess   bool                  `pulumi:"allowGlobalAccess,optional"`
+	NoAutomateDnsZone   bool                  `pulumi:"noAutomateDnsZone,optional"`
+	Firewall            *EndpointFirewallArgs `pulumi:"firewall,optional"`
+}
+
+// Annotate documents ConsumerEndpointArgs for the schema.
+func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
+	a.Describe(&c.Project, "Consumer project; the gcp:project configuration by default.")
+	a.Describe(&c.Region, "Region of the endpoint; the service attachment's region by default, and it must be that region.")
+	a.Describe(&c.Network, "Consumer VPC network (name or self link).")
+	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.")
+	a.Describe(&c.IpAddress, "Fixed endpoint IP inside subnetwork; allocated when unset.")
+	a.Describe(&c.ServiceAttachment, "Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. "+
+		"Give exactly one of serviceAttachment and producerStack.")
+	a.Describe(&c.ProducerStack, "Fully qualified name of the producer's stack, whose output producerStackOutput "+
+		"holds the attachment URI, read through a StackReference.")
+	a.Describe(&c.ProducerStackOutput, "Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).")
+	a.SetDefault(&c.ProducerStackOutput, defaultProducerOutput)
+	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint.")
+	a.Describe(&c.NoAutomateDnsZone, "Do not let PSC create its automatic DNS zone for the producer's domainNames; "+
+		"set it when a DnsBinding owns the name.")
+	a.Describe(&c.Firewall, "Egress firewall rule that lets consumer clients reach the endpoint.")
+}
+
+// ConsumerEndpoint is a Private Service Connect endpoint in the consumer's VPC: an internal address
+// and a forwarding rule that targets the producer's service attachment.
+type ConsumerEndpoint struct {
+	pulumi.ResourceState
+
+	IpAddress              pulumi.StringOutput `pulumi:"ipAddress"`
+	ForwardingRuleSelfLink pulumi.StringOutput `pulumi:"forwardingRuleSelfLink"`
+	PscConnectionId        pulumi.StringOutput `pulumi:"pscConnectionId"`
+	PscConnectionStatus    pulumi.StringOutput `pulumi:"pscConnectionStatus"`
+	ConsumerProject        pulumi.StringOutput `pulumi:"consumerProject"`
+	ConsumerNetwork        pulumi.StringOutput `pulumi:"consumerNetwork"`
+	ServiceAttachmentUri   pulumi.StringOutput `pulumi:"serviceAttachmentUri"`
+	Region                 pulumi.StringOutput `pulumi:"region"`
+}
+
+// Annotate documents the ConsumerEndpoint outputs for the schema.
+func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
+	a.Describe(c, "A Private Service Connect endpoint in the consumer's VPC: an internal IP address and a "+
+		"forwarding rule that targets a producer's service attachment.")
+	a.Describe(&c.IpAddress, "Internal IP of the endpoint that consumers call.")
+	a.Describe(&c.ForwardingRuleSelfLink, "Self link of the endpoint's forwarding rule.")
+	a.Describe(&c.PscConnectionId, "PSC connection id the producer sees.")
+	a.Describe(&c.PscConnectionStatus, "Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; "+
+		"a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.")
+	a.Describe(&c.ConsumerProject, "Consumer project, to add to the producer's accept list.")
+	a.Describe(&c.ConsumerNetwork, "Self link of the consumer VPC, to add to the producer's accept list by network.")
+	a.Describe(&c.ServiceAttachmentUri, "The service attachment the endpoint connects to.")
+	a.Describe(&c.Region, "Region of the endpoint.")
+}
+
+// NewConsumerEndpoint validates args, then creates the endpoint as children of the component.
+func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpointArgs,
+	opts ...pulumi.ResourceOption,
+) (*ConsumerEndpoint, error) {
+	if args == nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: args are required", name)
+	}
+	a := args.withDefaults(ctx)
+	if err := invalidInput("ConsumerEndpoint", name, a.validate(name)); err != nil {
+		return nil, err
+	}
+	comp := &ConsumerEndpoint{}
+	if err := ctx.RegisterComponentResource(ConsumerEndpointType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	if err := buildConsumer(ctx, name, a, comp); err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
+	}
+	return comp, nil
+}
+
+// withDefaults returns a copy of the args with every default applied.
+func (args *ConsumerEndpointArgs) withDefaults(ctx *pulumi.Context) ConsumerEndpointArgs {
+	a := *args
+	a.Project = orDefault(ctx, a.Project, "gcp:project")
+	if a.ProducerStack != "" && a.ProducerStackOutput == "" {
+		a.ProducerStackOutput = defaultProducerOutput
+	}
+	if f := a.Firewall; f != nil {
+		c := *f
+		if len(c.Ports) == 0 {
+			c.Ports = []int{80, 443}
+		}
+		if c.Priority == 0 {
+			c.Priority = 1000
+		}
+		a.Firewall = &c
+	}
+	return a
+}
+
+func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, comp *ConsumerEndpoint) error {
+	opts := []pulumi.ResourceOption{pulumi.Parent(comp)}
+	var project pulumi.StringPtrInput
+	if a.Project != "" {
+		project = pulumi.StringPtr(a.Project)
+	}
+
+	attachment, err := a.attachmentURI(ctx, name, comp)
+	if err != nil {
+		return err
+	}
+	// The endpoint lives in the attachment's region; a different explicit region is an error
+	// (GCP-FACTS 10), checked now for a plain URI and when an Output resolves.
+	uri := attachment.ApplyT(func(uri string) (string, error) {
+		ref, err := ParseServiceAttachmentURI(uri)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", a.attachmentInput(), err)
+		}
+		if a.Region != "" && a.Region != ref.Region {
+			return "", fmt.Errorf("region: %s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
+				a.Region, ref.Region)
+		}
+		return ref.URI(), nil
+	}).(pulumi.StringOutput)
+	region := uri.ApplyT(func(u string) string {
+		ref, _ := ParseServiceAttachmentURI(u) // already validated
+		return ref.Region
+	}).(pulumi.StringOutput)
+
+	addrArgs := &compute.AddressArgs{
+		Project:     project,
+		Region:      region,
+		AddressType: pulumi.String("INTERNAL"),
+		Subnetwork:  a.Subnetwork,
+	}
+	if a.IpAddress != "" {
+		addrArgs.Address = pulumi.String(a.IpAddress)
+	}
+	addr, err := compute.NewAddress(ctx, name+"-ip", addrArgs, opts...)
+	if err != nil {
+		return fmt.Errorf("endpoint address: %w", err)
+	}
+
+	// loadBalancingScheme must be "" for a PSC endpoint: the provider otherwise defaults to
+	// EXTERNAL (GCP-FACTS 11). A CLOSED endpoint never recovers, so recreate it.
+	rule, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
+		Project:              project,
+		Region:               region,
+		LoadBalancingScheme:  pulumi.String(""),
+		Target:               uri,
+		IpAddress:            addr.SelfLink,
+		Network:              a.Network,
+		Subnetwork:           a.Subnetwork,
+		RecreateClosedPsc:    pulumi.Bool(true),
+		AllowPscGlobalAccess: pulumi.Bool(a.AllowGlobalAccess),
+		NoAutomateDnsZone:    pulumi.Bool(a.NoAutomateDnsZone),
+	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}))...)
+	if err != nil {
+		return fmt.Errorf("endpoint forwarding rule: %w", err)
+	}
+
+	if f := a.Firewall; f != nil {
+		if err := endpointFirewall(ctx, name, a, addr.Address, project, opts); err != nil {
+			return err
+		}
+	}
+
+	comp.IpAddress = addr.Address
+	comp.ForwardingRuleSelfLink = rule.SelfLink
+	comp.PscConnectionId = rule.PscConnectionId
+	comp.PscConnectionStatus = rule.PscConnectionStatus.ApplyT(func(status string) string {
+		if advice := statusAdvice(status); advice != "" {
+			_ = ctx.Log.Warn(fmt.Sprintf("PSC connection status is %s: %s", status, advice),
+				&pulumi.LogArgs{Resource: comp})
+		}
+		return status
+	}).(pulumi.StringOutput)
+	comp.ConsumerProject = addr.Project
+	comp.ConsumerNetwork = rule.Network
+	comp.ServiceAttachmentUri = uri
+	comp.Region = region
+	return nil
+}
+
+// attachmentInput names the input the attachment URI came from, for error messages.
+func (a *ConsumerEndpointArgs) attachmentInput() string {
+	if a.ProducerStack != "" {
+		return fmt.Sprintf("producerStack (output %q of %q)", a.ProducerStackOutput, a.ProducerStack)
+	}
+	return "serviceAttachment"
+}
+
+// attachmentURI returns the attachment URI given directly or read from the producer's stack.
+func (a *ConsumerEndpointArgs) attachmentURI(ctx *pulumi.Context, name string, comp *ConsumerEndpoint,
+) (pulumi.StringOutput, error) {
+	if a.ProducerStack == "" {
+		return a.ServiceAttachment.ToStringOutput(), nil
+	}
+	return stackOutput(ctx, comp, name+"-producer", "producerStack", a.ProducerStack, a.ProducerStackOutput)
+}
+
+// endpointFirewall creates the egress rule that lets the given clients reach the endpoint IP.
+func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, ip pulumi.StringOutput,
+	project pulumi.StringPtrInput, opts []pulumi.ResourceOption,
+) error {
+	f := a.Firewall
+	ports := make(pulumi.StringArray, 0, len(f.Ports))
+	for _, p := range f.Ports {
+		ports = append(ports, pulumi.String(fmt.Sprint(p)))
+	}
+	args := &compute.FirewallArgs{
+		Project:           project,
+		Network:           a.Network,
+		Direction:         pulumi.String("EGRESS"),
+		Priority:          pulumi.Int(f.Priority),
+		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},
+		Allows:            compute.FirewallAllowArray{&compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: ports}},
+	}
+	if len(f.ClientRanges) > 0 {
+		args.SourceRanges = pulumi.ToStringArray(f.ClientRanges)
+	}
+	if len(f.ClientTags) > 0 {
+		args.TargetTags = pulumi.ToStringArray(f.ClientTags)
+	}
+	if _, err := compute.NewFirewall(ctx, name+"-egress", args, opts...); err != nil {
+		return fmt.Errorf("egress firewall rule: %w", err)
+	}
+	return nil
+}
+
+// statusAdvice names the likely cause of a PSC connection status other than ACCEPTED ("" for
+// ACCEPTED and for a status not known yet).
+func statusAdvice(status string) string {
+	switch status {
+	case "", "ACCEPTED":
+		return ""
+	case "PENDING":
+		return "the producer has not accepted this consumer yet. Ask them to add this endpoint's consumerProject " +
+			"(or consumerNetwork) to the ProducerService's consumers or consumerStacks, then run pulumi refresh here"
+	case "REJECTED":
+		return "the producer rejected this consumer: it is in their rejectedConsumers, or their accept list " +
+			"dropped it with reconcileConnections on"
+	case "CLOSED":
+		return "the producer's service attachment was deleted; with recreateClosedPsc the next pulumi up " +
+			"recreates this endpoint once the producer is back"
+	case "NEEDS_ATTENTION":
+		return "the producer's PSC NAT subnet has no free address for this connection; the producer must add " +
+			"a NAT subnet or use a larger one"
+	default:
+		return "an unexpected status; check the producer's service attachment"
+	}
+}

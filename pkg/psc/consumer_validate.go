@@ -1,0 +1,74 @@
+package psc
+
+import (
+	"fmt"
+)
+
+// validate checks every input that is known now and returns all problems at once.
+func (a *ConsumerEndpointArgs) validate(name string) error {
+	var p problems
+	p.add("name", checkComponentName(name))
+	if a.Project != "" {
+		p.add("project", checkProject(a.Project))
+	}
+	if a.Region != "" {
+		p.add("region", checkRegion(a.Region))
+	}
+	if !given(a.Network) {
+		p.addf("network", "is required: the consumer VPC")
+	}
+	if !given(a.Subnetwork) {
+		p.addf("subnetwork", "is required: a regular subnet of the consumer VPC in the attachment's region")
+	}
+	if a.IpAddress != "" {
+		_, err := parseIPv4(a.IpAddress)
+		p.add("ipAddress", err)
+	}
+	a.validateAttachment(&p)
+	if f := a.Firewall; f != nil {
+		if len(f.ClientRanges) == 0 && len(f.ClientTags) == 0 {
+			p.addf("firewall", "give clientRanges, clientTags or both: the clients allowed to reach the endpoint")
+		}
+		for i, r := range f.ClientRanges {
+			_, err := parseIPv4Range(r)
+			p.add(fmt.Sprintf("firewall.clientRanges[%d]", i), err)
+		}
+		for i, t := range f.ClientTags {
+			if !resourceNameRe.MatchString(t) {
+				p.addf(fmt.Sprintf("firewall.clientTags[%d]", i), "must be a network tag (lowercase letters, digits and hyphens), got %q", t)
+			}
+		}
+		for i, port := range f.Ports {
+			if port < 1 || port > 65535 {
+				p.addf(fmt.Sprintf("firewall.ports[%d]", i), "must be between 1 and 65535, got %d", port)
+			}
+		}
+		if f.Priority < 0 || f.Priority > 65535 {
+			p.addf("firewall.priority", "must be between 0 and 65535, got %d", f.Priority)
+		}
+	}
+	return p.err()
+}
+
+// validateAttachment checks the exactly-one-of between serviceAttachment and producerStack, a
+// plain attachment URI, and that an explicit region matches the attachment's.
+func (a *ConsumerEndpointArgs) validateAttachment(p *problems) {
+	byURI, byStack := given(a.ServiceAttachment), a.ProducerStack != ""
+	if byURI == byStack {
+		p.addf("serviceAttachment", "give exactly one of serviceAttachment (the URI) and producerStack (read it from the producer's stack)")
+		return
+	}
+	uri, known := knownString(a.ServiceAttachment)
+	if !byURI || !known {
+		return
+	}
+	ref, err := ParseServiceAttachmentURI(uri)
+	if err != nil {
+		p.add("serviceAttachment", err)
+		return
+	}
+	if a.Region != "" && a.Region != ref.Region {
+		p.addf("region", "%s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
+			a.Region, ref.Region)
+	}
+}

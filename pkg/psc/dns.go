@@ -1,0 +1,162 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/dns"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DnsBindingType is the type token of the DnsBinding component.
+const DnsBindingType = "cloudrun-psc:index:DnsBinding"
+
+const defaultTTL = 300
+
+// DnsBindingArgs are the inputs of a DnsBinding.
+type DnsBindingArgs struct {
+	Project          string                  `pulumi:"project,optional"`
+	Hostname         string                  `pulumi:"hostname"`
+	IpAddress        pulumi.StringInput      `pulumi:"ipAddress"`
+	Networks         pulumi.StringArrayInput `pulumi:"networks,optional"`
+	ZoneDnsName      string                  `pulumi:"zoneDnsName,optional"`
+	ExistingZoneName string                  `pulumi:"existingZoneName,optional"`
+	Ttl              int                     `pulumi:"ttl,optional"`
+	Protocol         string                  `pulumi:"protocol,optional"`
+}
+
+// Annotate documents DnsBindingArgs for the schema.
+func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
+	a.Describe(&d.Project, "Project of the DNS zone; the gcp:project configuration by default.")
+	a.Describe(&d.Hostname, "Private hostname consumers call, such as payment-api.internal, without the trailing "+
+		"dot; for HTTPS it must match the producer's certificate.")
+	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.")
+	a.Describe(&d.Networks, "VPC networks (self links or ids) that can resolve the private zone; required when "+
+		"the component creates the zone.")
+	a.Describe(&d.ZoneDnsName, "DNS name of the zone to create, ending with a dot (the hostname's parent domain, "+
+		"such as internal., by default).")
+	a.Describe(&d.ExistingZoneName, "Name of an existing private managed zone to add the record to, instead of "+
+		"creating one.")
+	a.Describe(&d.Ttl, "TTL of the A record in seconds (300 by default).")
+	a.SetDefault(&d.Ttl, defaultTTL)
+	a.Describe(&d.Protocol, "HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.")
+	a.SetDefault(&d.Protocol, "HTTPS")
+}
+
+// DnsBinding is a private Cloud DNS name for a PSC endpoint, so consumers call
+// https://payment-api.internal instead of an IP.
+type DnsBinding struct {
+	pulumi.ResourceState
+
+	Fqdn     pulumi.StringOutput `pulumi:"fqdn"`
+	ZoneName pulumi.StringOutput `pulumi:"zoneName"`
+	Url      pulumi.StringOutput `pulumi:"url"`
+}
+
+// Annotate documents the DnsBinding outputs for the schema.
+func (d *DnsBinding) Annotate(a infer.Annotator) {
+	a.Describe(d, "A private Cloud DNS zone, visible only to the given networks, and an A record that points the "+
+		"private hostname at a PSC endpoint.")
+	a.Describe(&d.Fqdn, "Fully qualified record name, with the trailing dot.")
+	a.Describe(&d.ZoneName, "Name of the managed zone that holds the record.")
+	a.Describe(&d.Url, "URL consumers call, such as https://payment-api.internal.")
+}
+
+// NewDnsBinding validates args, then creates the zone (unless an existing one is named) and the
+// record as children of the component.
+func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts ...pulumi.ResourceOption,
+) (*DnsBinding, error) {
+	if args == nil {
+		return nil, fmt.Errorf("DnsBinding %q: args are required", name)
+	}
+	a := args.withDefaults(ctx)
+	if err := invalidInput("DnsBinding", name, a.validate(name)); err != nil {
+		return nil, err
+	}
+	comp := &DnsBinding{}
+	if err := ctx.RegisterComponentResource(DnsBindingType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	opts = []pulumi.ResourceOption{pulumi.Parent(comp)}
+	var project pulumi.StringPtrInput
+	if a.Project != "" {
+		project = pulumi.StringPtr(a.Project)
+	}
+
+	zoneName := pulumi.String(a.ExistingZoneName).ToStringOutput()
+	if a.ExistingZoneName == "" {
+		zone, err := dns.NewManagedZone(ctx, name+"-zone", &dns.ManagedZoneArgs{
+			Project:     project,
+			DnsName:     pulumi.String(a.ZoneDnsName),
+			Visibility:  pulumi.String("private"),
+			Description: pulumi.String("Private names of Private Service Connect endpoints (cloudrun-psc)."),
+			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
+				Networks: a.Networks.ToStringArrayOutput().ApplyT(visibleNetworks).(dns.ManagedZonePrivateVisibilityConfigNetworkArrayOutput),
+			},
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("DnsBinding %q: managed zone: %w", name, err)
+		}
+		zoneName = zone.Name
+	}
+
+	fqdn := a.Hostname + "."
+	if _, err := dns.NewRecordSet(ctx, name+"-record", &dns.RecordSetArgs{
+		Project:     project,
+		ManagedZone: zoneName,
+		Name:        pulumi.String(fqdn),
+		Type:        pulumi.String("A"),
+		Ttl:         pulumi.Int(a.Ttl),
+		Rrdatas:     pulumi.StringArray{checkedIP(a.IpAddress)},
+	}, opts...); err != nil {
+		return nil, fmt.Errorf("DnsBinding %q: record: %w", name, err)
+	}
+
+	comp.Fqdn = pulumi.String(fqdn).ToStringOutput()
+	comp.ZoneName = zoneName
+	comp.Url = pulumi.String(a.url()).ToStringOutput()
+	return comp, nil
+}
+
+// withDefaults returns a copy of the args with every default applied.
+func (args *DnsBindingArgs) withDefaults(ctx *pulumi.Context) DnsBindingArgs {
+	a := *args
+	a.Project = orDefault(ctx, a.Project, "gcp:project")
+	if a.Ttl == 0 {
+		a.Ttl = defaultTTL
+	}
+	if a.Protocol == "" {
+		a.Protocol = "HTTPS"
+	}
+	if a.ZoneDnsName == "" && a.ExistingZoneName == "" && checkHostname(a.Hostname) == nil {
+		a.ZoneDnsName = parentDomain(a.Hostname)
+	}
+	return a
+}
+
+// url is the address consumers call.
+func (a *DnsBindingArgs) url() string {
+	if a.Protocol == "HTTP" {
+		return "http://" + a.Hostname
+	}
+	return "https://" + a.Hostname
+}
+
+// visibleNetworks turns network references into the zone's private visibility list.
+func visibleNetworks(networks []string) []dns.ManagedZonePrivateVisibilityConfigNetwork {
+	out := make([]dns.ManagedZonePrivateVisibilityConfigNetwork, 0, len(networks))
+	for _, n := range networks {
+		out = append(out, dns.ManagedZonePrivateVisibilityConfigNetwork{NetworkUrl: n})
+	}
+	return out
+}
+
+// checkedIP fails, naming the input, when an IP given as an Output is not an IPv4 address.
+func checkedIP(ip pulumi.StringInput) pulumi.StringOutput {
+	return ip.ToStringOutput().ApplyT(func(s string) (string, error) {
+		if _, err := parseIPv4(s); err != nil {
+			return "", fmt.Errorf("ipAddress: %w", err)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}

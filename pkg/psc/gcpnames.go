@@ -1,0 +1,211 @@
+package psc
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// Google Cloud naming rules used by the validators.
+var (
+	resourceNameRe = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	projectIDRe    = regexp.MustCompile(`^[a-z][-a-z0-9]{4,28}[a-z0-9]$`)
+	projectNumRe   = regexp.MustCompile(`^[0-9]{1,20}$`)
+	regionRe       = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	dnsLabelRe     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	networkPathRe  = regexp.MustCompile(`^projects/([^/]+)/global/networks/([^/]+)$`)
+	attachmentRe   = regexp.MustCompile(`^projects/([^/]+)/regions/([^/]+)/serviceAttachments/([^/]+)$`)
+)
+
+// maxComponentNameLen keeps room for a role suffix and Pulumi's 8-character auto-name suffix
+// inside Google Cloud's 63-character limit for resource names.
+const maxComponentNameLen = 40
+
+// computeAPIPrefix is the host and version part of a Compute Engine self link.
+const computeAPIPrefix = "https://www.googleapis.com/compute/"
+
+// checkComponentName checks that children named `<name>-<role>` are valid Google Cloud names.
+func checkComponentName(name string) error {
+	if len(name) > maxComponentNameLen {
+		return fmt.Errorf("must be at most %d characters so that child resource names fit Google Cloud's 63-character limit, got %d",
+			maxComponentNameLen, len(name))
+	}
+	if !resourceNameRe.MatchString(name) {
+		return fmt.Errorf("must start with a lowercase letter and contain only lowercase letters, digits and hyphens (Google Cloud resource names), got %q", name)
+	}
+	return nil
+}
+
+// checkRegion checks the shape of a region name such as europe-west1.
+func checkRegion(region string) error {
+	if !regionRe.MatchString(region) {
+		return fmt.Errorf("must be a Google Cloud region such as europe-west1, got %q", region)
+	}
+	return nil
+}
+
+// checkProject checks a project id (my-project-123) or a project number (123456789012).
+func checkProject(project string) error {
+	if projectIDRe.MatchString(project) || projectNumRe.MatchString(project) {
+		return nil
+	}
+	return fmt.Errorf("must be a project id (6 to 30 lowercase letters, digits and hyphens, starting with a letter) or a project number, got %q", project)
+}
+
+// trimComputePrefix turns a Compute Engine self link into its relative path
+// (projects/P/...); relative paths are returned unchanged.
+func trimComputePrefix(ref string) string {
+	if !strings.HasPrefix(ref, computeAPIPrefix) {
+		return ref
+	}
+	rest := strings.TrimPrefix(ref, computeAPIPrefix)
+	if i := strings.Index(rest, "/"); i >= 0 {
+		return rest[i+1:]
+	}
+	return rest
+}
+
+// checkNetworkURL checks a VPC reference of the form projects/P/global/networks/N or its self link,
+// which is what a PSC accept list's networkUrl takes.
+func checkNetworkURL(url string) error {
+	if !networkPathRe.MatchString(trimComputePrefix(url)) {
+		return fmt.Errorf("must be a network URL projects/PROJECT/global/networks/NAME (or its self link), got %q", url)
+	}
+	return nil
+}
+
+// AttachmentRef is a parsed service attachment URI.
+type AttachmentRef struct {
+	Project string
+	Region  string
+	Name    string
+}
+
+// URI returns the canonical form projects/P/regions/R/serviceAttachments/N.
+func (a AttachmentRef) URI() string {
+	return fmt.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", a.Project, a.Region, a.Name)
+}
+
+// ParseServiceAttachmentURI accepts projects/P/regions/R/serviceAttachments/N or the same path as a
+// Compute Engine self link, and returns its parts.
+func ParseServiceAttachmentURI(uri string) (AttachmentRef, error) {
+	m := attachmentRe.FindStringSubmatch(trimComputePrefix(strings.TrimSpace(uri)))
+	if m == nil {
+		return AttachmentRef{}, fmt.Errorf("must be a service attachment URI projects/PROJECT/regions/REGION/serviceAttachments/NAME, got %q", uri)
+	}
+	ref := AttachmentRef{Project: m[1], Region: m[2], Name: m[3]}
+	if err := checkProject(ref.Project); err != nil {
+		return AttachmentRef{}, fmt.Errorf("project in %q %w", uri, err)
+	}
+	if err := checkRegion(ref.Region); err != nil {
+		return AttachmentRef{}, fmt.Errorf("region in %q %w", uri, err)
+	}
+	if !resourceNameRe.MatchString(ref.Name) {
+		return AttachmentRef{}, fmt.Errorf("name in %q is not a valid Google Cloud resource name", uri)
+	}
+	return ref, nil
+}
+
+// checkHostname checks a private DNS hostname such as payment-api.internal: at least two labels,
+// lowercase, each label valid, written without the trailing dot.
+func checkHostname(host string) error {
+	if strings.HasSuffix(host, ".") {
+		return fmt.Errorf("write the hostname without a trailing dot, got %q", host)
+	}
+	if len(host) > 253 {
+		return fmt.Errorf("must be at most 253 characters, got %d", len(host))
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return fmt.Errorf("must have at least two labels (such as payment-api.internal), got %q", host)
+	}
+	for _, l := range labels {
+		if !dnsLabelRe.MatchString(l) {
+			return fmt.Errorf("label %q of %q must be 1 to 63 lowercase letters, digits or hyphens, not starting or ending with a hyphen", l, host)
+		}
+	}
+	return nil
+}
+
+// checkDNSZoneName checks a DNS zone suffix such as internal. or corp.example.com. (trailing dot).
+func checkDNSZoneName(zone string) error {
+	if !strings.HasSuffix(zone, ".") {
+		return fmt.Errorf("must end with a dot (DNS names are absolute), got %q", zone)
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(zone, "."), ".") {
+		if !dnsLabelRe.MatchString(l) {
+			return fmt.Errorf("label %q of %q must be 1 to 63 lowercase letters, digits or hyphens", l, zone)
+		}
+	}
+	return nil
+}
+
+// parentDomain returns the zone a hostname belongs to by default: everything after its first
+// label, as an absolute DNS name (payment-api.internal -> internal.).
+func parentDomain(host string) string {
+	_, rest, _ := strings.Cut(host, ".")
+	return rest + "."
+}
+
+// parseIPv4Range parses an IPv4 range in CIDR notation written from its network address.
+func parseIPv4Range(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil || !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("must be an IPv4 range in CIDR notation such as 10.0.0.0/24, got %q", s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("must start at its network address (did you mean %s?), got %q", p.Masked(), s)
+	}
+	return p, nil
+}
+
+// parseSubnetCIDR parses a subnet's IPv4 range: written from its network address, as Google
+// Cloud requires, and no smaller than /29.
+func parseSubnetCIDR(s string) (netip.Prefix, error) {
+	p, err := parseIPv4Range(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Bits() > 29 {
+		return netip.Prefix{}, fmt.Errorf("must be /29 or larger (Google Cloud's smallest IPv4 subnet), got %q", s)
+	}
+	return p, nil
+}
+
+// usableAddresses is how many addresses of a subnet can be assigned: Google Cloud reserves four
+// (network, gateway, second-to-last and broadcast).
+func usableAddresses(p netip.Prefix) int {
+	return 1<<(32-p.Bits()) - 4
+}
+
+// checkHostIn checks that ip is an address of p that Google Cloud lets a resource use.
+func checkHostIn(ip netip.Addr, p netip.Prefix) error {
+	if !p.Contains(ip) {
+		return fmt.Errorf("%s is not inside the subnet range %s", ip, p)
+	}
+	network := p.Addr()
+	gateway := network.Next()
+	last := lastAddr(p)
+	if ip == network || ip == gateway || ip == last || ip == last.Prev() {
+		return fmt.Errorf("%s is reserved by Google Cloud in %s (network, gateway, second-to-last and broadcast addresses)", ip, p)
+	}
+	return nil
+}
+
+// lastAddr is the broadcast address of an IPv4 prefix.
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := (uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// parseIPv4 parses a fixed internal IPv4 address.
+func parseIPv4(s string) (netip.Addr, error) {
+	ip, err := netip.ParseAddr(s)
+	if err != nil || !ip.Is4() {
+		return netip.Addr{}, fmt.Errorf("must be an IPv4 address such as 10.0.0.10, got %q", s)
+	}
+	return ip, nil
+}

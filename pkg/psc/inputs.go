@@ -1,0 +1,61 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// knownString returns the value of an input that is a plain value rather than an Output, so that
+// it can be validated before any child is registered. Outputs (values from other resources or
+// stacks, unknown at preview) are validated when they resolve instead.
+func knownString(in pulumi.StringInput) (string, bool) {
+	switch v := in.(type) {
+	case pulumi.String:
+		return string(v), true
+	case *pulumi.String:
+		if v != nil {
+			return string(*v), true
+		}
+	}
+	return "", false
+}
+
+// given reports whether an optional input was set at all.
+func given(in pulumi.StringInput) bool {
+	if in == nil {
+		return false
+	}
+	if s, ok := knownString(in); ok {
+		return s != ""
+	}
+	return true
+}
+
+// orDefault returns v, or the provider configuration key (for example gcp:project) when v is empty.
+func orDefault(ctx *pulumi.Context, v, configKey string) string {
+	if v != "" {
+		return v
+	}
+	return config.Get(ctx, configKey)
+}
+
+// stackOutput reads one string output of another stack through a StackReference registered as a
+// child of parent, named resName. An output that is missing or not a non-empty string fails with a message that
+// names the stack, the output and the input that asked for it.
+func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, stack, output string,
+) (pulumi.StringOutput, error) {
+	ref, err := pulumi.NewStackReference(ctx, resName, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)},
+		pulumi.Parent(parent))
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s: reading stack %q: %w", input, stack, err)
+	}
+	return ref.GetOutput(pulumi.String(output)).ApplyT(func(v any) (string, error) {
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return "", fmt.Errorf("%s: stack %q has no string output %q (got %v)", input, stack, output, v)
+		}
+		return s, nil
+	}).(pulumi.StringOutput), nil
+}

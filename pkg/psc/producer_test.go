@@ -1,0 +1,481 @@
+package psc
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	typeSubnet     = "gcp:compute/subnetwork:Subnetwork"
+	typeService    = "gcp:cloudrunv2/service:Service"
+	typeIAM        = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+	typeNEG        = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
+	typeBackend    = "gcp:compute/regionBackendService:RegionBackendService"
+	typeURLMap     = "gcp:compute/regionUrlMap:RegionUrlMap"
+	typeHTTPProxy  = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
+	typeHTTPSProxy = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	typeCert       = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	typeRule       = "gcp:compute/forwardingRule:ForwardingRule"
+	typeAttachment = "gcp:compute/serviceAttachment:ServiceAttachment"
+	typeAddress    = "gcp:compute/address:Address"
+	typeFirewall   = "gcp:compute/firewall:Firewall"
+	typeZone       = "gcp:dns/managedZone:ManagedZone"
+	typeRecord     = "gcp:dns/recordSet:RecordSet"
+	typeStackRef   = "pulumi:pulumi:StackReference"
+)
+
+// producerArgs is a valid producer with created subnets and one accepted consumer project.
+func producerArgs() *ProducerServiceArgs {
+	return &ProducerServiceArgs{
+		Network:            pulumi.String("producer-vpc"),
+		CloudRun:           CloudRunArgs{Image: pulumi.String("europe-docker.pkg.dev/p/r/payments:1.0")},
+		Hostname:           "payment-api.internal",
+		LoadBalancerSubnet: SubnetArgs{IpCidrRange: "10.10.0.0/24"},
+		ProxyOnlySubnet:    SubnetArgs{IpCidrRange: "10.129.0.0/23"},
+		NatSubnet:          SubnetArgs{IpCidrRange: "10.20.0.0/28"},
+		Consumers:          []ConsumerAcceptArgs{{ProjectIdOrNum: "consumer-prj"}},
+	}
+}
+
+func TestProducerGraph(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	var uri, capacity, port any
+	err := f.run(func(ctx *pulumi.Context) error {
+		p, err := NewProducerService(ctx, "payments", producerArgs())
+		if err != nil {
+			return err
+		}
+		uri = await[string](t, p.ServiceAttachmentUri)
+		capacity = await[int](t, p.NatCapacity)
+		port = await[int](t, p.Port)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]int{typeSubnet: 3, typeService: 1, typeNEG: 1, typeBackend: 1, typeURLMap: 1,
+		typeHTTPProxy: 1, typeRule: 1, typeAttachment: 1}
+	if got := f.countByType(); !mapsEqual(got, want) {
+		t.Errorf("resource counts = %v, want %v", got, want)
+	}
+
+	svc := f.one(t, typeService)
+	if got := str(svc, "ingress"); got != "INGRESS_TRAFFIC_INTERNAL_ONLY" {
+		t.Errorf("Cloud Run ingress = %q, want internal only", got)
+	}
+	if v := input(svc, "invokerIamDisabled"); !v.IsBool() || v.BoolValue() {
+		t.Errorf("invoker IAM must stay on, invokerIamDisabled = %v", v)
+	}
+	if aud := input(svc, "customAudiences"); !aud.IsArray() || aud.ArrayValue()[0].StringValue() != "http://payment-api.internal" {
+		t.Errorf("customAudiences = %v, want the private URL", aud)
+	}
+	if iam := f.custom(typeIAM); len(iam) != 0 {
+		t.Errorf("no invoker binding is created by default, got %d", len(iam))
+	}
+
+	neg := f.one(t, typeNEG)
+	if str(neg, "networkEndpointType") != "SERVERLESS" || str(neg, "region") != testRegion {
+		t.Errorf("NEG = %v, want a SERVERLESS NEG in %s", neg.Inputs, testRegion)
+	}
+	if got := input(neg, "cloudRun").ObjectValue()["service"].StringValue(); got != "payments-run" {
+		t.Errorf("NEG cloudRun.service = %q, want the Cloud Run service name", got)
+	}
+
+	backend := f.one(t, typeBackend)
+	if str(backend, "loadBalancingScheme") != "INTERNAL_MANAGED" {
+		t.Errorf("backend scheme = %q, want INTERNAL_MANAGED", str(backend, "loadBalancingScheme"))
+	}
+	if !input(backend, "healthChecks").IsNull() {
+		t.Errorf("a serverless backend must have no health check, got %v", input(backend, "healthChecks"))
+	}
+	b0 := input(backend, "backends").ArrayValue()[0].ObjectValue()
+	for _, k := range []string{"balancingMode", "capacityScaler"} {
+		if _, ok := b0[resourceKey(k)]; ok {
+			t.Errorf("a serverless backend must not set %s", k)
+		}
+	}
+	if !strings.HasSuffix(b0["group"].StringValue(), "/networkEndpointGroups/payments-neg") {
+		t.Errorf("backend group = %v, want the NEG", b0["group"])
+	}
+
+	subnets := map[string]registered{}
+	for _, s := range f.custom(typeSubnet) {
+		subnets[s.Name] = s
+	}
+	if got := str(subnets["payments-proxy-subnet"], "purpose"); got != "REGIONAL_MANAGED_PROXY" {
+		t.Errorf("proxy-only subnet purpose = %q", got)
+	}
+	if got := str(subnets["payments-proxy-subnet"], "role"); got != "ACTIVE" {
+		t.Errorf("proxy-only subnet role = %q, want ACTIVE", got)
+	}
+	if got := str(subnets["payments-nat-subnet"], "purpose"); got != "PRIVATE_SERVICE_CONNECT" {
+		t.Errorf("NAT subnet purpose = %q", got)
+	}
+	if got := str(subnets["payments-lb-subnet"], "purpose"); got != "" {
+		t.Errorf("LB subnet must be a regular subnet, purpose = %q", got)
+	}
+
+	rule := f.one(t, typeRule)
+	if str(rule, "loadBalancingScheme") != "INTERNAL_MANAGED" || str(rule, "portRange") != "80" || str(rule, "ipProtocol") != "TCP" {
+		t.Errorf("LB rule = %v, want INTERNAL_MANAGED TCP port 80", rule.Inputs)
+	}
+	if !strings.HasSuffix(str(rule, "subnetwork"), "/subnetworks/payments-lb-subnet") {
+		t.Errorf("LB rule subnetwork = %q, want the regular LB subnet", str(rule, "subnetwork"))
+	}
+	proxyURN := urnOf(t, f, "payments-proxy-subnet")
+	if !slices.Contains(rule.Dependencies, proxyURN) {
+		t.Errorf("LB rule must depend on the proxy-only subnet %s, depends on %v", proxyURN, rule.Dependencies)
+	}
+
+	sa := f.one(t, typeAttachment)
+	if str(sa, "connectionPreference") != "ACCEPT_MANUAL" {
+		t.Errorf("connectionPreference = %q, want ACCEPT_MANUAL by default", str(sa, "connectionPreference"))
+	}
+	if v := input(sa, "enableProxyProtocol"); !v.IsBool() || v.BoolValue() {
+		t.Errorf("enableProxyProtocol must be set to false, got %v", v)
+	}
+	nat := input(sa, "natSubnets").ArrayValue()
+	if len(nat) != 1 || !strings.HasSuffix(nat[0].StringValue(), "/subnetworks/payments-nat-subnet") {
+		t.Errorf("natSubnets = %v, want only the PSC NAT subnet", nat)
+	}
+	if !strings.HasSuffix(str(sa, "targetService"), "/forwardingRules/payments-lb-rule") {
+		t.Errorf("targetService = %q, want the LB forwarding rule", str(sa, "targetService"))
+	}
+	accept := input(sa, "consumerAcceptLists").ArrayValue()
+	if len(accept) != 1 || accept[0].ObjectValue()["projectIdOrNum"].StringValue() != "consumer-prj" ||
+		accept[0].ObjectValue()["connectionLimit"].NumberValue() != 10 {
+		t.Errorf("consumerAcceptLists = %v, want consumer-prj with the default limit 10", accept)
+	}
+	if v := input(sa, "reconcileConnections"); !v.IsBool() || !v.BoolValue() {
+		t.Errorf("reconcileConnections = %v, want true by default", v)
+	}
+
+	if uri != "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment" {
+		t.Errorf("serviceAttachmentUri = %v", uri)
+	}
+	if capacity != 12 {
+		t.Errorf("natCapacity of a /28 = %v, want 12 (16 minus 4 reserved)", capacity)
+	}
+	if port != 80 {
+		t.Errorf("port = %v, want 80 for HTTP", port)
+	}
+	assertChildrenOf(t, f, ProducerServiceType, "payments")
+}
+
+func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
+	t.Parallel()
+	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
+	f := newFakeCloud()
+	var gotPEM any
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: "projects/producer-prj/regions/europe-west1/sslPolicies/modern"}
+		p, err := NewProducerService(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		gotPEM = await[string](t, p.CertificatePem)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := f.one(t, typeCert)
+	if key := cert.Inputs["privateKey"]; !key.ContainsSecrets() {
+		t.Errorf("the TLS private key must reach the certificate as a secret, got %v", key)
+	}
+	if input(cert, "privateKey").StringValue() != keyPEM {
+		t.Errorf("the certificate must carry the given key")
+	}
+	proxy := f.one(t, typeHTTPSProxy)
+	certs := input(proxy, "sslCertificates").ArrayValue()
+	if len(certs) != 1 || !strings.HasSuffix(certs[0].StringValue(), "/sslCertificates/payments-cert") {
+		t.Errorf("HTTPS proxy sslCertificates = %v", certs)
+	}
+	if str(proxy, "sslPolicy") == "" {
+		t.Errorf("the SSL policy must reach the HTTPS proxy")
+	}
+	if n := len(f.custom(typeHTTPProxy)); n != 0 {
+		t.Errorf("an HTTPS producer must not create an HTTP proxy, got %d", n)
+	}
+	if got := str(f.one(t, typeRule), "portRange"); got != "443" {
+		t.Errorf("HTTPS forwarding rule port = %q, want 443", got)
+	}
+	if got := str(f.one(t, typeBackend), "protocol"); got != "HTTPS" {
+		t.Errorf("backend protocol = %q, want HTTPS", got)
+	}
+	if aud := input(f.one(t, typeService), "customAudiences").ArrayValue()[0].StringValue(); aud != "https://payment-api.internal" {
+		t.Errorf("custom audience = %q, want the https private URL", aud)
+	}
+	if gotPEM != certPEM {
+		t.Errorf("certificatePem output must be the public certificate")
+	}
+}
+
+func TestProducerCertificateManagerCertificates(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/producer-prj/locations/europe-west1/certificates/payments"}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := f.one(t, typeHTTPSProxy)
+	if got := input(proxy, "certificateManagerCertificates").ArrayValue(); len(got) != 1 {
+		t.Errorf("certificateManagerCertificates = %v", got)
+	}
+	if n := len(f.custom(typeCert)); n != 0 {
+		t.Errorf("no self-managed certificate with Certificate Manager, got %d", n)
+	}
+}
+
+func TestProducerExistingSubnetsAndService(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	var capacity any
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun = CloudRunArgs{ExistingServiceName: "payments-live", Invokers: []string{"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com"}}
+		args.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/lb")}
+		args.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/proxy")}
+		args.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/nat")}
+		p, err := NewProducerService(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		capacity = await[int](t, p.NatCapacity)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := f.countByType()
+	if counts[typeSubnet] != 0 || counts[typeService] != 0 {
+		t.Errorf("existing subnets and service must not be created, got %v", counts)
+	}
+	if got := input(f.one(t, typeNEG), "cloudRun").ObjectValue()["service"].StringValue(); got != "payments-live" {
+		t.Errorf("NEG service = %q, want the existing service", got)
+	}
+	iam := f.one(t, typeIAM)
+	if str(iam, "role") != "roles/run.invoker" || str(iam, "name") != "payments-live" {
+		t.Errorf("invoker binding = %v", iam.Inputs)
+	}
+	if got := str(f.one(t, typeAttachment), "natSubnets"); got != "" {
+		t.Errorf("natSubnets must be a list, got a string")
+	}
+	if nat := input(f.one(t, typeAttachment), "natSubnets").ArrayValue()[0].StringValue(); !strings.HasSuffix(nat, "/nat") {
+		t.Errorf("natSubnets = %q, want the existing NAT subnet", nat)
+	}
+	for _, dep := range f.one(t, typeRule).Dependencies {
+		// The existing proxy-only subnet is not a resource of this program, so nothing to wait for.
+		if strings.Contains(dep, typeSubnet) {
+			t.Errorf("LB rule depends on %s, want no subnet dependency with existing subnets", dep)
+		}
+	}
+	if capacity != 0 {
+		t.Errorf("natCapacity of an existing NAT subnet = %v, want 0 (unknown)", capacity)
+	}
+}
+
+func TestProducerAllowUnauthenticatedIsExplicit(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun.AllowUnauthenticated = true
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := str(f.one(t, typeIAM), "member"); got != "allUsers" {
+		t.Errorf("allowUnauthenticated must grant allUsers, got %q", got)
+	}
+}
+
+func TestProducerAcceptAutomaticClearsLists(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.Consumers = nil
+		args.AcceptAllConsumers = true
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := f.one(t, typeAttachment)
+	if str(sa, "connectionPreference") != "ACCEPT_AUTOMATIC" {
+		t.Errorf("connectionPreference = %q", str(sa, "connectionPreference"))
+	}
+	if !input(sa, "consumerAcceptLists").IsNull() || !input(sa, "consumerRejectLists").IsNull() {
+		t.Errorf("ACCEPT_AUTOMATIC must send no accept or reject list: %v", sa.Inputs)
+	}
+}
+
+func TestProducerConsumerStacks(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "consumer-prj-b", "consumerNetwork": "projects/consumer-prj-b/global/networks/vpc"}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}, {Stack: "acme/consumer/prod", ConnectionLimit: 3}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refs := f.custom(""); len(refs) == 0 {
+		t.Fatal("nothing registered")
+	}
+	nRefs := 0
+	for _, r := range f.resources {
+		if r.Type == typeStackRef {
+			nRefs++
+			if !strings.Contains(r.Parent, ProducerServiceType) {
+				t.Errorf("stack reference parent = %q, want the component", r.Parent)
+			}
+		}
+	}
+	if nRefs != 1 {
+		t.Errorf("a stack named twice must be read once, got %d stack references", nRefs)
+	}
+	accept := input(f.one(t, typeAttachment), "consumerAcceptLists").ArrayValue()
+	if len(accept) != 3 {
+		t.Fatalf("accept list = %v, want the listed consumer and two stack entries", accept)
+	}
+	if got := accept[1].ObjectValue()["projectIdOrNum"].StringValue(); got != "consumer-prj-b" {
+		t.Errorf("stack consumer = %q, want consumer-prj-b", got)
+	}
+	if got := accept[2].ObjectValue()["connectionLimit"].NumberValue(); got != 3 {
+		t.Errorf("stack consumer limit = %v, want 3", got)
+	}
+}
+
+func TestProducerConsumerStackWithBadOutputFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "Not_A_Project"}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), `consumerStacks[0]: output "consumerProject" of stack "acme/consumer/prod"`) {
+		t.Fatalf("want an error naming consumerStacks[0] and the stack output, got %v", err)
+	}
+}
+
+func TestTwoProducersDoNotCollide(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		for _, n := range []string{"payments", "ledger"} {
+			args := producerArgs()
+			if n == "ledger" {
+				args.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/proxy")}
+				args.LoadBalancerSubnet.IpCidrRange = "10.11.0.0/24"
+				args.NatSubnet.IpCidrRange = "10.21.0.0/28"
+			}
+			if _, err := NewProducerService(ctx, n, args); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("two producers in one program: %v", err)
+	}
+	if got := len(f.custom(typeAttachment)); got != 2 {
+		t.Errorf("want 2 attachments, got %d", got)
+	}
+	assertChildrenOf(t, f, ProducerServiceType, "payments", "ledger")
+}
+
+// assertChildrenOf checks that every custom resource and stack reference is a child of one of the
+// named components of type typ, and is named `<component>-<role>`.
+func assertChildrenOf(t *testing.T, f *fakeCloud, typ string, names ...string) {
+	t.Helper()
+	for _, r := range f.resources {
+		if !r.Custom && r.Type != typeStackRef {
+			continue
+		}
+		if !strings.Contains(r.Parent, "::"+typ+"::") {
+			t.Errorf("%s %q has parent %q, want a %s", r.Type, r.Name, r.Parent, typ)
+			continue
+		}
+		parentName := r.Parent[strings.LastIndex(r.Parent, "::")+2:]
+		if !slices.Contains(names, parentName) || !strings.HasPrefix(r.Name, parentName+"-") {
+			t.Errorf("%s %q: want a child named <component>-<role> of one of %v, parent %q", r.Type, r.Name, names, parentName)
+		}
+	}
+}
+
+// urnOf returns the URN the mock monitor gives a registered resource.
+func urnOf(t *testing.T, f *fakeCloud, name string) string {
+	t.Helper()
+	r := f.named(t, name)
+	parentType := r.Parent[strings.Index(r.Parent, "::"+ProducerServiceType)+2:]
+	parentType = parentType[:strings.Index(parentType, "::")]
+	return "urn:pulumi:stack::project::" + parentType + "$" + r.Type + "::" + r.Name
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// selfSignedCert makes a PEM certificate for hosts and its PEM private key.
+func selfSignedCert(t *testing.T, hosts ...string) (string, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: hosts[0]},
+		DNSNames:     hosts,
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
+}

@@ -1,0 +1,348 @@
+package psc
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+var (
+	cpuRe          = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?|[0-9]+m)$`)
+	memoryRe       = regexp.MustCompile(`^[0-9]+(Mi|Gi)$`)
+	certManagerRe  = regexp.MustCompile(`^projects/[^/]+/locations/([^/]+)/certificates/[^/]+$`)
+	memberPrefixes = []string{"user:", "serviceAccount:", "group:", "domain:", "principal:", "principalSet:"}
+)
+
+// validate checks every input that is known now and returns all problems at once. Inputs that are
+// Outputs (unknown at preview, or read from other stacks) are checked when they resolve.
+func (a *ProducerServiceArgs) validate(name string) error {
+	var p problems
+	p.add("name", checkComponentName(name))
+	if a.Project != "" {
+		p.add("project", checkProject(a.Project))
+	}
+	if a.Region == "" {
+		p.addf("region", "is required: set it or the gcp:region configuration")
+	} else {
+		p.add("region", checkRegion(a.Region))
+	}
+	if !given(a.Network) {
+		p.addf("network", "is required: the producer VPC that holds the load balancer")
+	}
+	if a.Hostname != "" {
+		p.add("hostname", checkHostname(a.Hostname))
+	}
+	a.CloudRun.validate(&p)
+	a.validateSubnets(&p)
+	a.validateTLS(&p)
+	a.validateConsumers(&p)
+	for i, d := range a.DomainNames {
+		p.add(fmt.Sprintf("domainNames[%d]", i), checkDNSZoneName(d))
+	}
+	if l := a.PropagatedConnectionLimit; l != nil && *l < 0 {
+		p.addf("propagatedConnectionLimit", "must be 0 or more, got %d", *l)
+	}
+	return p.err()
+}
+
+func (c *CloudRunArgs) validate(p *problems) {
+	existing, image := c.ExistingServiceName != "", given(c.Image)
+	switch {
+	case existing == image:
+		p.addf("cloudRun", "give exactly one of existingServiceName and image")
+	case existing:
+		if !resourceNameRe.MatchString(c.ExistingServiceName) {
+			p.addf("cloudRun.existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q",
+				c.ExistingServiceName)
+		}
+		if c.VpcEgress != nil || c.DisableDefaultUrl || len(c.CustomAudiences) > 0 || c.Env != nil {
+			p.addf("cloudRun", "vpcEgress, disableDefaultUrl, customAudiences and env apply only to a service the component creates, not to existingServiceName")
+		}
+	}
+	if c.Port < 1 || c.Port > 65535 {
+		p.addf("cloudRun.port", "must be between 1 and 65535, got %d", c.Port)
+	}
+	if c.MinInstances < 0 {
+		p.addf("cloudRun.minInstances", "must be 0 or more, got %d", c.MinInstances)
+	}
+	if c.MaxInstances < 0 || (c.MaxInstances > 0 && c.MaxInstances < c.MinInstances) {
+		p.addf("cloudRun.maxInstances", "must be 0 (Cloud Run's default) or at least minInstances (%d), got %d",
+			c.MinInstances, c.MaxInstances)
+	}
+	if !cpuRe.MatchString(c.Cpu) {
+		p.addf("cloudRun.cpu", "must be a CPU quantity such as 1, 2 or 500m, got %q", c.Cpu)
+	}
+	if !memoryRe.MatchString(c.Memory) {
+		p.addf("cloudRun.memory", "must be a memory quantity such as 512Mi or 2Gi, got %q", c.Memory)
+	}
+	for i, m := range c.Invokers {
+		p.add(fmt.Sprintf("cloudRun.invokers[%d]", i), checkInvoker(m))
+	}
+	if v := c.VpcEgress; v != nil {
+		direct := given(v.Network) || given(v.Subnetwork)
+		switch {
+		case direct == given(v.Connector):
+			p.addf("cloudRun.vpcEgress", "give either network and subnetwork (Direct VPC egress) or connector, not both and not neither")
+		case direct && (!given(v.Network) || !given(v.Subnetwork)):
+			p.addf("cloudRun.vpcEgress", "Direct VPC egress needs both network and subnetwork")
+		case given(v.Connector) && len(v.NetworkTags) > 0:
+			p.addf("cloudRun.vpcEgress.networkTags", "apply only to Direct VPC egress, not to a connector")
+		}
+		if v.Egress != "PRIVATE_RANGES_ONLY" && v.Egress != "ALL_TRAFFIC" {
+			p.addf("cloudRun.vpcEgress.egress", "must be PRIVATE_RANGES_ONLY or ALL_TRAFFIC, got %q", v.Egress)
+		}
+	}
+}
+
+// checkInvoker checks an IAM member; public members must go through allowUnauthenticated, so that
+// making the service public is always an explicit, visible choice.
+func checkInvoker(m string) error {
+	if m == "allUsers" || m == "allAuthenticatedUsers" {
+		return fmt.Errorf("%s makes the service public: set cloudRun.allowUnauthenticated instead, as an explicit opt-in", m)
+	}
+	for _, prefix := range memberPrefixes {
+		if strings.HasPrefix(m, prefix) && len(m) > len(prefix) {
+			return nil
+		}
+	}
+	return fmt.Errorf("must be an IAM member such as serviceAccount:caller@project.iam.gserviceaccount.com or user:alice@example.com, got %q", m)
+}
+
+// validateSubnets checks each subnet's exactly-one-of, its range, the proxy-only subnet's size,
+// overlaps between the ranges the component creates, and a fixed load balancer IP.
+func (a *ProducerServiceArgs) validateSubnets(p *problems) {
+	type subnet struct {
+		path   string
+		args   SubnetArgs
+		prefix netip.Prefix
+	}
+	all := []*subnet{
+		{path: "loadBalancerSubnet", args: a.LoadBalancerSubnet},
+		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet},
+		{path: "natSubnet", args: a.NatSubnet},
+	}
+	for _, s := range all {
+		if s.args.created() == given(s.args.SelfLink) {
+			p.addf(s.path, "give exactly one of ipCidrRange (create the subnet) and selfLink (use an existing one)")
+			continue
+		}
+		if !s.args.created() {
+			continue
+		}
+		prefix, err := parseSubnetCIDR(s.args.IpCidrRange)
+		if err != nil {
+			p.add(s.path+".ipCidrRange", err)
+			continue
+		}
+		s.prefix = prefix
+	}
+	if pr := all[1].prefix; pr.IsValid() && pr.Bits() > 26 {
+		p.addf("proxyOnlySubnet.ipCidrRange", "a proxy-only subnet must be /26 or larger (/23 recommended), got %s", pr)
+	}
+	for i, s := range all {
+		for _, t := range all[i+1:] {
+			if s.prefix.IsValid() && t.prefix.IsValid() && s.prefix.Overlaps(t.prefix) {
+				p.addf(t.path+".ipCidrRange", "%s overlaps %s.ipCidrRange %s (subnet ranges in one VPC must not overlap)",
+					t.prefix, s.path, s.prefix)
+			}
+		}
+	}
+	if a.LoadBalancerIp != "" {
+		ip, err := parseIPv4(a.LoadBalancerIp)
+		switch {
+		case err != nil:
+			p.add("loadBalancerIp", err)
+		case all[0].prefix.IsValid():
+			p.add("loadBalancerIp", checkHostIn(ip, all[0].prefix))
+		}
+	}
+}
+
+// validateTLS checks that TLS inputs are complete, consistent and cover the hostname.
+func (a *ProducerServiceArgs) validateTLS(p *problems) {
+	t := a.Tls
+	if t == nil {
+		return
+	}
+	selfManaged := t.CertificatePem != "" || given(t.PrivateKeyPem)
+	managed := len(t.CertificateManagerCertificates) > 0
+	switch {
+	case selfManaged && managed:
+		p.addf("tls", "give either certificatePem and privateKeyPem or certificateManagerCertificates, not both")
+		return
+	case !selfManaged && !managed:
+		p.addf("tls", "give certificatePem and privateKeyPem, or certificateManagerCertificates")
+		return
+	case selfManaged && t.CertificatePem == "":
+		p.addf("tls.certificatePem", "is required with tls.privateKeyPem")
+		return
+	case selfManaged && !given(t.PrivateKeyPem):
+		p.addf("tls.privateKeyPem", "is required with tls.certificatePem")
+		return
+	}
+	if selfManaged {
+		p.add("tls.certificatePem", checkCertificate(t.CertificatePem, a.Hostname, time.Now()))
+		if key, ok := knownString(t.PrivateKeyPem); ok {
+			p.add("tls.privateKeyPem", checkKeyPair(t.CertificatePem, key))
+		}
+	}
+	for i, c := range t.CertificateManagerCertificates {
+		m := certManagerRe.FindStringSubmatch(c)
+		path := fmt.Sprintf("tls.certificateManagerCertificates[%d]", i)
+		switch {
+		case m == nil:
+			p.addf(path, "must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
+		case m[1] == "global":
+			p.addf(path, "a regional load balancer needs a regional certificate in %s, not a global one (certificate maps and global certificates do not apply to regional proxies)", a.Region)
+		case a.Region != "" && m[1] != a.Region:
+			p.addf(path, "is in %s but the load balancer is in %s", m[1], a.Region)
+		}
+	}
+}
+
+// checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and
+// has not expired.
+func checkCertificate(certPEM, hostname string, now time.Time) error {
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return fmt.Errorf("must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("cannot be parsed: %w", err)
+	}
+	if now.After(cert.NotAfter) {
+		return fmt.Errorf("expired on %s", cert.NotAfter.UTC().Format(time.DateOnly))
+	}
+	if hostname != "" {
+		if err := cert.VerifyHostname(hostname); err != nil {
+			return fmt.Errorf("does not cover hostname %q (names: %s): clients calling https://%s would reject it",
+				hostname, strings.Join(cert.DNSNames, ", "), hostname)
+		}
+	}
+	return nil
+}
+
+// checkKeyPair checks that a PEM private key belongs to the certificate, without echoing the key.
+func checkKeyPair(certPEM, keyPEM string) error {
+	if _, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM)); err != nil {
+		return fmt.Errorf("is not a PEM private key matching tls.certificatePem")
+	}
+	return nil
+}
+
+// checkedPrivateKey returns the TLS private key as a secret that fails, naming the input, when it
+// does not match the certificate (checked when a key given as an Output resolves).
+func checkedPrivateKey(t *TlsArgs) pulumi.StringOutput {
+	key := t.PrivateKeyPem.ToStringOutput().ApplyT(func(k string) (string, error) {
+		if err := checkKeyPair(t.CertificatePem, k); err != nil {
+			return "", fmt.Errorf("tls.privateKeyPem: %w", err)
+		}
+		return k, nil
+	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(key).(pulumi.StringOutput)
+}
+
+// validateConsumers checks the accept and reject lists: one kind of entry, valid values, limits of
+// at least one, nobody both accepted and rejected, and no lists with automatic acceptance.
+func (a *ProducerServiceArgs) validateConsumers(p *problems) {
+	if a.AcceptAllConsumers {
+		if len(a.Consumers) > 0 || len(a.ConsumerStacks) > 0 || len(a.RejectedConsumers) > 0 {
+			p.addf("acceptAllConsumers", "cannot be combined with consumers, consumerStacks or rejectedConsumers: Google Cloud rejects accept and reject lists with ACCEPT_AUTOMATIC")
+		}
+		return
+	}
+	kinds := map[string][]string{}
+	accepted := map[string]string{}
+	for i, c := range a.Consumers {
+		path := fmt.Sprintf("consumers[%d]", i)
+		switch {
+		case (c.ProjectIdOrNum == "") == (c.NetworkUrl == ""):
+			p.addf(path, "give exactly one of projectIdOrNum and networkUrl")
+			continue
+		case c.ProjectIdOrNum != "":
+			p.add(path+".projectIdOrNum", checkProject(c.ProjectIdOrNum))
+			kinds["projectIdOrNum"] = append(kinds["projectIdOrNum"], path)
+			accepted[c.ProjectIdOrNum] = path
+		default:
+			p.add(path+".networkUrl", checkNetworkURL(c.NetworkUrl))
+			kinds["networkUrl"] = append(kinds["networkUrl"], path)
+			accepted[trimComputePrefix(c.NetworkUrl)] = path
+		}
+		if c.ConnectionLimit < 1 {
+			p.addf(path+".connectionLimit", "must be at least 1, got %d", c.ConnectionLimit)
+		}
+	}
+	for i, cs := range a.ConsumerStacks {
+		path := fmt.Sprintf("consumerStacks[%d]", i)
+		if cs.Stack == "" {
+			p.addf(path+".stack", "is required")
+		}
+		if cs.Output == "" || strings.ContainsAny(cs.Output, " /") {
+			p.addf(path+".output", "must be a stack output name such as consumerProject or consumerNetwork, got %q", cs.Output)
+		}
+		if cs.ConnectionLimit < 1 {
+			p.addf(path+".connectionLimit", "must be at least 1, got %d", cs.ConnectionLimit)
+		}
+		kind := "projectIdOrNum"
+		if cs.byNetwork() {
+			kind = "networkUrl"
+		}
+		kinds[kind] = append(kinds[kind], path)
+	}
+	if len(kinds) > 1 {
+		p.addf("consumers", "all accept-list entries must be of one kind, projects or networks: projects at %s, networks at %s",
+			strings.Join(kinds["projectIdOrNum"], ", "), strings.Join(kinds["networkUrl"], ", "))
+	}
+	for i, r := range a.RejectedConsumers {
+		path := fmt.Sprintf("rejectedConsumers[%d]", i)
+		if strings.Contains(r, "/") {
+			p.add(path, checkNetworkURL(r))
+		} else {
+			p.add(path, checkProject(r))
+		}
+		if at, ok := accepted[trimComputePrefix(r)]; ok {
+			p.addf(path, "%q is also accepted at %s; a rejected consumer stays rejected, remove it from one list", r, at)
+		}
+	}
+	if dup := firstDuplicate(a.RejectedConsumers); dup != "" {
+		p.addf("rejectedConsumers", "lists %q twice", dup)
+	}
+}
+
+// checkStackConsumer checks, when it resolves, a consumer read from another stack.
+func checkStackConsumer(v pulumi.StringOutput, input string, cs ConsumerStackArgs, rejected []string) pulumi.StringOutput {
+	return v.ApplyT(func(s string) (string, error) {
+		check := checkProject
+		if cs.byNetwork() {
+			check = checkNetworkURL
+		}
+		if err := check(s); err != nil {
+			return "", fmt.Errorf("%s: output %q of stack %q %w", input, cs.Output, cs.Stack, err)
+		}
+		if slices.Contains(rejected, s) {
+			return "", fmt.Errorf("%s: %q from stack %q is also in rejectedConsumers; remove it from one list", input, s, cs.Stack)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// firstDuplicate returns the first value that appears twice, or "".
+func firstDuplicate(values []string) string {
+	seen := map[string]bool{}
+	for _, v := range values {
+		if seen[v] {
+			return v
+		}
+		seen[v] = true
+	}
+	return ""
+}

@@ -1,0 +1,155 @@
+package psc
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func TestProducerValidation(t *testing.T) {
+	t.Parallel()
+	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
+	otherCert, _ := selfSignedCert(t, "other.internal")
+	_, otherKey := selfSignedCert(t, "payment-api.internal")
+	cases := []struct {
+		name   string
+		mutate func(a *ProducerServiceArgs)
+		want   []string
+	}{
+		{"bad region", func(a *ProducerServiceArgs) { a.Region = "Europe West" }, []string{"region: must be a Google Cloud region"}},
+		{"bad project", func(a *ProducerServiceArgs) { a.Project = "P" }, []string{"project: must be a project id"}},
+		{"missing network", func(a *ProducerServiceArgs) { a.Network = nil }, []string{"network: is required"}},
+		{"neither image nor service", func(a *ProducerServiceArgs) { a.CloudRun.Image = nil }, []string{"cloudRun: give exactly one of existingServiceName and image"}},
+		{"both image and service", func(a *ProducerServiceArgs) { a.CloudRun.ExistingServiceName = "svc" }, []string{"cloudRun: give exactly one"}},
+		{"port", func(a *ProducerServiceArgs) { a.CloudRun.Port = 70000 }, []string{"cloudRun.port: must be between 1 and 65535"}},
+		{"max below min", func(a *ProducerServiceArgs) { a.CloudRun.MinInstances, a.CloudRun.MaxInstances = 3, 2 }, []string{"cloudRun.maxInstances"}},
+		{"cpu", func(a *ProducerServiceArgs) { a.CloudRun.Cpu = "lots" }, []string{"cloudRun.cpu"}},
+		{"memory", func(a *ProducerServiceArgs) { a.CloudRun.Memory = "1GB" }, []string{"cloudRun.memory"}},
+		{"public invoker", func(a *ProducerServiceArgs) { a.CloudRun.Invokers = []string{"allUsers"} }, []string{"cloudRun.invokers[0]: allUsers makes the service public"}},
+		{"bad invoker", func(a *ProducerServiceArgs) { a.CloudRun.Invokers = []string{"alice@example.com"} }, []string{"cloudRun.invokers[0]: must be an IAM member"}},
+		{"egress both", func(a *ProducerServiceArgs) {
+			a.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("n"), Subnetwork: pulumi.String("s"), Connector: pulumi.String("c")}
+		}, []string{"cloudRun.vpcEgress: give either network and subnetwork"}},
+		{"egress half", func(a *ProducerServiceArgs) { a.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("n")} }, []string{"cloudRun.vpcEgress: Direct VPC egress needs both"}},
+		{"egress value", func(a *ProducerServiceArgs) {
+			a.CloudRun.VpcEgress = &VpcEgressArgs{Connector: pulumi.String("c"), Egress: "SOME"}
+		}, []string{"cloudRun.vpcEgress.egress"}},
+		{"existing service with created-only options", func(a *ProducerServiceArgs) {
+			a.CloudRun = CloudRunArgs{ExistingServiceName: "svc", DisableDefaultUrl: true}
+		}, []string{"apply only to a service the component creates"}},
+		{"bad hostname", func(a *ProducerServiceArgs) { a.Hostname = "Payment_API" }, []string{"hostname: must have at least two labels"}},
+		{"hostname trailing dot", func(a *ProducerServiceArgs) { a.Hostname = "payment-api.internal." }, []string{"hostname: write the hostname without a trailing dot"}},
+		{"subnet neither", func(a *ProducerServiceArgs) { a.NatSubnet = SubnetArgs{} }, []string{"natSubnet: give exactly one of ipCidrRange"}},
+		{"subnet both", func(a *ProducerServiceArgs) { a.NatSubnet.SelfLink = pulumi.String("x") }, []string{"natSubnet: give exactly one"}},
+		{"cidr syntax", func(a *ProducerServiceArgs) { a.LoadBalancerSubnet.IpCidrRange = "10.10.0.0" }, []string{"loadBalancerSubnet.ipCidrRange: must be an IPv4 range"}},
+		{"cidr not network address", func(a *ProducerServiceArgs) { a.LoadBalancerSubnet.IpCidrRange = "10.10.0.5/24" }, []string{"did you mean 10.10.0.0/24"}},
+		{"proxy subnet too small", func(a *ProducerServiceArgs) { a.ProxyOnlySubnet.IpCidrRange = "10.129.0.0/27" }, []string{"proxyOnlySubnet.ipCidrRange: a proxy-only subnet must be /26 or larger"}},
+		{"overlap", func(a *ProducerServiceArgs) { a.NatSubnet.IpCidrRange = "10.10.0.16/28" }, []string{"natSubnet.ipCidrRange: 10.10.0.16/28 overlaps loadBalancerSubnet.ipCidrRange 10.10.0.0/24"}},
+		{"lb ip outside subnet", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.99.0.5" }, []string{"loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.10.0.0/24"}},
+		{"lb ip reserved", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.10.0.1" }, []string{"loadBalancerIp: 10.10.0.1 is reserved"}},
+		{"tls empty", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{} }, []string{"tls: give certificatePem and privateKeyPem, or certificateManagerCertificates"}},
+		{"tls cert without key", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{CertificatePem: certPEM} }, []string{"tls.privateKeyPem: is required with tls.certificatePem"}},
+		{"tls key without cert", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{PrivateKeyPem: pulumi.String(keyPEM)} }, []string{"tls.certificatePem: is required with tls.privateKeyPem"}},
+		{"tls both kinds", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM), CertificateManagerCertificates: []string{"x"}}
+		}, []string{"tls: give either"}},
+		{"tls cert for another host", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: otherCert, PrivateKeyPem: pulumi.String(keyPEM)}
+		}, []string{`tls.certificatePem: does not cover hostname "payment-api.internal"`}},
+		{"tls key mismatch", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(otherKey)}
+		}, []string{"tls.privateKeyPem: is not a PEM private key matching tls.certificatePem"}},
+		{"tls not pem", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: "hello", PrivateKeyPem: pulumi.String(keyPEM)}
+		}, []string{"tls.certificatePem: must be a PEM certificate"}},
+		{"certificate manager global", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/global/certificates/c"}}
+		}, []string{"tls.certificateManagerCertificates[0]: a regional load balancer needs a regional certificate"}},
+		{"certificate manager other region", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
+		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
+		{"consumer neither kind", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{}} }, []string{"consumers[0]: give exactly one of projectIdOrNum and networkUrl"}},
+		{"consumer limit", func(a *ProducerServiceArgs) { a.Consumers[0].ConnectionLimit = -1 }, []string{"consumers[0].connectionLimit: must be at least 1"}},
+		{"mixed kinds", func(a *ProducerServiceArgs) {
+			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{NetworkUrl: "projects/c/global/networks/vpc"})
+		}, []string{"consumers: all accept-list entries must be of one kind, projects or networks: projects at consumers[0], networks at consumers[1]"}},
+		{"bad network url", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{NetworkUrl: "vpc"}} }, []string{"consumers[0].networkUrl: must be a network URL"}},
+		{"accepted and rejected", func(a *ProducerServiceArgs) { a.RejectedConsumers = []string{"consumer-prj"} }, []string{`rejectedConsumers[0]: "consumer-prj" is also accepted at consumers[0]`}},
+		{"rejected twice", func(a *ProducerServiceArgs) { a.RejectedConsumers = []string{"evil-prj", "evil-prj"} }, []string{`rejectedConsumers: lists "evil-prj" twice`}},
+		{"automatic with lists", func(a *ProducerServiceArgs) { a.AcceptAllConsumers = true }, []string{"acceptAllConsumers: cannot be combined with consumers"}},
+		{"consumer stack without name", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{}} }, []string{"consumerStacks[0].stack: is required"}},
+		{"consumer stack by network mixed", func(a *ProducerServiceArgs) {
+			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s", Output: "consumerNetwork"}}
+		}, []string{"networks at consumerStacks[0]"}},
+		{"domain name without dot", func(a *ProducerServiceArgs) { a.DomainNames = []string{"payments.example.com"} }, []string{"domainNames[0]: must end with a dot"}},
+		{"propagated limit", func(a *ProducerServiceArgs) { a.PropagatedConnectionLimit = pulumi.IntRef(-1) }, []string{"propagatedConnectionLimit: must be 0 or more"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := producerArgs()
+			tc.mutate(args)
+			f := newFakeCloud()
+			err := f.run(func(ctx *pulumi.Context) error {
+				_, err := NewProducerService(ctx, "payments", args)
+				return err
+			})
+			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
+		})
+	}
+}
+
+func TestProducerValidationReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	a := producerArgs()
+	a.Region = "mars"
+	a.LoadBalancerSubnet.IpCidrRange = "300.0.0.0/24"
+	a.Consumers[0].ConnectionLimit = -5
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "Payments", a)
+		return err
+	})
+	assertRefused(t, f, err, "name: must start with a lowercase letter", "region:", "loadBalancerSubnet.ipCidrRange:",
+		"consumers[0].connectionLimit:")
+}
+
+func TestProducerRegionFromConfigIsRequired(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", producerArgs())
+		return err
+	}, pulumi.WithMocks("project", "stack", f))
+	assertRefused(t, f, err, "region: is required: set it or the gcp:region configuration")
+}
+
+func TestProducerNameTooLong(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, strings.Repeat("a", 41), producerArgs())
+		return err
+	})
+	assertRefused(t, f, err, "name: must be at most 40 characters")
+}
+
+// assertRefused checks that err names every wanted fragment and that nothing was registered.
+func assertRefused(t *testing.T, f *fakeCloud, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want an error containing %q, got none", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not contain %q:\n%v", w, err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.resources) != 0 {
+		t.Errorf("invalid input must create nothing, got %d registrations (first %s %s)", len(f.resources),
+			f.resources[0].Type, f.resources[0].Name)
+	}
+}
