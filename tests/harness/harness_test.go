@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -180,3 +182,18 @@ var errBoom = boomError("the program failed on purpose")
 type boomError string
 
 func (e boomError) Error() string { return string(e) }
+
+// The Node driver and the TypeScript test programs run transpile-only; this is where their types
+// are checked.
+func TestTypeScriptTypeChecks(t *testing.T) {
+	t.Parallel()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsc := filepath.Join(root, "tests", "node_modules", ".bin", "tsc")
+	out, err := exec.Command(tsc, "-p", filepath.Join(root, "tests", "node")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tsc -p tests/node: %v\n%s", err, out)
+	}
+}
