@@ -1,0 +1,218 @@
+package gcpsim
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+)
+
+const (
+	cloudRunServiceToken   = "gcp:cloudrunv2/service:Service"
+	cloudRunIamMemberToken = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+)
+
+// Cloud Run ingress settings accepted by the v2 API.
+var cloudRunIngress = []string{
+	"INGRESS_TRAFFIC_ALL",
+	"INGRESS_TRAFFIC_INTERNAL_ONLY",
+	"INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+	"INGRESS_TRAFFIC_NONE",
+}
+
+var _ = register(&kind{
+	token:      cloudRunServiceToken,
+	collection: "services",
+	noun:       "service",
+	scope:      scopeLocation,
+	autoName:   true,
+	nameRule:   cloudRunName,
+	required:   []string{"location", "template"},
+	enums: map[string][]string{
+		"ingress":     cloudRunIngress,
+		"launchStage": {"UNIMPLEMENTED", "PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA", "DEPRECATED"},
+	},
+	forceNew: []string{"name", "project", "location"},
+	computed: []string{"uri", "urls", "uid", "etag", "generation", "observedGeneration", "createTime", "updateTime",
+		"creator", "lastModifier", "latestReadyRevision", "latestCreatedRevision", "reconciling", "terminalConditions",
+		"conditions", "trafficStatuses", "effectiveLabels", "pulumiLabels", "effectiveAnnotations", "expireTime"},
+	defaults: map[string]any{
+		"ingress": "INGRESS_TRAFFIC_ALL", "launchStage": "GA", "deletionProtection": true,
+		"labels": map[string]any{}, "annotations": map[string]any{}, "customAudiences": []any{},
+	},
+	check:     checkCloudRunService,
+	apply:     applyCloudRunService,
+	canDelete: cloudRunDeletionProtection,
+})
+
+func checkCloudRunService(in obj, f *failures) {
+	tmpl := in.sub("template")
+	if tmpl == nil {
+		return
+	}
+	if !tmpl.has("containers") {
+		f.add("template.containers", "template.containers: at least one container is required")
+	}
+	for i, c := range tmpl.objs("containers") {
+		if !c.has("image") {
+			f.add(fmt.Sprintf("template.containers[%d].image", i), "Missing required property 'image'")
+		}
+	}
+	for i, t := range in.objs("traffics") {
+		if pct, ok := t.num("percent"); ok && (pct < 0 || pct > 100) {
+			f.add(fmt.Sprintf("traffics[%d].percent", i), "percent must be between 0 and 100, got %v", pct)
+		}
+	}
+}
+
+func applyCloudRunService(o *op) error {
+	out := o.out()
+	name, region, project := o.rec.Name, o.rec.Region, o.rec.Project
+	gen := 1.0
+	if o.old != nil {
+		prev, _ := parseFloat(o.old.out()["generation"])
+		gen = prev + 1
+	}
+	revision := fmt.Sprintf("%s-%05d-%s", name, int(gen), shortHash(fmt.Sprint(o.in))[:3])
+	uri := fmt.Sprintf("https://%s-%s-%s.a.run.app", name, runHash(project, name), regionCode(region))
+	out["uri"] = uri
+	out["urls"] = []any{uri, fmt.Sprintf("https://%s-%d.%s.run.app", name, ProjectNumber(project), region)}
+	o.keep("uid", func() any { return uuidLike(o.rec.ID, o.t.st.nextNumber()) })
+	o.keep("createTime", func() any { return o.timestamp() })
+	o.keep("creator", func() any { return "gcpsim@" + project + ".iam.gserviceaccount.com" })
+	out["updateTime"] = o.timestamp()
+	out["lastModifier"] = "gcpsim@" + project + ".iam.gserviceaccount.com"
+	out["generation"] = fmt.Sprint(int(gen))
+	out["observedGeneration"] = fmt.Sprint(int(gen))
+	out["etag"] = `"` + o.fingerprint() + `"`
+	out["expireTime"] = ""
+	out["reconciling"] = false
+	out["latestReadyRevision"] = o.rec.ID + "/revisions/" + revision
+	out["latestCreatedRevision"] = o.rec.ID + "/revisions/" + revision
+	out["terminalConditions"] = []any{map[string]any{"type": "Ready", "state": "CONDITION_SUCCEEDED", "lastTransitionTime": o.timestamp()}}
+	out["conditions"] = []any{
+		map[string]any{"type": "RoutesReady", "state": "CONDITION_SUCCEEDED"},
+		map[string]any{"type": "ConfigurationsReady", "state": "CONDITION_SUCCEEDED"},
+	}
+	out["trafficStatuses"] = []any{map[string]any{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100.0}}
+	if !out.has("traffics") {
+		out["traffics"] = []any{map[string]any{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100.0}}
+	}
+	out["effectiveLabels"] = out["labels"]
+	out["pulumiLabels"] = out["labels"]
+	out["effectiveAnnotations"] = out["annotations"]
+	return nil
+}
+
+func parseFloat(v any) (float64, error) {
+	var f float64
+	_, err := fmt.Sscan(fmt.Sprint(v), &f)
+	return f, err
+}
+
+// cloudRunDeletionProtection mirrors the provider: deletionProtection defaults to true and
+// then the service cannot be destroyed.
+func cloudRunDeletionProtection(_ *tx, r *Record) error {
+	if protected, ok := r.out().boolean("deletionProtection"); ok && protected {
+		return fmt.Errorf("cannot destroy service without setting deletionProtection=false and running `pulumi up` (service %s)", r.ID)
+	}
+	return nil
+}
+
+// runHash is the stable per-service hash in a run.app URL.
+func runHash(project, name string) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(project + "/" + name))
+	return strings.ToLower(fmt.Sprintf("%010x", h.Sum64()))[:10]
+}
+
+// ProjectNumber returns the stable project number the simulator assigns to a project ID.
+func ProjectNumber(project string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(project))
+	return int64(h.Sum64()%900_000_000_000) + 100_000_000_000
+}
+
+// regionCode is the short region code Cloud Run puts in run.app URLs.
+func regionCode(region string) string {
+	codes := map[string]string{
+		"us-central1": "uc", "us-east1": "ue", "us-east4": "uk", "us-west1": "uw", "us-west2": "wl",
+		"europe-west1": "ew", "europe-west2": "nw", "europe-west3": "ey", "europe-west4": "ez",
+		"europe-north1": "lz", "asia-east1": "de", "asia-northeast1": "an", "asia-southeast1": "as",
+		"australia-southeast1": "ts", "northamerica-northeast1": "nn", "southamerica-east1": "rj",
+	}
+	if c, ok := codes[region]; ok {
+		return c
+	}
+	return region
+}
+
+func uuidLike(seed string, n int64) string {
+	h := shortHash(fmt.Sprint(seed, n)) + shortHash(fmt.Sprint(n, seed)) + shortHash(seed)
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}
+
+var iamMemberPrefixes = []string{"user:", "serviceAccount:", "group:", "domain:", "principal:", "principalSet:", "deleted:"}
+
+var _ = register(&kind{
+	token:      cloudRunIamMemberToken,
+	collection: "iamMembers",
+	noun:       "iam_member",
+	scope:      scopeCustom,
+	required:   []string{"name", "role", "member"},
+	forceNew:   []string{"name", "project", "location", "role", "member", "condition"},
+	computed:   []string{"etag"},
+	check: func(in obj, f *failures) {
+		if in.known("member") && !validMember(in.str("member")) {
+			f.add("member", "member %q must be allUsers, allAuthenticatedUsers or start with one of %q", in.str("member"), iamMemberPrefixes)
+		}
+		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") {
+			f.add("role", "role %q must look like roles/run.invoker", in.str("role"))
+		}
+	},
+	id: func(o *op) (string, error) {
+		svc, err := o.iamService()
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s/%s/%s", svc.ID, o.in.str("role"), o.in.str("member")), nil
+	},
+	apply: func(o *op) error {
+		svc, err := o.iamService()
+		if err != nil {
+			return err
+		}
+		o.link(svc.ID)
+		o.out()["location"] = svc.Region
+		o.out()["name"] = svc.ID
+		o.out()["etag"] = "BwY" + o.fingerprint()
+		return nil
+	},
+})
+
+func validMember(m string) bool {
+	if m == "allUsers" || m == "allAuthenticatedUsers" {
+		return true
+	}
+	for _, p := range iamMemberPrefixes {
+		if strings.HasPrefix(m, p) && len(m) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// iamService resolves the service an IAM member binds to: a bare name in the member's
+// location, or a full projects/P/locations/L/services/S path.
+func (o *op) iamService() (*Record, error) {
+	name := o.in.str("name")
+	def := ref{Project: o.rec.Project, Region: firstNonEmpty(o.in.str("location"), o.t.cfg.Region), Collection: "services"}
+	r, ok := parseRef(name, def)
+	if !ok || r.Collection != "services" || r.Region == "" {
+		return nil, errInvalidField("name", name, "Expected a Cloud Run service name or projects/P/locations/L/services/S.")
+	}
+	svc := o.t.get(r.path())
+	if svc == nil {
+		return nil, errNotFound(r.path())
+	}
+	return svc, nil
+}

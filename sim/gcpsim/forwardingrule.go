@@ -1,0 +1,250 @@
+package gcpsim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// isPSCTarget reports whether a forwarding rule target is a service attachment, which
+// makes the rule a Private Service Connect endpoint.
+func isPSCTarget(target string) bool { return strings.Contains(target, "serviceAttachments/") }
+
+var _ = register(&kind{
+	token:      forwardingRuleToken,
+	collection: "forwardingRules",
+	noun:       "forwarding_rule",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	enums: map[string][]string{
+		"loadBalancingScheme": {"", "EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED", "INTERNAL_SELF_MANAGED"},
+		"ipProtocol":          {"TCP", "UDP", "ESP", "AH", "SCTP", "ICMP", "L3_DEFAULT"},
+		"networkTier":         {"PREMIUM", "STANDARD"},
+		"ipVersion":           {"IPV4", "IPV6"},
+	},
+	forceNew: []string{"name", "project", "region", "target", "ipAddress", "network", "subnetwork", "loadBalancingScheme",
+		"ipProtocol", "portRange", "ports", "allPorts", "backendService", "description", "ipVersion", "networkTier",
+		"serviceLabel", "isMirroringCollector", "sourceIpRanges", "noAutomateDnsZone", "ipCollection", "serviceDirectoryRegistrations"},
+	computed: []string{"ipAddress", "selfLink", "pscConnectionId", "pscConnectionStatus", "forwardingRuleId", "creationTimestamp",
+		"labelFingerprint", "baseForwardingRule", "effectiveLabels", "pulumiLabels", "serviceName"},
+	defaults: map[string]any{"labels": map[string]any{}, "networkTier": "PREMIUM"},
+	check:    checkForwardingRule,
+	apply:    applyForwardingRule,
+	latencyKey: func(in obj) string {
+		if isPSCTarget(in.str("target")) {
+			return "PSC"
+		}
+		return ""
+	},
+})
+
+func checkForwardingRule(in obj, f *failures) {
+	if in.known("target") && isPSCTarget(in.str("target")) {
+		checkPSCEndpoint(in, f)
+		return
+	}
+	if in.str("loadBalancingScheme") != schemeInternalManaged {
+		return
+	}
+	for _, req := range []string{"target", "network", "subnetwork", "portRange"} {
+		if !in.has(req) {
+			f.add(req, "%s is required for an INTERNAL_MANAGED forwarding rule (regional internal Application Load Balancer)", req)
+		}
+	}
+	if in.known("ipProtocol") && in.str("ipProtocol") != "TCP" {
+		f.add("ipProtocol", "ipProtocol must be TCP for an INTERNAL_MANAGED forwarding rule, got %q", in.str("ipProtocol"))
+	}
+	if t := in.str("target"); in.known("target") && !strings.Contains(t, "targetHttpProxies/") && !strings.Contains(t, "targetHttpsProxies/") {
+		f.add("target", "target of an INTERNAL_MANAGED forwarding rule must be a regional target HTTP or HTTPS proxy, got %q", t)
+	}
+	if in.known("portRange") {
+		if lo, hi, ok := parsePortRange(in.str("portRange")); !ok || lo != hi {
+			f.add("portRange", "portRange of an Application Load Balancer forwarding rule must be a single port such as 80 or 443, got %q", in.str("portRange"))
+		}
+	}
+}
+
+func checkPSCEndpoint(in obj, f *failures) {
+	switch {
+	case !in.has("loadBalancingScheme"):
+		f.add("loadBalancingScheme", `loadBalancingScheme must be set to "" for a Private Service Connect endpoint: the provider otherwise defaults it to EXTERNAL, which the API rejects for a service attachment target`)
+	case in.known("loadBalancingScheme") && in.str("loadBalancingScheme") != "":
+		f.add("loadBalancingScheme", `loadBalancingScheme must be "" for a Private Service Connect endpoint, got %q`, in.str("loadBalancingScheme"))
+	}
+	if !in.has("network") {
+		f.add("network", "network is required for a Private Service Connect endpoint")
+	}
+	if !in.has("ipAddress") && !in.has("subnetwork") {
+		f.add("ipAddress", "a Private Service Connect endpoint needs ipAddress (an INTERNAL compute.Address) or a subnetwork to allocate one from")
+	}
+	for _, field := range []string{"backendService", "portRange", "ports", "allPorts"} {
+		if in.known(field) {
+			f.add(field, "%s cannot be set on a Private Service Connect endpoint", field)
+		}
+	}
+}
+
+func parsePortRange(s string) (lo, hi int, ok bool) {
+	a, b, found := strings.Cut(s, "-")
+	if !found {
+		b = a
+	}
+	if _, err := fmt.Sscan(a, &lo); err != nil {
+		return 0, 0, false
+	}
+	if _, err := fmt.Sscan(b, &hi); err != nil {
+		return 0, 0, false
+	}
+	return lo, hi, lo >= 1 && hi <= 65535 && lo <= hi
+}
+
+func applyForwardingRule(o *op) error {
+	out := o.out()
+	o.keep("forwardingRuleId", func() any { return float64(o.t.st.nextNumber()) })
+	out["labelFingerprint"] = o.fingerprint()
+	out["effectiveLabels"] = out["labels"]
+	out["pulumiLabels"] = out["labels"]
+	out["baseForwardingRule"] = ""
+	out["serviceName"] = ""
+	out.setDefault("pscConnectionStatus", "")
+	out.setDefault("pscConnectionId", "")
+	if isPSCTarget(o.in.str("target")) {
+		return applyPSCEndpoint(o)
+	}
+	if o.in.str("loadBalancingScheme") == schemeInternalManaged {
+		return applyLBForwardingRule(o)
+	}
+	return errBadRequest("invalid", "gcpsim: only INTERNAL_MANAGED forwarding rules and Private Service Connect endpoints are emulated (loadBalancingScheme %q, target %q)",
+		firstNonEmpty(o.in.str("loadBalancingScheme"), "EXTERNAL"), o.in.str("target"))
+}
+
+// ruleNetwork resolves the network and subnet of a forwarding rule and checks they match.
+func (o *op) ruleNetwork(use string) (netw, sub *Record, err error) {
+	netw, err = o.resolve("network", o.in.str("network"), "networks", false)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.use(netw)
+	o.out()["network"] = selfLinkOf(netw.ID)
+	if !o.in.known("subnetwork") {
+		return netw, nil, nil
+	}
+	sub, err = o.regularSubnet("subnetwork", o.in.str("subnetwork"), use)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sub.out().str("network") != selfLinkOf(netw.ID) {
+		return nil, nil, errInvalidField("subnetwork", o.in.str("subnetwork"), fmt.Sprintf("The subnetwork does not belong to network '%s'.", netw.Name))
+	}
+	o.use(sub)
+	o.out()["subnetwork"] = selfLinkOf(sub.ID)
+	return netw, sub, nil
+}
+
+func applyLBForwardingRule(o *op) error {
+	netw, sub, err := o.ruleNetwork("forwarding rules")
+	if err != nil {
+		return err
+	}
+	if err := o.requireProxyOnlySubnet(netw); err != nil {
+		return err
+	}
+	target := o.in.str("target")
+	r, ok := parseRef(target, o.ref("targetHttpProxies", true))
+	if !ok || (r.Collection != "targetHttpProxies" && r.Collection != "targetHttpsProxies") {
+		return errInvalidField("target", target, "The target of an INTERNAL_MANAGED forwarding rule must be a regional target HTTP(S) proxy.")
+	}
+	proxy, err := o.resolve("target", target, r.Collection, true)
+	if err != nil {
+		return err
+	}
+	if proxy.Region != o.rec.Region {
+		return errInvalidField("target", target, fmt.Sprintf("The target proxy is in region '%s'; it must be in the forwarding rule's region '%s'.", proxy.Region, o.rec.Region))
+	}
+	if err := o.checkChainScheme(proxy); err != nil {
+		return err
+	}
+	o.use(proxy)
+	o.out()["target"] = selfLinkOf(proxy.ID)
+	return o.assignRuleIP(sub)
+}
+
+// requireProxyOnlySubnet enforces that an ACTIVE proxy-only subnet exists in the rule's VPC
+// and region before the rule is created.
+func (o *op) requireProxyOnlySubnet(netw *Record) error {
+	for _, s := range o.t.subnetsOf(netw.ID) {
+		if s.Region == o.rec.Region && subnetPurpose(s) == purposeProxyOnly && s.out().str("role") == "ACTIVE" {
+			return nil
+		}
+	}
+	return errInvalidField("target", o.in.str("target"), fmt.Sprintf(
+		"An active proxy-only subnetwork (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) is required in region '%s' of network '%s' before an INTERNAL_MANAGED forwarding rule can be created.",
+		o.rec.Region, netw.Name))
+}
+
+// checkChainScheme requires the backend services behind the proxy to use the rule's scheme.
+func (o *op) checkChainScheme(proxy *Record) error {
+	for _, umID := range proxy.Uses {
+		um := o.t.get(umID)
+		if um == nil || um.Type != urlMapToken {
+			continue
+		}
+		for _, bsID := range um.Uses {
+			bs := o.t.get(bsID)
+			if bs == nil {
+				continue
+			}
+			if scheme := bs.out().str("loadBalancingScheme"); scheme != schemeInternalManaged {
+				return errInvalidField("loadBalancingScheme", schemeInternalManaged, fmt.Sprintf(
+					"Backend service '%s' behind the target proxy uses load balancing scheme %s; it must be INTERNAL_MANAGED like the forwarding rule.", bs.Name, scheme))
+			}
+		}
+	}
+	return nil
+}
+
+// assignRuleIP sets ipAddress from a literal, an address resource, or the subnet.
+func (o *op) assignRuleIP(sub *Record) error {
+	requested := o.in.str("ipAddress")
+	if requested != "" {
+		if _, err := netip.ParseAddr(requested); err != nil {
+			return o.useAddressResource(requested, sub)
+		}
+	}
+	if sub == nil {
+		return errInvalidField("ipAddress", requested, "An internal forwarding rule needs a subnetwork to take its IP address from.")
+	}
+	ip, err := o.allocateIP(sub, "ipAddress", requested)
+	if err != nil {
+		return err
+	}
+	o.out()["ipAddress"] = ip
+	return nil
+}
+
+// useAddressResource takes the rule's IP from a reserved compute address.
+func (o *op) useAddressResource(value string, sub *Record) error {
+	addr, err := o.resolve("ipAddress", value, "addresses", true)
+	if err != nil {
+		return err
+	}
+	if addr.Region != o.rec.Region {
+		return errInvalidField("ipAddress", value, fmt.Sprintf("The address is in region '%s'; it must be in the forwarding rule's region '%s'.", addr.Region, o.rec.Region))
+	}
+	if addr.out().str("addressType") != "INTERNAL" {
+		return errInvalidField("ipAddress", value, "An internal forwarding rule needs an INTERNAL address.")
+	}
+	if sub != nil && addr.out().str("subnetwork") != selfLinkOf(sub.ID) {
+		return errInvalidField("ipAddress", value, fmt.Sprintf("The address belongs to subnetwork '%s', not to the forwarding rule's subnetwork '%s'.", lastSegment(addr.out().str("subnetwork")), sub.Name))
+	}
+	for _, u := range o.t.usersOf(addr.ID) {
+		if u.ID != o.rec.ID && u.Type == forwardingRuleToken {
+			return &APIError{Code: 409, Reason: "ipInUseByAnotherResource",
+				Message: fmt.Sprintf("IP_IN_USE_BY_ANOTHER_RESOURCE - IP '%s' is already being used by another resource: '%s'.", addr.out().str("address"), u.ID)}
+		}
+	}
+	o.use(addr)
+	o.out()["ipAddress"] = addr.out().str("address")
+	return nil
+}

@@ -1,0 +1,188 @@
+package gcpsim
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	p "github.com/pulumi/pulumi-go-provider"
+)
+
+// scope says how a resource's ID is formed.
+type scope int
+
+const (
+	scopeGlobal   scope = iota // projects/P/global/C/N
+	scopeRegional              // projects/P/regions/R/C/N, region from the "region" input
+	scopeLocation              // projects/P/locations/L/services/N, from the "location" input
+	scopeProject               // projects/P/managedZones/N
+	scopeCustom                // kind.id builds it
+)
+
+// kind describes how one resource type is emulated.
+type kind struct {
+	token      string
+	collection string // the API collection, e.g. "subnetworks"
+	noun       string // the API's noun in "in use" errors, e.g. "network_endpoint_group"
+	scope      scope
+	autoName   bool           // the name input is optional and autonamed like the real provider does
+	nameRule   *regexp.Regexp // nil when the name is not an API resource name
+	required   []string
+	enums      map[string][]string
+	forceNew   []string                            // inputs whose change replaces the resource
+	replaceIf  func(key string, old, new any) bool // extra replacement rules
+	computed   []string                            // outputs that are unknown during a preview
+	secrets    []string                            // outputs returned as secrets
+	defaults   map[string]any                      // output values when the input is unset
+	check      func(in obj, f *failures)           // static rules
+	id         func(o *op) (string, error)         // IDs of scopeCustom kinds
+	apply      func(o *op) error                   // stateful rules and outputs, on create and update
+	refresh    func(t *tx, r *Record)              // derived outputs, recomputed on every read
+	canDelete  func(t *tx, r *Record) error        // extra deletion rules
+	afterDel   func(t *tx, r *Record)              // side effects of a deletion
+	latencyKey func(in obj) string                 // latency table variant
+}
+
+var kinds = map[string]*kind{}
+
+func register(k *kind) *kind {
+	if _, dup := kinds[k.token]; dup {
+		panic("gcpsim: duplicate kind " + k.token)
+	}
+	kinds[k.token] = k
+	return k
+}
+
+// Types returns the type tokens the simulator emulates, sorted.
+func Types() []string { return sortedKeys(kinds) }
+
+func kindOf(token string) (*kind, error) {
+	if k, ok := kinds[token]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("gcpsim: resource type %q is not emulated (emulated: %v)", token, Types())
+}
+
+var (
+	computeName  = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	cloudRunName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$`)
+)
+
+// failures collects Check failures, each naming its property.
+type failures []p.CheckFailure
+
+func (f *failures) add(prop, format string, args ...any) {
+	*f = append(*f, p.CheckFailure{Property: prop, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (f *failures) enum(prop string, v any, allowed []string) {
+	s, ok := v.(string)
+	if !ok || isUnknown(v) {
+		return
+	}
+	if !slices.Contains(allowed, s) {
+		f.add(prop, "expected %s to be one of %q, got %q", prop, allowed, s)
+	}
+}
+
+// validate runs the generic and the kind's static rules.
+func (k *kind) validate(in obj) []p.CheckFailure {
+	var f failures
+	for _, r := range k.required {
+		if !in.has(r) {
+			f.add(r, "Missing required property '%s'", r)
+		}
+	}
+	for _, key := range sortedKeys(k.enums) {
+		if in.known(key) {
+			f.enum(key, in[key], k.enums[key])
+		}
+	}
+	if k.nameRule != nil && in.known("name") && !k.nameRule.MatchString(in.str("name")) {
+		f.add("name", "name %q must match the regular expression %s", in.str("name"), k.nameRule)
+	}
+	if k.check != nil {
+		k.check(in, &f)
+	}
+	return f
+}
+
+func (k *kind) replaces(key string, old, new any) bool {
+	if slices.Contains(k.forceNew, key) {
+		return true
+	}
+	return k.replaceIf != nil && k.replaceIf(key, old, new)
+}
+
+// op is one create or update of a resource, with the transaction it runs in.
+type op struct {
+	t   *tx
+	k   *kind
+	rec *Record // the record being written: ID, project, region, inputs and outputs set
+	old *Record // the previous record on update, nil on create
+	in  obj
+}
+
+func (o *op) out() obj { return o.rec.out() }
+
+// ref returns the defaults used to complete a bare name or partial path.
+func (o *op) ref(collection string, regional bool) ref {
+	r := ref{Project: o.rec.Project, Collection: collection}
+	if regional {
+		r.Region = o.rec.Region
+	}
+	return r
+}
+
+// resolve finds the resource referenced by field, expecting the given collection.
+func (o *op) resolve(field, value, collection string, regional bool) (*Record, error) {
+	r, ok := parseRef(value, o.ref(collection, regional))
+	if !ok || r.Collection != collection {
+		return nil, errInvalidField(field, value, fmt.Sprintf("The URL is malformed or does not reference a %s.", collection))
+	}
+	rec := o.t.get(r.path())
+	if rec == nil {
+		return nil, errNotFound(r.path())
+	}
+	return rec, nil
+}
+
+// use records that this resource holds r: r cannot be deleted while this one exists.
+func (o *op) use(r *Record) {
+	if !slices.Contains(o.rec.Uses, r.ID) {
+		o.rec.Uses = append(o.rec.Uses, r.ID)
+	}
+}
+
+// link records a reference that does not hold r.
+func (o *op) link(id string) {
+	if !slices.Contains(o.rec.Links, id) {
+		o.rec.Links = append(o.rec.Links, id)
+	}
+}
+
+// keep sets an output that must stay stable across updates (IDs, allocated addresses,
+// timestamps): the previous value on update, fresh() on create.
+func (o *op) keep(key string, fresh func() any) {
+	if o.old != nil {
+		if v, ok := o.old.Outputs[key]; ok && v != nil {
+			o.out()[key] = v
+			return
+		}
+	}
+	o.out()[key] = fresh()
+}
+
+// changed reports whether an input differs from the previous record's (always true on create).
+func (o *op) changed(key string) bool {
+	return o.old == nil || !plainEqual(o.old.Inputs[key], o.in[key])
+}
+
+func (o *op) number() string { return fmt.Sprint(o.t.st.nextNumber()) }
+
+func (o *op) timestamp() string { return o.t.st.now.Format("2006-01-02T15:04:05.000-07:00") }
+
+// fingerprint is a short digest that changes with the inputs, like GCP's fingerprints.
+func (o *op) fingerprint() string {
+	return shortHash(fmt.Sprint(normalize(map[string]any(o.in)), o.t.st.Sequence))
+}

@@ -1,0 +1,431 @@
+package gcpsim
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+const (
+	negToken            = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
+	backendServiceToken = "gcp:compute/regionBackendService:RegionBackendService"
+	urlMapToken         = "gcp:compute/regionUrlMap:RegionUrlMap"
+	httpProxyToken      = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
+	httpsProxyToken     = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	sslCertificateToken = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	sslPolicyToken      = "gcp:compute/regionSslPolicy:RegionSslPolicy"
+	forwardingRuleToken = "gcp:compute/forwardingRule:ForwardingRule"
+
+	schemeInternalManaged = "INTERNAL_MANAGED"
+)
+
+var serverlessSources = []string{"cloudRun", "appEngine", "cloudFunction", "serverlessDeployment"}
+
+var _ = register(&kind{
+	token:      negToken,
+	collection: "networkEndpointGroups",
+	noun:       "network_endpoint_group",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"region"},
+	enums: map[string][]string{
+		"networkEndpointType": {"SERVERLESS", "PRIVATE_SERVICE_CONNECT", "INTERNET_IP_PORT", "INTERNET_FQDN_PORT", "GCE_VM_IP_PORTMAP"},
+	},
+	forceNew: []string{"name", "project", "region", "description", "networkEndpointType", "cloudRun", "appEngine",
+		"cloudFunction", "serverlessDeployment", "pscTargetService", "pscData", "network", "subnetwork"},
+	computed: []string{"selfLink"},
+	defaults: map[string]any{"networkEndpointType": "SERVERLESS"},
+	check:    checkNEG,
+	apply:    applyNEG,
+})
+
+func checkNEG(in obj, f *failures) {
+	if t := in.str("networkEndpointType"); in.known("networkEndpointType") && t != "SERVERLESS" {
+		return
+	}
+	set, unknownSource := 0, false
+	for _, src := range serverlessSources {
+		set += btoi(in.known(src))
+		unknownSource = unknownSource || in.unknown(src)
+	}
+	if set != 1 && !unknownSource {
+		f.add("cloudRun", "a SERVERLESS network endpoint group needs exactly one of %s, got %d", strings.Join(serverlessSources, ", "), set)
+	}
+	if cr := in.sub("cloudRun"); cr != nil && !cr.has("service") && !cr.has("urlMask") {
+		f.add("cloudRun.service", "cloudRun needs service (the Cloud Run service name) or urlMask")
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// applyNEG requires the Cloud Run service of a serverless NEG to exist in the NEG's region.
+func applyNEG(o *op) error {
+	cr := o.in.sub("cloudRun")
+	if cr == nil || !cr.known("service") {
+		return nil
+	}
+	name := cr.str("service")
+	path := ref{Project: o.rec.Project, Region: o.rec.Region, Collection: "services", Name: name}.path()
+	if svc := o.t.get(path); svc != nil {
+		o.link(svc.ID)
+		return nil
+	}
+	for _, svc := range o.t.st.byType(cloudRunServiceToken) {
+		if svc.Project == o.rec.Project && svc.Name == name {
+			return errInvalidField("cloudRun.service", name, fmt.Sprintf(
+				"Cloud Run service '%s' is in region '%s', but the serverless network endpoint group is in region '%s'; they must be in the same region.",
+				name, svc.Region, o.rec.Region))
+		}
+	}
+	return errNotFound(path)
+}
+
+func negType(r *Record) string {
+	return firstNonEmpty(r.out().str("networkEndpointType"), "SERVERLESS")
+}
+
+// capacityFields are the backend settings the API rejects for serverless NEG backends.
+var capacityFields = []string{"balancingMode", "capacityScaler", "maxUtilization", "maxRate", "maxRatePerEndpoint",
+	"maxRatePerInstance", "maxConnections", "maxConnectionsPerEndpoint", "maxConnectionsPerInstance"}
+
+var _ = register(&kind{
+	token:      backendServiceToken,
+	collection: "backendServices",
+	noun:       "backend_service",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	enums: map[string][]string{
+		"loadBalancingScheme": {"EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED"},
+		"protocol":            {"HTTP", "HTTPS", "HTTP2", "TCP", "SSL", "UDP", "GRPC", "UNSPECIFIED", "H2C"},
+		"sessionAffinity":     {"NONE", "CLIENT_IP", "CLIENT_IP_PORT_PROTO", "CLIENT_IP_PROTO", "GENERATED_COOKIE", "HEADER_FIELD", "HTTP_COOKIE", "CLIENT_IP_NO_DESTINATION", "STRONG_COOKIE_AFFINITY"},
+		"localityLbPolicy":    {"ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM", "ORIGINAL_DESTINATION", "MAGLEV", "WEIGHTED_MAGLEV", "WEIGHTED_ROUND_ROBIN"},
+	},
+	forceNew: []string{"name", "project", "region", "loadBalancingScheme", "network"},
+	computed: []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
+	defaults: map[string]any{"loadBalancingScheme": "INTERNAL", "sessionAffinity": "NONE", "timeoutSec": 30, "portName": "http", "connectionDrainingTimeoutSec": 0},
+	check:    checkBackendService,
+	apply:    applyBackendService,
+})
+
+// isRegionalNEGPath reports whether a backend group reference names a regional NEG, which
+// is serverless, PSC or internet: none of them takes health checks or capacity settings.
+func isRegionalNEGPath(group string) bool {
+	return strings.Contains(group, "/regions/") && strings.Contains(group, "/networkEndpointGroups/")
+}
+
+func checkBackendService(in obj, f *failures) {
+	anyNEG := false
+	for i, b := range in.objs("backends") {
+		if !b.has("group") {
+			f.add(fmt.Sprintf("backends[%d].group", i), "Missing required property 'group'")
+			continue
+		}
+		if !b.known("group") || !isRegionalNEGPath(b.str("group")) {
+			continue
+		}
+		anyNEG = true
+		for _, field := range capacityFields {
+			if b.has(field) {
+				f.add(fmt.Sprintf("backends[%d].%s", i, field), "%s cannot be set on a serverless network endpoint group backend: the API rejects balancing mode and capacity settings for serverless NEGs", field)
+			}
+		}
+	}
+	if b := in.objs("backends"); len(b) > 0 {
+		for i, be := range b {
+			f.enum(fmt.Sprintf("backends[%d].balancingMode", i), be["balancingMode"], []string{"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"})
+		}
+	}
+	if anyNEG && in.has("healthChecks") {
+		f.add("healthChecks", "healthChecks cannot be set on a backend service with serverless network endpoint group backends; outlier detection is the only health signal")
+	}
+}
+
+func applyBackendService(o *op) error {
+	for i, b := range o.in.objs("backends") {
+		field := fmt.Sprintf("backends[%d].group", i)
+		group := b.str("group")
+		neg, err := o.resolve(field, group, "networkEndpointGroups", true)
+		if err != nil {
+			return err
+		}
+		if neg.Region != o.rec.Region {
+			return errInvalidField(field, group, fmt.Sprintf("The network endpoint group is in region '%s'; a regional backend service in '%s' can only use groups of its region.", neg.Region, o.rec.Region))
+		}
+		if negType(neg) == "SERVERLESS" {
+			if err := rejectServerlessSettings(o.in, b, i); err != nil {
+				return err
+			}
+		}
+		o.use(neg)
+	}
+	o.keep("generatedId", func() any { return float64(o.t.st.nextNumber()) })
+	o.out()["fingerprint"] = o.fingerprint()
+	return nil
+}
+
+func rejectServerlessSettings(in, backend obj, i int) error {
+	if in.has("healthChecks") {
+		return errInvalidField("healthChecks", fmt.Sprint(in["healthChecks"]), "A backend service cannot have a healthcheck with Serverless network endpoint group backends.")
+	}
+	for _, field := range capacityFields {
+		if backend.has(field) {
+			return errInvalidField(fmt.Sprintf("backends[%d].%s", i, field), fmt.Sprint(backend[field]), "Balancing mode and capacity settings are not supported with Serverless network endpoint group backends.")
+		}
+	}
+	return nil
+}
+
+var _ = register(&kind{
+	token:      urlMapToken,
+	collection: "urlMaps",
+	noun:       "url_map",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	forceNew:   []string{"name", "project", "region"},
+	computed:   []string{"selfLink", "mapId", "fingerprint", "creationTimestamp"},
+	check:      checkURLMap,
+	apply:      applyURLMap,
+})
+
+func checkURLMap(in obj, f *failures) {
+	set, unknownDefault := 0, false
+	for _, k := range []string{"defaultService", "defaultUrlRedirect", "defaultRouteAction"} {
+		set += btoi(in.known(k))
+		unknownDefault = unknownDefault || in.unknown(k)
+	}
+	if set == 0 && !unknownDefault {
+		f.add("defaultService", "one of defaultService, defaultUrlRedirect or defaultRouteAction must be set")
+	}
+	if in.known("defaultService") && in.known("defaultUrlRedirect") {
+		f.add("defaultUrlRedirect", "defaultUrlRedirect cannot be combined with defaultService")
+	}
+	matchers := map[string]bool{}
+	for _, m := range in.objs("pathMatchers") {
+		matchers[m.str("name")] = true
+	}
+	for i, h := range in.objs("hostRules") {
+		if h.known("pathMatcher") && !matchers[h.str("pathMatcher")] {
+			f.add(fmt.Sprintf("hostRules[%d].pathMatcher", i), "path matcher %q is not defined in pathMatchers", h.str("pathMatcher"))
+		}
+	}
+}
+
+// urlMapServices lists every backend service an URL map routes to, with its field path.
+func urlMapServices(in obj) map[string]string {
+	refs := map[string]string{}
+	add := func(field, v string) {
+		if v != "" {
+			refs[field] = v
+		}
+	}
+	add("defaultService", in.str("defaultService"))
+	for i, w := range in.sub("defaultRouteAction").objs("weightedBackendServices") {
+		add(fmt.Sprintf("defaultRouteAction.weightedBackendServices[%d].backendService", i), w.str("backendService"))
+	}
+	for i, m := range in.objs("pathMatchers") {
+		add(fmt.Sprintf("pathMatchers[%d].defaultService", i), m.str("defaultService"))
+		for j, r := range m.objs("pathRules") {
+			add(fmt.Sprintf("pathMatchers[%d].pathRules[%d].service", i, j), r.str("service"))
+		}
+		for j, r := range m.objs("routeRules") {
+			add(fmt.Sprintf("pathMatchers[%d].routeRules[%d].service", i, j), r.str("service"))
+		}
+	}
+	return refs
+}
+
+func applyURLMap(o *op) error {
+	refs := urlMapServices(o.in)
+	for _, field := range sortedKeys(refs) {
+		bs, err := o.resolve(field, refs[field], "backendServices", true)
+		if err != nil {
+			return err
+		}
+		if bs.Region != o.rec.Region {
+			return errInvalidField(field, refs[field], fmt.Sprintf("The backend service is in region '%s'; a regional URL map in '%s' can only use backend services of its region.", bs.Region, o.rec.Region))
+		}
+		o.use(bs)
+	}
+	o.keep("mapId", func() any { return float64(o.t.st.nextNumber()) })
+	o.out()["fingerprint"] = o.fingerprint()
+	return nil
+}
+
+var _ = register(&kind{
+	token:      httpProxyToken,
+	collection: "targetHttpProxies",
+	noun:       "target_http_proxy",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"urlMap"},
+	forceNew:   []string{"name", "project", "region", "description"},
+	computed:   []string{"selfLink", "proxyId", "creationTimestamp"},
+	apply:      applyProxy,
+})
+
+var _ = register(&kind{
+	token:      httpsProxyToken,
+	collection: "targetHttpsProxies",
+	noun:       "target_https_proxy",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"urlMap"},
+	forceNew:   []string{"name", "project", "region", "description", "serverTlsPolicy"},
+	computed:   []string{"selfLink", "proxyId", "creationTimestamp"},
+	check:      checkHTTPSProxy,
+	apply:      applyProxy,
+})
+
+func checkHTTPSProxy(in obj, f *failures) {
+	hasSelf, hasCM := len(in.list("sslCertificates")) > 0, len(in.list("certificateManagerCertificates")) > 0
+	switch {
+	case !hasSelf && !hasCM && !in.unknown("sslCertificates") && !in.unknown("certificateManagerCertificates"):
+		f.add("sslCertificates", "a regional target HTTPS proxy needs sslCertificates (regional compute certificates) or certificateManagerCertificates")
+	case hasSelf && hasCM:
+		f.add("certificateManagerCertificates", "certificateManagerCertificates cannot be combined with sslCertificates")
+	}
+	if n := len(in.list("sslCertificates")); n > 15 {
+		f.add("sslCertificates", "at most 15 certificates, got %d", n)
+	}
+	for i, c := range in.strs("certificateManagerCertificates") {
+		if !strings.Contains(c, "/certificates/") || !strings.Contains(c, "locations/") {
+			f.add(fmt.Sprintf("certificateManagerCertificates[%d]", i), "%q must be a Certificate Manager certificate: projects/P/locations/REGION/certificates/NAME (certificate maps do not apply to regional proxies)", c)
+		}
+	}
+}
+
+func applyProxy(o *op) error {
+	um, err := o.resolve("urlMap", o.in.str("urlMap"), "urlMaps", true)
+	if err != nil {
+		return err
+	}
+	if um.Region != o.rec.Region {
+		return errInvalidField("urlMap", o.in.str("urlMap"), fmt.Sprintf("The URL map is in region '%s'; it must be in the proxy's region '%s'.", um.Region, o.rec.Region))
+	}
+	o.use(um)
+	o.out()["urlMap"] = selfLinkOf(um.ID)
+	for i, c := range o.in.strs("sslCertificates") {
+		field := fmt.Sprintf("sslCertificates[%d]", i)
+		if err := o.useRegional(field, c, "sslCertificates"); err != nil {
+			return err
+		}
+	}
+	for i, c := range o.in.strs("certificateManagerCertificates") {
+		if !strings.Contains(c, "locations/"+o.rec.Region+"/") {
+			return errInvalidField(fmt.Sprintf("certificateManagerCertificates[%d]", i), c, fmt.Sprintf("A regional target HTTPS proxy needs Certificate Manager certificates of its region '%s'.", o.rec.Region))
+		}
+	}
+	if o.in.known("sslPolicy") {
+		if err := o.useRegional("sslPolicy", o.in.str("sslPolicy"), "sslPolicies"); err != nil {
+			return err
+		}
+	}
+	o.keep("proxyId", func() any { return float64(o.t.st.nextNumber()) })
+	return nil
+}
+
+// useRegional resolves a reference that must be a regional resource of the same region.
+func (o *op) useRegional(field, value, collection string) error {
+	r, ok := parseRef(value, o.ref(collection, true))
+	if ok && r.Region == "" && r.Collection == collection {
+		return errInvalidField(field, value, fmt.Sprintf("A regional resource needs regional %s; '%s' is global.", collection, value))
+	}
+	rec, err := o.resolve(field, value, collection, true)
+	if err != nil {
+		return err
+	}
+	if rec.Region != o.rec.Region {
+		return errInvalidField(field, value, fmt.Sprintf("The referenced resource is in region '%s'; it must be in region '%s'.", rec.Region, o.rec.Region))
+	}
+	o.use(rec)
+	return nil
+}
+
+var _ = register(&kind{
+	token:      sslCertificateToken,
+	collection: "sslCertificates",
+	noun:       "ssl_certificate",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"certificate", "privateKey"},
+	forceNew:   []string{"name", "namePrefix", "project", "region", "description", "certificate", "privateKey"},
+	computed:   []string{"selfLink", "certificateId", "expireTime", "creationTimestamp"},
+	secrets:    []string{"privateKey"},
+	apply:      applySSLCertificate,
+})
+
+func applySSLCertificate(o *op) error {
+	certPEM, keyPEM := o.in.str("certificate"), o.in.str("privateKey")
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return errBadRequest("sslCertificateCouldNotParseCert", "The SSL certificate could not be parsed.")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return errBadRequest("sslCertificateCouldNotParseCert", "The SSL certificate could not be parsed.")
+	}
+	if _, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM)); err != nil {
+		if strings.Contains(err.Error(), "does not match") {
+			return errBadRequest("sslCertificateKeyMismatch", "The SSL key does not match the certificate.")
+		}
+		return errBadRequest("sslCertificateCouldNotParseKey", "The SSL key could not be parsed.")
+	}
+	o.out()["expireTime"] = cert.NotAfter.UTC().Format(time.RFC3339)
+	o.keep("certificateId", func() any { return float64(o.t.st.nextNumber()) })
+	return nil
+}
+
+var sslProfiles = map[string][]string{
+	"COMPATIBLE": {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384"},
+	"MODERN":     {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+	"RESTRICTED": {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+}
+
+var _ = register(&kind{
+	token:      sslPolicyToken,
+	collection: "sslPolicies",
+	noun:       "ssl_policy",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	enums: map[string][]string{
+		"profile":       {"COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"},
+		"minTlsVersion": {"TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"},
+	},
+	forceNew: []string{"name", "project", "region", "description"},
+	computed: []string{"selfLink", "enabledFeatures", "fingerprint", "creationTimestamp"},
+	defaults: map[string]any{"profile": "COMPATIBLE", "minTlsVersion": "TLS_1_0"},
+	check: func(in obj, f *failures) {
+		custom := in.str("profile") == "CUSTOM"
+		if custom && !in.has("customFeatures") {
+			f.add("customFeatures", "customFeatures is required when profile is CUSTOM")
+		}
+		if !custom && in.known("profile") && len(in.list("customFeatures")) > 0 {
+			f.add("customFeatures", "customFeatures can only be set when profile is CUSTOM")
+		}
+	},
+	apply: func(o *op) error {
+		features := o.in.strs("customFeatures")
+		if p := o.out().str("profile"); p != "CUSTOM" {
+			features = sslProfiles[p]
+		}
+		o.out()["enabledFeatures"] = normalize(slices.Clone(features))
+		o.out()["fingerprint"] = o.fingerprint()
+		return nil
+	},
+})

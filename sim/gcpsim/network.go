@@ -1,0 +1,423 @@
+package gcpsim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+const (
+	networkToken    = "gcp:compute/network:Network"
+	subnetworkToken = "gcp:compute/subnetwork:Subnetwork"
+	firewallToken   = "gcp:compute/firewall:Firewall"
+	addressToken    = "gcp:compute/address:Address"
+)
+
+// Subnet purposes.
+const (
+	purposePrivate      = "PRIVATE"
+	purposeProxyOnly    = "REGIONAL_MANAGED_PROXY"
+	purposePSC          = "PRIVATE_SERVICE_CONNECT"
+	minProxyOnlyPrefix  = 26
+	maxSubnetPrefixBits = 29
+)
+
+var _ = register(&kind{
+	token:      networkToken,
+	collection: "networks",
+	noun:       "network",
+	scope:      scopeGlobal,
+	autoName:   true,
+	nameRule:   computeName,
+	enums: map[string][]string{
+		"routingMode":                           {"REGIONAL", "GLOBAL"},
+		"networkFirewallPolicyEnforcementOrder": {"BEFORE_CLASSIC_FIREWALL", "AFTER_CLASSIC_FIREWALL"},
+		"bgpBestPathSelectionMode":              {"LEGACY", "STANDARD"},
+	},
+	forceNew: []string{"name", "project", "autoCreateSubnetworks", "description", "enableUlaInternalIpv6", "internalIpv6Range", "networkProfile", "params"},
+	computed: []string{"selfLink", "networkId", "numericId", "gatewayIpv4", "creationTimestamp"},
+	defaults: map[string]any{
+		"autoCreateSubnetworks": true, "routingMode": "REGIONAL", "mtu": 1460,
+		"bgpAlwaysCompareMed": false, "bgpBestPathSelectionMode": "LEGACY", "bgpInterRegionCost": "",
+		"deleteDefaultRoutesOnCreate": false, "gatewayIpv4": "",
+	},
+	check: func(in obj, f *failures) {
+		if mtu, ok := in.num("mtu"); ok && (mtu < 1300 || mtu > 8896) {
+			f.add("mtu", "mtu must be between 1300 and 8896, got %v", mtu)
+		}
+	},
+	apply: func(o *op) error {
+		o.keep("networkId", func() any { return o.number() })
+		o.out()["numericId"] = o.out()["networkId"]
+		return nil
+	},
+})
+
+var _ = register(&kind{
+	token:      subnetworkToken,
+	collection: "subnetworks",
+	noun:       "subnetwork",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"network", "ipCidrRange"},
+	enums: map[string][]string{
+		"purpose":   {"PRIVATE", "PRIVATE_RFC_1918", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT", "INTERNAL_HTTPS_LOAD_BALANCER", "PEER_MIGRATION"},
+		"role":      {"ACTIVE", "BACKUP"},
+		"stackType": {"IPV4_ONLY", "IPV4_IPV6", "IPV6_ONLY"},
+	},
+	forceNew:   []string{"name", "project", "region", "network", "purpose", "description", "ipCollection", "reservedInternalRange", "params"},
+	replaceIf:  subnetRangeShrinks,
+	computed:   []string{"selfLink", "gatewayAddress", "fingerprint", "subnetworkId", "creationTimestamp", "state"},
+	defaults:   map[string]any{"purpose": purposePrivate, "stackType": "IPV4_ONLY", "privateIpGoogleAccess": false, "enableFlowLogs": false, "secondaryIpRanges": []any{}, "state": "READY", "allowSubnetCidrRoutesOverlap": false},
+	check:      checkSubnetwork,
+	apply:      applySubnetwork,
+	latencyKey: func(in obj) string { return in.str("purpose") },
+})
+
+// subnetRangeShrinks replaces a subnet when its primary range changes other than by
+// expansion, which is the only in-place change GCP allows.
+func subnetRangeShrinks(key string, old, new any) bool {
+	if key != "ipCidrRange" {
+		return false
+	}
+	o, errO := parseCIDR(fmt.Sprint(old))
+	n, errN := parseCIDR(fmt.Sprint(new))
+	if errO != nil || errN != nil {
+		return true
+	}
+	return !(n.Bits() <= o.Bits() && n.Contains(o.Addr()))
+}
+
+func isProxyOnly(purpose string) bool {
+	return purpose == purposeProxyOnly || purpose == "GLOBAL_MANAGED_PROXY" || purpose == "INTERNAL_HTTPS_LOAD_BALANCER"
+}
+
+// isRegularPurpose reports whether a subnet can hold VMs, addresses and forwarding rules.
+func isRegularPurpose(purpose string) bool {
+	return purpose == "" || purpose == purposePrivate || purpose == "PRIVATE_RFC_1918"
+}
+
+func checkSubnetwork(in obj, f *failures) {
+	purpose := in.str("purpose")
+	if in.known("ipCidrRange") {
+		if pfx, err := parseCIDR(in.str("ipCidrRange")); err != nil {
+			f.add("ipCidrRange", "ipCidrRange: %v", err)
+		} else if pfx.Bits() > maxSubnetPrefixBits {
+			f.add("ipCidrRange", "ipCidrRange %s is too small: a subnet's primary range must be /%d or larger", pfx, maxSubnetPrefixBits)
+		} else if isProxyOnly(purpose) && pfx.Bits() > minProxyOnlyPrefix {
+			f.add("ipCidrRange", "ipCidrRange %s is too small for a proxy-only subnet (purpose %s): it must be /%d or larger (/23 recommended)", pfx, purpose, minProxyOnlyPrefix)
+		}
+	}
+	if !in.known("purpose") {
+		if in.known("role") {
+			f.add("role", "role can only be set when purpose is REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY")
+		}
+		return
+	}
+	switch {
+	case isProxyOnly(purpose) && !in.has("role"):
+		f.add("role", "role (ACTIVE or BACKUP) is required when purpose is %s", purpose)
+	case !isProxyOnly(purpose) && in.known("role"):
+		f.add("role", "role can only be set when purpose is REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY, not %s", purpose)
+	}
+}
+
+// subnetsOf returns the subnets of a network, ordered by ID.
+func (t *tx) subnetsOf(networkID string) []*Record {
+	var out []*Record
+	for _, r := range t.st.byType(subnetworkToken) {
+		if slices.Contains(r.Uses, networkID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func subnetPrefix(r *Record) netip.Prefix {
+	p, _ := parseCIDR(r.out().str("ipCidrRange"))
+	return p
+}
+
+func subnetPurpose(r *Record) string { return firstNonEmpty(r.out().str("purpose"), purposePrivate) }
+
+func applySubnetwork(o *op) error {
+	netw, err := o.resolve("network", o.in.str("network"), "networks", false)
+	if err != nil {
+		return err
+	}
+	o.use(netw)
+	o.out()["network"] = selfLinkOf(netw.ID)
+	cidr := o.in.str("ipCidrRange")
+	pfx, err := parseCIDR(cidr)
+	if err != nil {
+		return errInvalidField("ipCidrRange", cidr, err.Error())
+	}
+	if auto, _ := netw.out().boolean("autoCreateSubnetworks"); auto && pfx.Overlaps(autoModeRange) {
+		return errBadRequest("invalid", "Invalid IPCidrRange: %s conflicts with the range %s reserved by auto mode network '%s'.", cidr, autoModeRange, netw.Name)
+	}
+	for _, other := range o.t.subnetsOf(netw.ID) {
+		if other.ID != o.rec.ID && subnetPrefix(other).Overlaps(pfx) {
+			return errBadRequest("invalid", "Invalid IPCidrRange: %s conflicts with existing subnetwork '%s' in region '%s'.", cidr, other.Name, other.Region)
+		}
+	}
+	if err := o.checkActiveProxyOnly(netw); err != nil {
+		return err
+	}
+	if o.old != nil {
+		if err := o.checkRangeStillHoldsAddresses(pfx); err != nil {
+			return err
+		}
+	}
+	o.out()["gatewayAddress"] = gatewayOf(pfx).String()
+	o.keep("subnetworkId", func() any { return float64(o.t.st.nextNumber()) })
+	o.out()["fingerprint"] = o.fingerprint()
+	return nil
+}
+
+// checkActiveProxyOnly enforces one ACTIVE proxy-only subnet per VPC and region.
+func (o *op) checkActiveProxyOnly(netw *Record) error {
+	purpose := o.in.str("purpose")
+	if !isProxyOnly(purpose) || o.in.str("role") != "ACTIVE" {
+		return nil
+	}
+	for _, other := range o.t.subnetsOf(netw.ID) {
+		if other.ID == o.rec.ID || other.Region != o.rec.Region || subnetPurpose(other) != purpose {
+			continue
+		}
+		if other.out().str("role") == "ACTIVE" {
+			return errInvalidField("role", "ACTIVE", fmt.Sprintf(
+				"An ACTIVE subnetwork with purpose %s already exists in region '%s' of network '%s': '%s'. Only one can be active per VPC and region.",
+				purpose, o.rec.Region, netw.Name, other.Name))
+		}
+	}
+	return nil
+}
+
+func (o *op) checkRangeStillHoldsAddresses(pfx netip.Prefix) error {
+	for ip := range o.t.usedIPs(o.rec.ID, "") {
+		if !pfx.Contains(ip) {
+			return errInvalidField("ipCidrRange", pfx.String(), fmt.Sprintf("The new range does not contain address %s in use in the subnetwork.", ip))
+		}
+	}
+	return nil
+}
+
+// usedIPs returns the addresses taken in a subnet by addresses and forwarding rules,
+// ignoring the resource except.
+func (t *tx) usedIPs(subnetID, except string) map[netip.Addr]string {
+	used := map[netip.Addr]string{}
+	for _, r := range t.st.Sorted() {
+		if r.ID == except || !slices.Contains(r.Uses, subnetID) {
+			continue
+		}
+		for _, key := range []string{"address", "ipAddress"} {
+			if r.Type == subnetworkToken {
+				continue
+			}
+			if ip, err := netip.ParseAddr(r.out().str(key)); err == nil {
+				if _, taken := used[ip]; !taken {
+					used[ip] = r.ID
+				}
+			}
+		}
+	}
+	return used
+}
+
+func usedSet(m map[netip.Addr]string) map[netip.Addr]bool {
+	out := map[netip.Addr]bool{}
+	for ip := range m {
+		out[ip] = true
+	}
+	return out
+}
+
+// regularSubnet resolves a subnet that must be of a regular purpose and in the resource's
+// region, as endpoint addresses and load balancer forwarding rules need.
+func (o *op) regularSubnet(field, value, use string) (*Record, error) {
+	sub, err := o.resolve(field, value, "subnetworks", true)
+	if err != nil {
+		return nil, err
+	}
+	if sub.Region != o.rec.Region {
+		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the %s is in region '%s'; they must be in the same region.", sub.Region, use, o.rec.Region))
+	}
+	if purpose := subnetPurpose(sub); !isRegularPurpose(purpose) {
+		return nil, errInvalidField(field, value, fmt.Sprintf("A subnetwork with purpose %s cannot host %s; use a regular subnetwork (purpose PRIVATE).", purpose, use))
+	}
+	return sub, nil
+}
+
+// allocateIP validates a requested address or picks the next free one in the subnet.
+func (o *op) allocateIP(sub *Record, field, requested string) (string, error) {
+	pfx := subnetPrefix(sub)
+	used := o.t.usedIPs(sub.ID, o.rec.ID)
+	if requested == "" {
+		if o.old != nil {
+			if prev := o.old.out().str(field); prev != "" {
+				return prev, nil
+			}
+		}
+		ip, ok := nextFreeAddr(pfx, usedSet(used))
+		if !ok {
+			return "", errBadRequest("ipSpaceExhausted", "IP space of '%s' is exhausted.", sub.ID)
+		}
+		return ip.String(), nil
+	}
+	ip, err := netip.ParseAddr(requested)
+	if err != nil || !ip.Is4() {
+		return "", errInvalidField(field, requested, "Not a valid IPv4 address.")
+	}
+	if !pfx.Contains(ip) {
+		return "", errInvalidField(field, requested, fmt.Sprintf("Requested internal IP address is outside the range %s of subnetwork '%s'.", pfx, sub.Name))
+	}
+	if isReservedAddr(pfx, ip) {
+		return "", errInvalidField(field, requested, fmt.Sprintf("Requested internal IP address is reserved in subnetwork '%s' (network, gateway and the last two addresses are reserved).", sub.Name))
+	}
+	if holder, taken := used[ip]; taken {
+		return "", &APIError{Code: 409, Reason: "ipInUseByAnotherResource",
+			Message: fmt.Sprintf("IP_IN_USE_BY_ANOTHER_RESOURCE - IP '%s' is already being used by another resource: '%s'.", requested, holder)}
+	}
+	return requested, nil
+}
+
+var _ = register(&kind{
+	token:      firewallToken,
+	collection: "firewalls",
+	noun:       "firewall",
+	scope:      scopeGlobal,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"network"},
+	enums:      map[string][]string{"direction": {"INGRESS", "EGRESS"}},
+	forceNew:   []string{"name", "project", "network", "direction"},
+	computed:   []string{"selfLink", "creationTimestamp"},
+	defaults:   map[string]any{"direction": "INGRESS", "priority": 1000, "enableLogging": false, "disabled": false},
+	check:      checkFirewall,
+	apply: func(o *op) error {
+		netw, err := o.resolve("network", o.in.str("network"), "networks", false)
+		if err != nil {
+			return err
+		}
+		o.use(netw)
+		o.out()["network"] = selfLinkOf(netw.ID)
+		return nil
+	},
+})
+
+var firewallProtocols = []string{"tcp", "udp", "icmp", "esp", "ah", "sctp", "ipip", "all"}
+
+func checkFirewall(in obj, f *failures) {
+	allows, denies := in.objs("allows"), in.objs("denies")
+	switch {
+	case len(allows) == 0 && len(denies) == 0 && !in.unknown("allows") && !in.unknown("denies"):
+		f.add("allows", "one of allows or denies must be set")
+	case len(allows) > 0 && len(denies) > 0:
+		f.add("denies", "allows and denies cannot both be set")
+	}
+	for field, rules := range map[string][]obj{"allows": allows, "denies": denies} {
+		for i, r := range rules {
+			if proto := r.str("protocol"); r.known("protocol") && !slices.Contains(firewallProtocols, proto) && !isNumber(proto) {
+				f.add(fmt.Sprintf("%s[%d].protocol", field, i), "expected protocol to be one of %q or an IP protocol number, got %q", firewallProtocols, proto)
+			}
+		}
+	}
+	if prio, ok := in.num("priority"); ok && (prio < 0 || prio > 65535) {
+		f.add("priority", "priority must be between 0 and 65535, got %v", prio)
+	}
+	for _, field := range []string{"sourceRanges", "destinationRanges"} {
+		for i, r := range in.strs(field) {
+			if _, err := netip.ParsePrefix(r); err != nil {
+				if _, errIP := netip.ParseAddr(r); errIP != nil {
+					f.add(fmt.Sprintf("%s[%d]", field, i), "%q is not a CIDR range", r)
+				}
+			}
+		}
+	}
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = register(&kind{
+	token:      addressToken,
+	collection: "addresses",
+	noun:       "address",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	enums: map[string][]string{
+		"addressType": {"INTERNAL", "EXTERNAL"},
+		"purpose":     {"GCE_ENDPOINT", "SHARED_LOADBALANCER_VIP", "VPC_PEERING", "IPSEC_INTERCONNECT", "PRIVATE_SERVICE_CONNECT", "SERVERLESS", "DNS_RESOLVER", "IPV6_ONLY"},
+		"networkTier": {"PREMIUM", "STANDARD"},
+		"ipVersion":   {"IPV4", "IPV6"},
+	},
+	forceNew: []string{"name", "project", "region", "address", "addressType", "description", "ipVersion", "network", "networkTier", "prefixLength", "purpose", "subnetwork", "ipv6EndpointType"},
+	computed: []string{"address", "selfLink", "users", "creationTimestamp", "labelFingerprint", "effectiveLabels", "pulumiLabels"},
+	defaults: map[string]any{"addressType": "EXTERNAL", "networkTier": "PREMIUM", "prefixLength": 0, "labels": map[string]any{}},
+	check:    checkAddress,
+	apply:    applyAddress,
+	refresh: func(t *tx, r *Record) {
+		users := []any{}
+		for _, u := range t.usersOf(r.ID) {
+			users = append(users, firstNonEmpty(selfLinkOf(u.ID), u.ID))
+		}
+		r.Outputs["users"] = users
+	},
+})
+
+func checkAddress(in obj, f *failures) {
+	internal := in.str("addressType") == "INTERNAL"
+	if internal && !in.has("subnetwork") && in.str("purpose") != "VPC_PEERING" {
+		f.add("subnetwork", "subnetwork is required for an INTERNAL address: the address is allocated from that subnet's range")
+	}
+	if !internal && in.known("subnetwork") && in.known("addressType") {
+		f.add("subnetwork", "subnetwork can only be set for an INTERNAL address")
+	}
+	if in.known("address") {
+		if ip, err := netip.ParseAddr(in.str("address")); err != nil || !ip.Is4() {
+			f.add("address", "%q is not an IPv4 address", in.str("address"))
+		}
+	}
+}
+
+func applyAddress(o *op) error {
+	out := o.out()
+	out["labelFingerprint"] = o.fingerprint()
+	out["effectiveLabels"] = out["labels"]
+	out["pulumiLabels"] = out["labels"]
+	out["users"] = []any{}
+	if out.str("addressType") != "INTERNAL" {
+		o.keep("address", func() any { return fakePublicIP(o.t.st.nextNumber()) })
+		return nil
+	}
+	out.setDefault("purpose", "GCE_ENDPOINT")
+	sub, err := o.regularSubnet("subnetwork", o.in.str("subnetwork"), "addresses")
+	if err != nil {
+		return err
+	}
+	ip, err := o.allocateIP(sub, "address", o.in.str("address"))
+	if err != nil {
+		return err
+	}
+	o.use(sub)
+	out["address"] = ip
+	out["subnetwork"] = selfLinkOf(sub.ID)
+	out["network"] = sub.out().str("network")
+	return nil
+}
+
+// fakePublicIP derives a stable, documentation-free external address from a serial number.
+func fakePublicIP(n int64) string {
+	return fmt.Sprintf("34.%d.%d.%d", (n>>16)&0xff, (n>>8)&0xff, n&0xff|1)
+}

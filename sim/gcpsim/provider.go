@@ -1,0 +1,596 @@
+package gcpsim
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+)
+
+// Name and Version are the plugin name and the pulumi-gcp version the simulator stands in for.
+const (
+	Name    = "gcp"
+	Version = "8.41.1"
+)
+
+// Options configure a Simulator.
+type Options struct {
+	// StateDir is the shared state directory (GCPSIM_STATE_DIR).
+	StateDir string
+	// LatencyScale multiplies the latency table; 0 disables latency (GCPSIM_LATENCY_SCALE).
+	LatencyScale float64
+	// Faults are the operations to fail (GCPSIM_FAULTS).
+	Faults []Fault
+	// Sleep waits for d or until ctx is done; nil means a real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// OptionsFromEnv reads GCPSIM_STATE_DIR, GCPSIM_LATENCY_SCALE and GCPSIM_FAULTS. A missing
+// state directory is reported by the first operation that needs it, so that schema-only
+// uses of the plugin (pulumi package get-schema) work without one.
+func OptionsFromEnv() (Options, error) {
+	opts := Options{StateDir: os.Getenv("GCPSIM_STATE_DIR")}
+	scale, err := ParseLatencyScale(os.Getenv("GCPSIM_LATENCY_SCALE"))
+	if err != nil {
+		return opts, err
+	}
+	opts.LatencyScale = scale
+	faults, err := ParseFaults(os.Getenv("GCPSIM_FAULTS"))
+	if err != nil {
+		return opts, err
+	}
+	opts.Faults = faults
+	return opts, nil
+}
+
+// Config is the provider configuration: the defaults for resources' project and region.
+type Config struct {
+	Project string
+	Region  string
+}
+
+// Simulator is the emulated GCP control plane behind one provider instance. Any number
+// of instances, in any number of processes, may share one state directory.
+type Simulator struct {
+	store  *Store
+	scale  float64
+	faults []Fault
+	sleep  func(ctx context.Context, d time.Duration) error
+
+	mu  sync.RWMutex
+	cfg Config
+}
+
+// New returns a Simulator over the state directory in opts. Without a state directory
+// the simulator serves its schema and checks inputs, but every operation on resources
+// fails with errNoStateDir.
+func New(opts Options) (*Simulator, error) {
+	var store *Store
+	if opts.StateDir != "" {
+		var err error
+		if store, err = OpenStore(opts.StateDir); err != nil {
+			return nil, err
+		}
+	}
+	sleep := opts.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	return &Simulator{store: store, scale: opts.LatencyScale, faults: opts.Faults, sleep: sleep}, nil
+}
+
+// Store returns the shared state store (nil without a state directory).
+func (s *Simulator) Store() *Store { return s.store }
+
+var errNoStateDir = errors.New("gcpsim: GCPSIM_STATE_DIR must name the shared state directory")
+
+// update and view run a transaction on the shared state.
+func (s *Simulator) update(fn func(*State) error) error {
+	if s.store == nil {
+		return errNoStateDir
+	}
+	return s.store.Update(fn)
+}
+
+func (s *Simulator) view(fn func(*State) error) error {
+	if s.store == nil {
+		return errNoStateDir
+	}
+	return s.store.View(fn)
+}
+
+// Provider returns the low-level pulumi-go-provider provider served by the plugin.
+func (s *Simulator) Provider() p.Provider {
+	return p.Provider{
+		GetSchema:   s.GetSchema,
+		CheckConfig: s.CheckConfig,
+		DiffConfig:  s.DiffConfig,
+		Configure:   s.Configure,
+		Invoke:      s.Invoke,
+		Check:       s.Check,
+		Diff:        s.Diff,
+		Create:      s.Create,
+		Read:        s.Read,
+		Update:      s.Update,
+		Delete:      s.Delete,
+	}
+}
+
+func (s *Simulator) config() Config {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cfg
+}
+
+// CheckConfig accepts every configuration key of the real provider; only project and
+// region are used.
+func (s *Simulator) CheckConfig(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+	return p.CheckResponse{Inputs: req.Inputs}, nil
+}
+
+// DiffConfig reports configuration changes as in-place updates of the provider.
+func (s *Simulator) DiffConfig(_ context.Context, req p.DiffRequest) (p.DiffResponse, error) {
+	resp := p.DiffResponse{DetailedDiff: map[string]p.PropertyDiff{}}
+	olds, news := mapToPlain(req.OldInputs), mapToPlain(req.Inputs)
+	for _, key := range []string{"project", "region"} {
+		if !plainEqual(olds[key], news[key]) {
+			resp.HasChanges = true
+			resp.DetailedDiff[key] = p.PropertyDiff{Kind: p.Update, InputDiff: true}
+		}
+	}
+	return resp, nil
+}
+
+// Configure takes the default project and region from the provider configuration, falling
+// back to the environment variables the real provider reads.
+func (s *Simulator) Configure(_ context.Context, req p.ConfigureRequest) error {
+	args := mapToPlain(req.Args)
+	cfg := Config{Project: args.str("project"), Region: args.str("region")}
+	if cfg.Project == "" {
+		cfg.Project = firstEnv("GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
+	}
+	if cfg.Region == "" {
+		cfg.Region = firstEnv("GOOGLE_REGION", "GCLOUD_REGION", "CLOUDSDK_COMPUTE_REGION")
+	}
+	s.mu.Lock()
+	s.cfg = cfg
+	s.mu.Unlock()
+	return nil
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Invoke serves no functions: the components do not call any.
+func (s *Simulator) Invoke(_ context.Context, req p.InvokeRequest) (p.InvokeResponse, error) {
+	return p.InvokeResponse{}, fmt.Errorf("gcpsim: function %q is not emulated", req.Token)
+}
+
+func tokenOf(req interface{ Type() tokens.Type }) string { return string(req.Type()) }
+
+// Check applies the static rules and autonames the resource like the real provider.
+func (s *Simulator) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return p.CheckResponse{}, err
+	}
+	inputs := req.Inputs
+	in := mapToPlain(inputs)
+	if k.autoName && !in.has("name") {
+		name := mapToPlain(req.State).str("name")
+		if name == "" {
+			name = autoName(req.Urn.Name())
+		}
+		inputs = inputs.Set("name", property.New(name))
+		in["name"] = name
+	}
+	return p.CheckResponse{Inputs: inputs, Failures: k.validate(in)}, nil
+}
+
+// autoName appends a random suffix to the resource's Pulumi name, like the real provider.
+func autoName(base string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return base + "-" + hex.EncodeToString(b)[:7]
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:12]
+}
+
+// Diff reports updates, and replacements for the inputs GCP cannot change in place.
+func (s *Simulator) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, error) {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return p.DiffResponse{}, err
+	}
+	olds := mapToPlain(req.OldInputs)
+	if len(olds) == 0 {
+		olds = mapToPlain(req.State)
+	}
+	news := mapToPlain(req.Inputs)
+	resp := p.DiffResponse{DetailedDiff: map[string]p.PropertyDiff{}}
+	for _, key := range unionKeys(olds, news) {
+		if ignored(req.IgnoreChanges, key) {
+			continue
+		}
+		ov, nv := olds[key], news[key]
+		if plainEqual(ov, nv) && !isUnknown(nv) {
+			continue
+		}
+		resp.DetailedDiff[key] = p.PropertyDiff{Kind: diffKind(ov, nv, k.replaces(key, ov, nv)), InputDiff: true}
+	}
+	if k.token == forwardingRuleToken && closedPscNeedsRecreate(news, mapToPlain(req.State)) {
+		resp.DetailedDiff["pscConnectionStatus"] = p.PropertyDiff{Kind: p.UpdateReplace}
+	}
+	resp.HasChanges = len(resp.DetailedDiff) > 0
+	return resp, nil
+}
+
+func unionKeys(a, b obj) []string {
+	set := map[string]bool{}
+	for k := range a {
+		set[k] = true
+	}
+	for k := range b {
+		set[k] = true
+	}
+	return sortedKeys(set)
+}
+
+func ignored(paths []string, key string) bool {
+	for _, p := range paths {
+		if p == key || strings.HasPrefix(p, key+".") || strings.HasPrefix(p, key+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+func diffKind(old, new any, replace bool) p.DiffKind {
+	switch {
+	case old == nil && replace:
+		return p.AddReplace
+	case old == nil:
+		return p.Add
+	case new == nil && replace:
+		return p.DeleteReplace
+	case new == nil:
+		return p.Delete
+	case replace:
+		return p.UpdateReplace
+	default:
+		return p.Update
+	}
+}
+
+// tx is one locked transaction on the shared state.
+type tx struct {
+	st  *State
+	cfg Config
+}
+
+func (t *tx) get(id string) *Record { return t.st.Resources[id] }
+
+// usersOf returns the resources that hold id, ordered by ID.
+func (t *tx) usersOf(id string) []*Record {
+	var out []*Record
+	for _, r := range t.st.Sorted() {
+		if slices.Contains(r.Uses, id) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// newOp prepares the record for a create (old == nil) or an update.
+func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
+	rec := &Record{Type: k.token, Inputs: in.clone(), CreatedAt: t.st.now, UpdatedAt: t.st.now}
+	rec.Project = in.str("project")
+	if rec.Project == "" {
+		rec.Project = t.cfg.Project
+	}
+	if rec.Project == "" {
+		return nil, errors.New("project: required field is not set")
+	}
+	switch k.scope {
+	case scopeRegional:
+		rec.Region = firstNonEmpty(in.str("region"), t.cfg.Region)
+		if rec.Region == "" {
+			return nil, errors.New("region: required field is not set")
+		}
+	case scopeLocation:
+		rec.Region = firstNonEmpty(in.str("location"), t.cfg.Region)
+		if rec.Region == "" {
+			return nil, errors.New("location: required field is not set")
+		}
+	}
+	rec.Name = in.str("name")
+	out := in.clone()
+	out["project"] = rec.Project
+	switch k.scope {
+	case scopeRegional:
+		out["region"] = rec.Region
+	case scopeLocation:
+		out["location"] = rec.Region
+	}
+	for key, v := range k.defaults {
+		out.setDefault(key, normalize(v))
+	}
+	rec.Outputs = out
+	o := &op{t: t, k: k, rec: rec, old: old, in: in}
+	if old != nil {
+		rec.ID, rec.CreatedAt = old.ID, old.CreatedAt
+		return o, nil
+	}
+	id, err := o.buildID()
+	if err != nil {
+		return nil, err
+	}
+	rec.ID = id
+	return o, nil
+}
+
+func (o *op) buildID() (string, error) {
+	k := o.k
+	switch k.scope {
+	case scopeCustom:
+		return k.id(o)
+	case scopeGlobal:
+		return ref{Project: o.rec.Project, Collection: k.collection, Name: o.rec.Name}.path(), nil
+	default:
+		return ref{Project: o.rec.Project, Region: o.rec.Region, Collection: k.collection, Name: o.rec.Name}.path(), nil
+	}
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (t *tx) create(k *kind, in obj) (*Record, error) {
+	o, err := t.newOp(k, in, nil)
+	if err != nil {
+		return nil, err
+	}
+	if t.get(o.rec.ID) != nil {
+		return nil, errAlreadyExists(o.rec.ID)
+	}
+	if link := selfLinkOf(o.rec.ID); link != "" {
+		o.out()["selfLink"] = link
+	}
+	o.keep("creationTimestamp", func() any { return o.timestamp() })
+	if k.apply != nil {
+		if err := k.apply(o); err != nil {
+			return nil, err
+		}
+	}
+	t.st.Resources[o.rec.ID] = o.rec
+	t.st.event("create", o.rec)
+	return o.rec, nil
+}
+
+func (t *tx) update(k *kind, id string, in obj) (*Record, error) {
+	old := t.get(id)
+	if old == nil {
+		return nil, errNotFound(id)
+	}
+	o, err := t.newOp(k, in, old)
+	if err != nil {
+		return nil, err
+	}
+	if link := selfLinkOf(o.rec.ID); link != "" {
+		o.out()["selfLink"] = link
+	}
+	o.keep("creationTimestamp", func() any { return o.timestamp() })
+	if k.apply != nil {
+		if err := k.apply(o); err != nil {
+			return nil, err
+		}
+	}
+	t.st.Resources[id] = o.rec
+	t.st.event("update", o.rec)
+	return o.rec, nil
+}
+
+func (t *tx) delete(k *kind, id string) (*Record, error) {
+	rec := t.get(id)
+	if rec == nil {
+		return nil, nil // already gone: the real provider treats a 404 on delete as success
+	}
+	if k.canDelete != nil {
+		if err := k.canDelete(t, rec); err != nil {
+			return nil, err
+		}
+	}
+	if users := t.usersOf(id); len(users) > 0 {
+		return nil, errInUse(k.noun, id, users[0].ID)
+	}
+	delete(t.st.Resources, id)
+	if k.afterDel != nil {
+		k.afterDel(t, rec)
+	}
+	t.st.event("delete", rec)
+	return rec, nil
+}
+
+// view returns the record's outputs with its derived values refreshed.
+func (t *tx) view(k *kind, rec *Record) *Record {
+	cp := *rec
+	cp.Outputs = rec.out().clone()
+	if k.refresh != nil {
+		k.refresh(t, &cp)
+	}
+	return &cp
+}
+
+func (s *Simulator) tx(st *State) *tx { return &tx{st: st, cfg: s.config()} }
+
+func (k *kind) props(r *Record) property.Map { return plainToMap(r.Outputs, k.secrets) }
+
+// Create applies the stateful rules and stores the resource. A preview stores nothing
+// and returns the computed outputs as unknowns.
+func (s *Simulator) Create(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return p.CreateResponse{}, err
+	}
+	in := mapToPlain(req.Properties)
+	if req.DryRun {
+		return p.CreateResponse{Properties: s.previewOutputs(k, req.Properties, property.Map{})}, nil
+	}
+	if err := s.injectFault("create", k.token); err != nil {
+		return p.CreateResponse{}, err
+	}
+	var rec *Record
+	err = s.update(func(st *State) error {
+		t := s.tx(st)
+		created, err := t.create(k, in)
+		if err != nil {
+			return err
+		}
+		rec = t.view(k, created)
+		return nil
+	})
+	if err != nil {
+		return p.CreateResponse{}, err
+	}
+	if err := s.delay(ctx, "create", k, in); err != nil {
+		return p.CreateResponse{}, err
+	}
+	return p.CreateResponse{ID: rec.ID, Properties: k.props(rec)}, nil
+}
+
+// previewOutputs is what a preview returns: the inputs, the defaults, and every computed
+// output unknown. On update, old holds the current outputs.
+func (s *Simulator) previewOutputs(k *kind, inputs property.Map, old property.Map) property.Map {
+	out := map[string]property.Value{}
+	for key, v := range old.All {
+		out[key] = v
+	}
+	for key, v := range inputs.All {
+		out[key] = v
+	}
+	cfg := s.config()
+	if _, ok := out["project"]; !ok && cfg.Project != "" {
+		out["project"] = property.New(cfg.Project)
+	}
+	if _, ok := out["region"]; !ok && cfg.Region != "" && k.scope == scopeRegional {
+		out["region"] = property.New(cfg.Region)
+	}
+	for key, v := range k.defaults {
+		if _, ok := out[key]; !ok {
+			out[key] = fromPlain(normalize(v))
+		}
+	}
+	for _, key := range k.computed {
+		if v, ok := old.GetOk(key); ok {
+			out[key] = v // an update keeps its computed outputs
+		} else {
+			out[key] = property.New(property.Computed)
+		}
+	}
+	return property.NewMap(out)
+}
+
+// Read returns the resource as it is now in the shared state, or an empty ID when it is
+// gone. Derived outputs (PSC connection status, connected endpoints) are recomputed.
+func (s *Simulator) Read(_ context.Context, req p.ReadRequest) (p.ReadResponse, error) {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return p.ReadResponse{}, err
+	}
+	var rec *Record
+	err = s.view(func(st *State) error {
+		t := s.tx(st)
+		if r := t.get(normalizeID(req.ID)); r != nil {
+			rec = t.view(k, r)
+		}
+		return nil
+	})
+	if err != nil || rec == nil {
+		return p.ReadResponse{}, err
+	}
+	inputs := req.Inputs
+	if inputs.Len() == 0 {
+		inputs = plainToMap(rec.Inputs, k.secrets)
+	}
+	return p.ReadResponse{ID: rec.ID, Properties: k.props(rec), Inputs: inputs}, nil
+}
+
+// Update applies the change in place after re-validating it against the shared state.
+func (s *Simulator) Update(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return p.UpdateResponse{}, err
+	}
+	in := mapToPlain(req.Inputs)
+	if req.DryRun {
+		return p.UpdateResponse{Properties: s.previewOutputs(k, req.Inputs, req.State)}, nil
+	}
+	if err := s.injectFault("update", k.token); err != nil {
+		return p.UpdateResponse{}, err
+	}
+	var rec *Record
+	err = s.update(func(st *State) error {
+		t := s.tx(st)
+		updated, err := t.update(k, normalizeID(req.ID), in)
+		if err != nil {
+			return err
+		}
+		rec = t.view(k, updated)
+		return nil
+	})
+	if err != nil {
+		return p.UpdateResponse{}, err
+	}
+	if err := s.delay(ctx, "update", k, in); err != nil {
+		return p.UpdateResponse{}, err
+	}
+	return p.UpdateResponse{Properties: k.props(rec)}, nil
+}
+
+// Delete removes the resource, refusing as GCP does while another resource uses it.
+func (s *Simulator) Delete(ctx context.Context, req p.DeleteRequest) error {
+	k, err := kindOf(tokenOf(req.Urn))
+	if err != nil {
+		return err
+	}
+	if err := s.injectFault("delete", k.token); err != nil {
+		return err
+	}
+	var in obj
+	err = s.update(func(st *State) error {
+		rec, err := s.tx(st).delete(k, normalizeID(req.ID))
+		if rec != nil {
+			in = rec.in()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.delay(ctx, "delete", k, in)
+}

@@ -1,0 +1,363 @@
+package gcpsim
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+const serviceAttachmentToken = "gcp:compute/serviceAttachment:ServiceAttachment"
+
+// PSC connection statuses.
+const (
+	StatusAccepted       = "ACCEPTED"
+	StatusPending        = "PENDING"
+	StatusRejected       = "REJECTED"
+	StatusClosed         = "CLOSED"
+	StatusNeedsAttention = "NEEDS_ATTENTION"
+)
+
+var _ = register(&kind{
+	token:      serviceAttachmentToken,
+	collection: "serviceAttachments",
+	noun:       "service_attachment",
+	scope:      scopeRegional,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"connectionPreference", "enableProxyProtocol", "natSubnets", "targetService"},
+	enums:      map[string][]string{"connectionPreference": {"ACCEPT_AUTOMATIC", "ACCEPT_MANUAL"}},
+	forceNew:   []string{"name", "project", "region", "targetService", "domainNames", "enableProxyProtocol"},
+	computed:   []string{"selfLink", "connectedEndpoints", "fingerprint"},
+	defaults: map[string]any{"propagatedConnectionLimit": 250, "reconcileConnections": false,
+		"consumerAcceptLists": []any{}, "consumerRejectLists": []any{}, "domainNames": []any{}},
+	check: checkServiceAttachment,
+	apply: applyServiceAttachment,
+	refresh: func(t *tx, r *Record) {
+		r.Outputs["connectedEndpoints"] = t.connectedEndpoints(r.ID)
+	},
+	afterDel: closeEndpoints,
+})
+
+// acceptEntryKey returns the kind ("projectIdOrNum" or "networkUrl") and value of an
+// accept-list entry, or "" when it has none or both.
+func acceptEntryKey(e obj) (kind, value string) {
+	hasProject, hasNetwork := e.has("projectIdOrNum"), e.has("networkUrl")
+	switch {
+	case hasProject && !hasNetwork:
+		return "projectIdOrNum", e.str("projectIdOrNum")
+	case hasNetwork && !hasProject:
+		return "networkUrl", e.str("networkUrl")
+	}
+	return "", ""
+}
+
+func checkServiceAttachment(in obj, f *failures) {
+	if in.known("natSubnets") && len(in.list("natSubnets")) == 0 {
+		f.add("natSubnets", "at least one NAT subnet (purpose PRIVATE_SERVICE_CONNECT) is required")
+	}
+	checkAcceptList(in, f)
+	rejected := map[string]bool{}
+	for _, r := range in.strs("consumerRejectLists") {
+		rejected[consumerKey(r)] = true
+	}
+	for i, e := range in.objs("consumerAcceptLists") {
+		if _, v := acceptEntryKey(e); v != "" && rejected[consumerKey(v)] {
+			f.add("consumerRejectLists", "%q is in both consumerAcceptLists[%d] and consumerRejectLists: a consumer in the reject list is rejected even when accepted; remove it from one list", v, i)
+		}
+	}
+	if in.str("connectionPreference") == "ACCEPT_AUTOMATIC" {
+		for _, field := range []string{"consumerAcceptLists", "consumerRejectLists"} {
+			if len(in.list(field)) > 0 {
+				f.add(field, "%s must be empty when connectionPreference is ACCEPT_AUTOMATIC; clear the lists (switching from ACCEPT_MANUAL with lists set fails)", field)
+			}
+		}
+	}
+	for i, d := range in.strs("domainNames") {
+		if !strings.HasSuffix(d, ".") {
+			f.add(fmt.Sprintf("domainNames[%d]", i), "domain name %q must end with a dot", d)
+		}
+	}
+	if n, ok := in.num("propagatedConnectionLimit"); ok && n < 0 {
+		f.add("propagatedConnectionLimit", "propagatedConnectionLimit must not be negative, got %v", n)
+	}
+}
+
+func checkAcceptList(in obj, f *failures) {
+	kinds := map[string]int{}
+	for i, e := range in.objs("consumerAcceptLists") {
+		prefix := fmt.Sprintf("consumerAcceptLists[%d]", i)
+		kind, _ := acceptEntryKey(e)
+		if kind == "" && !e.unknown("projectIdOrNum") && !e.unknown("networkUrl") {
+			f.add(prefix, "%s: set exactly one of projectIdOrNum and networkUrl", prefix)
+		}
+		if kind != "" {
+			if _, seen := kinds[kind]; !seen {
+				kinds[kind] = i
+			}
+		}
+		switch limit, ok := e.num("connectionLimit"); {
+		case !e.has("connectionLimit"):
+			f.add(prefix+".connectionLimit", "Missing required property 'connectionLimit'")
+		case ok && limit < 1:
+			f.add(prefix+".connectionLimit", "connectionLimit must be at least 1, got %v", limit)
+		}
+	}
+	if len(kinds) > 1 {
+		f.add("consumerAcceptLists", "all accept-list entries must be of one kind: entry %d uses projectIdOrNum and entry %d uses networkUrl", kinds["projectIdOrNum"], kinds["networkUrl"])
+	}
+}
+
+// consumerKey normalises a project or network reference for comparison.
+func consumerKey(s string) string { return trimRefPrefix(s) }
+
+func applyServiceAttachment(o *op) error {
+	target := o.in.str("targetService")
+	rule, err := o.resolve("targetService", target, "forwardingRules", true)
+	if err != nil {
+		return err
+	}
+	if rule.Region != o.rec.Region {
+		return errInvalidField("targetService", target, fmt.Sprintf("The forwarding rule is in region '%s'; a service attachment must be in the region of its target service ('%s').", rule.Region, o.rec.Region))
+	}
+	if isPSCTarget(rule.out().str("target")) || rule.out().str("loadBalancingScheme") == "" {
+		return errInvalidField("targetService", target, "The target service must be a producer load balancer forwarding rule, not a Private Service Connect endpoint.")
+	}
+	ruleTarget := rule.out().str("target")
+	if strings.Contains(ruleTarget, "targetHttpProxies/") || strings.Contains(ruleTarget, "targetHttpsProxies/") {
+		if on, _ := o.in.boolean("enableProxyProtocol"); on {
+			return errInvalidField("enableProxyProtocol", "true", "PROXY protocol is not supported for a service attachment whose target service is an Application Load Balancer; set enableProxyProtocol to false.")
+		}
+	}
+	o.use(rule)
+	o.out()["targetService"] = selfLinkOf(rule.ID)
+	if err := o.useNATSubnets(); err != nil {
+		return err
+	}
+	if o.old != nil && o.in.str("connectionPreference") == "ACCEPT_AUTOMATIC" && (len(o.in.list("consumerAcceptLists")) > 0 || len(o.in.list("consumerRejectLists")) > 0) {
+		return errInvalidField("connectionPreference", "ACCEPT_AUTOMATIC", "Consumer accept and reject lists can only be set with ACCEPT_MANUAL; clear them first.")
+	}
+	o.out()["fingerprint"] = o.fingerprint()
+	if o.old != nil {
+		reconcileAll, _ := o.in.boolean("reconcileConnections")
+		o.t.reconcile(o.rec, reconcileAll)
+	}
+	return nil
+}
+
+// useNATSubnets checks the NAT subnets: PRIVATE_SERVICE_CONNECT purpose, same region, and
+// not already the NAT subnet of another attachment.
+func (o *op) useNATSubnets() error {
+	links := []any{}
+	for i, value := range o.in.strs("natSubnets") {
+		field := fmt.Sprintf("natSubnets[%d]", i)
+		sub, err := o.resolve(field, value, "subnetworks", true)
+		if err != nil {
+			return err
+		}
+		if purpose := subnetPurpose(sub); purpose != purposePSC {
+			return errInvalidField(field, value, fmt.Sprintf("The subnetwork has purpose %s; NAT subnets of a service attachment must have purpose PRIVATE_SERVICE_CONNECT.", purpose))
+		}
+		if sub.Region != o.rec.Region {
+			return errInvalidField(field, value, fmt.Sprintf("The NAT subnetwork is in region '%s'; it must be in the service attachment's region '%s'.", sub.Region, o.rec.Region))
+		}
+		for _, u := range o.t.usersOf(sub.ID) {
+			if u.ID != o.rec.ID && u.Type == serviceAttachmentToken {
+				return errInvalidField(field, value, fmt.Sprintf("The NAT subnetwork is already used by service attachment '%s'; a NAT subnet cannot be shared by two service attachments.", u.ID))
+			}
+		}
+		o.use(sub)
+		links = append(links, selfLinkOf(sub.ID))
+	}
+	o.out()["natSubnets"] = links
+	return nil
+}
+
+// natCapacity is the number of endpoints the attachment's NAT subnets can serve: one NAT
+// address per connected endpoint.
+func (t *tx) natCapacity(att *Record) int {
+	n := 0
+	for _, link := range att.out().strs("natSubnets") {
+		if sub := t.get(trimRefPrefix(link)); sub != nil {
+			n += usableAddresses(subnetPrefix(sub))
+		}
+	}
+	return n
+}
+
+// endpointsOf returns the live (not CLOSED) PSC endpoints of an attachment, oldest first.
+func (t *tx) endpointsOf(attID string) []*Record {
+	var out []*Record
+	for _, r := range t.st.byType(forwardingRuleToken) {
+		if slices.Contains(r.Links, attID) && r.out().str("pscConnectionStatus") != StatusClosed {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out
+}
+
+func (t *tx) connectedEndpoints(attID string) []any {
+	eps := []any{}
+	for _, ep := range t.endpointsOf(attID) {
+		eps = append(eps, map[string]any{
+			"endpoint":                  selfLinkOf(ep.ID),
+			"status":                    ep.out().str("pscConnectionStatus"),
+			"pscConnectionId":           ep.out().str("pscConnectionId"),
+			"consumerNetwork":           ep.out().str("network"),
+			"propagatedConnectionCount": 0.0,
+		})
+	}
+	return eps
+}
+
+// admission decides the status of endpoints connecting to one attachment, tracking the
+// accept-list connection limits and the NAT addresses in use.
+type admission struct {
+	att      obj
+	accepted map[int]int // accepted endpoints per accept-list entry
+	natUsed  int
+	natCap   int
+}
+
+func (t *tx) newAdmission(att *Record) *admission {
+	return &admission{att: att.out(), accepted: map[int]int{}, natCap: t.natCapacity(att)}
+}
+
+// matches reports whether a consumer reference (project ID or number, or network URL)
+// names the endpoint.
+func matchesConsumer(ref string, ep *Record) bool {
+	ref = consumerKey(ref)
+	if ref == ep.Project || ref == fmt.Sprint(ProjectNumber(ep.Project)) {
+		return true
+	}
+	return ref != "" && ref == trimRefPrefix(ep.out().str("network"))
+}
+
+func (a *admission) entryFor(ep *Record) int {
+	for i, e := range a.att.objs("consumerAcceptLists") {
+		if _, v := acceptEntryKey(e); matchesConsumer(v, ep) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (a *admission) rejected(ep *Record) bool {
+	for _, r := range a.att.strs("consumerRejectLists") {
+		if matchesConsumer(r, ep) {
+			return true
+		}
+	}
+	return false
+}
+
+// hold accounts for an endpoint that keeps its status.
+func (a *admission) hold(ep *Record) {
+	if ep.out().str("pscConnectionStatus") == StatusAccepted {
+		a.natUsed++
+		if i := a.entryFor(ep); i >= 0 {
+			a.accepted[i]++
+		}
+	}
+}
+
+// decide returns the status of an endpoint being (re)evaluated and accounts for it.
+func (a *admission) decide(ep *Record) string {
+	if a.rejected(ep) {
+		return StatusRejected
+	}
+	entry := -1
+	if a.att.str("connectionPreference") != "ACCEPT_AUTOMATIC" {
+		entry = a.entryFor(ep)
+		if entry < 0 {
+			return StatusPending
+		}
+		limit, _ := a.att.objs("consumerAcceptLists")[entry].num("connectionLimit")
+		if a.accepted[entry] >= int(limit) {
+			return StatusPending
+		}
+	}
+	if a.natUsed >= a.natCap {
+		return StatusNeedsAttention
+	}
+	a.natUsed++
+	if entry >= 0 {
+		a.accepted[entry]++
+	}
+	return StatusAccepted
+}
+
+// reconcile re-evaluates the endpoints of an attachment after its policy changed.
+// PENDING and NEEDS_ATTENTION endpoints are always re-evaluated; ACCEPTED and REJECTED
+// ones only when reconcileConnections is true.
+func (t *tx) reconcile(att *Record, all bool) {
+	eps := t.endpointsOf(att.ID)
+	a := t.newAdmission(att)
+	var open []*Record
+	for _, ep := range eps {
+		status := ep.out().str("pscConnectionStatus")
+		if all || status == StatusPending || status == StatusNeedsAttention {
+			open = append(open, ep)
+			continue
+		}
+		a.hold(ep)
+	}
+	for _, ep := range open {
+		if status := a.decide(ep); status != ep.out().str("pscConnectionStatus") {
+			ep.Outputs["pscConnectionStatus"] = status
+			ep.UpdatedAt = t.st.now
+			t.st.event("psc-"+strings.ToLower(status), ep)
+		}
+	}
+}
+
+// closeEndpoints marks the endpoints of a deleted attachment CLOSED; they never recover.
+func closeEndpoints(t *tx, att *Record) {
+	for _, ep := range t.endpointsOf(att.ID) {
+		ep.Outputs["pscConnectionStatus"] = StatusClosed
+		ep.UpdatedAt = t.st.now
+		t.st.event("psc-closed", ep)
+	}
+}
+
+// applyPSCEndpoint connects a consumer forwarding rule to a service attachment, possibly
+// in another project created by another stack, and sets its connection status.
+func applyPSCEndpoint(o *op) error {
+	_, sub, err := o.ruleNetwork("Private Service Connect endpoints")
+	if err != nil {
+		return err
+	}
+	target := o.in.str("target")
+	att, err := o.resolve("target", target, "serviceAttachments", true)
+	if err != nil {
+		return err
+	}
+	if att.Region != o.rec.Region {
+		return errInvalidField("target", target, fmt.Sprintf(
+			"The service attachment is in region '%s'; a Private Service Connect endpoint must be in the same region as the service attachment (endpoint region '%s').",
+			att.Region, o.rec.Region))
+	}
+	if err := o.assignRuleIP(sub); err != nil {
+		return err
+	}
+	o.link(att.ID)
+	o.out()["target"] = selfLinkOf(att.ID)
+	o.keep("pscConnectionId", func() any { return fmt.Sprint(o.t.st.nextNumber()) })
+	if o.old != nil && o.old.out().str("pscConnectionStatus") != "" {
+		o.out()["pscConnectionStatus"] = o.old.out().str("pscConnectionStatus")
+		return nil
+	}
+	a := o.t.newAdmission(att)
+	for _, ep := range o.t.endpointsOf(att.ID) {
+		a.hold(ep)
+	}
+	o.out()["pscConnectionStatus"] = a.decide(o.rec)
+	return nil
+}
+
+// closedPscNeedsRecreate mirrors recreateClosedPsc: a CLOSED endpoint is replaced.
+func closedPscNeedsRecreate(news, state obj) bool {
+	recreate, _ := news.boolean("recreateClosedPsc")
+	return recreate && state.str("pscConnectionStatus") == StatusClosed
+}

@@ -1,0 +1,237 @@
+package gcpsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"syscall"
+	"time"
+)
+
+const (
+	stateFile  = "state.json"
+	lockFile   = "state.lock"
+	eventsFile = "events.jsonl"
+)
+
+// Record is one emulated resource in the shared state.
+type Record struct {
+	Type    string         `json:"type"`
+	ID      string         `json:"id"`
+	Project string         `json:"project"`
+	Region  string         `json:"region,omitempty"`
+	Name    string         `json:"name"`
+	Inputs  map[string]any `json:"inputs"`
+	Outputs map[string]any `json:"outputs"`
+	// Uses lists the IDs this resource depends on: they cannot be deleted while it exists.
+	Uses []string `json:"uses,omitempty"`
+	// Links lists the IDs it refers to without holding them (a PSC endpoint's attachment,
+	// a serverless NEG's Cloud Run service).
+	Links     []string  `json:"links,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// out returns the outputs as an obj.
+func (r *Record) out() obj { return obj(r.Outputs) }
+
+// in returns the inputs as an obj.
+func (r *Record) in() obj { return obj(r.Inputs) }
+
+// Event is one line of the mutation timeline kept in events.jsonl.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Op      string    `json:"op"`
+	Type    string    `json:"type"`
+	Name    string    `json:"name"`
+	ID      string    `json:"id"`
+	Project string    `json:"project"`
+}
+
+// State is the whole emulated cloud: every project's resources, plus the operation
+// counters that make fault injection deterministic across processes.
+type State struct {
+	Resources map[string]*Record `json:"resources"`
+	Counters  map[string]int     `json:"counters"`
+	Sequence  int64              `json:"sequence"`
+
+	events []Event
+	now    time.Time
+}
+
+// nextNumber returns a fresh numeric identifier, unique in the state.
+func (s *State) nextNumber() int64 {
+	s.Sequence++
+	return 1_000_000_000_000_000 + s.Sequence*7919
+}
+
+func (s *State) event(op string, r *Record) {
+	s.events = append(s.events, Event{Time: s.now, Op: op, Type: r.Type, Name: r.Name, ID: r.ID, Project: r.Project})
+}
+
+// Sorted returns the records ordered by ID.
+func (s *State) Sorted() []*Record {
+	out := make([]*Record, 0, len(s.Resources))
+	for _, k := range sortedKeys(s.Resources) {
+		out = append(out, s.Resources[k])
+	}
+	return out
+}
+
+// byType returns the records of one type ordered by ID.
+func (s *State) byType(token string) []*Record {
+	var out []*Record
+	for _, r := range s.Sorted() {
+		if r.Type == token {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Store is the state directory shared by every simulator process. Every access takes an
+// flock on state.lock, so two engines deploying two stacks at once are serialised.
+type Store struct {
+	dir string
+	mu  sync.Mutex
+	now func() time.Time
+}
+
+// OpenStore opens (creating if needed) the state directory.
+func OpenStore(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("gcpsim: the state directory is not set (set GCPSIM_STATE_DIR)")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("gcpsim: creating state directory: %w", err)
+	}
+	return &Store{dir: dir, now: time.Now}, nil
+}
+
+// Dir returns the state directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Update runs fn on the current state under an exclusive lock and saves the state when fn
+// succeeds. A failing fn leaves the state untouched.
+func (s *Store) Update(fn func(*State) error) error {
+	return s.locked(syscall.LOCK_EX, func(st *State) error {
+		if err := fn(st); err != nil {
+			return err
+		}
+		if err := s.save(st); err != nil {
+			return err
+		}
+		return s.appendEvents(st.events)
+	})
+}
+
+// View runs fn on the current state under a shared lock; changes are discarded.
+func (s *Store) View(fn func(*State) error) error {
+	return s.locked(syscall.LOCK_SH, fn)
+}
+
+func (s *Store) locked(how int, fn func(*State) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("gcpsim: opening lock: %w", err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		return fmt.Errorf("gcpsim: locking state: %w", err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing releases it too
+	st, err := s.load()
+	if err != nil {
+		return err
+	}
+	return fn(st)
+}
+
+func (s *Store) load() (*State, error) {
+	st := &State{Resources: map[string]*Record{}, Counters: map[string]int{}, now: s.now().UTC()}
+	data, err := os.ReadFile(filepath.Join(s.dir, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gcpsim: reading state: %w", err)
+	}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("gcpsim: decoding %s: %w", stateFile, err)
+	}
+	if st.Resources == nil {
+		st.Resources = map[string]*Record{}
+	}
+	if st.Counters == nil {
+		st.Counters = map[string]int{}
+	}
+	return st, nil
+}
+
+func (s *Store) save(st *State) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("gcpsim: encoding state: %w", err)
+	}
+	tmp, err := os.CreateTemp(s.dir, stateFile+".*")
+	if err != nil {
+		return fmt.Errorf("gcpsim: writing state: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("gcpsim: writing state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("gcpsim: writing state: %w", err)
+	}
+	return os.Rename(tmp.Name(), filepath.Join(s.dir, stateFile))
+}
+
+func (s *Store) appendEvents(events []Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, eventsFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("gcpsim: opening events log: %w", err)
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	for _, e := range events {
+		if err := enc.Encode(e); err != nil {
+			return fmt.Errorf("gcpsim: writing events log: %w", err)
+		}
+	}
+	return nil
+}
+
+// Events reads the mutation timeline, oldest first.
+func (s *Store) Events() ([]Event, error) {
+	data, err := os.ReadFile(filepath.Join(s.dir, eventsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for dec.More() {
+		var e Event
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("gcpsim: decoding events log: %w", err)
+		}
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, nil
+}
