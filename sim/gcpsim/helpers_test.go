@@ -191,3 +191,5 @@ func (h *harness) endpoint(name, network, subnet, attachment string) (string, ob
 	return h.mustCreate(forwardingRuleToken, name, map[string]any{"name": name, "loadBalancingScheme": "", "target": attachment,
 		"network": network, "ipAddress": selfLinkOf(addr), "recreateClosedPsc": true})
 }
+
+func readReq(token, id string) p.ReadRequest { return p.ReadRequest{ID: id, Urn: urnOf(token, "x")} }

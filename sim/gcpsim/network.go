@@ -241,7 +241,7 @@ func (o *op) regularSubnet(field, value, use string) (*Record, error) {
 		return nil, err
 	}
 	if sub.Region != o.rec.Region {
-		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the %s is in region '%s'; they must be in the same region.", sub.Region, use, o.rec.Region))
+		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the resource is in region '%s'; they must be in the same region.", sub.Region, o.rec.Region))
 	}
 	if purpose := subnetPurpose(sub); !isRegularPurpose(purpose) {
 		return nil, errInvalidField(field, value, fmt.Sprintf("A subnetwork with purpose %s cannot host %s; use a regular subnetwork (purpose PRIVATE).", purpose, use))
