@@ -2,6 +2,7 @@ package gcpsim
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -193,3 +194,5 @@ func (h *harness) endpoint(name, network, subnet, attachment string) (string, ob
 }
 
 func readReq(token, id string) p.ReadRequest { return p.ReadRequest{ID: id, Urn: urnOf(token, "x")} }
+
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
