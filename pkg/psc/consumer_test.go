@@ -1,0 +1,238 @@
+package psc
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const testAttachment = "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment"
+
+// consumerArgs is a valid endpoint that takes the attachment URI as a plain string.
+func consumerArgs() *ConsumerEndpointArgs {
+	return &ConsumerEndpointArgs{
+		Project:           "consumer-prj",
+		Network:           pulumi.String("projects/consumer-prj/global/networks/consumer-vpc"),
+		Subnetwork:        pulumi.String("projects/consumer-prj/regions/europe-west1/subnetworks/apps"),
+		ServiceAttachment: pulumi.String(testAttachment),
+	}
+}
+
+func TestConsumerGraph(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	outs := map[string]any{}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.IpAddress = "192.168.10.50"
+		args.NoAutomateDnsZone = true
+		c, err := NewConsumerEndpoint(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		outs["ip"] = await[string](t, c.IpAddress)
+		outs["status"] = await[string](t, c.PscConnectionStatus)
+		outs["project"] = await[string](t, c.ConsumerProject)
+		outs["uri"] = await[string](t, c.ServiceAttachmentUri)
+		outs["region"] = await[string](t, c.Region)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.countByType(); !mapsEqual(got, map[string]int{typeAddress: 1, typeRule: 1}) {
+		t.Errorf("resource counts = %v, want one address and one forwarding rule", got)
+	}
+	addr := f.one(t, typeAddress)
+	if str(addr, "addressType") != "INTERNAL" || str(addr, "address") != "192.168.10.50" || str(addr, "region") != testRegion {
+		t.Errorf("address = %v, want INTERNAL 192.168.10.50 in %s", addr.Inputs, testRegion)
+	}
+	rule := f.one(t, typeRule)
+	if v, ok := rule.Inputs["loadBalancingScheme"]; !ok || !v.IsString() || v.StringValue() != "" {
+		t.Errorf(`loadBalancingScheme must be sent explicitly as "", got %v (present %v)`, v, ok)
+	}
+	if str(rule, "target") != testAttachment {
+		t.Errorf("target = %q, want the attachment URI", str(rule, "target"))
+	}
+	if !strings.HasSuffix(str(rule, "ipAddress"), "/addresses/payments-ip") {
+		t.Errorf("ipAddress = %q, want the address resource", str(rule, "ipAddress"))
+	}
+	if v := input(rule, "recreateClosedPsc"); !v.IsBool() || !v.BoolValue() {
+		t.Errorf("recreateClosedPsc = %v, want true", v)
+	}
+	if v := input(rule, "noAutomateDnsZone"); !v.IsBool() || !v.BoolValue() {
+		t.Errorf("noAutomateDnsZone = %v, want true as asked", v)
+	}
+	if !slices.Contains(rule.ReplaceOnChanges, "target") || !slices.Contains(rule.ReplaceOnChanges, "ipAddress") {
+		t.Errorf("replaceOnChanges = %v, want target and ipAddress", rule.ReplaceOnChanges)
+	}
+	if outs["ip"] != "192.168.10.50" || outs["status"] != "ACCEPTED" || outs["project"] != "consumer-prj" ||
+		outs["uri"] != testAttachment || outs["region"] != testRegion {
+		t.Errorf("outputs = %v", outs)
+	}
+	assertChildrenOf(t, f, ConsumerEndpointType, "payments")
+}
+
+func TestConsumerAcceptsSelfLinkAndNormalisesIt(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = pulumi.String("https://www.googleapis.com/compute/v1/" + testAttachment)
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := str(f.one(t, typeRule), "target"); got != testAttachment {
+		t.Errorf("target = %q, want the canonical URI", got)
+	}
+}
+
+func TestConsumerFromProducerStack(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": testAttachment}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := str(f.one(t, typeRule), "target"); got != testAttachment {
+		t.Errorf("target = %q, want the URI read from the producer stack", got)
+	}
+	if got := str(f.one(t, typeAddress), "region"); got != testRegion {
+		t.Errorf("region = %q, want the attachment's region", got)
+	}
+	assertChildrenOf(t, f, ConsumerEndpointType, "payments")
+}
+
+func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.stacks["acme/payments/prod"] = map[string]any{"uri": testAttachment}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		args.ProducerStackOutput = "uri"
+		args.Region = "us-east1"
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "region: us-east1 differs from the service attachment's region europe-west1") {
+		t.Fatalf("want a region mismatch error, got %v", err)
+	}
+}
+
+func TestConsumerMissingStackOutputFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.stacks["acme/payments/prod"] = map[string]any{}
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), `producerStack: stack "acme/payments/prod" has no string output "serviceAttachmentUri"`) {
+		t.Fatalf("want an error naming the missing output, got %v", err)
+	}
+}
+
+func TestConsumerEgressFirewall(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"192.168.20.0/24"}, ClientTags: []string{"payments-client"}}
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := f.one(t, typeFirewall)
+	if str(fw, "direction") != "EGRESS" {
+		t.Errorf("direction = %q, want EGRESS", str(fw, "direction"))
+	}
+	if got := input(fw, "destinationRanges").ArrayValue()[0].StringValue(); got != "192.168.10.7/32" {
+		t.Errorf("destinationRanges = %q, want the endpoint IP /32", got)
+	}
+	allow := input(fw, "allows").ArrayValue()[0].ObjectValue()
+	if allow["protocol"].StringValue() != "tcp" || len(allow["ports"].ArrayValue()) != 2 {
+		t.Errorf("allows = %v, want tcp 80 and 443 by default", allow)
+	}
+	if input(fw, "targetTags").ArrayValue()[0].StringValue() != "payments-client" ||
+		input(fw, "sourceRanges").ArrayValue()[0].StringValue() != "192.168.20.0/24" {
+		t.Errorf("firewall clients = %v", fw.Inputs)
+	}
+}
+
+func TestConsumerValidation(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		mutate func(a *ConsumerEndpointArgs)
+		want   string
+	}{
+		{"neither attachment nor stack", func(a *ConsumerEndpointArgs) { a.ServiceAttachment = nil }, "serviceAttachment: give exactly one of serviceAttachment"},
+		{"both attachment and stack", func(a *ConsumerEndpointArgs) { a.ProducerStack = "o/p/s" }, "serviceAttachment: give exactly one"},
+		{"malformed uri", func(a *ConsumerEndpointArgs) { a.ServiceAttachment = pulumi.String("payments-attachment") }, "serviceAttachment: must be a service attachment URI"},
+		{"uri with bad region", func(a *ConsumerEndpointArgs) {
+			a.ServiceAttachment = pulumi.String("projects/producer-prj/regions/moon/serviceAttachments/x")
+		}, "region in"},
+		{"region mismatch", func(a *ConsumerEndpointArgs) { a.Region = "us-east1" }, "region: us-east1 differs from the service attachment's region europe-west1"},
+		{"missing network", func(a *ConsumerEndpointArgs) { a.Network = nil }, "network: is required"},
+		{"missing subnetwork", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("") }, "subnetwork: is required"},
+		{"bad ip", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.500" }, "ipAddress: must be an IPv4 address"},
+		{"bad project", func(a *ConsumerEndpointArgs) { a.Project = "Consumer" }, "project: must be a project id"},
+		{"firewall without clients", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{} }, "firewall: give clientRanges, clientTags or both"},
+		{"firewall bad range", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"10.0.0.0/33"}} }, "firewall.clientRanges[0]"},
+		{"firewall bad tag", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"Bad Tag"}} }, "firewall.clientTags[0]"},
+		{"firewall bad port", func(a *ConsumerEndpointArgs) {
+			a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"t"}, Ports: []int{0}}
+		}, "firewall.ports[0]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := consumerArgs()
+			tc.mutate(args)
+			f := newFakeCloud()
+			err := f.run(func(ctx *pulumi.Context) error {
+				_, err := NewConsumerEndpoint(ctx, "payments", args)
+				return err
+			})
+			assertRefused(t, f, err, `invalid ConsumerEndpoint "payments"`, tc.want)
+		})
+	}
+}
+
+func TestStatusAdvice(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"ACCEPTED":        "",
+		"":                "",
+		"PENDING":         "add this endpoint's consumerProject",
+		"REJECTED":        "rejectedConsumers",
+		"CLOSED":          "recreateClosedPsc",
+		"NEEDS_ATTENTION": "NAT subnet has no free address",
+		"STRANGE":         "unexpected status",
+	}
+	for status, want := range cases {
+		got := statusAdvice(status)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("statusAdvice(%q) = %q, want it to mention %q", status, got, want)
+		}
+	}
+}
