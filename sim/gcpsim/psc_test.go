@@ -190,3 +190,19 @@ func TestPSCEndpointIPDoesNotCareAboutProducerRanges(t *testing.T) {
 		t.Fatalf("want the same IP on both sides, got %s and %s", ep.str("ipAddress"), rule.str("ipAddress"))
 	}
 }
+
+func TestConnectionsByNameOrURI(t *testing.T) {
+	t.Parallel()
+	w := newPSCWorld(t, nil)
+	w.cons.endpoint("ep", w.network, w.subnet, w.attLink)
+	st, err := w.prod.sim.Store().Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"att", w.attID, w.attLink} {
+		conns, err := st.Connections(ref)
+		if err != nil || len(conns) != 1 || conns[0].Status != StatusAccepted || conns[0].Project != consumerProject || conns[0].IPAddress != "10.0.0.2" {
+			t.Errorf("Connections(%q) = %+v, %v", ref, conns, err)
+		}
+	}
+}

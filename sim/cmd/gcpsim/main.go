@@ -1,0 +1,147 @@
+// Command gcpsim inspects the state directory of the GCP simulator.
+//
+//	gcpsim [-state DIR] [-json] list                       every resource: type, self link, key fields
+//	gcpsim [-state DIR] [-json] connections ATTACHMENT     endpoints connected to a service attachment
+//	gcpsim [-state DIR] [-json] count                      the number of resources
+//	gcpsim [-state DIR] [-json] events                     the mutation timeline
+//
+// DIR defaults to $GCPSIM_STATE_DIR.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gcpsim:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("gcpsim", flag.ContinueOnError)
+	dir := fs.String("state", os.Getenv("GCPSIM_STATE_DIR"), "state directory (default $GCPSIM_STATE_DIR)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("no state directory: pass -state DIR or set GCPSIM_STATE_DIR")
+	}
+	if _, err := os.Stat(*dir); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	store, err := gcpsim.OpenStore(*dir)
+	if err != nil {
+		return err
+	}
+	st, err := store.Snapshot()
+	if err != nil {
+		return err
+	}
+	cmd := fs.Arg(0)
+	switch {
+	case cmd == "list":
+		return list(w, st, *asJSON)
+	case cmd == "count":
+		return output(w, *asJSON, map[string]int{"count": len(st.Resources)}, fmt.Sprint(len(st.Resources)))
+	case cmd == "connections" && fs.NArg() == 2:
+		return connections(w, st, fs.Arg(1), *asJSON)
+	case cmd == "events":
+		return events(w, store, *asJSON)
+	}
+	return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | connections ATTACHMENT")
+}
+
+func output(w io.Writer, asJSON bool, v any, text string) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	_, err := fmt.Fprintln(w, text)
+	return err
+}
+
+type listed struct {
+	Type     string            `json:"type"`
+	ID       string            `json:"id"`
+	SelfLink string            `json:"selfLink"`
+	Fields   map[string]string `json:"fields"`
+}
+
+func list(w io.Writer, st *gcpsim.State, asJSON bool) error {
+	items := []listed{}
+	for _, r := range st.Sorted() {
+		items = append(items, listed{Type: r.Type, ID: r.ID, SelfLink: r.SelfLink(), Fields: r.KeyFields()})
+	}
+	if asJSON {
+		return output(w, true, items, "")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TYPE\tID\tFIELDS")
+	for _, it := range items {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Type, it.ID, formatFields(it.Fields))
+	}
+	return tw.Flush()
+}
+
+func formatFields(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+m[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func connections(w io.Writer, st *gcpsim.State, attachment string, asJSON bool) error {
+	conns, err := st.Connections(attachment)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if conns == nil {
+			conns = []gcpsim.Connection{}
+		}
+		return output(w, true, conns, "")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tPROJECT\tIP\tCONNECTION ID\tENDPOINT")
+	for _, c := range conns {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Status, c.Project, c.IPAddress, c.PscConnectionID, c.Endpoint)
+	}
+	return tw.Flush()
+}
+
+func events(w io.Writer, store *gcpsim.Store, asJSON bool) error {
+	evs, err := store.Events()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if evs == nil {
+			evs = []gcpsim.Event{}
+		}
+		return output(w, true, evs, "")
+	}
+	for _, e := range evs {
+		fmt.Fprintf(w, "%s %-16s %s %s\n", e.Time.Format("15:04:05.000"), e.Op, e.Type, e.ID)
+	}
+	return nil
+}
