@@ -52,7 +52,9 @@ func TestDeleteInUseOnTheConsumerSide(t *testing.T) {
 			}
 			return h.del(networkToken, network)
 		}, "The network resource 'projects/cons-p/global/networks/cvpc' is already being used by 'projects/cons-p/global/firewalls/fw'"},
-		{"zone with records", func(h *harness, _, _, _ string) error { return h.del(managedZoneToken, "projects/cons-p/managedZones/z") },
+		{"zone with records", func(h *harness, _, _, _ string) error {
+			return h.del(managedZoneToken, "projects/cons-p/managedZones/z")
+		},
 			"googleapi: Error 400: The resource named 'z' cannot be deleted because it is not empty, containerNotEmpty"},
 	}
 	for _, tt := range tests {

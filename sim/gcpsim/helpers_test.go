@@ -54,8 +54,6 @@ func urnOf(token, name string) resource.URN {
 	return resource.NewURN("dev", "test", "", tokens.Type(token), name)
 }
 
-func props(m map[string]any) property.Map { return plainToMap(m, nil) }
-
 // check runs Check and returns the checked inputs and failures.
 func (h *harness) check(token, name string, in map[string]any) (property.Map, []p.CheckFailure) {
 	h.t.Helper()

@@ -178,10 +178,26 @@ func firstEnv(names ...string) string {
 	return ""
 }
 
-// Invoke serves no functions: the components do not call any.
+// Invoke serves the two functions a program may use to learn where it runs:
+// getClientConfig (the configured project and region) and getProject (a project's number).
 func (s *Simulator) Invoke(_ context.Context, req p.InvokeRequest) (p.InvokeResponse, error) {
+	cfg := s.config()
+	args := mapToPlain(req.Args)
+	switch req.Token {
+	case "gcp:organizations/getClientConfig:getClientConfig":
+		return p.InvokeResponse{Return: props(map[string]any{
+			"project": cfg.Project, "region": cfg.Region, "zone": "", "accessToken": "gcpsim", "id": cfg.Project,
+		})}, nil
+	case "gcp:organizations/getProject:getProject":
+		project := firstNonEmpty(args.str("projectId"), cfg.Project)
+		return p.InvokeResponse{Return: props(map[string]any{
+			"projectId": project, "number": fmt.Sprint(ProjectNumber(project)), "name": project, "id": "projects/" + project,
+		})}, nil
+	}
 	return p.InvokeResponse{}, fmt.Errorf("gcpsim: function %q is not emulated", req.Token)
 }
+
+func props(m map[string]any) property.Map { return plainToMap(m, nil) }
 
 func tokenOf(req interface{ Type() tokens.Type }) string { return string(req.Type()) }
 
@@ -196,7 +212,7 @@ func (s *Simulator) Check(_ context.Context, req p.CheckRequest) (p.CheckRespons
 	if k.autoName && !in.has("name") {
 		name := mapToPlain(req.State).str("name")
 		if name == "" {
-			name = autoName(req.Urn.Name())
+			name = autoName(firstNonEmpty(in.str("namePrefix"), req.Urn.Name()+"-"))
 		}
 		inputs = inputs.Set("name", property.New(name))
 		in["name"] = name
@@ -204,11 +220,12 @@ func (s *Simulator) Check(_ context.Context, req p.CheckRequest) (p.CheckRespons
 	return p.CheckResponse{Inputs: inputs, Failures: k.validate(in)}, nil
 }
 
-// autoName appends a random suffix to the resource's Pulumi name, like the real provider.
-func autoName(base string) string {
+// autoName appends a random suffix to a prefix (the resource's Pulumi name and a dash, or
+// a namePrefix input), like the real provider.
+func autoName(prefix string) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return base + "-" + hex.EncodeToString(b)[:7]
+	return prefix + hex.EncodeToString(b)[:7]
 }
 
 func shortHash(s string) string {

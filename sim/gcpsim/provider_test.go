@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
 func TestProducerChainHasGoogleShapedOutputs(t *testing.T) {
@@ -196,4 +197,37 @@ func TestUnknownTypeIsRejected(t *testing.T) {
 	h := newHarness(t, producerProject)
 	_, err := h.sim.Check(context.Background(), p.CheckRequest{Urn: urnOf("gcp:storage/bucket:Bucket", "b")})
 	wantErr(t, err, `resource type "gcp:storage/bucket:Bucket" is not emulated`)
+}
+
+func TestNamePrefixAutonames(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	inputs, _ := h.check(sslCertificateToken, "cert", map[string]any{"namePrefix": "api-cert-", "certificate": "c", "privateKey": "k"})
+	if name := inputs.Get("name").AsString(); len(name) != len("api-cert-")+7 || name[:9] != "api-cert-" {
+		t.Fatalf("name = %q, want api-cert-<7 hex>", name)
+	}
+}
+
+func TestInvokes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, consumerProject)
+	tests := []struct {
+		token, key, want string
+		args             map[string]any
+	}{
+		{"gcp:organizations/getClientConfig:getClientConfig", "project", consumerProject, nil},
+		{"gcp:organizations/getClientConfig:getClientConfig", "region", region, nil},
+		{"gcp:organizations/getProject:getProject", "number", formatInt(ProjectNumber("other")), map[string]any{"projectId": "other"}},
+	}
+	for _, tt := range tests {
+		resp, err := h.sim.Invoke(context.Background(), p.InvokeRequest{Token: tokens.Type(tt.token), Args: props(tt.args)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Return.Get(tt.key).AsString(); got != tt.want {
+			t.Errorf("%s %s = %q, want %q", tt.token, tt.key, got, tt.want)
+		}
+	}
+	_, err := h.sim.Invoke(context.Background(), p.InvokeRequest{Token: "gcp:compute/getNetwork:getNetwork"})
+	wantErr(t, err, `function "gcp:compute/getNetwork:getNetwork" is not emulated`)
 }

@@ -98,7 +98,7 @@ func TestSchemaHasTheSDKPropertyNames(t *testing.T) {
 	}
 	tests := []struct {
 		token, input, output string
-		required           bool
+		required             bool
 	}{
 		{serviceAttachmentToken, "enableProxyProtocol", "connectedEndpoints", true},
 		{forwardingRuleToken, "recreateClosedPsc", "pscConnectionStatus", false},
