@@ -12,13 +12,10 @@ import (
 
 // SimResource is one resource in the GCP simulator's state, as `gcpsim -json list` prints it.
 type SimResource struct {
-	Type    string         `json:"type"` // the Pulumi type token, e.g. "gcp:compute/network:Network"
-	ID      string         `json:"id"`
-	Project string         `json:"project"`
-	Region  string         `json:"region,omitempty"`
-	Name    string         `json:"name"`
-	Inputs  map[string]any `json:"inputs,omitempty"`
-	Outputs map[string]any `json:"outputs,omitempty"`
+	Type     string            `json:"type"` // the Pulumi type token, e.g. "gcp:compute/network:Network"
+	ID       string            `json:"id"`   // e.g. "projects/p/global/networks/n"
+	SelfLink string            `json:"selfLink"`
+	Fields   map[string]string `json:"fields"` // the type's key output fields
 }
 
 // SimCount returns how many resources the GCP simulator holds in this world, by running
