@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestConsumerGraph(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	outs := map[string]any{}
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.IpAddress = "192.168.10.50"
 		args.NoAutomateDnsZone = true
@@ -32,24 +33,24 @@ func TestConsumerGraph(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		outs["ip"] = await[string](t, c.IpAddress)
-		outs["status"] = await[string](t, c.PscConnectionStatus)
-		outs["project"] = await[string](t, c.ConsumerProject)
-		outs["uri"] = await[string](t, c.ServiceAttachmentUri)
-		outs["region"] = await[string](t, c.Region)
+		outs["ip"] = psctest.Await[string](t, c.IpAddress)
+		outs["status"] = psctest.Await[string](t, c.PscConnectionStatus)
+		outs["project"] = psctest.Await[string](t, c.ConsumerProject)
+		outs["uri"] = psctest.Await[string](t, c.ServiceAttachmentUri)
+		outs["region"] = psctest.Await[string](t, c.Region)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.countByType(); !mapsEqual(got, map[string]int{typeAddress: 1, typeRule: 1}) {
+	if got := f.CountByType(); !mapsEqual(got, map[string]int{typeAddress: 1, typeRule: 1}) {
 		t.Errorf("resource counts = %v, want one address and one forwarding rule", got)
 	}
-	addr := f.one(t, typeAddress)
+	addr := f.One(t, typeAddress)
 	if str(addr, "addressType") != "INTERNAL" || str(addr, "address") != "192.168.10.50" || str(addr, "region") != testRegion {
 		t.Errorf("address = %v, want INTERNAL 192.168.10.50 in %s", addr.Inputs, testRegion)
 	}
-	rule := f.one(t, typeRule)
+	rule := f.One(t, typeRule)
 	if v, ok := rule.Inputs["loadBalancingScheme"]; !ok || !v.IsString() || v.StringValue() != "" {
 		t.Errorf(`loadBalancingScheme must be sent explicitly as "", got %v (present %v)`, v, ok)
 	}
@@ -78,7 +79,7 @@ func TestConsumerGraph(t *testing.T) {
 func TestConsumerAcceptsSelfLinkAndNormalisesIt(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.ServiceAttachment = pulumi.String("https://www.googleapis.com/compute/v1/" + testAttachment)
 		_, err := NewConsumerEndpoint(ctx, "payments", args)
@@ -87,7 +88,7 @@ func TestConsumerAcceptsSelfLinkAndNormalisesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := str(f.one(t, typeRule), "target"); got != testAttachment {
+	if got := str(f.One(t, typeRule), "target"); got != testAttachment {
 		t.Errorf("target = %q, want the canonical URI", got)
 	}
 }
@@ -95,8 +96,8 @@ func TestConsumerAcceptsSelfLinkAndNormalisesIt(t *testing.T) {
 func TestConsumerFromProducerStack(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": testAttachment}
-	err := f.run(func(ctx *pulumi.Context) error {
+	f.Stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": testAttachment}
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.ServiceAttachment = nil
 		args.ProducerStack = "acme/payments/prod"
@@ -106,10 +107,10 @@ func TestConsumerFromProducerStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := str(f.one(t, typeRule), "target"); got != testAttachment {
+	if got := str(f.One(t, typeRule), "target"); got != testAttachment {
 		t.Errorf("target = %q, want the URI read from the producer stack", got)
 	}
-	if got := str(f.one(t, typeAddress), "region"); got != testRegion {
+	if got := str(f.One(t, typeAddress), "region"); got != testRegion {
 		t.Errorf("region = %q, want the attachment's region", got)
 	}
 	assertChildrenOf(t, f, ConsumerEndpointType, "payments")
@@ -118,8 +119,8 @@ func TestConsumerFromProducerStack(t *testing.T) {
 func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.stacks["acme/payments/prod"] = map[string]any{"uri": testAttachment}
-	err := f.run(func(ctx *pulumi.Context) error {
+	f.Stacks["acme/payments/prod"] = map[string]any{"uri": testAttachment}
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.ServiceAttachment = nil
 		args.ProducerStack = "acme/payments/prod"
@@ -136,8 +137,8 @@ func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 func TestConsumerMissingStackOutputFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.stacks["acme/payments/prod"] = map[string]any{}
-	err := f.run(func(ctx *pulumi.Context) error {
+	f.Stacks["acme/payments/prod"] = map[string]any{}
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.ServiceAttachment = nil
 		args.ProducerStack = "acme/payments/prod"
@@ -152,7 +153,7 @@ func TestConsumerMissingStackOutputFails(t *testing.T) {
 func TestConsumerEgressFirewall(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"192.168.20.0/24"}, ClientTags: []string{"payments-client"}}
 		_, err := NewConsumerEndpoint(ctx, "payments", args)
@@ -161,7 +162,7 @@ func TestConsumerEgressFirewall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw := f.one(t, typeFirewall)
+	fw := f.One(t, typeFirewall)
 	if str(fw, "direction") != "EGRESS" {
 		t.Errorf("direction = %q, want EGRESS", str(fw, "direction"))
 	}
@@ -197,7 +198,9 @@ func TestConsumerValidation(t *testing.T) {
 		{"bad ip", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.500" }, "ipAddress: must be an IPv4 address"},
 		{"bad project", func(a *ConsumerEndpointArgs) { a.Project = "Consumer" }, "project: must be a project id"},
 		{"firewall without clients", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{} }, "firewall: give clientRanges, clientTags or both"},
-		{"firewall bad range", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"10.0.0.0/33"}} }, "firewall.clientRanges[0]"},
+		{"firewall bad range", func(a *ConsumerEndpointArgs) {
+			a.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"10.0.0.0/33"}}
+		}, "firewall.clientRanges[0]"},
 		{"firewall bad tag", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"Bad Tag"}} }, "firewall.clientTags[0]"},
 		{"firewall bad port", func(a *ConsumerEndpointArgs) {
 			a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"t"}, Ports: []int{0}}
@@ -209,7 +212,7 @@ func TestConsumerValidation(t *testing.T) {
 			args := consumerArgs()
 			tc.mutate(args)
 			f := newFakeCloud()
-			err := f.run(func(ctx *pulumi.Context) error {
+			err := f.Run(func(ctx *pulumi.Context) error {
 				_, err := NewConsumerEndpoint(ctx, "payments", args)
 				return err
 			})

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"strings"
 	"testing"
 
@@ -19,20 +20,20 @@ func TestDnsBindingGraph(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	outs := map[string]any{}
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		d, err := NewDnsBinding(ctx, "payments", dnsArgs())
 		if err != nil {
 			return err
 		}
-		outs["fqdn"] = await[string](t, d.Fqdn)
-		outs["url"] = await[string](t, d.Url)
-		outs["zone"] = await[string](t, d.ZoneName)
+		outs["fqdn"] = psctest.Await[string](t, d.Fqdn)
+		outs["url"] = psctest.Await[string](t, d.Url)
+		outs["zone"] = psctest.Await[string](t, d.ZoneName)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	zone := f.one(t, typeZone)
+	zone := f.One(t, typeZone)
 	if str(zone, "visibility") != "private" || str(zone, "dnsName") != "internal." {
 		t.Errorf("zone = %v, want a private zone for internal.", zone.Inputs)
 	}
@@ -40,7 +41,7 @@ func TestDnsBindingGraph(t *testing.T) {
 	if len(nets) != 1 || nets[0].ObjectValue()["networkUrl"].StringValue() != "projects/consumer-prj/global/networks/consumer-vpc" {
 		t.Errorf("zone visibility = %v, want the consumer VPC only", nets)
 	}
-	rec := f.one(t, typeRecord)
+	rec := f.One(t, typeRecord)
 	if str(rec, "name") != "payment-api.internal." || str(rec, "type") != "A" || input(rec, "ttl").NumberValue() != 300 {
 		t.Errorf("record = %v, want an A record payment-api.internal. with TTL 300", rec.Inputs)
 	}
@@ -59,7 +60,7 @@ func TestDnsBindingGraph(t *testing.T) {
 func TestDnsBindingExistingZone(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		a := dnsArgs()
 		a.Networks = nil
 		a.ExistingZoneName = "corp-internal"
@@ -69,7 +70,7 @@ func TestDnsBindingExistingZone(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if got := await[string](t, d.Url); got != "http://payment-api.internal" {
+		if got := psctest.Await[string](t, d.Url); got != "http://payment-api.internal" {
 			t.Errorf("url = %q", got)
 		}
 		return nil
@@ -77,10 +78,10 @@ func TestDnsBindingExistingZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.custom(typeZone)); n != 0 {
+	if n := len(f.Custom(typeZone)); n != 0 {
 		t.Errorf("an existing zone must not be created, got %d", n)
 	}
-	rec := f.one(t, typeRecord)
+	rec := f.One(t, typeRecord)
 	if str(rec, "managedZone") != "corp-internal" || input(rec, "ttl").NumberValue() != 60 {
 		t.Errorf("record = %v", rec.Inputs)
 	}
@@ -90,7 +91,7 @@ func TestDnsBindingExistingZone(t *testing.T) {
 func TestConsumerIPFlowsIntoDnsRecord(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		ep, err := NewConsumerEndpoint(ctx, "payments", consumerArgs())
 		if err != nil {
 			return err
@@ -103,7 +104,7 @@ func TestConsumerIPFlowsIntoDnsRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := input(f.one(t, typeRecord), "rrdatas").ArrayValue()[0].StringValue(); got != "192.168.10.7" {
+	if got := input(f.One(t, typeRecord), "rrdatas").ArrayValue()[0].StringValue(); got != "192.168.10.7" {
 		t.Errorf("record points at %q, want the endpoint's allocated IP 192.168.10.7", got)
 	}
 }
@@ -137,7 +138,7 @@ func TestDnsBindingValidation(t *testing.T) {
 			args := dnsArgs()
 			tc.mutate(args)
 			f := newFakeCloud()
-			err := f.run(func(ctx *pulumi.Context) error {
+			err := f.Run(func(ctx *pulumi.Context) error {
 				_, err := NewDnsBinding(ctx, "payments", args)
 				return err
 			})
@@ -149,7 +150,7 @@ func TestDnsBindingValidation(t *testing.T) {
 func TestDnsBindingBadIPFromOutputFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		a := dnsArgs()
 		a.IpAddress = pulumi.String("not-an-ip").ToStringOutput()
 		_, err := NewDnsBinding(ctx, "payments", a)

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"math/big"
 	"slices"
 	"strings"
@@ -52,14 +53,14 @@ func TestProducerGraph(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	var uri, capacity, port any
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		p, err := NewProducerService(ctx, "payments", producerArgs())
 		if err != nil {
 			return err
 		}
-		uri = await[string](t, p.ServiceAttachmentUri)
-		capacity = await[int](t, p.NatCapacity)
-		port = await[int](t, p.Port)
+		uri = psctest.Await[string](t, p.ServiceAttachmentUri)
+		capacity = psctest.Await[int](t, p.NatCapacity)
+		port = psctest.Await[int](t, p.Port)
 		return nil
 	})
 	if err != nil {
@@ -68,11 +69,11 @@ func TestProducerGraph(t *testing.T) {
 
 	want := map[string]int{typeSubnet: 3, typeService: 1, typeNEG: 1, typeBackend: 1, typeURLMap: 1,
 		typeHTTPProxy: 1, typeRule: 1, typeAttachment: 1}
-	if got := f.countByType(); !mapsEqual(got, want) {
+	if got := f.CountByType(); !mapsEqual(got, want) {
 		t.Errorf("resource counts = %v, want %v", got, want)
 	}
 
-	svc := f.one(t, typeService)
+	svc := f.One(t, typeService)
 	if got := str(svc, "ingress"); got != "INGRESS_TRAFFIC_INTERNAL_ONLY" {
 		t.Errorf("Cloud Run ingress = %q, want internal only", got)
 	}
@@ -82,11 +83,11 @@ func TestProducerGraph(t *testing.T) {
 	if aud := input(svc, "customAudiences"); !aud.IsArray() || aud.ArrayValue()[0].StringValue() != "http://payment-api.internal" {
 		t.Errorf("customAudiences = %v, want the private URL", aud)
 	}
-	if iam := f.custom(typeIAM); len(iam) != 0 {
+	if iam := f.Custom(typeIAM); len(iam) != 0 {
 		t.Errorf("no invoker binding is created by default, got %d", len(iam))
 	}
 
-	neg := f.one(t, typeNEG)
+	neg := f.One(t, typeNEG)
 	if str(neg, "networkEndpointType") != "SERVERLESS" || str(neg, "region") != testRegion {
 		t.Errorf("NEG = %v, want a SERVERLESS NEG in %s", neg.Inputs, testRegion)
 	}
@@ -94,7 +95,7 @@ func TestProducerGraph(t *testing.T) {
 		t.Errorf("NEG cloudRun.service = %q, want the Cloud Run service name", got)
 	}
 
-	backend := f.one(t, typeBackend)
+	backend := f.One(t, typeBackend)
 	if str(backend, "loadBalancingScheme") != "INTERNAL_MANAGED" {
 		t.Errorf("backend scheme = %q, want INTERNAL_MANAGED", str(backend, "loadBalancingScheme"))
 	}
@@ -112,7 +113,7 @@ func TestProducerGraph(t *testing.T) {
 	}
 
 	subnets := map[string]registered{}
-	for _, s := range f.custom(typeSubnet) {
+	for _, s := range f.Custom(typeSubnet) {
 		subnets[s.Name] = s
 	}
 	if got := str(subnets["payments-proxy-subnet"], "purpose"); got != "REGIONAL_MANAGED_PROXY" {
@@ -128,7 +129,7 @@ func TestProducerGraph(t *testing.T) {
 		t.Errorf("LB subnet must be a regular subnet, purpose = %q", got)
 	}
 
-	rule := f.one(t, typeRule)
+	rule := f.One(t, typeRule)
 	if str(rule, "loadBalancingScheme") != "INTERNAL_MANAGED" || str(rule, "portRange") != "80" || str(rule, "ipProtocol") != "TCP" {
 		t.Errorf("LB rule = %v, want INTERNAL_MANAGED TCP port 80", rule.Inputs)
 	}
@@ -140,7 +141,7 @@ func TestProducerGraph(t *testing.T) {
 		t.Errorf("LB rule must depend on the proxy-only subnet %s, depends on %v", proxyURN, rule.Dependencies)
 	}
 
-	sa := f.one(t, typeAttachment)
+	sa := f.One(t, typeAttachment)
 	if str(sa, "connectionPreference") != "ACCEPT_MANUAL" {
 		t.Errorf("connectionPreference = %q, want ACCEPT_MANUAL by default", str(sa, "connectionPreference"))
 	}
@@ -180,27 +181,27 @@ func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
 	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
 	f := newFakeCloud()
 	var gotPEM any
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: "projects/producer-prj/regions/europe-west1/sslPolicies/modern"}
 		p, err := NewProducerService(ctx, "payments", args)
 		if err != nil {
 			return err
 		}
-		gotPEM = await[string](t, p.CertificatePem)
+		gotPEM = psctest.Await[string](t, p.CertificatePem)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := f.one(t, typeCert)
+	cert := f.One(t, typeCert)
 	if key := cert.Inputs["privateKey"]; !key.ContainsSecrets() {
 		t.Errorf("the TLS private key must reach the certificate as a secret, got %v", key)
 	}
 	if input(cert, "privateKey").StringValue() != keyPEM {
 		t.Errorf("the certificate must carry the given key")
 	}
-	proxy := f.one(t, typeHTTPSProxy)
+	proxy := f.One(t, typeHTTPSProxy)
 	certs := input(proxy, "sslCertificates").ArrayValue()
 	if len(certs) != 1 || !strings.HasSuffix(certs[0].StringValue(), "/sslCertificates/payments-cert") {
 		t.Errorf("HTTPS proxy sslCertificates = %v", certs)
@@ -208,16 +209,16 @@ func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
 	if str(proxy, "sslPolicy") == "" {
 		t.Errorf("the SSL policy must reach the HTTPS proxy")
 	}
-	if n := len(f.custom(typeHTTPProxy)); n != 0 {
+	if n := len(f.Custom(typeHTTPProxy)); n != 0 {
 		t.Errorf("an HTTPS producer must not create an HTTP proxy, got %d", n)
 	}
-	if got := str(f.one(t, typeRule), "portRange"); got != "443" {
+	if got := str(f.One(t, typeRule), "portRange"); got != "443" {
 		t.Errorf("HTTPS forwarding rule port = %q, want 443", got)
 	}
-	if got := str(f.one(t, typeBackend), "protocol"); got != "HTTPS" {
+	if got := str(f.One(t, typeBackend), "protocol"); got != "HTTPS" {
 		t.Errorf("backend protocol = %q, want HTTPS", got)
 	}
-	if aud := input(f.one(t, typeService), "customAudiences").ArrayValue()[0].StringValue(); aud != "https://payment-api.internal" {
+	if aud := input(f.One(t, typeService), "customAudiences").ArrayValue()[0].StringValue(); aud != "https://payment-api.internal" {
 		t.Errorf("custom audience = %q, want the https private URL", aud)
 	}
 	if gotPEM != certPEM {
@@ -228,7 +229,7 @@ func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
 func TestProducerCertificateManagerCertificates(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/producer-prj/locations/europe-west1/certificates/payments"}}
 		_, err := NewProducerService(ctx, "payments", args)
@@ -237,11 +238,11 @@ func TestProducerCertificateManagerCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := f.one(t, typeHTTPSProxy)
+	proxy := f.One(t, typeHTTPSProxy)
 	if got := input(proxy, "certificateManagerCertificates").ArrayValue(); len(got) != 1 {
 		t.Errorf("certificateManagerCertificates = %v", got)
 	}
-	if n := len(f.custom(typeCert)); n != 0 {
+	if n := len(f.Custom(typeCert)); n != 0 {
 		t.Errorf("no self-managed certificate with Certificate Manager, got %d", n)
 	}
 }
@@ -250,7 +251,7 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	var capacity any
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.CloudRun = CloudRunArgs{ExistingServiceName: "payments-live", Invokers: []string{"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com"}}
 		args.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/lb")}
@@ -260,30 +261,30 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		capacity = await[int](t, p.NatCapacity)
+		capacity = psctest.Await[int](t, p.NatCapacity)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := f.countByType()
+	counts := f.CountByType()
 	if counts[typeSubnet] != 0 || counts[typeService] != 0 {
 		t.Errorf("existing subnets and service must not be created, got %v", counts)
 	}
-	if got := input(f.one(t, typeNEG), "cloudRun").ObjectValue()["service"].StringValue(); got != "payments-live" {
+	if got := input(f.One(t, typeNEG), "cloudRun").ObjectValue()["service"].StringValue(); got != "payments-live" {
 		t.Errorf("NEG service = %q, want the existing service", got)
 	}
-	iam := f.one(t, typeIAM)
+	iam := f.One(t, typeIAM)
 	if str(iam, "role") != "roles/run.invoker" || str(iam, "name") != "payments-live" {
 		t.Errorf("invoker binding = %v", iam.Inputs)
 	}
-	if got := str(f.one(t, typeAttachment), "natSubnets"); got != "" {
+	if got := str(f.One(t, typeAttachment), "natSubnets"); got != "" {
 		t.Errorf("natSubnets must be a list, got a string")
 	}
-	if nat := input(f.one(t, typeAttachment), "natSubnets").ArrayValue()[0].StringValue(); !strings.HasSuffix(nat, "/nat") {
+	if nat := input(f.One(t, typeAttachment), "natSubnets").ArrayValue()[0].StringValue(); !strings.HasSuffix(nat, "/nat") {
 		t.Errorf("natSubnets = %q, want the existing NAT subnet", nat)
 	}
-	for _, dep := range f.one(t, typeRule).Dependencies {
+	for _, dep := range f.One(t, typeRule).Dependencies {
 		// The existing proxy-only subnet is not a resource of this program, so nothing to wait for.
 		if strings.Contains(dep, typeSubnet) {
 			t.Errorf("LB rule depends on %s, want no subnet dependency with existing subnets", dep)
@@ -297,7 +298,7 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 func TestProducerAllowUnauthenticatedIsExplicit(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.CloudRun.AllowUnauthenticated = true
 		_, err := NewProducerService(ctx, "payments", args)
@@ -306,7 +307,7 @@ func TestProducerAllowUnauthenticatedIsExplicit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := str(f.one(t, typeIAM), "member"); got != "allUsers" {
+	if got := str(f.One(t, typeIAM), "member"); got != "allUsers" {
 		t.Errorf("allowUnauthenticated must grant allUsers, got %q", got)
 	}
 }
@@ -314,7 +315,7 @@ func TestProducerAllowUnauthenticatedIsExplicit(t *testing.T) {
 func TestProducerAcceptAutomaticClearsLists(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.Consumers = nil
 		args.AcceptAllConsumers = true
@@ -324,7 +325,7 @@ func TestProducerAcceptAutomaticClearsLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sa := f.one(t, typeAttachment)
+	sa := f.One(t, typeAttachment)
 	if str(sa, "connectionPreference") != "ACCEPT_AUTOMATIC" {
 		t.Errorf("connectionPreference = %q", str(sa, "connectionPreference"))
 	}
@@ -336,8 +337,8 @@ func TestProducerAcceptAutomaticClearsLists(t *testing.T) {
 func TestProducerConsumerStacks(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "consumer-prj-b", "consumerNetwork": "projects/consumer-prj-b/global/networks/vpc"}
-	err := f.run(func(ctx *pulumi.Context) error {
+	f.Stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "consumer-prj-b", "consumerNetwork": "projects/consumer-prj-b/global/networks/vpc"}
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}, {Stack: "acme/consumer/prod", ConnectionLimit: 3}}
 		_, err := NewProducerService(ctx, "payments", args)
@@ -346,11 +347,11 @@ func TestProducerConsumerStacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if refs := f.custom(""); len(refs) == 0 {
+	if refs := f.Custom(""); len(refs) == 0 {
 		t.Fatal("nothing registered")
 	}
 	nRefs := 0
-	for _, r := range f.resources {
+	for _, r := range f.All() {
 		if r.Type == typeStackRef {
 			nRefs++
 			if !strings.Contains(r.Parent, ProducerServiceType) {
@@ -361,7 +362,7 @@ func TestProducerConsumerStacks(t *testing.T) {
 	if nRefs != 1 {
 		t.Errorf("a stack named twice must be read once, got %d stack references", nRefs)
 	}
-	accept := input(f.one(t, typeAttachment), "consumerAcceptLists").ArrayValue()
+	accept := input(f.One(t, typeAttachment), "consumerAcceptLists").ArrayValue()
 	if len(accept) != 3 {
 		t.Fatalf("accept list = %v, want the listed consumer and two stack entries", accept)
 	}
@@ -376,8 +377,8 @@ func TestProducerConsumerStacks(t *testing.T) {
 func TestProducerConsumerStackWithBadOutputFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "Not_A_Project"}
-	err := f.run(func(ctx *pulumi.Context) error {
+	f.Stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "Not_A_Project"}
+	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}}
 		_, err := NewProducerService(ctx, "payments", args)
@@ -391,7 +392,7 @@ func TestProducerConsumerStackWithBadOutputFails(t *testing.T) {
 func TestTwoProducersDoNotCollide(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		for _, n := range []string{"payments", "ledger"} {
 			args := producerArgs()
 			if n == "ledger" {
@@ -408,7 +409,7 @@ func TestTwoProducersDoNotCollide(t *testing.T) {
 	if err != nil {
 		t.Fatalf("two producers in one program: %v", err)
 	}
-	if got := len(f.custom(typeAttachment)); got != 2 {
+	if got := len(f.Custom(typeAttachment)); got != 2 {
 		t.Errorf("want 2 attachments, got %d", got)
 	}
 	assertChildrenOf(t, f, ProducerServiceType, "payments", "ledger")
@@ -418,7 +419,7 @@ func TestTwoProducersDoNotCollide(t *testing.T) {
 // named components of type typ, and is named `<component>-<role>`.
 func assertChildrenOf(t *testing.T, f *fakeCloud, typ string, names ...string) {
 	t.Helper()
-	for _, r := range f.resources {
+	for _, r := range f.All() {
 		if !r.Custom && r.Type != typeStackRef {
 			continue
 		}
@@ -436,7 +437,7 @@ func assertChildrenOf(t *testing.T, f *fakeCloud, typ string, names ...string) {
 // urnOf returns the URN the mock monitor gives a registered resource.
 func urnOf(t *testing.T, f *fakeCloud, name string) string {
 	t.Helper()
-	r := f.named(t, name)
+	r := f.Named(t, name)
 	parentType := r.Parent[strings.Index(r.Parent, "::"+ProducerServiceType)+2:]
 	parentType = parentType[:strings.Index(parentType, "::")]
 	return "urn:pulumi:stack::project::" + parentType + "$" + r.Type + "::" + r.Name

@@ -91,7 +91,7 @@ func TestProducerValidation(t *testing.T) {
 			args := producerArgs()
 			tc.mutate(args)
 			f := newFakeCloud()
-			err := f.run(func(ctx *pulumi.Context) error {
+			err := f.Run(func(ctx *pulumi.Context) error {
 				_, err := NewProducerService(ctx, "payments", args)
 				return err
 			})
@@ -107,7 +107,7 @@ func TestProducerValidationReportsEveryProblem(t *testing.T) {
 	a.LoadBalancerSubnet.IpCidrRange = "300.0.0.0/24"
 	a.Consumers[0].ConnectionLimit = -5
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		_, err := NewProducerService(ctx, "Payments", a)
 		return err
 	})
@@ -128,7 +128,7 @@ func TestProducerRegionFromConfigIsRequired(t *testing.T) {
 func TestProducerNameTooLong(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	err := f.run(func(ctx *pulumi.Context) error {
+	err := f.Run(func(ctx *pulumi.Context) error {
 		_, err := NewProducerService(ctx, strings.Repeat("a", 41), producerArgs())
 		return err
 	})
@@ -146,10 +146,8 @@ func assertRefused(t *testing.T, f *fakeCloud, err error, want ...string) {
 			t.Errorf("error does not contain %q:\n%v", w, err)
 		}
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.resources) != 0 {
-		t.Errorf("invalid input must create nothing, got %d registrations (first %s %s)", len(f.resources),
-			f.resources[0].Type, f.resources[0].Name)
+	if all := f.All(); len(all) != 0 {
+		t.Errorf("invalid input must create nothing, got %d registrations (first %s %s)", len(all),
+			all[0].Type, all[0].Name)
 	}
 }

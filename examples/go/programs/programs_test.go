@@ -1,0 +1,67 @@
+package programs
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
+)
+
+// runWith runs an example program against the fake cloud with extra project configuration.
+func runWith(t *testing.T, f *psctest.FakeCloud, project string, program pulumi.RunFunc, cfg map[string]string) {
+	t.Helper()
+	err := pulumi.RunErr(program, pulumi.WithMocks(project, "dev", f), func(info *pulumi.RunInfo) {
+		info.Config = map[string]string{"gcp:project": psctest.Project, "gcp:region": psctest.Region}
+		for k, v := range cfg {
+			info.Config[project+":"+k] = v
+		}
+	})
+	if err != nil {
+		t.Fatalf("%s program: %v", project, err)
+	}
+}
+
+func TestProducerExample(t *testing.T) {
+	t.Parallel()
+	f := psctest.New()
+	f.Stacks["organization/payments-consumer/dev"] = map[string]any{"consumerProject": "consumer-prj-2"}
+	runWith(t, f, "payments-producer", Producer, map[string]string{
+		"consumerProjects": `["consumer-prj"]`,
+		"consumerStacks":   `["organization/payments-consumer/dev"]`,
+	})
+	counts := f.CountByType()
+	if counts["gcp:compute/network:Network"] != 1 || counts["gcp:compute/serviceAttachment:ServiceAttachment"] != 1 ||
+		counts["gcp:compute/subnetwork:Subnetwork"] != 3 {
+		t.Errorf("producer example graph = %v", counts)
+	}
+	accept := psctest.Input(f.One(t, "gcp:compute/serviceAttachment:ServiceAttachment"), "consumerAcceptLists").ArrayValue()
+	if len(accept) != 2 {
+		t.Errorf("accept list = %v, want the configured project and the consumer stack's", accept)
+	}
+}
+
+func TestConsumerExample(t *testing.T) {
+	t.Parallel()
+	for name, cfg := range map[string]map[string]string{
+		"plain URI":      {"serviceAttachment": "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment"},
+		"producer stack": {"producerStack": "organization/payments-producer/dev"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := psctest.New()
+			f.Stacks["organization/payments-producer/dev"] = map[string]any{
+				"serviceAttachmentUri": "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
+			}
+			runWith(t, f, "payments-consumer", Consumer, cfg)
+			rule := f.One(t, "gcp:compute/forwardingRule:ForwardingRule")
+			if psctest.Str(rule, "target") != "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment" {
+				t.Errorf("endpoint target = %q", psctest.Str(rule, "target"))
+			}
+			record := f.One(t, "gcp:dns/recordSet:RecordSet")
+			if psctest.Str(record, "name") != "payment-api.internal." {
+				t.Errorf("record = %v", record.Inputs)
+			}
+		})
+	}
+}

@@ -1,0 +1,224 @@
+// Package psctest is a fake Google Cloud for unit tests of Pulumi programs that use the
+// cloudrun-psc components: a pulumi.MockResourceMonitor that records every registration and
+// answers with outputs shaped like Google Cloud's (self links, allocated IPs, PSC status).
+package psctest
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The gcp:project and gcp:region configuration Run gives programs.
+const (
+	Project = "producer-prj"
+	Region  = "europe-west1"
+)
+
+// Registered is one resource a program Registered with the fake cloud.
+type Registered struct {
+	Type, Name       string
+	Custom           bool
+	Inputs           resource.PropertyMap
+	Parent           string
+	Dependencies     []string
+	ReplaceOnChanges []string
+	URN              string
+}
+
+// FakeCloud is a pulumi.MockResourceMonitor that records every registration and answers with
+// outputs shaped like Google Cloud's (self links, allocated IPs, connection status).
+type FakeCloud struct {
+	mu        sync.Mutex
+	Resources []Registered // guarded by mu; read it with All
+	// Stacks holds the outputs of other stacks, by fully qualified stack name.
+	Stacks map[string]map[string]any
+	// Status is the pscConnectionStatus every PSC endpoint reports.
+	Status string
+}
+
+// New returns a fake cloud whose PSC endpoints report ACCEPTED.
+func New() *FakeCloud {
+	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED"}
+}
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rec := Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+		rec.Dependencies = rpc.GetDependencies()
+		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+	}
+	if rpc := args.ReadRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+	}
+	f.mu.Lock()
+	f.Resources = append(f.Resources, rec)
+	f.mu.Unlock()
+
+	if args.TypeToken == "pulumi:pulumi:StackReference" {
+		stack := args.Inputs["name"].StringValue()
+		outs, ok := f.Stacks[stack]
+		if !ok {
+			return "", nil, fmt.Errorf("unknown stack %q", stack)
+		}
+		return stack, resource.PropertyMap{
+			"name":    resource.NewProperty(stack),
+			"outputs": resource.NewProperty(resource.NewPropertyMapFromMap(outs)),
+		}, nil
+	}
+	if !args.Custom {
+		return args.Name, args.Inputs, nil
+	}
+	return args.Name + "-id", f.outputs(args), nil
+}
+
+// outputs computes the state the fake cloud returns for a custom resource.
+func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
+	out := args.Inputs.Copy()
+	str := func(k, def string) string {
+		if v, ok := out[resource.PropertyKey(k)]; ok && v.IsString() && v.StringValue() != "" {
+			return v.StringValue()
+		}
+		return def
+	}
+	name := str("name", args.Name)
+	project := str("project", Project)
+	region := str("region", str("location", Region))
+	out["name"] = resource.NewProperty(name)
+	out["project"] = resource.NewProperty(project)
+	collection := map[string]string{
+		"gcp:compute/subnetwork:Subnetwork":                                 "subnetworks",
+		"gcp:compute/address:Address":                                       "addresses",
+		"gcp:compute/forwardingRule:ForwardingRule":                         "forwardingRules",
+		"gcp:compute/serviceAttachment:ServiceAttachment":                   "serviceAttachments",
+		"gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "networkEndpointGroups",
+		"gcp:compute/regionBackendService:RegionBackendService":             "backendServices",
+		"gcp:compute/regionUrlMap:RegionUrlMap":                             "urlMaps",
+		"gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy":           "targetHttpProxies",
+		"gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy":         "targetHttpsProxies",
+		"gcp:compute/regionSslCertificate:RegionSslCertificate":             "sslCertificates",
+	}[args.TypeToken]
+	if collection != "" {
+		out["region"] = resource.NewProperty(region)
+		out["selfLink"] = resource.NewProperty(fmt.Sprintf(
+			"https://www.googleapis.com/compute/v1/projects/%s/regions/%s/%s/%s", project, region, collection, name))
+	}
+	switch args.TypeToken {
+	case "gcp:compute/address:Address":
+		out["address"] = resource.NewProperty(str("address", "192.168.10.7"))
+	case "gcp:compute/forwardingRule:ForwardingRule":
+		out["ipAddress"] = resource.NewProperty(str("ipAddress", "10.10.0.9"))
+		out["network"] = resource.NewProperty("https://www.googleapis.com/compute/v1/projects/" + project +
+			"/global/networks/" + strings.TrimPrefix(str("network", "vpc"), "projects/"+project+"/global/networks/"))
+		if _, isPSC := out["target"]; isPSC && str("loadBalancingScheme", "") == "" {
+			out["pscConnectionStatus"] = resource.NewProperty(f.Status)
+			out["pscConnectionId"] = resource.NewProperty("4242")
+		}
+	case "gcp:cloudrunv2/service:Service":
+		out["uri"] = resource.NewProperty("https://" + name + "-abcdefghij-ew.a.run.app")
+	}
+	return out
+}
+
+// Call implements pulumi.MockResourceMonitor; the components make no calls.
+func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return nil, fmt.Errorf("unexpected call %s", args.Token)
+}
+
+// Run runs program against the fake cloud with the given gcp configuration.
+func (f *FakeCloud) Run(program pulumi.RunFunc) error {
+	return pulumi.RunErr(program, pulumi.WithMocks("project", "stack", f), func(info *pulumi.RunInfo) {
+		info.Config = map[string]string{"gcp:project": Project, "gcp:region": Region}
+	})
+}
+
+// All returns every registration so far, components and stack references included.
+func (f *FakeCloud) All() []Registered {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Registered(nil), f.Resources...)
+}
+
+// Custom returns the custom resources registered, optionally only those of one type.
+func (f *FakeCloud) Custom(typ string) []Registered {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Registered
+	for _, r := range f.Resources {
+		if r.Custom && (typ == "" || r.Type == typ) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// One returns the single resource of a type, failing the test if there is not exactly one.
+func (f *FakeCloud) One(t *testing.T, typ string) Registered {
+	t.Helper()
+	rs := f.Custom(typ)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, got %d", typ, len(rs))
+	}
+	return rs[0]
+}
+
+// Named returns the resource with a logical name, failing the test if there is none.
+func (f *FakeCloud) Named(t *testing.T, name string) Registered {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.Resources {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no resource named %q", name)
+	return Registered{}
+}
+
+// CountByType counts the custom resources by type token.
+func (f *FakeCloud) CountByType() map[string]int {
+	counts := map[string]int{}
+	for _, r := range f.Custom("") {
+		counts[r.Type]++
+	}
+	return counts
+}
+
+// Input returns a resource input, unwrapping secrets, or a null value.
+func Input(r Registered, key string) resource.PropertyValue {
+	v, ok := r.Inputs[resource.PropertyKey(key)]
+	if !ok {
+		return resource.NewNullProperty()
+	}
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+// Str returns a string input ("" when absent).
+func Str(r Registered, key string) string {
+	v := Input(r, key)
+	if v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// Await returns the resolved value of an output.
+func Await[T any](t *testing.T, o pulumi.Output) T {
+	t.Helper()
+	ch := make(chan T, 1)
+	o.ApplyT(func(v T) T { ch <- v; return v })
+	return <-ch
+}
+
+// ResourceKey converts a string to a property key.
+func ResourceKey(k string) resource.PropertyKey { return resource.PropertyKey(k) }
