@@ -23,6 +23,7 @@ type EndpointFirewallArgs struct {
 
 // Annotate documents EndpointFirewallArgs for the schema.
 func (f *EndpointFirewallArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "EndpointFirewall")
 	a.Describe(f, "An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, "+
 		"for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.")
 	a.Describe(&f.ClientRanges, "Source IPv4 ranges of the clients allowed to reach the endpoint.")

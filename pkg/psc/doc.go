@@ -6,3 +6,8 @@
 // at once (each naming its input path), and is secure by default: Cloud Run ingress stays internal,
 // invoker IAM stays on, PSC connections are accepted manually and TLS keys stay secret.
 package psc
+
+// Schema tokens: the nested input types (SubnetArgs, CloudRunArgs, ...) name themselves in the
+// schema without the Go "Args" suffix (a.SetToken in their Annotate methods), because the SDK
+// generators append "Args" to input types themselves; otherwise every SDK would read
+// CloudRunArgsArgs.

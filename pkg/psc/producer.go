@@ -40,6 +40,7 @@ type SubnetArgs struct {
 
 // Annotate documents SubnetArgs for the schema.
 func (s *SubnetArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "Subnet")
 	a.Describe(s, "A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. "+
 		"Give exactly one of ipCidrRange and selfLink.")
 	a.Describe(&s.IpCidrRange, "IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.")
@@ -60,6 +61,7 @@ type VpcEgressArgs struct {
 
 // Annotate documents VpcEgressArgs for the schema.
 func (v *VpcEgressArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "VpcEgress")
 	a.Describe(v, "Outbound traffic of the Cloud Run service into a VPC, for services that call private backends: "+
 		"Direct VPC egress (network and subnetwork) or a Serverless VPC Access connector, not both.")
 	a.Describe(&v.Network, "VPC network for Direct VPC egress.")
@@ -91,6 +93,7 @@ type CloudRunArgs struct {
 
 // Annotate documents CloudRunArgs for the schema.
 func (c *CloudRunArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "CloudRun")
 	a.Describe(c, "The Cloud Run service to publish: an existing one (existingServiceName) or one created from an "+
 		"image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).")
 	a.Describe(&c.ExistingServiceName, "Name of an existing Cloud Run service in the same project and region to put "+
@@ -132,6 +135,7 @@ type TlsArgs struct {
 
 // Annotate documents TlsArgs for the schema.
 func (t *TlsArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "Tls")
 	a.Describe(t, "HTTPS on the internal load balancer: a self-managed certificate (certificatePem and "+
 		"privateKeyPem) or regional Certificate Manager certificates, not both.")
 	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname.")
@@ -153,6 +157,7 @@ type ConsumerAcceptArgs struct {
 
 // Annotate documents ConsumerAcceptArgs for the schema.
 func (c *ConsumerAcceptArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "ConsumerAccept")
 	a.Describe(c, "A consumer allowed to connect: a project or a VPC network, not both. All entries of one "+
 		"attachment must be of the same kind.")
 	a.Describe(&c.ProjectIdOrNum, "Consumer project id or number.")
@@ -170,6 +175,7 @@ type ConsumerStackArgs struct {
 
 // Annotate documents ConsumerStackArgs for the schema.
 func (c *ConsumerStackArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "ConsumerStack")
 	a.Describe(c, "A consumer read from another stack's outputs through a StackReference.")
 	a.Describe(&c.Stack, "Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.")
 	a.Describe(&c.Output, "Stack output to read: consumerProject (the default) accepts the project, "+
