@@ -89,10 +89,12 @@ func (s *Summary) ByType() map[string]map[string]int {
 	return out
 }
 
-// HasChanges reports whether the operation changed (or, for a preview, would change) anything.
+// HasChanges reports whether the operation changed (or, for a preview, would change) any
+// resource, judged by its steps (for a refresh, their outcomes). Reads (stack references, data
+// sources) change nothing and do not count.
 func (s *Summary) HasChanges() bool {
-	for op, n := range s.Changes {
-		if op != OpSame && n > 0 {
+	for _, st := range s.Steps {
+		if st.Op != OpSame && st.Op != OpRead {
 			return true
 		}
 	}

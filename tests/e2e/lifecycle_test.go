@@ -1,0 +1,128 @@
+// Package e2e runs the example programs through the real Pulumi engine against the GCP
+// simulator: Go natively, and TypeScript, Python and YAML through the generated SDKs and the
+// provider plugin.
+package e2e
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+)
+
+// Resource types of the example graphs.
+const (
+	tNetwork    = "gcp:compute/network:Network"
+	tSubnet     = "gcp:compute/subnetwork:Subnetwork"
+	tService    = "gcp:cloudrunv2/service:Service"
+	tNEG        = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
+	tBackend    = "gcp:compute/regionBackendService:RegionBackendService"
+	tURLMap     = "gcp:compute/regionUrlMap:RegionUrlMap"
+	tHTTPProxy  = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
+	tRule       = "gcp:compute/forwardingRule:ForwardingRule"
+	tAttachment = "gcp:compute/serviceAttachment:ServiceAttachment"
+	tAddress    = "gcp:compute/address:Address"
+	tZone       = "gcp:dns/managedZone:ManagedZone"
+	tRecord     = "gcp:dns/recordSet:RecordSet"
+	tProducer   = "cloudrun-psc:index:ProducerService"
+	tConsumer   = "cloudrun-psc:index:ConsumerEndpoint"
+	tDNS        = "cloudrun-psc:index:DnsBinding"
+)
+
+// producerPlan is what a preview of the producer example creates, by type.
+var producerPlan = map[string]int{
+	tNetwork: 1, tProducer: 1, tSubnet: 3, tService: 1, tNEG: 1, tBackend: 1, tURLMap: 1,
+	tHTTPProxy: 1, tRule: 1, tAttachment: 1,
+}
+
+// consumerPlan is what a preview of the consumer example creates, by type.
+var consumerPlan = map[string]int{
+	tNetwork: 1, tSubnet: 1, tConsumer: 1, tAddress: 1, tRule: 1, tDNS: 1, tZone: 1, tRecord: 1,
+}
+
+const (
+	producerProject = "producer-prj"
+	consumerProject = "consumer-prj"
+	region          = "europe-west1"
+)
+
+// configure sets a stack's gcp project and region plus extra project configuration.
+func configure(st *harness.Stack, project string, extra map[string]string) {
+	st.SetConfig("gcp:project", project, false)
+	st.SetConfig("gcp:region", region, false)
+	for k, v := range extra {
+		st.SetConfig(k, v, false)
+	}
+}
+
+// deploy previews a stack and checks the planned creations by type, then runs up, and returns the
+// up's summary.
+func deploy(t *testing.T, st *harness.Stack, plan map[string]int) *harness.Summary {
+	t.Helper()
+	preview := st.Preview()
+	got := map[string]int{}
+	for typ, ops := range preview.ByType() {
+		if n := ops[harness.OpCreate]; n > 0 && !strings.HasPrefix(typ, "pulumi:") {
+			got[typ] = n
+		}
+	}
+	if !maps.Equal(got, plan) {
+		t.Errorf("%s preview creates %v, want %v", st.Ref(), got, plan)
+	}
+	up := st.Up()
+	if n := up.Count(harness.OpCreate, ""); n == 0 {
+		t.Errorf("%s up created nothing", st.Ref())
+	}
+	return up
+}
+
+// assertConverged checks that a deployed stack has no drift: a second preview and a refresh both
+// report no change to any resource. A stack reference re-reads the other stack's outputs, which
+// that stack may have changed since; that is not drift of this stack.
+func assertConverged(t *testing.T, st *harness.Stack) {
+	t.Helper()
+	for _, s := range []*harness.Summary{st.Preview(), st.Refresh()} {
+		for _, step := range s.Steps {
+			if step.Op != harness.OpSame && step.Op != harness.OpRead && step.Type != "pulumi:pulumi:StackReference" {
+				t.Errorf("%s: %s reports a change: %s %s", st.Ref(), s.Operation, step.Op, step.URN)
+			}
+		}
+	}
+}
+
+// output returns a stack output as a string, failing the test when it is missing.
+func output(t *testing.T, s *harness.Summary, name string) string {
+	t.Helper()
+	v, err := s.Output(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	str, _ := v.(string)
+	return str
+}
+
+// destroyAll destroys the stacks in order and checks that the simulator is empty afterwards.
+func destroyAll(t *testing.T, env *harness.Env, stacks ...*harness.Stack) {
+	t.Helper()
+	for _, st := range stacks {
+		st.Destroy()
+	}
+	if n := env.SimCount(); n != 0 {
+		t.Errorf("the simulator holds %d resources after destroy: %v", n, env.SimList())
+	}
+}
+
+// warnedWith reports whether any warning of s contains every fragment.
+func warnedWith(s *harness.Summary, fragments ...string) bool {
+	for _, w := range s.Warnings() {
+		all := true
+		for _, f := range fragments {
+			all = all && strings.Contains(w, f)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
