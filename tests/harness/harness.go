@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -62,9 +61,20 @@ func CloudrunPSC(version string) Plugin {
 	return Plugin{Name: "cloudrun-psc", Version: version, Binary: "bin/pulumi-resource-cloudrun-psc"}
 }
 
+// T is the part of testing.TB the harness uses: a *testing.T satisfies it, and so does a
+// command such as the demo that drives the same worlds outside a test.
+type T interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+	TempDir() string
+}
+
 // Env is one test's Pulumi world.
 type Env struct {
-	t testing.TB
+	t T
 
 	// Root is the repository root.
 	Root string
@@ -83,7 +93,7 @@ type Env struct {
 
 // New creates a world for t and installs the given plugins into it. It fails t if the
 // toolchain is missing.
-func New(t testing.TB, plugins ...Plugin) *Env {
+func New(t T, plugins ...Plugin) *Env {
 	t.Helper()
 	root, err := RepoRoot()
 	if err != nil {

@@ -1,0 +1,155 @@
+// Command demo runs the main job of cloudrun-psc on this machine: the producer and consumer
+// example stacks, through the real Pulumi engine, on a local file backend, against the GCP
+// simulator. It prints the plan, the service attachment URI, the endpoint IP, the connection
+// status before and after the producer accepts the consumer, and the private URL.
+//
+// Run it with `make demo` (which builds the tools first). Everything it creates lives in .demo/.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+)
+
+func main() {
+	keep := flag.Bool("keep", false, "keep the stacks and the simulated cloud in .demo/ instead of destroying them")
+	flag.Parse()
+	root, err := harness.RepoRoot()
+	if err != nil {
+		fail(err)
+	}
+	dir := filepath.Join(root, ".demo")
+	if err := os.RemoveAll(dir); err != nil {
+		fail(err)
+	}
+	run(&demoT{dir: dir}, *keep)
+}
+
+func run(t *demoT, keep bool) {
+	env := harness.New(t, harness.GCP())
+	prod := env.GoStack("payments-producer", "dev", programs.Producer)
+	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
+	for _, s := range []struct {
+		st      interface{ SetConfig(string, string, bool) }
+		project string
+	}{{prod, "producer-prj"}, {cons, "consumer-prj"}} {
+		s.st.SetConfig("gcp:project", s.project, false)
+		s.st.SetConfig("gcp:region", "europe-west1", false)
+	}
+	cons.SetConfig("producerStack", prod.Ref(), false)
+
+	heading("1. Producer (organisation A, project producer-prj): publish the Cloud Run service")
+	printPlan(prod.Preview())
+	up := prod.Up()
+	uri := out(up, "serviceAttachmentUri")
+	fmt.Printf("   service attachment URI: %s\n   load balancer IP:       %s (producer VPC)\n   NAT capacity:           %v endpoints\n",
+		uri, out(up, "loadBalancerIp"), out(up, "natCapacity"))
+
+	heading("2. Consumer (organisation B, project consumer-prj): endpoint + private DNS, URI read from the producer's stack")
+	printPlan(cons.Preview())
+	up = cons.Up()
+	fmt.Printf("   endpoint IP:       %s\n   connection status: %s\n", out(up, "ipAddress"), out(up, "pscConnectionStatus"))
+	for _, w := range up.Warnings() {
+		fmt.Printf("   warning: %s\n", w)
+	}
+
+	heading("3. Producer accepts the consumer's project, read from the consumer's stack")
+	prod.SetConfig("consumerStacks", `["`+cons.Ref()+`"]`, false)
+	printPlan(prod.Preview())
+	prod.Up()
+	cons.Refresh()
+	up = cons.Up()
+
+	heading("Result")
+	fmt.Printf("   service attachment: %s\n   endpoint IP:        %s\n   connection status:  %s\n   private URL:        %s\n",
+		uri, out(up, "ipAddress"), out(up, "pscConnectionStatus"), out(up, "url"))
+	fmt.Printf("   connections the producer sees (bin/gcpsim connections):\n")
+	conns, err := exec.Command(filepath.Join(env.Root, "bin", "gcpsim"), "-state", env.SimState, "connections", uri.(string)).CombinedOutput()
+	if err != nil {
+		fail(fmt.Errorf("gcpsim connections: %v: %s", err, conns))
+	}
+	fmt.Print(indent(string(conns), "     "))
+
+	if keep {
+		fmt.Printf("\nKept: inspect the simulated cloud with  bin/gcpsim -state %s list\n", env.SimState)
+	} else {
+		cons.Destroy()
+		prod.Destroy()
+		fmt.Printf("\nDestroyed both stacks; the simulated cloud now holds %d resources.\n", env.SimCount())
+	}
+	fmt.Print(realCloud)
+}
+
+const realCloud = `
+The same programs against real Google Cloud (two projects, Pulumi's Go language host):
+   cd examples/go/producer && pulumi stack init dev && pulumi config set gcp:project <producer-project> && pulumi up
+   cd examples/go/consumer && pulumi stack init dev && pulumi config set gcp:project <consumer-project> \
+      && pulumi config set producerStack <org>/payments-producer/dev && pulumi up
+   then, on the producer: pulumi config set --path 'consumerStacks[0]' <org>/payments-consumer/dev && pulumi up
+`
+
+// printPlan prints a preview's planned creations and updates by resource type.
+func printPlan(s *harness.Summary) {
+	byType := s.ByType()
+	types := make([]string, 0, len(byType))
+	for typ := range byType {
+		types = append(types, typ)
+	}
+	sort.Strings(types)
+	fmt.Println("   plan:")
+	for _, typ := range types {
+		var ops []string
+		for op, n := range byType[typ] {
+			if op != harness.OpSame && op != harness.OpRead {
+				ops = append(ops, fmt.Sprintf("%s %d", op, n))
+			}
+		}
+		if len(ops) > 0 && !strings.HasPrefix(typ, "pulumi:") {
+			sort.Strings(ops)
+			fmt.Printf("     %-70s %s\n", typ, strings.Join(ops, ", "))
+		}
+	}
+}
+
+func out(s *harness.Summary, name string) any {
+	v, err := s.Output(name)
+	if err != nil {
+		fail(err)
+	}
+	return v
+}
+
+// indent prefixes every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix) + "\n"
+}
+
+func heading(s string) { fmt.Printf("\n== %s\n", s) }
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "demo:", err)
+	os.Exit(1)
+}
+
+// demoT lets the test harness drive the demo: failures end the program, logs are quiet.
+type demoT struct{ dir string }
+
+func (d *demoT) Helper()                      {}
+func (d *demoT) Fatal(args ...any)            { fail(fmt.Errorf("%s", fmt.Sprint(args...))) }
+func (d *demoT) Fatalf(f string, args ...any) { fail(fmt.Errorf(f, args...)) }
+func (d *demoT) Errorf(f string, args ...any) { fail(fmt.Errorf(f, args...)) }
+func (d *demoT) Logf(string, ...any)          {}
+func (d *demoT) TempDir() string {
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
+		fail(err)
+	}
+	return d.dir
+}
