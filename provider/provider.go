@@ -1,0 +1,141 @@
+// Package provider serves the cloudrun-psc components (package pkg/psc) to every Pulumi language
+// as a multi-language component provider built with pulumi-go-provider's infer package.
+//
+// It is a thin shell: the components, their inputs, validation and schema descriptions live in
+// pkg/psc; this package names the package, maps the Go package psc to the schema module index,
+// sets the SDKs' language options and appends the per-language examples of provider/docs to each
+// component's description.
+package provider
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
+)
+
+// Name is the Pulumi package name: the plugin binary is pulumi-resource-cloudrun-psc and every
+// type token starts with cloudrun-psc.
+const Name = "cloudrun-psc"
+
+// Version is the provider's version, set at build time with
+// -ldflags "-X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=<version>".
+var Version = "0.1.0-dev"
+
+// Language settings of the generated SDKs.
+const (
+	NodePackage   = "@cloudrun-psc/pulumi"
+	PythonPackage = "pulumi_cloudrun_psc"
+	// GoImportPath is the Go SDK's package; its module is the parent, rooted at sdk/go.
+	GoImportPath = "github.com/cloudrun-psc/pulumi-cloudrun-psc/sdk/go/cloudrunpsc"
+)
+
+const repository = "https://github.com/cloudrun-psc/pulumi-cloudrun-psc"
+
+// Tokens are the type tokens of the components the provider serves, in schema order.
+var Tokens = []string{psc.ConsumerEndpointType, psc.DnsBindingType, psc.ProducerServiceType}
+
+//go:embed docs/*.md
+var docs embed.FS
+
+// exampleDocs maps each component token to the embedded file with its per-language examples.
+var exampleDocs = map[string]string{
+	psc.ProducerServiceType:  "docs/producerService.md",
+	psc.ConsumerEndpointType: "docs/consumerEndpoint.md",
+	psc.DnsBindingType:       "docs/dnsBinding.md",
+}
+
+// New returns the provider.
+func New() (p.Provider, error) {
+	prov, err := infer.NewProviderBuilder().
+		WithComponents(
+			infer.ComponentF(psc.NewProducerService),
+			infer.ComponentF(psc.NewConsumerEndpoint),
+			infer.ComponentF(psc.NewDnsBinding),
+		).
+		WithDisplayName("Cloud Run Private Service Connect").
+		WithDescription("Publish a Cloud Run service privately through Private Service Connect and reach it from "+
+			"another organisation's VPC.").
+		WithKeywords("pulumi", "gcp", "cloud-run", "private-service-connect", "psc", "category/network", "kind/component").
+		WithHomepage(repository).
+		WithRepository(repository).
+		WithPublisher("cloudrun-psc").
+		WithLicense("Apache-2.0").
+		// The components live in the Go package psc; their tokens are cloudrun-psc:index:*.
+		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"psc": "index"}).
+		WithLanguageMap(map[string]any{
+			"nodejs": map[string]any{
+				"packageName":          NodePackage,
+				"respectSchemaVersion": true,
+			},
+			"python": map[string]any{
+				"packageName":          PythonPackage,
+				"respectSchemaVersion": true,
+				"pyproject":            map[string]any{"enabled": true},
+			},
+			"go": map[string]any{
+				"importBasePath":                 GoImportPath,
+				"generateResourceContainerTypes": true,
+				"respectSchemaVersion":           true,
+			},
+		}).
+		Build()
+	if err != nil {
+		return p.Provider{}, err
+	}
+	inner := prov.GetSchema
+	prov.GetSchema = func(ctx context.Context, req p.GetSchemaRequest) (p.GetSchemaResponse, error) {
+		resp, err := inner(ctx, req)
+		if err != nil {
+			return resp, err
+		}
+		resp.Schema, err = withExamples(resp.Schema)
+		return resp, err
+	}
+	return prov, nil
+}
+
+// withExamples appends each component's per-language examples to the description that infer
+// took from the component's Annotate method, so that the summary sentence stays beside the Go
+// code and the examples beside the other docs.
+func withExamples(raw string) (string, error) {
+	var spec map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+		return "", fmt.Errorf("schema: %w", err)
+	}
+	var resources map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(spec["resources"], &resources); err != nil {
+		return "", fmt.Errorf("schema resources: %w", err)
+	}
+	for token, file := range exampleDocs {
+		res, ok := resources[token]
+		if !ok {
+			return "", fmt.Errorf("schema has no resource %s for %s", token, file)
+		}
+		examples, err := docs.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		var desc string
+		if err := json.Unmarshal(res["description"], &desc); err != nil {
+			return "", fmt.Errorf("%s: description: %w", token, err)
+		}
+		full := strings.TrimSpace(desc) + "\n\n" + strings.TrimSpace(string(examples)) + "\n"
+		if res["description"], err = json.Marshal(full); err != nil {
+			return "", err
+		}
+	}
+	var err error
+	if spec["resources"], err = json.Marshal(resources); err != nil {
+		return "", err
+	}
+	out, err := json.Marshal(spec)
+	return string(out), err
+}

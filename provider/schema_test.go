@@ -1,0 +1,268 @@
+package provider
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blang/semver"
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/integration"
+	pschema "github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
+)
+
+// regenerate is how schema.json is made; the test failures quote it.
+const regenerate = "go build -ldflags \"-X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$VERSION\" " +
+	"-o bin/pulumi-resource-cloudrun-psc ./provider/cmd/pulumi-resource-cloudrun-psc && " +
+	"provider/scripts/schema.sh bin/pulumi-resource-cloudrun-psc > schema.json"
+
+// served returns the schema the provider serves, as a raw JSON document.
+func served(t *testing.T) []byte {
+	t.Helper()
+	prov, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := integration.NewServer(context.Background(), Name, semver.MustParse("0.1.0"), integration.WithProvider(prov))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.GetSchema(p.GetSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(resp.Schema)
+}
+
+func servedSpec(t *testing.T) pschema.PackageSpec {
+	t.Helper()
+	var spec pschema.PackageSpec
+	if err := json.Unmarshal(served(t), &spec); err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func TestSchemaJSONIsFresh(t *testing.T) {
+	t.Parallel()
+	committed, err := os.ReadFile(filepath.Join("..", "schema.json"))
+	if err != nil {
+		t.Fatalf("%v; generate it: %s", err, regenerate)
+	}
+	var want, got map[string]any
+	if err := json.Unmarshal(committed, &want); err != nil {
+		t.Fatalf("schema.json: %v", err)
+	}
+	if err := json.Unmarshal(served(t), &got); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := want["version"].(string); v == "" {
+		t.Errorf("schema.json has no version; the SDKs are versioned by it")
+	}
+	delete(want, "version")
+	delete(got, "version")
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("schema.json differs from the schema the provider serves; regenerate it: %s", regenerate)
+	}
+}
+
+func TestSchemaHoldsExactlyTheComponents(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	var tokens []string
+	for tk, res := range spec.Resources {
+		tokens = append(tokens, tk)
+		if !res.IsComponent {
+			t.Errorf("%s is not marked isComponent", tk)
+		}
+	}
+	sort.Strings(tokens)
+	want := []string{psc.ConsumerEndpointType, psc.DnsBindingType, psc.ProducerServiceType}
+	if !slices.Equal(tokens, want) {
+		t.Errorf("resource tokens = %v, want %v", tokens, want)
+	}
+	if !slices.Equal(Tokens, want) {
+		t.Errorf("provider.Tokens = %v, want %v", Tokens, want)
+	}
+	if len(spec.Functions) != 0 {
+		t.Errorf("the schema has functions: %v", spec.Functions)
+	}
+	for tk := range spec.Types {
+		if !strings.HasPrefix(tk, Name+":index:") || strings.HasSuffix(tk, "Args") {
+			t.Errorf("type token %s: want %s:index:<Name> without an Args suffix", tk, Name)
+		}
+	}
+}
+
+func TestSchemaPackageMetadata(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	if spec.Name != Name || spec.License != "Apache-2.0" || spec.DisplayName == "" || spec.Description == "" ||
+		spec.Homepage == "" || spec.Repository == "" || len(spec.Keywords) == 0 {
+		t.Errorf("incomplete package metadata: name %q license %q displayName %q homepage %q repository %q keywords %v",
+			spec.Name, spec.License, spec.DisplayName, spec.Homepage, spec.Repository, spec.Keywords)
+	}
+	lang := map[string]map[string]any{}
+	for l, raw := range spec.Language {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("language.%s: %v", l, err)
+		}
+		lang[l] = m
+	}
+	for _, c := range []struct{ lang, key, want string }{
+		{"nodejs", "packageName", NodePackage},
+		{"python", "packageName", PythonPackage},
+		{"go", "importBasePath", GoImportPath},
+	} {
+		if got := lang[c.lang][c.key]; got != c.want {
+			t.Errorf("language.%s.%s = %v, want %q", c.lang, c.key, got, c.want)
+		}
+	}
+}
+
+// Every property of every resource and type carries a full-sentence description.
+func TestSchemaDescriptions(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	check := func(where string, props map[string]pschema.PropertySpec) {
+		if len(props) == 0 {
+			t.Errorf("%s: no properties", where)
+		}
+		for name, prop := range props {
+			d := strings.TrimSpace(prop.Description)
+			if d == "" || !strings.HasSuffix(d, ".") {
+				t.Errorf("%s.%s: description %q does not end with a period", where, name, d)
+			}
+		}
+	}
+	for tk, res := range spec.Resources {
+		check(tk+" inputs", res.InputProperties)
+		check(tk+" outputs", res.Properties)
+		if !strings.HasSuffix(strings.SplitN(res.Description, "\n", 2)[0], ".") {
+			t.Errorf("%s: the description does not start with a sentence: %q", tk, res.Description)
+		}
+	}
+	for tk, typ := range spec.Types {
+		check(tk, typ.Properties)
+		if typ.Description == "" {
+			t.Errorf("%s: no description", tk)
+		}
+	}
+}
+
+// Each component's description carries its example in every language the SDKs serve.
+func TestSchemaExamples(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	for _, tk := range Tokens {
+		d := spec.Resources[tk].Description
+		for _, want := range []string{
+			"{{% examples %}}", "{{% example %}}", "{{% /example %}}", "{{% /examples %}}",
+			"```typescript\n", "```python\n", "```go\n", "```yaml\n",
+			"new cloudrunpsc." + tokenName(tk) + "(",   // TypeScript
+			"cloudrunpsc." + tokenName(tk) + "(",       // Python
+			"cloudrunpsc.New" + tokenName(tk) + "(ctx", // Go
+			"type: " + tk, // YAML
+		} {
+			if !strings.Contains(d, want) {
+				t.Errorf("%s: description lacks %q", tk, want)
+			}
+		}
+	}
+}
+
+func tokenName(tk string) string { return tk[strings.LastIndex(tk, ":")+1:] }
+
+func TestSchemaMarksSecrets(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	tls, ok := spec.Types[Name+":index:Tls"]
+	if !ok {
+		t.Fatalf("no type %s:index:Tls", Name)
+	}
+	if !tls.Properties["privateKeyPem"].Secret {
+		t.Errorf("tls.privateKeyPem is not marked secret")
+	}
+	if tls.Properties["certificatePem"].Secret {
+		t.Errorf("tls.certificatePem (public) is marked secret")
+	}
+}
+
+// The version comes from -ldflags, the way the release build sets it: the binary reports it
+// through GetPluginInfo and in the schema it serves.
+func TestVersionIsInjectedAtBuildTime(t *testing.T) {
+	t.Parallel()
+	if Version == "" {
+		t.Fatal("Version is empty without -ldflags")
+	}
+	const injected = "9.8.7-test"
+	bin := filepath.Join(t.TempDir(), "pulumi-resource-cloudrun-psc")
+	build := exec.Command("go", "build", "-o", bin,
+		"-ldflags", "-X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version="+injected,
+		"./cmd/pulumi-resource-cloudrun-psc")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	// Without an engine address the plugin serves gRPC and prints its port.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+	port, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the plugin's port: %v", err)
+	}
+	conn, err := grpc.NewClient("127.0.0.1:"+strings.TrimSpace(port),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := pulumirpc.NewResourceProviderClient(conn)
+
+	info, err := client.GetPluginInfo(ctx, &emptypb.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.GetVersion() != injected {
+		t.Errorf("GetPluginInfo version = %q, want %q", info.GetVersion(), injected)
+	}
+	resp, err := client.GetSchema(ctx, &pulumirpc.GetSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct{ Name, Version string }
+	if err := json.Unmarshal([]byte(resp.GetSchema()), &spec); err != nil {
+		t.Fatal(err)
+	}
+	if spec.Name != Name || spec.Version != injected {
+		t.Errorf("schema name %q version %q, want %q %q", spec.Name, spec.Version, Name, injected)
+	}
+}
