@@ -1,0 +1,61 @@
+# cloudrun-psc: Pulumi components that publish a Cloud Run service privately through Private
+# Service Connect. `make help` lists the targets. The chain of file targets is
+# bin/pulumi-resource-cloudrun-psc -> schema.json -> sdk/; bin/ holds only built binaries.
+
+SHELL   := bash
+VERSION ?= 0.1.0
+LDFLAGS := -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
+
+LIB_SRC   := go.mod go.sum $(shell find pkg provider -name '*.go' -not -name '*_test.go') $(wildcard provider/docs/*.md)
+SIM_SRC   := go.mod go.sum $(shell find sim -name '*.go' -not -name '*_test.go') sim/gcpsim/schema.json
+SDKGEN    := tools/go.mod $(wildcard tools/sdkgen/*.go)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+.PHONY: demo
+demo: tools bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
+	go run ./examples/demo
+
+.PHONY: tools
+tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test npm and pip packages (cached).
+	tools/bootstrap.sh
+
+.PHONY: build
+build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim ## Build the provider, the GCP simulator plugin and its CLI.
+
+bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
+	go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
+
+bin/pulumi-resource-gcp: $(SIM_SRC)
+	go build -o $@ ./sim/cmd/pulumi-resource-gcp
+
+bin/gcpsim: $(SIM_SRC)
+	go build -o $@ ./sim/cmd/gcpsim
+
+schema.json: bin/pulumi-resource-cloudrun-psc
+	provider/scripts/schema.sh $< > $@.tmp && mv $@.tmp $@
+
+.PHONY: schema
+schema: schema.json ## Regenerate schema.json from the provider.
+
+sdk/.stamp: schema.json $(SDKGEN)
+	cd tools && go run ./sdkgen ../schema.json ../sdk
+	touch $@
+
+.PHONY: sdks
+sdks: sdk/.stamp ## Regenerate the Node.js, Python and Go SDKs from schema.json.
+
+.PHONY: test
+test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
+	go test ./...
+	cd tools && go test ./...
+
+.PHONY: lint
+lint: ## go vet and a gofmt check.
+	go vet ./...
+	cd tools && go vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^sdk/')); [[ -z $$out ]] || { echo "gofmt needed: $$out"; exit 1; }
