@@ -175,9 +175,9 @@ func TestSchemaExamples(t *testing.T) {
 		for _, want := range []string{
 			"{{% examples %}}", "{{% example %}}", "{{% /example %}}", "{{% /examples %}}",
 			"```typescript\n", "```python\n", "```go\n", "```yaml\n",
-			"new cloudrunpsc." + tokenName(tk) + "(",   // TypeScript
-			"cloudrunpsc." + tokenName(tk) + "(",       // Python
-			"cloudrunpsc.New" + tokenName(tk) + "(ctx", // Go
+			"new cloudrunpsc." + tokenName(tk) + "(",      // TypeScript
+			"import pulumi_cloudrun_psc as cloudrunpsc\n", // Python
+			"cloudrunpsc.New" + tokenName(tk) + "(ctx",    // Go
 			"type: " + tk, // YAML
 		} {
 			if !strings.Contains(d, want) {
