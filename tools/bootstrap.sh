@@ -5,6 +5,8 @@
 #   bin/pulumi-language-yaml the YAML language host, built from tools/yaml/go.mod and stamped
 #   tests/node_modules       from tests/package.json + package-lock.json (npm ci)
 #   .venv                    from tests/python/requirements.txt
+#   tests/node_modules/@cloudrun-psc/pulumi   the generated Node SDK (sdk/nodejs), compiled with tsc
+#   pulumi_cloudrun_psc in .venv               the generated Python SDK (sdk/python), pip-installed
 #
 # Every step is skipped when its result is already current: a binary whose stamped version is the
 # one its go.mod pins, node_modules or .venv installed from the lock file as it is now. A warm run
@@ -68,6 +70,56 @@ else
   elapsed bash -c "python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check \
     -r tests/python/requirements.txt"
   echo "$venv_hash" >"$venv_stamp"
+fi
+
+# --- Generated SDKs --------------------------------------------------------------------------
+# The end-to-end tests run TypeScript and Python programs against the generated SDKs. They are
+# built from sdk/ after the toolchains above, and rebuilt whenever a file under sdk/nodejs or
+# sdk/python changes (or npm ci / the venv rebuild wiped them).
+#
+# Node: sdk/nodejs is TypeScript without a compiled bin/, so it cannot be an npm dependency of
+# tests/package.json (npm ci would need the compiled package before tsc is installed). It is
+# compiled with the tests' tsc, on a copy so that sdk/ is left untouched, straight into
+# tests/node_modules/@cloudrun-psc/pulumi, where it resolves @pulumi/pulumi to the tests' single
+# copy (a second copy would break the SDK's instanceof checks on Outputs and Resources).
+sdk_files_hash() { find "$1" -type f -not -path '*/node_modules/*' -not -path '*/bin/*' \
+  -not -path '*/__pycache__/*' -not -name '*.pyc' -not -path '*.egg-info/*' -print0 | sort -z |
+  xargs -0 sha256sum | sha256sum | cut -d' ' -f1; }
+
+node_sdk=tests/node_modules/@cloudrun-psc/pulumi
+node_sdk_hash=$(sdk_files_hash sdk/nodejs)
+if [[ -f $node_sdk/.bootstrap-stamp && $(cat "$node_sdk/.bootstrap-stamp") == "$node_sdk_hash" ]]; then
+  say "$node_sdk is current"
+else
+  say "compiling sdk/nodejs into $node_sdk"
+  node_sdk_build() {
+    local work
+    work=$(mktemp -d)
+    cp -r sdk/nodejs "$work/nodejs"
+    rm -rf "$work/nodejs/node_modules" "$work/nodejs/bin"
+    ln -s "$repo/tests/node_modules" "$work/nodejs/node_modules"
+    rm -rf "$node_sdk"
+    (cd "$work/nodejs" && ./node_modules/.bin/tsc -p tsconfig.json --outDir "$repo/$node_sdk")
+    # The SDK reads its version from the package.json next to the compiled code.
+    cp sdk/nodejs/package.json "$node_sdk/package.json"
+    rm -rf "$work"
+  }
+  elapsed node_sdk_build
+  echo "$node_sdk_hash" >"$node_sdk/.bootstrap-stamp"
+fi
+
+# Python: installed into .venv without dependencies, so that the pins of requirements.txt stay
+# the only source of pulumi and its closure (the SDK's own dependencies are among them).
+py_sdk_stamp=.venv/.bootstrap-sdk-stamp
+py_sdk_hash=$(sdk_files_hash sdk/python)
+if [[ -f $py_sdk_stamp && $(cat "$py_sdk_stamp") == "$py_sdk_hash" ]]; then
+  say "pulumi_cloudrun_psc in .venv is current"
+else
+  say "installing sdk/python into .venv"
+  elapsed .venv/bin/pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./sdk/python
+  # pip builds in sdk/python; leave no build output behind.
+  rm -rf sdk/python/build sdk/python/*.egg-info
+  echo "$py_sdk_hash" >"$py_sdk_stamp"
 fi
 
 say "ready: $(bin/pulumi version), pulumi-language-yaml $yaml_version, \
