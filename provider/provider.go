@@ -102,6 +102,15 @@ func New() (p.Provider, error) {
 	return prov, nil
 }
 
+// Serve runs the provider as the cloudrun-psc plugin until the engine stops it.
+func Serve(ctx context.Context) error {
+	prov, err := New()
+	if err != nil {
+		return err
+	}
+	return p.RunProvider(ctx, Name, Version, prov)
+}
+
 // withExamples appends each component's per-language examples to the description that infer
 // took from the component's Annotate method, so that the summary sentence stays beside the Go
 // code and the examples beside the other docs.

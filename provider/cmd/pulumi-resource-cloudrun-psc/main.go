@@ -1,5 +1,9 @@
 // Command pulumi-resource-cloudrun-psc is the cloudrun-psc Pulumi plugin: it serves the
 // ProducerService, ConsumerEndpoint and DnsBinding components to every Pulumi language.
+// Build it with the version injected:
+//
+//	go build -ldflags "-X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=0.1.0" \
+//	    -o bin/pulumi-resource-cloudrun-psc ./provider/cmd/pulumi-resource-cloudrun-psc
 package main
 
 import (
@@ -7,17 +11,11 @@ import (
 	"fmt"
 	"os"
 
-	p "github.com/pulumi/pulumi-go-provider"
-
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/provider"
 )
 
 func main() {
-	prov, err := provider.New()
-	if err == nil {
-		err = p.RunProvider(context.Background(), provider.Name, provider.Version, prov)
-	}
-	if err != nil {
+	if err := provider.Serve(context.Background()); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", provider.Name, err)
 		os.Exit(1)
 	}
