@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sdk/go/cloudrunpsc"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+)
+
+// The cross-language tests: every stack whose program is not Go-native reaches the components
+// through a generated SDK and the provider plugin (bin/pulumi-resource-cloudrun-psc), which the
+// world installs at the SDKs' version.
+const sdkVersion = "0.1.0"
+
+// attachmentPrefix is the URI prefix of the producer example's service attachment.
+const attachmentPrefix = "projects/" + producerProject + "/regions/" + region + "/serviceAttachments/payments-attachment"
+
+// sdkConsumer is the consumer example (programs.Consumer) written against the generated Go SDK
+// instead of pkg/psc: the endpoint and the DNS binding are remote components served by the
+// provider plugin. Configuration: serviceAttachment (the attachment URI as a plain string) or
+// producerStack.
+func sdkConsumer(ctx *pulumi.Context) error {
+	cfg := config.New(ctx, "")
+	vpc, err := compute.NewNetwork(ctx, "consumer-vpc", &compute.NetworkArgs{
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return err
+	}
+	apps, err := compute.NewSubnetwork(ctx, "apps", &compute.SubnetworkArgs{
+		Network:     vpc.SelfLink,
+		Region:      pulumi.String(config.Require(ctx, "gcp:region")),
+		IpCidrRange: pulumi.String("192.168.10.0/24"),
+	})
+	if err != nil {
+		return err
+	}
+	args := &cloudrunpsc.ConsumerEndpointArgs{
+		Network:           vpc.SelfLink,
+		Subnetwork:        apps.SelfLink,
+		NoAutomateDnsZone: pulumi.BoolRef(true),
+	}
+	if uri := cfg.Get("serviceAttachment"); uri != "" {
+		args.ServiceAttachment = pulumi.String(uri)
+	}
+	if stack := cfg.Get("producerStack"); stack != "" {
+		args.ProducerStack = pulumi.StringRef(stack)
+	}
+	endpoint, err := cloudrunpsc.NewConsumerEndpoint(ctx, "payments", args)
+	if err != nil {
+		return err
+	}
+	name, err := cloudrunpsc.NewDnsBinding(ctx, "payments-dns", &cloudrunpsc.DnsBindingArgs{
+		Hostname:  "payment-api.internal",
+		IpAddress: endpoint.IpAddress,
+		Networks:  pulumi.StringArray{vpc.SelfLink},
+		Protocol:  pulumi.StringRef("HTTP"),
+	})
+	if err != nil {
+		return err
+	}
+	ctx.Export("ipAddress", endpoint.IpAddress)
+	ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus)
+	ctx.Export("consumerProject", endpoint.ConsumerProject)
+	ctx.Export("serviceAttachmentUri", endpoint.ServiceAttachmentUri)
+	ctx.Export("url", name.Url)
+	return nil
+}
+
+// Python producer (examples/python/producer through the generated Python SDK) → Go consumer
+// through the generated Go SDK, with the attachment URI passed as a plain string.
+func TestPythonProducerGoSDKConsumer(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
+	prod := env.PythonStack("payments-producer", "dev", "examples/python/producer/producer.py", "producer")
+	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	if !strings.HasPrefix(uri, attachmentPrefix) {
+		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
+	}
+
+	cons := env.GoStack("payments-consumer", "dev", sdkConsumer)
+	configure(cons, consumerProject, map[string]string{"serviceAttachment": uri})
+	up := deploy(t, cons, consumerPlan)
+	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
+	}
+	if got := output(t, up, "serviceAttachmentUri"); got != uri {
+		t.Errorf("consumer connected to %q, want %q", got, uri)
+	}
+	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
+		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
+	}
+	if got := output(t, up, "url"); got != "http://payment-api.internal" {
+		t.Errorf("url = %q", got)
+	}
+	assertConverged(t, prod)
+	assertConverged(t, cons)
+	destroyAll(t, env, cons, prod)
+}
+
+// exampleModule copies an example program module into the world and returns the copy's path. The
+// copy resolves its imports (@pulumi/pulumi, @pulumi/gcp, @cloudrun-psc/pulumi) from the
+// toolchain that tools/bootstrap.sh installs (tests/node_modules, on the NODE_PATH the harness
+// sets), never from an examples/*/node_modules a developer may have installed beside the
+// example: a second copy of @pulumi/pulumi would not share the driver's runtime.
+func exampleModule(t *testing.T, env *harness.Env, path string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(env.Root, path))
+	if err != nil {
+		t.Fatalf("example program: %v", err)
+	}
+	dir := filepath.Join(env.Dir, "programs", filepath.Dir(path))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, filepath.Base(path))
+	if err := os.WriteFile(dst, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// Go producer (native) → TypeScript consumer (examples/ts/consumer through the generated Node SDK)
+// in both directions: the consumer reads the attachment URI from the producer's stack, then the
+// producer reads the consumer's project from the consumer's stack and accepts it.
+func TestGoProducerTypeScriptConsumer(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
+	prod := env.GoStack("payments-producer", "dev", programs.Producer)
+	cons := env.NodeStack("payments-consumer", "dev", exampleModule(t, env, "examples/ts/consumer/consumer.ts"), "consumer")
+	configure(prod, producerProject, nil)
+	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	if !strings.HasPrefix(uri, attachmentPrefix) {
+		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
+	}
+
+	// Nobody is accepted yet: the endpoint is PENDING and the component says why.
+	consUp := deploy(t, cons, consumerPlan)
+	if got := output(t, consUp, "pscConnectionStatus"); got != "PENDING" {
+		t.Errorf("status before acceptance = %q, want PENDING", got)
+	}
+	if !warnedWith(consUp, "PENDING", "consumerProject") {
+		t.Errorf("a PENDING endpoint must warn and name the fix, warnings: %v", consUp.Warnings())
+	}
+	if got := output(t, consUp, "serviceAttachmentUri"); got != uri {
+		t.Errorf("consumer connected to %q, want %q (read through the StackReference)", got, uri)
+	}
+	if got := output(t, consUp, "consumerProject"); got != consumerProject {
+		t.Errorf("consumerProject = %q, want %q", got, consumerProject)
+	}
+
+	// The producer accepts the consumer's stack; the consumer sees ACCEPTED on refresh.
+	configure(prod, producerProject, map[string]string{"consumerStacks": `["` + cons.Ref() + `"]`})
+	if p := prod.Preview(); p.Count(harness.OpUpdate, tAttachment) != 1 || p.Count(harness.OpReplace, "") != 0 {
+		t.Errorf("accepting a consumer must update the attachment in place, plan: %v", p.ByType())
+	}
+	prod.Up()
+	cons.Refresh()
+	consUp = cons.Up()
+	if got := output(t, consUp, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("status after acceptance = %q, want ACCEPTED", got)
+	}
+	if warnedWith(consUp, "PSC connection status") {
+		t.Errorf("an ACCEPTED endpoint must not warn: %v", consUp.Warnings())
+	}
+	if got := output(t, consUp, "url"); got != "http://payment-api.internal" {
+		t.Errorf("url = %q", got)
+	}
+	assertConverged(t, prod)
+	assertConverged(t, cons)
+	destroyAll(t, env, cons, prod)
+}
