@@ -2,16 +2,8 @@ package provider
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/blang/semver"
 	p "github.com/pulumi/pulumi-go-provider"
@@ -187,7 +179,7 @@ func TestConstructProducerServicePreviewWithUnknowns(t *testing.T) {
 
 func TestConstructProducerServiceKeepsTheTLSKeySecret(t *testing.T) {
 	t.Parallel()
-	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
+	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
 	for name, key := range map[string]property.Value{
 		"sent as a secret":       str(keyPEM).WithSecret(true),
 		"sent as a plain string": str(keyPEM),
@@ -382,30 +374,4 @@ func TestConstructRejectsInvalidInputs(t *testing.T) {
 			}
 		})
 	}
-}
-
-// selfSignedCert makes a PEM certificate for hosts and its PEM private key.
-func selfSignedCert(t *testing.T, hosts ...string) (string, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: hosts[0]},
-		DNSNames:     hosts,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
 }

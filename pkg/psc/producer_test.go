@@ -1,18 +1,10 @@
 package psc
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
-	"math/big"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -178,7 +170,7 @@ func TestProducerGraph(t *testing.T) {
 
 func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
 	t.Parallel()
-	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
+	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
 	f := newFakeCloud()
 	var gotPEM any
 	err := f.Run(func(ctx *pulumi.Context) error {
@@ -453,30 +445,4 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
-}
-
-// selfSignedCert makes a PEM certificate for hosts and its PEM private key.
-func selfSignedCert(t *testing.T, hosts ...string) (string, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: hosts[0]},
-		DNSNames:     hosts,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
 }

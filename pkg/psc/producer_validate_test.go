@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"strings"
 	"testing"
 
@@ -9,9 +10,9 @@ import (
 
 func TestProducerValidation(t *testing.T) {
 	t.Parallel()
-	certPEM, keyPEM := selfSignedCert(t, "payment-api.internal")
-	otherCert, _ := selfSignedCert(t, "other.internal")
-	_, otherKey := selfSignedCert(t, "payment-api.internal")
+	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
+	otherCert, _ := psctest.SelfSignedCert(t, "other.internal")
+	_, otherKey := psctest.SelfSignedCert(t, "payment-api.internal")
 	cases := []struct {
 		name   string
 		mutate func(a *ProducerServiceArgs)
