@@ -53,6 +53,8 @@ sdks: sdk/.stamp ## Regenerate the Node.js, Python and Go SDKs from schema.json.
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
 	go test ./...
 	cd tools && go test ./...
+	tools/check-sdks.sh -r ProducerService -r ConsumerEndpoint -r DnsBinding sdk
+	tools/check-examples.sh
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
