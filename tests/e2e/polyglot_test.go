@@ -180,3 +180,43 @@ func TestGoProducerTypeScriptConsumer(t *testing.T) {
 	assertConverged(t, cons)
 	destroyAll(t, env, cons, prod)
 }
+
+// Go producer (native) → YAML consumer (examples/yaml/consumer) through the CLI and the YAML
+// language host, which reads the components' schema from the provider plugin; the consumer reads
+// the attachment URI through a StackReference, and the producer accepts its project by
+// configuration.
+func TestGoProducerYAMLConsumer(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
+	prod := env.GoStack("payments-producer", "dev", programs.Producer)
+	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	if !strings.HasPrefix(uri, attachmentPrefix) {
+		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
+	}
+
+	cons := env.YAMLStack("examples/yaml/consumer", "dev")
+	if cons.Project != "payments-consumer" {
+		t.Fatalf("examples/yaml/consumer is project %q, want payments-consumer", cons.Project)
+	}
+	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	up := deploy(t, cons, consumerPlan)
+	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
+	}
+	if warnedWith(up, "PSC connection status") {
+		t.Errorf("an ACCEPTED endpoint must not warn: %v", up.Warnings())
+	}
+	if got := output(t, up, "serviceAttachmentUri"); got != uri {
+		t.Errorf("consumer connected to %q, want %q (read through the StackReference)", got, uri)
+	}
+	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
+		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
+	}
+	if got := output(t, up, "url"); got != "http://payment-api.internal" {
+		t.Errorf("url = %q", got)
+	}
+	assertConverged(t, prod)
+	assertConverged(t, cons)
+	destroyAll(t, env, cons, prod)
+}
