@@ -126,3 +126,42 @@ func warnedWith(s *harness.Summary, fragments ...string) bool {
 	}
 	return false
 }
+
+// pendingThenAccepted follows a consumer the producer does not accept yet: its endpoint is
+// PENDING with the component's warning; the producer then accepts the consumer's stack (an
+// in-place update of the attachment), and after a refresh the endpoint is ACCEPTED with no
+// warning. Both stacks must then show no drift, and destroy must leave the simulator empty.
+func pendingThenAccepted(t *testing.T, env *harness.Env, prod, cons *harness.Stack, consUp *harness.Summary, uri string) {
+	t.Helper()
+	if got := output(t, consUp, "pscConnectionStatus"); got != "PENDING" {
+		t.Errorf("status before acceptance = %q, want PENDING", got)
+	}
+	if !warnedWith(consUp, "PENDING", "consumerProject") {
+		t.Errorf("a PENDING endpoint must warn and name the fix, warnings: %v", consUp.Warnings())
+	}
+	if got := output(t, consUp, "serviceAttachmentUri"); got != uri {
+		t.Errorf("consumer connected to %q, want %q", got, uri)
+	}
+
+	// The producer accepts the consumer's stack; reconcileConnections moves the endpoint to
+	// ACCEPTED, which the consumer sees on refresh.
+	configure(prod, producerProject, map[string]string{"consumerStacks": `["` + cons.Ref() + `"]`})
+	if p := prod.Preview(); p.Count(harness.OpUpdate, tAttachment) != 1 || p.Count(harness.OpReplace, "") != 0 {
+		t.Errorf("accepting a consumer must update the attachment in place, plan: %v", p.ByType())
+	}
+	prod.Up()
+	cons.Refresh()
+	consUp = cons.Up()
+	if got := output(t, consUp, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("status after acceptance = %q, want ACCEPTED", got)
+	}
+	if warnedWith(consUp, "PSC connection status") {
+		t.Errorf("an ACCEPTED endpoint must not warn: %v", consUp.Warnings())
+	}
+	if got := output(t, consUp, "url"); got != "http://payment-api.internal" {
+		t.Errorf("url = %q", got)
+	}
+	assertConverged(t, prod)
+	assertConverged(t, cons)
+	destroyAll(t, env, cons, prod)
+}

@@ -146,39 +146,10 @@ func TestGoProducerTypeScriptConsumer(t *testing.T) {
 
 	// Nobody is accepted yet: the endpoint is PENDING and the component says why.
 	consUp := deploy(t, cons, consumerPlan)
-	if got := output(t, consUp, "pscConnectionStatus"); got != "PENDING" {
-		t.Errorf("status before acceptance = %q, want PENDING", got)
-	}
-	if !warnedWith(consUp, "PENDING", "consumerProject") {
-		t.Errorf("a PENDING endpoint must warn and name the fix, warnings: %v", consUp.Warnings())
-	}
-	if got := output(t, consUp, "serviceAttachmentUri"); got != uri {
-		t.Errorf("consumer connected to %q, want %q (read through the StackReference)", got, uri)
-	}
 	if got := output(t, consUp, "consumerProject"); got != consumerProject {
 		t.Errorf("consumerProject = %q, want %q", got, consumerProject)
 	}
-
-	// The producer accepts the consumer's stack; the consumer sees ACCEPTED on refresh.
-	configure(prod, producerProject, map[string]string{"consumerStacks": `["` + cons.Ref() + `"]`})
-	if p := prod.Preview(); p.Count(harness.OpUpdate, tAttachment) != 1 || p.Count(harness.OpReplace, "") != 0 {
-		t.Errorf("accepting a consumer must update the attachment in place, plan: %v", p.ByType())
-	}
-	prod.Up()
-	cons.Refresh()
-	consUp = cons.Up()
-	if got := output(t, consUp, "pscConnectionStatus"); got != "ACCEPTED" {
-		t.Errorf("status after acceptance = %q, want ACCEPTED", got)
-	}
-	if warnedWith(consUp, "PSC connection status") {
-		t.Errorf("an ACCEPTED endpoint must not warn: %v", consUp.Warnings())
-	}
-	if got := output(t, consUp, "url"); got != "http://payment-api.internal" {
-		t.Errorf("url = %q", got)
-	}
-	assertConverged(t, prod)
-	assertConverged(t, cons)
-	destroyAll(t, env, cons, prod)
+	pendingThenAccepted(t, env, prod, cons, consUp, uri)
 }
 
 // Go producer (native) → YAML consumer (examples/yaml/consumer) through the CLI and the YAML
