@@ -4,17 +4,6 @@
 // provider as provider/cmd/pulumi-resource-cloudrun-psc, the binary that releases ship.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
+import "github.com/cloudrun-psc/pulumi-cloudrun-psc/provider"
 
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/provider"
-)
-
-func main() {
-	if err := provider.Serve(context.Background()); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", provider.Name, err)
-		os.Exit(1)
-	}
-}
+func main() { provider.Main() }

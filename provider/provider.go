@@ -12,6 +12,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -109,6 +110,15 @@ func Serve(ctx context.Context) error {
 		return err
 	}
 	return p.RunProvider(ctx, Name, Version, prov)
+}
+
+// Main is the body of the plugin's main packages: it serves the provider and exits non-zero,
+// with the error on stderr, when that fails.
+func Main() {
+	if err := Serve(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", Name, err)
+		os.Exit(1)
+	}
 }
 
 // withExamples appends each component's per-language examples to the description that infer
