@@ -173,11 +173,6 @@ func (o *op) keep(key string, fresh func() any) {
 	o.out()[key] = fresh()
 }
 
-// changed reports whether an input differs from the previous record's (always true on create).
-func (o *op) changed(key string) bool {
-	return o.old == nil || !plainEqual(o.old.Inputs[key], o.in[key])
-}
-
 func (o *op) number() string { return fmt.Sprint(o.t.st.nextNumber()) }
 
 func (o *op) timestamp() string { return o.t.st.now.Format("2006-01-02T15:04:05.000-07:00") }
