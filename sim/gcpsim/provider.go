@@ -395,18 +395,7 @@ func (t *tx) create(k *kind, in obj) (*Record, error) {
 	if t.get(o.rec.ID) != nil {
 		return nil, errAlreadyExists(o.rec.ID)
 	}
-	if link := selfLinkOf(o.rec.ID); link != "" {
-		o.out()["selfLink"] = link
-	}
-	o.keep("creationTimestamp", func() any { return o.timestamp() })
-	if k.apply != nil {
-		if err := k.apply(o); err != nil {
-			return nil, err
-		}
-	}
-	t.st.Resources[o.rec.ID] = o.rec
-	t.st.event("create", o.rec)
-	return o.rec, nil
+	return t.write(o, "create")
 }
 
 func (t *tx) update(k *kind, id string, in obj) (*Record, error) {
@@ -418,17 +407,22 @@ func (t *tx) update(k *kind, id string, in obj) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	return t.write(o, "update")
+}
+
+// write sets the outputs every kind shares, applies the kind's rules and stores the record.
+func (t *tx) write(o *op, opName string) (*Record, error) {
 	if link := selfLinkOf(o.rec.ID); link != "" {
 		o.out()["selfLink"] = link
 	}
 	o.keep("creationTimestamp", func() any { return o.timestamp() })
-	if k.apply != nil {
-		if err := k.apply(o); err != nil {
+	if o.k.apply != nil {
+		if err := o.k.apply(o); err != nil {
 			return nil, err
 		}
 	}
-	t.st.Resources[id] = o.rec
-	t.st.event("update", o.rec)
+	t.st.Resources[o.rec.ID] = o.rec
+	t.st.event(opName, o.rec)
 	return o.rec, nil
 }
 
