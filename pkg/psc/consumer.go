@@ -199,7 +199,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		return fmt.Errorf("endpoint forwarding rule: %w", err)
 	}
 
-	if f := a.Firewall; f != nil {
+	if a.Firewall != nil {
 		if err := endpointFirewall(ctx, name, a, addr.Address, project, opts); err != nil {
 			return err
 		}
