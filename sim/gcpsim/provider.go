@@ -472,26 +472,43 @@ func (s *Simulator) Create(ctx context.Context, req p.CreateRequest) (p.CreateRe
 	if req.DryRun {
 		return p.CreateResponse{Properties: s.previewOutputs(k, req.Properties, property.Map{})}, nil
 	}
-	if err := s.injectFault("create", k.token); err != nil {
-		return p.CreateResponse{}, err
-	}
-	var rec *Record
-	err = s.update(func(st *State) error {
-		t := s.tx(st)
+	rec, err := s.mutate(ctx, "create", k, func(t *tx) (*Record, error) {
 		created, err := t.create(k, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rec = t.view(k, created)
-		return nil
+		return t.view(k, created), nil
 	})
 	if err != nil {
 		return p.CreateResponse{}, err
 	}
-	if err := s.delay(ctx, "create", k, in); err != nil {
-		return p.CreateResponse{}, err
-	}
 	return p.CreateResponse{ID: rec.ID, Properties: k.props(rec)}, nil
+}
+
+// mutate runs one create, update or delete: the injected fault, the locked transaction,
+// then the latency sleep outside the lock. fn returns the record as the engine sees it
+// (nil when a delete finds nothing); its inputs select the latency variant.
+func (s *Simulator) mutate(ctx context.Context, opName string, k *kind, fn func(t *tx) (*Record, error)) (*Record, error) {
+	if err := s.injectFault(opName, k.token); err != nil {
+		return nil, err
+	}
+	var rec *Record
+	err := s.update(func(st *State) error {
+		var err error
+		rec, err = fn(s.tx(st))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var in obj
+	if rec != nil {
+		in = rec.in()
+	}
+	if err := s.delay(ctx, opName, k, in); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // previewOutputs is what a preview returns: the inputs, the defaults, and every computed
@@ -561,23 +578,14 @@ func (s *Simulator) Update(ctx context.Context, req p.UpdateRequest) (p.UpdateRe
 	if req.DryRun {
 		return p.UpdateResponse{Properties: s.previewOutputs(k, req.Inputs, req.State)}, nil
 	}
-	if err := s.injectFault("update", k.token); err != nil {
-		return p.UpdateResponse{}, err
-	}
-	var rec *Record
-	err = s.update(func(st *State) error {
-		t := s.tx(st)
+	rec, err := s.mutate(ctx, "update", k, func(t *tx) (*Record, error) {
 		updated, err := t.update(k, normalizeID(req.ID), in)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rec = t.view(k, updated)
-		return nil
+		return t.view(k, updated), nil
 	})
 	if err != nil {
-		return p.UpdateResponse{}, err
-	}
-	if err := s.delay(ctx, "update", k, in); err != nil {
 		return p.UpdateResponse{}, err
 	}
 	return p.UpdateResponse{Properties: k.props(rec)}, nil
@@ -589,19 +597,8 @@ func (s *Simulator) Delete(ctx context.Context, req p.DeleteRequest) error {
 	if err != nil {
 		return err
 	}
-	if err := s.injectFault("delete", k.token); err != nil {
-		return err
-	}
-	var in obj
-	err = s.update(func(st *State) error {
-		rec, err := s.tx(st).delete(k, normalizeID(req.ID))
-		if rec != nil {
-			in = rec.in()
-		}
-		return err
+	_, err = s.mutate(ctx, "delete", k, func(t *tx) (*Record, error) {
+		return t.delete(k, normalizeID(req.ID))
 	})
-	if err != nil {
-		return err
-	}
-	return s.delay(ctx, "delete", k, in)
+	return err
 }
