@@ -56,15 +56,3 @@ func (e *Env) gcpsim(args ...string) string {
 	}
 	return stdout.String()
 }
-
-// SimCountOf returns how many simulator resources have the given type token.
-func (e *Env) SimCountOf(typ string) int {
-	e.t.Helper()
-	n := 0
-	for _, r := range e.SimList() {
-		if r.Type == typ {
-			n++
-		}
-	}
-	return n
-}
