@@ -48,6 +48,12 @@ func errInUse(noun, path, user string) error {
 	}
 }
 
+// errIPInUse is the API's answer to an address another resource already holds.
+func errIPInUse(ip, holder string) error {
+	return &APIError{Code: 409, Reason: "ipInUseByAnotherResource",
+		Message: fmt.Sprintf("IP_IN_USE_BY_ANOTHER_RESOURCE - IP '%s' is already being used by another resource: '%s'.", ip, holder)}
+}
+
 func errBadRequest(reason, format string, args ...any) error {
 	return &APIError{Code: 400, Message: fmt.Sprintf(format, args...), Reason: reason}
 }

@@ -240,8 +240,7 @@ func (o *op) useAddressResource(value string, sub *Record) error {
 	}
 	for _, u := range o.t.usersOf(addr.ID) {
 		if u.ID != o.rec.ID && u.Type == forwardingRuleToken {
-			return &APIError{Code: 409, Reason: "ipInUseByAnotherResource",
-				Message: fmt.Sprintf("IP_IN_USE_BY_ANOTHER_RESOURCE - IP '%s' is already being used by another resource: '%s'.", addr.out().str("address"), u.ID)}
+			return errIPInUse(addr.out().str("address"), u.ID)
 		}
 	}
 	o.use(addr)

@@ -276,8 +276,7 @@ func (o *op) allocateIP(sub *Record, field, requested string) (string, error) {
 		return "", errInvalidField(field, requested, fmt.Sprintf("Requested internal IP address is reserved in subnetwork '%s' (network, gateway and the last two addresses are reserved).", sub.Name))
 	}
 	if holder, taken := used[ip]; taken {
-		return "", &APIError{Code: 409, Reason: "ipInUseByAnotherResource",
-			Message: fmt.Sprintf("IP_IN_USE_BY_ANOTHER_RESOURCE - IP '%s' is already being used by another resource: '%s'.", requested, holder)}
+		return "", errIPInUse(requested, holder)
 	}
 	return requested, nil
 }
