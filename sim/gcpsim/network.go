@@ -212,9 +212,6 @@ func (t *tx) usedIPs(subnetID, except string) map[netip.Addr]string {
 			continue
 		}
 		for _, key := range []string{"address", "ipAddress"} {
-			if r.Type == subnetworkToken {
-				continue
-			}
 			if ip, err := netip.ParseAddr(r.out().str(key)); err == nil {
 				if _, taken := used[ip]; !taken {
 					used[ip] = r.ID
