@@ -210,9 +210,5 @@ func (o *op) iamService() (*Record, error) {
 	if !ok || r.Collection != "services" || r.Region == "" {
 		return nil, errInvalidField("name", name, "Expected a Cloud Run service name or projects/P/locations/L/services/S.")
 	}
-	svc := o.t.get(r.path())
-	if svc == nil {
-		return nil, errNotFound(r.path())
-	}
-	return svc, nil
+	return o.t.lookup(r)
 }

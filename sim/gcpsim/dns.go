@@ -136,11 +136,7 @@ func (o *op) zone() (*Record, error) {
 	if !ok || r.Collection != "managedZones" {
 		return nil, errInvalidField("managedZone", value, "Expected a managed zone name or projects/P/managedZones/Z.")
 	}
-	zone := o.t.get(r.path())
-	if zone == nil {
-		return nil, errNotFound(r.path())
-	}
-	return zone, nil
+	return o.t.lookup(r)
 }
 
 func checkRecordSet(in obj, f *failures) {

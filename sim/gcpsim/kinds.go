@@ -140,11 +140,7 @@ func (o *op) resolve(field, value, collection string, regional bool) (*Record, e
 	if !ok || r.Collection != collection {
 		return nil, errInvalidField(field, value, fmt.Sprintf("The URL is malformed or does not reference a %s.", collection))
 	}
-	rec := o.t.get(r.path())
-	if rec == nil {
-		return nil, errNotFound(r.path())
-	}
-	return rec, nil
+	return o.t.lookup(r)
 }
 
 // use records that this resource holds r: r cannot be deleted while this one exists.

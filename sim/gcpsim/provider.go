@@ -307,6 +307,14 @@ type tx struct {
 
 func (t *tx) get(id string) *Record { return t.st.Resources[id] }
 
+// lookup returns the resource r names, or the API's 404 when there is none.
+func (t *tx) lookup(r ref) (*Record, error) {
+	if rec := t.get(r.path()); rec != nil {
+		return rec, nil
+	}
+	return nil, errNotFound(r.path())
+}
+
 // usersOf returns the resources that hold id, ordered by ID.
 func (t *tx) usersOf(id string) []*Record {
 	var out []*Record
