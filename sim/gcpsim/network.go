@@ -366,7 +366,7 @@ var _ = register(&kind{
 	refresh: func(t *tx, r *Record) {
 		users := []any{}
 		for _, u := range t.usersOf(r.ID) {
-			users = append(users, firstNonEmpty(selfLinkOf(u.ID), u.ID))
+			users = append(users, u.SelfLink())
 		}
 		r.Outputs["users"] = users
 	},
