@@ -97,8 +97,7 @@ func applyCloudRunService(o *op) error {
 	if !out.has("traffics") {
 		out["traffics"] = []any{map[string]any{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 100.0}}
 	}
-	out["effectiveLabels"] = out["labels"]
-	out["pulumiLabels"] = out["labels"]
+	o.mirrorLabels()
 	out["effectiveAnnotations"] = out["annotations"]
 	return nil
 }

@@ -75,8 +75,7 @@ func applyManagedZone(o *op) error {
 			"ns-cloud-c" + shard + ".googledomains.com.", "ns-cloud-d" + shard + ".googledomains.com.",
 		}
 	}
-	out["effectiveLabels"] = out["labels"]
-	out["pulumiLabels"] = out["labels"]
+	o.mirrorLabels()
 	return nil
 }
 

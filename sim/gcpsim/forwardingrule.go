@@ -103,8 +103,7 @@ func applyForwardingRule(o *op) error {
 	out := o.out()
 	o.keep("forwardingRuleId", func() any { return float64(o.t.st.nextNumber()) })
 	out["labelFingerprint"] = o.fingerprint()
-	out["effectiveLabels"] = out["labels"]
-	out["pulumiLabels"] = out["labels"]
+	o.mirrorLabels()
 	out["baseForwardingRule"] = ""
 	out["serviceName"] = ""
 	out.setDefault("pscConnectionStatus", "")

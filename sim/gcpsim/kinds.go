@@ -169,6 +169,12 @@ func (o *op) keep(key string, fresh func() any) {
 	o.out()[key] = fresh()
 }
 
+// mirrorLabels sets the provider's effectiveLabels and pulumiLabels outputs from labels.
+func (o *op) mirrorLabels() {
+	o.out()["effectiveLabels"] = o.out()["labels"]
+	o.out()["pulumiLabels"] = o.out()["labels"]
+}
+
 func (o *op) number() string { return fmt.Sprint(o.t.st.nextNumber()) }
 
 func (o *op) timestamp() string { return o.t.st.now.Format("2006-01-02T15:04:05.000-07:00") }

@@ -390,8 +390,7 @@ func checkAddress(in obj, f *failures) {
 func applyAddress(o *op) error {
 	out := o.out()
 	out["labelFingerprint"] = o.fingerprint()
-	out["effectiveLabels"] = out["labels"]
-	out["pulumiLabels"] = out["labels"]
+	o.mirrorLabels()
 	out["users"] = []any{}
 	if out.str("addressType") != "INTERNAL" {
 		o.keep("address", func() any { return fakePublicIP(o.t.st.nextNumber()) })
