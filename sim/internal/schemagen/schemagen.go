@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -142,7 +143,8 @@ func (g *gen) resource(tok string) error {
 	if err != nil {
 		return err
 	}
-	res, args := findStruct(f, goName), findStruct(f, lowerFirst(goName)+"Args")
+	structs := structsOf(f)
+	res, args := structs[goName], structs[lowerFirst(goName)+"Args"]
 	if res == nil || args == nil {
 		return fmt.Errorf("structs %s and %sArgs not found in %s", goName, lowerFirst(goName), path)
 	}
@@ -155,7 +157,7 @@ func (g *gen) resource(tok string) error {
 		}
 		prop, required := g.outputType(module, typeString(fld.Type))
 		prop.Description = doc(fld)
-		prop.Secret = contains(secrets, name)
+		prop.Secret = slices.Contains(secrets, name)
 		spec.Properties[name] = prop
 		if required {
 			spec.Required = append(spec.Required, name)
@@ -169,7 +171,7 @@ func (g *gen) resource(tok string) error {
 		}
 		prop := g.plainType(module, fld.Type)
 		prop.Description = doc(fld)
-		prop.Secret = contains(secrets, name)
+		prop.Secret = slices.Contains(secrets, name)
 		spec.InputProperties[name] = prop
 		if len(fld.Names) > 0 && requiredArgs[fld.Names[0].Name] {
 			spec.RequiredInputs = append(spec.RequiredInputs, name)
@@ -328,24 +330,17 @@ func (g *gen) index(module string) (*pkgIndex, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, s := range gd.Specs {
-				ts := s.(*ast.TypeSpec)
-				if st, ok := ts.Type.(*ast.StructType); ok {
-					idx.structs[ts.Name.Name] = st
-				}
-			}
+		for name, st := range structsOf(f) {
+			idx.structs[name] = st
 		}
 	}
 	g.pkgs[module] = idx
 	return idx, nil
 }
 
-func findStruct(f *ast.File, name string) *ast.StructType {
+// structsOf returns the struct types a file declares, by name.
+func structsOf(f *ast.File) map[string]*ast.StructType {
+	out := map[string]*ast.StructType{}
 	for _, d := range f.Decls {
 		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.TYPE {
@@ -353,12 +348,12 @@ func findStruct(f *ast.File, name string) *ast.StructType {
 		}
 		for _, s := range gd.Specs {
 			ts := s.(*ast.TypeSpec)
-			if st, ok := ts.Type.(*ast.StructType); ok && ts.Name.Name == name {
-				return st
+			if st, ok := ts.Type.(*ast.StructType); ok {
+				out[ts.Name.Name] = st
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 func pulumiTag(f *ast.Field) (string, bool) {
@@ -393,12 +388,3 @@ func doc(f *ast.Field) string {
 }
 
 func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
