@@ -28,9 +28,10 @@ var _ = register(&kind{
 		"serviceLabel", "isMirroringCollector", "sourceIpRanges", "noAutomateDnsZone", "ipCollection", "serviceDirectoryRegistrations"},
 	computed: []string{"ipAddress", "selfLink", "pscConnectionId", "pscConnectionStatus", "forwardingRuleId", "creationTimestamp",
 		"labelFingerprint", "baseForwardingRule", "effectiveLabels", "pulumiLabels", "serviceName"},
-	defaults: map[string]any{"labels": map[string]any{}, "networkTier": "PREMIUM"},
-	check:    checkForwardingRule,
-	apply:    applyForwardingRule,
+	defaults:       map[string]any{"labels": map[string]any{}, "networkTier": "PREMIUM"},
+	check:          checkForwardingRule,
+	apply:          applyForwardingRule,
+	replaceOnState: closedPscNeedsRecreate,
 	latencyKey: func(in obj) string {
 		if isPSCTarget(in.str("target")) {
 			return "PSC"

@@ -31,16 +31,20 @@ type kind struct {
 	enums      map[string][]string
 	forceNew   []string                            // inputs whose change replaces the resource
 	replaceIf  func(key string, old, new any) bool // extra replacement rules
-	computed   []string                            // outputs that are unknown during a preview
-	secrets    []string                            // outputs returned as secrets
-	defaults   map[string]any                      // output values when the input is unset
-	check      func(in obj, f *failures)           // static rules
-	id         func(o *op) (string, error)         // IDs of scopeCustom kinds
-	apply      func(o *op) error                   // stateful rules and outputs, on create and update
-	refresh    func(t *tx, r *Record)              // derived outputs, recomputed on every read
-	canDelete  func(t *tx, r *Record) error        // extra deletion rules
-	afterDel   func(t *tx, r *Record)              // side effects of a deletion
-	latencyKey func(in obj) string                 // latency table variant
+
+	// replaceOnState returns the output whose current value forces a replacement ("" for none).
+	replaceOnState func(news, state obj) string
+
+	computed   []string                     // outputs that are unknown during a preview
+	secrets    []string                     // outputs returned as secrets
+	defaults   map[string]any               // output values when the input is unset
+	check      func(in obj, f *failures)    // static rules
+	id         func(o *op) (string, error)  // IDs of scopeCustom kinds
+	apply      func(o *op) error            // stateful rules and outputs, on create and update
+	refresh    func(t *tx, r *Record)       // derived outputs, recomputed on every read
+	canDelete  func(t *tx, r *Record) error // extra deletion rules
+	afterDel   func(t *tx, r *Record)       // side effects of a deletion
+	latencyKey func(in obj) string          // latency table variant
 }
 
 var kinds = map[string]*kind{}

@@ -255,8 +255,10 @@ func (s *Simulator) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, 
 		}
 		resp.DetailedDiff[key] = p.PropertyDiff{Kind: diffKind(ov, nv, k.replaces(key, ov, nv)), InputDiff: true}
 	}
-	if k.token == forwardingRuleToken && closedPscNeedsRecreate(news, mapToPlain(req.State)) {
-		resp.DetailedDiff["pscConnectionStatus"] = p.PropertyDiff{Kind: p.UpdateReplace}
+	if k.replaceOnState != nil {
+		if key := k.replaceOnState(news, mapToPlain(req.State)); key != "" {
+			resp.DetailedDiff[key] = p.PropertyDiff{Kind: p.UpdateReplace}
+		}
 	}
 	resp.HasChanges = len(resp.DetailedDiff) > 0
 	return resp, nil

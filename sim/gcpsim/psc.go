@@ -356,8 +356,11 @@ func applyPSCEndpoint(o *op) error {
 	return nil
 }
 
-// closedPscNeedsRecreate mirrors recreateClosedPsc: a CLOSED endpoint is replaced.
-func closedPscNeedsRecreate(news, state obj) bool {
-	recreate, _ := news.boolean("recreateClosedPsc")
-	return recreate && state.str("pscConnectionStatus") == StatusClosed
+// closedPscNeedsRecreate mirrors recreateClosedPsc: a CLOSED endpoint is replaced, which
+// the diff shows on pscConnectionStatus.
+func closedPscNeedsRecreate(news, state obj) string {
+	if recreate, _ := news.boolean("recreateClosedPsc"); recreate && state.str("pscConnectionStatus") == StatusClosed {
+		return "pscConnectionStatus"
+	}
+	return ""
 }
