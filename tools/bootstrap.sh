@@ -17,8 +17,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
-say() { printf 'bootstrap: %s\n' "$*"; }
-elapsed() { local s=$SECONDS; "$@"; say "  done in $((SECONDS - s))s"; }
+# shellcheck source=tools/lib.sh
+source "$repo/tools/lib.sh"
 hash_of() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
 
 # go_tool_version DIR MODULE: the version of MODULE that DIR/go.mod pins.
@@ -79,49 +79,11 @@ fi
 #
 # Node: sdk/nodejs is TypeScript without a compiled bin/, so it cannot be an npm dependency of
 # tests/package.json (npm ci would need the compiled package before tsc is installed). It is
-# compiled with the tests' tsc, on a copy so that sdk/ is left untouched, straight into
-# tests/node_modules/@cloudrun-psc/pulumi, where it resolves @pulumi/pulumi to the tests' single
-# copy (a second copy would break the SDK's instanceof checks on Outputs and Resources).
-sdk_files_hash() { find "$1" -type f -not -path '*/node_modules/*' -not -path '*/bin/*' \
-  -not -path '*/__pycache__/*' -not -name '*.pyc' -not -path '*.egg-info/*' -print0 | sort -z |
-  xargs -0 sha256sum | sha256sum | cut -d' ' -f1; }
-
-node_sdk=tests/node_modules/@cloudrun-psc/pulumi
-node_sdk_hash=$(sdk_files_hash sdk/nodejs)
-if [[ -f $node_sdk/.bootstrap-stamp && $(cat "$node_sdk/.bootstrap-stamp") == "$node_sdk_hash" ]]; then
-  say "$node_sdk is current"
-else
-  say "compiling sdk/nodejs into $node_sdk"
-  node_sdk_build() {
-    local work
-    work=$(mktemp -d)
-    cp -r sdk/nodejs "$work/nodejs"
-    rm -rf "$work/nodejs/node_modules" "$work/nodejs/bin"
-    ln -s "$repo/tests/node_modules" "$work/nodejs/node_modules"
-    rm -rf "$node_sdk"
-    (cd "$work/nodejs" && ./node_modules/.bin/tsc -p tsconfig.json --outDir "$repo/$node_sdk")
-    # The SDK reads its version from the package.json next to the compiled code.
-    cp sdk/nodejs/package.json "$node_sdk/package.json"
-    rm -rf "$work"
-  }
-  elapsed node_sdk_build
-  echo "$node_sdk_hash" >"$node_sdk/.bootstrap-stamp"
-fi
-
-# Python: installed into .venv without dependencies, so that the pins of requirements.txt stay
-# the only source of pulumi and its closure (the SDK's own dependencies are among them).
-py_sdk_stamp=.venv/.bootstrap-sdk-stamp
-py_sdk_hash=$(sdk_files_hash sdk/python)
-if [[ -f $py_sdk_stamp && $(cat "$py_sdk_stamp") == "$py_sdk_hash" ]]; then
-  say "pulumi_cloudrun_psc in .venv is current"
-else
-  say "installing sdk/python into .venv"
-  elapsed .venv/bin/pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./sdk/python
-  # pip builds in sdk/python; leave no build output behind.
-  rm -rf sdk/python/build sdk/python/*.egg-info
-  echo "$py_sdk_hash" >"$py_sdk_stamp"
-fi
+# compiled with the tests' tsc straight into tests/node_modules/@cloudrun-psc/pulumi.
+node_sdk_install "$repo/tests/node_modules"
+# Python: installed into .venv without dependencies.
+venv_sdk_install
 
 say "ready: $(bin/pulumi version), pulumi-language-yaml $yaml_version, \
 @pulumi/pulumi $(node -p 'require("./tests/node_modules/@pulumi/pulumi/package.json").version'), \
-pulumi (python) $(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("pulumi"))')"
+pulumi (python) $(venv_pulumi_version)"

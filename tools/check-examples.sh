@@ -14,6 +14,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/lib.sh
+source "$repo/tools/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 step() { printf '== %s\n' "$*"; }
@@ -28,13 +30,7 @@ if [[ ! -d $ts/node_modules/@pulumi/gcp || $ts/package-lock.json -nt $ts/node_mo
   (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 step "ts: build the SDK into examples/ts/node_modules/@cloudrun-psc/pulumi"
-cp -r "$repo/sdk/nodejs" "$work/nodejs"
-ln -s "$ts/node_modules" "$work/nodejs/node_modules"
-(cd "$work/nodejs" && "$ts/node_modules/.bin/tsc" -p tsconfig.json)
-cp "$work/nodejs/package.json" "$work/nodejs/bin/package.json"
-rm -rf "$ts/node_modules/@cloudrun-psc/pulumi"
-mkdir -p "$ts/node_modules/@cloudrun-psc"
-cp -r "$work/nodejs/bin" "$ts/node_modules/@cloudrun-psc/pulumi"
+node_sdk_install "$ts/node_modules"
 for ex in producer consumer; do
   step "ts: tsc --noEmit examples/ts/$ex"
   (cd "$ts/$ex" && "$ts/node_modules/.bin/tsc" --noEmit -p tsconfig.json)

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/lib.sh
+source "$repo/tools/lib.sh"
 resources=()
 while getopts "r:" opt; do
   case $opt in
@@ -35,24 +37,18 @@ step() { printf '== %s\n' "$*"; }
 
 # --- Node.js ---------------------------------------------------------------------------------
 step "nodejs: tsc"
-cp -r "$sdk/nodejs" "$work/nodejs"
-rm -rf "$work/nodejs/node_modules" "$work/nodejs/bin"
-ln -s "$repo/tests/node_modules" "$work/nodejs/node_modules"
-(cd "$work/nodejs" && ./node_modules/.bin/tsc -p tsconfig.json)
-# The SDK's utilities read their version from package.json next to the compiled code.
-cp "$work/nodejs/package.json" "$work/nodejs/bin/package.json"
+node_sdk_build "$sdk/nodejs" "$repo/tests/node_modules" "$work/nodejs"
 step "nodejs: load"
-(cd "$work/nodejs" && node -e '
-  const sdk = require("./bin");
-  const missing = process.argv.slice(1).filter((r) => typeof sdk[r] !== "function");
+NODE_PATH="$repo/tests/node_modules" node -e '
+  const sdk = require(process.argv[1]);
+  const missing = process.argv.slice(2).filter((r) => typeof sdk[r] !== "function");
   if (missing.length) { console.error("nodejs SDK does not export:", missing.join(", ")); process.exit(1); }
-' "${resources[@]}")
+' "$work/nodejs" "${resources[@]}"
 
 # --- Python ----------------------------------------------------------------------------------
 step "python: pip install"
-pulumi_py=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("pulumi"))')
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$pulumi_py" "$sdk/python"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$(venv_pulumi_version)" "$sdk/python"
 step "python: import"
 pkg=$(sed -n 's/^ *name = "\(.*\)"/\1/p' "$sdk/python/pyproject.toml" | head -n1)
 (cd "$work" && "$work/venv/bin/python" - "$pkg" "${resources[@]}" <<'EOF'
