@@ -141,10 +141,8 @@ func checkBackendService(in obj, f *failures) {
 			}
 		}
 	}
-	if b := in.objs("backends"); len(b) > 0 {
-		for i, be := range b {
-			f.enum(fmt.Sprintf("backends[%d].balancingMode", i), be["balancingMode"], []string{"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"})
-		}
+	for i, b := range in.objs("backends") {
+		f.enum(fmt.Sprintf("backends[%d].balancingMode", i), b["balancingMode"], []string{"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"})
 	}
 	if anyNEG && in.has("healthChecks") {
 		f.add("healthChecks", "healthChecks cannot be set on a backend service with serverless network endpoint group backends; outlier detection is the only health signal")
