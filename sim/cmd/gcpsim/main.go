@@ -46,22 +46,25 @@ func run(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cmd := fs.Arg(0)
+	switch {
+	case cmd == "events":
+		return events(w, store, *asJSON) // the timeline only: the state is not read
+	case cmd != "list" && cmd != "count" && !(cmd == "connections" && fs.NArg() == 2):
+		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | connections ATTACHMENT")
+	}
 	st, err := store.Snapshot()
 	if err != nil {
 		return err
 	}
-	cmd := fs.Arg(0)
-	switch {
-	case cmd == "list":
+	switch cmd {
+	case "list":
 		return list(w, st, *asJSON)
-	case cmd == "count":
+	case "count":
 		return output(w, *asJSON, map[string]int{"count": len(st.Resources)}, fmt.Sprint(len(st.Resources)))
-	case cmd == "connections" && fs.NArg() == 2:
+	default:
 		return connections(w, st, fs.Arg(1), *asJSON)
-	case cmd == "events":
-		return events(w, store, *asJSON)
 	}
-	return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | connections ATTACHMENT")
 }
 
 func output(w io.Writer, asJSON bool, v any, text string) error {
