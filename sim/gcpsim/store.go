@@ -100,7 +100,6 @@ func (s *State) byType(token string) []*Record {
 type Store struct {
 	dir string
 	mu  sync.Mutex
-	now func() time.Time
 }
 
 // OpenStore opens (creating if needed) the state directory.
@@ -111,7 +110,7 @@ func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("gcpsim: creating state directory: %w", err)
 	}
-	return &Store{dir: dir, now: time.Now}, nil
+	return &Store{dir: dir}, nil
 }
 
 // Dir returns the state directory.
@@ -156,7 +155,7 @@ func (s *Store) locked(how int, fn func(*State) error) error {
 }
 
 func (s *Store) load() (*State, error) {
-	st := &State{Resources: map[string]*Record{}, Counters: map[string]int{}, now: s.now().UTC()}
+	st := &State{Resources: map[string]*Record{}, Counters: map[string]int{}, now: time.Now().UTC()}
 	data, err := os.ReadFile(filepath.Join(s.dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, nil
