@@ -100,7 +100,7 @@ func (h *harness) update(token, id string, olds, news map[string]any) (obj, erro
 
 func (h *harness) read(token, id string) (string, obj) {
 	h.t.Helper()
-	resp, err := h.sim.Read(context.Background(), p.ReadRequest{ID: id, Urn: urnOf(token, "x")})
+	resp, err := h.sim.Read(context.Background(), readReq(token, id))
 	if err != nil {
 		h.t.Fatalf("Read %s: %v", id, err)
 	}
