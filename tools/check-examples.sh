@@ -6,8 +6,9 @@
 #           @pulumi/pulumi and @pulumi/gcp from examples/ts/package-lock.json, then type-checks
 #           examples/ts/{producer,consumer} with tsc --noEmit. The same node_modules lets the
 #           end-to-end tests run the examples.
-#   python  installs sdk/python and pulumi-gcp into a fresh venv (with .venv's pulumi) and
-#           imports each example module, checking that it defines its program function.
+#   python  brings .venv's pulumi_cloudrun_psc up to date with sdk/python (pulumi and pulumi_gcp
+#           are .venv's own) and imports each example module, checking that it defines its
+#           program function.
 #   yaml    checks that every resource type in examples/yaml is served by sdk's schema or gcp.
 #
 # Needs `tools/bootstrap.sh` (.venv) and npm. sdk/ is left exactly as it was.
@@ -16,8 +17,6 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools/lib.sh
 source "$repo/tools/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 step() { printf '== %s\n' "$*"; }
 for need in "$repo/.venv/bin/python"; do
   [[ -e $need ]] || { echo "check-examples: $need is missing; run tools/bootstrap.sh" >&2; exit 1; }
@@ -37,15 +36,14 @@ for ex in producer consumer; do
 done
 
 # --- Python ----------------------------------------------------------------------------------
-step "python: pip install sdk/python and pulumi-gcp"
-pulumi_py=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("pulumi"))')
-python3 -m venv "$work/venv"
-cp -r "$repo/sdk/python" "$work/python-sdk"
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$pulumi_py" "pulumi-gcp==8.41.1" \
-  "$work/python-sdk"
+# .venv already holds pulumi and pulumi_gcp (tests/python/requirements.txt); bring its
+# pulumi_cloudrun_psc up to date with sdk/python, as bootstrap.sh does. check-sdks.sh is what
+# proves that the SDK installs with its own dependencies into a fresh venv.
+step "python: sdk/python into .venv"
+venv_sdk_install
 for ex in producer consumer; do
   step "python: import examples/python/$ex"
-  (cd "$repo/examples/python/$ex" && "$work/venv/bin/python" - "$ex" <<'PY'
+  (cd "$repo/examples/python/$ex" && "$repo/.venv/bin/python" - "$ex" <<'PY'
 import importlib, sys
 name = sys.argv[1]
 mod = importlib.import_module(name)

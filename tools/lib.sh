@@ -54,13 +54,21 @@ venv_sdk_install() {
     say "pulumi_cloudrun_psc in .venv is current"
   else
     say "installing sdk/python into .venv"
-    elapsed "$repo/.venv/bin/pip" install --quiet --disable-pip-version-check --no-deps \
-      --force-reinstall "$repo/sdk/python"
-    # pip builds in sdk/python; leave no build output behind.
-    rm -rf "$repo/sdk/python/build" "$repo"/sdk/python/*.egg-info
+    elapsed venv_sdk_pip_install
     echo "$hash" >"$stamp"
   fi
 }
+
+# venv_sdk_pip_install: pip-install a copy of sdk/python into .venv (pip builds inside the
+# project directory, and sdk/ is to be left as it is).
+venv_sdk_pip_install() (
+  local work
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cp -r "$repo/sdk/python" "$work/python"
+  "$repo/.venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall \
+    "$work/python"
+)
 
 # say MESSAGE: a progress line, prefixed with the script's name.
 say() { local name=${0##*/}; printf '%s: %s\n' "${name%.sh}" "$*"; }
