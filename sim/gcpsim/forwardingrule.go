@@ -102,7 +102,7 @@ func parsePortRange(s string) (lo, hi int, ok bool) {
 
 func applyForwardingRule(o *op) error {
 	out := o.out()
-	o.keep("forwardingRuleId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("forwardingRuleId")
 	out["labelFingerprint"] = o.fingerprint()
 	o.mirrorLabels()
 	out["baseForwardingRule"] = ""

@@ -179,6 +179,11 @@ func (o *op) mirrorLabels() {
 	o.out()["pulumiLabels"] = o.out()["labels"]
 }
 
+// keepNumericID sets a numeric ID output (a fresh number on create, kept on update).
+func (o *op) keepNumericID(key string) {
+	o.keep(key, func() any { return float64(o.t.st.nextNumber()) })
+}
+
 func (o *op) number() string { return fmt.Sprint(o.t.st.nextNumber()) }
 
 func (o *op) timestamp() string { return o.t.st.now.Format("2006-01-02T15:04:05.000-07:00") }

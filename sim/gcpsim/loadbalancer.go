@@ -167,7 +167,7 @@ func applyBackendService(o *op) error {
 		}
 		o.use(neg)
 	}
-	o.keep("generatedId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("generatedId")
 	o.out()["fingerprint"] = o.fingerprint()
 	return nil
 }
@@ -256,7 +256,7 @@ func applyURLMap(o *op) error {
 		}
 		o.use(bs)
 	}
-	o.keep("mapId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("mapId")
 	o.out()["fingerprint"] = o.fingerprint()
 	return nil
 }
@@ -332,7 +332,7 @@ func applyProxy(o *op) error {
 			return err
 		}
 	}
-	o.keep("proxyId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("proxyId")
 	return nil
 }
 
@@ -384,7 +384,7 @@ func applySSLCertificate(o *op) error {
 		return errBadRequest("sslCertificateCouldNotParseKey", "The SSL key could not be parsed.")
 	}
 	o.out()["expireTime"] = cert.NotAfter.UTC().Format(time.RFC3339)
-	o.keep("certificateId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("certificateId")
 	return nil
 }
 

@@ -170,7 +170,7 @@ func applySubnetwork(o *op) error {
 		}
 	}
 	o.out()["gatewayAddress"] = gatewayOf(pfx).String()
-	o.keep("subnetworkId", func() any { return float64(o.t.st.nextNumber()) })
+	o.keepNumericID("subnetworkId")
 	o.out()["fingerprint"] = o.fingerprint()
 	return nil
 }

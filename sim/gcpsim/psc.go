@@ -343,7 +343,7 @@ func applyPSCEndpoint(o *op) error {
 	}
 	o.link(att.ID)
 	o.out()["target"] = selfLinkOf(att.ID)
-	o.keep("pscConnectionId", func() any { return fmt.Sprint(o.t.st.nextNumber()) })
+	o.keep("pscConnectionId", func() any { return o.number() })
 	if o.old != nil && o.old.out().str("pscConnectionStatus") != "" {
 		o.out()["pscConnectionStatus"] = o.old.out().str("pscConnectionStatus")
 		return nil
