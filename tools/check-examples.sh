@@ -4,8 +4,8 @@
 #
 #   ts      builds sdk/nodejs (tsc) into examples/ts/node_modules/@cloudrun-psc/pulumi, next to
 #           @pulumi/pulumi and @pulumi/gcp from examples/ts/package-lock.json, then type-checks
-#           examples/ts/{producer,consumer} with tsc --noEmit. The same node_modules lets the
-#           end-to-end tests run the examples.
+#           examples/ts/{producer,consumer} with tsc --noEmit. (The end-to-end tests do not use
+#           it: they run a copy of each example against tests/node_modules.)
 #   python  brings .venv's pulumi_cloudrun_psc up to date with sdk/python (pulumi and pulumi_gcp
 #           are .venv's own) and imports each example module, checking that it defines its
 #           program function.
