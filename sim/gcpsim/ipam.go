@@ -51,10 +51,11 @@ func isReservedAddr(p netip.Prefix, ip netip.Addr) bool {
 	return false
 }
 
-// nextFreeAddr returns the lowest usable address of p that is not in used.
-func nextFreeAddr(p netip.Prefix, used map[netip.Addr]bool) (netip.Addr, bool) {
+// nextFreeAddr returns the lowest usable address of p that is not taken in used (address
+// to holder, as usedIPs returns it).
+func nextFreeAddr(p netip.Prefix, used map[netip.Addr]string) (netip.Addr, bool) {
 	for i := 2; i < rangeSize(p)-2; i++ {
-		if ip := nthAddr(p, i); !used[ip] {
+		if ip := nthAddr(p, i); used[ip] == "" {
 			return ip, true
 		}
 	}

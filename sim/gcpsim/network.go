@@ -222,14 +222,6 @@ func (t *tx) usedIPs(subnetID, except string) map[netip.Addr]string {
 	return used
 }
 
-func usedSet(m map[netip.Addr]string) map[netip.Addr]bool {
-	out := map[netip.Addr]bool{}
-	for ip := range m {
-		out[ip] = true
-	}
-	return out
-}
-
 // regularSubnet resolves a subnet that must be of a regular purpose and in the resource's
 // region, as endpoint addresses and load balancer forwarding rules need.
 func (o *op) regularSubnet(field, value, use string) (*Record, error) {
@@ -256,7 +248,7 @@ func (o *op) allocateIP(sub *Record, field, requested string) (string, error) {
 				return prev, nil
 			}
 		}
-		ip, ok := nextFreeAddr(pfx, usedSet(used))
+		ip, ok := nextFreeAddr(pfx, used)
 		if !ok {
 			return "", errBadRequest("ipSpaceExhausted", "IP space of '%s' is exhausted.", sub.ID)
 		}
