@@ -111,6 +111,18 @@ func (k *kind) validate(in obj) []p.CheckFailure {
 	return f
 }
 
+// regionInput is the input that places a resource: "region", "location", or "" for
+// global and project-scoped kinds.
+func (k *kind) regionInput() string {
+	switch k.scope {
+	case scopeRegional:
+		return "region"
+	case scopeLocation:
+		return "location"
+	}
+	return ""
+}
+
 func (k *kind) replaces(key string, old, new any) bool {
 	if slices.Contains(k.forceNew, key) {
 		return true

@@ -331,33 +331,22 @@ func (t *tx) usersOf(id string) []*Record {
 // newOp prepares the record for a create (old == nil) or an update.
 func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 	rec := &Record{Type: k.token, Inputs: in.clone(), CreatedAt: t.st.now, UpdatedAt: t.st.now}
-	rec.Project = in.str("project")
-	if rec.Project == "" {
-		rec.Project = t.cfg.Project
-	}
+	rec.Project = firstNonEmpty(in.str("project"), t.cfg.Project)
 	if rec.Project == "" {
 		return nil, errors.New("project: required field is not set")
 	}
-	switch k.scope {
-	case scopeRegional:
-		rec.Region = firstNonEmpty(in.str("region"), t.cfg.Region)
+	regionKey := k.regionInput()
+	if regionKey != "" {
+		rec.Region = firstNonEmpty(in.str(regionKey), t.cfg.Region)
 		if rec.Region == "" {
-			return nil, errors.New("region: required field is not set")
-		}
-	case scopeLocation:
-		rec.Region = firstNonEmpty(in.str("location"), t.cfg.Region)
-		if rec.Region == "" {
-			return nil, errors.New("location: required field is not set")
+			return nil, fmt.Errorf("%s: required field is not set", regionKey)
 		}
 	}
 	rec.Name = in.str("name")
 	out := in.clone()
 	out["project"] = rec.Project
-	switch k.scope {
-	case scopeRegional:
-		out["region"] = rec.Region
-	case scopeLocation:
-		out["location"] = rec.Region
+	if regionKey != "" {
+		out[regionKey] = rec.Region
 	}
 	for key, v := range k.defaults {
 		out.setDefault(key, normalize(v))
@@ -376,16 +365,12 @@ func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 	return o, nil
 }
 
+// buildID forms a new resource's ID; the region is "" for global and project-scoped kinds.
 func (o *op) buildID() (string, error) {
-	k := o.k
-	switch k.scope {
-	case scopeCustom:
-		return k.id(o)
-	case scopeGlobal:
-		return ref{Project: o.rec.Project, Collection: k.collection, Name: o.rec.Name}.path(), nil
-	default:
-		return ref{Project: o.rec.Project, Region: o.rec.Region, Collection: k.collection, Name: o.rec.Name}.path(), nil
+	if o.k.scope == scopeCustom {
+		return o.k.id(o)
 	}
+	return ref{Project: o.rec.Project, Region: o.rec.Region, Collection: o.k.collection, Name: o.rec.Name}.path(), nil
 }
 
 func firstNonEmpty(vals ...string) string {
