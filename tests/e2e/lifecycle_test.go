@@ -47,6 +47,39 @@ const (
 	region          = "europe-west1"
 )
 
+// attachmentPrefix is the URI prefix of the producer example's service attachment.
+const attachmentPrefix = "projects/" + producerProject + "/regions/" + region + "/serviceAttachments/payments-attachment"
+
+// deployProducer deploys a producer example stack (see deploy) and returns its service
+// attachment URI, checking that it names the example's attachment.
+func deployProducer(t *testing.T, prod *harness.Stack) string {
+	t.Helper()
+	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	if !strings.HasPrefix(uri, attachmentPrefix) {
+		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
+	}
+	return uri
+}
+
+// assertAcceptedByConfig checks the up of a consumer example stack whose producer accepts
+// consumerProject by configuration: the endpoint is ACCEPTED, connected to uri, holds an address
+// from the consumer subnet, and the DNS binding names it.
+func assertAcceptedByConfig(t *testing.T, up *harness.Summary, uri string) {
+	t.Helper()
+	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
+	}
+	if got := output(t, up, "serviceAttachmentUri"); got != uri {
+		t.Errorf("consumer connected to %q, want %q", got, uri)
+	}
+	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
+		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
+	}
+	if got := output(t, up, "url"); got != "http://payment-api.internal" {
+		t.Errorf("url = %q", got)
+	}
+}
+
 // configure sets a stack's gcp project and region plus extra project configuration.
 func configure(st *harness.Stack, project string, extra map[string]string) {
 	st.SetConfig("gcp:project", project, false)

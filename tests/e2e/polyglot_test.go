@@ -3,7 +3,6 @@ package e2e
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -19,9 +18,6 @@ import (
 // through a generated SDK and the provider plugin (bin/pulumi-resource-cloudrun-psc), which the
 // world installs at the SDKs' version.
 const sdkVersion = "0.1.0"
-
-// attachmentPrefix is the URI prefix of the producer example's service attachment.
-const attachmentPrefix = "projects/" + producerProject + "/regions/" + region + "/serviceAttachments/payments-attachment"
 
 // sdkConsumer is the consumer example (programs.Consumer) written against the generated Go SDK
 // instead of pkg/psc: the endpoint and the DNS binding are remote components served by the
@@ -82,26 +78,12 @@ func TestPythonProducerGoSDKConsumer(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.PythonStack("payments-producer", "dev", "examples/python/producer/producer.py", "producer")
 	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
-	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
-	if !strings.HasPrefix(uri, attachmentPrefix) {
-		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
-	}
+	uri := deployProducer(t, prod)
 
 	cons := env.GoStack("payments-consumer", "dev", sdkConsumer)
 	configure(cons, consumerProject, map[string]string{"serviceAttachment": uri})
 	up := deploy(t, cons, consumerPlan)
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
-		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
-	}
-	if got := output(t, up, "serviceAttachmentUri"); got != uri {
-		t.Errorf("consumer connected to %q, want %q", got, uri)
-	}
-	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
-		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
-	}
-	if got := output(t, up, "url"); got != "http://payment-api.internal" {
-		t.Errorf("url = %q", got)
-	}
+	assertAcceptedByConfig(t, up, uri)
 	assertConverged(t, prod)
 	assertConverged(t, cons)
 	destroyAll(t, env, cons, prod)
@@ -139,10 +121,7 @@ func TestGoProducerTypeScriptConsumer(t *testing.T) {
 	cons := env.NodeStack("payments-consumer", "dev", exampleModule(t, env, "examples/ts/consumer/consumer.ts"), "consumer")
 	configure(prod, producerProject, nil)
 	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
-	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
-	if !strings.HasPrefix(uri, attachmentPrefix) {
-		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
-	}
+	uri := deployProducer(t, prod)
 
 	// Nobody is accepted yet: the endpoint is PENDING and the component says why.
 	consUp := deploy(t, cons, consumerPlan)
@@ -161,10 +140,7 @@ func TestGoProducerYAMLConsumer(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", programs.Producer)
 	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
-	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
-	if !strings.HasPrefix(uri, attachmentPrefix) {
-		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
-	}
+	uri := deployProducer(t, prod)
 
 	cons := env.YAMLStack("examples/yaml/consumer", "dev")
 	if cons.Project != "payments-consumer" {
@@ -172,20 +148,9 @@ func TestGoProducerYAMLConsumer(t *testing.T) {
 	}
 	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
 	up := deploy(t, cons, consumerPlan)
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
-		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
-	}
+	assertAcceptedByConfig(t, up, uri)
 	if warnedWith(up, "PSC connection status") {
 		t.Errorf("an ACCEPTED endpoint must not warn: %v", up.Warnings())
-	}
-	if got := output(t, up, "serviceAttachmentUri"); got != uri {
-		t.Errorf("consumer connected to %q, want %q (read through the StackReference)", got, uri)
-	}
-	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
-		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
-	}
-	if got := output(t, up, "url"); got != "http://payment-api.internal" {
-		t.Errorf("url = %q", got)
 	}
 	assertConverged(t, prod)
 	assertConverged(t, cons)
