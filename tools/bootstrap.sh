@@ -19,7 +19,6 @@ export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
 
 # shellcheck source=tools/lib.sh
 source "$repo/tools/lib.sh"
-hash_of() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
 
 # go_tool_version DIR MODULE: the version of MODULE that DIR/go.mod pins.
 go_tool_version() { (cd "$1" && go list -m -f '{{.Version}}' "$2"); }
@@ -49,15 +48,7 @@ else
 fi
 
 # --- Node packages ---------------------------------------------------------------------------
-node_stamp=tests/node_modules/.bootstrap-stamp
-node_hash=$(hash_of tests/package.json tests/package-lock.json)
-if [[ -f $node_stamp && $(cat "$node_stamp") == "$node_hash" ]]; then
-  say "tests/node_modules is current"
-else
-  say "installing tests/node_modules (npm ci)"
-  elapsed npm ci --prefix tests --no-audit --no-fund --loglevel=error
-  echo "$node_hash" >"$node_stamp"
-fi
+npm_ci tests
 
 # --- Python venv -----------------------------------------------------------------------------
 venv_stamp=.venv/.bootstrap-stamp

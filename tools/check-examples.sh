@@ -25,9 +25,7 @@ done
 # --- TypeScript ------------------------------------------------------------------------------
 ts=$repo/examples/ts
 step "ts: npm ci (examples/ts)"
-if [[ ! -d $ts/node_modules/@pulumi/gcp || $ts/package-lock.json -nt $ts/node_modules/.package-lock.json ]]; then
-  (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci examples/ts
 step "ts: build the SDK into examples/ts/node_modules/@cloudrun-psc/pulumi"
 node_sdk_install "$ts/node_modules"
 for ex in producer consumer; do

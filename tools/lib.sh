@@ -13,6 +13,23 @@ venv_pulumi_version() {
   "$repo/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("pulumi"))'
 }
 
+# hash_of FILE...: one hash of the files (named as given, so keep the paths stable).
+hash_of() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+
+# npm_ci DIR: `npm ci` in DIR (relative to the repository root) unless DIR/node_modules was
+# installed from DIR's package.json and package-lock.json as they are now.
+npm_ci() {
+  local dir=$1 stamp=$repo/$1/node_modules/.bootstrap-stamp hash
+  hash=$(cd "$repo" && hash_of "$dir/package.json" "$dir/package-lock.json")
+  if [[ -f $stamp && $(cat "$stamp") == "$hash" ]]; then
+    say "$dir/node_modules is current"
+  else
+    say "installing $dir/node_modules (npm ci)"
+    elapsed npm ci --prefix "$repo/$dir" --no-audit --no-fund --loglevel=error
+    echo "$hash" >"$stamp"
+  fi
+}
+
 # node_sdk_build SRC MODULES OUT: compile the generated Node SDK in SRC (sdk/nodejs) with the tsc
 # of MODULES (a node_modules directory holding typescript and @pulumi/pulumi) into the package
 # directory OUT (absolute), next to the package.json the SDK reads its version from. tsc runs on
