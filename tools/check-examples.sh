@@ -9,7 +9,8 @@
 #   python  brings .venv's pulumi_cloudrun_psc up to date with sdk/python (pulumi and pulumi_gcp
 #           are .venv's own) and imports each example module, checking that it defines its
 #           program function.
-#   yaml    checks that every resource type in examples/yaml is served by sdk's schema or gcp.
+#   yaml    checks that every cloudrun-psc resource in examples/yaml has a type schema.json
+#           declares and sets only inputs the schema declares for it (gcp types are not checked).
 #
 # Needs `tools/bootstrap.sh` (.venv) and npm. sdk/ is left exactly as it was.
 set -euo pipefail
