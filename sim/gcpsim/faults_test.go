@@ -14,7 +14,12 @@ func TestParseFaults(t *testing.T) {
 	}{
 		{spec: "", want: nil},
 		{spec: "create:gcp:compute/serviceAttachment:ServiceAttachment:1:transient,delete:gcp:compute/subnetwork:Subnetwork:2:quota",
-			want: []Fault{{"create", serviceAttachmentToken, 1, "transient"}, {"delete", subnetworkToken, 2, "quota"}}},
+			want: []Fault{{"create", serviceAttachmentToken, 1, "transient", ""}, {"delete", subnetworkToken, 2, "quota", ""}}},
+		{spec: "create:gcp:compute/subnetwork:Subnetwork[payments-nat-subnet]:1:transient, create:gcp:cloudrunv2/serviceIamMember:ServiceIamMember[p-invoker-user:a@b.c]:2:quota",
+			want: []Fault{{"create", subnetworkToken, 1, "transient", "payments-nat-subnet"},
+				{"create", "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", 2, "quota", "p-invoker-user:a@b.c"}}},
+		{spec: "create:gcp:compute/network:Network[]:1:transient", err: "a resource name is written TYPE[NAME]"},
+		{spec: "create:gcp:compute/network:Network[vpc:1:transient", err: "a resource name is written TYPE[NAME]"},
 		{spec: "create:gcp:compute/network:Network:0:transient", err: "N must be a positive integer"},
 		{spec: "drop:gcp:compute/network:Network:1:transient", err: "OP must be create, update or delete"},
 		{spec: "create:gcp:compute/network:Network:1:flaky", err: "KIND must be transient or quota"},
@@ -63,6 +68,31 @@ func TestFaultsAreCountedAcrossInstances(t *testing.T) {
 	wantErr(t, b.del(networkToken, first), "googleapi: Error 403: Quota exceeded for quota metric 'gcpsim-injected' on resources of type 'gcp:compute/network:Network', QUOTA_EXCEEDED")
 	if err := a.del(networkToken, first); err != nil {
 		t.Fatalf("second delete: %v", err)
+	}
+}
+
+// TestNamedFaultsSelectOneResource: a fault with a name counts only that resource's
+// operations, independently of a fault on the whole type, so one subnet among several can
+// be made to fail on its first create whatever the order of the creates.
+func TestNamedFaultsSelectOneResource(t *testing.T) {
+	t.Parallel()
+	faults, err := ParseFaults("create:gcp:compute/subnetwork:Subnetwork[nat]:1:transient,create:gcp:compute/subnetwork:Subnetwork:3:quota")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := attach(t, t.TempDir(), producerProject, func(o *Options) { o.Faults = faults })
+	vpc, _ := h.mustCreate(networkToken, "vpc", map[string]any{"name": "vpc"})
+	subnet := func(name, cidr string) map[string]any {
+		return map[string]any{"name": name, "network": vpc, "ipCidrRange": cidr, "purpose": "PRIVATE_SERVICE_CONNECT"}
+	}
+	h.mustCreate(subnetworkToken, "lb", subnet("lb", "10.0.0.0/29"))         // subnet create 1
+	_, _, err = h.create(subnetworkToken, "nat", subnet("nat", "10.0.1.0/29")) // 2, the first of "nat"
+	wantErr(t, err, "googleapi: Error 503")
+	_, _, err = h.create(subnetworkToken, "nat", subnet("nat", "10.0.1.0/29")) // 3: the type's third
+	wantErr(t, err, "googleapi: Error 403")
+	h.mustCreate(subnetworkToken, "nat", subnet("nat", "10.0.1.0/29")) // 4, the third of "nat": no fault left
+	if n := h.count(); n != 3 {
+		t.Errorf("the simulator holds %d resources, want the network and two subnets", n)
 	}
 }
 

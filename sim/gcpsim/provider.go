@@ -467,7 +467,7 @@ func (s *Simulator) Create(ctx context.Context, req p.CreateRequest) (p.CreateRe
 	if req.DryRun {
 		return p.CreateResponse{Properties: s.previewOutputs(k, req.Properties, property.Map{})}, nil
 	}
-	rec, err := s.mutate(ctx, "create", k, func(t *tx) (*Record, error) {
+	rec, err := s.mutate(ctx, "create", k, req.Urn.Name(), func(t *tx) (*Record, error) {
 		created, err := t.create(k, in)
 		if err != nil {
 			return nil, err
@@ -481,10 +481,11 @@ func (s *Simulator) Create(ctx context.Context, req p.CreateRequest) (p.CreateRe
 }
 
 // mutate runs one create, update or delete: the injected fault, the locked transaction,
-// then the latency sleep outside the lock. fn returns the record as the engine sees it
-// (nil when a delete finds nothing); its inputs select the latency variant.
-func (s *Simulator) mutate(ctx context.Context, opName string, k *kind, fn func(t *tx) (*Record, error)) (*Record, error) {
-	if err := s.injectFault(opName, k.token); err != nil {
+// then the latency sleep outside the lock. name is the resource's Pulumi name, which a
+// fault may select. fn returns the record as the engine sees it (nil when a delete finds
+// nothing); its inputs select the latency variant.
+func (s *Simulator) mutate(ctx context.Context, opName string, k *kind, name string, fn func(t *tx) (*Record, error)) (*Record, error) {
+	if err := s.injectFault(opName, k.token, name); err != nil {
 		return nil, err
 	}
 	var rec *Record
@@ -573,7 +574,7 @@ func (s *Simulator) Update(ctx context.Context, req p.UpdateRequest) (p.UpdateRe
 	if req.DryRun {
 		return p.UpdateResponse{Properties: s.previewOutputs(k, req.Inputs, req.State)}, nil
 	}
-	rec, err := s.mutate(ctx, "update", k, func(t *tx) (*Record, error) {
+	rec, err := s.mutate(ctx, "update", k, req.Urn.Name(), func(t *tx) (*Record, error) {
 		updated, err := t.update(k, normalizeID(req.ID), in)
 		if err != nil {
 			return nil, err
@@ -592,7 +593,7 @@ func (s *Simulator) Delete(ctx context.Context, req p.DeleteRequest) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.mutate(ctx, "delete", k, func(t *tx) (*Record, error) {
+	_, err = s.mutate(ctx, "delete", k, req.Urn.Name(), func(t *tx) (*Record, error) {
 		return t.delete(k, normalizeID(req.ID))
 	})
 	return err
