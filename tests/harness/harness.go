@@ -87,8 +87,10 @@ type Env struct {
 	// SimState is the GCP simulator's state directory (GCPSIM_STATE_DIR).
 	SimState string
 
-	vars map[string]string
-	cmd  auto.PulumiCommand
+	mu    sync.Mutex // guards vars, which SetEnv may change while stacks run
+	vars  map[string]string
+	world map[string]bool // the keys of vars that New set
+	cmd   auto.PulumiCommand
 }
 
 // New creates a world for t and installs the given plugins into it. It fails t if the
@@ -132,6 +134,10 @@ func New(t T, plugins ...Plugin) *Env {
 		// Keep the credentials of a real Pulumi installation out of the world.
 		"PULUMI_ACCESS_TOKEN": "",
 	}
+	e.world = map[string]bool{}
+	for k := range e.vars {
+		e.world[k] = true
+	}
 	e.cmd, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
 	if err != nil {
 		t.Fatalf("harness: bin/pulumi is not usable by the Automation API: %v", err)
@@ -157,8 +163,33 @@ func (e *Env) Install(p Plugin) {
 	}
 }
 
+// SetEnv sets a variable of the world's environment for every operation that starts afterwards,
+// on any stack of the world, already created or not: the engine, the plugins it launches and the
+// programs see it. The GCP simulator reads GCPSIM_FAULTS and GCPSIM_LATENCY_SCALE from it:
+//
+//	env.SetEnv("GCPSIM_FAULTS", "create:gcp:compute/network:Network:1:transient")
+func (e *Env) SetEnv(key, value string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.vars[key] = value
+}
+
+// UnsetEnv removes a variable SetEnv set, for the operations that start afterwards. The
+// variables that define the world (PULUMI_HOME, the backend, GCPSIM_STATE_DIR…) cannot be removed.
+func (e *Env) UnsetEnv(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.world[key] {
+		e.t.Fatalf("harness: %s defines the world and cannot be unset", key)
+		return
+	}
+	delete(e.vars, key)
+}
+
 // Environ returns the variables that define the world, as the engine and every program see them.
 func (e *Env) Environ() map[string]string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	out := make(map[string]string, len(e.vars))
 	for k, v := range e.vars {
 		out[k] = v
@@ -181,14 +212,15 @@ func (e *Env) Pulumi(args ...string) (string, error) {
 
 // cmdEnv is the process environment for subprocesses: the caller's, overridden by the world's.
 func (e *Env) cmdEnv() []string {
-	env := make([]string, 0, len(os.Environ())+len(e.vars))
+	vars := e.Environ()
+	env := make([]string, 0, len(os.Environ())+len(vars))
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if _, ok := e.vars[k]; !ok {
+		if _, ok := vars[k]; !ok {
 			env = append(env, kv)
 		}
 	}
-	for k, v := range e.vars {
+	for k, v := range vars {
 		env = append(env, k+"="+v)
 	}
 	return env

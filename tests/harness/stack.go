@@ -95,6 +95,27 @@ func (s *Stack) must(op Operation) *Summary {
 	return sum
 }
 
+// Export returns the stack's deployment as `pulumi stack export` prints it (secrets stay
+// encrypted).
+func (s *Stack) Export() *apitype.DeploymentV3 {
+	s.env.t.Helper()
+	out, err := s.env.Pulumi("stack", "export", "--stack", s.Ref())
+	if err != nil {
+		s.env.t.Fatalf("harness: %v", err)
+	}
+	var untyped apitype.UntypedDeployment
+	if err := json.Unmarshal([]byte(out), &untyped); err != nil {
+		s.env.t.Fatalf("harness: %s stack export: %v", s.Ref(), err)
+	}
+	var d apitype.DeploymentV3
+	if len(untyped.Deployment) > 0 {
+		if err := json.Unmarshal(untyped.Deployment, &d); err != nil {
+			s.env.t.Fatalf("harness: %s stack export (version %d): %v", s.Ref(), untyped.Version, err)
+		}
+	}
+	return &d
+}
+
 func changesText(s *Summary) string {
 	if s == nil {
 		return "no summary"
@@ -134,7 +155,7 @@ func (e *Env) GoStack(project, stack string, program pulumi.RunFunc) *Stack {
 	if err != nil {
 		e.t.Fatalf("harness: creating Go stack %s/%s: %v", project, stack, err)
 	}
-	return e.newStack(project, stack, &autoRunner{stack: st})
+	return e.newStack(project, stack, &autoRunner{env: e, stack: st})
 }
 
 // YAMLStack creates (or selects) a stack for the Pulumi YAML project in dir (relative paths are
@@ -160,13 +181,34 @@ func (e *Env) YAMLStack(dir, stack string) *Stack {
 	if err != nil {
 		e.t.Fatalf("harness: creating YAML stack %s/%s: %v", proj.Name, stack, err)
 	}
-	return e.newStack(proj.Name.String(), stack, &autoRunner{stack: st})
+	return e.newStack(proj.Name.String(), stack, &autoRunner{env: e, stack: st})
 }
 
 // autoRunner runs operations through the Go Automation API.
-type autoRunner struct{ stack auto.Stack }
+type autoRunner struct {
+	env   *Env
+	stack auto.Stack
+	set   map[string]string // the variables last given to the workspace
+}
+
+// syncEnv gives the stack's workspace the world's current variables (see Env.SetEnv) and removes
+// those unset since the last operation.
+func (r *autoRunner) syncEnv() error {
+	ws := r.stack.Workspace()
+	vars := r.env.Environ()
+	for k := range r.set {
+		if _, ok := vars[k]; !ok {
+			ws.UnsetEnvVar(k)
+		}
+	}
+	r.set = vars
+	return ws.SetEnvVars(vars)
+}
 
 func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMap) (*Summary, error) {
+	if err := r.syncEnv(); err != nil {
+		return nil, err
+	}
 	if len(config) > 0 {
 		if err := r.stack.SetAllConfig(ctx, config); err != nil {
 			return nil, err
