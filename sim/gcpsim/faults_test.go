@@ -85,7 +85,7 @@ func TestNamedFaultsSelectOneResource(t *testing.T) {
 	subnet := func(name, cidr string) map[string]any {
 		return map[string]any{"name": name, "network": vpc, "ipCidrRange": cidr, "purpose": "PRIVATE_SERVICE_CONNECT"}
 	}
-	h.mustCreate(subnetworkToken, "lb", subnet("lb", "10.0.0.0/29"))         // subnet create 1
+	h.mustCreate(subnetworkToken, "lb", subnet("lb", "10.0.0.0/29"))           // subnet create 1
 	_, _, err = h.create(subnetworkToken, "nat", subnet("nat", "10.0.1.0/29")) // 2, the first of "nat"
 	wantErr(t, err, "googleapi: Error 503")
 	_, _, err = h.create(subnetworkToken, "nat", subnet("nat", "10.0.1.0/29")) // 3: the type's third
