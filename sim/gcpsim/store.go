@@ -1,7 +1,6 @@
 package gcpsim
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,7 +125,10 @@ func (s *Store) Update(fn func(*State) error) error {
 		if err := s.save(st); err != nil {
 			return err
 		}
-		return s.appendEvents(st.events)
+		if err := s.appendEvents(st.events); err != nil {
+			return err
+		}
+		return s.appendChainSamples(st)
 	})
 }
 
@@ -196,41 +198,12 @@ func (s *Store) save(st *State) error {
 }
 
 func (s *Store) appendEvents(events []Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	f, err := os.OpenFile(filepath.Join(s.dir, eventsFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("gcpsim: opening events log: %w", err)
-	}
-	defer f.Close()
-	enc := json.NewEncoder(f)
-	for _, e := range events {
-		if err := enc.Encode(e); err != nil {
-			return fmt.Errorf("gcpsim: writing events log: %w", err)
-		}
-	}
-	return nil
+	return appendJSONL(s, eventsFile, events)
 }
 
 // Events reads the mutation timeline, oldest first.
 func (s *Store) Events() ([]Event, error) {
-	data, err := os.ReadFile(filepath.Join(s.dir, eventsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []Event
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for dec.More() {
-		var e Event
-		if err := dec.Decode(&e); err != nil {
-			return nil, fmt.Errorf("gcpsim: decoding events log: %w", err)
-		}
-		out = append(out, e)
-	}
+	out, err := readJSONL[Event](s, eventsFile)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, nil
+	return out, err
 }

@@ -4,6 +4,7 @@
 //	gcpsim [-state DIR] [-json] connections ATTACHMENT     endpoints connected to a service attachment
 //	gcpsim [-state DIR] [-json] count                      the number of resources
 //	gcpsim [-state DIR] [-json] events                     the mutation timeline
+//	gcpsim [-state DIR] [-json] chain [ENDPOINT]           the serving-chain timeline of the PSC endpoints
 //
 // DIR defaults to $GCPSIM_STATE_DIR.
 package main
@@ -50,8 +51,10 @@ func run(args []string, w io.Writer) error {
 	switch {
 	case cmd == "events":
 		return events(w, store, *asJSON) // the timeline only: the state is not read
+	case cmd == "chain" && fs.NArg() <= 2:
+		return chain(w, store, fs.Arg(1), *asJSON)
 	case cmd != "list" && cmd != "count" && !(cmd == "connections" && fs.NArg() == 2):
-		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | connections ATTACHMENT")
+		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | chain [ENDPOINT] | connections ATTACHMENT")
 	}
 	st, err := store.Snapshot()
 	if err != nil {
@@ -145,6 +148,31 @@ func events(w io.Writer, store *gcpsim.Store, asJSON bool) error {
 	}
 	for _, e := range evs {
 		fmt.Fprintf(w, "%s %-16s %s %s\n", e.Time.Format("15:04:05.000"), e.Op, e.Type, e.ID)
+	}
+	return nil
+}
+
+// chain prints the serving-chain timeline, optionally of one endpoint (ID, self link or name).
+func chain(w io.Writer, store *gcpsim.Store, endpoint string, asJSON bool) error {
+	samples, err := store.ChainTimeline()
+	if err != nil {
+		return err
+	}
+	kept := []gcpsim.ChainSample{}
+	for _, s := range samples {
+		if endpoint == "" || s.Endpoint == endpoint || strings.HasSuffix(endpoint, "/"+s.Endpoint) || strings.HasSuffix(s.Endpoint, "/"+endpoint) {
+			kept = append(kept, s)
+		}
+	}
+	if asJSON {
+		return output(w, true, kept, "")
+	}
+	for _, s := range kept {
+		verdict := "intact"
+		if !s.Intact {
+			verdict = "BROKEN at " + s.Link + ": " + s.Reason
+		}
+		fmt.Fprintf(w, "%s %s %s (after %s)\n", s.Time.Format("15:04:05.000"), s.Endpoint, verdict, s.After)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,6 +100,39 @@ func TestErrors(t *testing.T) {
 		err := run(tt.args, &out)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%v) = %v, want an error containing %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestChainCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	lines := `{"time":"2026-01-02T03:04:05.006Z","after":"update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep1","intact":true,"path":["projects/c/regions/europe-west1/forwardingRules/ep1"]}
+{"time":"2026-01-02T03:04:06.006Z","after":"delete gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep2","intact":false,"link":"cloudRunService","reason":"gone","path":[]}
+`
+	if err := os.WriteFile(filepath.Join(dir, "chain.jsonl"), []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run([]string{"-state", dir, "chain"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"03:04:05.006 projects/c/regions/europe-west1/forwardingRules/ep1 intact (after update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run)",
+		"forwardingRules/ep2 BROKEN at cloudRunService: gone (after delete",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("chain output:\n%s\nwant it to contain %q", out.String(), want)
+		}
+	}
+	for _, filter := range []string{"ep2", "projects/c/regions/europe-west1/forwardingRules/ep2", "https://www.googleapis.com/compute/v1/projects/c/regions/europe-west1/forwardingRules/ep2"} {
+		out.Reset()
+		if err := run([]string{"-state", dir, "-json", "chain", filter}, &out); err != nil {
+			t.Fatal(err)
+		}
+		var samples []gcpsim.ChainSample
+		if err := json.Unmarshal(out.Bytes(), &samples); err != nil || len(samples) != 1 || samples[0].Intact || samples[0].Link != "cloudRunService" {
+			t.Errorf("chain %s: samples %+v, err %v", filter, samples, err)
 		}
 	}
 }
