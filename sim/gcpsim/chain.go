@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -99,7 +100,9 @@ func (c *chainEval) follow(link string, from *Record, field, value, collection s
 	if rec == nil {
 		return nil, broken(link, "%s of %s refers to %s, which does not exist", field, from.ID, r.path())
 	}
-	c.path = append(c.path, rec.ID)
+	if !slices.Contains(c.path, rec.ID) {
+		c.path = append(c.path, rec.ID)
+	}
 	return rec, nil
 }
 
@@ -185,17 +188,23 @@ func (c *chainEval) certificates(proxy *Record) error {
 	return nil
 }
 
-// urlMap: every backend service the URL map routes to must serve.
+// urlMap: every backend service the URL map routes to must serve; one routed to by several
+// rules is evaluated once.
 func (c *chainEval) urlMap(um *Record) error {
 	refs := urlMapServices(um.out())
 	if len(refs) == 0 {
 		return broken(LinkBackend, "URL map %s routes to no backend service", um.ID)
 	}
+	done := map[string]bool{}
 	for _, field := range sortedKeys(refs) {
 		bs, err := c.follow(LinkBackend, um, field, refs[field], "backendServices")
 		if err != nil {
 			return err
 		}
+		if done[bs.ID] {
+			continue
+		}
+		done[bs.ID] = true
 		if err := c.backend(bs); err != nil {
 			return err
 		}
