@@ -209,13 +209,17 @@ func (s *Simulator) Check(_ context.Context, req p.CheckRequest) (p.CheckRespons
 	}
 	inputs := req.Inputs
 	in := mapToPlain(inputs)
-	if k.autoName && !in.has("name") {
-		name := mapToPlain(req.State).str("name")
-		if name == "" {
-			name = autoName(firstNonEmpty(in.str("namePrefix"), req.Urn.Name()+"-"))
+	if k.autoName {
+		generated := !in.has("name")
+		if generated {
+			name := mapToPlain(req.State).str("name")
+			if name == "" {
+				name = autoName(firstNonEmpty(in.str("namePrefix"), req.Urn.Name()+"-"))
+			}
+			inputs = inputs.Set("name", property.New(name))
+			in["name"] = name
 		}
-		inputs = inputs.Set("name", property.New(name))
-		in["name"] = name
+		inputs = markDefaults(inputs, generated)
 	}
 	return p.CheckResponse{Inputs: inputs, Failures: k.validate(in)}, nil
 }
@@ -261,6 +265,7 @@ func (s *Simulator) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, 
 		}
 	}
 	resp.HasChanges = len(resp.DetailedDiff) > 0
+	resp.DeleteBeforeReplace = deleteBeforeReplace(k, req.Inputs, resp.DetailedDiff)
 	return resp, nil
 }
 
@@ -515,7 +520,9 @@ func (s *Simulator) previewOutputs(k *kind, inputs property.Map, old property.Ma
 		out[key] = v
 	}
 	for key, v := range inputs.All {
-		out[key] = v
+		if key != defaultsKey {
+			out[key] = v
+		}
 	}
 	cfg := s.config()
 	if _, ok := out["project"]; !ok && cfg.Project != "" {
