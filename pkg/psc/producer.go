@@ -369,6 +369,18 @@ func (b *producerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.Resource
 	return append([]pulumi.ResourceOption{pulumi.Parent(b.comp)}, extra...)
 }
 
+// replacedInUse are the options of the children that are replaced while the next link of the
+// chain uses them, and that GCP refuses to edit or delete while in use (GCP-FACTS 2): the
+// serverless NEG (held by the backend service; a new Cloud Run service behind the load balancer
+// replaces it) and the TLS certificate (held by the proxy; a rotation replaces it). They get no
+// explicit name: the provider autonames them with a random suffix, a replacement takes a fresh
+// one, and a replacement is create-before-delete (a name the program gave would make the provider
+// delete first, which GCP refuses). The new resource is created, the user repointed, and only
+// then the old one deleted, so the serving chain never breaks.
+func (b *producerBuilder) replacedInUse() []pulumi.ResourceOption {
+	return b.opts(pulumi.DeleteBeforeReplace(false))
+}
+
 // child names a child resource `<component>-<role>`.
 func (b *producerBuilder) child(role string) string { return b.name + "-" + role }
 
@@ -407,7 +419,7 @@ func (b *producerBuilder) build() error {
 		Region:              region,
 		NetworkEndpointType: pulumi.String("SERVERLESS"),
 		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: serviceName.ToStringPtrOutput()},
-	}, b.opts()...)
+	}, b.replacedInUse()...)
 	if err != nil {
 		return fmt.Errorf("serverless NEG: %w", err)
 	}
@@ -697,7 +709,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 			Region:      pulumi.String(a.Region),
 			Certificate: pulumi.String(a.Tls.CertificatePem),
 			PrivateKey:  checkedPrivateKey(a.Tls),
-		}, b.opts()...)
+		}, b.replacedInUse()...)
 		if err != nil {
 			return pulumi.StringOutput{}, noCert, fmt.Errorf("TLS certificate: %w", err)
 		}

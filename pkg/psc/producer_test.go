@@ -446,3 +446,38 @@ func mapsEqual(a, b map[string]int) bool {
 	}
 	return true
 }
+
+// The NEG and the certificate are replaced while the backend service and the proxy use them,
+// and GCP refuses to delete them in use: both are left to the provider's autonaming (a
+// replacement gets a fresh suffixed name) and replaced create-before-delete. The other
+// children leave the choice to the provider.
+func TestProducerReplacesInUseResourcesCreateBeforeDelete(t *testing.T) {
+	t.Parallel()
+	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM)}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Custom("") {
+		inUse := r.Type == typeNEG || r.Type == typeCert
+		switch dbr := r.DeleteBeforeReplace; {
+		case inUse && (dbr == nil || *dbr):
+			t.Errorf("%s %s: deleteBeforeReplace %v, want false (create the replacement first)", r.Type, r.Name, dbr)
+		case !inUse && dbr != nil:
+			t.Errorf("%s %s: deleteBeforeReplace %v, want it left to the provider", r.Type, r.Name, *dbr)
+		}
+		if inUse && (!input(r, "name").IsNull() || !input(r, "namePrefix").IsNull()) {
+			t.Errorf("%s %s is named %v: an explicit name makes the provider delete before replacing, which GCP refuses while it is in use",
+				r.Type, r.Name, r.Inputs)
+		}
+	}
+	if len(f.Custom(typeNEG)) != 1 || len(f.Custom(typeCert)) != 1 {
+		t.Errorf("want one NEG and one certificate, got %v", f.CountByType())
+	}
+}

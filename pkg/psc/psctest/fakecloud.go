@@ -27,7 +27,10 @@ type Registered struct {
 	Parent           string
 	Dependencies     []string
 	ReplaceOnChanges []string
-	URN              string
+	// DeleteBeforeReplace is the program's deleteBeforeReplace option, nil when it left the
+	// choice to the provider.
+	DeleteBeforeReplace *bool
+	URN                 string
 }
 
 // FakeCloud is a pulumi.MockResourceMonitor that records every registration and answers with
@@ -53,6 +56,10 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 		rec.Parent = rpc.GetParent()
 		rec.Dependencies = rpc.GetDependencies()
 		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		if rpc.GetDeleteBeforeReplaceDefined() {
+			dbr := rpc.GetDeleteBeforeReplace()
+			rec.DeleteBeforeReplace = &dbr
+		}
 	}
 	if rpc := args.ReadRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
