@@ -130,7 +130,7 @@ func (c *chainEval) forwardingRule(rule *Record) error {
 	if scheme := rule.out().str("loadBalancingScheme"); scheme != schemeInternalManaged {
 		return broken(LinkForwardingRule, "%s has load balancing scheme %q, not INTERNAL_MANAGED", rule.ID, scheme)
 	}
-	if !c.hasProxyOnlySubnet(rule) {
+	if !(&tx{st: c.st}).hasActiveProxyOnly(trimRefPrefix(rule.out().str("network")), rule.Region) {
 		return broken(LinkForwardingRule, "no ACTIVE proxy-only subnet (REGIONAL_MANAGED_PROXY) in region %s of %s", rule.Region, rule.out().str("network"))
 	}
 	target := rule.out().str("target")
@@ -152,16 +152,6 @@ func (c *chainEval) forwardingRule(rule *Record) error {
 		return err
 	}
 	return c.urlMap(urlMap)
-}
-
-func (c *chainEval) hasProxyOnlySubnet(rule *Record) bool {
-	network := trimRefPrefix(rule.out().str("network"))
-	for _, s := range (&tx{st: c.st}).subnetsOf(network) {
-		if s.Region == rule.Region && subnetPurpose(s) == purposeProxyOnly && s.out().str("role") == "ACTIVE" {
-			return true
-		}
-	}
-	return false
 }
 
 // certificates: an HTTPS proxy needs at least one certificate, and every self-managed one

@@ -173,14 +173,22 @@ func applyLBForwardingRule(o *op) error {
 // requireProxyOnlySubnet enforces that an ACTIVE proxy-only subnet exists in the rule's VPC
 // and region before the rule is created.
 func (o *op) requireProxyOnlySubnet(netw *Record) error {
-	for _, s := range o.t.subnetsOf(netw.ID) {
-		if s.Region == o.rec.Region && subnetPurpose(s) == purposeProxyOnly && s.out().str("role") == "ACTIVE" {
-			return nil
-		}
+	if o.t.hasActiveProxyOnly(netw.ID, o.rec.Region) {
+		return nil
 	}
 	return errInvalidField("target", o.in.str("target"), fmt.Sprintf(
 		"An active proxy-only subnetwork (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) is required in region '%s' of network '%s' before an INTERNAL_MANAGED forwarding rule can be created.",
 		o.rec.Region, netw.Name))
+}
+
+// hasActiveProxyOnly reports whether the network has an ACTIVE proxy-only subnet in region.
+func (t *tx) hasActiveProxyOnly(networkID, region string) bool {
+	for _, s := range t.subnetsOf(networkID) {
+		if s.Region == region && subnetPurpose(s) == purposeProxyOnly && s.out().str("role") == "ACTIVE" {
+			return true
+		}
+	}
+	return false
 }
 
 // checkChainScheme requires the backend services behind the proxy to use the rule's scheme.
