@@ -284,8 +284,9 @@ func statusAdvice(status string) string {
 		return "the producer's service attachment was deleted; with recreateClosedPsc the next pulumi up " +
 			"recreates this endpoint once the producer is back"
 	case "NEEDS_ATTENTION":
-		return "the producer's PSC NAT subnet has no free address for this connection; the producer must add " +
-			"a NAT subnet or use a larger one"
+		return "the producer's PSC NAT subnets have no free address for this connection (each connected endpoint " +
+			"takes one). The producer must add a NAT subnet (ProducerService additionalNatSubnets), which disturbs no " +
+			"existing connection; then run pulumi refresh here"
 	default:
 		return "an unexpected status; check the producer's service attachment"
 	}

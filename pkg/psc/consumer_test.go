@@ -229,7 +229,7 @@ func TestStatusAdvice(t *testing.T) {
 		"PENDING":         "add this endpoint's consumerProject",
 		"REJECTED":        "rejectedConsumers",
 		"CLOSED":          "recreateClosedPsc",
-		"NEEDS_ATTENTION": "NAT subnet has no free address",
+		"NEEDS_ATTENTION": "NAT subnets have no free address for this connection (each connected endpoint takes one). The producer must add a NAT subnet (ProducerService additionalNatSubnets)",
 		"STRANGE":         "unexpected status",
 	}
 	for status, want := range cases {

@@ -200,6 +200,7 @@ type ProducerServiceArgs struct {
 	LoadBalancerIp            string               `pulumi:"loadBalancerIp,optional"`
 	ProxyOnlySubnet           SubnetArgs           `pulumi:"proxyOnlySubnet"`
 	NatSubnet                 SubnetArgs           `pulumi:"natSubnet"`
+	AdditionalNatSubnets      []SubnetArgs         `pulumi:"additionalNatSubnets,optional"`
 	Consumers                 []ConsumerAcceptArgs `pulumi:"consumers,optional"`
 	ConsumerStacks            []ConsumerStackArgs  `pulumi:"consumerStacks,optional"`
 	RejectedConsumers         []string             `pulumi:"rejectedConsumers,optional"`
@@ -224,6 +225,9 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.")
 	a.Describe(&p.NatSubnet, "PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each "+
 		"connected endpoint takes one of its addresses.")
+	a.Describe(&p.AdditionalNatSubnets, "More PSC NAT subnets for the attachment. Add one when natCapacity runs out "+
+		"(consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not "+
+		"disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.")
 	a.Describe(&p.Consumers, "Consumers accepted by the service attachment.")
 	a.Describe(&p.ConsumerStacks, "Consumers accepted by the service attachment, read from their stacks' outputs.")
 	a.Describe(&p.RejectedConsumers, "Consumer projects or networks always rejected.")
@@ -276,8 +280,8 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.Project, "Producer project.")
 	a.Describe(&p.NatSubnet, "Self link of the PSC NAT subnet.")
 	a.Describe(&p.ProxyOnlySubnet, "Self link of the proxy-only subnet.")
-	a.Describe(&p.NatCapacity, "How many endpoint connections the NAT subnet can hold (one address each); 0 when "+
-		"an existing NAT subnet was given, whose range the component does not read.")
+	a.Describe(&p.NatCapacity, "How many endpoint connections the NAT subnets can hold (one address each), counting "+
+		"the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
 }
@@ -408,6 +412,14 @@ func (b *producerBuilder) build() error {
 	if err != nil {
 		return err
 	}
+	natSubnets := pulumi.StringArray{natSubnet}
+	for i, s := range a.AdditionalNatSubnets {
+		link, err := b.subnet(additionalNatRole(i), s, purposePSC)
+		if err != nil {
+			return err
+		}
+		natSubnets = append(natSubnets, link)
+	}
 
 	serviceName, serviceURI, err := b.cloudRun()
 	if err != nil {
@@ -472,7 +484,7 @@ func (b *producerBuilder) build() error {
 		return fmt.Errorf("load balancer forwarding rule: %w", err)
 	}
 
-	attachment, err := b.attachment(rule.SelfLink, natSubnet)
+	attachment, err := b.attachment(rule.SelfLink, natSubnets)
 	if err != nil {
 		return err
 	}
@@ -491,22 +503,25 @@ func (b *producerBuilder) build() error {
 	c.Project = attachment.Project
 	c.NatSubnet = natSubnet
 	c.ProxyOnlySubnet = proxySubnet
-	c.NatCapacity = pulumi.Int(natCapacity(a.NatSubnet)).ToIntOutput()
+	c.NatCapacity = pulumi.Int(natCapacity(append([]SubnetArgs{a.NatSubnet}, a.AdditionalNatSubnets...))).ToIntOutput()
 	c.CertificatePem = certPem
 	return nil
 }
 
-// natCapacity is how many endpoints a created NAT subnet can serve; 0 for an existing one.
-func natCapacity(s SubnetArgs) int {
-	if !s.created() {
-		return 0
+// natCapacity is how many endpoints the created NAT subnets can serve; an existing one counts 0.
+func natCapacity(subnets []SubnetArgs) int {
+	n := 0
+	for _, s := range subnets {
+		if p, err := netip.ParsePrefix(s.IpCidrRange); s.created() && err == nil {
+			n += usableAddresses(p)
+		}
 	}
-	p, err := netip.ParsePrefix(s.IpCidrRange)
-	if err != nil {
-		return 0
-	}
-	return usableAddresses(p)
+	return n
 }
+
+// additionalNatRole names the child subnet of additionalNatSubnets[i]: nat-subnet-2 follows
+// natSubnet's nat-subnet.
+func additionalNatRole(i int) string { return fmt.Sprintf("nat-subnet-%d", i+2) }
 
 // subnet returns the self link of a created or existing subnet.
 func (b *producerBuilder) subnet(role string, s SubnetArgs, purpose string) (pulumi.StringOutput, error) {
@@ -729,13 +744,13 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 }
 
 // attachment publishes the load balancer with a PSC service attachment.
-func (b *producerBuilder) attachment(target, natSubnet pulumi.StringOutput) (*compute.ServiceAttachment, error) {
+func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulumi.StringArray) (*compute.ServiceAttachment, error) {
 	a := &b.args
 	args := &compute.ServiceAttachmentArgs{
 		Project:              b.project(),
 		Region:               pulumi.String(a.Region),
 		TargetService:        target,
-		NatSubnets:           pulumi.StringArray{natSubnet},
+		NatSubnets:           natSubnets,
 		EnableProxyProtocol:  pulumi.Bool(false), // required by the API; true breaks an ALB producer
 		ConnectionPreference: pulumi.String(acceptManual),
 		ReconcileConnections: pulumi.BoolPtr(*a.ReconcileConnections),

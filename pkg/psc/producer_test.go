@@ -41,6 +41,45 @@ func producerArgs() *ProducerServiceArgs {
 	}
 }
 
+// Extra NAT subnets are created beside the first, all go to the attachment, and natCapacity
+// counts the created ones (an existing one counts 0).
+func TestProducerAdditionalNatSubnets(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	var capacity any
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.AdditionalNatSubnets = []SubnetArgs{
+			{IpCidrRange: "10.21.0.0/29"},
+			{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/existing-nat")},
+		}
+		p, err := NewProducerService(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		capacity = psctest.Await[int](t, p.NatCapacity)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if capacity != 12+4 {
+		t.Errorf("natCapacity of a /28 and a /29 = %v, want 16", capacity)
+	}
+	var nat []string
+	for _, v := range input(f.One(t, typeAttachment), "natSubnets").ArrayValue() {
+		nat = append(nat, v.StringValue())
+	}
+	if len(nat) != 3 || !strings.HasSuffix(nat[0], "/payments-nat-subnet") || !strings.HasSuffix(nat[1], "/payments-nat-subnet-2") ||
+		!strings.HasSuffix(nat[2], "/existing-nat") {
+		t.Errorf("natSubnets = %v, want the first, the created second and the existing one, in order", nat)
+	}
+	second := f.Named(t, "payments-nat-subnet-2")
+	if str(second, "purpose") != "PRIVATE_SERVICE_CONNECT" || str(second, "ipCidrRange") != "10.21.0.0/29" {
+		t.Errorf("additional NAT subnet inputs = %v", second.Inputs)
+	}
+}
+
 func TestProducerGraph(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()

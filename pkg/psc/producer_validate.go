@@ -129,6 +129,9 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet},
 		{path: "natSubnet", args: a.NatSubnet},
 	}
+	for i, s := range a.AdditionalNatSubnets {
+		all = append(all, &subnet{path: fmt.Sprintf("additionalNatSubnets[%d]", i), args: s})
+	}
 	for _, s := range all {
 		if s.args.created() == given(s.args.SelfLink) {
 			p.addf(s.path, "give exactly one of ipCidrRange (create the subnet) and selfLink (use an existing one)")

@@ -68,7 +68,7 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly loadBalancerIp: pulumi.Output<string>;
     /**
-     * How many endpoint connections the NAT subnet can hold (one address each); 0 when an existing NAT subnet was given, whose range the component does not read.
+     * How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
      */
     declare public /*out*/ readonly natCapacity: pulumi.Output<number>;
     /**
@@ -131,6 +131,7 @@ export class ProducerService extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'proxyOnlySubnet'");
             }
             resourceInputs["acceptAllConsumers"] = args?.acceptAllConsumers;
+            resourceInputs["additionalNatSubnets"] = args?.additionalNatSubnets;
             resourceInputs["cloudRun"] = args ? pulumi.output(args.cloudRun).apply(inputs.cloudRunArgsProvideDefaults) : undefined;
             resourceInputs["consumerStacks"] = args?.consumerStacks;
             resourceInputs["consumers"] = args?.consumers;
@@ -184,6 +185,10 @@ export interface ProducerServiceArgs {
      * Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
      */
     acceptAllConsumers?: boolean;
+    /**
+     * More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+     */
+    additionalNatSubnets?: pulumi.Input<pulumi.Input<inputs.SubnetArgs>[] | undefined>;
     /**
      * The Cloud Run service to publish.
      */

@@ -72,7 +72,7 @@ type ProducerService struct {
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
-	// How many endpoint connections the NAT subnet can hold (one address each); 0 when an existing NAT subnet was given, whose range the component does not read.
+	// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
 	NatCapacity pulumi.IntOutput `pulumi:"natCapacity"`
 	// Self link of the PSC NAT subnet.
 	NatSubnet pulumi.StringOutput `pulumi:"natSubnet"`
@@ -127,6 +127,8 @@ func NewProducerService(ctx *pulumi.Context,
 type producerServiceArgs struct {
 	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
 	AcceptAllConsumers *bool `pulumi:"acceptAllConsumers"`
+	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
 	// The Cloud Run service to publish.
 	CloudRun CloudRun `pulumi:"cloudRun"`
 	// Consumers accepted by the service attachment, read from their stacks' outputs.
@@ -165,6 +167,8 @@ type producerServiceArgs struct {
 type ProducerServiceArgs struct {
 	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
 	AcceptAllConsumers *bool
+	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+	AdditionalNatSubnets SubnetArrayInput
 	// The Cloud Run service to publish.
 	CloudRun CloudRunInput
 	// Consumers accepted by the service attachment, read from their stacks' outputs.
@@ -311,7 +315,7 @@ func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
 }
 
-// How many endpoint connections the NAT subnet can hold (one address each); 0 when an existing NAT subnet was given, whose range the component does not read.
+// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
 func (o ProducerServiceOutput) NatCapacity() pulumi.IntOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.IntOutput { return v.NatCapacity }).(pulumi.IntOutput)
 }

@@ -786,6 +786,31 @@ func (i SubnetArgs) ToSubnetOutputWithContext(ctx context.Context) SubnetOutput 
 	return pulumi.ToOutputWithContext(ctx, i).(SubnetOutput)
 }
 
+// SubnetArrayInput is an input type that accepts SubnetArray and SubnetArrayOutput values.
+// You can construct a concrete instance of `SubnetArrayInput` via:
+//
+//	SubnetArray{ SubnetArgs{...} }
+type SubnetArrayInput interface {
+	pulumi.Input
+
+	ToSubnetArrayOutput() SubnetArrayOutput
+	ToSubnetArrayOutputWithContext(context.Context) SubnetArrayOutput
+}
+
+type SubnetArray []SubnetInput
+
+func (SubnetArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
+}
+
+func (i SubnetArray) ToSubnetArrayOutput() SubnetArrayOutput {
+	return i.ToSubnetArrayOutputWithContext(context.Background())
+}
+
+func (i SubnetArray) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SubnetArrayOutput)
+}
+
 // A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
 type SubnetOutput struct{ *pulumi.OutputState }
 
@@ -809,6 +834,26 @@ func (o SubnetOutput) IpCidrRange() pulumi.StringPtrOutput {
 // Self link of an existing subnet to use instead of creating one.
 func (o SubnetOutput) SelfLink() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.SelfLink }).(pulumi.StringPtrOutput)
+}
+
+type SubnetArrayOutput struct{ *pulumi.OutputState }
+
+func (SubnetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
+}
+
+func (o SubnetArrayOutput) ToSubnetArrayOutput() SubnetArrayOutput {
+	return o
+}
+
+func (o SubnetArrayOutput) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
+	return o
+}
+
+func (o SubnetArrayOutput) Index(i pulumi.IntInput) SubnetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Subnet {
+		return vs[0].([]Subnet)[vs[1].(int)]
+	}).(SubnetOutput)
 }
 
 // HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
@@ -1257,6 +1302,7 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallPtrInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetInput)(nil)).Elem(), SubnetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SubnetArrayInput)(nil)).Elem(), SubnetArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsPtrInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressInput)(nil)).Elem(), VpcEgressArgs{})
@@ -1269,6 +1315,7 @@ func init() {
 	pulumi.RegisterOutputType(EndpointFirewallOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallPtrOutput{})
 	pulumi.RegisterOutputType(SubnetOutput{})
+	pulumi.RegisterOutputType(SubnetArrayOutput{})
 	pulumi.RegisterOutputType(TlsOutput{})
 	pulumi.RegisterOutputType(TlsPtrOutput{})
 	pulumi.RegisterOutputType(VpcEgressOutput{})

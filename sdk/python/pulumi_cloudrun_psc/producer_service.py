@@ -26,6 +26,7 @@ class ProducerServiceArgs:
                  network: pulumi.Input[_builtins.str],
                  proxy_only_subnet: pulumi.Input['SubnetArgs'],
                  accept_all_consumers: Optional[_builtins.bool] = None,
+                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]] = None,
                  consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerStackArgs']]]] = None,
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerAcceptArgs']]]] = None,
                  domain_names: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
@@ -46,6 +47,7 @@ class ProducerServiceArgs:
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerStackArgs']]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
@@ -65,6 +67,8 @@ class ProducerServiceArgs:
         pulumi.set(__self__, "proxy_only_subnet", proxy_only_subnet)
         if accept_all_consumers is not None:
             pulumi.set(__self__, "accept_all_consumers", accept_all_consumers)
+        if additional_nat_subnets is not None:
+            pulumi.set(__self__, "additional_nat_subnets", additional_nat_subnets)
         if consumer_stacks is not None:
             pulumi.set(__self__, "consumer_stacks", consumer_stacks)
         if consumers is not None:
@@ -159,6 +163,18 @@ class ProducerServiceArgs:
     @accept_all_consumers.setter
     def accept_all_consumers(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "accept_all_consumers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="additionalNatSubnets")
+    def additional_nat_subnets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]:
+        """
+        More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        """
+        return pulumi.get(self, "additional_nat_subnets")
+
+    @additional_nat_subnets.setter
+    def additional_nat_subnets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]):
+        pulumi.set(self, "additional_nat_subnets", value)
 
     @_builtins.property
     @pulumi.getter(name="consumerStacks")
@@ -300,6 +316,7 @@ class ProducerService(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
+                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]]] = None,
                  cloud_run: pulumi.Input[Optional[Union['CloudRunArgs', 'CloudRunArgsDict']]] = None,
                  consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]]] = None,
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]]] = None,
@@ -348,6 +365,7 @@ class ProducerService(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
         :param pulumi.Input[Union['CloudRunArgs', 'CloudRunArgsDict']] cloud_run: The Cloud Run service to publish.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]] consumers: Consumers accepted by the service attachment.
@@ -415,6 +433,7 @@ class ProducerService(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
+                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]]] = None,
                  cloud_run: pulumi.Input[Optional[Union['CloudRunArgs', 'CloudRunArgsDict']]] = None,
                  consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]]] = None,
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]]] = None,
@@ -443,6 +462,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__ = ProducerServiceArgs.__new__(ProducerServiceArgs)
 
             __props__.__dict__["accept_all_consumers"] = accept_all_consumers
+            __props__.__dict__["additional_nat_subnets"] = additional_nat_subnets
             if cloud_run is None and not opts.urn:
                 raise TypeError("Missing required property 'cloud_run'")
             __props__.__dict__["cloud_run"] = cloud_run
@@ -528,7 +548,7 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="natCapacity")
     def nat_capacity(self) -> pulumi.Output[_builtins.int]:
         """
-        How many endpoint connections the NAT subnet can hold (one address each); 0 when an existing NAT subnet was given, whose range the component does not read.
+        How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
         """
         return pulumi.get(self, "nat_capacity")
 
