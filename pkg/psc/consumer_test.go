@@ -137,7 +137,7 @@ func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 func TestConsumerMissingStackOutputFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	f.Stacks["acme/payments/prod"] = map[string]any{}
+	f.Stacks["acme/payments/prod"] = map[string]any{"loadBalancerIp": "10.10.0.2"}
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
 		args.ServiceAttachment = nil
@@ -237,5 +237,23 @@ func TestStatusAdvice(t *testing.T) {
 		if (want == "") != (got == "") || !strings.Contains(got, want) {
 			t.Errorf("statusAdvice(%q) = %q, want it to mention %q", status, got, want)
 		}
+	}
+}
+
+// A producer stack with no outputs at all is not deployed (or was destroyed): the error says so.
+func TestConsumerUndeployedProducerStackFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.Stacks["acme/payments/prod"] = map[string]any{}
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	want := `producerStack: stack "acme/payments/prod" has no outputs: it is not deployed (never, or destroyed since); run pulumi up in it first`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("want %q, got %v", want, err)
 	}
 }

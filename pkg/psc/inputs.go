@@ -43,7 +43,9 @@ func orDefault(ctx *pulumi.Context, v, configKey string) string {
 
 // stackOutput reads one string output of another stack through a StackReference registered as a
 // child of parent, named resName. An output that is missing or not a non-empty string fails with a message that
-// names the stack, the output and the input that asked for it.
+// names the stack, the output and the input that asked for it; a stack with no outputs at all is
+// not deployed, which the message says, as it is the usual cause (a producer destroyed while
+// consumers are connected).
 func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, stack, output string,
 ) (pulumi.StringOutput, error) {
 	ref, err := pulumi.NewStackReference(ctx, resName, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)},
@@ -51,10 +53,16 @@ func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, st
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("%s: reading stack %q: %w", input, stack, err)
 	}
-	return ref.GetOutput(pulumi.String(output)).ApplyT(func(v any) (string, error) {
-		s, ok := v.(string)
-		if !ok || s == "" {
-			return "", fmt.Errorf("%s: stack %q has no string output %q (got %v)", input, stack, output, v)
+	// Only the number of outputs is read, so their secrecy must not spread to the value read.
+	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(output))).ApplyT(func(all []any) (string, error) {
+		outputs, _ := all[0].(map[string]any)
+		s, ok := all[1].(string)
+		switch {
+		case len(outputs) == 0:
+			return "", fmt.Errorf("%s: stack %q has no outputs: it is not deployed (never, or destroyed since); "+
+				"run pulumi up in it first", input, stack)
+		case !ok || s == "":
+			return "", fmt.Errorf("%s: stack %q has no string output %q (got %v)", input, stack, output, all[1])
 		}
 		return s, nil
 	}).(pulumi.StringOutput), nil
