@@ -182,7 +182,9 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	}
 
 	// loadBalancingScheme must be "" for a PSC endpoint: the provider otherwise defaults to
-	// EXTERNAL (GCP-FACTS 11). A CLOSED endpoint never recovers, so recreate it.
+	// EXTERNAL (GCP-FACTS 11). A CLOSED endpoint never recovers, so recreate it. The address can
+	// be held by one forwarding rule only, so a replacement (a CLOSED endpoint, a new target) must
+	// delete the old rule first: created first, the new rule fails with IP_IN_USE_BY_ANOTHER_RESOURCE.
 	rule, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
 		Project:              project,
 		Region:               region,
@@ -194,7 +196,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		RecreateClosedPsc:    pulumi.Bool(true),
 		AllowPscGlobalAccess: pulumi.Bool(a.AllowGlobalAccess),
 		NoAutomateDnsZone:    pulumi.Bool(a.NoAutomateDnsZone),
-	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}))...)
+	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return fmt.Errorf("endpoint forwarding rule: %w", err)
 	}

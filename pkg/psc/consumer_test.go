@@ -69,6 +69,9 @@ func TestConsumerGraph(t *testing.T) {
 	if !slices.Contains(rule.ReplaceOnChanges, "target") || !slices.Contains(rule.ReplaceOnChanges, "ipAddress") {
 		t.Errorf("replaceOnChanges = %v, want target and ipAddress", rule.ReplaceOnChanges)
 	}
+	if dbr := rule.DeleteBeforeReplace; dbr == nil || !*dbr {
+		t.Errorf("the endpoint rule must be replaced delete-before-create: its replacement needs the same address")
+	}
 	if outs["ip"] != "192.168.10.50" || outs["status"] != "ACCEPTED" || outs["project"] != "consumer-prj" ||
 		outs["uri"] != testAttachment || outs["region"] != testRegion {
 		t.Errorf("outputs = %v", outs)
