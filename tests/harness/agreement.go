@@ -13,7 +13,9 @@ import (
 // world that may own GCP resources: a simulator resource that none of their states holds is
 // orphaned (a failed operation left it behind, or a stack forgot it), a state resource the
 // simulator lacks is phantom (the stack believes in something that does not exist), and a pending
-// operation in a state means the engine itself does not know which of the two is true.
+// operation in a state means the engine itself does not know which of the two is true. A state
+// entry marked pendingReplacement (deleted by a delete-before-replace whose create failed) must be
+// absent from the simulator.
 func (e *Env) Disagreements(stacks ...*Stack) []string {
 	e.t.Helper()
 	states := map[string]*apitype.DeploymentV3{}
@@ -52,6 +54,14 @@ func disagreements(states map[string]*apitype.DeploymentV3, sim []SimResource) [
 				continue
 			}
 			key := string(r.Type) + " " + string(r.ID)
+			if r.PendingReplacement {
+				// Deleted by a delete-before-replace whose create has not happened yet: the state
+				// keeps the entry for the replacement, but it must be gone from the cloud.
+				if inSim[key] {
+					out = append(out, fmt.Sprintf("%s: %s is deleted, pending its replacement, yet the simulator holds %s", name, r.URN, r.ID))
+				}
+				continue
+			}
 			if !inSim[key] {
 				out = append(out, fmt.Sprintf("phantom: %s holds %s (ID %s), which the simulator does not", name, r.URN, r.ID))
 				continue

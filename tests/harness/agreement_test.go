@@ -30,6 +30,8 @@ func TestDisagreements(t *testing.T) {
 	external := vpc
 	external.External = true
 	external.URN = "urn:b::vpc-read"
+	replaced := sub
+	replaced.PendingReplacement = true
 
 	tests := []struct {
 		name   string
@@ -50,6 +52,11 @@ func TestDisagreements(t *testing.T) {
 		{name: "same type, other ID", sim: []SimResource{simVPC, {Type: subnet, ID: "projects/p/regions/r/subnetworks/other"}},
 			states: map[string]*apitype.DeploymentV3{"a": {Resources: []apitype.ResourceV3{vpc, sub}}},
 			want:   []string{"phantom: a holds urn:a::sub", "orphaned: the simulator holds " + subnet + " projects/p/regions/r/subnetworks/other"}},
+		{name: "deleted pending replacement", sim: []SimResource{simVPC},
+			states: map[string]*apitype.DeploymentV3{"a": {Resources: []apitype.ResourceV3{vpc, replaced}}}},
+		{name: "deleted pending replacement, still in the cloud", sim: []SimResource{simVPC, simSub},
+			states: map[string]*apitype.DeploymentV3{"a": {Resources: []apitype.ResourceV3{vpc, replaced}}},
+			want:   []string{"a: urn:a::sub is deleted, pending its replacement, yet the simulator holds", "orphaned: the simulator holds " + subnet}},
 		{name: "managed twice", sim: []SimResource{simVPC},
 			states: map[string]*apitype.DeploymentV3{"a": {Resources: []apitype.ResourceV3{vpc}}, "b": {Resources: []apitype.ResourceV3{vpc}}},
 			want:   []string{"b: urn:a::vpc and a urn:a::vpc both manage"}},

@@ -164,6 +164,23 @@ func TestStackReference(t *testing.T) {
 	producer.Destroy()
 }
 
+// A refresh runs the program only as RefreshProgram, whose summary then carries what the program
+// logged; a plain refresh reports no program warnings.
+func TestRefreshProgram(t *testing.T) {
+	t.Parallel()
+	env := New(t)
+	st := env.GoStack("harness-refresh", "dev", goGreeter)
+	st.Up()
+	if ws := st.Refresh().Warnings(); slices.Contains(ws, warning) {
+		t.Errorf("a plain refresh ran the program: warnings %q", ws)
+	}
+	sum, err := st.Try(RefreshProgram)
+	if err != nil || !slices.Contains(sum.Warnings(), warning) || sum.Operation != RefreshProgram {
+		t.Errorf("refresh --run-program: %v, %s: want the program's warning %q", err, sum, warning)
+	}
+	st.Destroy()
+}
+
 // A failing program surfaces as an error from Try, with the program's message in it.
 func TestFailingProgram(t *testing.T) {
 	t.Parallel()

@@ -235,8 +235,12 @@ func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMa
 		var res auto.UpResult
 		res, err = r.stack.Up(ctx, optup.EventStreams(ch), optup.Color("never"))
 		outputs = res.Outputs
-	case Refresh:
-		_, err = r.stack.Refresh(ctx, optrefresh.EventStreams(ch), optrefresh.Color("never"))
+	case Refresh, RefreshProgram:
+		opts := []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.Color("never")}
+		if op == RefreshProgram {
+			opts = append(opts, optrefresh.RunProgram(true))
+		}
+		_, err = r.stack.Refresh(ctx, opts...)
 	case Destroy:
 		_, err = r.stack.Destroy(ctx, optdestroy.EventStreams(ch), optdestroy.Color("never"))
 	default:

@@ -17,6 +17,9 @@ const (
 	Up      Operation = "up"
 	Refresh Operation = "refresh"
 	Destroy Operation = "destroy"
+	// RefreshProgram is `pulumi refresh --run-program`: the program runs and sees the refreshed
+	// outputs, so what it logs about them (a component's warnings) is reported. Go stacks only.
+	RefreshProgram Operation = "refresh --run-program"
 )
 
 // Step operations, as the engine names them in its events and change summaries.
