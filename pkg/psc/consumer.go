@@ -283,8 +283,9 @@ func statusAdvice(status string) string {
 		return "the producer rejected this consumer: it is in their rejectedConsumers, or their accept list " +
 			"dropped it with reconcileConnections on"
 	case "CLOSED":
-		return "the producer's service attachment was deleted; with recreateClosedPsc the next pulumi up " +
-			"recreates this endpoint once the producer is back"
+		return "the producer's service attachment was deleted, and a CLOSED endpoint never reconnects. Once the " +
+			"producer has published the service again, run pulumi up here (with the new serviceAttachment URI if it " +
+			"changed; producerStack follows it): the endpoint is recreated (recreateClosedPsc)"
 	case "NEEDS_ATTENTION":
 		return "the producer's PSC NAT subnets have no free address for this connection (each connected endpoint " +
 			"takes one). The producer must add a NAT subnet (ProducerService additionalNatSubnets), which disturbs no " +
