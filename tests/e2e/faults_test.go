@@ -21,7 +21,7 @@ import (
 
 const faultsVar = "GCPSIM_FAULTS"
 
-// chain is a world with a chainProducer stack and, once connect is called, a chainConsumer stack.
+// chain is a world with a chainProducer stack and, once consumer is called, a chainConsumer stack.
 type chain struct {
 	t    *testing.T
 	env  *harness.Env
