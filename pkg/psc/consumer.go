@@ -277,8 +277,9 @@ func statusAdvice(status string) string {
 	case "", "ACCEPTED":
 		return ""
 	case "PENDING":
-		return "the producer has not accepted this consumer yet. Ask them to add this endpoint's consumerProject " +
-			"(or consumerNetwork) to the ProducerService's consumers or consumerStacks, then run pulumi refresh here"
+		return "the producer has not accepted this consumer yet, or this consumer already has as many endpoints as " +
+			"its connectionLimit allows. Ask them to add this endpoint's consumerProject (or consumerNetwork) to the " +
+			"ProducerService's consumers or consumerStacks, or to raise its connectionLimit, then run pulumi refresh here"
 	case "REJECTED":
 		return "the producer rejected this consumer: it is in their rejectedConsumers, or their accept list " +
 			"dropped it with reconcileConnections on"

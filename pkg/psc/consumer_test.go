@@ -229,7 +229,7 @@ func TestStatusAdvice(t *testing.T) {
 	cases := map[string]string{
 		"ACCEPTED":        "",
 		"":                "",
-		"PENDING":         "add this endpoint's consumerProject",
+		"PENDING":         "or this consumer already has as many endpoints as its connectionLimit allows. Ask them to add this endpoint's consumerProject",
 		"REJECTED":        "rejectedConsumers",
 		"CLOSED":          "recreateClosedPsc",
 		"NEEDS_ATTENTION": "NAT subnets have no free address for this connection (each connected endpoint takes one). The producer must add a NAT subnet (ProducerService additionalNatSubnets)",

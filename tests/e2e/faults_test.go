@@ -520,7 +520,7 @@ func TestConcurrentConsumersOneSlot(t *testing.T) {
 	}
 	for i, st := range consumers {
 		logWarnings(t, ups[i])
-		if st == pending && !warnedWith(ups[i], "PSC connection status is PENDING") {
+		if st == pending && !warnedWith(ups[i], "PSC connection status is PENDING", "connectionLimit") {
 			t.Errorf("%s: a PENDING endpoint must warn, warnings: %v", st.Ref(), ups[i].Warnings())
 		}
 	}
