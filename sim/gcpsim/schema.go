@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"context"
 	_ "embed"
+	"slices"
 
 	p "github.com/pulumi/pulumi-go-provider"
 )
@@ -21,12 +22,13 @@ func (s *Simulator) GetSchema(context.Context, p.GetSchemaRequest) (p.GetSchemaR
 	return p.GetSchemaResponse{Schema: schemaJSON}, nil
 }
 
-// secretOutputs lists, per type, the properties the schema marks secret.
-func secretOutputs() map[string][]string {
+// SecretOutputs lists, per type token, the properties the schema marks secret and the simulator
+// returns as secrets.
+func SecretOutputs() map[string][]string {
 	out := map[string][]string{}
 	for tok, k := range kinds {
 		if len(k.secrets) > 0 {
-			out[tok] = k.secrets
+			out[tok] = slices.Clone(k.secrets)
 		}
 	}
 	return out

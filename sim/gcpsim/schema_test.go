@@ -31,7 +31,7 @@ func generateSchema(t *testing.T) []byte {
 		SDKDir:  sdkDir(t),
 		Version: Version,
 		Tokens:  Types(),
-		Secrets: secretOutputs(),
+		Secrets: SecretOutputs(),
 		Providers: map[string]schemagen.PropertySpec{
 			"project": {Type: "string", Description: "The default project for resources that do not set one."},
 			"region":  {Type: "string", Description: "The default region for regional resources that do not set one."},
