@@ -197,6 +197,9 @@ func (e *Env) Environ() map[string]string {
 	return out
 }
 
+// BackendDir is the directory of the world's file backend (BackendURL without its scheme).
+func (e *Env) BackendDir() string { return strings.TrimPrefix(e.BackendURL, "file://") }
+
 // Pulumi runs bin/pulumi inside the world and returns its standard output.
 func (e *Env) Pulumi(args ...string) (string, error) {
 	cmd := exec.Command(filepath.Join(e.Root, "bin", "pulumi"), append(args, "--non-interactive")...)

@@ -41,6 +41,12 @@ type runner interface {
 // Ref is the stack's fully qualified name on the world's file backend, for StackReferences.
 func (s *Stack) Ref() string { return "organization/" + s.Project + "/" + s.Name }
 
+// StateFile is the path of the stack's state file (its latest checkpoint) on the world's file
+// backend, where the engine keeps project-scoped stacks.
+func (s *Stack) StateFile() string {
+	return filepath.Join(s.env.BackendDir(), ".pulumi", "stacks", s.Project, s.Name+".json")
+}
+
 // SetConfig sets a configuration value (e.g. "gcp:project") for the operations that follow.
 func (s *Stack) SetConfig(key, value string, secret bool) {
 	s.config[key] = auto.ConfigValue{Value: value, Secret: secret}
