@@ -757,6 +757,8 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	}
 	if a.AcceptAllConsumers {
 		args.ConnectionPreference = pulumi.String(acceptAutomatic)
+		_ = b.ctx.Log.Warn("acceptAllConsumers sets the service attachment to ACCEPT_AUTOMATIC: any project that knows "+
+			"its URI can connect an endpoint without being listed", &pulumi.LogArgs{Resource: b.comp})
 	} else {
 		accept, err := b.acceptList()
 		if err != nil {
