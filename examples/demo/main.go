@@ -1,7 +1,8 @@
 // Command demo runs the main job of cloudrun-psc on this machine: the producer and consumer
 // example stacks, through the real Pulumi engine, on a local file backend, against the GCP
 // simulator. It prints the plan, the service attachment URI, the endpoint IP, the connection
-// status before and after the producer accepts the consumer, and the private URL.
+// status before and after the producer accepts the consumer, and the private URL, and checks the
+// secure-by-default invariants over the result (tests/secure).
 //
 // Run it with `make demo` (which builds the tools first). Everything it creates lives in .demo/.
 package main
@@ -17,6 +18,7 @@ import (
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 func main() {
@@ -77,6 +79,9 @@ func run(t *demoT, keep bool) {
 		fail(fmt.Errorf("gcpsim connections: %v: %s", err, conns))
 	}
 	fmt.Print(indent(string(conns), "     "))
+	rep := secure.Assert(t, env, prod, cons)
+	fmt.Printf("   secure by default: %d invariants hold over %d simulated resources and %d state files (tests/secure)\n",
+		len(secure.Invariants), rep.Resources, rep.Files)
 
 	if keep {
 		fmt.Printf("\nKept: inspect the simulated cloud with  bin/gcpsim -state %s list\n", env.SimState)

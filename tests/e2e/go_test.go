@@ -45,5 +45,6 @@ func TestGoConsumerWithPlainURI(t *testing.T) {
 		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
 	}
 	assertConverged(t, cons)
+	assertSecureByDefault(t, env, prod, cons)
 	destroyAll(t, env, cons, prod)
 }

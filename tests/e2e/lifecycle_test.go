@@ -163,7 +163,8 @@ func warnedWith(s *harness.Summary, fragments ...string) bool {
 // pendingThenAccepted follows a consumer the producer does not accept yet: its endpoint is
 // PENDING with the component's warning; the producer then accepts the consumer's stack (an
 // in-place update of the attachment), and after a refresh the endpoint is ACCEPTED with no
-// warning. Both stacks must then show no drift, and destroy must leave the simulator empty.
+// warning. Both stacks must then show no drift and hold every secure-by-default invariant, and
+// destroy must leave the simulator empty.
 func pendingThenAccepted(t *testing.T, env *harness.Env, prod, cons *harness.Stack, consUp *harness.Summary, uri string) {
 	t.Helper()
 	if got := output(t, consUp, "pscConnectionStatus"); got != "PENDING" {
@@ -196,5 +197,6 @@ func pendingThenAccepted(t *testing.T, env *harness.Env, prod, cons *harness.Sta
 	}
 	assertConverged(t, prod)
 	assertConverged(t, cons)
+	assertSecureByDefault(t, env, prod, cons)
 	destroyAll(t, env, cons, prod)
 }

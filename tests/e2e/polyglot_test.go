@@ -86,6 +86,26 @@ func TestPythonProducerGoSDKConsumer(t *testing.T) {
 	assertAcceptedByConfig(t, up, uri)
 	assertConverged(t, prod)
 	assertConverged(t, cons)
+	assertSecureByDefault(t, env, prod, cons)
+	destroyAll(t, env, cons, prod)
+}
+
+// TypeScript producer (examples/ts/producer through the generated Node SDK) → Python consumer
+// (examples/python/consumer through the generated Python SDK): the consumer reads the attachment
+// URI from the producer's stack, and the producer accepts its project by configuration. With the
+// tests above, every example program is deployed.
+func TestTypeScriptProducerPythonConsumer(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
+	prod := env.NodeStack("payments-producer", "dev", exampleModule(t, env, "examples/ts/producer/producer.ts"), "producer")
+	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	uri := deployProducer(t, prod)
+
+	cons := env.PythonStack("payments-consumer", "dev", "examples/python/consumer/consumer.py", "consumer")
+	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	up := deploy(t, cons, consumerPlan)
+	assertAcceptedByConfig(t, up, uri)
+	assertSecureByDefault(t, env, prod, cons)
 	destroyAll(t, env, cons, prod)
 }
 
@@ -154,5 +174,6 @@ func TestGoProducerYAMLConsumer(t *testing.T) {
 	}
 	assertConverged(t, prod)
 	assertConverged(t, cons)
+	assertSecureByDefault(t, env, prod, cons)
 	destroyAll(t, env, cons, prod)
 }
