@@ -18,18 +18,33 @@ var (
 	attachmentRe   = regexp.MustCompile(`^projects/([^/]+)/regions/([^/]+)/serviceAttachments/([^/]+)$`)
 )
 
-// maxComponentNameLen keeps room for a role suffix and Pulumi's 8-character auto-name suffix
-// inside Google Cloud's 63-character limit for resource names.
-const maxComponentNameLen = 40
+// The longest component names: each leaves room for the longest child role (`<name>-<role>`) and
+// Pulumi's 8-character auto-name suffix (-1a2b3c4) inside Google Cloud's name limits.
+const (
+	// maxComponentNameLen fits the 63-character limit of Compute Engine and Cloud DNS names.
+	maxComponentNameLen = 40
+	// maxProducerNameLen fits the ProducerService's Cloud Run service, <name>-run-1a2b3c4, in
+	// Cloud Run's 49-character limit for service names.
+	maxProducerNameLen = 49 - len("-run") - 8
+)
 
 // computeAPIPrefix is the host and version part of a Compute Engine self link.
 const computeAPIPrefix = "https://www.googleapis.com/compute/"
 
 // checkComponentName checks that children named `<name>-<role>` are valid Google Cloud names.
 func checkComponentName(name string) error {
-	if len(name) > maxComponentNameLen {
-		return fmt.Errorf("must be at most %d characters so that child resource names fit Google Cloud's 63-character limit, got %d",
-			maxComponentNameLen, len(name))
+	return checkNameFits(name, maxComponentNameLen, "Google Cloud's 63-character limit")
+}
+
+// checkProducerName checks a ProducerService's name, whose Cloud Run service has the tightest limit.
+func checkProducerName(name string) error {
+	return checkNameFits(name, maxProducerNameLen, "Cloud Run's 49-character limit for service names")
+}
+
+func checkNameFits(name string, maxLen int, limit string) error {
+	if len(name) > maxLen {
+		return fmt.Errorf("must be at most %d characters so that child resource names fit %s, got %d",
+			maxLen, limit, len(name))
 	}
 	if !resourceNameRe.MatchString(name) {
 		return fmt.Errorf("must start with a lowercase letter and contain only lowercase letters, digits and hyphens (Google Cloud resource names), got %q", name)

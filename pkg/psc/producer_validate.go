@@ -25,7 +25,7 @@ var (
 // Outputs (unknown at preview, or read from other stacks) are checked when they resolve.
 func (a *ProducerServiceArgs) validate(name string) error {
 	var p problems
-	p.add("name", checkComponentName(name))
+	p.add("name", checkProducerName(name))
 	if a.Project != "" {
 		p.add("project", checkProject(a.Project))
 	}

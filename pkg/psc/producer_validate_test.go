@@ -130,14 +130,29 @@ func TestProducerRegionFromConfigIsRequired(t *testing.T) {
 	assertRefused(t, f, err, "region: is required: set it or the gcp:region configuration")
 }
 
+// A ProducerService's Cloud Run service is named <name>-run-1a2b3c4, and Cloud Run names stop at
+// 49 characters: a 38-character name once passed validation and failed at preview on the child,
+// without naming the input.
 func TestProducerNameTooLong(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
-		_, err := NewProducerService(ctx, strings.Repeat("a", 41), producerArgs())
+		_, err := NewProducerService(ctx, strings.Repeat("a", 38), producerArgs())
 		return err
 	})
-	assertRefused(t, f, err, "name: must be at most 40 characters")
+	assertRefused(t, f, err, "name: must be at most 37 characters so that child resource names fit Cloud Run's 49-character limit")
+
+	f = newFakeCloud()
+	err = f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, strings.Repeat("a", 37), producerArgs())
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a 37-character name fits: %v", err)
+	}
+	if svc := f.One(t, typeService); len(svc.Name)+len("-1a2b3c4") != 49 {
+		t.Errorf("Cloud Run service %s will be %d characters once auto-named, want exactly Cloud Run's 49", svc.Name, len(svc.Name)+8)
+	}
 }
 
 // assertRefused checks that err names every wanted fragment and that nothing was registered.
