@@ -124,34 +124,117 @@ func TestNameChecks(t *testing.T) {
 }
 
 // FuzzParseServiceAttachmentURI checks that the parser never panics and that whatever it accepts
-// round-trips through URI().
+// round-trips: its canonical form re-formats to the same string, and the canonical form and the
+// self link parse to the same parts.
 func FuzzParseServiceAttachmentURI(f *testing.F) {
 	f.Add("projects/producer-prj/regions/europe-west1/serviceAttachments/payments")
 	f.Add("https://www.googleapis.com/compute/v1/projects/p/regions/r/serviceAttachments/n")
+	f.Add(" https://www.googleapis.com/compute/beta/projects/producer-prj/regions/europe-west1/serviceAttachments/payments-1a2b3c4 ")
 	f.Add("projects//regions//serviceAttachments/")
 	f.Fuzz(func(t *testing.T, s string) {
 		ref, err := ParseServiceAttachmentURI(s)
 		if err != nil {
 			return
 		}
-		again, err := ParseServiceAttachmentURI(ref.URI())
-		if err != nil || again != ref {
-			t.Fatalf("%q parsed to %v, which does not round-trip: %v %v", s, ref, again, err)
+		if trimmed := strings.TrimSpace(s); !strings.HasPrefix(trimmed, computeAPIPrefix) && ref.URI() != trimmed {
+			t.Fatalf("%q parsed to %v, whose URI %q differs", s, ref, ref.URI())
+		}
+		for _, form := range []string{ref.URI(), computeAPIPrefix + "v1/" + ref.URI()} {
+			again, err := ParseServiceAttachmentURI(form)
+			if err != nil || again != ref {
+				t.Fatalf("%q parsed to %v, but %q parses to %v, %v", s, ref, form, again, err)
+			}
 		}
 	})
 }
 
-// FuzzParseSubnetCIDR checks that accepted ranges are canonical IPv4 prefixes with usable room.
+// FuzzParseSubnetCIDR checks the CIDR and IP parsers and the subnet arithmetic: accepted ranges
+// and addresses re-format to the string given, a subnet holds at least four usable addresses, its
+// last address is its broadcast address, and a fixed IP is accepted only inside the range and off
+// Google Cloud's four reserved addresses.
 func FuzzParseSubnetCIDR(f *testing.F) {
-	f.Add("10.0.0.0/24")
-	f.Add("10.0.0.1/33")
-	f.Fuzz(func(t *testing.T, s string) {
-		p, err := parseSubnetCIDR(s)
+	f.Add("10.0.0.0/24", "10.0.0.2")
+	f.Add("10.0.0.1/33", "10.0.0.1")
+	f.Add("0.0.0.0/0", "255.255.255.254")
+	f.Add("192.168.10.0/29", "192.168.10.6")
+	f.Add("10.0.0.0/32", "::ffff:10.0.0.0")
+	f.Fuzz(func(t *testing.T, cidr, ip string) {
+		if r, err := parseIPv4Range(cidr); err == nil && (r.String() != cidr || !r.Addr().Is4()) {
+			t.Fatalf("range %q accepted as %v", cidr, r)
+		}
+		addr, ipErr := parseIPv4(ip)
+		if ipErr == nil && (addr.String() != ip || !addr.Is4()) {
+			t.Fatalf("IP %q accepted as %v", ip, addr)
+		}
+		p, err := parseSubnetCIDR(cidr)
 		if err != nil {
 			return
 		}
-		if !p.Addr().Is4() || p.Masked() != p || usableAddresses(p) < 4 {
-			t.Fatalf("%q accepted as %v", s, p)
+		if !p.Addr().Is4() || p.Masked() != p || p.String() != cidr || usableAddresses(p) < 4 {
+			t.Fatalf("subnet %q accepted as %v with %d usable addresses", cidr, p, usableAddresses(p))
+		}
+		last := lastAddr(p)
+		if !p.Contains(last) || (last.Next().IsValid() && p.Contains(last.Next())) {
+			t.Fatalf("lastAddr(%v) = %v is not its broadcast address", p, last)
+		}
+		if first := p.Addr().Next().Next(); checkHostIn(first, p) != nil {
+			t.Fatalf("the first usable address %v of %v is refused: %v", first, p, checkHostIn(first, p))
+		}
+		if ipErr != nil {
+			return
+		}
+		reserved := addr == p.Addr() || addr == p.Addr().Next() || addr == last || addr == last.Prev()
+		if ok := checkHostIn(addr, p) == nil; ok != (p.Contains(addr) && !reserved) {
+			t.Fatalf("checkHostIn(%v, %v) = %v, want %v", addr, p, checkHostIn(addr, p), !ok)
+		}
+	})
+}
+
+// FuzzNameChecks runs every name and reference check on one string and checks how they agree: a
+// valid hostname makes a valid zone and lies inside its parent zone, a valid network URL is valid
+// as a self link too, and a valid component name gives every child a Google Cloud name that fits
+// its limit once Pulumi auto-names it.
+func FuzzNameChecks(f *testing.F) {
+	for _, seed := range []string{
+		"payments", "payment-api.internal", "internal.", "europe-west1", "consumer-prj", "123456789012",
+		"projects/p-123456/global/networks/vpc", "https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc",
+		"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com", "allUsers", strings.Repeat("a", 37),
+	} {
+		f.Add(seed)
+	}
+	// Children named <component>-<role>, by the limit their Google Cloud names have.
+	producerRoles := map[string]int{"lb-subnet": 63, "proxy-subnet": 63, "nat-subnet": 63, "neg": 63, "backend": 63,
+		"urlmap": 63, "proxy": 63, "cert": 63, "lb-rule": 63, "attachment": 63, "run": 49}
+	otherRoles := map[string]int{"ip": 63, "endpoint": 63, "egress": 63, "zone": 63}
+	const autoNameSuffix = "-1a2b3c4"
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, check := range []func(string) error{checkRegion, checkProject, checkInvoker} {
+			_ = check(s)
+		}
+		if checkHostname(s) == nil {
+			zone := parentDomain(s)
+			if checkDNSZoneName(s+".") != nil || checkDNSZoneName(zone) != nil || !inZone(s, zone) {
+				t.Fatalf("hostname %q is valid but its zone %q is not, or does not hold it", s, zone)
+			}
+		}
+		if checkNetworkURL(s) == nil {
+			if link := computeAPIPrefix + "v1/" + trimComputePrefix(s); checkNetworkURL(link) != nil {
+				t.Fatalf("network %q is valid but its self link %q is not", s, link)
+			}
+		}
+		for _, c := range []struct {
+			check func(string) error
+			roles map[string]int
+		}{{checkProducerName, producerRoles}, {checkComponentName, otherRoles}} {
+			if c.check(s) != nil {
+				continue
+			}
+			for role, limit := range c.roles {
+				child := s + "-" + role + autoNameSuffix
+				if len(child) > limit || !resourceNameRe.MatchString(child) {
+					t.Fatalf("name %q is valid but its child %q does not fit Google Cloud's %d-character names", s, child, limit)
+				}
+			}
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // SelfSignedCert makes a PEM certificate for hosts and its PEM private key.
-func SelfSignedCert(t *testing.T, hosts ...string) (string, string) {
+func SelfSignedCert(t testing.TB, hosts ...string) (string, string) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -1,0 +1,123 @@
+package psc
+
+import (
+	"context"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// problemRe splits a validation problem into the input path it names and its reason.
+var problemRe = regexp.MustCompile(`^([A-Za-z]+(?:\[[0-9]+\])?(?:\.[A-Za-z]+(?:\[[0-9]+\])?)*): (\S.*)$`)
+
+// assertProblemsNameInputs checks the promise every validator makes: each problem it reports
+// starts with the path of an input that exists in args (or "name", the component's name), and
+// validating the same args again reports the very same problems (previews stay stable).
+func assertProblemsNameInputs(t *testing.T, args any, validate func() error) {
+	t.Helper()
+	err := validate()
+	if err == nil {
+		return
+	}
+	if again := validate(); again == nil || again.Error() != err.Error() {
+		t.Fatalf("validation is not deterministic:\n%v\nthen:\n%v", err, again)
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("validation returned %T, want the joined problems", err)
+	}
+	for _, p := range joined.Unwrap() {
+		m := problemRe.FindStringSubmatch(p.Error())
+		if m == nil {
+			t.Fatalf("problem %q does not start with an input path", p)
+		}
+		if m[1] != "name" && !inputPath(reflect.TypeOf(args), m[1]) {
+			t.Fatalf("problem %q names %q, which is not an input of %T", p, m[1], args)
+		}
+	}
+}
+
+// inputPath reports whether path (such as consumers[2].connectionLimit) names an input of the args
+// type t, following the `pulumi:"..."` tags; an index needs a list.
+func inputPath(t reflect.Type, path string) bool {
+	for _, seg := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		name, indexed := strings.CutSuffix(seg, "]")
+		if indexed {
+			name = name[:strings.Index(name, "[")]
+		}
+		f, ok := fieldByTag(t, name)
+		if !ok {
+			return false
+		}
+		t = f.Type
+		if indexed {
+			if t.Kind() != reflect.Slice {
+				return false
+			}
+			t = t.Elem()
+		}
+	}
+	return true
+}
+
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("pulumi"), ","); tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// configContext is a program context that holds only the gcp:project and gcp:region
+// configuration, which is all the components' withDefaults read.
+func configContext(tb testing.TB) *pulumi.Context {
+	tb.Helper()
+	ctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
+		Project: "project", Stack: "stack",
+		Config: map[string]string{"gcp:project": testProject, "gcp:region": testRegion},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ctx
+}
+
+func TestInputPath(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]bool{
+		"network":                               true,
+		"cloudRun.vpcEgress.egress":             true,
+		"consumers[2].connectionLimit":          true,
+		"consumers":                             true,
+		"tls.certificateManagerCertificates[0]": true,
+		"cloudRun.nope":                         false,
+		"network[0]":                            false,
+		"hostname.label":                        false,
+	} {
+		if got := inputPath(reflect.TypeOf(&ProducerServiceArgs{}), path); got != want {
+			t.Errorf("inputPath(%q) = %v, want %v", path, got, want)
+		}
+	}
+	for problem, want := range map[string]bool{
+		"cloudRun.port: must be between 1 and 65535, got 0": true,
+		"consumers[0].networkUrl: must be a network URL":    true,
+		"must be between 1 and 65535":                       false,
+		"cloudRun.port:":                                    false,
+		"cloud run: port":                                   false,
+	} {
+		if got := problemRe.MatchString(problem); got != want {
+			t.Errorf("problemRe matches %q = %v, want %v", problem, got, want)
+		}
+	}
+}

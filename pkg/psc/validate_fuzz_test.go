@@ -1,0 +1,188 @@
+package psc
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
+)
+
+// The validators' fuzz targets. Each builds a component's args from fuzzed values, applies the
+// component's defaults and validates them, as the constructor does before registering anything.
+// None may panic; every problem must name an input of the args (assertProblemsNameInputs); the
+// seeded valid configuration must stay valid; plus a property per component. Run one for longer
+// with `make fuzz FUZZTIME=10m` or `go test ./pkg/psc -run '^$' -fuzz '^FuzzProducerValidate$'`.
+
+// producerFuzz is one fuzzed ProducerService configuration.
+type producerFuzz struct {
+	name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu, memory, invoker, key string
+	port, minInstances, maxInstances, limit                                                                      int
+	byNetwork, acceptAll, tls                                                                                    bool
+}
+
+func (in producerFuzz) args(cert string) *ProducerServiceArgs {
+	a := &ProducerServiceArgs{
+		Project:  in.project,
+		Region:   in.region,
+		Network:  pulumi.String("producer-vpc"),
+		Hostname: in.hostname,
+		CloudRun: CloudRunArgs{
+			Image: pulumi.String("europe-docker.pkg.dev/p/r/payments:1.0"), Port: in.port, Cpu: in.cpu, Memory: in.memory,
+			MinInstances: in.minInstances, MaxInstances: in.maxInstances,
+		},
+		LoadBalancerSubnet: SubnetArgs{IpCidrRange: in.lb},
+		ProxyOnlySubnet:    SubnetArgs{IpCidrRange: in.proxy},
+		NatSubnet:          SubnetArgs{IpCidrRange: in.nat},
+		LoadBalancerIp:     in.lbIP,
+		AcceptAllConsumers: in.acceptAll,
+	}
+	if in.invoker != "" {
+		a.CloudRun.Invokers = []string{in.invoker}
+	}
+	if in.consumer != "" {
+		c := ConsumerAcceptArgs{ProjectIdOrNum: in.consumer, ConnectionLimit: in.limit}
+		if in.byNetwork {
+			c = ConsumerAcceptArgs{NetworkUrl: in.consumer, ConnectionLimit: in.limit}
+		}
+		a.Consumers = []ConsumerAcceptArgs{c}
+	}
+	if in.rejected != "" {
+		a.RejectedConsumers = []string{in.rejected}
+	}
+	if in.domain != "" {
+		a.DomainNames = []string{in.domain}
+	}
+	if in.tls {
+		a.Tls = &TlsArgs{CertificatePem: cert, PrivateKeyPem: pulumi.String(in.key)}
+	}
+	return a
+}
+
+func FuzzProducerValidate(f *testing.F) {
+	cert, key := psctest.SelfSignedCert(f, "payment-api.internal")
+	valid := producerFuzz{
+		name: "payments", hostname: "payment-api.internal", lb: "10.10.0.0/24", proxy: "10.129.0.0/23", nat: "10.20.0.0/28",
+		consumer: "consumer-prj", invoker: "serviceAccount:caller@consumer-prj.iam.gserviceaccount.com", key: key,
+		domain: "payments.example.com.", rejected: "evil-prj", tls: true,
+	}
+	add := func(in producerFuzz) {
+		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.lbIP, in.consumer, in.rejected,
+			in.domain, in.cpu, in.memory, in.invoker, in.key, in.port, in.minInstances, in.maxInstances, in.limit,
+			in.byNetwork, in.acceptAll, in.tls)
+	}
+	add(valid)
+	broken := valid
+	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1
+	add(broken)
+	ctx := configContext(f)
+	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu,
+		memory, invoker, key string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
+	) {
+		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu,
+			memory, invoker, key, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
+		a := in.args(cert).withDefaults(ctx)
+		err := a.validate(name)
+		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
+		if in == valid && err != nil {
+			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		if err != nil && tls && echoes(err.Error(), key, name, project, region, hostname, lb, proxy, nat, lbIP, consumer,
+			rejected, domain, cpu, memory, invoker) {
+			t.Fatalf("a problem echoes the private key:\n%v", err)
+		}
+		if err == nil && natCapacity(a.NatSubnet) < 4 {
+			t.Fatalf("a valid NAT subnet %q has room for %d endpoints", nat, natCapacity(a.NatSubnet))
+		}
+	})
+}
+
+// echoes reports whether msg holds a recognisable part of secret (its PRIVATE KEY marker or a
+// line of its body) that none of the other inputs, which problems may quote, contains.
+func echoes(msg, secret string, others ...string) bool {
+	for _, part := range append([]string{"PRIVATE KEY"}, strings.Split(secret, "\n")...) {
+		if len(part) < 11 || !strings.Contains(secret, part) || !strings.Contains(msg, part) {
+			continue
+		}
+		quoted := false
+		for _, o := range others {
+			quoted = quoted || strings.Contains(o, part)
+		}
+		if !quoted {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzConsumerValidate(f *testing.F) {
+	f.Add("payments", "consumer-prj", "", "", testAttachment, "", "10.0.0.0/8", "clients", 443, 1000, true)
+	f.Add("payments", "consumer-prj", "us-east1", "192.168.10.500", "https://www.googleapis.com/compute/v1/"+testAttachment, "o/p/s", "10.0.0.1/8", "Bad Tag", 0, -1, true)
+	ctx := configContext(f)
+	f.Fuzz(func(t *testing.T, name, project, region, ip, attachment, producerStack, clientRange, clientTag string,
+		port, priority int, firewall bool,
+	) {
+		args := &ConsumerEndpointArgs{
+			Project: project, Region: region, IpAddress: ip, ProducerStack: producerStack,
+			Network:           pulumi.String("projects/consumer-prj/global/networks/consumer-vpc"),
+			Subnetwork:        pulumi.String("projects/consumer-prj/regions/europe-west1/subnetworks/apps"),
+			ServiceAttachment: pulumi.String(attachment),
+		}
+		if firewall {
+			args.Firewall = &EndpointFirewallArgs{Ports: []int{port}, Priority: priority}
+			if clientRange != "" {
+				args.Firewall.ClientRanges = []string{clientRange}
+			}
+			if clientTag != "" {
+				args.Firewall.ClientTags = []string{clientTag}
+			}
+		}
+		a := args.withDefaults(ctx)
+		err := a.validate(name)
+		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
+		if name == "payments" && project == "consumer-prj" && region == "" && ip == "" && attachment == testAttachment &&
+			producerStack == "" && clientRange == "10.0.0.0/8" && clientTag == "clients" && port == 443 && priority == 1000 && err != nil {
+			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		// An endpoint must be in its attachment's region: a mismatch is always refused, and named.
+		if ref, perr := ParseServiceAttachmentURI(attachment); perr == nil && producerStack == "" && region != "" &&
+			region != ref.Region && (err == nil || !strings.Contains(err.Error(), "region: ")) {
+			t.Fatalf("region %q with an attachment in %q must be refused naming region, got %v", region, ref.Region, err)
+		}
+	})
+}
+
+func FuzzDnsBindingValidate(f *testing.F) {
+	f.Add("payments-dns", "", "payment-api.internal", "192.168.10.50", "", "", "HTTP", 300, true)
+	f.Add("payments-dns", "consumer-prj", "payment-api.corp.internal", "192.168.10.5", "internal.", "", "", 0, true)
+	f.Add("payments-dns", "", "api.internal", "::1", "other.", "Zone", "FTP", -1, false)
+	ctx := configContext(f)
+	f.Fuzz(func(t *testing.T, name, project, hostname, ip, zone, existingZone, protocol string, ttl int, networks bool) {
+		args := &DnsBindingArgs{
+			Project: project, Hostname: hostname, IpAddress: pulumi.String(ip), ZoneDnsName: zone,
+			ExistingZoneName: existingZone, Protocol: protocol, Ttl: ttl,
+		}
+		if networks {
+			args.Networks = pulumi.StringArray{pulumi.String("projects/consumer-prj/global/networks/consumer-vpc")}
+		}
+		a := args.withDefaults(ctx)
+		err := a.validate(name)
+		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
+		if name == "payments-dns" && project == "" && hostname == "payment-api.internal" && ip == "192.168.10.50" &&
+			zone == "" && existingZone == "" && protocol == "HTTP" && ttl == 300 && networks && err != nil {
+			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		// A valid binding writes its record inside the zone it creates, and its URL names the host.
+		if a.ExistingZoneName == "" && !inZone(a.Hostname, a.ZoneDnsName) {
+			t.Fatalf("valid binding puts %q outside its zone %q", a.Hostname, a.ZoneDnsName)
+		}
+		if u, perr := url.Parse(a.url()); perr != nil || u.Hostname() != a.Hostname {
+			t.Fatalf("url %q does not parse to host %q: %v", a.url(), a.Hostname, perr)
+		}
+	})
+}
