@@ -66,7 +66,7 @@ func parseRef(s string, def ref) (ref, bool) {
 	r := def
 	if len(parts) == 1 {
 		r.Name = parts[0]
-		return r, r.Project != "" && r.Collection != ""
+		return r, r.complete()
 	}
 	if len(parts) >= 2 && parts[0] == "projects" {
 		r.Project = parts[1]
@@ -82,7 +82,21 @@ func parseRef(s string, def ref) (ref, bool) {
 	default:
 		return ref{}, false
 	}
-	return r, r.Name != ""
+	return r, r.complete()
+}
+
+// complete reports whether r names one resource, in the place its API keeps it: Cloud Run
+// services in a location, managed zones in no region. Its path then parses back to r.
+func (r ref) complete() bool {
+	switch {
+	case r.Project == "" || r.Collection == "" || r.Name == "":
+		return false
+	case r.Collection == "services":
+		return r.Region != ""
+	case r.Collection == "managedZones":
+		return r.Region == ""
+	}
+	return true
 }
 
 // selfLinkOf returns the self link of a compute path, and "" for other APIs.
