@@ -22,10 +22,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -290,7 +290,7 @@ func (c *checker) simSecrets(records []*gcpsim.Record) []string {
 		}
 	}
 	for _, r := range records {
-		for _, key := range sortedKeys(r.Outputs) {
+		for _, key := range slices.Sorted(maps.Keys(r.Outputs)) {
 			if slices.Contains(secretProps[r.Type], key) {
 				continue
 			}
@@ -346,7 +346,7 @@ func (c *checker) secretProps(file, path string, v any) {
 			}
 			return
 		}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			p := joinPath(path, k)
 			if isPrivateKeyProp(k) {
 				c.privateKeyProp(file, p, v[k])
@@ -419,7 +419,7 @@ func walkStrings(v any, path string, fn func(path, s string)) {
 	case string:
 		fn(path, v)
 	case map[string]any:
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			walkStrings(v[k], joinPath(path, k), fn)
 		}
 	case []any:
@@ -434,15 +434,6 @@ func joinPath(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Inspect reads a harness world — the simulator's state and every file of the state backend — and
