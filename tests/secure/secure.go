@@ -7,6 +7,7 @@
 //   - every backend service and load balancer forwarding rule has scheme INTERNAL_MANAGED;
 //   - no address or forwarding rule is EXTERNAL (a rule without a scheme is a PSC endpoint);
 //   - every service attachment has connectionPreference ACCEPT_MANUAL;
+//   - every Cloud DNS zone is private (the name of a private service is no public record);
 //   - a TLS private key is never in plain text in the state backend, and every privateKey
 //     property there is a secret;
 //   - the simulator's secret inputs (the private keys it stores, as Google Cloud does) appear in
@@ -41,13 +42,15 @@ const (
 	InternalLB          = "load balancer scheme INTERNAL_MANAGED"
 	NoExternal          = "no EXTERNAL address or forwarding rule"
 	AcceptManual        = "service attachment ACCEPT_MANUAL"
+	PrivateDNS          = "Cloud DNS zones private"
 	KeySecretInState    = "TLS private key only as a secret in the stack state"
 	SecretsNotInOutputs = "simulator secret inputs not leaked through outputs"
 )
 
 // Invariants lists every invariant Check enforces.
 var Invariants = []string{
-	InternalIngress, NoPublicInvoker, InternalLB, NoExternal, AcceptManual, KeySecretInState, SecretsNotInOutputs,
+	InternalIngress, NoPublicInvoker, InternalLB, NoExternal, AcceptManual, PrivateDNS, KeySecretInState,
+	SecretsNotInOutputs,
 }
 
 // Options are the explicit opt-ins a world may use, and extra secrets to look for.
@@ -115,6 +118,7 @@ const (
 	acceptManual     = "ACCEPT_MANUAL"
 	acceptAutomatic  = "ACCEPT_AUTOMATIC"
 	addressInternal  = "INTERNAL"
+	zonePrivate      = "private"
 	privateKeyMarker = "PRIVATE KEY"
 )
 
@@ -126,6 +130,7 @@ var (
 	rules       = []string{"gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule"}
 	addresses   = []string{"gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress"}
 	attachments = []string{"gcp:compute/serviceAttachment:ServiceAttachment"}
+	zones       = []string{"gcp:dns/managedZone:ManagedZone"}
 	publicIAM   = []string{"allUsers", "allAuthenticatedUsers"}
 )
 
@@ -210,6 +215,12 @@ func (c *checker) resource(r *gcpsim.Record) {
 		got := str(r, "connectionPreference")
 		if got != acceptManual && !(got == acceptAutomatic && c.opts.AllowAcceptAutomatic) {
 			c.fail(AcceptManual, r.ID, "connectionPreference is %q, want %s (ACCEPT_AUTOMATIC only through acceptAllConsumers)", got, acceptManual)
+		}
+	case slices.Contains(zones, r.Type):
+		c.rep.Checked[PrivateDNS]++
+		// Cloud DNS's default visibility is public.
+		if got := str(r, "visibility"); got != zonePrivate {
+			c.fail(PrivateDNS, r.ID, "visibility is %q (unset means public), want %s", got, zonePrivate)
 		}
 	}
 	c.iamMembers(r)

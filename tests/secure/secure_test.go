@@ -57,6 +57,8 @@ func newWorld(t *testing.T) *world {
 			map[string]any{"addressType": "INTERNAL", "address": "192.168.10.2"}),
 		rec("gcp:compute/forwardingRule:ForwardingRule", "projects/consumer-prj/regions/europe-west1/forwardingRules/payments-endpoint",
 			map[string]any{"loadBalancingScheme": "", "target": attachmentLink, "ipAddress": "192.168.10.2"}),
+		rec("gcp:dns/managedZone:ManagedZone", "projects/consumer-prj/managedZones/payments-dns-zone",
+			map[string]any{"dnsName": "internal.", "visibility": "private"}),
 	}
 	sim := &gcpsim.State{Resources: map[string]*gcpsim.Record{}}
 	for _, r := range records {
@@ -170,6 +172,10 @@ func TestEachInvariantFires(t *testing.T) {
 		{"attachment without preference", func(w *world) {
 			delete(w.record("serviceAttachments/payments-attachment").Outputs, "connectionPreference")
 		}, AcceptManual},
+		{"public zone", func(w *world) { w.record("managedZones/payments-dns-zone").Outputs["visibility"] = "public" }, PrivateDNS},
+		{"zone without visibility (Cloud DNS's default is public)", func(w *world) {
+			delete(w.record("managedZones/payments-dns-zone").Outputs, "visibility")
+		}, PrivateDNS},
 		{"plaintext key in the state file", func(w *world) {
 			w.setState(map[string]any{"type": "gcp:compute/regionSslCertificate:RegionSslCertificate",
 				"inputs": map[string]any{"privateKey": w.key}})
