@@ -4,6 +4,7 @@
 
 SHELL   := bash
 VERSION ?= 0.1.0
+FUZZTIME ?= 10s
 LDFLAGS := -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
 
 LIB_SRC   := go.mod go.sum $(shell find pkg provider -name '*.go' -not -name '*_test.go') $(wildcard provider/docs/*.md)
@@ -55,6 +56,10 @@ test: tools build ## Run every test: unit, simulator, provider, SDKs and end to 
 	cd tools && go test ./...
 	tools/check-sdks.sh -r ProducerService -r ConsumerEndpoint -r DnsBinding sdk
 	tools/check-examples.sh
+
+.PHONY: fuzz
+fuzz: ## Run every Go fuzz target for FUZZTIME each (10s; a longer hunt: make fuzz FUZZTIME=10m).
+	FUZZTIME=$(FUZZTIME) tools/fuzz.sh
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
