@@ -5,7 +5,7 @@
 #   tools/fuzz.sh                     # 10s per target, the short run CI does (make fuzz)
 #   FUZZTIME=10m tools/fuzz.sh        # a longer hunt (make fuzz FUZZTIME=10m)
 #   FUZZTIME=200000x tools/fuzz.sh    # a fixed number of inputs per target instead of a duration
-#   FUZZMINIMIZETIME=1m tools/fuzz.sh # minimise new inputs as long as go test does (3s by default)
+#   FUZZMINIMIZETIME=1m tools/fuzz.sh # minimise new inputs as long as go test does (100x by default)
 #   tools/fuzz.sh FuzzParseRef        # only the targets named
 #
 # A failing input is written to <package>/testdata/fuzz/<target>/; fix the bug, keep the file (it
@@ -19,9 +19,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fuzztime=${FUZZTIME:-10s}
-# Each input that widens coverage is minimised first, for up to a minute by default: on a short run
-# that would be all of it. FUZZMINIMIZETIME bounds it (a failing input is minimised too).
-minimizetime=${FUZZMINIMIZETIME:-3s}
+# go test minimises each input that widens coverage for up to a minute, and fuzzes nothing new
+# meanwhile: on a short run of a target with many arguments that is nearly all of its time. 100
+# tries each by default (FUZZMINIMIZETIME, which bounds the minimisation of a failing input too).
+minimizetime=${FUZZMINIMIZETIME:-100x}
 corpus_size() { if [[ -d $1 ]]; then find "$1" -type f | wc -l; else echo 0; fi; }
 only=("$@")
 failed=0

@@ -18,9 +18,9 @@ import (
 
 // producerFuzz is one fuzzed ProducerService configuration.
 type producerFuzz struct {
-	name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu, memory, invoker, key string
-	port, minInstances, maxInstances, limit                                                                      int
-	byNetwork, acceptAll, tls                                                                                    bool
+	name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu, memory, invoker, key string
+	port, minInstances, maxInstances, limit                                                                                int
+	byNetwork, acceptAll, tls                                                                                              bool
 }
 
 func (in producerFuzz) args(cert string) *ProducerServiceArgs {
@@ -38,6 +38,9 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		NatSubnet:          SubnetArgs{IpCidrRange: in.nat},
 		LoadBalancerIp:     in.lbIP,
 		AcceptAllConsumers: in.acceptAll,
+	}
+	if in.extraNat != "" {
+		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat}}
 	}
 	if in.invoker != "" {
 		a.CloudRun.Invokers = []string{in.invoker}
@@ -65,23 +68,25 @@ func FuzzProducerValidate(f *testing.F) {
 	cert, key := psctest.SelfSignedCert(f, "payment-api.internal")
 	valid := producerFuzz{
 		name: "payments", hostname: "payment-api.internal", lb: "10.10.0.0/24", proxy: "10.129.0.0/23", nat: "10.20.0.0/28",
+		extraNat: "10.20.1.0/29",
 		consumer: "consumer-prj", invoker: "serviceAccount:caller@consumer-prj.iam.gserviceaccount.com", key: key,
 		domain: "payments.example.com.", rejected: "evil-prj", tls: true,
 	}
 	add := func(in producerFuzz) {
-		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.lbIP, in.consumer, in.rejected,
+		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.extraNat, in.lbIP, in.consumer, in.rejected,
 			in.domain, in.cpu, in.memory, in.invoker, in.key, in.port, in.minInstances, in.maxInstances, in.limit,
 			in.byNetwork, in.acceptAll, in.tls)
 	}
 	add(valid)
 	broken := valid
+	broken.extraNat = "10.20.0.8/29"
 	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1
 	add(broken)
 	ctx := configContext(f)
-	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu,
+	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 		memory, invoker, key string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
 	) {
-		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, lbIP, consumer, rejected, domain, cpu,
+		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 			memory, invoker, key, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
 		a := in.args(cert).withDefaults(ctx)
 		err := a.validate(name)
@@ -89,12 +94,13 @@ func FuzzProducerValidate(f *testing.F) {
 		if in == valid && err != nil {
 			t.Fatalf("the valid configuration is refused: %v", err)
 		}
-		if err != nil && tls && echoes(err.Error(), key, name, project, region, hostname, lb, proxy, nat, lbIP, consumer,
+		if err != nil && tls && echoes(err.Error(), key, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer,
 			rejected, domain, cpu, memory, invoker) {
 			t.Fatalf("a problem echoes the private key:\n%v", err)
 		}
-		if err == nil && natCapacity(a.NatSubnet) < 4 {
-			t.Fatalf("a valid NAT subnet %q has room for %d endpoints", nat, natCapacity(a.NatSubnet))
+		// Every valid NAT subnet holds at least four endpoints (a /29).
+		if nats := append([]SubnetArgs{a.NatSubnet}, a.AdditionalNatSubnets...); err == nil && natCapacity(nats) < 4*len(nats) {
+			t.Fatalf("valid NAT subnets %q and %q have room for %d endpoints", nat, extraNat, natCapacity(nats))
 		}
 	})
 }
