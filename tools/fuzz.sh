@@ -57,8 +57,10 @@ for dir in $(git grep --untracked -l '^func Fuzz' -- '*_test.go' | xargs -n1 dir
       rc=$?
     fi
     after=$(corpus_size "$corpus")
+    # The run first replays the corpus it has gathered (testdata/fuzz and GOCACHE), then fuzzes.
+    corpus_run=$(grep -o 'baseline coverage: [0-9]*/[0-9]*' <<<"$out" | tail -1 | cut -d/ -f2 || true)
     execs=$(grep -o 'execs: [0-9]*' <<<"$out" | tail -1 | cut -d' ' -f2 || true)
-    summary="$target ($pkg): ${execs:-0} inputs in $((SECONDS - start))s"
+    summary="$target ($pkg): ${corpus_run:-0} corpus inputs replayed, ${execs:-0} new inputs in $((SECONDS - start))s"
     if ((rc == 0)); then
       echo "ok    $summary"
     elif ((after == before)) && [[ $(grep -c -- '^--- FAIL' <<<"$out") == 1 ]] &&
