@@ -178,8 +178,9 @@ func firstEnv(names ...string) string {
 	return ""
 }
 
-// Invoke serves the two functions a program may use to learn where it runs:
-// getClientConfig (the configured project and region) and getProject (a project's number).
+// Invoke serves the functions a program may use to learn where it runs, getClientConfig (the
+// configured project and region) and getProject (a project's number), and the two that read
+// existing subnets, getSubnetwork and getSubnetworks (functions.go).
 func (s *Simulator) Invoke(_ context.Context, req p.InvokeRequest) (p.InvokeResponse, error) {
 	cfg := s.config()
 	args := mapToPlain(req.Args)
@@ -193,6 +194,12 @@ func (s *Simulator) Invoke(_ context.Context, req p.InvokeRequest) (p.InvokeResp
 		return p.InvokeResponse{Return: props(map[string]any{
 			"projectId": project, "number": fmt.Sprint(ProjectNumber(project)), "name": project, "id": "projects/" + project,
 		})}, nil
+	case getSubnetworkToken:
+		ret, err := s.getSubnetwork(args)
+		return p.InvokeResponse{Return: ret}, err
+	case getSubnetworksToken:
+		ret, err := s.getSubnetworks(args)
+		return p.InvokeResponse{Return: ret}, err
 	}
 	return p.InvokeResponse{}, fmt.Errorf("gcpsim: function %q is not emulated", req.Token)
 }
