@@ -247,6 +247,8 @@ func TestConstructConsumerEndpoint(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			cloud := psctest.New()
+			// The component looks the subnetwork up (getSubnetwork), so the fake cloud holds it.
+			cloud.Subnets = []psctest.Subnet{{Project: "consumer-prj", Region: psctest.Region, Name: "apps", Network: consumerVPC, IpCidrRange: "192.168.10.0/24"}}
 			resp, err := construct(server(t, cloud), psc.ConsumerEndpointType, "payments", false, tc.inputs)
 			if err != nil {
 				t.Fatal(err)

@@ -112,6 +112,10 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if err := ctx.RegisterComponentResource(ConsumerEndpointType, name, comp, opts...); err != nil {
 		return nil, err
 	}
+	// The subnetwork is looked up with the component's providers, so only once it is registered.
+	if err := invalidInput("ConsumerEndpoint", name, a.validateExisting(newLookup(ctx, comp))); err != nil {
+		return nil, err
+	}
 	if err := buildConsumer(ctx, name, a, comp); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}

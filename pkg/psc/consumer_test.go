@@ -129,6 +129,9 @@ func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 		args.ProducerStack = "acme/payments/prod"
 		args.ProducerStackOutput = "uri"
 		args.Region = "us-east1"
+		// A subnetwork from another resource is not looked up, so the mismatch surfaces only
+		// when the stack output resolves.
+		args.Subnetwork = args.Subnetwork.ToStringOutput()
 		_, err := NewConsumerEndpoint(ctx, "payments", args)
 		return err
 	})

@@ -72,3 +72,27 @@ func (a *ConsumerEndpointArgs) validateAttachment(p *problems) {
 			a.Region, ref.Region)
 	}
 }
+
+// validateExisting checks, through pulumi-gcp lookups, a subnetwork given as a plain value: it
+// exists in the endpoint's region (the service attachment's, when known now) and in the consumer
+// VPC, it is a regular subnet, and it holds a fixed ipAddress.
+func (a *ConsumerEndpointArgs) validateExisting(l lookup) error {
+	link, ok := knownString(a.Subnetwork)
+	if !ok || link == "" {
+		return nil
+	}
+	region := a.Region
+	if uri, ok := knownString(a.ServiceAttachment); ok && region == "" {
+		ref, _ := ParseServiceAttachmentURI(uri) // already validated
+		region = ref.Region
+	}
+	vpc := ""
+	if network, ok := knownString(a.Network); ok {
+		vpc, _ = networkSelfLink(network, a.Project)
+	}
+	var p problems
+	subnet, err := l.existingSubnet(link, place{a.Project, region, vpc, "the service attachment's region, where the endpoint must be"}, regularPurpose)
+	p.add("subnetwork", err)
+	checkHostInExisting(&p, "ipAddress", a.IpAddress, subnet)
+	return p.err()
+}

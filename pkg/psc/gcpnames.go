@@ -16,6 +16,7 @@ var (
 	dnsLabelRe     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	networkPathRe  = regexp.MustCompile(`^projects/([^/]+)/global/networks/([^/]+)$`)
 	attachmentRe   = regexp.MustCompile(`^projects/([^/]+)/regions/([^/]+)/serviceAttachments/([^/]+)$`)
+	subnetPathRe   = regexp.MustCompile(`^(?:projects/([^/]+)/)?regions/([^/]+)/subnetworks/([^/]+)$`)
 )
 
 // The longest component names: each leaves room for the longest child role (`<name>-<role>`) and
@@ -28,8 +29,11 @@ const (
 	maxProducerNameLen = 49 - len("-run") - 8
 )
 
-// computeAPIPrefix is the host and version part of a Compute Engine self link.
-const computeAPIPrefix = "https://www.googleapis.com/compute/"
+// computeAPIPrefixes are the hosts of Compute Engine self links, before the API version.
+var computeAPIPrefixes = []string{"https://www.googleapis.com/compute/", "https://compute.googleapis.com/compute/"}
+
+// computeV1 is the prefix of the self links Google Cloud returns.
+const computeV1 = "https://www.googleapis.com/compute/v1/"
 
 // checkComponentName checks that children named `<name>-<role>` are valid Google Cloud names.
 func checkComponentName(name string) error {
@@ -71,14 +75,59 @@ func checkProject(project string) error {
 // trimComputePrefix turns a Compute Engine self link into its relative path
 // (projects/P/...); relative paths are returned unchanged.
 func trimComputePrefix(ref string) string {
-	if !strings.HasPrefix(ref, computeAPIPrefix) {
-		return ref
+	for _, prefix := range computeAPIPrefixes {
+		if rest, ok := strings.CutPrefix(ref, prefix); ok {
+			if _, path, ok := strings.Cut(rest, "/"); ok {
+				return path
+			}
+			return rest
+		}
 	}
-	rest := strings.TrimPrefix(ref, computeAPIPrefix)
-	if i := strings.Index(rest, "/"); i >= 0 {
-		return rest[i+1:]
+	return ref
+}
+
+// networkSelfLink returns the self link Google Cloud reports for a VPC given as a self link, a
+// path or a bare name (in project), and false when it cannot tell.
+func networkSelfLink(network, project string) (string, bool) {
+	path := trimComputePrefix(network)
+	switch {
+	case networkPathRe.MatchString(path):
+	case project == "":
+		return "", false
+	case strings.HasPrefix(path, "global/networks/"):
+		path = "projects/" + project + "/" + path
+	case resourceNameRe.MatchString(path):
+		path = "projects/" + project + "/global/networks/" + path
 	}
-	return rest
+	if !networkPathRe.MatchString(path) {
+		return "", false
+	}
+	return computeV1 + path, true
+}
+
+// subnetRef names a subnet.
+type subnetRef struct {
+	Project, Region, Name string
+}
+
+func (r subnetRef) String() string {
+	return fmt.Sprintf("projects/%s/regions/%s/subnetworks/%s", r.Project, r.Region, r.Name)
+}
+
+// parseSubnetRef parses a subnet reference in a form Google Cloud accepts: a self link, a path
+// (projects/P/regions/R/subnetworks/N or regions/R/subnetworks/N) or a bare name; project and
+// region fill in what the reference leaves out ("" when unknown).
+func parseSubnetRef(s, project, region string) (subnetRef, error) {
+	if m := subnetPathRe.FindStringSubmatch(trimComputePrefix(s)); m != nil {
+		if m[1] != "" {
+			project = m[1]
+		}
+		return subnetRef{Project: project, Region: m[2], Name: m[3]}, nil
+	}
+	if resourceNameRe.MatchString(s) {
+		return subnetRef{Project: project, Region: region, Name: s}, nil
+	}
+	return subnetRef{}, fmt.Errorf("must be a subnet self link such as projects/PROJECT/regions/REGION/subnetworks/NAME (or a subnet name), got %q", s)
 }
 
 // checkNetworkURL checks a VPC reference of the form projects/P/global/networks/N or its self link,

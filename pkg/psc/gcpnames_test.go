@@ -238,3 +238,35 @@ func FuzzNameChecks(f *testing.F) {
 		}
 	})
 }
+
+func TestSubnetAndNetworkReferences(t *testing.T) {
+	t.Parallel()
+	want := subnetRef{Project: "p-123456", Region: "europe-west1", Name: "apps"}
+	for _, in := range []string{"apps", "regions/europe-west1/subnetworks/apps", "projects/p-123456/regions/europe-west1/subnetworks/apps",
+		"https://www.googleapis.com/compute/v1/projects/p-123456/regions/europe-west1/subnetworks/apps",
+		"https://compute.googleapis.com/compute/beta/projects/p-123456/regions/europe-west1/subnetworks/apps"} {
+		if got, err := parseSubnetRef(in, "p-123456", "europe-west1"); err != nil || got != want {
+			t.Errorf("parseSubnetRef(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if got, _ := parseSubnetRef("projects/q-123456/regions/us-east1/subnetworks/x", "p-123456", "europe-west1"); got.String() != "projects/q-123456/regions/us-east1/subnetworks/x" {
+		t.Errorf("a full path keeps its own project and region, got %v", got)
+	}
+	for _, bad := range []string{"projects/p/global/networks/n", "Apps", "regions/r/subnetworks/"} {
+		if _, err := parseSubnetRef(bad, "p-123456", "europe-west1"); err == nil {
+			t.Errorf("parseSubnetRef(%q) must fail", bad)
+		}
+	}
+	const link = "https://www.googleapis.com/compute/v1/projects/p-123456/global/networks/vpc"
+	for _, in := range []string{"vpc", "global/networks/vpc", "projects/p-123456/global/networks/vpc", link} {
+		if got, ok := networkSelfLink(in, "p-123456"); !ok || got != link {
+			t.Errorf("networkSelfLink(%q) = %q, %v; want %q", in, got, ok, link)
+		}
+	}
+	if _, ok := networkSelfLink("vpc", ""); ok {
+		t.Error("a bare network name without a project cannot be resolved")
+	}
+	if _, ok := networkSelfLink("projects/p/regions/r/subnetworks/s", "p-123456"); ok {
+		t.Error("a subnet is not a network")
+	}
+}

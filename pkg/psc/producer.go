@@ -152,7 +152,7 @@ func (t *TlsArgs) selfManaged() bool { return t != nil && t.CertificatePem != ""
 type ConsumerAcceptArgs struct {
 	ProjectIdOrNum  string `pulumi:"projectIdOrNum,optional"`
 	NetworkUrl      string `pulumi:"networkUrl,optional"`
-	ConnectionLimit int    `pulumi:"connectionLimit,optional"`
+	ConnectionLimit *int   `pulumi:"connectionLimit,optional"`
 }
 
 // Annotate documents ConsumerAcceptArgs for the schema.
@@ -170,7 +170,7 @@ func (c *ConsumerAcceptArgs) Annotate(a infer.Annotator) {
 type ConsumerStackArgs struct {
 	Stack           string `pulumi:"stack"`
 	Output          string `pulumi:"output,optional"`
-	ConnectionLimit int    `pulumi:"connectionLimit,optional"`
+	ConnectionLimit *int   `pulumi:"connectionLimit,optional"`
 }
 
 // Annotate documents ConsumerStackArgs for the schema.
@@ -301,6 +301,10 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if err := ctx.RegisterComponentResource(ProducerServiceType, name, comp, opts...); err != nil {
 		return nil, err
 	}
+	// Existing subnets are looked up with the component's providers, so only once it is registered.
+	if err := invalidInput("ProducerService", name, a.validateExisting(name, newLookup(ctx, comp))); err != nil {
+		return nil, err
+	}
 	b := &producerBuilder{ctx: ctx, name: name, args: a, comp: comp}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
@@ -328,10 +332,12 @@ func (args *ProducerServiceArgs) withDefaults(ctx *pulumi.Context) ProducerServi
 		c.Egress = defaultVpcEgress
 		a.CloudRun.VpcEgress = &c
 	}
+	// An explicit connectionLimit of 0 stays 0, for validation to refuse; only an unset one
+	// takes the default.
 	a.Consumers = append([]ConsumerAcceptArgs(nil), a.Consumers...)
 	for i := range a.Consumers {
-		if a.Consumers[i].ConnectionLimit == 0 {
-			a.Consumers[i].ConnectionLimit = defaultConnectionLimit
+		if a.Consumers[i].ConnectionLimit == nil {
+			a.Consumers[i].ConnectionLimit = pulumi.IntRef(defaultConnectionLimit)
 		}
 	}
 	a.ConsumerStacks = append([]ConsumerStackArgs(nil), a.ConsumerStacks...)
@@ -339,8 +345,8 @@ func (args *ProducerServiceArgs) withDefaults(ctx *pulumi.Context) ProducerServi
 		if a.ConsumerStacks[i].Output == "" {
 			a.ConsumerStacks[i].Output = defaultConsumerOutput
 		}
-		if a.ConsumerStacks[i].ConnectionLimit == 0 {
-			a.ConsumerStacks[i].ConnectionLimit = defaultConnectionLimit
+		if a.ConsumerStacks[i].ConnectionLimit == nil {
+			a.ConsumerStacks[i].ConnectionLimit = pulumi.IntRef(defaultConnectionLimit)
 		}
 	}
 	if a.ReconcileConnections == nil {
@@ -786,7 +792,7 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 	a := &b.args
 	var list compute.ServiceAttachmentConsumerAcceptListArray
 	for _, c := range a.Consumers {
-		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(c.ConnectionLimit)}
+		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*c.ConnectionLimit)}
 		if c.NetworkUrl != "" {
 			entry.NetworkUrl = pulumi.StringPtr(c.NetworkUrl)
 		} else {
@@ -807,7 +813,7 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 			out = checkStackConsumer(ref, input, cs, a.RejectedConsumers)
 			refs[key] = out
 		}
-		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(cs.ConnectionLimit)}
+		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*cs.ConnectionLimit)}
 		if cs.byNetwork() {
 			entry.NetworkUrl = out.ToStringPtrOutput()
 		} else {

@@ -46,6 +46,8 @@ func producerArgs() *ProducerServiceArgs {
 func TestProducerAdditionalNatSubnets(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
+	f.Subnets = append(f.Subnets, psctest.Subnet{Project: testProject, Region: testRegion, Name: "existing-nat", Network: producerVPC,
+		IpCidrRange: "10.60.0.0/28", Purpose: "PRIVATE_SERVICE_CONNECT"})
 	var capacity any
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
@@ -281,6 +283,7 @@ func TestProducerCertificateManagerCertificates(t *testing.T) {
 func TestProducerExistingSubnetsAndService(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
+	addProducerSubnets(f)
 	var capacity any
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
@@ -371,7 +374,7 @@ func TestProducerConsumerStacks(t *testing.T) {
 	f.Stacks["acme/consumer/prod"] = map[string]any{"consumerProject": "consumer-prj-b", "consumerNetwork": "projects/consumer-prj-b/global/networks/vpc"}
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}, {Stack: "acme/consumer/prod", ConnectionLimit: 3}}
+		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}, {Stack: "acme/consumer/prod", ConnectionLimit: pulumi.IntRef(3)}}
 		_, err := NewProducerService(ctx, "payments", args)
 		return err
 	})
@@ -424,16 +427,20 @@ func TestTwoProducersDoNotCollide(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
+		// The second uses the proxy-only subnet the first creates: a VPC has one per region.
+		var proxySubnet pulumi.StringInput
 		for _, n := range []string{"payments", "ledger"} {
 			args := producerArgs()
 			if n == "ledger" {
-				args.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/proxy")}
+				args.ProxyOnlySubnet = SubnetArgs{SelfLink: proxySubnet}
 				args.LoadBalancerSubnet.IpCidrRange = "10.11.0.0/24"
 				args.NatSubnet.IpCidrRange = "10.21.0.0/28"
 			}
-			if _, err := NewProducerService(ctx, n, args); err != nil {
+			p, err := NewProducerService(ctx, n, args)
+			if err != nil {
 				return err
 			}
+			proxySubnet = p.ProxyOnlySubnet
 		}
 		return nil
 	})

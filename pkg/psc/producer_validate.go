@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -19,6 +20,16 @@ var (
 	memoryRe       = regexp.MustCompile(`^[0-9]+(Mi|Gi)$`)
 	certManagerRe  = regexp.MustCompile(`^projects/[^/]+/locations/([^/]+)/certificates/[^/]+$`)
 	memberPrefixes = []string{"user:", "serviceAccount:", "group:", "domain:", "principal:", "principalSet:"}
+	imageRe        = regexp.MustCompile(imageRegistry + imagePath + `(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`)
+)
+
+// A container image reference: an optional registry host (and port), a path of lowercase
+// components separated by slashes, an optional tag and an optional digest.
+const (
+	imageHostLabel = `[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?`
+	imageRegistry  = `^(?:` + imageHostLabel + `(?:\.` + imageHostLabel + `)*(?::[0-9]+)?/)?`
+	imagePathPart  = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
+	imagePath      = imagePathPart + `(?:/` + imagePathPart + `)*`
 )
 
 // validate checks every input that is known now and returns all problems at once. Inputs that are
@@ -58,6 +69,10 @@ func (c *CloudRunArgs) validate(p *problems) {
 	switch {
 	case existing == image:
 		p.addf("cloudRun", "give exactly one of existingServiceName and image")
+	case image:
+		if ref, ok := knownString(c.Image); ok && !imageRe.MatchString(ref) {
+			p.addf("cloudRun.image", "must be a container image reference such as europe-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG (a lowercase path, then an optional :tag and @sha256:digest), got %q", ref)
+		}
 	case existing:
 		if !resourceNameRe.MatchString(c.ExistingServiceName) {
 			p.addf("cloudRun.existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q",
@@ -116,22 +131,33 @@ func checkInvoker(m string) error {
 	return fmt.Errorf("must be an IAM member such as serviceAccount:caller@project.iam.gserviceaccount.com or user:alice@example.com, got %q", m)
 }
 
-// validateSubnets checks each subnet's exactly-one-of, its range, the proxy-only subnet's size,
-// overlaps between the ranges the component creates, and a fixed load balancer IP.
-func (a *ProducerServiceArgs) validateSubnets(p *problems) {
-	type subnet struct {
-		path   string
-		args   SubnetArgs
-		prefix netip.Prefix
-	}
-	all := []*subnet{
-		{path: "loadBalancerSubnet", args: a.LoadBalancerSubnet},
-		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet},
-		{path: "natSubnet", args: a.NatSubnet},
+// subnetInput is one of a producer's subnet inputs.
+type subnetInput struct {
+	path    string
+	args    SubnetArgs
+	purpose purpose // what the role needs of an existing subnet
+	prefix  netip.Prefix
+}
+
+// subnetInputs returns the load balancer, proxy-only, NAT and additional NAT subnet inputs, in
+// that order.
+func (a *ProducerServiceArgs) subnetInputs() []*subnetInput {
+	all := []*subnetInput{
+		{path: "loadBalancerSubnet", args: a.LoadBalancerSubnet, purpose: regularPurpose},
+		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet, purpose: proxyOnlyPurpose},
+		{path: "natSubnet", args: a.NatSubnet, purpose: natPurpose},
 	}
 	for i, s := range a.AdditionalNatSubnets {
-		all = append(all, &subnet{path: fmt.Sprintf("additionalNatSubnets[%d]", i), args: s})
+		all = append(all, &subnetInput{path: fmt.Sprintf("additionalNatSubnets[%d]", i), args: s, purpose: natPurpose})
 	}
+	return all
+}
+
+// validateSubnets checks each subnet's exactly-one-of, its range, the proxy-only subnet's size,
+// overlaps between the ranges the component creates, that the NAT subnets to create have an
+// address for every accepted consumer, and a fixed load balancer IP.
+func (a *ProducerServiceArgs) validateSubnets(p *problems) {
+	all := a.subnetInputs()
 	for _, s := range all {
 		if s.args.created() == given(s.args.SelfLink) {
 			p.addf(s.path, "give exactly one of ipCidrRange (create the subnet) and selfLink (use an existing one)")
@@ -158,6 +184,7 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 			}
 		}
 	}
+	a.checkNatCapacity(p, all[2:])
 	if a.LoadBalancerIp != "" {
 		ip, err := parseIPv4(a.LoadBalancerIp)
 		switch {
@@ -167,6 +194,86 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 			p.add("loadBalancerIp", checkHostIn(ip, all[0].prefix))
 		}
 	}
+}
+
+// checkNatCapacity checks that NAT subnets to create have an address for every accepted consumer
+// (each connected endpoint takes one); it cannot tell when one of them is an existing subnet.
+func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput) {
+	if a.AcceptAllConsumers {
+		return
+	}
+	var ranges []string
+	capacity := 0
+	for _, s := range nats {
+		if !s.prefix.IsValid() {
+			return
+		}
+		ranges = append(ranges, s.prefix.String())
+		capacity += usableAddresses(s.prefix)
+	}
+	if n := len(a.Consumers) + len(a.ConsumerStacks); n > capacity {
+		verb := "holds"
+		if len(ranges) > 1 {
+			verb = "hold"
+		}
+		p.addf("natSubnet.ipCidrRange", "%s %s %d endpoint connections (one NAT address each), fewer than the %d accepted consumers: use a larger range or add additionalNatSubnets",
+			strings.Join(ranges, " and "), verb, capacity, n)
+	}
+}
+
+// validateExisting checks, through pulumi-gcp lookups, the inputs that name existing subnets or a
+// VPC by a plain value: an existing subnet exists in the producer's region and VPC with the
+// purpose its role needs (and holds a fixed load balancer IP), the ranges to create overlap no
+// other subnet of the VPC in the region, and a proxy-only subnet to create would not be a second
+// active one there. The subnets this component created in an earlier update are not "other"
+// subnets, so a second preview does not trip over them.
+func (a *ProducerServiceArgs) validateExisting(name string, l lookup) error {
+	var p problems
+	vpc := ""
+	if network, ok := knownString(a.Network); ok {
+		vpc, _ = networkSelfLink(network, a.Project)
+	}
+	for _, s := range a.subnetInputs() {
+		link, ok := knownString(s.args.SelfLink)
+		if s.args.created() || !ok || link == "" {
+			continue
+		}
+		prefix, err := l.existingSubnet(link, place{a.Project, a.Region, vpc, "the region of every producer resource"}, s.purpose)
+		p.add(s.path+".selfLink", err)
+		if s.path == "loadBalancerSubnet" {
+			checkHostInExisting(&p, "loadBalancerIp", a.LoadBalancerIp, prefix)
+		}
+	}
+	if vpc == "" {
+		return p.err()
+	}
+	own := ownSubnetRe(name)
+	others := func(filter string) []compute.GetSubnetworksSubnetwork {
+		found, err := l.subnets(a.Project, a.Region, filter)
+		p.add("network", err)
+		return slices.DeleteFunc(found, func(s compute.GetSubnetworksSubnetwork) bool { return own.MatchString(s.Name) })
+	}
+	inVPC := fmt.Sprintf(`(network = "%s")`, vpc)
+	existing := others(inVPC)
+	for _, s := range a.subnetInputs() {
+		prefix, err := parseSubnetCIDR(s.args.IpCidrRange)
+		if !s.args.created() || err != nil {
+			continue
+		}
+		for _, e := range existing {
+			if other, err := netip.ParsePrefix(e.IpCidrRange); err == nil && other.Overlaps(prefix) {
+				p.addf(s.path+".ipCidrRange", "%s overlaps %s, the range of the VPC's subnet %s in %s (subnet ranges in one VPC must not overlap)",
+					prefix, other, e.Name, a.Region)
+			}
+		}
+	}
+	if a.ProxyOnlySubnet.created() {
+		for _, e := range others(inVPC + " " + proxyOnlyPurpose.filter) {
+			p.addf("proxyOnlySubnet.ipCidrRange", "the VPC already has an active proxy-only subnet in %s, %s, and Google Cloud allows one per VPC and region: set proxyOnlySubnet.selfLink to %s instead of creating a second one",
+				a.Region, e.Name, e.SelfLink)
+		}
+	}
+	return p.err()
 }
 
 // validateTLS checks that TLS inputs are complete, consistent and cover the hostname.
@@ -280,9 +387,7 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 			kinds["networkUrl"] = append(kinds["networkUrl"], path)
 			accepted[trimComputePrefix(c.NetworkUrl)] = path
 		}
-		if c.ConnectionLimit < 1 {
-			p.addf(path+".connectionLimit", "must be at least 1, got %d", c.ConnectionLimit)
-		}
+		checkConnectionLimit(p, path, c.ConnectionLimit)
 	}
 	for i, cs := range a.ConsumerStacks {
 		path := fmt.Sprintf("consumerStacks[%d]", i)
@@ -292,9 +397,7 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 		if cs.Output == "" || strings.ContainsAny(cs.Output, " /") {
 			p.addf(path+".output", "must be a stack output name such as consumerProject or consumerNetwork, got %q", cs.Output)
 		}
-		if cs.ConnectionLimit < 1 {
-			p.addf(path+".connectionLimit", "must be at least 1, got %d", cs.ConnectionLimit)
-		}
+		checkConnectionLimit(p, path, cs.ConnectionLimit)
 		kind := "projectIdOrNum"
 		if cs.byNetwork() {
 			kind = "networkUrl"
@@ -318,6 +421,13 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 	}
 	if dup := firstDuplicate(a.RejectedConsumers); dup != "" {
 		p.addf("rejectedConsumers", "lists %q twice", dup)
+	}
+}
+
+// checkConnectionLimit checks an accept-list entry's limit (nil means the default).
+func checkConnectionLimit(p *problems, path string, limit *int) {
+	if limit != nil && *limit < 1 {
+		p.addf(path+".connectionLimit", "must be at least 1, got %d", *limit)
 	}
 }
 

@@ -75,7 +75,7 @@ func TestProducerValidation(t *testing.T) {
 			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
 		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
 		{"consumer neither kind", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{}} }, []string{"consumers[0]: give exactly one of projectIdOrNum and networkUrl"}},
-		{"consumer limit", func(a *ProducerServiceArgs) { a.Consumers[0].ConnectionLimit = -1 }, []string{"consumers[0].connectionLimit: must be at least 1"}},
+		{"consumer limit", func(a *ProducerServiceArgs) { a.Consumers[0].ConnectionLimit = pulumi.IntRef(-1) }, []string{"consumers[0].connectionLimit: must be at least 1"}},
 		{"mixed kinds", func(a *ProducerServiceArgs) {
 			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{NetworkUrl: "projects/c/global/networks/vpc"})
 		}, []string{"consumers: all accept-list entries must be of one kind, projects or networks: projects at consumers[0], networks at consumers[1]"}},
@@ -89,6 +89,23 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"networks at consumerStacks[0]"}},
 		{"domain name without dot", func(a *ProducerServiceArgs) { a.DomainNames = []string{"payments.example.com"} }, []string{"domainNames[0]: must end with a dot"}},
 		{"propagated limit", func(a *ProducerServiceArgs) { a.PropagatedConnectionLimit = pulumi.IntRef(-1) }, []string{"propagatedConnectionLimit: must be 0 or more"}},
+		{"consumer limit zero", func(a *ProducerServiceArgs) {
+			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: "other-prj", ConnectionLimit: pulumi.IntRef(0)})
+		}, []string{"consumers[1].connectionLimit: must be at least 1, got 0"}},
+		{"consumer stack limit zero", func(a *ProducerServiceArgs) {
+			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s", ConnectionLimit: pulumi.IntRef(0)}}
+		}, []string{"consumerStacks[0].connectionLimit: must be at least 1, got 0"}},
+		{"nat too small for the consumers", func(a *ProducerServiceArgs) {
+			a.NatSubnet.IpCidrRange = "10.20.0.0/29"
+			for _, c := range []string{"b-prj-01", "c-prj-01", "d-prj-01", "e-prj-01"} {
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: c})
+			}
+		}, []string{"natSubnet.ipCidrRange: 10.20.0.0/29 holds 4 endpoint connections (one NAT address each), fewer than the 5 accepted consumers"}},
+		{"image with uppercase path", func(a *ProducerServiceArgs) {
+			a.CloudRun.Image = pulumi.String("europe-docker.pkg.dev/p/r/Payments:1.0")
+		}, []string{"cloudRun.image: must be a container image reference"}},
+		{"image with empty tag", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("nginx:") }, []string{"cloudRun.image"}},
+		{"image with a space", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("gcr.io/p/app :1") }, []string{"cloudRun.image"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,7 +127,7 @@ func TestProducerValidationReportsEveryProblem(t *testing.T) {
 	a := producerArgs()
 	a.Region = "mars"
 	a.LoadBalancerSubnet.IpCidrRange = "300.0.0.0/24"
-	a.Consumers[0].ConnectionLimit = -5
+	a.Consumers[0].ConnectionLimit = pulumi.IntRef(-5)
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
 		_, err := NewProducerService(ctx, "Payments", a)
@@ -169,5 +186,41 @@ func assertRefused(t *testing.T, f *fakeCloud, err error, want ...string) {
 	if all := f.All(); len(all) != 0 {
 		t.Errorf("invalid input must create nothing, got %d registrations (first %s %s)", len(all),
 			all[0].Type, all[0].Name)
+	}
+}
+
+func TestImageReferences(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"nginx", "nginx:1.27", "library/nginx:latest", "localhost:5000/app", "gcr.io/p/app@sha256:" + strings.Repeat("a", 64),
+		"europe-docker.pkg.dev/acme/payments/api:1.4.2", "us-docker.pkg.dev/cloudrun/container/hello", "ghcr.io/o/a_b.c-d:v1_2@sha256:" + strings.Repeat("0", 64)} {
+		if !imageRe.MatchString(ok) {
+			t.Errorf("%q must be accepted", ok)
+		}
+	}
+	for _, bad := range []string{"", "Nginx", "nginx:", "gcr.io/p/App:1", "gcr.io//app", "app:tag with space", "app@sha256:12", "-app", "app/"} {
+		if imageRe.MatchString(bad) {
+			t.Errorf("%q must be refused", bad)
+		}
+	}
+}
+
+func TestConnectionLimitDefaultsOnlyWhenUnset(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.Consumers = append(args.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: "other-prj", ConnectionLimit: pulumi.IntRef(3)})
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var limits []float64
+	for _, e := range input(f.One(t, typeAttachment), "consumerAcceptLists").ArrayValue() {
+		limits = append(limits, e.ObjectValue()["connectionLimit"].NumberValue())
+	}
+	if len(limits) != 2 || limits[0] != 10 || limits[1] != 3 {
+		t.Errorf("connection limits = %v, want [10 3] (the default for the unset one)", limits)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -42,6 +43,34 @@ type FakeCloud struct {
 	Stacks map[string]map[string]any
 	// Status is the pscConnectionStatus every PSC endpoint reports.
 	Status string
+	// Subnets are the existing subnets that pulumi-gcp's getSubnetwork and getSubnetworks
+	// report.
+	Subnets []Subnet
+}
+
+// Subnet is an existing subnet of the fake cloud.
+type Subnet struct {
+	Project, Region, Name string
+	Network               string // the VPC's self link
+	IpCidrRange           string
+	Purpose               string // PRIVATE when empty
+	Role                  string
+}
+
+// SelfLink returns the subnet's self link.
+func (s Subnet) SelfLink() string {
+	return fmt.Sprintf("https://www.googleapis.com/compute/v1/projects/%s/regions/%s/subnetworks/%s", s.Project, s.Region, s.Name)
+}
+
+// field is the subnet's field as a list filter sees it.
+func (s Subnet) field(name string) (string, bool) {
+	purpose := s.Purpose
+	if purpose == "" {
+		purpose = "PRIVATE"
+	}
+	v, ok := map[string]string{"name": s.Name, "network": s.Network, "ipCidrRange": s.IpCidrRange, "purpose": purpose,
+		"role": s.Role, "selfLink": s.SelfLink(), "description": ""}[name]
+	return v, ok
 }
 
 // New returns a fake cloud whose PSC endpoints report ACCEPTED.
@@ -133,8 +162,51 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 	return out
 }
 
-// Call implements pulumi.MockResourceMonitor; the components make no calls.
+// Call implements pulumi.MockResourceMonitor: it answers getSubnetwork and getSubnetworks from
+// Subnets (a missing subnet gives an empty result, as pulumi-gcp's does), filtering with the GCP
+// simulator's list filter.
 func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	arg := func(k string) string {
+		if v := args.Args[resource.PropertyKey(k)]; v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	project, region := arg("project"), arg("region")
+	if project == "" {
+		project = Project
+	}
+	if region == "" {
+		region = Region
+	}
+	switch args.Token {
+	case "gcp:compute/getSubnetwork:getSubnetwork":
+		for _, s := range f.Subnets {
+			if s.Project == project && s.Region == region && s.Name == arg("name") {
+				return resource.NewPropertyMapFromMap(map[string]any{
+					"name": s.Name, "project": s.Project, "region": s.Region, "selfLink": s.SelfLink(),
+					"network": s.Network, "ipCidrRange": s.IpCidrRange,
+				}), nil
+			}
+		}
+		return resource.PropertyMap{}, nil
+	case "gcp:compute/getSubnetworks:getSubnetworks":
+		filter, err := gcpsim.ParseListFilter(arg("filter"))
+		if err != nil {
+			return nil, err
+		}
+		var items []any
+		for _, s := range f.Subnets {
+			ok, err := filter.Match(s.field)
+			if err != nil {
+				return nil, err
+			}
+			if ok && s.Project == project && s.Region == region {
+				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network, "ipCidrRange": s.IpCidrRange})
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"subnetworks": items}), nil
+	}
 	return nil, fmt.Errorf("unexpected call %s", args.Token)
 }
 

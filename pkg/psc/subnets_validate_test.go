@@ -1,0 +1,194 @@
+package psc
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const existing = "projects/producer-prj/regions/europe-west1/subnetworks/"
+
+func TestProducerExistingResourceChecks(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		cloud  []psctest.Subnet // added to the producer subnets lb, proxy and nat
+		mutate func(a *ProducerServiceArgs)
+		want   string // "" when the input must be accepted
+	}{
+		{"existing subnets of the right purposes", nil, func(a *ProducerServiceArgs) {
+			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")}
+			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("https://www.googleapis.com/compute/v1/" + existing + "proxy")}
+			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("nat")}
+			a.LoadBalancerIp = "10.30.0.10"
+		}, ""},
+		{"nat subnet of the wrong purpose", nil, func(a *ProducerServiceArgs) { a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")} },
+			"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"},
+		{"proxy-only subnet of the wrong purpose", nil, func(a *ProducerServiceArgs) {
+			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat")}
+		},
+			"proxyOnlySubnet.selfLink: " + existing + "nat is not an active proxy-only subnet"},
+		{"load balancer subnet of a special purpose", nil, func(a *ProducerServiceArgs) {
+			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat")}
+		}, "loadBalancerSubnet.selfLink: " + existing + "nat is not a regular subnet"},
+		{"missing subnet", nil, func(a *ProducerServiceArgs) { a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "gone")} },
+			"natSubnet.selfLink: subnet " + existing + "gone does not exist"},
+		{"subnet in another region", nil, func(a *ProducerServiceArgs) {
+			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/us-central1/subnetworks/nat")}
+		}, "natSubnet.selfLink: projects/producer-prj/regions/us-central1/subnetworks/nat is in region us-central1, not in europe-west1"},
+		{"subnet of another VPC", []psctest.Subnet{{Project: testProject, Region: testRegion, Name: "nat2", Network: consumerVPC,
+			IpCidrRange: "10.50.0.0/28", Purpose: "PRIVATE_SERVICE_CONNECT"}}, func(a *ProducerServiceArgs) {
+			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat2")}
+		}, "natSubnet.selfLink: " + existing + "nat2 belongs to the VPC " + consumerVPC},
+		{"malformed self link", nil, func(a *ProducerServiceArgs) {
+			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/p/global/networks/n")}
+		},
+			"natSubnet.selfLink: must be a subnet self link"},
+		{"load balancer IP outside an existing subnet", nil, func(a *ProducerServiceArgs) {
+			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")}
+			a.LoadBalancerIp = "10.99.0.5"
+		}, "loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.30.0.0/24"},
+		{"range overlapping an existing subnet", nil, func(a *ProducerServiceArgs) {
+			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String(existing + "proxy")}
+			a.NatSubnet.IpCidrRange = "10.40.0.0/29"
+		}, "natSubnet.ipCidrRange: 10.40.0.0/29 overlaps 10.40.0.0/28, the range of the VPC's subnet nat in europe-west1"},
+		{"second active proxy-only subnet", nil, func(a *ProducerServiceArgs) {}, // producerArgs creates one
+			"proxyOnlySubnet.ipCidrRange: the VPC already has an active proxy-only subnet in europe-west1, proxy"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := producerArgs()
+			tc.mutate(args)
+			f := newFakeCloud()
+			addProducerSubnets(f)
+			f.Subnets = append(f.Subnets, tc.cloud...)
+			err := f.Run(func(ctx *pulumi.Context) error {
+				_, err := NewProducerService(ctx, "payments", args)
+				return err
+			})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			assertRefusedAfterLookup(t, f, err, `invalid ProducerService "payments"`, tc.want)
+		})
+	}
+}
+
+// The subnets a producer created in an earlier update are its own, not a second proxy-only
+// subnet nor an overlapping range; another component's are not.
+func TestProducerOwnSubnetsAreNotOthers(t *testing.T) {
+	t.Parallel()
+	own := func(component string) []psctest.Subnet {
+		return []psctest.Subnet{
+			{Project: testProject, Region: testRegion, Name: component + "-lb-subnet-0a1b2c3", Network: producerVPC, IpCidrRange: "10.10.0.0/24"},
+			{Project: testProject, Region: testRegion, Name: component + "-proxy-subnet-4d5e6f7", Network: producerVPC, IpCidrRange: "10.129.0.0/23",
+				Purpose: "REGIONAL_MANAGED_PROXY", Role: "ACTIVE"},
+			{Project: testProject, Region: testRegion, Name: component + "-nat-subnet-89abcde", Network: producerVPC, IpCidrRange: "10.20.0.0/28",
+				Purpose: "PRIVATE_SERVICE_CONNECT"},
+		}
+	}
+	run := func(subnets []psctest.Subnet) error {
+		f := newFakeCloud()
+		f.Subnets = append(f.Subnets, subnets...)
+		return f.Run(func(ctx *pulumi.Context) error {
+			_, err := NewProducerService(ctx, "payments", producerArgs())
+			return err
+		})
+	}
+	if err := run(own("payments")); err != nil {
+		t.Errorf("the component's own subnets must not count as others: %v", err)
+	}
+	err := run(own("ledger"))
+	for _, want := range []string{"loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("another component's subnets: want %q, got %v", want, err)
+		}
+	}
+}
+
+// ownSubnetRe must match the names of the subnets build creates, auto-named.
+func TestOwnSubnetNamesMatchTheChildren(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	if err := f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", producerArgs())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	subnets := f.Custom(typeSubnet)
+	if len(subnets) != 3 {
+		t.Fatalf("want 3 created subnets, got %d", len(subnets))
+	}
+	for _, s := range subnets {
+		if !ownSubnetRe("payments").MatchString(s.Name + "-1a2b3c4") {
+			t.Errorf("child subnet %q is not recognised as the component's own", s.Name)
+		}
+		if ownSubnetRe("pay").MatchString(s.Name + "-1a2b3c4") {
+			t.Errorf("child subnet %q is taken for component pay's", s.Name)
+		}
+	}
+}
+
+func TestConsumerExistingSubnetChecks(t *testing.T) {
+	t.Parallel()
+	other := func(name, network, cidr, purpose string) psctest.Subnet {
+		return psctest.Subnet{Project: "consumer-prj", Region: testRegion, Name: name, Network: network, IpCidrRange: cidr, Purpose: purpose}
+	}
+	cases := []struct {
+		name   string
+		mutate func(a *ConsumerEndpointArgs)
+		want   string
+	}{
+		{"fixed IP outside the subnet", func(a *ConsumerEndpointArgs) { a.IpAddress = "10.9.9.9" },
+			"ipAddress: 10.9.9.9 is not inside the subnet range 192.168.10.0/24"},
+		{"fixed IP reserved", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.1" }, "ipAddress: 192.168.10.1 is reserved"},
+		{"subnet in another region than the attachment", func(a *ConsumerEndpointArgs) {
+			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-central1/subnetworks/apps")
+		}, "subnetwork: projects/consumer-prj/regions/us-central1/subnetworks/apps is in region us-central1, not in europe-west1, the service attachment's region"},
+		{"missing subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("gone") },
+			"subnetwork: subnet projects/consumer-prj/regions/europe-west1/subnetworks/gone does not exist"},
+		{"NAT subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("psc-nat") },
+			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/psc-nat is not a regular subnet"},
+		{"subnet of another VPC", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("elsewhere") },
+			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/elsewhere belongs to the VPC " + producerVPC},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := consumerArgs()
+			tc.mutate(args)
+			f := newFakeCloud()
+			f.Subnets = append(f.Subnets, other("psc-nat", consumerVPC, "192.168.30.0/24", "PRIVATE_SERVICE_CONNECT"),
+				other("elsewhere", producerVPC, "192.168.40.0/24", ""))
+			err := f.Run(func(ctx *pulumi.Context) error {
+				_, err := NewConsumerEndpoint(ctx, "payments", args)
+				return err
+			})
+			assertRefusedAfterLookup(t, f, err, `invalid ConsumerEndpoint "payments"`, tc.want)
+		})
+	}
+}
+
+// assertRefusedAfterLookup checks that err names every wanted fragment and that no cloud resource
+// was registered: the lookups run once the component is registered, so it is, alone.
+func assertRefusedAfterLookup(t *testing.T, f *fakeCloud, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want an error containing %q, got none", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not contain %q:\n%v", w, err)
+		}
+	}
+	if custom := f.Custom(""); len(custom) != 0 {
+		t.Errorf("invalid input must create nothing, got %d resources (first %s %s)", len(custom), custom[0].Type, custom[0].Name)
+	}
+}
