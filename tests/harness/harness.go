@@ -148,6 +148,15 @@ func New(t T, plugins ...Plugin) *Env {
 	return e
 }
 
+// For returns the same world reporting to t instead: for subtests that share a world (its
+// backend, plugins and simulator) and run in parallel, so that a failure stops the subtest
+// that met it.
+func (e *Env) For(t T) *Env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // Install installs a resource plugin from a local binary into the world's PULUMI_HOME.
 func (e *Env) Install(p Plugin) {
 	e.t.Helper()

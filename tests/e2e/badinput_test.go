@@ -1,0 +1,542 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+)
+
+// The bad-input battery: invalid configurations of the three components, each tried through the
+// real engine against the simulator in Go (pkg/psc, natively) and in TypeScript (the generated
+// Node SDK, served by the provider plugin; testdata/badinput.ts). Both languages read the same
+// JSON arguments from one table (badCases). Every case must be refused at preview with a message
+// that names the input, and an up of the Go variant must fail the same way and leave the
+// simulator as the fixture left it: previews never create, so only the up shows that nothing
+// is created.
+
+// obj is a JSON object of component arguments.
+type obj = map[string]any
+
+const (
+	badProject = "badinput-prj"
+	badModule  = "tests/e2e/testdata/badinput.ts"
+	computeV1  = "https://www.googleapis.com/compute/v1/projects/" + badProject + "/"
+)
+
+// The fixture: the existing resources some cases name, created by a stack of its own first.
+const (
+	fxVPC         = computeV1 + "global/networks/bad-vpc"
+	fxRegular     = computeV1 + "regions/europe-west1/subnetworks/bad-regular" // 10.0.0.0/24
+	fxProxy       = computeV1 + "regions/europe-west1/subnetworks/bad-proxy"   // active proxy-only
+	fxNatUS       = computeV1 + "regions/us-central1/subnetworks/bad-nat-us"   // PSC NAT, other region
+	fxConsumerVPC = computeV1 + "global/networks/bad-consumer-vpc"
+	fxApps        = computeV1 + "regions/europe-west1/subnetworks/bad-apps"     // 192.168.10.0/24
+	fxAppsUS      = computeV1 + "regions/us-central1/subnetworks/bad-apps-us"   // other region
+	fxConsumerNAT = computeV1 + "regions/europe-west1/subnetworks/bad-cons-nat" // PSC NAT
+	fxMissing     = computeV1 + "regions/europe-west1/subnetworks/bad-gone"     // does not exist
+)
+
+// badInputFixture creates the fixture's two VPCs and six subnets, with fixed names so that the
+// cases can name them by plain self links.
+func badInputFixture(ctx *pulumi.Context) error {
+	nets := map[string]*compute.Network{}
+	for _, name := range []string{"bad-vpc", "bad-consumer-vpc"} {
+		n, err := compute.NewNetwork(ctx, name, &compute.NetworkArgs{Name: pulumi.String(name), AutoCreateSubnetworks: pulumi.Bool(false)})
+		if err != nil {
+			return err
+		}
+		nets[name] = n
+	}
+	for _, s := range []struct{ name, network, region, cidr, purpose, role string }{
+		{"bad-regular", "bad-vpc", region, "10.0.0.0/24", "", ""},
+		{"bad-proxy", "bad-vpc", region, "10.129.0.0/23", "REGIONAL_MANAGED_PROXY", "ACTIVE"},
+		{"bad-nat-us", "bad-vpc", "us-central1", "10.30.0.0/24", "PRIVATE_SERVICE_CONNECT", ""},
+		{"bad-apps", "bad-consumer-vpc", region, "192.168.10.0/24", "", ""},
+		{"bad-apps-us", "bad-consumer-vpc", "us-central1", "192.168.20.0/24", "", ""},
+		{"bad-cons-nat", "bad-consumer-vpc", region, "192.168.30.0/24", "PRIVATE_SERVICE_CONNECT", ""},
+	} {
+		args := &compute.SubnetworkArgs{Name: pulumi.String(s.name), Network: nets[s.network].SelfLink,
+			Region: pulumi.String(s.region), IpCidrRange: pulumi.String(s.cidr)}
+		if s.purpose != "" {
+			args.Purpose = pulumi.String(s.purpose)
+		}
+		if s.role != "" {
+			args.Role = pulumi.String(s.role)
+		}
+		if _, err := compute.NewSubnetwork(ctx, s.name, args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// badCase is one invalid configuration: a JSON merge patch (RFC 7386: objects merge, null
+// deletes) over the valid base arguments of a component, and the input path the refusal must
+// name, with a fragment of its reason.
+type badCase struct {
+	name      string // the case's name, also its stacks' names
+	component string // ProducerService, ConsumerEndpoint or DnsBinding
+	resName   string // the component's name; "bad" when empty
+	patch     obj
+	path      string // the input path the error must name at the start of a line
+	reason    string
+}
+
+// badBases are valid arguments of each component: the cases start from them.
+var badBases = map[string]obj{
+	"ProducerService": {
+		"network":            fxVPC,
+		"cloudRun":           obj{"image": "europe-docker.pkg.dev/acme/payments/api:1.4.2"},
+		"hostname":           "payment-api.internal",
+		"loadBalancerSubnet": obj{"ipCidrRange": "10.10.0.0/24"},
+		"proxyOnlySubnet":    obj{"selfLink": fxProxy}, // the fixture VPC's own
+		"natSubnet":          obj{"ipCidrRange": "10.20.0.0/24"},
+		"consumers":          []any{obj{"projectIdOrNum": consumerProject}},
+	},
+	"ConsumerEndpoint": {
+		"network":           fxConsumerVPC,
+		"subnetwork":        fxApps,
+		"serviceAttachment": "projects/" + producerProject + "/regions/" + region + "/serviceAttachments/payments",
+		"noAutomateDnsZone": true,
+	},
+	"DnsBinding": {
+		"hostname":  "payment-api.internal",
+		"ipAddress": "192.168.10.7",
+		"networks":  []any{fxConsumerVPC},
+		"protocol":  "HTTP",
+	},
+}
+
+// badCases is the table both languages run.
+func badCases(t *testing.T) []badCase {
+	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
+	otherCert, _ := psctest.SelfSignedCert(t, "other.internal")
+	projects := func(ids ...string) []any {
+		out := []any{}
+		for _, id := range ids {
+			out = append(out, obj{"projectIdOrNum": id})
+		}
+		return out
+	}
+	const P, C, D = "ProducerService", "ConsumerEndpoint", "DnsBinding"
+	return []badCase{
+		// ProducerService: subnets.
+		{name: "overlap-lb-nat", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": "10.10.0.16/28"}},
+			path: "natSubnet.ipCidrRange", reason: "overlaps loadBalancerSubnet.ipCidrRange 10.10.0.0/24"},
+		{name: "overlap-lb-proxy", component: P, patch: obj{"proxyOnlySubnet": obj{"selfLink": nil, "ipCidrRange": "10.10.0.0/23"}},
+			path: "proxyOnlySubnet.ipCidrRange", reason: "overlaps loadBalancerSubnet.ipCidrRange 10.10.0.0/24"},
+		{name: "overlap-existing-subnet", component: P, patch: obj{"loadBalancerSubnet": obj{"ipCidrRange": "10.0.0.0/25"}},
+			path: "loadBalancerSubnet.ipCidrRange", reason: "overlaps 10.0.0.0/24, the range of the VPC's subnet bad-regular"},
+		{name: "nat-wrong-purpose", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": nil, "selfLink": fxRegular}},
+			path: "natSubnet.selfLink", reason: "is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"},
+		{name: "nat-other-region", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": nil, "selfLink": fxNatUS}},
+			path: "natSubnet.selfLink", reason: "is in region us-central1, not in europe-west1"},
+		{name: "nat-missing", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": nil, "selfLink": fxMissing}},
+			path: "natSubnet.selfLink", reason: "does not exist"},
+		{name: "second-proxy-only", component: P, patch: obj{"proxyOnlySubnet": obj{"selfLink": nil, "ipCidrRange": "10.140.0.0/23"}},
+			path: "proxyOnlySubnet.ipCidrRange", reason: "the VPC already has an active proxy-only subnet in europe-west1, bad-proxy"},
+		{name: "proxy-wrong-purpose", component: P, patch: obj{"proxyOnlySubnet": obj{"selfLink": fxRegular}},
+			path: "proxyOnlySubnet.selfLink", reason: "is not an active proxy-only subnet"},
+		{name: "lb-subnet-special-purpose", component: P, patch: obj{"loadBalancerSubnet": obj{"ipCidrRange": nil, "selfLink": fxProxy}},
+			path: "loadBalancerSubnet.selfLink", reason: "is not a regular subnet"},
+		{name: "proxy-too-small", component: P, patch: obj{"proxyOnlySubnet": obj{"selfLink": nil, "ipCidrRange": "10.140.0.0/27"}},
+			path: "proxyOnlySubnet.ipCidrRange", reason: "a proxy-only subnet must be /26 or larger"},
+		{name: "nat-too-small", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": "10.20.0.0/29"},
+			"consumers": projects("bank-a-prj", "bank-b-prj", "bank-c-prj", "bank-d-prj", "bank-e-prj")},
+			path: "natSubnet.ipCidrRange", reason: "holds 4 endpoint connections (one NAT address each), fewer than the 5 accepted consumers"},
+		{name: "cidr-host-bits", component: P, patch: obj{"loadBalancerSubnet": obj{"ipCidrRange": "10.10.0.1/24"}},
+			path: "loadBalancerSubnet.ipCidrRange", reason: "did you mean 10.10.0.0/24"},
+		{name: "cidr-smaller-than-29", component: P, patch: obj{"natSubnet": obj{"ipCidrRange": "10.20.0.0/30"}},
+			path: "natSubnet.ipCidrRange", reason: "must be /29 or larger"},
+		{name: "subnet-both-range-and-link", component: P, patch: obj{"natSubnet": obj{"selfLink": fxRegular}},
+			path: "natSubnet", reason: "give exactly one of ipCidrRange (create the subnet) and selfLink"},
+		{name: "lb-ip-outside-subnet", component: P, patch: obj{"loadBalancerIp": "10.99.0.5"},
+			path: "loadBalancerIp", reason: "10.99.0.5 is not inside the subnet range 10.10.0.0/24"},
+		// ProducerService: consumers.
+		{name: "mixed-accept-kinds", component: P, patch: obj{"consumers": []any{obj{"projectIdOrNum": consumerProject},
+			obj{"networkUrl": "projects/" + consumerProject + "/global/networks/consumer-vpc"}}},
+			path: "consumers", reason: "all accept-list entries must be of one kind"},
+		{name: "accepted-and-rejected", component: P, patch: obj{"rejectedConsumers": []any{consumerProject}},
+			path: "rejectedConsumers[0]", reason: `"consumer-prj" is also accepted at consumers[0]`},
+		{name: "connection-limit-zero", component: P, patch: obj{"consumers": []any{obj{"projectIdOrNum": consumerProject},
+			obj{"projectIdOrNum": "bank-b-prj", "connectionLimit": 0}}},
+			path: "consumers[1].connectionLimit", reason: "must be at least 1, got 0"},
+		{name: "stack-connection-limit-zero", component: P, patch: obj{"consumerStacks": []any{obj{"stack": "acme/bank/prod", "connectionLimit": 0}}},
+			path: "consumerStacks[0].connectionLimit", reason: "must be at least 1, got 0"},
+		{name: "accept-all-with-lists", component: P, patch: obj{"acceptAllConsumers": true},
+			path: "acceptAllConsumers", reason: "cannot be combined with consumers"},
+		{name: "rejected-not-a-project", component: P, patch: obj{"rejectedConsumers": []any{"Not A Project"}},
+			path: "rejectedConsumers[0]", reason: "must be a project id"},
+		{name: "propagated-limit-negative", component: P, patch: obj{"propagatedConnectionLimit": -1},
+			path: "propagatedConnectionLimit", reason: "must be 0 or more"},
+		{name: "domain-name-without-dot", component: P, patch: obj{"domainNames": []any{"payments.example.com"}},
+			path: "domainNames[0]", reason: "must end with a dot"},
+		// ProducerService: names, TLS, Cloud Run.
+		{name: "producer-hostname-invalid", component: P, patch: obj{"hostname": "Payment_API.internal"},
+			path: "hostname", reason: `label "Payment_API"`},
+		{name: "producer-hostname-one-label", component: P, patch: obj{"hostname": "payments"},
+			path: "hostname", reason: "must have at least two labels"},
+		{name: "component-name-invalid", component: P, resName: "Payments", patch: obj{},
+			path: "name", reason: "must start with a lowercase letter"},
+		{name: "region-invalid", component: P, patch: obj{"region": "Europe West"},
+			path: "region", reason: "must be a Google Cloud region"},
+		{name: "tls-certificate-without-key", component: P, patch: obj{"tls": obj{"certificatePem": cert}},
+			path: "tls.privateKeyPem", reason: "is required with tls.certificatePem"},
+		{name: "tls-key-without-certificate", component: P, patch: obj{"tls": obj{"privateKeyPem": key}},
+			path: "tls.certificatePem", reason: "is required with tls.privateKeyPem"},
+		{name: "tls-certificate-for-another-host", component: P, patch: obj{"tls": obj{"certificatePem": otherCert, "privateKeyPem": key}},
+			path: "tls.certificatePem", reason: `does not cover hostname "payment-api.internal"`},
+		{name: "tls-certificate-manager-other-region", component: P,
+			patch: obj{"tls": obj{"certificateManagerCertificates": []any{"projects/p/locations/us-east1/certificates/c"}}},
+			path:  "tls.certificateManagerCertificates[0]", reason: "is in us-east1 but the load balancer is in europe-west1"},
+		{name: "image-invalid", component: P, patch: obj{"cloudRun": obj{"image": "Payments:latest"}},
+			path: "cloudRun.image", reason: "must be a container image reference"},
+		{name: "image-and-existing-service", component: P, patch: obj{"cloudRun": obj{"existingServiceName": "payments-live"}},
+			path: "cloudRun", reason: "give exactly one of existingServiceName and image"},
+		{name: "cpu-invalid", component: P, patch: obj{"cloudRun": obj{"cpu": "lots"}},
+			path: "cloudRun.cpu", reason: "must be a CPU quantity"},
+		{name: "memory-invalid", component: P, patch: obj{"cloudRun": obj{"memory": "512MB"}},
+			path: "cloudRun.memory", reason: "must be a memory quantity"},
+		{name: "container-port-out-of-range", component: P, patch: obj{"cloudRun": obj{"port": 70000}},
+			path: "cloudRun.port", reason: "must be between 1 and 65535"},
+		{name: "max-instances-below-min", component: P, patch: obj{"cloudRun": obj{"minInstances": 3, "maxInstances": 2}},
+			path: "cloudRun.maxInstances", reason: "at least minInstances (3)"},
+		{name: "public-invoker", component: P, patch: obj{"cloudRun": obj{"invokers": []any{"allUsers"}}},
+			path: "cloudRun.invokers[0]", reason: "allUsers makes the service public"},
+		{name: "egress-connector-and-network", component: P,
+			patch: obj{"cloudRun": obj{"vpcEgress": obj{"network": fxVPC, "subnetwork": fxRegular, "connector": "projects/p/locations/europe-west1/connectors/c"}}},
+			path:  "cloudRun.vpcEgress", reason: "not both and not neither"},
+		// ConsumerEndpoint.
+		{name: "fixed-ip-outside-subnet", component: C, patch: obj{"ipAddress": "10.9.9.9"},
+			path: "ipAddress", reason: "10.9.9.9 is not inside the subnet range 192.168.10.0/24"},
+		{name: "fixed-ip-reserved", component: C, patch: obj{"ipAddress": "192.168.10.1"},
+			path: "ipAddress", reason: "192.168.10.1 is reserved"},
+		{name: "fixed-ip-malformed", component: C, patch: obj{"ipAddress": "192.168.10.300"},
+			path: "ipAddress", reason: "must be an IPv4 address"},
+		{name: "endpoint-region-not-attachment-region", component: C, patch: obj{"region": "us-central1"},
+			path: "region", reason: "us-central1 differs from the service attachment's region europe-west1"},
+		{name: "subnet-not-in-attachment-region", component: C, patch: obj{"subnetwork": fxAppsUS},
+			path: "subnetwork", reason: "is in region us-central1, not in europe-west1, the service attachment's region"},
+		{name: "subnet-nat-purpose", component: C, patch: obj{"subnetwork": fxConsumerNAT},
+			path: "subnetwork", reason: "is not a regular subnet (purpose PRIVATE)"},
+		{name: "subnet-missing", component: C, patch: obj{"subnetwork": fxMissing},
+			path: "subnetwork", reason: "does not exist"},
+		{name: "subnet-of-another-vpc", component: C, patch: obj{"subnetwork": fxRegular},
+			path: "subnetwork", reason: "belongs to the VPC " + fxVPC + ", not to the network " + fxConsumerVPC},
+		{name: "attachment-uri-malformed", component: C, patch: obj{"serviceAttachment": "projects/producer-prj/serviceAttachments/payments"},
+			path: "serviceAttachment", reason: "must be a service attachment URI"},
+		{name: "attachment-uri-and-stack", component: C, patch: obj{"producerStack": "acme/payments-producer/prod"},
+			path: "serviceAttachment", reason: "give exactly one of serviceAttachment"},
+		{name: "attachment-neither", component: C, patch: obj{"serviceAttachment": nil},
+			path: "serviceAttachment", reason: "give exactly one of serviceAttachment"},
+		{name: "firewall-without-clients", component: C, patch: obj{"firewall": obj{}},
+			path: "firewall", reason: "give clientRanges, clientTags or both"},
+		{name: "firewall-port-zero", component: C, patch: obj{"firewall": obj{"clientTags": []any{"clients"}, "ports": []any{0}}},
+			path: "firewall.ports[0]", reason: "must be between 1 and 65535"},
+		{name: "firewall-range-host-bits", component: C, patch: obj{"firewall": obj{"clientRanges": []any{"10.0.0.1/8"}}},
+			path: "firewall.clientRanges[0]", reason: "did you mean 10.0.0.0/8"},
+		{name: "firewall-priority-out-of-range", component: C, patch: obj{"firewall": obj{"clientTags": []any{"clients"}, "priority": 70000}},
+			path: "firewall.priority", reason: "must be between 0 and 65535"},
+		// DnsBinding.
+		{name: "dns-hostname-invalid", component: D, patch: obj{"hostname": "payment_api.internal"},
+			path: "hostname", reason: `label "payment_api"`},
+		{name: "dns-hostname-trailing-dot", component: D, patch: obj{"hostname": "payment-api.internal."},
+			path: "hostname", reason: "without a trailing dot"},
+		{name: "dns-hostname-outside-zone", component: D, patch: obj{"zoneDnsName": "corp.example."},
+			path: "hostname", reason: `"payment-api.internal" is not inside the zone corp.example.`},
+		{name: "dns-zone-without-dot", component: D, patch: obj{"zoneDnsName": "internal"},
+			path: "zoneDnsName", reason: "must end with a dot"},
+		{name: "dns-ttl-negative", component: D, patch: obj{"ttl": -1},
+			path: "ttl", reason: "must be between 1 and 86400 seconds, got -1"},
+		{name: "dns-ttl-too-long", component: D, patch: obj{"ttl": 90000},
+			path: "ttl", reason: "must be between 1 and 86400 seconds, got 90000"},
+		{name: "dns-protocol", component: D, patch: obj{"protocol": "FTP"},
+			path: "protocol", reason: `must be HTTPS or HTTP, got "FTP"`},
+		{name: "dns-without-networks", component: D, patch: obj{"networks": nil},
+			path: "networks", reason: "is required when the component creates the zone"},
+		{name: "dns-ip-malformed", component: D, patch: obj{"ipAddress": "not-an-ip"},
+			path: "ipAddress", reason: "must be an IPv4 address"},
+		{name: "dns-existing-zone-and-zone-name", component: D, patch: obj{"existingZoneName": "corp-zone", "zoneDnsName": "internal."},
+			path: "zoneDnsName", reason: "applies only to a zone the component creates"},
+		{name: "dns-existing-zone-name-invalid", component: D, patch: obj{"existingZoneName": "Corp Zone"},
+			path: "existingZoneName", reason: "must be a managed zone name"},
+	}
+}
+
+// TestBadInput runs every case of badCases in Go and TypeScript; see the top of the file.
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	world := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
+	fixture := world.GoStack("badinput-fixture", "dev", badInputFixture)
+	configure(fixture, badProject, nil)
+	fixture.Up()
+	fixtureCount := world.SimCount()
+	if fixtureCount != 8 {
+		t.Fatalf("the fixture holds %d resources, want 2 networks and 6 subnets: %v", fixtureCount, world.SimList())
+	}
+
+	// The base arguments are valid: each case fails for its own patch.
+	for component := range badBases {
+		t.Run("valid-"+component, func(t *testing.T) {
+			t.Parallel()
+			env := world.For(t)
+			c := badCase{name: "valid-" + strings.ToLower(component), component: component, patch: obj{}}
+			for _, st := range []*harness.Stack{c.goStack(t, env), c.nodeStack(t, env)} {
+				st.Preview()
+			}
+		})
+	}
+	for _, c := range badCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			env := world.For(t)
+			goSt := c.goStack(t, env)
+			c.assertRefused(t, goSt, harness.Preview)
+			c.assertRefused(t, goSt, harness.Up)
+			if n := env.SimCount(); n != fixtureCount {
+				t.Errorf("after the refused up the simulator holds %d resources, want the fixture's %d: %v", n, fixtureCount, env.SimList())
+			}
+			c.assertRefused(t, c.nodeStack(t, env), harness.Preview)
+		})
+	}
+}
+
+// The existing-subnet checks must not take a producer's own subnets, from an earlier up, for a
+// second proxy-only subnet or an overlapping range: after an up, a second preview and a refresh
+// show no change and no error. Another producer in the same VPC and region is still refused,
+// which shows that the checks did see the subnets.
+func TestBadInputChecksSpareTheComponentsOwnSubnets(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP())
+	fixture := env.GoStack("own-fixture", "dev", func(ctx *pulumi.Context) error {
+		_, err := compute.NewNetwork(ctx, "own-vpc", &compute.NetworkArgs{Name: pulumi.String("own-vpc"), AutoCreateSubnetworks: pulumi.Bool(false)})
+		return err
+	})
+	configure(fixture, badProject, nil)
+	fixture.Up()
+	// The producer creates all three subnets in a VPC it names by a plain self link, so every
+	// check runs.
+	ownSubnets := obj{"network": computeV1 + "global/networks/own-vpc", "proxyOnlySubnet": obj{"selfLink": nil, "ipCidrRange": "10.129.0.0/23"}}
+	payments := badCase{name: "own-payments", component: "ProducerService", resName: "payments", patch: ownSubnets}
+	prod := payments.goStack(t, env)
+	if n := prod.Up().Count(harness.OpCreate, tSubnet); n != 3 {
+		t.Fatalf("the producer created %d subnets, want 3", n)
+	}
+	assertConverged(t, prod)
+
+	ledger := badCase{name: "own-ledger", component: "ProducerService", resName: "ledger", patch: ownSubnets,
+		path: "proxyOnlySubnet.ipCidrRange", reason: "the VPC already has an active proxy-only subnet in europe-west1, payments-proxy-subnet-"}
+	ledger.assertRefused(t, ledger.goStack(t, env), harness.Preview)
+	ledger.path, ledger.reason = "loadBalancerSubnet.ipCidrRange", "10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet payments-lb-subnet-"
+	ledger.assertRefused(t, ledger.goStack(t, env), harness.Preview)
+	destroyAll(t, env, prod, fixture)
+}
+
+// args returns the case's component arguments as JSON: its patch over the component's base.
+func (c badCase) args(t *testing.T) []byte {
+	t.Helper()
+	raw, err := json.Marshal(mergePatch(badBases[c.component], c.patch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func (c badCase) componentName() string {
+	if c.resName != "" {
+		return c.resName
+	}
+	return "bad"
+}
+
+// goStack is the case as a Go program that builds the component with pkg/psc from the JSON
+// arguments.
+func (c badCase) goStack(t *testing.T, env *harness.Env) *harness.Stack {
+	t.Helper()
+	var in obj
+	if err := json.Unmarshal(c.args(t), &in); err != nil {
+		t.Fatal(err)
+	}
+	st := env.GoStack("badinput", "go-"+c.name, func(ctx *pulumi.Context) error {
+		var err error
+		switch c.component {
+		case "ProducerService":
+			args := &psc.ProducerServiceArgs{}
+			if err := setInputs(reflect.ValueOf(args).Elem(), in); err != nil {
+				return err
+			}
+			_, err = psc.NewProducerService(ctx, c.componentName(), args)
+		case "ConsumerEndpoint":
+			args := &psc.ConsumerEndpointArgs{}
+			if err := setInputs(reflect.ValueOf(args).Elem(), in); err != nil {
+				return err
+			}
+			_, err = psc.NewConsumerEndpoint(ctx, c.componentName(), args)
+		case "DnsBinding":
+			args := &psc.DnsBindingArgs{}
+			if err := setInputs(reflect.ValueOf(args).Elem(), in); err != nil {
+				return err
+			}
+			_, err = psc.NewDnsBinding(ctx, c.componentName(), args)
+		default:
+			err = fmt.Errorf("unknown component %q", c.component)
+		}
+		return err
+	})
+	configure(st, badProject, nil)
+	return st
+}
+
+// nodeStack is the case as the TypeScript program testdata/badinput.ts, which reads the same JSON
+// arguments from its configuration.
+func (c badCase) nodeStack(t *testing.T, env *harness.Env) *harness.Stack {
+	t.Helper()
+	raw, err := json.Marshal(obj{"component": c.component, "name": c.componentName(), "args": json.RawMessage(c.args(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := env.NodeStack("badinput", "ts-"+c.name, badModule, "badInput")
+	configure(st, badProject, map[string]string{"case": string(raw)})
+	return st
+}
+
+// assertRefused runs op, which must fail before any Google Cloud resource is planned or created,
+// with the component's validation error naming the case's input path at the start of a line.
+func (c badCase) assertRefused(t *testing.T, st *harness.Stack, op harness.Operation) {
+	t.Helper()
+	sum, err := st.Try(op)
+	if err == nil {
+		t.Errorf("%s %s succeeded, want it refused naming %s\n%s", st.Ref(), op, c.path, sum)
+		return
+	}
+	text := err.Error() + "\n" + strings.Join(sum.Errors(), "\n")
+	header := fmt.Sprintf("invalid %s %q:", c.component, c.componentName())
+	line := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(c.path) + `: .*` + regexp.QuoteMeta(c.reason))
+	if !strings.Contains(text, header) || !line.MatchString(text) {
+		t.Errorf("%s %s: want %q and a line %q…%q, got:\n%s", st.Ref(), op, header, c.path+": ", c.reason, text)
+	}
+	for _, step := range sum.Steps {
+		if strings.HasPrefix(step.Type, "gcp:") && step.Op != harness.OpSame && step.Op != harness.OpRead {
+			t.Errorf("%s %s planned %s %s before refusing", st.Ref(), op, step.Op, step.URN)
+		}
+	}
+}
+
+// mergePatch applies a JSON merge patch (RFC 7386) to base: objects merge, null deletes a key,
+// anything else replaces it. base is not modified.
+func mergePatch(base, patch obj) obj {
+	out := obj{}
+	maps.Copy(out, base)
+	for k, v := range patch {
+		switch pv := v.(type) {
+		case nil:
+			delete(out, k)
+		case obj:
+			b, _ := out[k].(obj)
+			out[k] = mergePatch(b, pv)
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// setInputs sets the fields of the args struct dst from JSON values by their pulumi tags, as the
+// provider does with a TypeScript program's inputs. An unknown key is an error, so that a typo in
+// the table cannot pass as an input the component ignores.
+func setInputs(dst reflect.Value, in obj) error {
+	fields := map[string]reflect.Value{}
+	for i := range dst.NumField() {
+		if tag, _, _ := strings.Cut(dst.Type().Field(i).Tag.Get("pulumi"), ","); tag != "" {
+			fields[tag] = dst.Field(i)
+		}
+	}
+	for key, v := range in {
+		f, ok := fields[key]
+		if !ok {
+			return fmt.Errorf("%s has no input %q", dst.Type(), key)
+		}
+		if err := setInput(f, v); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+var (
+	stringInput      = reflect.TypeFor[pulumi.StringInput]()
+	stringArrayInput = reflect.TypeFor[pulumi.StringArrayInput]()
+	stringMapInput   = reflect.TypeFor[pulumi.StringMapInput]()
+)
+
+func setInput(f reflect.Value, v any) error {
+	bad := func() error { return fmt.Errorf("cannot set %s from %T %v", f.Type(), v, v) }
+	switch f.Type() {
+	case stringInput:
+		s, ok := v.(string)
+		if !ok {
+			return bad()
+		}
+		f.Set(reflect.ValueOf(pulumi.String(s)))
+		return nil
+	case stringArrayInput, stringMapInput:
+		raw, _ := json.Marshal(v)
+		var arr []string
+		var m map[string]string
+		if json.Unmarshal(raw, &arr) == nil && f.Type() == stringArrayInput {
+			f.Set(reflect.ValueOf(pulumi.ToStringArray(arr)))
+		} else if json.Unmarshal(raw, &m) == nil && f.Type() == stringMapInput {
+			f.Set(reflect.ValueOf(pulumi.ToStringMap(m)))
+		} else {
+			return bad()
+		}
+		return nil
+	}
+	switch f.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(f.Type().Elem())
+		if err := setInput(p.Elem(), v); err != nil {
+			return err
+		}
+		f.Set(p)
+	case reflect.Struct:
+		m, ok := v.(obj)
+		if !ok {
+			return bad()
+		}
+		return setInputs(f, m)
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			return bad()
+		}
+		s := reflect.MakeSlice(f.Type(), len(list), len(list))
+		for i, e := range list {
+			if err := setInput(s.Index(i), e); err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
+			}
+		}
+		f.Set(s)
+	default:
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Float64 && f.Kind() == reflect.Int && rv.Float() == float64(int(rv.Float())) {
+			rv = reflect.ValueOf(int(rv.Float()))
+		}
+		if !rv.IsValid() || !rv.Type().AssignableTo(f.Type()) {
+			return bad()
+		}
+		f.Set(rv)
+	}
+	return nil
+}
