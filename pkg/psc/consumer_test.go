@@ -187,11 +187,7 @@ func TestConsumerEgressFirewall(t *testing.T) {
 
 func TestConsumerValidation(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name   string
-		mutate func(a *ConsumerEndpointArgs)
-		want   string
-	}{
+	cases := []consumerCase{
 		{"neither attachment nor stack", func(a *ConsumerEndpointArgs) { a.ServiceAttachment = nil }, "serviceAttachment: give exactly one of serviceAttachment"},
 		{"both attachment and stack", func(a *ConsumerEndpointArgs) { a.ProducerStack = "o/p/s" }, "serviceAttachment: give exactly one"},
 		{"malformed uri", func(a *ConsumerEndpointArgs) { a.ServiceAttachment = pulumi.String("payments-attachment") }, "serviceAttachment: must be a service attachment URI"},
@@ -212,19 +208,30 @@ func TestConsumerValidation(t *testing.T) {
 			a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"t"}, Ports: []int{0}}
 		}, "firewall.ports[0]"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := consumerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewConsumerEndpoint(ctx, "payments", args)
-				return err
+	run := func(cases []consumerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				args := consumerArgs()
+				tc.mutate(args)
+				f := cloud()
+				err := f.Run(func(ctx *pulumi.Context) error {
+					_, err := NewConsumerEndpoint(ctx, "payments", args)
+					return err
+				})
+				refused(t, f, err, `invalid ConsumerEndpoint "payments"`, tc.want)
 			})
-			assertRefused(t, f, err, `invalid ConsumerEndpoint "payments"`, tc.want)
-		})
+		}
 	}
+	run(cases, newFakeCloud, assertRefused)
+	run(consumerLookupCases(), consumerCloud, assertRefusedAfterLookup)
+}
+
+// consumerCase is an invalid change to consumerArgs and a fragment its refusal must name.
+type consumerCase struct {
+	name   string
+	mutate func(a *ConsumerEndpointArgs)
+	want   string
 }
 
 func TestStatusAdvice(t *testing.T) {

@@ -291,6 +291,7 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 		args.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/lb")}
 		args.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/proxy")}
 		args.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/nat")}
+		args.LoadBalancerIp = "10.30.0.10" // inside lb's range
 		p, err := NewProducerService(ctx, "payments", args)
 		if err != nil {
 			return err

@@ -13,11 +13,7 @@ func TestProducerValidation(t *testing.T) {
 	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
 	otherCert, _ := psctest.SelfSignedCert(t, "other.internal")
 	_, otherKey := psctest.SelfSignedCert(t, "payment-api.internal")
-	cases := []struct {
-		name   string
-		mutate func(a *ProducerServiceArgs)
-		want   []string
-	}{
+	cases := []producerCase{
 		{"bad region", func(a *ProducerServiceArgs) { a.Region = "Europe West" }, []string{"region: must be a Google Cloud region"}},
 		{"bad project", func(a *ProducerServiceArgs) { a.Project = "P" }, []string{"project: must be a project id"}},
 		{"missing network", func(a *ProducerServiceArgs) { a.Network = nil }, []string{"network: is required"}},
@@ -107,19 +103,30 @@ func TestProducerValidation(t *testing.T) {
 		{"image with empty tag", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("nginx:") }, []string{"cloudRun.image"}},
 		{"image with a space", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("gcr.io/p/app :1") }, []string{"cloudRun.image"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := producerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewProducerService(ctx, "payments", args)
-				return err
+	run := func(cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				args := producerArgs()
+				tc.mutate(args)
+				f := cloud()
+				err := f.Run(func(ctx *pulumi.Context) error {
+					_, err := NewProducerService(ctx, "payments", args)
+					return err
+				})
+				refused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
 			})
-			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
-		})
+		}
 	}
+	run(cases, newFakeCloud, assertRefused)
+	run(producerLookupCases(), producerCloud, assertRefusedAfterLookup)
+}
+
+// producerCase is an invalid change to producerArgs and the fragments its refusal must name.
+type producerCase struct {
+	name   string
+	mutate func(a *ProducerServiceArgs)
+	want   []string
 }
 
 func TestProducerValidationReportsEveryProblem(t *testing.T) {
@@ -175,14 +182,7 @@ func TestProducerNameTooLong(t *testing.T) {
 // assertRefused checks that err names every wanted fragment and that nothing was registered.
 func assertRefused(t *testing.T, f *fakeCloud, err error, want ...string) {
 	t.Helper()
-	if err == nil {
-		t.Fatalf("want an error containing %q, got none", want)
-	}
-	for _, w := range want {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error does not contain %q:\n%v", w, err)
-		}
-	}
+	assertErrorNames(t, err, want...)
 	if all := f.All(); len(all) != 0 {
 		t.Errorf("invalid input must create nothing, got %d registrations (first %s %s)", len(all),
 			all[0].Type, all[0].Name)
@@ -222,5 +222,18 @@ func TestConnectionLimitDefaultsOnlyWhenUnset(t *testing.T) {
 	}
 	if len(limits) != 2 || limits[0] != 10 || limits[1] != 3 {
 		t.Errorf("connection limits = %v, want [10 3] (the default for the unset one)", limits)
+	}
+}
+
+// assertErrorNames checks that err names every wanted fragment.
+func assertErrorNames(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("want an error containing %q, got none", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not contain %q:\n%v", w, err)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package psc
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
@@ -10,73 +9,87 @@ import (
 
 const existing = "projects/producer-prj/regions/europe-west1/subnetworks/"
 
-func TestProducerExistingResourceChecks(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name   string
-		cloud  []psctest.Subnet // added to the producer subnets lb, proxy and nat
-		mutate func(a *ProducerServiceArgs)
-		want   string // "" when the input must be accepted
-	}{
-		{"existing subnets of the right purposes", nil, func(a *ProducerServiceArgs) {
-			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")}
-			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("https://www.googleapis.com/compute/v1/" + existing + "proxy")}
-			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("nat")}
-			a.LoadBalancerIp = "10.30.0.10"
-		}, ""},
-		{"nat subnet of the wrong purpose", nil, func(a *ProducerServiceArgs) { a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")} },
-			"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"},
-		{"proxy-only subnet of the wrong purpose", nil, func(a *ProducerServiceArgs) {
-			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat")}
-		},
-			"proxyOnlySubnet.selfLink: " + existing + "nat is not an active proxy-only subnet"},
-		{"load balancer subnet of a special purpose", nil, func(a *ProducerServiceArgs) {
-			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat")}
-		}, "loadBalancerSubnet.selfLink: " + existing + "nat is not a regular subnet"},
-		{"missing subnet", nil, func(a *ProducerServiceArgs) { a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "gone")} },
-			"natSubnet.selfLink: subnet " + existing + "gone does not exist"},
-		{"subnet in another region", nil, func(a *ProducerServiceArgs) {
+// producerCloud holds the producer VPC's subnets lb, proxy and nat (addProducerSubnets), and a
+// NAT subnet nat2 of another VPC.
+func producerCloud() *fakeCloud {
+	f := newFakeCloud()
+	addProducerSubnets(f)
+	f.Subnets = append(f.Subnets, psctest.Subnet{Project: testProject, Region: testRegion, Name: "nat2", Network: consumerVPC,
+		IpCidrRange: "10.50.0.0/28", Purpose: "PRIVATE_SERVICE_CONNECT"})
+	return f
+}
+
+// producerLookupCases are producers refused for what the lookups of existing subnets reveal
+// (producerCloud's).
+func producerLookupCases() []producerCase {
+	link := func(name string) SubnetArgs { return SubnetArgs{SelfLink: pulumi.String(existing + name)} }
+	return []producerCase{
+		{"nat subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.NatSubnet = link("lb") },
+			[]string{"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"}},
+		{"proxy-only subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.ProxyOnlySubnet = link("nat") },
+			[]string{"proxyOnlySubnet.selfLink: " + existing + "nat is not an active proxy-only subnet"}},
+		{"load balancer subnet of a special purpose", func(a *ProducerServiceArgs) { a.LoadBalancerSubnet = link("nat") },
+			[]string{"loadBalancerSubnet.selfLink: " + existing + "nat is not a regular subnet"}},
+		{"missing subnet", func(a *ProducerServiceArgs) { a.NatSubnet = link("gone") },
+			[]string{"natSubnet.selfLink: subnet " + existing + "gone does not exist"}},
+		{"subnet in another region", func(a *ProducerServiceArgs) {
 			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/us-central1/subnetworks/nat")}
-		}, "natSubnet.selfLink: projects/producer-prj/regions/us-central1/subnetworks/nat is in region us-central1, not in europe-west1"},
-		{"subnet of another VPC", []psctest.Subnet{{Project: testProject, Region: testRegion, Name: "nat2", Network: consumerVPC,
-			IpCidrRange: "10.50.0.0/28", Purpose: "PRIVATE_SERVICE_CONNECT"}}, func(a *ProducerServiceArgs) {
-			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "nat2")}
-		}, "natSubnet.selfLink: " + existing + "nat2 belongs to the VPC " + consumerVPC},
-		{"malformed self link", nil, func(a *ProducerServiceArgs) {
+		}, []string{"natSubnet.selfLink: projects/producer-prj/regions/us-central1/subnetworks/nat is in region us-central1, not in europe-west1"}},
+		{"subnet of another VPC", func(a *ProducerServiceArgs) { a.NatSubnet = link("nat2") },
+			[]string{"natSubnet.selfLink: " + existing + "nat2 belongs to the VPC " + consumerVPC}},
+		{"malformed self link", func(a *ProducerServiceArgs) {
 			a.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/p/global/networks/n")}
 		},
-			"natSubnet.selfLink: must be a subnet self link"},
-		{"load balancer IP outside an existing subnet", nil, func(a *ProducerServiceArgs) {
-			a.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String(existing + "lb")}
-			a.LoadBalancerIp = "10.99.0.5"
-		}, "loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.30.0.0/24"},
-		{"range overlapping an existing subnet", nil, func(a *ProducerServiceArgs) {
-			a.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String(existing + "proxy")}
-			a.NatSubnet.IpCidrRange = "10.40.0.0/29"
-		}, "natSubnet.ipCidrRange: 10.40.0.0/29 overlaps 10.40.0.0/28, the range of the VPC's subnet nat in europe-west1"},
-		{"second active proxy-only subnet", nil, func(a *ProducerServiceArgs) {}, // producerArgs creates one
-			"proxyOnlySubnet.ipCidrRange: the VPC already has an active proxy-only subnet in europe-west1, proxy"},
+			[]string{"natSubnet.selfLink: must be a subnet self link"}},
+		{"load balancer IP outside an existing subnet", func(a *ProducerServiceArgs) {
+			a.LoadBalancerSubnet, a.LoadBalancerIp = link("lb"), "10.99.0.5"
+		}, []string{"loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.30.0.0/24"}},
+		{"range overlapping an existing subnet", func(a *ProducerServiceArgs) {
+			a.ProxyOnlySubnet, a.NatSubnet.IpCidrRange = link("proxy"), "10.40.0.0/29"
+		}, []string{"natSubnet.ipCidrRange: 10.40.0.0/29 overlaps 10.40.0.0/28, the range of the VPC's subnet nat in europe-west1"}},
+		{"second active proxy-only subnet", func(a *ProducerServiceArgs) {}, // producerArgs creates one
+			[]string{"proxyOnlySubnet.ipCidrRange: the VPC already has an active proxy-only subnet in europe-west1, proxy"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := producerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			addProducerSubnets(f)
-			f.Subnets = append(f.Subnets, tc.cloud...)
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewProducerService(ctx, "payments", args)
-				return err
-			})
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			assertRefusedAfterLookup(t, f, err, `invalid ProducerService "payments"`, tc.want)
-		})
+}
+
+// consumerCloud holds the consumer subnet apps (newFakeCloud's), a NAT subnet psc-nat in the
+// consumer VPC and a subnet elsewhere in the producer VPC.
+func consumerCloud() *fakeCloud {
+	f := newFakeCloud()
+	other := func(name, network, cidr, purpose string) psctest.Subnet {
+		return psctest.Subnet{Project: "consumer-prj", Region: testRegion, Name: name, Network: network, IpCidrRange: cidr, Purpose: purpose}
+	}
+	f.Subnets = append(f.Subnets, other("psc-nat", consumerVPC, "192.168.30.0/24", "PRIVATE_SERVICE_CONNECT"),
+		other("elsewhere", producerVPC, "192.168.40.0/24", ""))
+	return f
+}
+
+// consumerLookupCases are endpoints refused for what the lookup of their subnetwork reveals
+// (consumerCloud's).
+func consumerLookupCases() []consumerCase {
+	return []consumerCase{
+		{"fixed IP outside the subnet", func(a *ConsumerEndpointArgs) { a.IpAddress = "10.9.9.9" },
+			"ipAddress: 10.9.9.9 is not inside the subnet range 192.168.10.0/24"},
+		{"fixed IP reserved", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.1" }, "ipAddress: 192.168.10.1 is reserved"},
+		{"subnet in another region than the attachment", func(a *ConsumerEndpointArgs) {
+			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-central1/subnetworks/apps")
+		}, "subnetwork: projects/consumer-prj/regions/us-central1/subnetworks/apps is in region us-central1, not in europe-west1, the service attachment's region"},
+		{"missing subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("gone") },
+			"subnetwork: subnet projects/consumer-prj/regions/europe-west1/subnetworks/gone does not exist"},
+		{"NAT subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("psc-nat") },
+			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/psc-nat is not a regular subnet"},
+		{"subnet of another VPC", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("elsewhere") },
+			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/elsewhere belongs to the VPC " + producerVPC},
+	}
+}
+
+// assertRefusedAfterLookup checks that err names every wanted fragment and that no cloud resource
+// was registered: the lookups run once the component is registered, so it is, alone.
+func assertRefusedAfterLookup(t *testing.T, f *fakeCloud, err error, want ...string) {
+	t.Helper()
+	assertErrorNames(t, err, want...)
+	if custom := f.Custom(""); len(custom) != 0 {
+		t.Errorf("invalid input must create nothing, got %d resources (first %s %s)", len(custom), custom[0].Type, custom[0].Name)
 	}
 }
 
@@ -104,12 +117,7 @@ func TestProducerOwnSubnetsAreNotOthers(t *testing.T) {
 	if err := run(own("payments")); err != nil {
 		t.Errorf("the component's own subnets must not count as others: %v", err)
 	}
-	err := run(own("ledger"))
-	for _, want := range []string{"loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("another component's subnets: want %q, got %v", want, err)
-		}
-	}
+	assertErrorNames(t, run(own("ledger")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has")
 }
 
 // ownSubnetRe must match the names of the subnets build creates, auto-named.
@@ -133,62 +141,5 @@ func TestOwnSubnetNamesMatchTheChildren(t *testing.T) {
 		if ownSubnetRe("pay").MatchString(s.Name + "-1a2b3c4") {
 			t.Errorf("child subnet %q is taken for component pay's", s.Name)
 		}
-	}
-}
-
-func TestConsumerExistingSubnetChecks(t *testing.T) {
-	t.Parallel()
-	other := func(name, network, cidr, purpose string) psctest.Subnet {
-		return psctest.Subnet{Project: "consumer-prj", Region: testRegion, Name: name, Network: network, IpCidrRange: cidr, Purpose: purpose}
-	}
-	cases := []struct {
-		name   string
-		mutate func(a *ConsumerEndpointArgs)
-		want   string
-	}{
-		{"fixed IP outside the subnet", func(a *ConsumerEndpointArgs) { a.IpAddress = "10.9.9.9" },
-			"ipAddress: 10.9.9.9 is not inside the subnet range 192.168.10.0/24"},
-		{"fixed IP reserved", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.1" }, "ipAddress: 192.168.10.1 is reserved"},
-		{"subnet in another region than the attachment", func(a *ConsumerEndpointArgs) {
-			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-central1/subnetworks/apps")
-		}, "subnetwork: projects/consumer-prj/regions/us-central1/subnetworks/apps is in region us-central1, not in europe-west1, the service attachment's region"},
-		{"missing subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("gone") },
-			"subnetwork: subnet projects/consumer-prj/regions/europe-west1/subnetworks/gone does not exist"},
-		{"NAT subnet", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("psc-nat") },
-			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/psc-nat is not a regular subnet"},
-		{"subnet of another VPC", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("elsewhere") },
-			"subnetwork: projects/consumer-prj/regions/europe-west1/subnetworks/elsewhere belongs to the VPC " + producerVPC},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := consumerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			f.Subnets = append(f.Subnets, other("psc-nat", consumerVPC, "192.168.30.0/24", "PRIVATE_SERVICE_CONNECT"),
-				other("elsewhere", producerVPC, "192.168.40.0/24", ""))
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewConsumerEndpoint(ctx, "payments", args)
-				return err
-			})
-			assertRefusedAfterLookup(t, f, err, `invalid ConsumerEndpoint "payments"`, tc.want)
-		})
-	}
-}
-
-// assertRefusedAfterLookup checks that err names every wanted fragment and that no cloud resource
-// was registered: the lookups run once the component is registered, so it is, alone.
-func assertRefusedAfterLookup(t *testing.T, f *fakeCloud, err error, want ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("want an error containing %q, got none", want)
-	}
-	for _, w := range want {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("error does not contain %q:\n%v", w, err)
-		}
-	}
-	if custom := f.Custom(""); len(custom) != 0 {
-		t.Errorf("invalid input must create nothing, got %d resources (first %s %s)", len(custom), custom[0].Type, custom[0].Name)
 	}
 }
