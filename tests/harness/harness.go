@@ -87,7 +87,7 @@ type Env struct {
 	// SimState is the GCP simulator's state directory (GCPSIM_STATE_DIR).
 	SimState string
 
-	mu    sync.Mutex // guards vars, which SetEnv may change while stacks run
+	mu    *sync.Mutex // guards vars, which SetEnv may change while stacks run; shared with For's copies
 	vars  map[string]string
 	world map[string]bool // the keys of vars that New set
 	cmd   auto.PulumiCommand
@@ -114,6 +114,7 @@ func New(t T, plugins ...Plugin) *Env {
 		Home:       filepath.Join(dir, "pulumi-home"),
 		BackendURL: "file://" + filepath.Join(dir, "backend"),
 		SimState:   filepath.Join(dir, "gcpsim"),
+		mu:         &sync.Mutex{},
 	}
 	for _, d := range []string{e.Home, filepath.Join(dir, "backend"), e.SimState, filepath.Join(dir, "work")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -149,8 +150,8 @@ func New(t T, plugins ...Plugin) *Env {
 }
 
 // For returns the same world reporting to t instead: for subtests that share a world (its
-// backend, plugins and simulator) and run in parallel, so that a failure stops the subtest
-// that met it.
+// backend, plugins, simulator and environment, which SetEnv on either changes) and run in
+// parallel, so that a failure stops the subtest that met it.
 func (e *Env) For(t T) *Env {
 	c := *e
 	c.t = t

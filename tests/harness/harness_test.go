@@ -214,3 +214,19 @@ func TestTypeScriptTypeChecks(t *testing.T) {
 		t.Fatalf("tsc -p tests/node: %v\n%s", err, out)
 	}
 }
+
+// A world's copy for a subtest shares everything but the T it reports to.
+func TestForSharesTheWorld(t *testing.T) {
+	t.Parallel()
+	env := New(t)
+	t.Run("sub", func(t *testing.T) {
+		sub := env.For(t)
+		if sub.Dir != env.Dir || sub.SimState != env.SimState || sub.t != T(t) {
+			t.Fatalf("For(t) = %+v, want the world %s reporting to the subtest", sub, env.Dir)
+		}
+		sub.SetEnv("HARNESS_FOR_PROBE", "1")
+	})
+	if got := env.Environ()["HARNESS_FOR_PROBE"]; got != "1" {
+		t.Errorf("SetEnv on a subtest's copy did not reach the world: %q", got)
+	}
+}
