@@ -301,13 +301,20 @@ func TestBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			env := world.For(t)
-			goSt := c.goStack(t, env)
+			goSt, nodeSt := c.goStack(t, env), c.nodeStack(t, env)
+			// The TypeScript preview runs beside the Go preview and up: each mostly waits for
+			// its engine and plugins to start.
+			ts := make(chan struct{})
+			go func() {
+				defer close(ts)
+				c.assertRefused(t, nodeSt, harness.Preview)
+			}()
 			c.assertRefused(t, goSt, harness.Preview)
 			c.assertRefused(t, goSt, harness.Up)
+			<-ts
 			if n := env.SimCount(); n != fixtureCount {
 				t.Errorf("after the refused up the simulator holds %d resources, want the fixture's %d: %v", n, fixtureCount, env.SimList())
 			}
-			c.assertRefused(t, c.nodeStack(t, env), harness.Preview)
 		})
 	}
 }
