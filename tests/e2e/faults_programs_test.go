@@ -48,8 +48,12 @@ func chainProducer(certPEM, keyPEM string) pulumi.RunFunc {
 		for _, cidr := range nats[1:] {
 			args.AdditionalNatSubnets = append(args.AdditionalNatSubnets, psc.SubnetArgs{IpCidrRange: cidr})
 		}
+		var limit *int // unset: the component's default
+		if l, err := cfg.TryInt("connectionLimit"); err == nil {
+			limit = &l
+		}
 		for _, p := range consumers {
-			args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: p, ConnectionLimit: cfg.GetInt("connectionLimit")})
+			args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: p, ConnectionLimit: limit})
 		}
 		svc, err := psc.NewProducerService(ctx, "payments", args)
 		if err != nil {
