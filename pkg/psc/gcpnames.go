@@ -29,11 +29,14 @@ const (
 	maxProducerNameLen = 49 - len("-run") - 8
 )
 
-// computeAPIPrefixes are the hosts of Compute Engine self links, before the API version.
-var computeAPIPrefixes = []string{"https://www.googleapis.com/compute/", "https://compute.googleapis.com/compute/"}
+// computeAPIPrefix is the host part of a Compute Engine self link as Google Cloud writes it,
+// before the API version; computeAPIPrefixes adds the other host it accepts.
+const computeAPIPrefix = "https://www.googleapis.com/compute/"
+
+var computeAPIPrefixes = []string{computeAPIPrefix, "https://compute.googleapis.com/compute/"}
 
 // computeV1 is the prefix of the self links Google Cloud returns.
-const computeV1 = "https://www.googleapis.com/compute/v1/"
+const computeV1 = computeAPIPrefix + "v1/"
 
 // checkComponentName checks that children named `<name>-<role>` are valid Google Cloud names.
 func checkComponentName(name string) error {

@@ -136,7 +136,7 @@ func FuzzParseServiceAttachmentURI(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if trimmed := strings.TrimSpace(s); !strings.HasPrefix(trimmed, computeAPIPrefix) && ref.URI() != trimmed {
+		if trimmed := strings.TrimSpace(s); trimComputePrefix(trimmed) == trimmed && ref.URI() != trimmed {
 			t.Fatalf("%q parsed to %v, whose URI %q differs", s, ref, ref.URI())
 		}
 		for _, form := range []string{ref.URI(), computeAPIPrefix + "v1/" + ref.URI()} {
@@ -222,6 +222,17 @@ func FuzzNameChecks(f *testing.F) {
 				t.Fatalf("network %q is valid but its self link %q is not", s, link)
 			}
 		}
+		// The references the existing-subnet lookups resolve: what parses re-parses the same.
+		if ref, err := parseSubnetRef(s, "p-123456", "europe-west1"); err == nil {
+			if again, err := parseSubnetRef(ref.String(), "", ""); err != nil || again != ref {
+				t.Fatalf("subnet %q parsed to %v, but its path parses to %v, %v", s, ref, again, err)
+			}
+		}
+		if link, ok := networkSelfLink(s, "p-123456"); ok {
+			if again, ok := networkSelfLink(link, ""); !ok || again != link || checkNetworkURL(link) != nil {
+				t.Fatalf("network %q resolved to %q, which does not resolve to itself", s, link)
+			}
+		}
 		for _, c := range []struct {
 			check func(string) error
 			roles map[string]int
@@ -233,6 +244,9 @@ func FuzzNameChecks(f *testing.F) {
 				child := s + "-" + role + autoNameSuffix
 				if len(child) > limit || !resourceNameRe.MatchString(child) {
 					t.Fatalf("name %q is valid but its child %q does not fit Google Cloud's %d-character names", s, child, limit)
+				}
+				if isSubnet := strings.HasSuffix(role, "-subnet") || strings.Contains(role, "nat-subnet-"); isSubnet != ownSubnetRe(s).MatchString(child) {
+					t.Fatalf("child %q of %q: taken for the component's own subnet = %v, want %v", child, s, !isSubnet, isSubnet)
 				}
 			}
 		}

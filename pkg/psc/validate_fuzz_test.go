@@ -46,9 +46,13 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		a.CloudRun.Invokers = []string{in.invoker}
 	}
 	if in.consumer != "" {
-		c := ConsumerAcceptArgs{ProjectIdOrNum: in.consumer, ConnectionLimit: in.limit}
+		var limit *int // 0 stands for unset: the default
+		if in.limit != 0 {
+			limit = &in.limit
+		}
+		c := ConsumerAcceptArgs{ProjectIdOrNum: in.consumer, ConnectionLimit: limit}
 		if in.byNetwork {
-			c = ConsumerAcceptArgs{NetworkUrl: in.consumer, ConnectionLimit: in.limit}
+			c = ConsumerAcceptArgs{NetworkUrl: in.consumer, ConnectionLimit: limit}
 		}
 		a.Consumers = []ConsumerAcceptArgs{c}
 	}
