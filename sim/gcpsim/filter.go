@@ -82,7 +82,8 @@ func (f ListFilter) String() string {
 		if t.negate {
 			op = "!="
 		}
-		parts[i] = fmt.Sprintf("(%s %s %q)", t.field, op, t.value)
+		// Quoted as written: a value holds no double quote, so none needs escaping.
+		parts[i] = fmt.Sprintf(`(%s %s "%s")`, t.field, op, t.value)
 	}
 	return strings.Join(parts, " ")
 }

@@ -63,6 +63,25 @@ func TestParseListFilter(t *testing.T) {
 	}
 }
 
+// FuzzParseListFilter checks that the filter parser never panics and that what it accepts
+// renders to a filter that parses to the same terms.
+func FuzzParseListFilter(f *testing.F) {
+	for _, seed := range []string{``, `name = "nat"`, `(name = "nat") (purpose != "PRIVATE")`, `a = b AND c != "d e"`,
+		`(network = "https://www.googleapis.com/compute/v1/projects/p/global/networks/vpc")`, `((x = "y"))`, `name = "a`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		parsed, err := ParseListFilter(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseListFilter(parsed.String())
+		if err != nil || !slices.Equal(again, parsed) {
+			t.Fatalf("%q parsed to %v, whose form %q parses to %v, %v", s, parsed, parsed.String(), again, err)
+		}
+	})
+}
+
 // subnetInventory creates, in project prod-p: a VPC with a regular, a proxy-only and a NAT subnet
 // in europe-west1 and a regular one in us-central1, and a second VPC with a regular subnet.
 func subnetInventory(h *harness) {
