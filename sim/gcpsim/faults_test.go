@@ -122,6 +122,35 @@ func TestLatencyTableCoversEveryType(t *testing.T) {
 	}
 }
 
+// LatencyOf picks the variant from the inputs as a stack export records them, as the simulator's
+// own sleeps do.
+func TestLatencyOfPicksTheVariantFromInputs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		token  string
+		inputs map[string]any
+		create time.Duration
+		ok     bool
+	}{
+		{forwardingRuleToken, map[string]any{"target": "projects/p/regions/r/serviceAttachments/a"}, 20 * time.Second, true},
+		{forwardingRuleToken, map[string]any{"target": "projects/p/regions/r/targetHttpProxies/x", "loadBalancingScheme": "INTERNAL_MANAGED"}, 17 * time.Second, true},
+		{forwardingRuleToken, nil, 17 * time.Second, true},
+		{subnetworkToken, map[string]any{"purpose": "PRIVATE_SERVICE_CONNECT"}, 21 * time.Second, true},
+		{addressToken, map[string]any{}, 7500 * time.Millisecond, true},
+		{"gcp:storage/bucket:Bucket", nil, 0, false},
+	}
+	for _, tt := range tests {
+		e, ok := LatencyOf(tt.token, tt.inputs)
+		if ok != tt.ok || e.Create != tt.create {
+			t.Errorf("LatencyOf(%s, %v) = %v, %v; want create %v, %v", tt.token, tt.inputs, e.Create, ok, tt.create, tt.ok)
+		}
+	}
+	psc, _ := LatencyOf(forwardingRuleToken, map[string]any{"target": "projects/p/regions/r/serviceAttachments/a"})
+	if psc.Variant != "PSC" {
+		t.Errorf("a rule targeting an attachment got variant %q, want PSC", psc.Variant)
+	}
+}
+
 // TestLatencyIsScaled records the sleeps instead of sleeping.
 func TestLatencyIsScaled(t *testing.T) {
 	t.Parallel()

@@ -92,15 +92,31 @@ func ParseLatencyScale(s string) (float64, error) {
 	return v, nil
 }
 
-func (s *Simulator) delay(ctx context.Context, op string, k *kind, in obj) error {
-	if s.scale <= 0 {
-		return nil
+// LatencyOf returns the table entry for a resource of type token with the given inputs (as a
+// Check request or a stack export holds them), choosing the variant the simulator itself sleeps
+// for: a subnet's purpose, a forwarding rule's PSC target. ok is false for a type the table does
+// not hold.
+func LatencyOf(token string, inputs map[string]any) (LatencyEntry, bool) {
+	k, ok := kinds[token]
+	if !ok {
+		return Latency(token, "")
 	}
+	return k.latency(inputs)
+}
+
+func (k *kind) latency(in obj) (LatencyEntry, bool) {
 	variant := ""
 	if k.latencyKey != nil && in != nil {
 		variant = k.latencyKey(in)
 	}
-	e, ok := Latency(k.token, variant)
+	return Latency(k.token, variant)
+}
+
+func (s *Simulator) delay(ctx context.Context, op string, k *kind, in obj) error {
+	if s.scale <= 0 {
+		return nil
+	}
+	e, ok := k.latency(in)
 	if !ok {
 		return nil
 	}
