@@ -1,10 +1,12 @@
 package harness
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -69,4 +71,46 @@ func TestGCPNetworkThroughSimulator(t *testing.T) {
 	if n := env.SimCount(); n != 0 {
 		t.Errorf("the simulator holds %d resources after destroy, want 0", n)
 	}
+}
+
+// A stack export records the dependencies the engine saw: a subnet's property dependency on its
+// network, through the network input, and an explicit DependsOn.
+func TestExportRecordsDependencies(t *testing.T) {
+	t.Parallel()
+	env := New(t, GCP())
+	st := env.GoStack("harness-export", "dev", func(ctx *pulumi.Context) error {
+		net, err := compute.NewNetwork(ctx, "net", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
+		if err != nil {
+			return err
+		}
+		first, err := compute.NewSubnetwork(ctx, "first", &compute.SubnetworkArgs{
+			Network: net.SelfLink, IpCidrRange: pulumi.String("10.0.0.0/24"),
+		})
+		if err != nil {
+			return err
+		}
+		_, err = compute.NewSubnetwork(ctx, "second", &compute.SubnetworkArgs{
+			Network: net.SelfLink, IpCidrRange: pulumi.String("10.0.1.0/24"),
+		}, pulumi.DependsOn([]pulumi.Resource{first}))
+		return err
+	})
+	st.SetConfig("gcp:project", "harness-project", false)
+	st.SetConfig("gcp:region", "europe-west1", false)
+	st.Up()
+
+	byName := map[string]apitype.ResourceV3{}
+	for _, r := range st.Export().Resources {
+		byName[r.URN.Name()] = r
+	}
+	net, first, second := byName["net"], byName["first"], byName["second"]
+	if got := first.PropertyDependencies["network"]; len(got) != 1 || got[0] != net.URN {
+		t.Errorf("first subnet's property dependencies on network = %v, want [%s]", got, net.URN)
+	}
+	if !slices.Contains(second.Dependencies, first.URN) || !slices.Contains(second.Dependencies, net.URN) {
+		t.Errorf("second subnet's dependencies = %v, want the network and the first subnet", second.Dependencies)
+	}
+	if first.Inputs["ipCidrRange"] != "10.0.0.0/24" || !first.Custom || first.Type != "gcp:compute/subnetwork:Subnetwork" {
+		t.Errorf("first subnet exported as %+v", first)
+	}
+	st.Destroy()
 }

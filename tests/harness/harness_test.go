@@ -72,6 +72,9 @@ func checkLifecycle(t *testing.T, st *Stack, withComponent bool, who string) {
 	if up.Changes[OpCreate] == 0 {
 		t.Errorf("up created nothing\n%s", up)
 	}
+	if up.Elapsed <= 0 || pre.Elapsed <= 0 {
+		t.Errorf("elapsed: preview %v, up %v; want both measured", pre.Elapsed, up.Elapsed)
+	}
 	if withComponent {
 		for _, sum := range []*Summary{pre, up} {
 			if got := sum.Count(OpCreate, greeterType); got != 1 {

@@ -234,6 +234,7 @@ func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMa
 
 	var err error
 	var outputs auto.OutputMap
+	start := time.Now()
 	switch op {
 	case Preview:
 		_, err = r.stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Color("never"))
@@ -253,6 +254,7 @@ func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMa
 		close(ch)
 		return nil, fmt.Errorf("unknown operation %q", op)
 	}
+	elapsed := time.Since(start)
 
 	// The Automation API closes the channel once the engine's event stream ends; an engine that
 	// failed before it started streaming never opens it.
@@ -262,6 +264,7 @@ func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMa
 	case <-time.After(10 * time.Second):
 	}
 	sum := summarize(op, evs)
+	sum.Elapsed = elapsed
 	if op == Up && err == nil {
 		sum.Outputs = map[string]Output{}
 		for k, v := range outputs {
@@ -351,11 +354,12 @@ type configValue struct {
 }
 
 // driverResult is what the drivers write back: the raw engine events, the outputs of an up,
-// and the error message of a failed operation.
+// the error message of a failed operation and how long the operation's Automation API call took.
 type driverResult struct {
-	Events  []apitype.EngineEvent `json:"events"`
-	Outputs map[string]Output     `json:"outputs"`
-	Error   string                `json:"error"`
+	Events    []apitype.EngineEvent `json:"events"`
+	Outputs   map[string]Output     `json:"outputs"`
+	Error     string                `json:"error"`
+	ElapsedMs float64               `json:"elapsedMs"`
 }
 
 type driverRunner struct {
@@ -405,6 +409,7 @@ func (r *driverRunner) run(ctx context.Context, op Operation, config auto.Config
 		return nil, fmt.Errorf("driver result %s: %w", resPath, err)
 	}
 	sum := summarize(op, res.Events)
+	sum.Elapsed = time.Duration(res.ElapsedMs * float64(time.Millisecond))
 	if op == Up && res.Error == "" {
 		sum.Outputs = res.Outputs
 		if sum.Outputs == nil {

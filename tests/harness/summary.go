@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
@@ -66,6 +67,10 @@ type Summary struct {
 	Outputs map[string]Output
 	// Diagnostics holds the engine's and the program's log messages, in order.
 	Diagnostics []Diagnostic
+	// Elapsed is the wall time of the Automation API call that ran the operation, as the
+	// program's process measured it: it excludes writing the stack's configuration and, for Node
+	// and Python programs, starting the interpreter and loading the driver.
+	Elapsed time.Duration
 }
 
 // Count returns how many steps had operation op on resources of type typ (a type token such as

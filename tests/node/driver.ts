@@ -2,9 +2,10 @@
 // (tests/harness). Usage: node -r ts-node/register/transpile-only driver.ts REQUEST.json RESULT.json
 //
 // REQUEST names the module and the exported function that is the program, the stack, and the
-// operation. RESULT receives the raw engine events, the stack outputs after an up, and the error
-// message if the operation failed; the harness summarises the events the same way for every
-// language. The world (PULUMI_HOME, backend, passphrase, plugins) comes from the environment.
+// operation. RESULT receives the raw engine events, the stack outputs after an up, the error
+// message if the operation failed, and how long the operation's Automation API call took; the
+// harness summarises the events the same way for every language. The world (PULUMI_HOME,
+// backend, passphrase, plugins) comes from the environment.
 import * as fs from "fs";
 import {
     ConfigMap,
@@ -31,6 +32,7 @@ interface Result {
     events: EngineEvent[];
     outputs: OutputMap | null;
     error: string;
+    elapsedMs: number;
 }
 
 async function run(req: Request, result: Result): Promise<void> {
@@ -56,6 +58,7 @@ async function run(req: Request, result: Result): Promise<void> {
     const onEvent = (event: EngineEvent) => result.events.push(event);
     const onOutput = (out: string) => process.stdout.write(out);
     const common = { onEvent, onOutput, color: "never" as const };
+    const start = process.hrtime.bigint();
     switch (req.operation) {
         case "preview":
             await stack.preview(common);
@@ -72,6 +75,7 @@ async function run(req: Request, result: Result): Promise<void> {
         default:
             throw new Error(`unknown operation ${req.operation}`);
     }
+    result.elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 async function main(): Promise<void> {
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
         throw new Error("usage: driver.ts REQUEST.json RESULT.json");
     }
     const req: Request = JSON.parse(fs.readFileSync(requestPath, "utf8"));
-    const result: Result = { events: [], outputs: null, error: "" };
+    const result: Result = { events: [], outputs: null, error: "", elapsedMs: 0 };
     try {
         await run(req, result);
     } catch (e) {

@@ -4,14 +4,15 @@ Usage: .venv/bin/python tests/python/driver.py REQUEST.json RESULT.json
 
 REQUEST names the module file and the function in it that is the program, the stack, and the
 operation. RESULT receives the engine events (in the engine's own JSON shape, so that the harness
-summarises every language the same way), the stack outputs after an up, and the error message if
-the operation failed. The world (PULUMI_HOME, backend, passphrase, plugins) comes from the
-environment.
+summarises every language the same way), the stack outputs after an up, the error message if
+the operation failed, and how long the operation's Automation API call took. The world
+(PULUMI_HOME, backend, passphrase, plugins) comes from the environment.
 """
 
 import importlib.util
 import json
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 
@@ -93,6 +94,7 @@ def run(req, result):
 
     common = {"on_event": on_event, "on_output": print, "color": "never"}
     op = req["operation"]
+    start = time.perf_counter()
     if op == "preview":
         stack.preview(**common)
     elif op == "up":
@@ -104,6 +106,7 @@ def run(req, result):
         stack.destroy(**common)
     else:
         raise RuntimeError(f"unknown operation {op}")
+    result["elapsedMs"] = (time.perf_counter() - start) * 1000
 
 
 def main():
@@ -111,7 +114,7 @@ def main():
         sys.exit("usage: driver.py REQUEST.json RESULT.json")
     with open(sys.argv[1], encoding="utf-8") as f:
         req = json.load(f)
-    result = {"events": [], "outputs": None, "error": ""}
+    result = {"events": [], "outputs": None, "error": "", "elapsedMs": 0}
     try:
         run(req, result)
     except Exception as e:  # the harness reports the message; the driver itself succeeded
