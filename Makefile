@@ -61,6 +61,10 @@ test: tools build ## Run every test: unit, simulator, provider, SDKs and end to 
 fuzz: ## Run every Go fuzz target for FUZZTIME each (10s; a longer hunt: make fuzz FUZZTIME=10m).
 	FUZZTIME=$(FUZZTIME) tools/fuzz.sh
 
+.PHONY: bench
+bench: tools build ## Benchmark overhead, critical path, scale and provider start on the simulator; write BENCHMARKS.md.
+	go run ./bench/cmd/bench -o BENCHMARKS.md
+
 .PHONY: lint
 lint: ## go vet and a gofmt check.
 	go vet ./...

@@ -1,0 +1,64 @@
+// Command bench runs the benchmarks of package bench and writes BENCHMARKS.md (`make bench`).
+//
+//	go run ./bench/cmd/bench [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/bench"
+)
+
+func main() {
+	d := bench.Defaults()
+	out := flag.String("o", "BENCHMARKS.md", "file to write the report to")
+	flag.IntVar(&d.Reps, "reps", d.Reps, "rounds of the overhead section")
+	flag.IntVar(&d.LatencyReps, "latency-reps", d.LatencyReps, "rounds of the critical-path section")
+	flag.Float64Var(&d.Latency, "latency", d.Latency, "GCPSIM_LATENCY_SCALE of the critical-path section")
+	ns := flag.String("n", join(d.Endpoints), "endpoint counts of the scale section")
+	flag.IntVar(&d.CheckpointEndpoints, "checkpoint-n", d.CheckpointEndpoints, "endpoint count of the checkpoint comparison (0: none)")
+	flag.IntVar(&d.StartReps, "start-reps", d.StartReps, "provider starts measured")
+	flag.Parse()
+	var err error
+	if d.Endpoints, err = split(*ns); err != nil {
+		fail(err)
+	}
+	d.Log = os.Stderr
+	rep, err := bench.Run(d)
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*out, []byte(rep.Markdown()), 0o644); err != nil {
+		fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s in %s\n", *out, rep.Wall.Round(1e9))
+}
+
+func join(ns []int) string {
+	var s []string
+	for _, n := range ns {
+		s = append(s, strconv.Itoa(n))
+	}
+	return strings.Join(s, ",")
+}
+
+func split(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-n: %q is not a positive endpoint count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	os.Exit(1)
+}

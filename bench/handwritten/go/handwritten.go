@@ -1,0 +1,228 @@
+// Package handwritten builds the benchmark graph (bench/spec) by hand with pulumi-gcp: the
+// resources the cloudrun-psc components create, with the same names and the same inputs, and
+// only the waits Google Cloud requires (GCP-FACTS.md): each resource waits for the ones whose
+// outputs it reads, and the load balancer's forwarding rule for the proxy-only subnet (rule 4).
+// The benchmarks compare it with bench/components/go.
+package handwritten
+
+import (
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/cloudrunv2"
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/dns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/bench/spec"
+)
+
+// Graph is the program.
+func Graph(ctx *pulumi.Context) error {
+	n := spec.Endpoints(ctx)
+	vpc, err := compute.NewNetwork(ctx, spec.ProducerVPCName, &compute.NetworkArgs{
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return err
+	}
+	uri, err := producer(ctx, vpc, n)
+	if err != nil {
+		return err
+	}
+
+	project := pulumi.String(spec.ConsumerProject)
+	consumerVPC, err := compute.NewNetwork(ctx, spec.ConsumerVPCName, &compute.NetworkArgs{
+		Project:               project,
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return err
+	}
+	apps, err := compute.NewSubnetwork(ctx, spec.ConsumerSubnet, &compute.SubnetworkArgs{
+		Project:     project,
+		Region:      pulumi.String(spec.Region),
+		Network:     consumerVPC.SelfLink,
+		IpCidrRange: pulumi.String(spec.ConsumerRange),
+	})
+	if err != nil {
+		return err
+	}
+	for i := range n {
+		name := spec.EndpointName(i)
+		addr, err := compute.NewAddress(ctx, name+"-ip", &compute.AddressArgs{
+			Project:     project,
+			Region:      pulumi.String(spec.Region),
+			AddressType: pulumi.String("INTERNAL"),
+			Subnetwork:  apps.SelfLink,
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
+			Project:              project,
+			Region:               pulumi.String(spec.Region),
+			LoadBalancingScheme:  pulumi.String(""),
+			Target:               uri,
+			IpAddress:            addr.SelfLink,
+			Network:              consumerVPC.SelfLink,
+			Subnetwork:           apps.SelfLink,
+			RecreateClosedPsc:    pulumi.Bool(true),
+			AllowPscGlobalAccess: pulumi.Bool(false),
+			NoAutomateDnsZone:    pulumi.Bool(true),
+		}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"})); err != nil {
+			return err
+		}
+
+		dnsName, host := spec.DNSName(i), spec.EndpointHost(i)
+		zone, err := dns.NewManagedZone(ctx, dnsName+"-zone", &dns.ManagedZoneArgs{
+			Project:     project,
+			DnsName:     pulumi.String(host + "."),
+			Visibility:  pulumi.String("private"),
+			Description: pulumi.String(spec.DNSZoneDesc),
+			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
+				Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
+					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: consumerVPC.SelfLink},
+				},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := dns.NewRecordSet(ctx, dnsName+"-record", &dns.RecordSetArgs{
+			Project:     project,
+			ManagedZone: zone.Name,
+			Name:        pulumi.String(host + "."),
+			Type:        pulumi.String("A"),
+			Ttl:         pulumi.Int(300),
+			Rrdatas:     pulumi.StringArray{addr.Address},
+		}); err != nil {
+			return err
+		}
+	}
+	ctx.Export("serviceAttachmentUri", uri)
+	return nil
+}
+
+// producer creates the published service and returns its service attachment URI.
+func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOutput, error) {
+	project, region := pulumi.StringPtr(spec.ProducerProject), pulumi.String(spec.Region)
+	name := func(role string) string { return spec.ProducerName + "-" + role }
+	subnet := func(role, cidr, purpose, subnetRole string) (*compute.Subnetwork, error) {
+		args := &compute.SubnetworkArgs{Project: project, Region: region, Network: vpc.SelfLink, IpCidrRange: pulumi.String(cidr)}
+		if purpose != "" {
+			args.Purpose = pulumi.String(purpose)
+		}
+		if subnetRole != "" {
+			args.Role = pulumi.String(subnetRole)
+		}
+		return compute.NewSubnetwork(ctx, name(role), args)
+	}
+	lb, err := subnet("lb-subnet", spec.LBRange, "", "")
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	proxyOnly, err := subnet("proxy-subnet", spec.ProxyOnlyRange, "REGIONAL_MANAGED_PROXY", "ACTIVE")
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	nat, err := subnet("nat-subnet", spec.NATRange, "PRIVATE_SERVICE_CONNECT", "")
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+
+	run, err := cloudrunv2.NewService(ctx, name("run"), &cloudrunv2.ServiceArgs{
+		Project:            project,
+		Location:           region,
+		Ingress:            pulumi.String("INGRESS_TRAFFIC_INTERNAL_ONLY"),
+		InvokerIamDisabled: pulumi.Bool(false),
+		DeletionProtection: pulumi.Bool(false),
+		CustomAudiences:    pulumi.StringArray{pulumi.String("http://" + spec.Hostname)},
+		Template: &cloudrunv2.ServiceTemplateArgs{
+			Containers: cloudrunv2.ServiceTemplateContainerArray{&cloudrunv2.ServiceTemplateContainerArgs{
+				Image: pulumi.String(spec.Image),
+				Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(8080)},
+				Resources: &cloudrunv2.ServiceTemplateContainerResourcesArgs{
+					Limits: pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi")},
+				},
+			}},
+			Scaling: &cloudrunv2.ServiceTemplateScalingArgs{MinInstanceCount: pulumi.Int(0)},
+		},
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	neg, err := compute.NewRegionNetworkEndpointGroup(ctx, name("neg"), &compute.RegionNetworkEndpointGroupArgs{
+		Project:             project,
+		Region:              region,
+		NetworkEndpointType: pulumi.String("SERVERLESS"),
+		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.Name},
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	backend, err := compute.NewRegionBackendService(ctx, name("backend"), &compute.RegionBackendServiceArgs{
+		Project:             project,
+		Region:              region,
+		LoadBalancingScheme: pulumi.String("INTERNAL_MANAGED"),
+		Protocol:            pulumi.String("HTTP"),
+		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	urlMap, err := compute.NewRegionUrlMap(ctx, name("urlmap"), &compute.RegionUrlMapArgs{
+		Project:        project,
+		Region:         region,
+		DefaultService: backend.SelfLink,
+		HostRules: compute.RegionUrlMapHostRuleArray{&compute.RegionUrlMapHostRuleArgs{
+			Hosts:       pulumi.StringArray{pulumi.String(spec.Hostname)},
+			PathMatcher: pulumi.String("private-host"),
+		}},
+		PathMatchers: compute.RegionUrlMapPathMatcherArray{&compute.RegionUrlMapPathMatcherArgs{
+			Name:           pulumi.String("private-host"),
+			DefaultService: backend.SelfLink,
+		}},
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	proxy, err := compute.NewRegionTargetHttpProxy(ctx, name("proxy"), &compute.RegionTargetHttpProxyArgs{
+		Project: project,
+		Region:  region,
+		UrlMap:  urlMap.SelfLink,
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	// GCP-FACTS 4: the proxy-only subnet must exist before the forwarding rule, which does not
+	// reference it.
+	rule, err := compute.NewForwardingRule(ctx, name("lb-rule"), &compute.ForwardingRuleArgs{
+		Project:             project,
+		Region:              region,
+		LoadBalancingScheme: pulumi.String("INTERNAL_MANAGED"),
+		IpProtocol:          pulumi.String("TCP"),
+		PortRange:           pulumi.String("80"),
+		Target:              proxy.SelfLink,
+		Network:             vpc.SelfLink,
+		Subnetwork:          lb.SelfLink,
+	}, pulumi.DependsOn([]pulumi.Resource{proxyOnly}))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	attachment, err := compute.NewServiceAttachment(ctx, name("attachment"), &compute.ServiceAttachmentArgs{
+		Project:              project,
+		Region:               region,
+		TargetService:        rule.SelfLink,
+		NatSubnets:           pulumi.StringArray{nat.SelfLink},
+		EnableProxyProtocol:  pulumi.Bool(false),
+		ConnectionPreference: pulumi.String("ACCEPT_MANUAL"),
+		ReconcileConnections: pulumi.BoolPtr(true),
+		ConsumerAcceptLists: compute.ServiceAttachmentConsumerAcceptListArray{&compute.ServiceAttachmentConsumerAcceptListArgs{
+			ProjectIdOrNum:  pulumi.StringPtr(spec.ConsumerProject),
+			ConnectionLimit: pulumi.Int(n),
+		}},
+		ConsumerRejectLists: pulumi.StringArray{},
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", attachment.Project, attachment.Region, attachment.Name), nil
+}

@@ -1,0 +1,151 @@
+// The benchmark graph (bench/spec) written by hand with @pulumi/gcp: the resources the
+// cloudrun-psc components create, with the same names and inputs, and only the waits Google
+// Cloud requires. The twin of bench/handwritten/go, which says more.
+import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import * as spec from "../../spec/spec";
+
+function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
+    const project = spec.producerProject;
+    const region = spec.region;
+    const name = (role: string) => `${spec.producerName}-${role}`;
+    const subnet = (role: string, ipCidrRange: string, purpose?: string, subnetRole?: string) =>
+        new gcp.compute.Subnetwork(name(role), {
+            project,
+            region,
+            network: vpc.selfLink,
+            ipCidrRange,
+            ...(purpose ? { purpose } : {}),
+            ...(subnetRole ? { role: subnetRole } : {}),
+        });
+    const lb = subnet("lb-subnet", spec.lbRange);
+    const proxyOnly = subnet("proxy-subnet", spec.proxyOnlyRange, "REGIONAL_MANAGED_PROXY", "ACTIVE");
+    const nat = subnet("nat-subnet", spec.natRange, "PRIVATE_SERVICE_CONNECT");
+
+    const run = new gcp.cloudrunv2.Service(name("run"), {
+        project,
+        location: region,
+        ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+        invokerIamDisabled: false,
+        deletionProtection: false,
+        customAudiences: [`http://${spec.hostname}`],
+        template: {
+            containers: [
+                {
+                    image: spec.image,
+                    ports: { containerPort: 8080 },
+                    resources: { limits: { cpu: "1", memory: "512Mi" } },
+                },
+            ],
+            scaling: { minInstanceCount: 0 },
+        },
+    });
+    const neg = new gcp.compute.RegionNetworkEndpointGroup(name("neg"), {
+        project,
+        region,
+        networkEndpointType: "SERVERLESS",
+        cloudRun: { service: run.name },
+    });
+    const backend = new gcp.compute.RegionBackendService(name("backend"), {
+        project,
+        region,
+        loadBalancingScheme: "INTERNAL_MANAGED",
+        protocol: "HTTP",
+        backends: [{ group: neg.selfLink }],
+    });
+    const urlMap = new gcp.compute.RegionUrlMap(name("urlmap"), {
+        project,
+        region,
+        defaultService: backend.selfLink,
+        hostRules: [{ hosts: [spec.hostname], pathMatcher: "private-host" }],
+        pathMatchers: [{ name: "private-host", defaultService: backend.selfLink }],
+    });
+    const proxy = new gcp.compute.RegionTargetHttpProxy(name("proxy"), { project, region, urlMap: urlMap.selfLink });
+    // GCP-FACTS 4: the proxy-only subnet must exist before the forwarding rule, which does not
+    // reference it.
+    const rule = new gcp.compute.ForwardingRule(
+        name("lb-rule"),
+        {
+            project,
+            region,
+            loadBalancingScheme: "INTERNAL_MANAGED",
+            ipProtocol: "TCP",
+            portRange: "80",
+            target: proxy.selfLink,
+            network: vpc.selfLink,
+            subnetwork: lb.selfLink,
+        },
+        { dependsOn: [proxyOnly] },
+    );
+    const attachment = new gcp.compute.ServiceAttachment(name("attachment"), {
+        project,
+        region,
+        targetService: rule.selfLink,
+        natSubnets: [nat.selfLink],
+        enableProxyProtocol: false,
+        connectionPreference: "ACCEPT_MANUAL",
+        reconcileConnections: true,
+        consumerAcceptLists: [{ projectIdOrNum: spec.consumerProject, connectionLimit: n }],
+        consumerRejectLists: [],
+    });
+    return pulumi.interpolate`projects/${attachment.project}/regions/${attachment.region}/serviceAttachments/${attachment.name}`;
+}
+
+export function graph(): Record<string, pulumi.Output<unknown>> {
+    const n = spec.endpoints();
+    const vpc = new gcp.compute.Network(spec.producerVpcName, { autoCreateSubnetworks: false });
+    const uri = producer(vpc, n);
+
+    const project = spec.consumerProject;
+    const region = spec.region;
+    const consumerVpc = new gcp.compute.Network(spec.consumerVpcName, { project, autoCreateSubnetworks: false });
+    const apps = new gcp.compute.Subnetwork(spec.consumerSubnet, {
+        project,
+        region,
+        network: consumerVpc.selfLink,
+        ipCidrRange: spec.consumerRange,
+    });
+    for (let i = 0; i < n; i++) {
+        const name = spec.endpointName(i);
+        const addr = new gcp.compute.Address(`${name}-ip`, {
+            project,
+            region,
+            addressType: "INTERNAL",
+            subnetwork: apps.selfLink,
+        });
+        new gcp.compute.ForwardingRule(
+            `${name}-endpoint`,
+            {
+                project,
+                region,
+                loadBalancingScheme: "",
+                target: uri,
+                ipAddress: addr.selfLink,
+                network: consumerVpc.selfLink,
+                subnetwork: apps.selfLink,
+                recreateClosedPsc: true,
+                allowPscGlobalAccess: false,
+                noAutomateDnsZone: true,
+            },
+            { replaceOnChanges: ["target", "ipAddress"] },
+        );
+        const dnsName = spec.dnsName(i);
+        const host = spec.endpointHost(i);
+        const zone = new gcp.dns.ManagedZone(`${dnsName}-zone`, {
+            project,
+            dnsName: `${host}.`,
+            visibility: "private",
+            description: spec.dnsZoneDesc,
+            privateVisibilityConfig: { networks: [{ networkUrl: consumerVpc.selfLink }] },
+        });
+        new gcp.dns.RecordSet(`${dnsName}-record`, {
+            project,
+            managedZone: zone.name,
+            name: `${host}.`,
+            type: "A",
+            ttl: 300,
+            rrdatas: [addr.address],
+        });
+    }
+    return { serviceAttachmentUri: uri };
+}

@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"slices"
+	"time"
+)
+
+// Scale is section 3: one producer and N consumer endpoints (each with its DNS binding) in one
+// stack, through the components from Go and from TypeScript.
+type Scale struct {
+	Rows []ScaleRow
+	// Fits are the least-squares lines of preview and up seconds over N, by program.
+	Fits map[Program]ScaleFit
+	// Checkpoints compares, at one N, the engine's default per-step checkpoints with
+	// PULUMI_SKIP_CHECKPOINTS: the components' program and the hand-written one.
+	Checkpoints []ScaleRow
+}
+
+// ScaleRow is one deployment of N endpoints.
+type ScaleRow struct {
+	Program     Program
+	N           int
+	Resources   int // cloud resources created
+	Preview, Up time.Duration
+	Memory      Memory
+	Checkpoints bool // the engine's default checkpointing (else PULUMI_SKIP_CHECKPOINTS=true)
+}
+
+// ScaleFit is how a program's times grow with N.
+type ScaleFit struct {
+	Preview, Up Fit
+}
+
+// skipCheckpoints makes the engine save the stack once at the end instead of after every step,
+// which costs time proportional to the stack's size at every step (pulumi/pulumi#10668).
+var skipCheckpoints = map[string]string{"PULUMI_SKIP_CHECKPOINTS": "true"}
+
+func (b *bench) scale() Scale {
+	b.logf("3. scale: N = %v endpoints, PULUMI_SKIP_CHECKPOINTS=true", b.opts.Endpoints)
+	progs := []Program{GoComponents, TSComponents}
+	s := Scale{Fits: map[Program]ScaleFit{}}
+	for i, n := range b.opts.Endpoints {
+		for _, p := range rotate(progs, i) {
+			s.Rows = append(s.Rows, b.scaleRow(p, n, false))
+		}
+	}
+	for _, p := range progs {
+		var ns, pre, up []float64
+		for _, r := range s.Rows {
+			if r.Program == p {
+				ns = append(ns, float64(r.N))
+				pre = append(pre, r.Preview.Seconds())
+				up = append(up, r.Up.Seconds())
+			}
+		}
+		s.Fits[p] = ScaleFit{Preview: fit(ns, pre), Up: fit(ns, up)}
+	}
+	if n := b.opts.CheckpointEndpoints; n > 0 {
+		b.logf("   checkpoints: N = %d, default engine settings against PULUMI_SKIP_CHECKPOINTS=true", n)
+		s.Checkpoints = []ScaleRow{b.scaleRow(GoComponents, n, true), b.scaleRow(GoByHand, n, true), b.scaleRow(GoByHand, n, false)}
+		if i := slices.IndexFunc(s.Rows, func(r ScaleRow) bool { return r.Program == GoComponents && r.N == n }); i >= 0 {
+			s.Checkpoints = append(s.Checkpoints, s.Rows[i])
+		} else {
+			s.Checkpoints = append(s.Checkpoints, b.scaleRow(GoComponents, n, false))
+		}
+	}
+	return s
+}
+
+func (b *bench) scaleRow(p Program, n int, checkpoints bool) ScaleRow {
+	vars := skipCheckpoints
+	if checkpoints {
+		vars = nil
+	}
+	d := b.deploy(p, deployOpts{n: n, preview: true, sample: true, vars: vars})
+	total := 0
+	for _, c := range d.Creates {
+		total += c
+	}
+	return ScaleRow{Program: p, N: n, Resources: total, Preview: d.Preview, Up: d.Up, Memory: d.Memory, Checkpoints: checkpoints}
+}
