@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 	"time"
-
 )
 
 // findings is the part of BENCHMARKS.md written by hand: what the numbers revealed, what was
@@ -370,4 +369,3 @@ func (r *Report) startSection(p printer) {
 	p("%s is %.1f MB (%d starts).", s.Binary, float64(s.BinaryBytes)/(1<<20), s.ToConstruct.N)
 	p("")
 }
-
