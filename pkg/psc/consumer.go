@@ -153,22 +153,20 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	if err != nil {
 		return err
 	}
-	// The endpoint lives in the attachment's region; a different explicit region is an error
-	// (GCP-FACTS 10), checked now for a plain URI and when an Output resolves.
-	uri := attachment.ApplyT(func(uri string) (string, error) {
-		ref, err := ParseServiceAttachmentURI(uri)
+	// The endpoint lives in the attachment's region (GCP-FACTS 10). The address takes that
+	// region without reading the attachment URI (see endpointRegion), so that it waits only for
+	// its subnet, not for an attachment the same stack creates; the forwarding rule's target
+	// checks that the two regions agree, checked now for plain inputs and when Outputs resolve.
+	region := a.endpointRegion(ctx, attachment)
+	uri := pulumi.All(attachment, region, a.Subnetwork).ApplyT(func(v []any) (string, error) {
+		ref, err := ParseServiceAttachmentURI(v[0].(string))
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", a.attachmentInput(), err)
 		}
-		if a.Region != "" && a.Region != ref.Region {
-			return "", fmt.Errorf("region: %s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
-				a.Region, ref.Region)
+		if path, problem := a.regionProblem(v[1].(string), v[2].(string), ref.Region); problem != "" {
+			return "", fmt.Errorf("%s: %s", path, problem)
 		}
 		return ref.URI(), nil
-	}).(pulumi.StringOutput)
-	region := uri.ApplyT(func(u string) string {
-		ref, _ := ParseServiceAttachmentURI(u) // already validated
-		return ref.Region
 	}).(pulumi.StringOutput)
 
 	addrArgs := &compute.AddressArgs{
@@ -226,6 +224,50 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	comp.ServiceAttachmentUri = uri
 	comp.Region = region
 	return nil
+}
+
+// endpointRegion is the region of the endpoint's address and forwarding rule: region when
+// given; otherwise the region the subnetwork's self link or ID names, or, for a subnetwork given
+// by bare name, the gcp:region configuration (where the provider looks the name up). Only when
+// neither says does it wait for the attachment URI and take its region.
+func (a *ConsumerEndpointArgs) endpointRegion(ctx *pulumi.Context, attachment pulumi.StringOutput) pulumi.StringOutput {
+	if a.Region != "" {
+		return pulumi.String(a.Region).ToStringOutput()
+	}
+	subnet := a.Subnetwork.ToStringOutput()
+	if configured := orDefault(ctx, "", "gcp:region"); configured != "" {
+		return subnet.ApplyT(func(link string) string {
+			if r := subnetRegion(link); r != "" {
+				return r
+			}
+			return configured
+		}).(pulumi.StringOutput)
+	}
+	return pulumi.All(subnet, attachment).ApplyT(func(v []any) string {
+		if r := subnetRegion(v[0].(string)); r != "" {
+			return r
+		}
+		ref, _ := ParseServiceAttachmentURI(v[1].(string)) // a bad URI fails the target's check
+		return ref.Region
+	}).(pulumi.StringOutput)
+}
+
+// regionProblem says, naming the input that chose it, why the endpoint's region is wrong: ""
+// when it is the attachment's.
+func (a *ConsumerEndpointArgs) regionProblem(region, subnet, attachmentRegion string) (path, problem string) {
+	switch {
+	case region == attachmentRegion:
+		return "", ""
+	case a.Region != "":
+		return "region", fmt.Sprintf("%s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
+			region, attachmentRegion)
+	case subnetRegion(subnet) != "":
+		return "subnetwork", fmt.Sprintf("is in region %s, but the service attachment is in %s; a PSC endpoint and its subnet must be in the attachment's region",
+			region, attachmentRegion)
+	default:
+		return "region", fmt.Sprintf("the endpoint went to %s, the gcp:region configuration (subnetwork %q names no region), but the service attachment is in %s; set region or give subnetwork as a self link",
+			region, subnet, attachmentRegion)
+	}
 }
 
 // attachmentInput names the input the attachment URI came from, for error messages.

@@ -1,12 +1,14 @@
 package psc
 
 import (
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
 const testAttachment = "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment"
@@ -119,6 +121,97 @@ func TestConsumerFromProducerStack(t *testing.T) {
 	assertChildrenOf(t, f, ConsumerEndpointType, "payments")
 }
 
+// The endpoint's address waits for its subnet only, even when the stack also creates the
+// service attachment: an address does not need the attachment, and waiting for it would put the
+// address on the deployment's critical path, after the whole producer chain. The forwarding rule
+// does need the attachment.
+func TestConsumerAddressDoesNotWaitForTheAttachment(t *testing.T) {
+	t.Parallel()
+	const top = "urn:pulumi:stack::project::"
+	subnetURN := top + "gcp:compute/subnetwork:Subnetwork::apps"
+	attachmentURN := top + typeAttachment + "::attachment"
+	for name, region := range map[string]string{"region from the subnet": "", "explicit region": testRegion} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeCloud()
+			err := f.Run(func(ctx *pulumi.Context) error {
+				subnet, err := compute.NewSubnetwork(ctx, "apps", &compute.SubnetworkArgs{
+					Project: pulumi.String("consumer-prj"), Region: pulumi.String(testRegion),
+					Network: pulumi.String("consumer-vpc"), IpCidrRange: pulumi.String("192.168.10.0/24"),
+				})
+				if err != nil {
+					return err
+				}
+				att, err := compute.NewServiceAttachment(ctx, "attachment", &compute.ServiceAttachmentArgs{
+					Region: pulumi.String(testRegion), TargetService: pulumi.String("lb-rule"),
+					NatSubnets: pulumi.StringArray{pulumi.String("nat")}, ConnectionPreference: pulumi.String("ACCEPT_MANUAL"),
+					EnableProxyProtocol: pulumi.Bool(false),
+				})
+				if err != nil {
+					return err
+				}
+				args := consumerArgs()
+				args.Region = region
+				args.Subnetwork = subnet.SelfLink
+				args.ServiceAttachment = pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", att.Project, att.Region, att.Name)
+				_, err = NewConsumerEndpoint(ctx, "payments", args)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr, rule := f.One(t, typeAddress), f.One(t, typeRule)
+			if !slices.Contains(addr.Dependencies, subnetURN) || slices.Contains(addr.Dependencies, attachmentURN) {
+				t.Errorf("address depends on %v, want its subnet and not the attachment", addr.Dependencies)
+			}
+			if got := str(addr, "region"); got != testRegion {
+				t.Errorf("address region = %q, want %s", got, testRegion)
+			}
+			if !slices.Contains(rule.Dependencies, attachmentURN) {
+				t.Errorf("forwarding rule depends on %v, want the attachment it targets", rule.Dependencies)
+			}
+		})
+	}
+}
+
+// A subnetwork given by bare name names no region: the endpoint goes to the gcp:region
+// configuration, where the provider looks the name up.
+func TestConsumerBareSubnetNameTakesTheConfiguredRegion(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.Subnetwork = pulumi.String("apps")
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := str(f.One(t, typeAddress), "region"); got != testRegion {
+		t.Errorf("address region = %q, want the configured %s", got, testRegion)
+	}
+}
+
+// A subnet in another region than the attachment read from the producer's stack fails when
+// the URI resolves, naming the subnetwork.
+func TestConsumerSubnetInAnotherRegionFromStackFails(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	f.Stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": testAttachment}
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		args.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-east1/subnetworks/apps")
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "subnetwork: is in region us-east1, but the service attachment is in europe-west1") {
+		t.Fatalf("want a subnet region mismatch error, got %v", err)
+	}
+}
+
 func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
@@ -195,6 +288,9 @@ func TestConsumerValidation(t *testing.T) {
 			a.ServiceAttachment = pulumi.String("projects/producer-prj/regions/moon/serviceAttachments/x")
 		}, "region in"},
 		{"region mismatch", func(a *ConsumerEndpointArgs) { a.Region = "us-east1" }, "region: us-east1 differs from the service attachment's region europe-west1"},
+		{"subnet in another region", func(a *ConsumerEndpointArgs) {
+			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-east1/subnetworks/apps")
+		}, "subnetwork: is in region us-east1, but the service attachment is in europe-west1"},
 		{"missing network", func(a *ConsumerEndpointArgs) { a.Network = nil }, "network: is required"},
 		{"missing subnetwork", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("") }, "subnetwork: is required"},
 		{"bad ip", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.500" }, "ipAddress: must be an IPv4 address"},

@@ -174,6 +174,16 @@ func ParseServiceAttachmentURI(uri string) (AttachmentRef, error) {
 	return ref, nil
 }
 
+// subnetRegion returns the region a subnet reference names: the R of a self link or a path
+// (projects/P/regions/R/subnetworks/N, regions/R/subnetworks/N); "" for a bare name.
+func subnetRegion(ref string) string {
+	r, err := parseSubnetRef(strings.TrimSpace(ref), "", "")
+	if err != nil {
+		return ""
+	}
+	return r.Region
+}
+
 // checkHostname checks a private DNS hostname such as payment-api.internal: at least two labels,
 // lowercase, each label valid, written without the trailing dot.
 func checkHostname(host string) error {

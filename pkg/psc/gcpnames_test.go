@@ -6,6 +6,25 @@ import (
 	"testing"
 )
 
+func TestSubnetRegion(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"https://www.googleapis.com/compute/v1/projects/consumer-prj/regions/europe-west1/subnetworks/apps": "europe-west1",
+		"projects/consumer-prj/regions/us-east1/subnetworks/apps":                                           "us-east1",
+		"regions/us-east1/subnetworks/apps":                                                                 "us-east1",
+		"apps":                                                                                              "",
+		"":                                                                                                  "",
+		"projects/consumer-prj/global/networks/consumer-vpc":     "",
+		"projects/consumer-prj/regions/us-east1/subnetworks/a/b": "",
+		"projects/consumer-prj/regions/us-east1/addresses/apps":  "",
+	}
+	for ref, want := range cases {
+		if got := subnetRegion(ref); got != want {
+			t.Errorf("subnetRegion(%q) = %q, want %q", ref, got, want)
+		}
+	}
+}
+
 func TestParseServiceAttachmentURI(t *testing.T) {
 	t.Parallel()
 	want := AttachmentRef{Project: "producer-prj", Region: "europe-west1", Name: "payments"}
