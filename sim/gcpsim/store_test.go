@@ -134,3 +134,69 @@ func TestEventsRecordTheTimeline(t *testing.T) {
 		t.Fatalf("ops = %v", ops)
 	}
 }
+
+// A store starts a transaction from the state it saved last only while the state file is still
+// the one it wrote: a save by another process (another store on the directory) is seen, and the
+// changes of a transaction that did not save are not.
+func TestStoreReusesOnlyTheStateItSaved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(s *Store, id string) {
+		t.Helper()
+		if err := s.Update(func(st *State) error {
+			st.Resources[id] = &Record{ID: id}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(s *Store) string {
+		t.Helper()
+		var out []string
+		if err := s.View(func(st *State) error {
+			for _, r := range st.Sorted() {
+				out = append(out, r.ID)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(out)
+	}
+	add(a, "r1")
+	add(b, "r2") // a's saved state is stale now
+	add(a, "r3")
+	if got := ids(b); got != "[r1 r2 r3]" {
+		t.Errorf("after saves by two stores, b sees %s, want [r1 r2 r3]", got)
+	}
+
+	add(a, "r4")
+	err = a.Update(func(st *State) error {
+		st.Resources["lost"] = &Record{ID: "lost"}
+		return fmt.Errorf("the operation failed")
+	})
+	if err == nil {
+		t.Fatal("a failing update reported no error")
+	}
+	if got := ids(a); got != "[r1 r2 r3 r4]" {
+		t.Errorf("after a failed update, a sees %s, want [r1 r2 r3 r4]", got)
+	}
+	if err := a.View(func(st *State) error {
+		st.Resources["viewed"] = &Record{ID: "viewed"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	add(a, "r5")
+	if got := ids(b); got != "[r1 r2 r3 r4 r5]" {
+		t.Errorf("after a view that changed its state, the next save holds %s, want [r1 r2 r3 r4 r5]", got)
+	}
+}
