@@ -96,7 +96,7 @@ func Run(opts Options) (rep *Report, err error) {
 	}()
 	rep = &Report{Options: opts, Started: time.Now(), Machine: b.machine()}
 	rep.Overhead = b.overhead()
-	rep.Critical = b.critical(rep.Overhead)
+	rep.Critical = b.critical()
 	rep.Scale = b.scale()
 	rep.Start = b.start()
 	rep.Wall = time.Since(rep.Started)
@@ -160,7 +160,7 @@ func (b *bench) world(vars map[string]string, fn func(env *harness.Env)) {
 	defer os.RemoveAll(dir)
 	env := harness.New(&worldT{dir: dir}, harness.GCP(), harness.CloudrunPSC(ProviderVersion))
 	for k, v := range vars {
-		env.Setenv(k, v)
+		env.SetEnv(k, v)
 	}
 	fn(env)
 }
@@ -226,7 +226,7 @@ func (p Program) stack(env *harness.Env, n int) *harness.Stack {
 type deployment struct {
 	Preview, Up time.Duration
 	Creates     map[string]int       // resources created, by type, without components and pulumi: types
-	Export      apitype.DeploymentV3 // the stack after the up, when asked for
+	Export      *apitype.DeploymentV3 // the stack after the up, when asked for
 	Accepted    int                  // PSC endpoints the simulator holds as ACCEPTED
 	Memory      Memory               // peak memory of the processes, when sampled
 }

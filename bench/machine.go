@@ -20,7 +20,7 @@ type Machine struct {
 	Pulumi    string // the CLI, bin/pulumi
 	PulumiSDK string // @pulumi/pulumi of the Node programs
 	Node      string
-	Commit    string // the repository's HEAD, "+dirty" when it has uncommitted changes
+	Commit    string // the repository's HEAD, "+dirty" when it has uncommitted changes (besides the report)
 	LoadStart string // /proc/loadavg at the start and the end of the run
 	LoadEnd   string
 }
@@ -53,7 +53,7 @@ func (b *bench) machine() Machine {
 		m.PulumiSDK = pkg.Version
 	}
 	m.Commit = output("git", "-C", b.root, "rev-parse", "--short", "HEAD")
-	if output("git", "-C", b.root, "status", "--porcelain", "--untracked-files=no") != "" {
+	if output("git", "-C", b.root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md") != "" {
 		m.Commit += "+dirty"
 	}
 	return m

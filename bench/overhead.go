@@ -20,8 +20,6 @@ type Overhead struct {
 	Pairs []OverheadPair
 	// Resources counts the graph's cloud resources by type, the same for every program.
 	Resources map[string]int
-	// Runs holds every deployment by program, in the order they ran.
-	runs map[Program][]deployment
 }
 
 // OverheadPair compares a language's components with its hand-written program.
@@ -40,19 +38,19 @@ type OverheadPair struct {
 func (b *bench) overhead() Overhead {
 	b.logf("1. overhead: %d runs of 4 programs, 1 endpoint, zero latency", b.opts.Reps)
 	all := []Program{GoComponents, GoByHand, TSComponents, TSByHand}
-	o := Overhead{runs: map[Program][]deployment{}}
+	var o Overhead
+	runs := map[Program][]deployment{}
 	for rep := range b.opts.Reps {
 		for _, p := range rotate(all, rep) {
-			d := b.deploy(p, deployOpts{n: 1, preview: true, export: rep == 0})
-			o.runs[p] = append(o.runs[p], d)
+			runs[p] = append(runs[p], b.deploy(p, deployOpts{n: 1, preview: true, export: rep == 0}))
 		}
-		if err := sameGraph(o.runs, rep == 0); err != nil {
+		if err := sameGraph(runs, rep == 0); err != nil {
 			panic(failure{err.Error()})
 		}
 	}
-	o.Resources = o.runs[GoByHand][0].Creates
+	o.Resources = runs[GoByHand][0].Creates
 	for _, pair := range [][2]Program{{GoComponents, GoByHand}, {TSComponents, TSByHand}} {
-		comp, hand := o.runs[pair[0]], o.runs[pair[1]]
+		comp, hand := runs[pair[0]], runs[pair[1]]
 		target := 1.05
 		if pair[0].Lang != "Go" {
 			target = 1.15
@@ -114,7 +112,7 @@ var autoname = regexp.MustCompile(`-[0-9a-f]{7}\b`)
 
 // inputsByID returns the inputs of every cloud resource of a stack export as JSON, by
 // critpath.ID, with autonamed suffixes masked.
-func inputsByID(dep apitype.DeploymentV3) map[string]string {
+func inputsByID(dep *apitype.DeploymentV3) map[string]string {
 	out := map[string]string{}
 	for _, r := range dep.Resources {
 		if !r.Custom || !isCloud(string(r.Type)) {

@@ -84,8 +84,8 @@ func (r *Report) targets(p printer) {
 		ts = append(ts,
 			target{what: row.Program.Lang + " components: up / critical path (latency part)", want: "≤ 1.10×",
 				got: row.Latency.Median, limit: 1.10, below: true, format: times},
-			target{what: row.Program.Lang + " components: up / sequential sum", want: "≤ 0.50×",
-				got: row.SumRatio.Median, limit: 0.5, below: true, format: times},
+			target{what: row.Program.Lang + " components: up / sequential sum (latency part)", want: "≤ 0.50×",
+				got: row.SumLatency.Median, limit: 0.5, below: true, format: times},
 			target{what: row.Program.Lang + " components: critical path / the one GCP requires", want: "1.00×",
 				got: row.Path.Seconds() / r.Critical.Required.Seconds(), limit: 1, below: true, format: times})
 	}
@@ -160,15 +160,17 @@ func (r *Report) method(p printer) {
 	p("1. **Overhead**: %d rounds; each round deploys the four programs (preview, then up; one endpoint; no", o.Reps)
 	p("   latency) in a rotated order. A ratio is components / by hand within one round; the table gives the")
 	p("   median of the rounds' ratios and their range.")
-	p("2. **Critical path**: %d rounds of `up` of the four programs with GCPSIM_LATENCY_SCALE=%g (the simulator", o.LatencyReps, o.Latency)
-	p("   sleeps %g of Google's operation time, `gcpsim.LatencyTable`). The lower bound is the longest chain", o.Latency)
+	p("2. **Critical path**: %d rounds; each round runs, for each of the four programs in a rotated order, an", o.LatencyReps)
+	p("   `up` with no latency and then one with GCPSIM_LATENCY_SCALE=%g (the simulator sleeps %g of Google's", o.Latency, o.Latency)
+	p("   operation time, `gcpsim.LatencyTable`), each in a fresh world. The lower bound is the longest chain")
 	p("   of the stack's dependency graph (`bench/critpath` over `pulumi stack export`: dependencies and")
 	p("   property dependencies, a dependency on a component meaning all custom resources below it; parent")
 	p("   links are not waits), each resource weighted by its create time in the same table; the sequential sum")
 	p("   is every create one after another, as the gcloud walk-through does them. At this scale the engine's")
-	p("   fixed cost (plugin starts, program run, a few hundred ms) is a large share of the up, which it would")
-	p("   not be at Google's real latencies, so the target is judged on the latency part: (up − the same up with")
-	p("   no latency, section 1's median) / the critical path. The raw ratio is shown too.")
+	p("   fixed cost (CLI and plugin starts, the program, the engine's own steps: the up with no latency) is a")
+	p("   large share of the up, which it would not be at Google's real latencies, so the targets are judged on")
+	p("   the latency part, up − the same up with no latency (pair by pair), against the critical path and")
+	p("   against the sum. The raw ratios are shown too.")
 	p("3. **Scale**: one deployment (preview, then up) per N = %v, through the components from Go and from", o.Endpoints)
 	p("   TypeScript, interleaved, with PULUMI_SKIP_CHECKPOINTS=true (see the checkpoint table for why).")
 	p("   Memory is each process's peak resident set (VmHWM), read from /proc every %v while the", samplePeriod)
@@ -234,11 +236,11 @@ func (r *Report) criticalSection(p printer) {
 	p("`up` of one endpoint with GCPSIM_LATENCY_SCALE=%g. Critical paths and sums are in Google Cloud's own", c.Scale)
 	p("seconds (scale 1); the ratios compare the up with them at the same scale.")
 	p("")
-	p("| program | up | critical path | up / critical path | latency part / critical path | sequential sum | up / sum |")
-	p("|---|---|---|---|---|---|---|")
+	p("| program | up, no latency | up | critical path | up / path | latency part / path | sequential sum | up / sum | latency part / sum |")
+	p("|---|---|---|---|---|---|---|---|---|")
 	for _, row := range c.Rows {
-		p("| %s | %s | %.1f s | %s | %s | %.1f s | %s |", row.Program, secs(row.Up), row.Path.Seconds(),
-			ratio(row.Ratio), ratio(row.Latency), row.Sum.Seconds(), ratio(row.SumRatio))
+		p("| %s | %s | %s | %.1f s | %s | %s | %.1f s | %s | %s |", row.Program, secs(row.ZeroUp), secs(row.Up),
+			row.Path.Seconds(), ratio(row.Ratio), ratio(row.Latency), row.Sum.Seconds(), ratio(row.SumRatio), ratio(row.SumLatency))
 	}
 	p("")
 	p("The critical path Google Cloud requires (the hand-written graph) is %.1f s: %s.", c.Required.Seconds(), chain(c.RequiredPath))

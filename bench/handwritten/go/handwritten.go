@@ -56,6 +56,8 @@ func Graph(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
+		// GCP-FACTS 11: loadBalancingScheme "" for a PSC endpoint. A replacement takes the same
+		// address, which the old rule must release first.
 		if _, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
 			Project:              project,
 			Region:               pulumi.String(spec.Region),
@@ -67,7 +69,7 @@ func Graph(ctx *pulumi.Context) error {
 			RecreateClosedPsc:    pulumi.Bool(true),
 			AllowPscGlobalAccess: pulumi.Bool(false),
 			NoAutomateDnsZone:    pulumi.Bool(true),
-		}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"})); err != nil {
+		}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true)); err != nil {
 			return err
 		}
 

@@ -127,7 +127,8 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
                 allowPscGlobalAccess: false,
                 noAutomateDnsZone: true,
             },
-            { replaceOnChanges: ["target", "ipAddress"] },
+            // The replacement takes the same address, which the old rule must release first.
+            { replaceOnChanges: ["target", "ipAddress"], deleteBeforeReplace: true },
         );
         const dnsName = spec.dnsName(i);
         const host = spec.endpointHost(i);
