@@ -5,7 +5,9 @@
 SHELL   := bash
 VERSION ?= 0.1.0
 FUZZTIME ?= 10s
-LDFLAGS := -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
+# -s -w drop the symbol table and DWARF (debugger data): the plugin is a third smaller (119 MB to
+# 80 MB, BENCHMARKS.md) and starts as fast; panics still print function names and lines.
+LDFLAGS := -s -w -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
 
 LIB_SRC   := go.mod go.sum $(shell find pkg provider -name '*.go' -not -name '*_test.go') $(wildcard provider/docs/*.md)
 SIM_SRC   := go.mod go.sum $(shell find sim -name '*.go' -not -name '*_test.go') sim/gcpsim/schema.json
