@@ -56,7 +56,7 @@ type Options struct {
 // Defaults are the options of `make bench`.
 func Defaults() Options {
 	return Options{
-		Reps:                5,
+		Reps:                7,
 		LatencyReps:         3,
 		Latency:             0.05,
 		Endpoints:           []int{1, 10, 50, 100, 200},

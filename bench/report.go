@@ -334,6 +334,24 @@ func (r *Report) scaleSection(p printer) {
 		p("| %s | %s | %s |", prog, line(f.Preview), line(f.Up))
 	}
 	p("")
+	p("Where the time goes: CPU seconds of each process over the preview and the up, fitted the same way")
+	p("(the components run in the bench process for Go and in the provider for TypeScript):")
+	p("")
+	p("| program | bench (Go program) | provider | Node.js | Pulumi CLI | simulator |")
+	p("|---|---|---|---|---|---|")
+	for _, prog := range sortedPrograms(s.Fits) {
+		f := s.Fits[prog]
+		var cells []string
+		for _, exe := range []string{Self, providerExe, nodeExe, engineExe, simulatorExe} {
+			if fe, ok := f.CPU[exe]; ok && fe.Slope != 0 {
+				cells = append(cells, fmt.Sprintf("%.3f·N s, R² = %.3f", fe.Slope, fe.R2))
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		p("| %s | %s |", prog, strings.Join(cells, " | "))
+	}
+	p("")
 	if len(s.Checkpoints) > 0 {
 		p("The engine's checkpoints: by default `pulumi up` (and, with this CLI, `preview`) serialises the whole")
 		p("stack after every step, which costs time proportional to the stack's size at each step (quadratic in")

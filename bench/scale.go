@@ -26,9 +26,11 @@ type ScaleRow struct {
 	Checkpoints bool // the engine's default checkpointing (else PULUMI_SKIP_CHECKPOINTS=true)
 }
 
-// ScaleFit is how a program's times grow with N.
+// ScaleFit is how a program's times grow with N: wall times, and the CPU time of each kind of
+// process (by executable name, as in Memory).
 type ScaleFit struct {
 	Preview, Up Fit
+	CPU         map[string]Fit
 }
 
 // skipCheckpoints makes the engine save the stack once at the end instead of after every step,
@@ -46,14 +48,23 @@ func (b *bench) scale() Scale {
 	}
 	for _, p := range progs {
 		var ns, pre, up []float64
+		cpu := map[string][]float64{}
 		for _, r := range s.Rows {
-			if r.Program == p {
-				ns = append(ns, float64(r.N))
-				pre = append(pre, r.Preview.Seconds())
-				up = append(up, r.Up.Seconds())
+			if r.Program != p {
+				continue
+			}
+			ns = append(ns, float64(r.N))
+			pre = append(pre, r.Preview.Seconds())
+			up = append(up, r.Up.Seconds())
+			for _, exe := range []string{Self, providerExe, nodeExe, engineExe, simulatorExe} {
+				cpu[exe] = append(cpu[exe], r.Memory[exe].CPU.Seconds())
 			}
 		}
-		s.Fits[p] = ScaleFit{Preview: fit(ns, pre), Up: fit(ns, up)}
+		f := ScaleFit{Preview: fit(ns, pre), Up: fit(ns, up), CPU: map[string]Fit{}}
+		for exe, ys := range cpu {
+			f.CPU[exe] = fit(ns, ys)
+		}
+		s.Fits[p] = f
 	}
 	if n := b.opts.CheckpointEndpoints; n > 0 {
 		b.logf("   checkpoints: N = %d, default engine settings against PULUMI_SKIP_CHECKPOINTS=true", n)

@@ -146,17 +146,23 @@ type Duration func(r apitype.ResourceV3) (d time.Duration, ok bool)
 
 // FromDeployment builds the graph of creating the custom resources of a stack export. A
 // resource waits for what it depends on, as the export records it: its dependencies and its
-// property dependencies. Parent links are not waits (a component's children start while their
-// parent is still being constructed), except that waiting for a component means waiting for
-// every custom resource below it. Provider resources take no part. Node IDs are ID(urn).
+// property dependencies. Waiting for a component means waiting for every custom resource below
+// it. A parent link alone is no wait, but a resource also waits for what its ancestor components
+// depend on: a component that a provider constructs (a multi-language component) is constructed
+// only once all its inputs are known, which the export records as the component's dependencies,
+// so none of its children can start before them. (A component written in the program's own
+// language records no dependencies, and its children start as soon as their own inputs are
+// known.) Provider resources take no part. Node IDs are ID(urn).
 func FromDeployment(dep apitype.DeploymentV3, dur Duration) Graph {
 	children := map[resource.URN][]resource.URN{}
 	custom := map[resource.URN]bool{}
+	byURN := map[resource.URN]apitype.ResourceV3{}
 	for _, r := range dep.Resources {
 		if r.Parent != "" {
 			children[r.Parent] = append(children[r.Parent], r.URN)
 		}
 		custom[r.URN] = r.Custom && !isProvider(r)
+		byURN[r.URN] = r
 	}
 	// below returns the custom resources at or below urn.
 	var below func(urn resource.URN, out map[string]bool)
@@ -180,6 +186,11 @@ func FromDeployment(dep apitype.DeploymentV3, dur Duration) Graph {
 		}
 		for _, ds := range r.PropertyDependencies {
 			for _, d := range ds {
+				below(d, waits)
+			}
+		}
+		for p, ok := byURN[r.Parent]; ok && !custom[p.URN]; p, ok = byURN[p.Parent] {
+			for _, d := range p.Dependencies {
 				below(d, waits)
 			}
 		}

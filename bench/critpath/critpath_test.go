@@ -123,6 +123,9 @@ func TestFromDeployment(t *testing.T) {
 		address  = "gcp:compute/address:Address"
 		record   = "gcp:dns/recordSet:RecordSet"
 		endpoint = "cloudrun-psc:index:ConsumerEndpoint"
+		// dnsBinding stands for a component a provider constructs.
+		dnsBinding = "cloudrun-psc:index:DnsBinding"
+		zoneType   = "gcp:dns/managedZone:ManagedZone"
 	)
 	stackURN := urn("", stack, "bench-dev")
 	prov := resource.URN("urn:pulumi:dev::bench::pulumi:providers:gcp::default_8_41_1")
@@ -131,6 +134,10 @@ func TestFromDeployment(t *testing.T) {
 	comp := urn("", endpoint, "ep")
 	addr := urn(string(endpoint), address, "ep-ip")
 	rec := urn("", record, "ep-dns")
+	// A component a provider constructs records the dependencies of its inputs; its children
+	// wait for them though their own inputs do not name them.
+	remote := urn("", dnsBinding, "remote")
+	zone := urn(string(dnsBinding), zoneType, "remote-zone")
 	dep := apitype.DeploymentV3{Resources: []apitype.ResourceV3{
 		{URN: stackURN, Type: stack},
 		{URN: prov, Type: "pulumi:providers:gcp", Custom: true},
@@ -142,8 +149,10 @@ func TestFromDeployment(t *testing.T) {
 		{URN: addr, Type: address, Custom: true, Parent: comp, PropertyDependencies: map[resource.PropertyKey][]resource.URN{"subnetwork": {apps}}},
 		// Waiting for the component means waiting for every custom resource below it.
 		{URN: rec, Type: record, Custom: true, Parent: stackURN, PropertyDependencies: map[resource.PropertyKey][]resource.URN{"rrdatas": {comp}}},
+		{URN: remote, Type: dnsBinding, Parent: stackURN, Dependencies: []resource.URN{apps}},
+		{URN: zone, Type: zoneType, Custom: true, Parent: remote},
 	}}
-	durs := map[string]time.Duration{network: 22 * s, subnet: 21 * s, address: 7 * s, record: 2 * s}
+	durs := map[string]time.Duration{network: 22 * s, subnet: 21 * s, address: 7 * s, record: 2 * s, zoneType: s}
 	g := FromDeployment(dep, func(r apitype.ResourceV3) (time.Duration, bool) {
 		d, ok := durs[string(r.Type)]
 		return d, ok
@@ -153,6 +162,7 @@ func TestFromDeployment(t *testing.T) {
 	want.Add(subnet+"::apps", 21*s, network+"::vpc")
 	want.Add(address+"::ep-ip", 7*s, subnet+"::apps")
 	want.Add(record+"::ep-dns", 2*s, address+"::ep-ip")
+	want.Add(zoneType+"::remote-zone", s, subnet+"::apps")
 	if !reflect.DeepEqual(g, want) {
 		t.Errorf("FromDeployment() =\n%v\nwant\n%v", g, want)
 	}
