@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -225,10 +226,10 @@ func (p Program) stack(env *harness.Env, n int) *harness.Stack {
 // deployment is what one preview and up (or up alone) of a program measured.
 type deployment struct {
 	Preview, Up time.Duration
-	Creates     map[string]int       // resources created, by type, without components and pulumi: types
+	Creates     map[string]int        // resources created, by type, without components and pulumi: types
 	Export      *apitype.DeploymentV3 // the stack after the up, when asked for
-	Accepted    int                  // PSC endpoints the simulator holds as ACCEPTED
-	Memory      Memory               // peak memory of the processes, when sampled
+	Accepted    int                   // PSC endpoints the simulator holds as ACCEPTED
+	Memory      Memory                // peak memory of the processes, when sampled
 }
 
 // deployOpts say what a deployment measures besides the up.
@@ -286,7 +287,7 @@ func creates(s *harness.Summary) map[string]int {
 }
 
 // isCloud reports whether a type is a Google Cloud resource (not a component, stack or provider).
-func isCloud(typ string) bool { return len(typ) > 4 && typ[:4] == "gcp:" }
+func isCloud(typ string) bool { return strings.HasPrefix(typ, "gcp:") }
 
 // rotate returns ps starting at index i, so that no program always runs first.
 func rotate(ps []Program, i int) []Program {

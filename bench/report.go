@@ -63,7 +63,11 @@ func (t target) verdict() string {
 	if (t.below && t.got <= t.limit) || (!t.below && t.got >= t.limit) {
 		return "met"
 	}
-	return fmt.Sprintf("**missed** by %.0f%%", 100*math.Abs(t.got-t.limit)/t.limit)
+	miss := 100 * math.Abs(t.got-t.limit) / t.limit
+	if miss < 1 {
+		return fmt.Sprintf("**missed** by %.1f%%", miss)
+	}
+	return fmt.Sprintf("**missed** by %.0f%%", miss)
 }
 
 func times(x float64) string { return fmt.Sprintf("%.2f×", x) }
