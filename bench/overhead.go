@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -130,14 +131,14 @@ func inputsByID(dep *apitype.DeploymentV3) map[string]string {
 // diffInputs describes how two programs' inputs differ ("" when they do not).
 func diffInputs(got, want map[string]string) string {
 	var lines []string
-	for _, id := range sortedKeys(want) {
+	for _, id := range slices.Sorted(maps.Keys(want)) {
 		if g, ok := got[id]; !ok {
 			lines = append(lines, "  missing "+id)
 		} else if g != want[id] {
 			lines = append(lines, fmt.Sprintf("  %s:\n    %s\n    %s", id, g, want[id]))
 		}
 	}
-	for _, id := range sortedKeys(got) {
+	for _, id := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[id]; !ok {
 			lines = append(lines, "  extra "+id)
 		}

@@ -3,9 +3,10 @@ package bench
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +32,7 @@ const Self = "self"
 
 func (m Memory) String() string {
 	var parts []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s %s/%.1fs", k, mb(m[k].Peak), m[k].CPU.Seconds()))
 	}
 	return strings.Join(parts, " ")
@@ -222,13 +223,4 @@ func readStat(pid int) (procStat, error) {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return procStat{ppid: ppid, cpu: time.Duration(utime+stime) * clockTick}, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

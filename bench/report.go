@@ -3,7 +3,9 @@ package bench
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -208,7 +210,7 @@ func (r *Report) overheadSection(p printer) {
 	o := r.Overhead
 	total := 0
 	var types []string
-	for _, t := range sortedKeys(o.Resources) {
+	for _, t := range slices.Sorted(maps.Keys(o.Resources)) {
 		total += o.Resources[t]
 		types = append(types, fmt.Sprintf("%s %d", shortType(t), o.Resources[t]))
 	}

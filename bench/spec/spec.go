@@ -11,6 +11,7 @@ package spec
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -57,3 +58,36 @@ func DNSName(i int) string { return EndpointName(i) + "-dns" }
 // EndpointHost is the private hostname of the i-th endpoint; each has its own zone (a network may
 // see only one private zone of a given DNS name).
 func EndpointHost(i int) string { return fmt.Sprintf("payment-api-%d.internal", i) }
+
+// Networks are the VPCs both programs create with pulumi-gcp, components or not.
+type Networks struct {
+	Producer, Consumer *compute.Network
+	Apps               *compute.Subnetwork // the consumer's regular subnet, where the endpoints' addresses come from
+}
+
+// NewNetworks creates the producer VPC, the consumer VPC and the consumer's subnet.
+func NewNetworks(ctx *pulumi.Context) (*Networks, error) {
+	producer, err := compute.NewNetwork(ctx, ProducerVPCName, &compute.NetworkArgs{
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return nil, err
+	}
+	consumer, err := compute.NewNetwork(ctx, ConsumerVPCName, &compute.NetworkArgs{
+		Project:               pulumi.String(ConsumerProject),
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return nil, err
+	}
+	apps, err := compute.NewSubnetwork(ctx, ConsumerSubnet, &compute.SubnetworkArgs{
+		Project:     pulumi.String(ConsumerProject),
+		Region:      pulumi.String(Region),
+		Network:     consumer.SelfLink,
+		IpCidrRange: pulumi.String(ConsumerRange),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Networks{Producer: producer, Consumer: consumer, Apps: apps}, nil
+}

@@ -1,6 +1,7 @@
 // The shape of the benchmark graph for the TypeScript programs: the same values as spec.go
 // (which documents them).
 import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
 
 export const producerProject = "producer-prj";
 export const consumerProject = "consumer-prj";
@@ -26,3 +27,16 @@ export function endpoints(): number {
 export const endpointName = (i: number): string => `${producerName}-${i}`;
 export const dnsName = (i: number): string => `${endpointName(i)}-dns`;
 export const endpointHost = (i: number): string => `payment-api-${i}.internal`;
+
+/** The VPCs both programs create with @pulumi/gcp, components or not. */
+export function networks(): { producer: gcp.compute.Network; consumer: gcp.compute.Network; apps: gcp.compute.Subnetwork } {
+    const producer = new gcp.compute.Network(producerVpcName, { autoCreateSubnetworks: false });
+    const consumer = new gcp.compute.Network(consumerVpcName, { project: consumerProject, autoCreateSubnetworks: false });
+    const apps = new gcp.compute.Subnetwork(consumerSubnet, {
+        project: consumerProject,
+        region,
+        network: consumer.selfLink,
+        ipCidrRange: consumerRange,
+    });
+    return { producer, consumer, apps };
+}

@@ -193,43 +193,42 @@ func TestConsumerBareSubnetNameTakesTheConfiguredRegion(t *testing.T) {
 	}
 }
 
-// A subnet in another region than the attachment read from the producer's stack fails when
-// the URI resolves, naming the subnetwork.
-func TestConsumerSubnetInAnotherRegionFromStackFails(t *testing.T) {
-	t.Parallel()
-	f := newFakeCloud()
-	f.Stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": testAttachment}
-	err := f.Run(func(ctx *pulumi.Context) error {
-		args := consumerArgs()
-		args.ServiceAttachment = nil
-		args.ProducerStack = "acme/payments/prod"
-		args.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-east1/subnetworks/apps")
-		_, err := NewConsumerEndpoint(ctx, "payments", args)
-		return err
-	})
-	if err == nil || !strings.Contains(err.Error(), "subnetwork: is in region us-east1, but the service attachment is in europe-west1") {
-		t.Fatalf("want a subnet region mismatch error, got %v", err)
-	}
-}
-
+// A region other than the attachment's, read from the producer's stack, fails when the URI
+// resolves, naming the input that chose it.
 func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud()
-	f.Stacks["acme/payments/prod"] = map[string]any{"uri": testAttachment}
-	err := f.Run(func(ctx *pulumi.Context) error {
-		args := consumerArgs()
-		args.ServiceAttachment = nil
-		args.ProducerStack = "acme/payments/prod"
-		args.ProducerStackOutput = "uri"
-		args.Region = "us-east1"
-		// A subnetwork from another resource is not looked up, so the mismatch surfaces only
-		// when the stack output resolves.
-		args.Subnetwork = args.Subnetwork.ToStringOutput()
-		_, err := NewConsumerEndpoint(ctx, "payments", args)
-		return err
-	})
-	if err == nil || !strings.Contains(err.Error(), "region: us-east1 differs from the service attachment's region europe-west1") {
-		t.Fatalf("want a region mismatch error, got %v", err)
+	cases := []struct {
+		name   string
+		mutate func(a *ConsumerEndpointArgs)
+		want   string
+	}{
+		{"explicit region", func(a *ConsumerEndpointArgs) { a.Region = "us-east1" },
+			"region: us-east1 differs from the service attachment's region europe-west1"},
+		{"subnet in another region", func(a *ConsumerEndpointArgs) {
+			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-east1/subnetworks/apps")
+		}, "subnetwork: is in region us-east1, but the service attachment is in europe-west1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeCloud()
+			f.Stacks["acme/payments/prod"] = map[string]any{"uri": testAttachment}
+			err := f.Run(func(ctx *pulumi.Context) error {
+				args := consumerArgs()
+				args.ServiceAttachment = nil
+				args.ProducerStack = "acme/payments/prod"
+				args.ProducerStackOutput = "uri"
+				tc.mutate(args)
+				// A subnetwork from another resource is not looked up, so the mismatch surfaces
+				// only when the stack output resolves.
+				args.Subnetwork = args.Subnetwork.ToStringOutput()
+				_, err := NewConsumerEndpoint(ctx, "payments", args)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+		})
 	}
 }
 
@@ -288,9 +287,6 @@ func TestConsumerValidation(t *testing.T) {
 			a.ServiceAttachment = pulumi.String("projects/producer-prj/regions/moon/serviceAttachments/x")
 		}, "region in"},
 		{"region mismatch", func(a *ConsumerEndpointArgs) { a.Region = "us-east1" }, "region: us-east1 differs from the service attachment's region europe-west1"},
-		{"subnet in another region", func(a *ConsumerEndpointArgs) {
-			a.Subnetwork = pulumi.String("projects/consumer-prj/regions/us-east1/subnetworks/apps")
-		}, "subnetwork: is in region us-east1, but the service attachment is in europe-west1"},
 		{"missing network", func(a *ConsumerEndpointArgs) { a.Network = nil }, "network: is required"},
 		{"missing subnetwork", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("") }, "subnetwork: is required"},
 		{"bad ip", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.500" }, "ipAddress: must be an IPv4 address"},

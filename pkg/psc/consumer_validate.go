@@ -51,8 +51,7 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 }
 
 // validateAttachment checks the exactly-one-of between serviceAttachment and producerStack, a
-// plain attachment URI, and that an explicit region, or the region of a plain subnetwork self
-// link, matches the attachment's.
+// plain attachment URI, and that an explicit region matches the attachment's.
 func (a *ConsumerEndpointArgs) validateAttachment(p *problems) {
 	byURI, byStack := given(a.ServiceAttachment), a.ProducerStack != ""
 	if byURI == byStack {
@@ -68,16 +67,9 @@ func (a *ConsumerEndpointArgs) validateAttachment(p *problems) {
 		p.add("serviceAttachment", err)
 		return
 	}
-	region := a.Region
-	subnet, _ := knownString(a.Subnetwork)
-	if region == "" {
-		region = subnetRegion(subnet)
-	}
-	if region == "" {
-		return
-	}
-	if path, problem := a.regionProblem(region, subnet, ref.Region); problem != "" {
-		p.addf(path, "%s", problem)
+	if a.Region != "" && a.Region != ref.Region {
+		p.addf("region", "%s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
+			a.Region, ref.Region)
 	}
 }
 

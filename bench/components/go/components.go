@@ -1,10 +1,9 @@
 // Package components builds the benchmark graph (bench/spec) with the cloudrun-psc components,
-// as a user of pkg/psc writes it: one ProducerService, then a ConsumerEndpoint and a DnsBinding
-// per endpoint.
+// as a user of pkg/psc writes it: the VPCs, one ProducerService, then a ConsumerEndpoint and a
+// DnsBinding per endpoint.
 package components
 
 import (
-	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/bench/spec"
@@ -14,14 +13,12 @@ import (
 // Graph is the program.
 func Graph(ctx *pulumi.Context) error {
 	n := spec.Endpoints(ctx)
-	vpc, err := compute.NewNetwork(ctx, spec.ProducerVPCName, &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
+	nets, err := spec.NewNetworks(ctx)
 	if err != nil {
 		return err
 	}
 	svc, err := psc.NewProducerService(ctx, spec.ProducerName, &psc.ProducerServiceArgs{
-		Network:            vpc.SelfLink,
+		Network:            nets.Producer.SelfLink,
 		CloudRun:           psc.CloudRunArgs{Image: pulumi.String(spec.Image)},
 		Hostname:           spec.Hostname,
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: spec.LBRange},
@@ -33,27 +30,11 @@ func Graph(ctx *pulumi.Context) error {
 		return err
 	}
 
-	consumerVPC, err := compute.NewNetwork(ctx, spec.ConsumerVPCName, &compute.NetworkArgs{
-		Project:               pulumi.String(spec.ConsumerProject),
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
-	if err != nil {
-		return err
-	}
-	apps, err := compute.NewSubnetwork(ctx, spec.ConsumerSubnet, &compute.SubnetworkArgs{
-		Project:     pulumi.String(spec.ConsumerProject),
-		Region:      pulumi.String(spec.Region),
-		Network:     consumerVPC.SelfLink,
-		IpCidrRange: pulumi.String(spec.ConsumerRange),
-	})
-	if err != nil {
-		return err
-	}
 	for i := range n {
 		endpoint, err := psc.NewConsumerEndpoint(ctx, spec.EndpointName(i), &psc.ConsumerEndpointArgs{
 			Project:           spec.ConsumerProject,
-			Network:           consumerVPC.SelfLink,
-			Subnetwork:        apps.SelfLink,
+			Network:           nets.Consumer.SelfLink,
+			Subnetwork:        nets.Apps.SelfLink,
 			ServiceAttachment: svc.ServiceAttachmentUri,
 			NoAutomateDnsZone: true,
 		})
@@ -65,7 +46,7 @@ func Graph(ctx *pulumi.Context) error {
 			Hostname:    spec.EndpointHost(i),
 			ZoneDnsName: spec.EndpointHost(i) + ".",
 			IpAddress:   endpoint.IpAddress,
-			Networks:    pulumi.StringArray{consumerVPC.SelfLink},
+			Networks:    pulumi.StringArray{nets.Consumer.SelfLink},
 			Protocol:    spec.EndpointProtocol,
 		}); err != nil {
 			return err

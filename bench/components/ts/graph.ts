@@ -1,15 +1,14 @@
 // The benchmark graph (bench/spec) written with the cloudrun-psc TypeScript SDK: the components
 // are constructed by the provider plugin. The twin of bench/components/go.
 import * as pulumi from "@pulumi/pulumi";
-import * as gcp from "@pulumi/gcp";
 import * as cloudrunpsc from "@cloudrun-psc/pulumi";
 import * as spec from "../../spec/spec";
 
 export function graph(): Record<string, pulumi.Output<unknown>> {
     const n = spec.endpoints();
-    const vpc = new gcp.compute.Network(spec.producerVpcName, { autoCreateSubnetworks: false });
+    const nets = spec.networks();
     const svc = new cloudrunpsc.ProducerService(spec.producerName, {
-        network: vpc.selfLink,
+        network: nets.producer.selfLink,
         cloudRun: { image: spec.image },
         hostname: spec.hostname,
         loadBalancerSubnet: { ipCidrRange: spec.lbRange },
@@ -18,21 +17,11 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
         consumers: [{ projectIdOrNum: spec.consumerProject, connectionLimit: n }],
     });
 
-    const consumerVpc = new gcp.compute.Network(spec.consumerVpcName, {
-        project: spec.consumerProject,
-        autoCreateSubnetworks: false,
-    });
-    const apps = new gcp.compute.Subnetwork(spec.consumerSubnet, {
-        project: spec.consumerProject,
-        region: spec.region,
-        network: consumerVpc.selfLink,
-        ipCidrRange: spec.consumerRange,
-    });
     for (let i = 0; i < n; i++) {
         const endpoint = new cloudrunpsc.ConsumerEndpoint(spec.endpointName(i), {
             project: spec.consumerProject,
-            network: consumerVpc.selfLink,
-            subnetwork: apps.selfLink,
+            network: nets.consumer.selfLink,
+            subnetwork: nets.apps.selfLink,
             serviceAttachment: svc.serviceAttachmentUri,
             noAutomateDnsZone: true,
         });
@@ -41,7 +30,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
             hostname: spec.endpointHost(i),
             zoneDnsName: `${spec.endpointHost(i)}.`,
             ipAddress: endpoint.ipAddress,
-            networks: pulumi.all([consumerVpc.selfLink]),
+            networks: pulumi.all([nets.consumer.selfLink]),
             protocol: spec.endpointProtocol,
         });
     }

@@ -17,41 +17,22 @@ import (
 // Graph is the program.
 func Graph(ctx *pulumi.Context) error {
 	n := spec.Endpoints(ctx)
-	vpc, err := compute.NewNetwork(ctx, spec.ProducerVPCName, &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
+	nets, err := spec.NewNetworks(ctx)
 	if err != nil {
 		return err
 	}
-	uri, err := producer(ctx, vpc, n)
+	uri, err := producer(ctx, nets.Producer, n)
 	if err != nil {
 		return err
 	}
-
 	project := pulumi.String(spec.ConsumerProject)
-	consumerVPC, err := compute.NewNetwork(ctx, spec.ConsumerVPCName, &compute.NetworkArgs{
-		Project:               project,
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
-	if err != nil {
-		return err
-	}
-	apps, err := compute.NewSubnetwork(ctx, spec.ConsumerSubnet, &compute.SubnetworkArgs{
-		Project:     project,
-		Region:      pulumi.String(spec.Region),
-		Network:     consumerVPC.SelfLink,
-		IpCidrRange: pulumi.String(spec.ConsumerRange),
-	})
-	if err != nil {
-		return err
-	}
 	for i := range n {
 		name := spec.EndpointName(i)
 		addr, err := compute.NewAddress(ctx, name+"-ip", &compute.AddressArgs{
 			Project:     project,
 			Region:      pulumi.String(spec.Region),
 			AddressType: pulumi.String("INTERNAL"),
-			Subnetwork:  apps.SelfLink,
+			Subnetwork:  nets.Apps.SelfLink,
 		})
 		if err != nil {
 			return err
@@ -64,8 +45,8 @@ func Graph(ctx *pulumi.Context) error {
 			LoadBalancingScheme:  pulumi.String(""),
 			Target:               uri,
 			IpAddress:            addr.SelfLink,
-			Network:              consumerVPC.SelfLink,
-			Subnetwork:           apps.SelfLink,
+			Network:              nets.Consumer.SelfLink,
+			Subnetwork:           nets.Apps.SelfLink,
 			RecreateClosedPsc:    pulumi.Bool(true),
 			AllowPscGlobalAccess: pulumi.Bool(false),
 			NoAutomateDnsZone:    pulumi.Bool(true),
@@ -81,7 +62,7 @@ func Graph(ctx *pulumi.Context) error {
 			Description: pulumi.String(spec.DNSZoneDesc),
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
 				Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
-					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: consumerVPC.SelfLink},
+					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: nets.Consumer.SelfLink},
 				},
 			},
 		})

@@ -93,25 +93,17 @@ function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
 
 export function graph(): Record<string, pulumi.Output<unknown>> {
     const n = spec.endpoints();
-    const vpc = new gcp.compute.Network(spec.producerVpcName, { autoCreateSubnetworks: false });
-    const uri = producer(vpc, n);
-
+    const nets = spec.networks();
+    const uri = producer(nets.producer, n);
     const project = spec.consumerProject;
     const region = spec.region;
-    const consumerVpc = new gcp.compute.Network(spec.consumerVpcName, { project, autoCreateSubnetworks: false });
-    const apps = new gcp.compute.Subnetwork(spec.consumerSubnet, {
-        project,
-        region,
-        network: consumerVpc.selfLink,
-        ipCidrRange: spec.consumerRange,
-    });
     for (let i = 0; i < n; i++) {
         const name = spec.endpointName(i);
         const addr = new gcp.compute.Address(`${name}-ip`, {
             project,
             region,
             addressType: "INTERNAL",
-            subnetwork: apps.selfLink,
+            subnetwork: nets.apps.selfLink,
         });
         new gcp.compute.ForwardingRule(
             `${name}-endpoint`,
@@ -121,8 +113,8 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
                 loadBalancingScheme: "",
                 target: uri,
                 ipAddress: addr.selfLink,
-                network: consumerVpc.selfLink,
-                subnetwork: apps.selfLink,
+                network: nets.consumer.selfLink,
+                subnetwork: nets.apps.selfLink,
                 recreateClosedPsc: true,
                 allowPscGlobalAccess: false,
                 noAutomateDnsZone: true,
@@ -137,7 +129,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
             dnsName: `${host}.`,
             visibility: "private",
             description: spec.dnsZoneDesc,
-            privateVisibilityConfig: { networks: [{ networkUrl: consumerVpc.selfLink }] },
+            privateVisibilityConfig: { networks: [{ networkUrl: nets.consumer.selfLink }] },
         });
         new gcp.dns.RecordSet(`${dnsName}-record`, {
             project,
