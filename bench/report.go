@@ -65,11 +65,14 @@ func (t target) verdict() string {
 	if (t.below && t.got <= t.limit) || (!t.below && t.got >= t.limit) {
 		return "met"
 	}
-	miss := 100 * math.Abs(t.got-t.limit) / t.limit
-	if miss < 1 {
+	switch miss := 100 * math.Abs(t.got-t.limit) / t.limit; {
+	case miss < 0.1:
+		return "**missed** by less than 0.1%"
+	case miss < 1:
 		return fmt.Sprintf("**missed** by %.1f%%", miss)
+	default:
+		return fmt.Sprintf("**missed** by %.0f%%", miss)
 	}
-	return fmt.Sprintf("**missed** by %.0f%%", miss)
 }
 
 func times(x float64) string { return fmt.Sprintf("%.2f×", x) }
