@@ -1,0 +1,286 @@
+package psc
+
+import (
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults the ProducerService applies; each is stated in the input's description.
+const (
+	defaultContainerPort   = 8080
+	defaultCPU             = "1"
+	defaultMemory          = "512Mi"
+	defaultConnectionLimit = 10
+	defaultVpcEgress       = "PRIVATE_RANGES_ONLY"
+	defaultConsumerOutput  = "consumerProject"
+	consumerNetworkOutput  = "consumerNetwork"
+	ingressInternalOnly    = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+	schemeInternalManaged  = "INTERNAL_MANAGED"
+	purposeProxyOnly       = "REGIONAL_MANAGED_PROXY"
+	purposePSC             = "PRIVATE_SERVICE_CONNECT"
+	acceptManual           = "ACCEPT_MANUAL"
+	acceptAutomatic        = "ACCEPT_AUTOMATIC"
+	invokerRole            = "roles/run.invoker"
+)
+
+// SubnetArgs names a subnet the component either creates (ipCidrRange) or uses as it is (selfLink).
+type SubnetArgs struct {
+	IpCidrRange string             `pulumi:"ipCidrRange,optional"`
+	SelfLink    pulumi.StringInput `pulumi:"selfLink,optional"`
+}
+
+// Annotate documents SubnetArgs for the schema.
+func (s *SubnetArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "Subnet")
+	a.Describe(s, "A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. "+
+		"Give exactly one of ipCidrRange and selfLink.")
+	a.Describe(&s.IpCidrRange, "IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.")
+	a.Describe(&s.SelfLink, "Self link of an existing subnet to use instead of creating one.")
+}
+
+// created reports whether the component creates this subnet.
+func (s SubnetArgs) created() bool { return s.IpCidrRange != "" }
+
+// VpcEgressArgs routes a created Cloud Run service's outbound traffic into a VPC.
+type VpcEgressArgs struct {
+	Network     pulumi.StringInput `pulumi:"network,optional"`
+	Subnetwork  pulumi.StringInput `pulumi:"subnetwork,optional"`
+	NetworkTags []string           `pulumi:"networkTags,optional"`
+	Connector   pulumi.StringInput `pulumi:"connector,optional"`
+	Egress      string             `pulumi:"egress,optional"`
+}
+
+// Annotate documents VpcEgressArgs for the schema.
+func (v *VpcEgressArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "VpcEgress")
+	a.Describe(v, "Outbound traffic of the Cloud Run service into a VPC, for services that call private backends: "+
+		"Direct VPC egress (network and subnetwork) or a Serverless VPC Access connector, not both.")
+	a.Describe(&v.Network, "VPC network for Direct VPC egress.")
+	a.Describe(&v.Subnetwork, "Subnet for Direct VPC egress; the service's instances take addresses from it.")
+	a.Describe(&v.NetworkTags, "Network tags given to the service's instances for Direct VPC egress, for firewall rules.")
+	a.Describe(&v.Connector, "Serverless VPC Access connector (projects/P/locations/R/connectors/N) instead of Direct VPC egress.")
+	a.Describe(&v.Egress, "Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.")
+	a.SetDefault(&v.Egress, defaultVpcEgress)
+}
+
+// CloudRunArgs describes the Cloud Run service behind the load balancer.
+type CloudRunArgs struct {
+	ExistingServiceName  string                `pulumi:"existingServiceName,optional"`
+	Image                pulumi.StringInput    `pulumi:"image,optional"`
+	Port                 int                   `pulumi:"port,optional"`
+	Env                  pulumi.StringMapInput `pulumi:"env,optional"`
+	ServiceAccount       pulumi.StringInput    `pulumi:"serviceAccount,optional"`
+	MinInstances         int                   `pulumi:"minInstances,optional"`
+	MaxInstances         int                   `pulumi:"maxInstances,optional"`
+	Cpu                  string                `pulumi:"cpu,optional"`
+	Memory               string                `pulumi:"memory,optional"`
+	Invokers             []string              `pulumi:"invokers,optional"`
+	AllowUnauthenticated bool                  `pulumi:"allowUnauthenticated,optional"`
+	CustomAudiences      []string              `pulumi:"customAudiences,optional"`
+	DisableDefaultUrl    bool                  `pulumi:"disableDefaultUrl,optional"`
+	DeletionProtection   bool                  `pulumi:"deletionProtection,optional"`
+	VpcEgress            *VpcEgressArgs        `pulumi:"vpcEgress,optional"`
+}
+
+// Annotate documents CloudRunArgs for the schema.
+func (c *CloudRunArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "CloudRun")
+	a.Describe(c, "The Cloud Run service to publish: an existing one (existingServiceName) or one created from an "+
+		"image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).")
+	a.Describe(&c.ExistingServiceName, "Name of an existing Cloud Run service in the same project and region to put "+
+		"behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.")
+	a.Describe(&c.Image, "Container image of the Cloud Run service to create.")
+	a.Describe(&c.Port, "Port the container listens on (8080 by default).")
+	a.SetDefault(&c.Port, defaultContainerPort)
+	a.Describe(&c.Env, "Environment variables of the container. Prefer Secret Manager for secrets; a secret value "+
+		"given here stays secret in Pulumi state.")
+	a.Describe(&c.ServiceAccount, "Service account email the service runs as (the project's default compute "+
+		"account when unset, which is usually broader than needed).")
+	a.Describe(&c.MinInstances, "Minimum number of instances kept warm (0 by default).")
+	a.Describe(&c.MaxInstances, "Maximum number of instances (Cloud Run's default when 0).")
+	a.Describe(&c.Cpu, "CPU limit of each instance, such as 1 or 2 (1 by default).")
+	a.SetDefault(&c.Cpu, defaultCPU)
+	a.Describe(&c.Memory, "Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).")
+	a.SetDefault(&c.Memory, defaultMemory)
+	a.Describe(&c.Invokers, "IAM members granted roles/run.invoker on the service, such as "+
+		"serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience "+
+		"is the private URL.")
+	a.Describe(&c.AllowUnauthenticated, "Grant roles/run.invoker to allUsers. Off by default: with it, anyone who "+
+		"can reach the private endpoint can call the service without an identity. An explicit opt-in.")
+	a.Describe(&c.CustomAudiences, "Extra ID-token audiences the service accepts, besides the private URL "+
+		"derived from hostname.")
+	a.Describe(&c.DisableDefaultUrl, "Disable the service's run.app URL so that every call goes through the "+
+		"private load balancer.")
+	a.Describe(&c.DeletionProtection, "Keep Google Cloud from deleting the created service (false by default; "+
+		"Pulumi's protect option is the usual guard).")
+	a.Describe(&c.VpcEgress, "Route the created service's outbound traffic into a VPC.")
+}
+
+// TlsArgs turns the load balancer into HTTPS.
+type TlsArgs struct {
+	CertificatePem                 string             `pulumi:"certificatePem,optional"`
+	PrivateKeyPem                  pulumi.StringInput `pulumi:"privateKeyPem,optional" provider:"secret"`
+	CertificateManagerCertificates []string           `pulumi:"certificateManagerCertificates,optional"`
+	SslPolicy                      string             `pulumi:"sslPolicy,optional"`
+}
+
+// Annotate documents TlsArgs for the schema.
+func (t *TlsArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "Tls")
+	a.Describe(t, "HTTPS on the internal load balancer: a self-managed certificate (certificatePem and "+
+		"privateKeyPem) or regional Certificate Manager certificates, not both.")
+	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname.")
+	a.Describe(&t.PrivateKeyPem, "PEM private key of the self-managed certificate. Always stored as a secret.")
+	a.Describe(&t.CertificateManagerCertificates, "Regional Certificate Manager certificates "+
+		"(projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.")
+	a.Describe(&t.SslPolicy, "Self link of a regional SSL policy for the HTTPS proxy.")
+}
+
+// selfManaged reports whether the TLS inputs describe a self-managed certificate.
+func (t *TlsArgs) selfManaged() bool { return t != nil && t.CertificatePem != "" }
+
+// ConsumerAcceptArgs accepts one consumer of the service attachment.
+type ConsumerAcceptArgs struct {
+	ProjectIdOrNum  string `pulumi:"projectIdOrNum,optional"`
+	NetworkUrl      string `pulumi:"networkUrl,optional"`
+	ConnectionLimit *int   `pulumi:"connectionLimit,optional"`
+}
+
+// Annotate documents ConsumerAcceptArgs for the schema.
+func (c *ConsumerAcceptArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "ConsumerAccept")
+	a.Describe(c, "A consumer allowed to connect: a project or a VPC network, not both. All entries of one "+
+		"attachment must be of the same kind.")
+	a.Describe(&c.ProjectIdOrNum, "Consumer project id or number.")
+	a.Describe(&c.NetworkUrl, "Consumer VPC network, projects/P/global/networks/N.")
+	a.Describe(&c.ConnectionLimit, "Most endpoints this consumer may connect (10 by default).")
+	a.SetDefault(&c.ConnectionLimit, defaultConnectionLimit)
+}
+
+// ConsumerStackArgs accepts the consumer published by another Pulumi stack.
+type ConsumerStackArgs struct {
+	Stack           string `pulumi:"stack"`
+	Output          string `pulumi:"output,optional"`
+	ConnectionLimit *int   `pulumi:"connectionLimit,optional"`
+}
+
+// Annotate documents ConsumerStackArgs for the schema.
+func (c *ConsumerStackArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "ConsumerStack")
+	a.Describe(c, "A consumer read from another stack's outputs through a StackReference.")
+	a.Describe(&c.Stack, "Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.")
+	a.Describe(&c.Output, "Stack output to read: consumerProject (the default) accepts the project, "+
+		"consumerNetwork accepts the network.")
+	a.SetDefault(&c.Output, defaultConsumerOutput)
+	a.Describe(&c.ConnectionLimit, "Most endpoints this consumer may connect (10 by default).")
+	a.SetDefault(&c.ConnectionLimit, defaultConnectionLimit)
+}
+
+// byNetwork reports whether the entry accepts a network rather than a project.
+func (c ConsumerStackArgs) byNetwork() bool { return c.Output == consumerNetworkOutput }
+
+// ProducerServiceArgs are the inputs of a ProducerService.
+type ProducerServiceArgs struct {
+	Project                   string               `pulumi:"project,optional"`
+	Region                    string               `pulumi:"region,optional"`
+	Network                   pulumi.StringInput   `pulumi:"network"`
+	CloudRun                  CloudRunArgs         `pulumi:"cloudRun"`
+	Hostname                  string               `pulumi:"hostname,optional"`
+	Tls                       *TlsArgs             `pulumi:"tls,optional"`
+	LoadBalancerSubnet        SubnetArgs           `pulumi:"loadBalancerSubnet"`
+	LoadBalancerIp            string               `pulumi:"loadBalancerIp,optional"`
+	ProxyOnlySubnet           SubnetArgs           `pulumi:"proxyOnlySubnet"`
+	NatSubnet                 SubnetArgs           `pulumi:"natSubnet"`
+	AdditionalNatSubnets      []SubnetArgs         `pulumi:"additionalNatSubnets,optional"`
+	Consumers                 []ConsumerAcceptArgs `pulumi:"consumers,optional"`
+	ConsumerStacks            []ConsumerStackArgs  `pulumi:"consumerStacks,optional"`
+	RejectedConsumers         []string             `pulumi:"rejectedConsumers,optional"`
+	AcceptAllConsumers        bool                 `pulumi:"acceptAllConsumers,optional"`
+	ReconcileConnections      *bool                `pulumi:"reconcileConnections,optional"`
+	DomainNames               []string             `pulumi:"domainNames,optional"`
+	PropagatedConnectionLimit *int                 `pulumi:"propagatedConnectionLimit,optional"`
+}
+
+// Annotate documents ProducerServiceArgs for the schema.
+func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
+	a.Describe(&p.Project, "Producer project; the gcp:project configuration by default.")
+	a.Describe(&p.Region, "Region of every producer resource; the gcp:region configuration by default.")
+	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
+	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
+	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
+		"rule, the service's ID-token audience, and the name the TLS certificate must cover.")
+	a.Describe(&p.Tls, "Serve HTTPS on port 443 instead of HTTP on port 80.")
+	a.Describe(&p.LoadBalancerSubnet, "Regular subnet that holds the load balancer's forwarding rule.")
+	a.Describe(&p.LoadBalancerIp, "Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.")
+	a.Describe(&p.ProxyOnlySubnet, "Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and "+
+		"region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.")
+	a.Describe(&p.NatSubnet, "PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each "+
+		"connected endpoint takes one of its addresses.")
+	a.Describe(&p.AdditionalNatSubnets, "More PSC NAT subnets for the attachment. Add one when natCapacity runs out "+
+		"(consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not "+
+		"disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.")
+	a.Describe(&p.Consumers, "Consumers accepted by the service attachment.")
+	a.Describe(&p.ConsumerStacks, "Consumers accepted by the service attachment, read from their stacks' outputs.")
+	a.Describe(&p.RejectedConsumers, "Consumer projects or networks always rejected.")
+	a.Describe(&p.AcceptAllConsumers, "Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: "+
+		"connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.")
+	a.Describe(&p.ReconcileConnections, "Apply accept- and reject-list changes to existing connections too, so "+
+		"removing a consumer revokes it (true by default).")
+	a.Describe(&p.DomainNames, "DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs "+
+		"proven domain ownership and cannot change later.")
+	a.Describe(&p.PropagatedConnectionLimit, "Most propagated connections per consumer (Google's default 250 when unset).")
+}
+
+// withDefaults returns a copy of the args with every default applied; infer does not apply schema
+// defaults to components, so the constructor does.
+func (args *ProducerServiceArgs) withDefaults(ctx *pulumi.Context) ProducerServiceArgs {
+	a := *args
+	a.Project = orDefault(ctx, a.Project, "gcp:project")
+	a.Region = orDefault(ctx, a.Region, "gcp:region")
+	if a.CloudRun.Port == 0 {
+		a.CloudRun.Port = defaultContainerPort
+	}
+	if a.CloudRun.Cpu == "" {
+		a.CloudRun.Cpu = defaultCPU
+	}
+	if a.CloudRun.Memory == "" {
+		a.CloudRun.Memory = defaultMemory
+	}
+	if v := a.CloudRun.VpcEgress; v != nil && v.Egress == "" {
+		c := *v
+		c.Egress = defaultVpcEgress
+		a.CloudRun.VpcEgress = &c
+	}
+	// An explicit connectionLimit of 0 stays 0, for validation to refuse; only an unset one
+	// takes the default.
+	a.Consumers = append([]ConsumerAcceptArgs(nil), a.Consumers...)
+	for i := range a.Consumers {
+		if a.Consumers[i].ConnectionLimit == nil {
+			a.Consumers[i].ConnectionLimit = pulumi.IntRef(defaultConnectionLimit)
+		}
+	}
+	a.ConsumerStacks = append([]ConsumerStackArgs(nil), a.ConsumerStacks...)
+	for i := range a.ConsumerStacks {
+		if a.ConsumerStacks[i].Output == "" {
+			a.ConsumerStacks[i].Output = defaultConsumerOutput
+		}
+		if a.ConsumerStacks[i].ConnectionLimit == nil {
+			a.ConsumerStacks[i].ConnectionLimit = pulumi.IntRef(defaultConnectionLimit)
+		}
+	}
+	if a.ReconcileConnections == nil {
+		a.ReconcileConnections = pulumi.BoolRef(true)
+	}
+	return a
+}
+
+// https reports whether the load balancer serves HTTPS.
+func (args *ProducerServiceArgs) https() bool { return args.Tls != nil }
+
+// protocolAndPort returns the load balancer's protocol and frontend port.
+func (args *ProducerServiceArgs) protocolAndPort() (string, int) {
+	if args.https() {
+		return "HTTPS", 443
+	}
+	return "HTTP", 80
+}

@@ -1,0 +1,83 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// attachment publishes the load balancer with a PSC service attachment.
+func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulumi.StringArray) (*compute.ServiceAttachment, error) {
+	a := &b.args
+	args := &compute.ServiceAttachmentArgs{
+		Project:              b.project(),
+		Region:               pulumi.String(a.Region),
+		TargetService:        target,
+		NatSubnets:           natSubnets,
+		EnableProxyProtocol:  pulumi.Bool(false), // required by the API; true breaks an ALB producer
+		ConnectionPreference: pulumi.String(acceptManual),
+		ReconcileConnections: pulumi.BoolPtr(*a.ReconcileConnections),
+	}
+	if a.AcceptAllConsumers {
+		args.ConnectionPreference = pulumi.String(acceptAutomatic)
+		_ = b.ctx.Log.Warn("acceptAllConsumers sets the service attachment to ACCEPT_AUTOMATIC: any project that knows "+
+			"its URI can connect an endpoint without being listed", &pulumi.LogArgs{Resource: b.comp})
+	} else {
+		accept, err := b.acceptList()
+		if err != nil {
+			return nil, err
+		}
+		args.ConsumerAcceptLists = accept
+		args.ConsumerRejectLists = pulumi.ToStringArray(a.RejectedConsumers)
+	}
+	if len(a.DomainNames) > 0 {
+		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
+	}
+	if a.PropagatedConnectionLimit != nil {
+		args.PropagatedConnectionLimit = pulumi.IntPtr(*a.PropagatedConnectionLimit)
+	}
+	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args, b.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("service attachment: %w", err)
+	}
+	return sa, nil
+}
+
+// acceptList builds the accept list from the listed consumers and the consumer stacks; a stack
+// named twice is read once.
+func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptListArray, error) {
+	a := &b.args
+	var list compute.ServiceAttachmentConsumerAcceptListArray
+	for _, c := range a.Consumers {
+		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*c.ConnectionLimit)}
+		if c.NetworkUrl != "" {
+			entry.NetworkUrl = pulumi.StringPtr(c.NetworkUrl)
+		} else {
+			entry.ProjectIdOrNum = pulumi.StringPtr(c.ProjectIdOrNum)
+		}
+		list = append(list, entry)
+	}
+	refs := map[string]pulumi.StringOutput{}
+	for i, cs := range a.ConsumerStacks {
+		key := cs.Stack + "#" + cs.Output
+		out, ok := refs[key]
+		if !ok {
+			input := fmt.Sprintf("consumerStacks[%d]", i)
+			ref, err := stackOutput(b.ctx, b.comp, b.child("consumer-"+cs.Stack+"-"+cs.Output), input, cs.Stack, cs.Output)
+			if err != nil {
+				return nil, err
+			}
+			out = checkStackConsumer(ref, input, cs, a.RejectedConsumers)
+			refs[key] = out
+		}
+		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*cs.ConnectionLimit)}
+		if cs.byNetwork() {
+			entry.NetworkUrl = out.ToStringPtrOutput()
+		} else {
+			entry.ProjectIdOrNum = out.ToStringPtrOutput()
+		}
+		list = append(list, entry)
+	}
+	return list, nil
+}

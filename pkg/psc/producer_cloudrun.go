@@ -1,0 +1,149 @@
+package psc
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/cloudrunv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// cloudRunService is the Cloud Run service behind the load balancer: its name and its run.app
+// URI (empty for an existing service).
+type cloudRunService struct{ name, uri pulumi.StringOutput }
+
+// cloudRun creates the Cloud Run service and its invoker bindings, or refers to an existing
+// service.
+func (b *producerBuilder) cloudRun() (cloudRunService, error) {
+	run, err := b.cloudRunNameAndURI()
+	if err != nil {
+		return run, err
+	}
+	return run, b.invokers(run.name)
+}
+
+// cloudRunNameAndURI creates the Cloud Run service, or names the existing one.
+func (b *producerBuilder) cloudRunNameAndURI() (cloudRunService, error) {
+	cr := b.args.CloudRun
+	if cr.ExistingServiceName != "" {
+		return cloudRunService{
+			name: pulumi.String(cr.ExistingServiceName).ToStringOutput(),
+			uri:  pulumi.String("").ToStringOutput(),
+		}, nil
+	}
+	svc, err := cloudrunv2.NewService(b.ctx, b.child("run"), b.serviceArgs(), b.opts()...)
+	if err != nil {
+		return cloudRunService{}, fmt.Errorf("Cloud Run service: %w", err)
+	}
+	return cloudRunService{name: svc.Name, uri: svc.Uri}, nil
+}
+
+// invokers grants roles/run.invoker on the service to the listed members (and to allUsers when
+// that is asked for, with a warning).
+func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
+	cr := b.args.CloudRun
+	members := append([]string(nil), cr.Invokers...)
+	if cr.AllowUnauthenticated {
+		members = append(members, "allUsers")
+	}
+	for _, m := range members {
+		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child("invoker-"+m), &cloudrunv2.ServiceIamMemberArgs{
+			Project:  b.project(),
+			Location: pulumi.String(b.args.Region),
+			Name:     service,
+			Role:     pulumi.String(invokerRole),
+			Member:   pulumi.String(m),
+		}, b.opts()...)
+		if err != nil {
+			return fmt.Errorf("invoker %s: %w", m, err)
+		}
+	}
+	if cr.AllowUnauthenticated {
+		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
+			"private endpoint can call the service without an identity", &pulumi.LogArgs{Resource: b.comp})
+	}
+	return nil
+}
+
+// serviceArgs describes the Cloud Run service to create: internal ingress, invoker IAM on, and the
+// private URL as an accepted ID-token audience.
+func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
+	cr := b.args.CloudRun
+	container := &cloudrunv2.ServiceTemplateContainerArgs{
+		Image: cr.Image,
+		Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(cr.Port)},
+		Resources: &cloudrunv2.ServiceTemplateContainerResourcesArgs{
+			Limits: pulumi.StringMap{"cpu": pulumi.String(cr.Cpu), "memory": pulumi.String(cr.Memory)},
+		},
+	}
+	if cr.Env != nil {
+		container.Envs = cr.Env.ToStringMapOutput().ApplyT(envList).(cloudrunv2.ServiceTemplateContainerEnvArrayOutput)
+	}
+	scaling := &cloudrunv2.ServiceTemplateScalingArgs{MinInstanceCount: pulumi.Int(cr.MinInstances)}
+	if cr.MaxInstances > 0 {
+		scaling.MaxInstanceCount = pulumi.Int(cr.MaxInstances)
+	}
+	template := &cloudrunv2.ServiceTemplateArgs{
+		Containers: cloudrunv2.ServiceTemplateContainerArray{container},
+		Scaling:    scaling,
+	}
+	if cr.ServiceAccount != nil {
+		template.ServiceAccount = cr.ServiceAccount.ToStringOutput().ToStringPtrOutput()
+	}
+	if v := cr.VpcEgress; v != nil {
+		access := &cloudrunv2.ServiceTemplateVpcAccessArgs{Egress: pulumi.String(v.Egress)}
+		if v.Connector != nil {
+			access.Connector = v.Connector.ToStringOutput().ToStringPtrOutput()
+		} else {
+			access.NetworkInterfaces = cloudrunv2.ServiceTemplateVpcAccessNetworkInterfaceArray{
+				&cloudrunv2.ServiceTemplateVpcAccessNetworkInterfaceArgs{
+					Network:    v.Network.ToStringOutput().ToStringPtrOutput(),
+					Subnetwork: v.Subnetwork.ToStringOutput().ToStringPtrOutput(),
+					Tags:       pulumi.ToStringArray(v.NetworkTags),
+				},
+			}
+		}
+		template.VpcAccess = access
+	}
+	args := &cloudrunv2.ServiceArgs{
+		Project:            b.project(),
+		Location:           pulumi.String(b.args.Region),
+		Ingress:            pulumi.String(ingressInternalOnly),
+		InvokerIamDisabled: pulumi.Bool(false),
+		DeletionProtection: pulumi.Bool(cr.DeletionProtection),
+		CustomAudiences:    pulumi.ToStringArray(b.audiences()),
+		Template:           template,
+	}
+	if cr.DisableDefaultUrl {
+		args.DefaultUriDisabled = pulumi.Bool(true)
+	}
+	return args
+}
+
+// audiences are the ID-token audiences the service accepts: the private URL, then the extra ones.
+func (b *producerBuilder) audiences() []string {
+	var out []string
+	if h := b.args.Hostname; h != "" {
+		scheme := "http"
+		if b.args.https() {
+			scheme = "https"
+		}
+		out = append(out, scheme+"://"+h)
+	}
+	return append(out, b.args.CloudRun.CustomAudiences...)
+}
+
+// envList turns an environment map into Cloud Run's ordered list (sorted by name, so the plan is
+// stable).
+func envList(m map[string]string) []cloudrunv2.ServiceTemplateContainerEnv {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]cloudrunv2.ServiceTemplateContainerEnv, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, cloudrunv2.ServiceTemplateContainerEnv{Name: k, Value: pulumi.StringRef(m[k])})
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// loadBalancer is the regional internal Application Load Balancer in front of Cloud Run: its
+// forwarding rule, and the public PEM of a self-managed certificate ("" otherwise).
+type loadBalancer struct {
+	rule           *compute.ForwardingRule
+	certificatePem pulumi.StringOutput
+}
+
+// loadBalancer creates the serverless NEG, the backend service, the URL map, the proxy and the
+// forwarding rule, each pointing at the one before.
+func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService) (loadBalancer, error) {
+	a := &b.args
+	region := pulumi.String(a.Region)
+	neg, err := compute.NewRegionNetworkEndpointGroup(b.ctx, b.child("neg"), &compute.RegionNetworkEndpointGroupArgs{
+		Project:             b.project(),
+		Region:              region,
+		NetworkEndpointType: pulumi.String("SERVERLESS"),
+		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
+	}, b.replacedInUse()...)
+	if err != nil {
+		return loadBalancer{}, fmt.Errorf("serverless NEG: %w", err)
+	}
+
+	protocol, port := a.protocolAndPort()
+	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
+	// rejects them (GCP-FACTS 3).
+	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"), &compute.RegionBackendServiceArgs{
+		Project:             b.project(),
+		Region:              region,
+		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
+		Protocol:            pulumi.String(protocol),
+		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
+	}, b.opts()...)
+	if err != nil {
+		return loadBalancer{}, fmt.Errorf("backend service: %w", err)
+	}
+
+	urlMap, err := compute.NewRegionUrlMap(b.ctx, b.child("urlmap"), b.urlMapArgs(backend.SelfLink), b.opts()...)
+	if err != nil {
+		return loadBalancer{}, fmt.Errorf("URL map: %w", err)
+	}
+
+	proxy, certPem, err := b.proxy(urlMap.SelfLink)
+	if err != nil {
+		return loadBalancer{}, err
+	}
+
+	ruleOpts := []pulumi.ResourceOption{}
+	if nets.proxyOnlyRes != nil {
+		// The forwarding rule does not reference the proxy-only subnet, yet Google requires it to
+		// exist first (GCP-FACTS 4).
+		ruleOpts = append(ruleOpts, pulumi.DependsOn([]pulumi.Resource{nets.proxyOnlyRes}))
+	}
+	ruleArgs := &compute.ForwardingRuleArgs{
+		Project:             b.project(),
+		Region:              region,
+		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
+		IpProtocol:          pulumi.String("TCP"),
+		PortRange:           pulumi.String(fmt.Sprint(port)),
+		Target:              proxy,
+		Network:             a.Network,
+		Subnetwork:          nets.loadBalancer,
+	}
+	if a.LoadBalancerIp != "" {
+		ruleArgs.IpAddress = pulumi.String(a.LoadBalancerIp)
+	}
+	rule, err := compute.NewForwardingRule(b.ctx, b.child("lb-rule"), ruleArgs, b.opts(ruleOpts...)...)
+	if err != nil {
+		return loadBalancer{}, fmt.Errorf("load balancer forwarding rule: %w", err)
+	}
+	return loadBalancer{rule: rule, certificatePem: certPem}, nil
+}
+
+// urlMapArgs routes everything to the backend, with a host rule for the private hostname.
+func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput) *compute.RegionUrlMapArgs {
+	args := &compute.RegionUrlMapArgs{
+		Project:        b.project(),
+		Region:         pulumi.String(b.args.Region),
+		DefaultService: backend,
+	}
+	if h := b.args.Hostname; h != "" {
+		args.HostRules = compute.RegionUrlMapHostRuleArray{&compute.RegionUrlMapHostRuleArgs{
+			Hosts:       pulumi.StringArray{pulumi.String(h)},
+			PathMatcher: pulumi.String("private-host"),
+		}}
+		args.PathMatchers = compute.RegionUrlMapPathMatcherArray{&compute.RegionUrlMapPathMatcherArgs{
+			Name:           pulumi.String("private-host"),
+			DefaultService: backend,
+		}}
+	}
+	return args
+}
+
+// proxy creates the HTTP or HTTPS target proxy (and a self-managed certificate when given) and
+// returns the proxy's self link and the public certificate PEM ("" when not self-managed).
+func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	a := &b.args
+	noCert := pulumi.String("").ToStringOutput()
+	if !a.https() {
+		p, err := compute.NewRegionTargetHttpProxy(b.ctx, b.child("proxy"), &compute.RegionTargetHttpProxyArgs{
+			Project: b.project(),
+			Region:  pulumi.String(a.Region),
+			UrlMap:  urlMap,
+		}, b.opts()...)
+		if err != nil {
+			return pulumi.StringOutput{}, noCert, fmt.Errorf("HTTP proxy: %w", err)
+		}
+		return p.SelfLink, noCert, nil
+	}
+	args := &compute.RegionTargetHttpsProxyArgs{
+		Project: b.project(),
+		Region:  pulumi.String(a.Region),
+		UrlMap:  urlMap,
+	}
+	certPem := noCert
+	if a.Tls.selfManaged() {
+		cert, err := compute.NewRegionSslCertificate(b.ctx, b.child("cert"), &compute.RegionSslCertificateArgs{
+			Project:     b.project(),
+			Region:      pulumi.String(a.Region),
+			Certificate: pulumi.String(a.Tls.CertificatePem),
+			PrivateKey:  checkedPrivateKey(a.Tls),
+		}, b.replacedInUse()...)
+		if err != nil {
+			return pulumi.StringOutput{}, noCert, fmt.Errorf("TLS certificate: %w", err)
+		}
+		args.SslCertificates = pulumi.StringArray{cert.SelfLink}
+		certPem = pulumi.String(a.Tls.CertificatePem).ToStringOutput()
+	} else {
+		args.CertificateManagerCertificates = pulumi.ToStringArray(a.Tls.CertificateManagerCertificates)
+	}
+	if a.Tls.SslPolicy != "" {
+		args.SslPolicy = pulumi.String(a.Tls.SslPolicy)
+	}
+	p, err := compute.NewRegionTargetHttpsProxy(b.ctx, b.child("proxy"), args, b.opts()...)
+	if err != nil {
+		return pulumi.StringOutput{}, noCert, fmt.Errorf("HTTPS proxy: %w", err)
+	}
+	return p.SelfLink, certPem, nil
+}

@@ -1,0 +1,73 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// producerSubnets are the self links of the producer's subnets, and the proxy-only subnet's
+// resource when the component creates it (the load balancer rule must wait for it).
+type producerSubnets struct {
+	loadBalancer pulumi.StringOutput
+	proxyOnly    pulumi.StringOutput
+	proxyOnlyRes pulumi.Resource    // nil for an existing proxy-only subnet
+	nat          pulumi.StringArray // natSubnet, then additionalNatSubnets in order
+}
+
+// subnets creates the subnets the component creates and refers to the existing ones.
+func (b *producerBuilder) subnets() (producerSubnets, error) {
+	a := &b.args
+	var nets producerSubnets
+	var err error
+	if nets.loadBalancer, _, err = b.subnetResource("lb-subnet", a.LoadBalancerSubnet, ""); err != nil {
+		return nets, err
+	}
+	if nets.proxyOnly, nets.proxyOnlyRes, err = b.subnetResource("proxy-subnet", a.ProxyOnlySubnet, purposeProxyOnly); err != nil {
+		return nets, err
+	}
+	nat, _, err := b.subnetResource("nat-subnet", a.NatSubnet, purposePSC)
+	if err != nil {
+		return nets, err
+	}
+	nets.nat = pulumi.StringArray{nat}
+	for i, s := range a.AdditionalNatSubnets {
+		link, _, err := b.subnetResource(additionalNatRole(i), s, purposePSC)
+		if err != nil {
+			return nets, err
+		}
+		nets.nat = append(nets.nat, link)
+	}
+	return nets, nil
+}
+
+// additionalNatRole names the child subnet of additionalNatSubnets[i]: nat-subnet-2 follows
+// natSubnet's nat-subnet.
+func additionalNatRole(i int) string { return fmt.Sprintf("nat-subnet-%d", i+2) }
+
+// subnetResource creates the subnet when asked to and returns its self link and the resource
+// (nil for an existing subnet).
+func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose string,
+) (pulumi.StringOutput, pulumi.Resource, error) {
+	if !s.created() {
+		return s.SelfLink.ToStringOutput(), nil, nil
+	}
+	args := &compute.SubnetworkArgs{
+		Project:     b.project(),
+		Region:      pulumi.String(b.args.Region),
+		Network:     b.args.Network,
+		IpCidrRange: pulumi.String(s.IpCidrRange),
+	}
+	if purpose != "" {
+		args.Purpose = pulumi.String(purpose)
+	}
+	if purpose == purposeProxyOnly {
+		args.Role = pulumi.String("ACTIVE")
+	}
+	sub, err := compute.NewSubnetwork(b.ctx, b.child(role), args, b.opts()...)
+	if err != nil {
+		return pulumi.StringOutput{}, nil, fmt.Errorf("subnet %s: %w", role, err)
+	}
+	return sub.SelfLink, sub, nil
+}
