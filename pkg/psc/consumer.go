@@ -119,6 +119,9 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if err := buildConsumer(ctx, name, a, comp); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
+	if err := registerOutputs(ctx, comp); err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: outputs: %w", name, err)
+	}
 	return comp, nil
 }
 

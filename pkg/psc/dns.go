@@ -115,6 +115,9 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	comp.Fqdn = pulumi.String(fqdn).ToStringOutput()
 	comp.ZoneName = zoneName
 	comp.Url = pulumi.String(a.url()).ToStringOutput()
+	if err := registerOutputs(ctx, comp); err != nil {
+		return nil, fmt.Errorf("DnsBinding %q: outputs: %w", name, err)
+	}
 	return comp, nil
 }
 

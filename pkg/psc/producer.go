@@ -81,6 +81,9 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
+	if err := registerOutputs(ctx, comp); err != nil {
+		return nil, fmt.Errorf("ProducerService %q: outputs: %w", name, err)
+	}
 	return comp, nil
 }
 

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,7 +108,31 @@ func deploy(t *testing.T, st *harness.Stack, plan map[string]int) *harness.Summa
 	if n := up.Count(harness.OpCreate, ""); n == 0 {
 		t.Errorf("%s up created nothing", st.Ref())
 	}
+	assertComponentOutputs(t, st)
 	return up
+}
+
+// componentOutput is one output every deployed component of a type must record in state.
+var componentOutput = map[string]string{
+	"cloudrun-psc:index:ProducerService":  "serviceAttachmentUri",
+	"cloudrun-psc:index:ConsumerEndpoint": "ipAddress",
+	"cloudrun-psc:index:DnsBinding":       "url",
+}
+
+// assertComponentOutputs checks that every cloudrun-psc component in the stack's state holds
+// its outputs, whichever language built it: Go programs register them in the constructor, the
+// provider in Construct.
+func assertComponentOutputs(t *testing.T, st *harness.Stack) {
+	t.Helper()
+	for _, r := range st.Export().Resources {
+		key, ok := componentOutput[string(r.Type)]
+		if !ok {
+			continue
+		}
+		if v, has := r.Outputs[key]; !has || v == "" || v == nil {
+			t.Errorf("%s: component %s has no %s output in state (outputs: %v)", st.Ref(), r.URN, key, slices.Sorted(maps.Keys(r.Outputs)))
+		}
+	}
 }
 
 // assertConverged checks that a deployed stack has no drift: a second preview and a refresh both
