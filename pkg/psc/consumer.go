@@ -190,12 +190,15 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	// EXTERNAL (GCP-FACTS 11). A CLOSED endpoint never recovers, so recreate it. The address can
 	// be held by one forwarding rule only, so a replacement (a CLOSED endpoint, a new target) must
 	// delete the old rule first: created first, the new rule fails with IP_IN_USE_BY_ANOTHER_RESOURCE.
+	// ipAddress is the IP string: the provider stores the IP and suppresses the diff between an IP
+	// and a reference to the address, so with a self link a new fixed IP would never replace the
+	// rule, and deleting the old address would fail while the rule holds it.
 	rule, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
 		Project:              project,
 		Region:               region,
 		LoadBalancingScheme:  pulumi.String(""),
 		Target:               uri,
-		IpAddress:            addr.SelfLink,
+		IpAddress:            addr.Address, // the IP, not the address's self link: see below
 		Network:              a.Network,
 		Subnetwork:           a.Subnetwork,
 		RecreateClosedPsc:    pulumi.Bool(true),

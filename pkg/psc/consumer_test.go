@@ -59,8 +59,11 @@ func TestConsumerGraph(t *testing.T) {
 	if str(rule, "target") != testAttachment {
 		t.Errorf("target = %q, want the attachment URI", str(rule, "target"))
 	}
-	if !strings.HasSuffix(str(rule, "ipAddress"), "/addresses/payments-ip") {
-		t.Errorf("ipAddress = %q, want the address resource", str(rule, "ipAddress"))
+	// The provider keeps the rule's IP number in state and suppresses the diff between an IP and
+	// an address reference, so only the IP string lets a changed address replace the rule
+	// (catalogue: FR-IP-DIFF-SUPPRESS).
+	if got := str(rule, "ipAddress"); got != "192.168.10.50" {
+		t.Errorf("ipAddress = %q, want the address's IP 192.168.10.50, not a reference to it", got)
 	}
 	if v := input(rule, "recreateClosedPsc"); !v.IsBool() || !v.BoolValue() {
 		t.Errorf("recreateClosedPsc = %v, want true", v)

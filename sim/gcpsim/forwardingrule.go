@@ -212,12 +212,18 @@ func (o *op) checkChainScheme(proxy *Record) error {
 	return nil
 }
 
-// assignRuleIP sets ipAddress from a literal, an address resource, or the subnet.
+// assignRuleIP sets ipAddress from a literal, an address resource, or the subnet. A literal
+// that is the IP of a reserved address in the rule's project and region takes that address, as
+// the API does (Compute API reference, ForwardingRule.IPAddress: "an IP address that references
+// an existing static (reserved) IP address resource", given "as an IP address number").
 func (o *op) assignRuleIP(sub *Record) error {
 	requested := o.in.str("ipAddress")
 	if requested != "" {
 		if _, err := netip.ParseAddr(requested); err != nil {
 			return o.useAddressResource(requested, sub)
+		}
+		if addr := o.reservedAddress(requested, sub); addr != nil {
+			return o.useAddressResource(addr.ID, sub)
 		}
 	}
 	if sub == nil {
@@ -228,6 +234,18 @@ func (o *op) assignRuleIP(sub *Record) error {
 		return err
 	}
 	o.out()["ipAddress"] = ip
+	return nil
+}
+
+// reservedAddress is the address resource of the rule's project, region and subnetwork (any, when
+// the rule names none) that holds ip, or nil. Two VPCs of one project may reserve the same IP.
+func (o *op) reservedAddress(ip string, sub *Record) *Record {
+	for _, r := range o.t.st.byType(addressToken) {
+		if r.Project == o.rec.Project && r.Region == o.rec.Region && r.out().str("address") == ip &&
+			(sub == nil || r.out().str("subnetwork") == selfLinkOf(sub.ID)) {
+			return r
+		}
+	}
 	return nil
 }
 

@@ -252,3 +252,21 @@ func TestHTTPSChainWithRegionalCertificate(t *testing.T) {
 	}
 	wantErr(t, h.del(sslCertificateToken, certID), "The ssl_certificate resource 'projects/prod-p/regions/europe-west1/sslCertificates/cert' is already being used by 'projects/prod-p/regions/europe-west1/targetHttpsProxies/pxs'")
 }
+
+// The API takes a forwarding rule's IPAddress as an IP number or a reference to an address; an
+// IP number of a reserved address uses that address (Compute API reference, ForwardingRule
+// IPAddress), which then cannot be deleted while the rule holds it.
+func TestPSCEndpointTakesTheReservedAddressByIPNumber(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	attID, _ := h.mustCreate(serviceAttachmentToken, "att", attachmentInputs(h.producer(), nil))
+	c := attach(t, h.dir, consumerProject)
+	network, subnet := c.consumer("cvpc")
+	addrID, addr := c.mustCreate(addressToken, "ep-ip", map[string]any{"name": "ep-ip", "addressType": "INTERNAL", "subnetwork": subnet, "address": "10.0.0.9"})
+	_, rule := c.mustCreate(forwardingRuleToken, "ep", map[string]any{"name": "ep", "loadBalancingScheme": "", "target": selfLinkOf(attID),
+		"network": network, "subnetwork": subnet, "ipAddress": addr.str("address")})
+	if got := rule.str("ipAddress"); got != "10.0.0.9" {
+		t.Errorf("ipAddress = %q, want the reserved 10.0.0.9", got)
+	}
+	wantErr(t, c.del(addressToken, addrID), "is already being used by")
+}
