@@ -164,7 +164,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	uri := pulumi.All(attachment, region, a.Subnetwork).ApplyT(func(v []any) (string, error) {
 		ref, err := ParseServiceAttachmentURI(v[0].(string))
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", a.attachmentInput(), err)
+			return "", fmt.Errorf("%s: %w", a.attachmentInput(), hidden(err, v[0].(string)))
 		}
 		if path, problem := a.regionProblem(v[1].(string), v[2].(string), ref.Region); problem != "" {
 			return "", fmt.Errorf("%s: %s", path, problem)

@@ -365,3 +365,38 @@ func TestConsumerUndeployedProducerStackFails(t *testing.T) {
 		t.Fatalf("want %q, got %v", want, err)
 	}
 }
+
+// A value read from another stack (or computed by another resource) may be secret, so an error
+// about it names its type or what is wrong with it, never the value itself.
+func TestStackValuesNeverEchoedInErrors(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t-token-9f8e"
+	cases := []struct {
+		name  string
+		value any
+		want  string
+	}{
+		{"wrong type", map[string]any{"token": secret}, `has no string output "serviceAttachmentUri" (got a map[string]interface {})`},
+		{"wrong shape", "projects/" + secret, `producerStack (output "serviceAttachmentUri" of "acme/payments/prod"): must be a service attachment URI`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeCloud()
+			f.Stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": tc.value}
+			err := f.Run(func(ctx *pulumi.Context) error {
+				args := consumerArgs()
+				args.ServiceAttachment = nil
+				args.ProducerStack = "acme/payments/prod"
+				_, err := NewConsumerEndpoint(ctx, "payments", args)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error containing %q, got %v", tc.want, err)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("the error echoes the value read from the stack: %v", err)
+			}
+		})
+	}
+}

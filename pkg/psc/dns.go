@@ -158,7 +158,7 @@ func visibleNetworks(networks []string) []dns.ManagedZonePrivateVisibilityConfig
 func checkedIP(ip pulumi.StringInput) pulumi.StringOutput {
 	return ip.ToStringOutput().ApplyT(func(s string) (string, error) {
 		if _, err := parseIPv4(s); err != nil {
-			return "", fmt.Errorf("ipAddress: %w", err)
+			return "", fmt.Errorf("ipAddress: %w", hidden(err, s))
 		}
 		return s, nil
 	}).(pulumi.StringOutput)

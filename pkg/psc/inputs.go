@@ -61,8 +61,13 @@ func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, st
 		case len(outputs) == 0:
 			return "", fmt.Errorf("%s: stack %q has no outputs: it is not deployed (never, or destroyed since); "+
 				"run pulumi up in it first", input, stack)
-		case !ok || s == "":
-			return "", fmt.Errorf("%s: stack %q has no string output %q (got %v)", input, stack, output, all[1])
+		case all[1] == nil:
+			return "", fmt.Errorf("%s: stack %q has no string output %q (it has no output of that name)", input, stack, output)
+		case !ok:
+			// The value may be secret: name its type only.
+			return "", fmt.Errorf("%s: stack %q has no string output %q (got a %T)", input, stack, output, all[1])
+		case s == "":
+			return "", fmt.Errorf("%s: stack %q has no string output %q (got an empty string)", input, stack, output)
 		}
 		return s, nil
 	}).(pulumi.StringOutput), nil

@@ -3,6 +3,8 @@ package psc
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // problems collects validation failures so that a component reports all of them at once, each
@@ -34,4 +36,14 @@ func invalidInput(kind, name string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("invalid %s %q:\n%w", kind, name, err)
+}
+
+// hidden returns err with every quoted occurrence of value replaced by a placeholder. Validators
+// quote what they refuse; a value that reached the component as an Output (from another
+// resource or stack) may be secret, so its errors say what is wrong without echoing it.
+func hidden(err error, value string) error {
+	if err == nil || value == "" {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), strconv.Quote(value), "a value that is not shown (it may be secret)"))
 }

@@ -528,3 +528,22 @@ func TestProducerReplacesInUseResourcesCreateBeforeDelete(t *testing.T) {
 		t.Errorf("want one NEG and one certificate, got %v", f.CountByType())
 	}
 }
+
+func TestProducerConsumerStackErrorsHideTheValue(t *testing.T) {
+	t.Parallel()
+	const secret = "Secret_Value_41"
+	f := newFakeCloud()
+	f.Stacks["acme/consumer/prod"] = map[string]any{"consumerProject": secret}
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/consumer/prod"}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "must be a project id") {
+		t.Fatalf("want an error saying what is wrong, got %v", err)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("the error echoes the value read from the stack: %v", err)
+	}
+}

@@ -439,7 +439,7 @@ func checkStackConsumer(v pulumi.StringOutput, input string, cs ConsumerStackArg
 			check = checkNetworkURL
 		}
 		if err := check(s); err != nil {
-			return "", fmt.Errorf("%s: output %q of stack %q %w", input, cs.Output, cs.Stack, err)
+			return "", fmt.Errorf("%s: output %q of stack %q %w", input, cs.Output, cs.Stack, hidden(err, s))
 		}
 		if slices.Contains(rejected, s) {
 			return "", fmt.Errorf("%s: %q from stack %q is also in rejectedConsumers; remove it from one list", input, s, cs.Stack)
