@@ -113,6 +113,7 @@ func (s *Simulator) view(fn func(*State) error) error {
 // Provider returns the low-level pulumi-go-provider provider served by the plugin.
 func (s *Simulator) Provider() p.Provider {
 	return p.Provider{
+		Handshake:   handshake,
 		GetSchema:   s.GetSchema,
 		CheckConfig: s.CheckConfig,
 		DiffConfig:  s.DiffConfig,
@@ -209,26 +210,39 @@ func props(m map[string]any) property.Map { return plainToMap(m, nil) }
 func tokenOf(req interface{ Type() tokens.Type }) string { return string(req.Type()) }
 
 // Check applies the static rules and autonames the resource like the real provider.
-func (s *Simulator) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+// With the stack's autonaming configuration, the engine's name is used (the previous one on an
+// update); with autonaming disabled, a resource without a name fails, as there is none to give.
+func (s *Simulator) Check(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 	k, err := kindOf(tokenOf(req.Urn))
 	if err != nil {
 		return p.CheckResponse{}, err
 	}
 	inputs := req.Inputs
 	in := mapToPlain(inputs)
+	var failures []p.CheckFailure
 	if k.autoName {
 		generated := !in.has("name")
 		if generated {
 			name := mapToPlain(req.State).str("name")
-			if name == "" {
+			proposed, disabled, configured := engineName(ctx)
+			switch {
+			case name != "":
+			case disabled:
+				failures = append(failures, p.CheckFailure{Property: "name",
+					Reason: "name is required: autonaming is disabled by the pulumi:autonaming configuration"})
+			case configured:
+				name = proposed
+			default:
 				name = autoName(firstNonEmpty(in.str("namePrefix"), req.Urn.Name()+"-"))
 			}
-			inputs = inputs.Set("name", property.New(name))
-			in["name"] = name
+			if name != "" {
+				inputs = inputs.Set("name", property.New(name))
+				in["name"] = name
+			}
 		}
 		inputs = markDefaults(inputs, generated)
 	}
-	return p.CheckResponse{Inputs: inputs, Failures: k.validate(in)}, nil
+	return p.CheckResponse{Inputs: inputs, Failures: append(failures, k.validate(in)...)}, nil
 }
 
 // autoName appends a random suffix to a prefix (the resource's Pulumi name and a dash, or

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	p "github.com/pulumi/pulumi-go-provider"
+	comProvider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
@@ -30,5 +30,5 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return p.RunProvider(context.Background(), gcpsim.Name, gcpsim.Version, sim.Provider())
+	return comProvider.MainContext(context.Background(), gcpsim.Name, sim.Server)
 }
