@@ -316,8 +316,8 @@ func TestConstructDnsBinding(t *testing.T) {
 				"gcp:dns/recordSet:RecordSet":     1,
 			})
 			zone := cloud.One(t, "gcp:dns/managedZone:ManagedZone")
-			if got := psctest.Str(zone, "dnsName"); got != "internal." {
-				t.Errorf("zone dnsName = %q, want internal.", got)
+			if got := psctest.Str(zone, "dnsName"); got != "payment-api.internal." {
+				t.Errorf("zone dnsName = %q, want payment-api.internal. (a zone per hostname)", got)
 			}
 			record := cloud.One(t, "gcp:dns/recordSet:RecordSet")
 			if tc.ip.Secret() && !record.Inputs["rrdatas"].ContainsSecrets() {

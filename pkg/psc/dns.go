@@ -13,6 +13,10 @@ const DnsBindingType = "cloudrun-psc:index:DnsBinding"
 
 const defaultTTL = 300
 
+// defaultDNSProtocol is the scheme of the url output by default: the producer's default, HTTP
+// (a ProducerService serves HTTPS only when given tls).
+const defaultDNSProtocol = "HTTP"
+
 // DnsBindingArgs are the inputs of a DnsBinding.
 type DnsBindingArgs struct {
 	Project          string                  `pulumi:"project,optional"`
@@ -33,14 +37,16 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.")
 	a.Describe(&d.Networks, "VPC networks (self links or ids) that can resolve the private zone; required when "+
 		"the component creates the zone.")
-	a.Describe(&d.ZoneDnsName, "DNS name of the zone to create, ending with a dot (the hostname's parent domain, "+
-		"such as internal., by default).")
+	a.Describe(&d.ZoneDnsName, "DNS name of the zone to create, ending with a dot: the hostname itself by default "+
+		"(payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent "+
+		"domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it "+
+		"would collide.")
 	a.Describe(&d.ExistingZoneName, "Name of an existing private managed zone to add the record to, instead of "+
 		"creating one.")
 	a.Describe(&d.Ttl, "TTL of the A record in seconds (300 by default).")
 	a.SetDefault(&d.Ttl, defaultTTL)
-	a.Describe(&d.Protocol, "HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.")
-	a.SetDefault(&d.Protocol, "HTTPS")
+	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
+		"with tls): the scheme of the url output; take it from the producer's protocol output.")
 }
 
 // DnsBinding is a private Cloud DNS name for a PSC endpoint, so consumers call
@@ -129,10 +135,10 @@ func (args *DnsBindingArgs) withDefaults(ctx *pulumi.Context) DnsBindingArgs {
 		a.Ttl = defaultTTL
 	}
 	if a.Protocol == "" {
-		a.Protocol = "HTTPS"
+		a.Protocol = defaultDNSProtocol
 	}
 	if a.ZoneDnsName == "" && a.ExistingZoneName == "" && checkHostname(a.Hostname) == nil {
-		a.ZoneDnsName = parentDomain(a.Hostname)
+		a.ZoneDnsName = a.Hostname + "."
 	}
 	return a
 }

@@ -1,9 +1,11 @@
 package psc
 
 import (
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -34,8 +36,10 @@ func TestDnsBindingGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	zone := f.One(t, typeZone)
-	if str(zone, "visibility") != "private" || str(zone, "dnsName") != "internal." {
-		t.Errorf("zone = %v, want a private zone for internal.", zone.Inputs)
+	// A zone for the hostname itself, not its parent domain: a private zone for internal. would
+	// claim every *.internal name in the VPC (catalogue DNS-ZONE-PER-HOSTNAME).
+	if str(zone, "visibility") != "private" || str(zone, "dnsName") != "payment-api.internal." {
+		t.Errorf("zone = %v, want a private zone for payment-api.internal.", zone.Inputs)
 	}
 	nets := input(zone, "privateVisibilityConfig").ObjectValue()["networks"].ArrayValue()
 	if len(nets) != 1 || nets[0].ObjectValue()["networkUrl"].StringValue() != "projects/consumer-prj/global/networks/consumer-vpc" {
@@ -51,7 +55,8 @@ func TestDnsBindingGraph(t *testing.T) {
 	if str(rec, "managedZone") != "payments-zone" {
 		t.Errorf("record zone = %q, want the created zone", str(rec, "managedZone"))
 	}
-	if outs["fqdn"] != "payment-api.internal." || outs["url"] != "https://payment-api.internal" || outs["zone"] != "payments-zone" {
+	// HTTP by default, as the producer without tls serves.
+	if outs["fqdn"] != "payment-api.internal." || outs["url"] != "http://payment-api.internal" || outs["zone"] != "payments-zone" {
 		t.Errorf("outputs = %v", outs)
 	}
 	assertChildrenOf(t, f, DnsBindingType, "payments")
@@ -158,5 +163,33 @@ func TestDnsBindingBadIPFromOutputFails(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "ipAddress: must be an IPv4 address") {
 		t.Fatalf("want an ipAddress error when the output resolves, got %v", err)
+	}
+}
+
+// Two services published under *.internal and bound in one VPC get a zone each, neither of which
+// covers the other's name.
+func TestTwoDnsBindingsInOneVPC(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		for _, host := range []string{"payment-api.internal", "ledger-api.internal"} {
+			a := dnsArgs()
+			a.Hostname = host
+			if _, err := NewDnsBinding(ctx, strings.TrimSuffix(host, "-api.internal"), a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zones []string
+	for _, r := range f.Custom(typeZone) {
+		zones = append(zones, str(r, "dnsName"))
+	}
+	slices.Sort(zones)
+	if want := []string{"ledger-api.internal.", "payment-api.internal."}; !slices.Equal(zones, want) {
+		t.Errorf("zones = %v, want one per hostname %v", zones, want)
 	}
 }

@@ -218,13 +218,6 @@ func checkDNSZoneName(zone string) error {
 	return nil
 }
 
-// parentDomain returns the zone a hostname belongs to by default: everything after its first
-// label, as an absolute DNS name (payment-api.internal -> internal.).
-func parentDomain(host string) string {
-	_, rest, _ := strings.Cut(host, ".")
-	return rest + "."
-}
-
 // parseIPv4Range parses an IPv4 range in CIDR notation written from its network address.
 func parseIPv4Range(s string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(s)

@@ -78,7 +78,7 @@ export class DnsBinding extends pulumi.ComponentResource {
             resourceInputs["ipAddress"] = args?.ipAddress;
             resourceInputs["networks"] = args?.networks;
             resourceInputs["project"] = args?.project;
-            resourceInputs["protocol"] = (args?.protocol) ?? "HTTPS";
+            resourceInputs["protocol"] = args?.protocol;
             resourceInputs["ttl"] = (args?.ttl) ?? 300;
             resourceInputs["zoneDnsName"] = args?.zoneDnsName;
             resourceInputs["fqdn"] = undefined /*out*/;
@@ -119,7 +119,7 @@ export interface DnsBindingArgs {
      */
     project?: string;
     /**
-     * HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+     * HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
      */
     protocol?: string;
     /**
@@ -127,7 +127,7 @@ export interface DnsBindingArgs {
      */
     ttl?: number;
     /**
-     * DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+     * DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
      */
     zoneDnsName?: string;
 }

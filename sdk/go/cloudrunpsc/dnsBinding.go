@@ -75,10 +75,6 @@ func NewDnsBinding(ctx *pulumi.Context,
 	if args.IpAddress == nil {
 		return nil, errors.New("invalid value for required argument 'IpAddress'")
 	}
-	if args.Protocol == nil {
-		protocol_ := "HTTPS"
-		args.Protocol = &protocol_
-	}
 	if args.Ttl == nil {
 		ttl_ := 300
 		args.Ttl = &ttl_
@@ -103,11 +99,11 @@ type dnsBindingArgs struct {
 	Networks []string `pulumi:"networks"`
 	// Project of the DNS zone; the gcp:project configuration by default.
 	Project *string `pulumi:"project"`
-	// HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string `pulumi:"protocol"`
 	// TTL of the A record in seconds (300 by default).
 	Ttl *int `pulumi:"ttl"`
-	// DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+	// DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
 	ZoneDnsName *string `pulumi:"zoneDnsName"`
 }
 
@@ -123,11 +119,11 @@ type DnsBindingArgs struct {
 	Networks pulumi.StringArrayInput
 	// Project of the DNS zone; the gcp:project configuration by default.
 	Project *string
-	// HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string
 	// TTL of the A record in seconds (300 by default).
 	Ttl *int
-	// DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+	// DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
 	ZoneDnsName *string
 }
 

@@ -35,9 +35,9 @@ class DnsBindingArgs:
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
         :param _builtins.str project: Project of the DNS zone; the gcp:project configuration by default.
-        :param _builtins.str protocol: HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+        :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
         :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
-        :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+        :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         pulumi.set(__self__, "hostname", hostname)
         pulumi.set(__self__, "ip_address", ip_address)
@@ -47,8 +47,6 @@ class DnsBindingArgs:
             pulumi.set(__self__, "networks", networks)
         if project is not None:
             pulumi.set(__self__, "project", project)
-        if protocol is None:
-            protocol = 'HTTPS'
         if protocol is not None:
             pulumi.set(__self__, "protocol", protocol)
         if ttl is None:
@@ -122,7 +120,7 @@ class DnsBindingArgs:
     @pulumi.getter
     def protocol(self) -> Optional[_builtins.str]:
         """
-        HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+        HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
         """
         return pulumi.get(self, "protocol")
 
@@ -146,7 +144,7 @@ class DnsBindingArgs:
     @pulumi.getter(name="zoneDnsName")
     def zone_dns_name(self) -> Optional[_builtins.str]:
         """
-        DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+        DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         return pulumi.get(self, "zone_dns_name")
 
@@ -202,9 +200,9 @@ class DnsBinding(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
         :param _builtins.str project: Project of the DNS zone; the gcp:project configuration by default.
-        :param _builtins.str protocol: HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
+        :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
         :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
-        :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
+        :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         ...
     @overload
@@ -280,8 +278,6 @@ class DnsBinding(pulumi.ComponentResource):
             __props__.__dict__["ip_address"] = ip_address
             __props__.__dict__["networks"] = networks
             __props__.__dict__["project"] = project
-            if protocol is None:
-                protocol = 'HTTPS'
             __props__.__dict__["protocol"] = protocol
             if ttl is None:
                 ttl = 300
