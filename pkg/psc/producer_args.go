@@ -201,6 +201,12 @@ type ProducerServiceArgs struct {
 	PropagatedConnectionLimit *int                 `pulumi:"propagatedConnectionLimit,optional"`
 }
 
+// republishes warns, in the description of each input whose change replaces the load balancer's
+// forwarding rule, that the service attachment is then replaced too.
+const republishes = "Changing it later replaces the load balancer rule and so the service attachment: " +
+	"a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up " +
+	"(a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one)."
+
 // Annotate documents ProducerServiceArgs for the schema.
 func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.Project, "Producer project; the gcp:project configuration by default.")
@@ -209,9 +215,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
 		"rule, the service's ID-token audience, and the name the TLS certificate must cover.")
-	a.Describe(&p.Tls, "Serve HTTPS on port 443 instead of HTTP on port 80.")
-	a.Describe(&p.LoadBalancerSubnet, "Regular subnet that holds the load balancer's forwarding rule.")
-	a.Describe(&p.LoadBalancerIp, "Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.")
+	a.Describe(&p.Tls, "Serve HTTPS on port 443 instead of HTTP on port 80. "+republishes)
+	a.Describe(&p.LoadBalancerSubnet, "Regular subnet that holds the load balancer's forwarding rule. "+republishes)
+	a.Describe(&p.LoadBalancerIp, "Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when "+
+		"unset. "+republishes)
 	a.Describe(&p.ProxyOnlySubnet, "Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and "+
 		"region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.")
 	a.Describe(&p.NatSubnet, "PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each "+

@@ -37,7 +37,11 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	if a.PropagatedConnectionLimit != nil {
 		args.PropagatedConnectionLimit = pulumi.IntPtr(*a.PropagatedConnectionLimit)
 	}
-	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args, b.opts()...)
+	// A NAT subnet serves one attachment at a time, so a replacement of the attachment (its target,
+	// the load balancer rule, is replaced by a switch between HTTP and HTTPS or a new subnet or IP)
+	// deletes the old one first: created first, the new one is refused for using its NAT subnets.
+	// The connected endpoints are CLOSED either way; they reconnect when their stacks are updated.
+	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args, b.opts(pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("service attachment: %w", err)
 	}

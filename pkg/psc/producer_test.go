@@ -514,6 +514,12 @@ func TestProducerReplacesInUseResourcesCreateBeforeDelete(t *testing.T) {
 	for _, r := range f.Custom("") {
 		inUse := r.Type == typeNEG || r.Type == typeCert
 		switch dbr := r.DeleteBeforeReplace; {
+		case r.Type == typeAttachment:
+			// Its NAT subnets can serve one attachment at a time, so a replacement (a new
+			// load balancer rule: HTTP <-> HTTPS, another subnet or IP) must delete it first.
+			if dbr == nil || !*dbr {
+				t.Errorf("%s %s: deleteBeforeReplace %v, want true (its NAT subnets hold one attachment)", r.Type, r.Name, dbr)
+			}
 		case inUse && (dbr == nil || *dbr):
 			t.Errorf("%s %s: deleteBeforeReplace %v, want false (create the replacement first)", r.Type, r.Name, dbr)
 		case !inUse && dbr != nil:

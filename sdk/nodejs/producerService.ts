@@ -210,11 +210,11 @@ export interface ProducerServiceArgs {
      */
     hostname?: string;
     /**
-     * Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
+     * Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
     loadBalancerIp?: string;
     /**
-     * Regular subnet that holds the load balancer's forwarding rule.
+     * Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
     loadBalancerSubnet: pulumi.Input<inputs.SubnetArgs>;
     /**
@@ -250,7 +250,7 @@ export interface ProducerServiceArgs {
      */
     rejectedConsumers?: pulumi.Input<string[] | undefined>;
     /**
-     * Serve HTTPS on port 443 instead of HTTP on port 80.
+     * Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
     tls?: pulumi.Input<inputs.TlsArgs | undefined>;
 }

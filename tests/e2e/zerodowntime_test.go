@@ -33,6 +33,7 @@ const (
 // serves (the one the component creates, or existingService). Beside it stands a second
 // service with a fixed name, green, that the NEG can be switched to.
 type zdProducer struct {
+	http                   bool // serve HTTP instead, without a certificate
 	image, certPEM, keyPEM string
 	existingService        string
 	consumers              []string
@@ -64,6 +65,9 @@ func (z *zdProducer) program(ctx *pulumi.Context) error {
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
+	}
+	if z.http {
+		args.Tls = nil
 	}
 	if z.existingService != "" {
 		args.CloudRun = psc.CloudRunArgs{ExistingServiceName: z.existingService}
@@ -259,4 +263,59 @@ func TestZeroDowntimeUpdates(t *testing.T) {
 	})
 
 	destroyAll(t, env, env.GoStack("payments-consumer", "second", programs.Consumer), cons, prod)
+}
+
+// Switching the producer between HTTP and HTTPS replaces its load balancer rule and so its
+// service attachment: a new URI, and every connected endpoint CLOSED, as the inputs' docs say.
+// This is the expected disruption, recorded as such; a consumer that reads the URI from the
+// producer's stack recovers with one up (its endpoint is recreated against the new attachment).
+func TestRepublishingClosesEndpointsUntilConsumersUp(t *testing.T) {
+	t.Parallel()
+	env := harness.New(t, harness.GCP())
+	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
+	z := &zdProducer{http: true, image: blueImage, certPEM: certPEM, keyPEM: keyPEM, consumers: []string{consumerProject}, green: "payments-green"}
+	prod := env.GoStack("payments-producer", "dev", z.program)
+	configure(prod, producerProject, nil)
+	oldURI := output(t, prod.Up(), "serviceAttachmentUri")
+	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
+	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	if got := output(t, cons.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Fatalf("consumer status = %q, want ACCEPTED", got)
+	}
+
+	samples, ups := update(t, env, func() { z.http = false }, prod)
+	newURI := output(t, ups[0], "serviceAttachmentUri")
+	if newURI == oldURI || ups[0].Count(harness.OpReplace, tAttachment) != 1 || ups[0].Count(harness.OpReplace, tRule) != 1 {
+		t.Errorf("HTTP to HTTPS must replace the rule and the attachment (URI %s -> %s): %v", oldURI, newURI, ups[0].ByType())
+	}
+	if len(brokenSamples(samples)) == 0 {
+		t.Errorf("republishing must break the consumer's chain until it reconnects; samples: %+v", samples)
+	}
+	if status := endpointStatus(t, env); status != "CLOSED" {
+		t.Errorf("the endpoint of the replaced attachment is %q, want CLOSED", status)
+	}
+
+	recovered := cons.Up()
+	if got := output(t, recovered, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("after the consumer's up the status is %q, want ACCEPTED", got)
+	}
+	if recovered.Count(harness.OpReplace, tRule) != 1 {
+		t.Errorf("the consumer's up must recreate the endpoint rule: %v", recovered.ByType())
+	}
+	if _, after := chainSamples(t, env, consumerProject, 0); len(after) == 0 || !after[len(after)-1].Intact {
+		t.Errorf("the consumer's chain must be intact once it is up again: %+v", after)
+	}
+	destroyAll(t, env, cons, prod)
+}
+
+// endpointStatus is the PSC status the simulator holds for the one consumer endpoint.
+func endpointStatus(t *testing.T, env *harness.Env) string {
+	t.Helper()
+	for _, r := range env.SimList() {
+		if r.Type == tRule && strings.HasPrefix(r.ID, "projects/"+consumerProject+"/") {
+			return r.Fields["pscConnectionStatus"]
+		}
+	}
+	t.Fatal("no consumer endpoint in the simulator")
+	return ""
 }

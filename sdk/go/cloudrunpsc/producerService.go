@@ -139,9 +139,9 @@ type producerServiceArgs struct {
 	DomainNames []string `pulumi:"domainNames"`
 	// Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
 	Hostname *string `pulumi:"hostname"`
-	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
+	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string `pulumi:"loadBalancerIp"`
-	// Regular subnet that holds the load balancer's forwarding rule.
+	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerSubnet Subnet `pulumi:"loadBalancerSubnet"`
 	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
 	NatSubnet Subnet `pulumi:"natSubnet"`
@@ -159,7 +159,7 @@ type producerServiceArgs struct {
 	Region *string `pulumi:"region"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
-	// Serve HTTPS on port 443 instead of HTTP on port 80.
+	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	Tls *Tls `pulumi:"tls"`
 }
 
@@ -179,9 +179,9 @@ type ProducerServiceArgs struct {
 	DomainNames pulumi.StringArrayInput
 	// Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
 	Hostname *string
-	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
+	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string
-	// Regular subnet that holds the load balancer's forwarding rule.
+	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerSubnet SubnetInput
 	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
 	NatSubnet SubnetInput
@@ -199,7 +199,7 @@ type ProducerServiceArgs struct {
 	Region *string
 	// Consumer projects or networks always rejected.
 	RejectedConsumers pulumi.StringArrayInput
-	// Serve HTTPS on port 443 instead of HTTP on port 80.
+	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	Tls TlsPtrInput
 }
 

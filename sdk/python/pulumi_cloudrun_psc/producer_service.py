@@ -42,7 +42,7 @@ class ProducerServiceArgs:
         The set of arguments for constructing a ProducerService resource.
 
         :param pulumi.Input['CloudRunArgs'] cloud_run: The Cloud Run service to publish.
-        :param pulumi.Input['SubnetArgs'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule.
+        :param pulumi.Input['SubnetArgs'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param pulumi.Input['SubnetArgs'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
@@ -52,13 +52,13 @@ class ProducerServiceArgs:
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
-        :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
+        :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param _builtins.str project: Producer project; the gcp:project configuration by default.
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
-        :param pulumi.Input['TlsArgs'] tls: Serve HTTPS on port 443 instead of HTTP on port 80.
+        :param pulumi.Input['TlsArgs'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         pulumi.set(__self__, "cloud_run", cloud_run)
         pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
@@ -108,7 +108,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="loadBalancerSubnet")
     def load_balancer_subnet(self) -> pulumi.Input['SubnetArgs']:
         """
-        Regular subnet that holds the load balancer's forwarding rule.
+        Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         return pulumi.get(self, "load_balancer_subnet")
 
@@ -228,7 +228,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="loadBalancerIp")
     def load_balancer_ip(self) -> Optional[_builtins.str]:
         """
-        Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
+        Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         return pulumi.get(self, "load_balancer_ip")
 
@@ -300,7 +300,7 @@ class ProducerServiceArgs:
     @pulumi.getter
     def tls(self) -> pulumi.Input[Optional['TlsArgs']]:
         """
-        Serve HTTPS on port 443 instead of HTTP on port 80.
+        Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         return pulumi.get(self, "tls")
 
@@ -371,8 +371,8 @@ class ProducerService(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]] consumers: Consumers accepted by the service attachment.
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
-        :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
-        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule.
+        :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param _builtins.str project: Producer project; the gcp:project configuration by default.
@@ -381,7 +381,7 @@ class ProducerService(pulumi.ComponentResource):
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
-        :param pulumi.Input[Union['TlsArgs', 'TlsArgsDict']] tls: Serve HTTPS on port 443 instead of HTTP on port 80.
+        :param pulumi.Input[Union['TlsArgs', 'TlsArgsDict']] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         ...
     @overload
