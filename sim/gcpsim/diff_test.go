@@ -10,18 +10,6 @@ import (
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	sub := map[string]any{"name": "s", "network": "vpc", "ipCidrRange": "10.0.0.0/24", "purpose": "PRIVATE"}
-	with := func(base map[string]any, key string, v any) map[string]any {
-		out := map[string]any{}
-		for k, x := range base {
-			out[k] = x
-		}
-		if v == nil {
-			delete(out, key)
-		} else {
-			out[key] = v
-		}
-		return out
-	}
 	fr := map[string]any{"name": "ep", "loadBalancingScheme": "", "target": "projects/p/regions/r/serviceAttachments/a", "network": "n", "ipAddress": "ip", "labels": map[string]any{"a": "b"}}
 	att := map[string]any{"name": "att", "targetService": "fr", "natSubnets": []any{"nat"}, "enableProxyProtocol": false, "connectionPreference": "ACCEPT_MANUAL", "domainNames": []any{"a.example."}}
 	tests := []struct {
