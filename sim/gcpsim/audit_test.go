@@ -115,18 +115,29 @@ func TestAuditServerlessBalancingMode(t *testing.T) {
 	wantErr(t, err, "Invalid value for field 'resource.backends[0].capacityScaler'")
 }
 
-// SA-RECONCILE-REMOVED: with reconcileConnections on, an accepted endpoint whose consumer is
-// dropped from the accept list (not rejected) becomes PENDING.
-func TestAuditRemovedFromAcceptListWithReconcile(t *testing.T) {
+// SA-RECONCILE-REMOVED is in TestPSCAcceptListChangeWithReconcile.
+
+// SA-ACCEPT-SET: the provider's set hash of consumerAcceptLists reads projectIdOrNum and
+// networkUrl only, so in this version a connectionLimit-only change is no change at all.
+func TestAuditAcceptListLimitOnlyChangeShowsNoDiff(t *testing.T) {
 	t.Parallel()
-	w := newPSCWorld(t, map[string]any{"reconcileConnections": true})
-	ep, _ := w.cons.endpoint("ep", w.network, w.subnet, w.attLink)
-	if got := w.status(t, ep); got != StatusAccepted {
-		t.Fatalf("before: %s, want ACCEPTED", got)
+	h := newHarness(t, producerProject)
+	olds := attachment(map[string]any{"consumerAcceptLists": []any{
+		map[string]any{"projectIdOrNum": "a", "connectionLimit": 1.0}, map[string]any{"projectIdOrNum": "b", "connectionLimit": 1.0}}})
+	diff := func(news map[string]any) p.DiffResponse {
+		t.Helper()
+		resp, err := h.sim.Diff(context.Background(), p.DiffRequest{ID: "att", Urn: urnOf(serviceAttachmentToken, "att"), State: props(olds), OldInputs: props(olds), Inputs: props(news)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
 	}
-	w.updateAttachment(t, map[string]any{"consumerAcceptLists": acceptList("someone-else", 1), "reconcileConnections": true})
-	if got := w.status(t, ep); got != StatusPending {
-		t.Fatalf("after dropping the consumer from the accept list: %s, want PENDING", got)
+	if resp := diff(with(olds, "consumerAcceptLists", []any{
+		map[string]any{"projectIdOrNum": "b", "connectionLimit": 5.0}, map[string]any{"projectIdOrNum": "a", "connectionLimit": 1.0}})); resp.HasChanges {
+		t.Errorf("reordered entries and a new limit: diff %+v, want none", resp.DetailedDiff)
+	}
+	if resp := diff(with(olds, "consumerAcceptLists", acceptList("c", 1))); resp.DetailedDiff["consumerAcceptLists"].Kind != p.Update {
+		t.Errorf("another consumer: diff %+v, want consumerAcceptLists updated", resp.DetailedDiff)
 	}
 }
 

@@ -159,6 +159,9 @@ func kindProperties(k *kind) map[string]string {
 	}
 	defaults("default", k.defaults)
 	defaults("api-default", k.apiDefaults)
+	for f, fields := range k.setHash {
+		m[f+"\tset-hash"] = strings.Join(fields, ",")
+	}
 	for f, fn := range k.suppress {
 		m[f+"\tsuppress"] = fn
 	}

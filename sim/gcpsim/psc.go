@@ -34,6 +34,9 @@ var _ = register(&kind{
 	apiDefaults: map[string]any{"propagatedConnectionLimit": defaultPropagatedConnectionLimit, "reconcileConnections": false,
 		"consumerAcceptLists": []any{}, "consumerRejectLists": []any{}, "domainNames": []any{}},
 	sets: []string{"consumerAcceptLists"},
+	// SA-ACCEPT-SET: this version's set hash omits connectionLimit, so a limit-only change shows
+	// no diff (fixed upstream in magic-modules#17677).
+	setHash: map[string][]string{"consumerAcceptLists": {"projectIdOrNum", "networkUrl"}},
 	suppress: map[string]string{"natSubnets": suppressSelfLinkOrName, "targetService": suppressSelfLinkOrName,
 		"region": suppressSelfLinkOrName},
 	check:    checkServiceAttachment,

@@ -89,16 +89,28 @@ func (k *kind) sameSet(key string, old, new any) bool {
 	if !slices.Contains(k.sets, key) || !okOld || !okNew || len(ol) != len(nl) {
 		return false
 	}
+	hash := func(e any) string {
+		fields := k.setHash[key]
+		if len(fields) == 0 {
+			return fmt.Sprint(normalize(e))
+		}
+		el := asObj(e)
+		parts := make([]string, len(fields))
+		for i, f := range fields {
+			parts[i] = el.str(f)
+		}
+		return strings.Join(parts, "-")
+	}
 	count := map[string]int{}
 	for _, e := range ol {
-		count[fmt.Sprint(normalize(e))]++
+		count[hash(e)]++
 	}
 	for _, e := range nl {
-		key := fmt.Sprint(normalize(e))
-		if count[key] == 0 {
+		h := hash(e)
+		if count[h] == 0 {
 			return false
 		}
-		count[key]--
+		count[h]--
 	}
 	return true
 }
