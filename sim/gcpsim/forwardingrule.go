@@ -220,8 +220,8 @@ func (o *op) checkChainScheme(proxy *Record) error {
 }
 
 // assignRuleIP sets ipAddress from a literal, an address resource, or the subnet. A literal
-// that is the IP of a reserved address in the rule's project and region takes that address, as
-// the API does (Compute API reference, ForwardingRule.IPAddress: "an IP address that references
+// that is the IP of a reserved address in the rule's project and region takes that address
+// (EP-IP-NUMBER), as the API does (Compute API reference, ForwardingRule.IPAddress: "an IP address that references
 // an existing static (reserved) IP address resource", given "as an IP address number").
 func (o *op) assignRuleIP(sub *Record) error {
 	requested := o.in.str("ipAddress")
