@@ -156,7 +156,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	if err != nil {
 		return err
 	}
-	// The endpoint lives in the attachment's region (GCP-FACTS 10). The address takes that
+	// The endpoint lives in the attachment's region (EP-REGION, docs/gcp-rules.md). The address takes that
 	// region without reading the attachment URI (see endpointRegion), so that it waits only for
 	// its subnet, not for an attachment the same stack creates; the forwarding rule's target
 	// checks that the two regions agree, checked now for plain inputs and when Outputs resolve.
@@ -187,7 +187,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	}
 
 	// loadBalancingScheme must be "" for a PSC endpoint: the provider otherwise defaults to
-	// EXTERNAL (GCP-FACTS 11). A CLOSED endpoint never recovers, so recreate it. The address can
+	// EXTERNAL (EP-SCHEME). A CLOSED endpoint never recovers, so recreate it. The address can
 	// be held by one forwarding rule only, so a replacement (a CLOSED endpoint, a new target) must
 	// delete the old rule first: created first, the new rule fails with IP_IN_USE_BY_ANOTHER_RESOURCE.
 	// ipAddress is the IP string: the provider stores the IP and suppresses the diff between an IP

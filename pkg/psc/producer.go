@@ -101,7 +101,7 @@ func (b *producerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.Resource
 }
 
 // replacedInUse are the options of the children that are replaced while the next link of the
-// chain uses them, and that GCP refuses to edit or delete while in use (GCP-FACTS 2): the
+// chain uses them, and that GCP refuses to edit or delete while in use (GEN-IN-USE, docs/gcp-rules.md): the
 // serverless NEG (held by the backend service; a new Cloud Run service behind the load balancer
 // replaces it) and the TLS certificate (held by the proxy; a rotation replaces it). They get no
 // explicit name: the provider autonames them with a random suffix, a replacement takes a fresh

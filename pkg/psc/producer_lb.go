@@ -31,7 +31,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 
 	protocol, port := a.protocolAndPort()
 	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
-	// rejects them (GCP-FACTS 3).
+	// rejects them (BS-SERVERLESS-HC, BS-SERVERLESS-MODE).
 	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"), &compute.RegionBackendServiceArgs{
 		Project:             b.project(),
 		Region:              region,
@@ -56,7 +56,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	ruleOpts := []pulumi.ResourceOption{}
 	if nets.proxyOnlyRes != nil {
 		// The forwarding rule does not reference the proxy-only subnet, yet Google requires it to
-		// exist first (GCP-FACTS 4).
+		// exist first (FR-PROXY-ONLY-FIRST).
 		ruleOpts = append(ruleOpts, pulumi.DependsOn([]pulumi.Resource{nets.proxyOnlyRes}))
 	}
 	ruleArgs := &compute.ForwardingRuleArgs{

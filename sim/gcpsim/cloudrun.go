@@ -3,6 +3,8 @@ package gcpsim
 import (
 	"fmt"
 	"hash/fnv"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -11,12 +13,12 @@ const (
 	cloudRunIamMemberToken = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
 )
 
-// Cloud Run ingress settings accepted by the v2 API.
+// Cloud Run ingress settings the provider accepts (RUN-INGRESS); this version has no
+// INGRESS_TRAFFIC_NONE.
 var cloudRunIngress = []string{
 	"INGRESS_TRAFFIC_ALL",
 	"INGRESS_TRAFFIC_INTERNAL_ONLY",
 	"INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
-	"INGRESS_TRAFFIC_NONE",
 }
 
 var _ = register(&kind{
@@ -26,40 +28,48 @@ var _ = register(&kind{
 	scope:      scopeLocation,
 	autoName:   true,
 	nameRule:   cloudRunName,
-	required:   []string{"location", "template"},
+	required:   []string{"location", "template", "template.containers[].image"},
 	enums: map[string][]string{
 		"ingress":     cloudRunIngress,
-		"launchStage": {"UNIMPLEMENTED", "PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA", "DEPRECATED"},
+		"launchStage": cloudRunLaunchStages,
 	},
 	forceNew: []string{"name", "project", "location"},
 	computed: []string{"uri", "urls", "uid", "etag", "generation", "observedGeneration", "createTime", "updateTime",
 		"creator", "lastModifier", "latestReadyRevision", "latestCreatedRevision", "reconciling", "terminalConditions",
 		"conditions", "trafficStatuses", "effectiveLabels", "pulumiLabels", "effectiveAnnotations", "expireTime"},
-	defaults: map[string]any{
-		"ingress": "INGRESS_TRAFFIC_ALL", "launchStage": "GA", "deletionProtection": true,
+	defaults: map[string]any{"deletionProtection": true},
+	apiDefaults: map[string]any{
+		"ingress": "INGRESS_TRAFFIC_ALL", "launchStage": "GA",
 		"labels": map[string]any{}, "annotations": map[string]any{}, "customAudiences": []any{},
 	},
-	check:     checkCloudRunService,
+	suppress:  map[string]string{"name": suppressSelfLinkOrName},
+	apiCheck:  checkCloudRunService,
 	apply:     applyCloudRunService,
 	canDelete: cloudRunDeletionProtection,
 })
 
+var cloudRunLaunchStages = []string{"UNIMPLEMENTED", "PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA", "DEPRECATED"}
+
+// betaFields are the Cloud Run v2 fields of pulumi-gcp v8.41.1 that exist only in the beta API,
+// with the feature name the API's launch-stage error gives them (RUN-BETA-LAUNCH-STAGE).
+var betaFields = map[string]string{"defaultUriDisabled": "default URI disabled"}
+
+// checkCloudRunService is what the API refuses in a service request (RUN-CONTAINERS,
+// RUN-TRAFFIC, RUN-BETA-LAUNCH-STAGE).
 func checkCloudRunService(in obj, f *failures) {
-	tmpl := in.sub("template")
-	if tmpl == nil {
-		return
-	}
-	if !tmpl.has("containers") {
-		f.add("template.containers", "template.containers: at least one container is required")
-	}
-	for i, c := range tmpl.objs("containers") {
-		if !c.has("image") {
-			f.add(fmt.Sprintf("template.containers[%d].image", i), "Missing required property 'image'")
-		}
+	if tmpl := in.sub("template"); tmpl != nil && len(tmpl.list("containers")) == 0 && !tmpl.unknown("containers") {
+		f.add("template.containers", "A revision template needs at least one container.")
 	}
 	for i, t := range in.objs("traffics") {
 		if pct, ok := t.num("percent"); ok && (pct < 0 || pct > 100) {
-			f.add(fmt.Sprintf("traffics[%d].percent", i), "percent must be between 0 and 100, got %v", pct)
+			f.add(fmt.Sprintf("traffics[%d].percent", i), "The traffic percent must be between 0 and 100, got %v.", pct)
+		}
+	}
+	stage := firstNonEmpty(in.str("launchStage"), "GA")
+	beta := slices.Index(cloudRunLaunchStages, "BETA")
+	for _, field := range sortedKeys(betaFields) {
+		if on, _ := in.boolean(field); on && slices.Index(cloudRunLaunchStages, stage) > beta {
+			f.add("launchStage", "The feature '%s' is not supported in the declared launch stage on resource %s. The launch stage annotation should be specified at least as BETA. Please visit https://cloud.google.com/run/docs/troubleshooting#launch-stage-validation for in-depth troubleshooting documentation.", betaFields[field], in.str("name"))
 		}
 	}
 }
@@ -150,7 +160,8 @@ func uuidLike(seed string, n int64) string {
 	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }
 
-var iamMemberPrefixes = []string{"user:", "serviceAccount:", "group:", "domain:", "principal:", "principalSet:", "deleted:"}
+// iamMemberForm is the provider's validateIAMMember pattern (tpgiamresource/resource_iam_member.go:42).
+var iamMemberForm = regexp.MustCompile(`(.+:.+|projectOwners|projectReaders|projectWriters|allUsers|allAuthenticatedUsers)`)
 
 var _ = register(&kind{
 	token:      cloudRunIamMemberToken,
@@ -160,12 +171,17 @@ var _ = register(&kind{
 	required:   []string{"name", "role", "member"},
 	forceNew:   []string{"name", "project", "location", "role", "member", "condition"},
 	computed:   []string{"etag"},
+	suppress:   map[string]string{"name": suppressSelfLinkOrName, "member": "iamMemberCaseDiffSuppress"},
 	check: func(in obj, f *failures) {
-		if in.known("member") && !validMember(in.str("member")) {
-			f.add("member", "member %q must be allUsers, allAuthenticatedUsers or start with one of %q", in.str("member"), iamMemberPrefixes)
+		if in.known("member") { // IAM-MEMBER
+			if err := validMember(in.str("member")); err != "" {
+				f.add("member", "%s", err)
+			}
 		}
-		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") {
-			f.add("role", "role %q must look like roles/run.invoker", in.str("role"))
+	},
+	apiCheck: func(in obj, f *failures) {
+		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") { // IAM-ROLE
+			f.add("role", "Role %s is not supported for this resource.", in.str("role"))
 		}
 	},
 	id: func(o *op) (string, error) {
@@ -188,16 +204,15 @@ var _ = register(&kind{
 	},
 })
 
-func validMember(m string) bool {
-	if m == "allUsers" || m == "allAuthenticatedUsers" {
-		return true
+// validMember returns the provider's refusal of an IAM member, or "" (IAM-MEMBER).
+func validMember(m string) string {
+	switch {
+	case strings.HasPrefix(m, "deleted"):
+		return "invalid value for member (Terraform does not support IAM members for deleted principals)"
+	case !iamMemberForm.MatchString(m):
+		return fmt.Sprintf("invalid value %q for member (IAM members must have one of the values outlined here: https://cloud.google.com/billing/docs/reference/rest/v1/Policy#Binding)", m)
 	}
-	for _, p := range iamMemberPrefixes {
-		if strings.HasPrefix(m, p) && len(m) > len(p) {
-			return true
-		}
-	}
-	return false
+	return ""
 }
 
 // iamService resolves the service an IAM member binds to: a bare name in the member's

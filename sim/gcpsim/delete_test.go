@@ -63,7 +63,7 @@ func TestDeleteInUseOnTheConsumerSide(t *testing.T) {
 			h := newHarness(t, consumerProject)
 			network, subnet := h.consumer("cvpc")
 			addr, _ := h.mustCreate(addressToken, "a", map[string]any{"name": "a", "addressType": "INTERNAL", "subnetwork": subnet})
-			h.mustCreate(firewallToken, "fw", map[string]any{"name": "fw", "network": network, "allows": []any{map[string]any{"protocol": "tcp", "ports": []any{"443"}}}})
+			h.mustCreate(firewallToken, "fw", map[string]any{"name": "fw", "network": network, "sourceRanges": []any{"10.0.0.0/8"}, "allows": []any{map[string]any{"protocol": "tcp", "ports": []any{"443"}}}})
 			h.mustCreate(managedZoneToken, "z", map[string]any{"name": "z", "dnsName": "svc.internal.", "visibility": "private",
 				"privateVisibilityConfig": map[string]any{"networks": []any{map[string]any{"networkUrl": network}}}})
 			h.mustCreate(recordSetToken, "r", map[string]any{"managedZone": "z", "name": "api.svc.internal.", "type": "A", "ttl": 300.0, "rrdatas": []any{"10.0.0.2"}})

@@ -10,18 +10,6 @@ import (
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	sub := map[string]any{"name": "s", "network": "vpc", "ipCidrRange": "10.0.0.0/24", "purpose": "PRIVATE"}
-	with := func(base map[string]any, key string, v any) map[string]any {
-		out := map[string]any{}
-		for k, x := range base {
-			out[k] = x
-		}
-		if v == nil {
-			delete(out, key)
-		} else {
-			out[key] = v
-		}
-		return out
-	}
 	fr := map[string]any{"name": "ep", "loadBalancingScheme": "", "target": "projects/p/regions/r/serviceAttachments/a", "network": "n", "ipAddress": "ip", "labels": map[string]any{"a": "b"}}
 	att := map[string]any{"name": "att", "targetService": "fr", "natSubnets": []any{"nat"}, "enableProxyProtocol": false, "connectionPreference": "ACCEPT_MANUAL", "domainNames": []any{"a.example."}}
 	tests := []struct {
@@ -34,17 +22,17 @@ func TestDiff(t *testing.T) {
 		{"subnet expansion updates", subnetworkToken, sub, with(sub, "ipCidrRange", "10.0.0.0/23"), "ipCidrRange", p.Update},
 		{"subnet shrink replaces", subnetworkToken, sub, with(sub, "ipCidrRange", "10.0.0.0/25"), "ipCidrRange", p.UpdateReplace},
 		{"subnet move replaces", subnetworkToken, sub, with(sub, "ipCidrRange", "10.1.0.0/24"), "ipCidrRange", p.UpdateReplace},
-		{"subnet purpose replaces", subnetworkToken, sub, with(sub, "purpose", "PRIVATE_SERVICE_CONNECT"), "purpose", p.UpdateReplace},
+		{"subnet purpose updates (SUBNET-PURPOSE: the API decides)", subnetworkToken, sub, with(sub, "purpose", "PRIVATE_SERVICE_CONNECT"), "purpose", p.Update},
 		{"subnet network replaces", subnetworkToken, sub, with(sub, "network", "other"), "network", p.UpdateReplace},
 		{"subnet region added replaces", subnetworkToken, sub, with(sub, "region", "us-east1"), "region", p.AddReplace},
 		{"subnet role updates", subnetworkToken, with(sub, "role", "BACKUP"), with(sub, "role", "ACTIVE"), "role", p.Update},
 		{"rename replaces", networkToken, map[string]any{"name": "a"}, map[string]any{"name": "b"}, "name", p.UpdateReplace},
-		{"rule target replaces", forwardingRuleToken, fr, with(fr, "target", "projects/p/regions/r/serviceAttachments/b"), "target", p.UpdateReplace},
+		{"rule target updates (FR-TARGET-UPDATE: setTarget)", forwardingRuleToken, fr, with(fr, "target", "projects/p/regions/r/serviceAttachments/b"), "target", p.Update},
 		{"rule ip replaces", forwardingRuleToken, fr, with(fr, "ipAddress", "ip2"), "ipAddress", p.UpdateReplace},
 		{"rule scheme replaces", forwardingRuleToken, fr, with(fr, "loadBalancingScheme", "INTERNAL"), "loadBalancingScheme", p.UpdateReplace},
 		{"rule labels update", forwardingRuleToken, fr, with(fr, "labels", map[string]any{"a": "c"}), "labels", p.Update},
 		{"rule global access update", forwardingRuleToken, fr, with(fr, "allowPscGlobalAccess", true), "allowPscGlobalAccess", p.Add},
-		{"unknown target replaces", forwardingRuleToken, fr, with(fr, "target", unknown), "target", p.UpdateReplace},
+		{"unknown target updates", forwardingRuleToken, fr, with(fr, "target", unknown), "target", p.Update},
 		{"attachment target replaces", serviceAttachmentToken, att, with(att, "targetService", "fr2"), "targetService", p.UpdateReplace},
 		{"attachment domains replace", serviceAttachmentToken, att, with(att, "domainNames", []any{"b.example."}), "domainNames", p.UpdateReplace},
 		{"attachment accept list updates", serviceAttachmentToken, att, with(att, "consumerAcceptLists", acceptList("c", 1)), "consumerAcceptLists", p.Add},

@@ -12,22 +12,32 @@ const (
 )
 
 var _ = register(&kind{
-	token:      managedZoneToken,
-	collection: "managedZones",
-	noun:       "managed_zone",
-	scope:      scopeProject,
-	autoName:   true,
-	nameRule:   computeName,
-	required:   []string{"dnsName"},
-	enums:      map[string][]string{"visibility": {"public", "private"}},
-	forceNew:   []string{"name", "project", "dnsName", "visibility"},
-	computed:   []string{"managedZoneId", "nameServers", "creationTime", "effectiveLabels", "pulumiLabels"},
-	defaults:   map[string]any{"visibility": "public", "description": "Managed by Pulumi", "forceDestroy": false, "labels": map[string]any{}},
-	check:      checkManagedZone,
-	apply:      applyManagedZone,
-	canDelete:  zoneEmpty,
+	token:       managedZoneToken,
+	collection:  "managedZones",
+	noun:        "managed_zone",
+	scope:       scopeProject,
+	autoName:    true,
+	nameRule:    computeName,
+	required:    []string{"dnsName", "privateVisibilityConfig.networks[].networkUrl"},
+	enums:       map[string][]string{"visibility": {"public", "private"}},
+	forceNew:    []string{"name", "project", "dnsName", "visibility"},
+	computed:    []string{"managedZoneId", "nameServers", "creationTime", "effectiveLabels", "pulumiLabels"},
+	defaults:    map[string]any{"visibility": "public", "description": "Managed by Pulumi", "forceDestroy": false},
+	apiDefaults: map[string]any{"labels": map[string]any{}},
+	sets:        []string{"privateVisibilityConfig.networks"},
+	suppress:    map[string]string{"visibility": suppressCase},
+	check: func(in obj, f *failures) {
+		if in.known("description") && in.str("description") == "" { // DNS-ZONE-DESCRIPTION
+			f.add("description", "expected \"description\" to not be an empty string")
+		}
+	},
+	apiCheck:  checkManagedZone,
+	apply:     applyManagedZone,
+	canDelete: zoneEmpty,
 })
 
+// checkManagedZone is what the API refuses in a zone request (DNS-ZONE-DOT,
+// DNS-PRIVATE-NETWORKS).
 func checkManagedZone(in obj, f *failures) {
 	if in.known("dnsName") && !strings.HasSuffix(in.str("dnsName"), ".") {
 		f.add("dnsName", "DNS name %q must end with a dot", in.str("dnsName"))
@@ -44,12 +54,6 @@ func checkManagedZone(in obj, f *failures) {
 	}
 	if pvc == nil || len(pvc.list("networks")) == 0 {
 		f.add("privateVisibilityConfig", "a private zone needs privateVisibilityConfig with at least one network: it is visible only to the networks listed there")
-		return
-	}
-	for i, n := range pvc.objs("networks") {
-		if !n.has("networkUrl") {
-			f.add(fmt.Sprintf("privateVisibilityConfig.networks[%d].networkUrl", i), "Missing required property 'networkUrl'")
-		}
 	}
 }
 
@@ -104,9 +108,12 @@ var _ = register(&kind{
 	noun:       "rrset",
 	scope:      scopeCustom,
 	required:   []string{"managedZone", "name", "type"},
-	enums:      map[string][]string{"type": recordTypes},
-	forceNew:   []string{"name", "project", "managedZone", "type"},
-	check:      checkRecordSet,
+	apiEnums:   map[string][]string{"type": recordTypes},
+	// type is not ForceNew: the provider changes a record's type in place.
+	forceNew: []string{"name", "project", "managedZone"},
+	suppress: map[string]string{"managedZone": suppressSelfLinkOrName, "rrdatas": "rrdatasDnsDiffSuppress"},
+	check:    checkRecordSet,
+	apiCheck: checkRecordSetAPI,
 	id: func(o *op) (string, error) {
 		zone, err := o.zone()
 		if err != nil {
@@ -138,13 +145,21 @@ func (o *op) zone() (*Record, error) {
 	return o.t.lookup(r)
 }
 
+// checkRecordSet is what the provider checks at plan time (DNS-RECORD-DOT, DNS-RRDATAS).
 func checkRecordSet(in obj, f *failures) {
 	if in.known("name") && !strings.HasSuffix(in.str("name"), ".") {
 		f.add("name", "DNS name %q must end with a dot", in.str("name"))
 	}
-	if !in.has("rrdatas") && !in.has("routingPolicy") {
-		f.add("rrdatas", "one of rrdatas or routingPolicy is required")
+	switch hasData, hasPolicy := in.has("rrdatas"), in.has("routingPolicy"); {
+	case !hasData && !hasPolicy:
+		f.add("rrdatas", "one of `rrdatas,routingPolicy` must be specified")
+	case hasData && hasPolicy:
+		f.add("routingPolicy", "only one of `rrdatas,routingPolicy` can be specified")
 	}
+}
+
+// checkRecordSetAPI is what the API refuses in a record request (DNS-RECORD-DATA).
+func checkRecordSetAPI(in obj, f *failures) {
 	if ttl, ok := in.num("ttl"); ok && ttl < 0 {
 		f.add("ttl", "ttl must not be negative, got %v", ttl)
 	}

@@ -18,18 +18,24 @@ var _ = register(&kind{
 	autoName:   true,
 	nameRule:   computeName,
 	enums: map[string][]string{
-		"loadBalancingScheme": {"", "EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED", "INTERNAL_SELF_MANAGED"},
+		"loadBalancingScheme": {"EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED"},
 		"ipProtocol":          {"TCP", "UDP", "ESP", "AH", "SCTP", "ICMP", "L3_DEFAULT"},
 		"networkTier":         {"PREMIUM", "STANDARD"},
 		"ipVersion":           {"IPV4", "IPV6"},
 	},
-	forceNew: []string{"name", "project", "region", "target", "ipAddress", "network", "subnetwork", "loadBalancingScheme",
+	// target is not ForceNew: the provider changes it in place with setTarget (FR-TARGET-UPDATE).
+	forceNew: []string{"name", "project", "region", "ipAddress", "network", "subnetwork", "loadBalancingScheme",
 		"ipProtocol", "portRange", "ports", "allPorts", "backendService", "description", "ipVersion", "networkTier",
 		"serviceLabel", "isMirroringCollector", "sourceIpRanges", "noAutomateDnsZone", "ipCollection", "serviceDirectoryRegistrations"},
 	computed: []string{"ipAddress", "selfLink", "pscConnectionId", "pscConnectionStatus", "forwardingRuleId", "creationTimestamp",
 		"labelFingerprint", "baseForwardingRule", "effectiveLabels", "pulumiLabels", "serviceName"},
-	defaults:       map[string]any{"labels": map[string]any{}, "networkTier": "PREMIUM"},
-	check:          checkForwardingRule,
+	defaults:    map[string]any{"loadBalancingScheme": "EXTERNAL", "recreateClosedPsc": false},
+	apiDefaults: map[string]any{"labels": map[string]any{}, "networkTier": "PREMIUM"},
+	sets:        []string{"ports"},
+	suppress: map[string]string{"ipAddress": suppressInternalIP, "ipProtocol": suppressCase, "backendService": suppressSelfLinkOrName,
+		"ipCollection": "IpCollectionDiffSuppress", "network": suppressSelfLinkOrName, "portRange": suppressPortRange,
+		"region": suppressSelfLinkOrName, "subnetwork": suppressSelfLinkOrName, "target": "CompareSelfLinkRelativePathsIgnoreProjectId"},
+	apiCheck:       checkForwardingRule,
 	apply:          applyForwardingRule,
 	replaceOnState: closedPscNeedsRecreate,
 	latencyKey: func(in obj) string {
@@ -40,6 +46,8 @@ var _ = register(&kind{
 	},
 })
 
+// checkForwardingRule is what the API refuses in a forwarding rule request: the provider checks
+// none of it (FR-LB, EP-SCHEME, EP-NETWORK).
 func checkForwardingRule(in obj, f *failures) {
 	if in.known("target") && isPSCTarget(in.str("target")) {
 		checkPSCEndpoint(in, f)
@@ -68,10 +76,9 @@ func checkForwardingRule(in obj, f *failures) {
 
 func checkPSCEndpoint(in obj, f *failures) {
 	switch {
-	case !in.has("loadBalancingScheme"):
-		f.add("loadBalancingScheme", `loadBalancingScheme must be set to "" for a Private Service Connect endpoint: the provider otherwise defaults it to EXTERNAL, which the API rejects for a service attachment target`)
 	case in.known("loadBalancingScheme") && in.str("loadBalancingScheme") != "":
-		f.add("loadBalancingScheme", `loadBalancingScheme must be "" for a Private Service Connect endpoint, got %q`, in.str("loadBalancingScheme"))
+		// The provider's default is EXTERNAL, sent when the program leaves the scheme unset.
+		f.add("loadBalancingScheme", `A forwarding rule whose target is a service attachment must have an empty load balancing scheme, not %s.`, in.str("loadBalancingScheme"))
 	}
 	if !in.has("network") {
 		f.add("network", "network is required for a Private Service Connect endpoint")
@@ -213,8 +220,8 @@ func (o *op) checkChainScheme(proxy *Record) error {
 }
 
 // assignRuleIP sets ipAddress from a literal, an address resource, or the subnet. A literal
-// that is the IP of a reserved address in the rule's project and region takes that address, as
-// the API does (Compute API reference, ForwardingRule.IPAddress: "an IP address that references
+// that is the IP of a reserved address in the rule's project and region takes that address
+// (EP-IP-NUMBER), as the API does (Compute API reference, ForwardingRule.IPAddress: "an IP address that references
 // an existing static (reserved) IP address resource", given "as an IP address number").
 func (o *op) assignRuleIP(sub *Record) error {
 	requested := o.in.str("ipAddress")

@@ -16,8 +16,8 @@ const (
 )
 
 // getSubnetwork reads one subnet by selfLink, or by name with project and region (the provider's
-// by default). A subnet that does not exist gives an empty result, not an error: the data source
-// behind the function treats the API's 404 as "gone" and returns no attributes.
+// by default). A subnet that does not exist is an error, as the data source turns the API's 404
+// into "projects/P/regions/R/subnetworks/N not found" (FN-SUBNET-404).
 func (s *Simulator) getSubnetwork(args obj) (property.Map, error) {
 	cfg := s.config()
 	def := ref{
@@ -33,13 +33,16 @@ func (s *Simulator) getSubnetwork(args obj) (property.Map, error) {
 	if !ok || r.Collection != "subnetworks" || r.Region == "" {
 		return property.Map{}, fmt.Errorf("invalid subnetwork reference %q: expected projects/P/regions/R/subnetworks/N, its self link or a name", value)
 	}
-	result := map[string]any{}
+	var result map[string]any
 	err := s.view(func(st *State) error {
 		if rec := st.Resources[r.path()]; rec != nil && rec.Type == subnetworkToken {
 			result = subnetworkResult(rec)
 		}
 		return nil
 	})
+	if err == nil && result == nil {
+		err = fmt.Errorf("%s not found", r.path())
+	}
 	return props(result), err
 }
 
@@ -100,10 +103,7 @@ func (s *Simulator) getSubnetworks(args obj) (property.Map, error) {
 	}
 	result := map[string]any{
 		"id": fmt.Sprintf("projects/%s/regions/%s/subnetworks", project, region), "project": project, "region": region,
-		"subnetworks": items,
-	}
-	if args.has("filter") {
-		result["filter"] = args.str("filter")
+		"subnetworks": items, "filter": args.str("filter"),
 	}
 	return props(result), nil
 }

@@ -140,11 +140,9 @@ func TestGetSubnetwork(t *testing.T) {
 	if got, _ := h.invoke(getSubnetworkToken, map[string]any{"name": "apps-us", "region": otherRegion}); got.str("ipCidrRange") != "10.1.0.0/24" {
 		t.Errorf("apps-us: %v", got)
 	}
-	// Missing: an empty result, not an error.
-	got, err := h.invoke(getSubnetworkToken, map[string]any{"name": "apps", "region": otherRegion})
-	if err != nil || len(got) != 0 {
-		t.Errorf("a missing subnet: %v, %v; want an empty result", got, err)
-	}
+	// Missing: the data source's error (FN-SUBNET-404), not an empty result.
+	_, err := h.invoke(getSubnetworkToken, map[string]any{"name": "apps", "region": otherRegion})
+	wantErr(t, err, "projects/prod-p/regions/us-central1/subnetworks/apps not found")
 	_, err = h.invoke(getSubnetworkToken, map[string]any{})
 	wantErr(t, err, "one of name or selfLink")
 	_, err = h.invoke(getSubnetworkToken, map[string]any{"selfLink": "projects/prod-p/global/networks/vpc"})

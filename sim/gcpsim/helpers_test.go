@@ -191,6 +191,20 @@ func (h *harness) endpoint(name, network, subnet, attachment string) (string, ob
 		"network": network, "ipAddress": selfLinkOf(addr), "recreateClosedPsc": true})
 }
 
+// with returns a copy of base with key set to v (removed when v is nil).
+func with(base map[string]any, key string, v any) map[string]any {
+	out := map[string]any{}
+	for k, x := range base {
+		out[k] = x
+	}
+	if v == nil {
+		delete(out, key)
+	} else {
+		out[key] = v
+	}
+	return out
+}
+
 func readReq(token, id string) p.ReadRequest { return p.ReadRequest{ID: id, Urn: urnOf(token, "x")} }
 
 func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

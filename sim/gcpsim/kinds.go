@@ -19,7 +19,11 @@ const (
 	scopeCustom                // kind.id builds it
 )
 
-// kind describes how one resource type is emulated.
+// kind describes how one resource type is emulated. The field properties (forceNew, enums,
+// required, defaults, sets, suppressions, computed) follow the provider's schema and are held to
+// the fidelity table testdata/fidelity.tsv; rules carry their docs/gcp-rules.md IDs. Plan-time
+// rules (what the provider refuses before calling the API) run in Check; the API's own rules run
+// on create and update.
 type kind struct {
 	token      string
 	collection string // the API collection, e.g. "subnetworks"
@@ -27,18 +31,28 @@ type kind struct {
 	scope      scope
 	autoName   bool           // the name input is optional and autonamed like the real provider does
 	nameRule   *regexp.Regexp // nil when the name is not an API resource name
-	required   []string
-	enums      map[string][]string
-	forceNew   []string                            // inputs whose change replaces the resource
-	replaceIf  func(key string, old, new any) bool // extra replacement rules
+	nameAtPlan bool           // the provider validates the name (GEN-NAME-PLAN); else the API does (GEN-NAME-API)
 
+	// Field properties, by path: "a.b" for a nested object, "a[].b" for the elements of a list.
+	required    []string            // the provider's Required (GEN-REQUIRED): refused at preview
+	apiRequired []string            // required by the API only: refused on create/update
+	enums       map[string][]string // the provider's ValidateEnum values (GEN-ENUM); "" is always allowed
+	apiEnums    map[string][]string // enum values only the API checks (GEN-API-ENUM)
+	forceNew    []string            // the provider's ForceNew: a change replaces the resource
+	defaults    map[string]any      // the provider's schema Default: sent when the input is unset
+	apiDefaults map[string]any      // what the API returns for an unset input
+	sets        []string            // list inputs the provider holds as sets: order does not diff
+	setHash     map[string][]string // the element fields a set's hash reads, when not all of them
+	suppress    map[string]string   // the provider's DiffSuppressFunc per input (suppress.go)
+	computed    []string            // outputs the provider marks Computed that are unknown during a preview
+	secrets     []string            // outputs returned as secrets
+
+	replaceIf func(key string, old, new any) bool // extra replacement rules (CustomizeDiff)
 	// replaceOnState returns the output whose current value forces a replacement ("" for none).
 	replaceOnState func(news, state obj) string
 
-	computed   []string                     // outputs that are unknown during a preview
-	secrets    []string                     // outputs returned as secrets
-	defaults   map[string]any               // output values when the input is unset
-	check      func(in obj, f *failures)    // static rules
+	check      func(in obj, f *failures)    // plan-time rules beyond the field properties
+	apiCheck   func(in obj, f *failures)    // the API's static rules, refused on create/update
 	id         func(o *op) (string, error)  // IDs of scopeCustom kinds
 	apply      func(o *op) error            // stateful rules and outputs, on create and update
 	refresh    func(t *tx, r *Record)       // derived outputs, recomputed on every read
@@ -81,7 +95,7 @@ func (f *failures) add(prop, format string, args ...any) {
 
 func (f *failures) enum(prop string, v any, allowed []string) {
 	s, ok := v.(string)
-	if !ok || isUnknown(v) {
+	if !ok || isUnknown(v) || s == "" {
 		return
 	}
 	if !slices.Contains(allowed, s) {
@@ -89,26 +103,24 @@ func (f *failures) enum(prop string, v any, allowed []string) {
 	}
 }
 
-// validate runs the generic and the kind's static rules.
+// validate runs the plan-time rules: what the provider refuses before it calls the API.
 func (k *kind) validate(in obj) []p.CheckFailure {
 	var f failures
-	for _, r := range k.required {
-		if !in.has(r) {
-			f.add(r, "Missing required property '%s'", r)
-		}
-	}
-	for _, key := range sortedKeys(k.enums) {
-		if in.known(key) {
-			f.enum(key, in[key], k.enums[key])
-		}
-	}
-	if k.nameRule != nil && in.known("name") && !k.nameRule.MatchString(in.str("name")) {
-		f.add("name", "name %q must match the regular expression %s", in.str("name"), k.nameRule)
+	checkFields(in, k.required, k.enums, &f)
+	if k.nameAtPlan {
+		k.checkName(in, &f)
 	}
 	if k.check != nil {
 		k.check(in, &f)
 	}
 	return f
+}
+
+// checkName applies the kind's resource name rule (GEN-NAME-PLAN, GEN-NAME-API).
+func (k *kind) checkName(in obj, f *failures) {
+	if k.nameRule != nil && in.known("name") && !k.nameRule.MatchString(in.str("name")) {
+		f.add("name", "name %q must match the regular expression %s", in.str("name"), k.nameRule)
+	}
 }
 
 // regionInput is the input that places a resource: "region", "location", or "" for

@@ -32,6 +32,7 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
+	nameAtPlan: true,
 	required:   []string{"region"},
 	enums: map[string][]string{
 		"networkEndpointType": {"SERVERLESS", "PRIVATE_SERVICE_CONNECT", "INTERNET_IP_PORT", "INTERNET_FQDN_PORT", "GCE_VM_IP_PORTMAP"},
@@ -40,25 +41,38 @@ var _ = register(&kind{
 		"cloudFunction", "serverlessDeployment", "pscTargetService", "pscData", "network", "subnetwork"},
 	computed: []string{"selfLink"},
 	defaults: map[string]any{"networkEndpointType": "SERVERLESS"},
+	suppress: map[string]string{"region": suppressSelfLinkOrName, "network": suppressSelfLinkOrName, "subnetwork": suppressSelfLinkOrName},
 	check:    checkNEG,
+	apiCheck: checkNEGAPI,
 	apply:    applyNEG,
 })
 
+// checkNEG is the provider's ConflictsWith among the serverless sources (NEG-ONE-SOURCE).
 func checkNEG(in obj, f *failures) {
-	if t := in.str("networkEndpointType"); in.known("networkEndpointType") && t != "SERVERLESS" {
+	if n := countKnown(in, serverlessSources); n > 1 {
+		f.add("cloudRun", "only one of %s can be specified, got %d", strings.Join(serverlessSources, ", "), n)
+	}
+}
+
+// checkNEGAPI is what the API refuses in a serverless NEG request (NEG-SOURCE-REQUIRED).
+func checkNEGAPI(in obj, f *failures) {
+	if in.str("networkEndpointType") != "SERVERLESS" {
 		return
 	}
-	set, unknownSource := 0, false
-	for _, src := range serverlessSources {
-		set += btoi(in.known(src))
-		unknownSource = unknownSource || in.unknown(src)
-	}
-	if set != 1 && !unknownSource {
-		f.add("cloudRun", "a SERVERLESS network endpoint group needs exactly one of %s, got %d", strings.Join(serverlessSources, ", "), set)
+	if countKnown(in, serverlessSources) == 0 {
+		f.add("cloudRun", "A SERVERLESS network endpoint group needs one of %s.", strings.Join(serverlessSources, ", "))
 	}
 	if cr := in.sub("cloudRun"); cr != nil && !cr.has("service") && !cr.has("urlMask") {
-		f.add("cloudRun.service", "cloudRun needs service (the Cloud Run service name) or urlMask")
+		f.add("cloudRun.service", "cloudRun needs service (the Cloud Run service name) or urlMask.")
 	}
+}
+
+func countKnown(in obj, fields []string) int {
+	n := 0
+	for _, field := range fields {
+		n += btoi(in.known(field))
+	}
+	return n
 }
 
 func btoi(b bool) int {
@@ -94,9 +108,13 @@ func negType(r *Record) string {
 	return firstNonEmpty(r.out().str("networkEndpointType"), "SERVERLESS")
 }
 
-// capacityFields are the backend settings the API rejects for serverless NEG backends.
-var capacityFields = []string{"balancingMode", "capacityScaler", "maxUtilization", "maxRate", "maxRatePerEndpoint",
+// capacityFields are the backend capacity settings the API rejects for serverless NEG backends
+// (BS-SERVERLESS-MODE). balancingMode is not among them: the provider sends UTILIZATION by
+// default, which the API accepts; it refuses the other modes.
+var capacityFields = []string{"capacityScaler", "maxUtilization", "maxRate", "maxRatePerEndpoint",
 	"maxRatePerInstance", "maxConnections", "maxConnectionsPerEndpoint", "maxConnectionsPerInstance"}
+
+const balancingUtilization = "UTILIZATION"
 
 var _ = register(&kind{
 	token:      backendServiceToken,
@@ -105,49 +123,23 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
+	required:   []string{"backends[].group"},
 	enums: map[string][]string{
-		"loadBalancingScheme": {"EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED"},
-		"protocol":            {"HTTP", "HTTPS", "HTTP2", "TCP", "SSL", "UDP", "GRPC", "UNSPECIFIED", "H2C"},
-		"sessionAffinity":     {"NONE", "CLIENT_IP", "CLIENT_IP_PORT_PROTO", "CLIENT_IP_PROTO", "GENERATED_COOKIE", "HEADER_FIELD", "HTTP_COOKIE", "CLIENT_IP_NO_DESTINATION", "STRONG_COOKIE_AFFINITY"},
-		"localityLbPolicy":    {"ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM", "ORIGINAL_DESTINATION", "MAGLEV", "WEIGHTED_MAGLEV", "WEIGHTED_ROUND_ROBIN"},
+		"loadBalancingScheme":      {"EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED"},
+		"protocol":                 {"HTTP", "HTTPS", "HTTP2", "TCP", "SSL", "UDP", "GRPC", "UNSPECIFIED", "H2C"},
+		"sessionAffinity":          {"NONE", "CLIENT_IP", "CLIENT_IP_PORT_PROTO", "CLIENT_IP_PROTO", "GENERATED_COOKIE", "HEADER_FIELD", "HTTP_COOKIE", "CLIENT_IP_NO_DESTINATION", "STRONG_COOKIE_AFFINITY"},
+		"localityLbPolicy":         {"ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM", "ORIGINAL_DESTINATION", "MAGLEV", "WEIGHTED_MAGLEV", "WEIGHTED_ROUND_ROBIN"},
+		"ipAddressSelectionPolicy": {"IPV4_ONLY", "PREFER_IPV6", "IPV6_ONLY"},
+		"backends[].balancingMode": {"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"},
 	},
-	forceNew: []string{"name", "project", "region", "loadBalancingScheme", "network"},
-	computed: []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
-	defaults: map[string]any{"loadBalancingScheme": "INTERNAL", "sessionAffinity": "NONE", "timeoutSec": 30, "portName": "http", "connectionDrainingTimeoutSec": 0},
-	check:    checkBackendService,
-	apply:    applyBackendService,
+	forceNew:    []string{"name", "project", "loadBalancingScheme"},
+	computed:    []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
+	defaults:    map[string]any{"loadBalancingScheme": "INTERNAL", "connectionDrainingTimeoutSec": 300, "backends[].balancingMode": balancingUtilization},
+	apiDefaults: map[string]any{"sessionAffinity": "NONE", "timeoutSec": 30, "portName": "http"},
+	sets:        []string{"backends", "healthChecks"},
+	suppress:    map[string]string{"network": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
+	apply:       applyBackendService,
 })
-
-// isRegionalNEGPath reports whether a backend group reference names a regional NEG, which
-// is serverless, PSC or internet: none of them takes health checks or capacity settings.
-func isRegionalNEGPath(group string) bool {
-	return strings.Contains(group, "/regions/") && strings.Contains(group, "/networkEndpointGroups/")
-}
-
-func checkBackendService(in obj, f *failures) {
-	anyNEG := false
-	for i, b := range in.objs("backends") {
-		if !b.has("group") {
-			f.add(fmt.Sprintf("backends[%d].group", i), "Missing required property 'group'")
-			continue
-		}
-		if !b.known("group") || !isRegionalNEGPath(b.str("group")) {
-			continue
-		}
-		anyNEG = true
-		for _, field := range capacityFields {
-			if b.has(field) {
-				f.add(fmt.Sprintf("backends[%d].%s", i, field), "%s cannot be set on a serverless network endpoint group backend: the API rejects balancing mode and capacity settings for serverless NEGs", field)
-			}
-		}
-	}
-	for i, b := range in.objs("backends") {
-		f.enum(fmt.Sprintf("backends[%d].balancingMode", i), b["balancingMode"], []string{"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"})
-	}
-	if anyNEG && in.has("healthChecks") {
-		f.add("healthChecks", "healthChecks cannot be set on a backend service with serverless network endpoint group backends; outlier detection is the only health signal")
-	}
-}
 
 func applyBackendService(o *op) error {
 	for i, b := range o.in.objs("backends") {
@@ -172,9 +164,15 @@ func applyBackendService(o *op) error {
 	return nil
 }
 
+// rejectServerlessSettings is the API's refusal of health checks (BS-SERVERLESS-HC) and of
+// capacity settings other than the default UTILIZATION mode (BS-SERVERLESS-MODE) on a backend
+// service with a serverless NEG backend.
 func rejectServerlessSettings(in, backend obj, i int) error {
 	if in.has("healthChecks") {
 		return errInvalidField("healthChecks", fmt.Sprint(in["healthChecks"]), "A backend service cannot have a healthcheck with Serverless network endpoint group backends.")
+	}
+	if mode := backend.str("balancingMode"); mode != "" && mode != balancingUtilization {
+		return errInvalidField(fmt.Sprintf("backends[%d].balancingMode", i), mode, "Balancing mode and capacity settings are not supported with Serverless network endpoint group backends.")
 	}
 	for _, field := range capacityFields {
 		if backend.has(field) {
@@ -191,12 +189,15 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
-	forceNew:   []string{"name", "project", "region"},
+	forceNew:   []string{"name", "project"},
 	computed:   []string{"selfLink", "mapId", "fingerprint", "creationTimestamp"},
-	check:      checkURLMap,
+	sets:       []string{"hostRules"},
+	suppress:   map[string]string{"defaultService": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
+	apiCheck:   checkURLMap,
 	apply:      applyURLMap,
 })
 
+// checkURLMap is what the API refuses in a URL map request (URLMAP-DEFAULT).
 func checkURLMap(in obj, f *failures) {
 	set, unknownDefault := 0, false
 	for _, k := range []string{"defaultService", "defaultUrlRedirect", "defaultRouteAction"} {
@@ -269,8 +270,9 @@ var _ = register(&kind{
 	autoName:   true,
 	nameRule:   computeName,
 	required:   []string{"urlMap"},
-	forceNew:   []string{"name", "project", "region", "description"},
+	forceNew:   []string{"name", "project", "region", "description", "httpKeepAliveTimeoutSec"},
 	computed:   []string{"selfLink", "proxyId", "creationTimestamp"},
+	suppress:   map[string]string{"urlMap": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
 	apply:      applyProxy,
 })
 
@@ -282,26 +284,35 @@ var _ = register(&kind{
 	autoName:   true,
 	nameRule:   computeName,
 	required:   []string{"urlMap"},
-	forceNew:   []string{"name", "project", "region", "description", "serverTlsPolicy"},
+	forceNew:   []string{"name", "project", "region", "description", "httpKeepAliveTimeoutSec"},
 	computed:   []string{"selfLink", "proxyId", "creationTimestamp"},
-	check:      checkHTTPSProxy,
-	apply:      applyProxy,
+	suppress: map[string]string{"urlMap": suppressSelfLinkOrName, "region": suppressSelfLinkOrName,
+		"certificateManagerCertificates": suppressResourceNames, "serverTlsPolicy": suppressSelfLinkOrName,
+		"sslCertificates": suppressSelfLinkOrName, "sslPolicy": suppressSelfLinkOrName},
+	check:    checkHTTPSProxy,
+	apiCheck: checkHTTPSProxyAPI,
+	apply:    applyProxy,
 })
 
+// checkHTTPSProxy is the provider's ConflictsWith of the two certificate lists (PROXY-CERTS).
 func checkHTTPSProxy(in obj, f *failures) {
+	if len(in.list("sslCertificates")) > 0 && len(in.list("certificateManagerCertificates")) > 0 {
+		f.add("certificateManagerCertificates", "conflicts with sslCertificates")
+	}
+}
+
+// checkHTTPSProxyAPI is what the API refuses in a regional HTTPS proxy request (PROXY-CERTS).
+func checkHTTPSProxyAPI(in obj, f *failures) {
 	hasSelf, hasCM := len(in.list("sslCertificates")) > 0, len(in.list("certificateManagerCertificates")) > 0
-	switch {
-	case !hasSelf && !hasCM && !in.unknown("sslCertificates") && !in.unknown("certificateManagerCertificates"):
-		f.add("sslCertificates", "a regional target HTTPS proxy needs sslCertificates (regional compute certificates) or certificateManagerCertificates")
-	case hasSelf && hasCM:
-		f.add("certificateManagerCertificates", "certificateManagerCertificates cannot be combined with sslCertificates")
+	if !hasSelf && !hasCM {
+		f.add("sslCertificates", "A regional target HTTPS proxy needs sslCertificates (regional compute certificates) or certificateManagerCertificates.")
 	}
 	if n := len(in.list("sslCertificates")); n > 15 {
-		f.add("sslCertificates", "at most 15 certificates, got %d", n)
+		f.add("sslCertificates", "At most 15 SSL certificates, got %d.", n)
 	}
 	for i, c := range in.strs("certificateManagerCertificates") {
 		if !strings.Contains(c, "/certificates/") || !strings.Contains(c, "locations/") {
-			f.add(fmt.Sprintf("certificateManagerCertificates[%d]", i), "%q must be a Certificate Manager certificate: projects/P/locations/REGION/certificates/NAME (certificate maps do not apply to regional proxies)", c)
+			f.add(fmt.Sprintf("certificateManagerCertificates[%d]", i), "%q must be a Certificate Manager certificate: projects/P/locations/REGION/certificates/NAME (certificate maps do not apply to regional proxies).", c)
 		}
 	}
 }
@@ -360,10 +371,12 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
+	nameAtPlan: true,
 	required:   []string{"certificate", "privateKey"},
 	forceNew:   []string{"name", "namePrefix", "project", "region", "description", "certificate", "privateKey"},
 	computed:   []string{"selfLink", "certificateId", "expireTime", "creationTimestamp"},
 	secrets:    []string{"privateKey"},
+	suppress:   map[string]string{"privateKey": "sha256DiffSuppress", "region": suppressSelfLinkOrName},
 	apply:      applySSLCertificate,
 })
 
@@ -403,12 +416,14 @@ var _ = register(&kind{
 	nameRule:   computeName,
 	enums: map[string][]string{
 		"profile":       {"COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"},
-		"minTlsVersion": {"TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"},
+		"minTlsVersion": {"TLS_1_0", "TLS_1_1", "TLS_1_2"},
 	},
 	forceNew: []string{"name", "project", "region", "description"},
 	computed: []string{"selfLink", "enabledFeatures", "fingerprint", "creationTimestamp"},
 	defaults: map[string]any{"profile": "COMPATIBLE", "minTlsVersion": "TLS_1_0"},
-	check: func(in obj, f *failures) {
+	sets:     []string{"customFeatures", "enabledFeatures"},
+	suppress: map[string]string{"region": suppressSelfLinkOrName},
+	apiCheck: func(in obj, f *failures) {
 		custom := in.str("profile") == "CUSTOM"
 		if custom && !in.has("customFeatures") {
 			f.add("customFeatures", "customFeatures is required when profile is CUSTOM")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 const (
@@ -29,54 +30,66 @@ var _ = register(&kind{
 	scope:      scopeGlobal,
 	autoName:   true,
 	nameRule:   computeName,
+	nameAtPlan: true,
 	enums: map[string][]string{
 		"routingMode":                           {"REGIONAL", "GLOBAL"},
 		"networkFirewallPolicyEnforcementOrder": {"BEFORE_CLASSIC_FIREWALL", "AFTER_CLASSIC_FIREWALL"},
 		"bgpBestPathSelectionMode":              {"LEGACY", "STANDARD"},
+		"bgpInterRegionCost":                    {"DEFAULT", "ADD_COST_TO_MED"},
 	},
 	forceNew: []string{"name", "project", "autoCreateSubnetworks", "description", "enableUlaInternalIpv6", "internalIpv6Range", "networkProfile", "params"},
-	computed: []string{"selfLink", "networkId", "numericId", "gatewayIpv4", "creationTimestamp"},
-	defaults: map[string]any{
-		"autoCreateSubnetworks": true, "routingMode": "REGIONAL", "mtu": 1460,
-		"bgpAlwaysCompareMed": false, "bgpBestPathSelectionMode": "LEGACY", "bgpInterRegionCost": "",
-		"deleteDefaultRoutesOnCreate": false, "gatewayIpv4": "",
+	computed: []string{"selfLink", "networkId", "numericId", "gatewayIpv4"},
+	defaults: map[string]any{"autoCreateSubnetworks": true, "deleteDefaultRoutesOnCreate": false, "networkFirewallPolicyEnforcementOrder": "AFTER_CLASSIC_FIREWALL"},
+	apiDefaults: map[string]any{
+		"routingMode": "REGIONAL", "mtu": 1460, "bgpAlwaysCompareMed": false, "bgpBestPathSelectionMode": "LEGACY",
 	},
-	check: func(in obj, f *failures) {
-		if mtu, ok := in.num("mtu"); ok && (mtu < 1300 || mtu > 8896) {
-			f.add("mtu", "mtu must be between 1300 and 8896, got %v", mtu)
+	suppress: map[string]string{"networkProfile": suppressRelativePaths},
+	apiCheck: func(in obj, f *failures) {
+		if mtu, ok := in.num("mtu"); ok && (mtu < 1300 || mtu > 8896) { // NET-MTU
+			f.add("mtu", "The MTU must be between 1300 and 8896 bytes, got %v.", mtu)
 		}
 	},
 	apply: func(o *op) error {
 		o.keep("networkId", func() any { return o.number() })
 		o.out()["numericId"] = o.out()["networkId"]
+		o.out()["gatewayIpv4"] = ""
 		return nil
 	},
 })
 
 var _ = register(&kind{
-	token:      subnetworkToken,
-	collection: "subnetworks",
-	noun:       "subnetwork",
-	scope:      scopeRegional,
-	autoName:   true,
-	nameRule:   computeName,
-	required:   []string{"network", "ipCidrRange"},
+	token:       subnetworkToken,
+	collection:  "subnetworks",
+	noun:        "subnetwork",
+	scope:       scopeRegional,
+	autoName:    true,
+	nameRule:    computeName,
+	nameAtPlan:  true,
+	required:    []string{"network"},
+	apiRequired: []string{"ipCidrRange"},
 	enums: map[string][]string{
-		"purpose":   {"PRIVATE", "PRIVATE_RFC_1918", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT", "INTERNAL_HTTPS_LOAD_BALANCER", "PEER_MIGRATION"},
-		"role":      {"ACTIVE", "BACKUP"},
-		"stackType": {"IPV4_ONLY", "IPV4_IPV6", "IPV6_ONLY"},
+		"role":           {"ACTIVE", "BACKUP"},
+		"stackType":      {"IPV4_ONLY", "IPV4_IPV6", "IPV6_ONLY"},
+		"ipv6AccessType": {"EXTERNAL", "INTERNAL"},
 	},
-	forceNew:   []string{"name", "project", "region", "network", "purpose", "description", "ipCollection", "reservedInternalRange", "params"},
-	replaceIf:  subnetRangeShrinks,
-	computed:   []string{"selfLink", "gatewayAddress", "fingerprint", "subnetworkId", "creationTimestamp", "state"},
-	defaults:   map[string]any{"purpose": purposePrivate, "stackType": "IPV4_ONLY", "privateIpGoogleAccess": false, "enableFlowLogs": false, "secondaryIpRanges": []any{}, "state": "READY", "allowSubnetCidrRoutesOverlap": false},
+	apiEnums: map[string][]string{
+		"purpose": {"PRIVATE", "PRIVATE_RFC_1918", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT", "INTERNAL_HTTPS_LOAD_BALANCER", "PEER_MIGRATION"},
+	},
+	forceNew:  []string{"name", "project", "region", "network", "description", "enableFlowLogs", "externalIpv6Prefix", "ipCollection", "reservedInternalRange", "params"},
+	replaceIf: subnetRangeShrinks,
+	computed:  []string{"selfLink", "gatewayAddress", "fingerprint", "subnetworkId", "creationTimestamp", "state"},
+	apiDefaults: map[string]any{"purpose": purposePrivate, "stackType": "IPV4_ONLY", "privateIpGoogleAccess": false, "enableFlowLogs": false,
+		"secondaryIpRanges": []any{}, "allowSubnetCidrRoutesOverlap": false},
+	suppress: map[string]string{"network": suppressSelfLinkOrName, "region": suppressSelfLinkOrName,
+		"reservedInternalRange": suppressSelfLinkOrName, "logConfig": "subnetworkLogConfigDiffSuppress"},
 	check:      checkSubnetwork,
+	apiCheck:   checkSubnetworkAPI,
 	apply:      applySubnetwork,
 	latencyKey: func(in obj) string { return in.str("purpose") },
 })
 
 // subnetRangeShrinks replaces a subnet when its primary range changes other than by
-// expansion, which is the only in-place change GCP allows.
+// expansion, which is the only in-place change GCP allows (SUBNET-EXPAND).
 func subnetRangeShrinks(key string, old, new any) bool {
 	if key != "ipCidrRange" {
 		return false
@@ -98,28 +111,33 @@ func isRegularPurpose(purpose string) bool {
 	return purpose == "" || purpose == purposePrivate || purpose == "PRIVATE_RFC_1918"
 }
 
+// checkSubnetwork is what the provider checks at plan time: the range parses as CIDR
+// (SUBNET-CIDR-SYNTAX; host bits are the API's concern).
 func checkSubnetwork(in obj, f *failures) {
+	if in.known("ipCidrRange") {
+		if _, err := netip.ParsePrefix(in.str("ipCidrRange")); err != nil {
+			f.add("ipCidrRange", "%q is not a valid IP CIDR range: %v", in.str("ipCidrRange"), err)
+		}
+	}
+}
+
+// checkSubnetworkAPI is what the API refuses in a subnet request.
+func checkSubnetworkAPI(in obj, f *failures) {
 	purpose := in.str("purpose")
 	if in.known("ipCidrRange") {
-		if pfx, err := parseCIDR(in.str("ipCidrRange")); err != nil {
-			f.add("ipCidrRange", "ipCidrRange: %v", err)
+		if pfx, err := parseCIDR(in.str("ipCidrRange")); err != nil { // SUBNET-CIDR-CANONICAL
+			f.add("ipCidrRange", "%v", err)
 		} else if pfx.Bits() > maxSubnetPrefixBits {
-			f.add("ipCidrRange", "ipCidrRange %s is too small: a subnet's primary range must be /%d or larger", pfx, maxSubnetPrefixBits)
-		} else if isProxyOnly(purpose) && pfx.Bits() > minProxyOnlyPrefix {
-			f.add("ipCidrRange", "ipCidrRange %s is too small for a proxy-only subnet (purpose %s): it must be /%d or larger (/23 recommended)", pfx, purpose, minProxyOnlyPrefix)
+			f.add("ipCidrRange", "The primary range of a subnetwork must be /%d or larger, got %s.", maxSubnetPrefixBits, pfx)
+		} else if isProxyOnly(purpose) && pfx.Bits() > minProxyOnlyPrefix { // SUBNET-PROXY-SIZE
+			f.add("ipCidrRange", "A proxy-only subnetwork (purpose %s) must be /%d or larger (/23 recommended), got %s.", purpose, minProxyOnlyPrefix, pfx)
 		}
 	}
-	if !in.known("purpose") {
-		if in.known("role") {
-			f.add("role", "role can only be set when purpose is REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY")
-		}
-		return
-	}
-	switch {
+	switch { // SUBNET-PROXY-ROLE
 	case isProxyOnly(purpose) && !in.has("role"):
-		f.add("role", "role (ACTIVE or BACKUP) is required when purpose is %s", purpose)
-	case !isProxyOnly(purpose) && in.known("role"):
-		f.add("role", "role can only be set when purpose is REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY, not %s", purpose)
+		f.add("role", "A role (ACTIVE or BACKUP) is required for a subnetwork with purpose %s.", purpose)
+	case !isProxyOnly(purpose) && in.has("role"):
+		f.add("role", "A role can only be set for a subnetwork with purpose REGIONAL_MANAGED_PROXY or GLOBAL_MANAGED_PROXY, not %s.", firstNonEmpty(purpose, purposePrivate))
 	}
 }
 
@@ -165,17 +183,33 @@ func applySubnetwork(o *op) error {
 		return err
 	}
 	if o.old != nil {
+		if err := o.checkPurposeChange(); err != nil {
+			return err
+		}
 		if err := o.checkRangeStillHoldsAddresses(pfx); err != nil {
 			return err
 		}
 	}
+	o.out()["state"] = "READY"
 	o.out()["gatewayAddress"] = gatewayOf(pfx).String()
 	o.keepNumericID("subnetworkId")
 	o.out()["fingerprint"] = o.fingerprint()
 	return nil
 }
 
-// checkActiveProxyOnly enforces one ACTIVE proxy-only subnet per VPC and region.
+// checkPurposeChange refuses a purpose change other than the documented migration of a
+// proxy-only subnet to REGIONAL_MANAGED_PROXY (SUBNET-PURPOSE): the provider sends purpose in
+// place, and the API decides.
+func (o *op) checkPurposeChange() error {
+	from, to := subnetPurpose(o.old), firstNonEmpty(o.in.str("purpose"), purposePrivate)
+	if from == to || (from == "INTERNAL_HTTPS_LOAD_BALANCER" && to == purposeProxyOnly) {
+		return nil
+	}
+	return errInvalidField("purpose", to, fmt.Sprintf("The purpose of subnetwork '%s' cannot be changed from %s to %s.", o.rec.Name, from, to))
+}
+
+// checkActiveProxyOnly enforces one ACTIVE proxy-only subnet per VPC and region
+// (SUBNET-PROXY-ONE-ACTIVE).
 func (o *op) checkActiveProxyOnly(netw *Record) error {
 	purpose := o.in.str("purpose")
 	if !isProxyOnly(purpose) || o.in.str("role") != "ACTIVE" {
@@ -271,18 +305,24 @@ func (o *op) allocateIP(sub *Record, field, requested string) (string, error) {
 }
 
 var _ = register(&kind{
-	token:      firewallToken,
-	collection: "firewalls",
-	noun:       "firewall",
-	scope:      scopeGlobal,
-	autoName:   true,
-	nameRule:   computeName,
-	required:   []string{"network"},
-	enums:      map[string][]string{"direction": {"INGRESS", "EGRESS"}},
-	forceNew:   []string{"name", "project", "network", "direction"},
-	computed:   []string{"selfLink", "creationTimestamp"},
-	defaults:   map[string]any{"direction": "INGRESS", "priority": 1000, "enableLogging": false, "disabled": false},
-	check:      checkFirewall,
+	token:       firewallToken,
+	collection:  "firewalls",
+	noun:        "firewall",
+	scope:       scopeGlobal,
+	autoName:    true,
+	nameRule:    computeName,
+	nameAtPlan:  true,
+	required:    []string{"network"},
+	enums:       map[string][]string{"direction": {"INGRESS", "EGRESS"}},
+	forceNew:    []string{"name", "project", "direction", "params"},
+	computed:    []string{"selfLink", "creationTimestamp"},
+	defaults:    map[string]any{"priority": 1000},
+	apiDefaults: map[string]any{"direction": "INGRESS", "disabled": false},
+	sets:        []string{"allows", "denies", "destinationRanges", "sourceRanges", "sourceServiceAccounts", "sourceTags", "targetServiceAccounts", "targetTags"},
+	suppress: map[string]string{"network": suppressSelfLinkOrName, "logConfig": "diffSuppressEnableLogging",
+		"sourceRanges": "diffSuppressSourceRanges"},
+	check:    checkFirewall,
+	apiCheck: checkFirewallAPI,
 	apply: func(o *op) error {
 		netw, err := o.resolve("network", o.in.str("network"), "networks", false)
 		if err != nil {
@@ -296,29 +336,37 @@ var _ = register(&kind{
 
 var firewallProtocols = []string{"tcp", "udp", "icmp", "esp", "ah", "sctp", "ipip", "all"}
 
+// checkFirewall is what the provider checks at plan time.
 func checkFirewall(in obj, f *failures) {
 	allows, denies := in.objs("allows"), in.objs("denies")
-	switch {
+	switch { // FW-ALLOW-DENY
 	case len(allows) == 0 && len(denies) == 0 && !in.unknown("allows") && !in.unknown("denies"):
 		f.add("allows", "one of allows or denies must be set")
 	case len(allows) > 0 && len(denies) > 0:
 		f.add("denies", "allows and denies cannot both be set")
 	}
-	for field, rules := range map[string][]obj{"allows": allows, "denies": denies} {
-		for i, r := range rules {
-			if proto := r.str("protocol"); r.known("protocol") && !slices.Contains(firewallProtocols, proto) && !isNumber(proto) {
-				f.add(fmt.Sprintf("%s[%d].protocol", field, i), "expected protocol to be one of %q or an IP protocol number, got %q", firewallProtocols, proto)
+	if prio, ok := in.num("priority"); ok && (prio < 0 || prio > 65535) { // FW-PRIORITY
+		f.add("priority", "expected priority to be in the range (0 - 65535), got %v", prio)
+	}
+	if in.str("direction") != "EGRESS" && !in.has("sourceTags") && !in.has("sourceRanges") && !in.has("sourceServiceAccounts") { // FW-SOURCE
+		f.add("sourceRanges", "one of sourceTags, sourceRanges, or sourceServiceAccounts must be defined")
+	}
+}
+
+// checkFirewallAPI is what the API refuses in a firewall request (FW-PROTOCOL, FW-RANGES).
+func checkFirewallAPI(in obj, f *failures) {
+	for _, field := range []string{"allows", "denies"} {
+		for i, r := range in.objs(field) {
+			if proto := r.str("protocol"); r.known("protocol") && !slices.Contains(firewallProtocols, strings.ToLower(proto)) && !isNumber(proto) {
+				f.add(fmt.Sprintf("%s[%d].protocol", field, i), "Invalid IP protocol %q: a protocol name (%s) or an IP protocol number.", proto, strings.Join(firewallProtocols, ", "))
 			}
 		}
-	}
-	if prio, ok := in.num("priority"); ok && (prio < 0 || prio > 65535) {
-		f.add("priority", "priority must be between 0 and 65535, got %v", prio)
 	}
 	for _, field := range []string{"sourceRanges", "destinationRanges"} {
 		for i, r := range in.strs(field) {
 			if _, err := netip.ParsePrefix(r); err != nil {
 				if _, errIP := netip.ParseAddr(r); errIP != nil {
-					f.add(fmt.Sprintf("%s[%d]", field, i), "%q is not a CIDR range", r)
+					f.add(fmt.Sprintf("%s[%d]", field, i), "%q is not a valid CIDR range or IP address.", r)
 				}
 			}
 		}
@@ -344,16 +392,23 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
+	nameAtPlan: true,
 	enums: map[string][]string{
-		"addressType": {"INTERNAL", "EXTERNAL"},
-		"purpose":     {"GCE_ENDPOINT", "SHARED_LOADBALANCER_VIP", "VPC_PEERING", "IPSEC_INTERCONNECT", "PRIVATE_SERVICE_CONNECT", "SERVERLESS", "DNS_RESOLVER", "IPV6_ONLY"},
-		"networkTier": {"PREMIUM", "STANDARD"},
-		"ipVersion":   {"IPV4", "IPV6"},
+		"addressType":      {"INTERNAL", "EXTERNAL"},
+		"networkTier":      {"PREMIUM", "STANDARD"},
+		"ipVersion":        {"IPV4", "IPV6"},
+		"ipv6EndpointType": {"VM", "NETLB"},
 	},
-	forceNew: []string{"name", "project", "region", "address", "addressType", "description", "ipVersion", "network", "networkTier", "prefixLength", "purpose", "subnetwork", "ipv6EndpointType"},
-	computed: []string{"address", "selfLink", "users", "creationTimestamp", "labelFingerprint", "effectiveLabels", "pulumiLabels"},
-	defaults: map[string]any{"addressType": "EXTERNAL", "networkTier": "PREMIUM", "prefixLength": 0, "labels": map[string]any{}},
-	check:    checkAddress,
+	apiEnums: map[string][]string{
+		"purpose": {"GCE_ENDPOINT", "SHARED_LOADBALANCER_VIP", "VPC_PEERING", "IPSEC_INTERCONNECT", "PRIVATE_SERVICE_CONNECT", "SERVERLESS", "DNS_RESOLVER", "IPV6_ONLY"},
+	},
+	forceNew:    []string{"name", "project", "region", "address", "addressType", "description", "ipVersion", "network", "networkTier", "prefixLength", "purpose", "subnetwork", "ipv6EndpointType"},
+	computed:    []string{"address", "selfLink", "users", "creationTimestamp", "labelFingerprint", "effectiveLabels", "pulumiLabels"},
+	defaults:    map[string]any{"addressType": "EXTERNAL"},
+	apiDefaults: map[string]any{"networkTier": "PREMIUM", "prefixLength": 0, "labels": map[string]any{}},
+	suppress: map[string]string{"ipVersion": `EmptyOrDefaultStringSuppress("IPV4")`, "network": suppressSelfLinkOrName,
+		"region": suppressSelfLinkOrName, "subnetwork": suppressSelfLinkOrName},
+	apiCheck: checkAddress,
 	apply:    applyAddress,
 	refresh: func(t *tx, r *Record) {
 		users := []any{}
@@ -364,12 +419,13 @@ var _ = register(&kind{
 	},
 })
 
+// checkAddress is what the API refuses in an address request (ADDR-INTERNAL-SUBNET).
 func checkAddress(in obj, f *failures) {
 	internal := in.str("addressType") == "INTERNAL"
 	if internal && !in.has("subnetwork") && in.str("purpose") != "VPC_PEERING" {
 		f.add("subnetwork", "subnetwork is required for an INTERNAL address: the address is allocated from that subnet's range")
 	}
-	if !internal && in.known("subnetwork") && in.known("addressType") {
+	if !internal && in.known("subnetwork") {
 		f.add("subnetwork", "subnetwork can only be set for an INTERNAL address")
 	}
 	if in.known("address") {

@@ -179,6 +179,16 @@ func firstEnv(names ...string) string {
 	return ""
 }
 
+const (
+	getClientConfigToken = "gcp:organizations/getClientConfig:getClientConfig"
+	getProjectToken      = "gcp:organizations/getProject:getProject"
+)
+
+// Functions returns the function tokens the simulator serves, sorted.
+func Functions() []string {
+	return []string{getSubnetworkToken, getSubnetworksToken, getClientConfigToken, getProjectToken}
+}
+
 // Invoke serves the functions a program may use to learn where it runs, getClientConfig (the
 // configured project and region) and getProject (a project's number), and the two that read
 // existing subnets, getSubnetwork and getSubnetworks (functions.go).
@@ -186,11 +196,13 @@ func (s *Simulator) Invoke(_ context.Context, req p.InvokeRequest) (p.InvokeResp
 	cfg := s.config()
 	args := mapToPlain(req.Args)
 	switch req.Token {
-	case "gcp:organizations/getClientConfig:getClientConfig":
+	case getClientConfigToken:
+		// The data source's ID names the configured project, region and zone.
 		return p.InvokeResponse{Return: props(map[string]any{
-			"project": cfg.Project, "region": cfg.Region, "zone": "", "accessToken": "gcpsim", "id": cfg.Project,
+			"project": cfg.Project, "region": cfg.Region, "zone": "", "accessToken": "gcpsim", "defaultLabels": map[string]any{},
+			"id": fmt.Sprintf("projects/%s/regions/%s/zones/%s", cfg.Project, cfg.Region, ""),
 		})}, nil
-	case "gcp:organizations/getProject:getProject":
+	case getProjectToken:
 		project := firstNonEmpty(args.str("projectId"), cfg.Project)
 		return p.InvokeResponse{Return: props(map[string]any{
 			"projectId": project, "number": fmt.Sprint(ProjectNumber(project)), "name": project, "id": "projects/" + project,
@@ -264,9 +276,10 @@ func (s *Simulator) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, 
 	if err != nil {
 		return p.DiffResponse{}, err
 	}
+	state := mapToPlain(req.State)
 	olds := mapToPlain(req.OldInputs)
 	if len(olds) == 0 {
-		olds = mapToPlain(req.State)
+		olds = state
 	}
 	news := mapToPlain(req.Inputs)
 	resp := p.DiffResponse{DetailedDiff: map[string]p.PropertyDiff{}}
@@ -274,8 +287,8 @@ func (s *Simulator) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, 
 		if ignored(req.IgnoreChanges, key) {
 			continue
 		}
-		ov, nv := olds[key], news[key]
-		if plainEqual(ov, nv) && !isUnknown(nv) {
+		ov, nv := k.diffOld(key, olds, state), news[key]
+		if !isUnknown(nv) && (plainEqual(ov, nv) || k.suppressed(key, ov, nv) || k.sameSet(key, ov, nv)) {
 			continue
 		}
 		resp.DetailedDiff[key] = p.PropertyDiff{Kind: diffKind(ov, nv, k.replaces(key, ov, nv)), InputDiff: true}
@@ -369,16 +382,17 @@ func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 		}
 	}
 	rec.Name = in.str("name")
-	out := in.clone()
+	// The request the provider sends: the inputs and its schema defaults.
+	req := in.clone()
+	k.applyRequestDefaults(req)
+	out := req.clone()
 	out["project"] = rec.Project
 	if regionKey != "" {
 		out[regionKey] = rec.Region
 	}
-	for key, v := range k.defaults {
-		out.setDefault(key, normalize(v))
-	}
+	k.applyDefaults(out)
 	rec.Outputs = out
-	o := &op{t: t, k: k, rec: rec, old: old, in: in}
+	o := &op{t: t, k: k, rec: rec, old: old, in: req}
 	if old != nil {
 		rec.ID, rec.CreatedAt = old.ID, old.CreatedAt
 		return o, nil
@@ -437,6 +451,9 @@ func (t *tx) write(o *op, opName string) (*Record, error) {
 		o.out()["selfLink"] = link
 	}
 	o.keep("creationTimestamp", func() any { return o.timestamp() })
+	if err := o.k.validateAPI(o.in); err != nil {
+		return nil, err
+	}
 	if o.k.apply != nil {
 		if err := o.k.apply(o); err != nil {
 			return nil, err
@@ -552,7 +569,7 @@ func (s *Simulator) previewOutputs(k *kind, inputs property.Map, old property.Ma
 	if _, ok := out["region"]; !ok && cfg.Region != "" && k.scope == scopeRegional {
 		out["region"] = property.New(cfg.Region)
 	}
-	for key, v := range k.defaults {
+	for key, v := range k.topDefaults() {
 		if _, ok := out[key]; !ok {
 			out[key] = fromPlain(normalize(v))
 		}

@@ -25,14 +25,23 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
-	required:   []string{"connectionPreference", "enableProxyProtocol", "natSubnets", "targetService"},
-	enums:      map[string][]string{"connectionPreference": {"ACCEPT_AUTOMATIC", "ACCEPT_MANUAL"}},
-	forceNew:   []string{"name", "project", "region", "targetService", "domainNames", "enableProxyProtocol"},
-	computed:   []string{"selfLink", "connectedEndpoints", "fingerprint"},
-	defaults: map[string]any{"propagatedConnectionLimit": 250, "reconcileConnections": false,
+	required:   []string{"connectionPreference", "enableProxyProtocol", "natSubnets", "targetService", "consumerAcceptLists[].connectionLimit"},
+	apiEnums:   map[string][]string{"connectionPreference": {"ACCEPT_AUTOMATIC", "ACCEPT_MANUAL"}},
+	// enableProxyProtocol is not ForceNew in this provider version: it is sent in every PATCH.
+	forceNew: []string{"name", "project", "region", "targetService", "domainNames"},
+	computed: []string{"selfLink", "connectedEndpoints", "fingerprint"},
+	defaults: map[string]any{"sendPropagatedConnectionLimitIfZero": false},
+	apiDefaults: map[string]any{"propagatedConnectionLimit": defaultPropagatedConnectionLimit, "reconcileConnections": false,
 		"consumerAcceptLists": []any{}, "consumerRejectLists": []any{}, "domainNames": []any{}},
-	check: checkServiceAttachment,
-	apply: applyServiceAttachment,
+	sets: []string{"consumerAcceptLists"},
+	// SA-ACCEPT-SET: this version's set hash omits connectionLimit, so a limit-only change shows
+	// no diff (fixed upstream in magic-modules#17677).
+	setHash: map[string][]string{"consumerAcceptLists": {"projectIdOrNum", "networkUrl"}},
+	suppress: map[string]string{"natSubnets": suppressSelfLinkOrName, "targetService": suppressSelfLinkOrName,
+		"region": suppressSelfLinkOrName},
+	check:    checkServiceAttachment,
+	apiCheck: checkServiceAttachmentAPI,
+	apply:    applyServiceAttachment,
 	refresh: func(t *tx, r *Record) {
 		r.Outputs["connectedEndpoints"] = t.connectedEndpoints(r.ID)
 	},
@@ -52,59 +61,70 @@ func acceptEntryKey(e obj) (kind, value string) {
 	return "", ""
 }
 
+// defaultPropagatedConnectionLimit is the API's default (SA-PROPAGATED-ZERO).
+const defaultPropagatedConnectionLimit = 250
+
+// checkServiceAttachment is what the provider checks at plan time: natSubnets is required, and
+// an empty list counts as unset (SA-NAT-REQUIRED).
 func checkServiceAttachment(in obj, f *failures) {
 	if in.known("natSubnets") && len(in.list("natSubnets")) == 0 {
-		f.add("natSubnets", "at least one NAT subnet (purpose PRIVATE_SERVICE_CONNECT) is required")
-	}
-	checkAcceptList(in, f)
-	rejected := map[string]bool{}
-	for _, r := range in.strs("consumerRejectLists") {
-		rejected[consumerKey(r)] = true
-	}
-	for i, e := range in.objs("consumerAcceptLists") {
-		if _, v := acceptEntryKey(e); v != "" && rejected[consumerKey(v)] {
-			f.add("consumerRejectLists", "%q is in both consumerAcceptLists[%d] and consumerRejectLists: a consumer in the reject list is rejected even when accepted; remove it from one list", v, i)
-		}
-	}
-	if in.str("connectionPreference") == "ACCEPT_AUTOMATIC" {
-		for _, field := range []string{"consumerAcceptLists", "consumerRejectLists"} {
-			if len(in.list(field)) > 0 {
-				f.add(field, "%s must be empty when connectionPreference is ACCEPT_AUTOMATIC; clear the lists (switching from ACCEPT_MANUAL with lists set fails)", field)
-			}
-		}
-	}
-	for i, d := range in.strs("domainNames") {
-		if !strings.HasSuffix(d, ".") {
-			f.add(fmt.Sprintf("domainNames[%d]", i), "domain name %q must end with a dot", d)
-		}
-	}
-	if n, ok := in.num("propagatedConnectionLimit"); ok && n < 0 {
-		f.add("propagatedConnectionLimit", "propagatedConnectionLimit must not be negative, got %v", n)
+		f.add("natSubnets", "Missing required property 'natSubnets': at least one NAT subnet (purpose PRIVATE_SERVICE_CONNECT) is required")
 	}
 }
 
-func checkAcceptList(in obj, f *failures) {
-	kinds := map[string]int{}
+// checkServiceAttachmentAPI is what the API refuses in a service attachment request.
+func checkServiceAttachmentAPI(in obj, f *failures) {
+	checkConsumerLists(in, f)
+	if in.str("connectionPreference") == "ACCEPT_AUTOMATIC" && (len(in.list("consumerAcceptLists")) > 0 || len(in.list("consumerRejectLists")) > 0) {
+		f.add("connectionPreference", "Incorrect combination of connection preference with accept and/or reject list") // SA-AUTOMATIC-LISTS
+	}
+	for i, d := range in.strs("domainNames") { // SA-DOMAIN-DOT
+		if !strings.HasSuffix(d, ".") {
+			f.add(fmt.Sprintf("domainNames[%d]", i), "Domain name %q must end with a dot.", d)
+		}
+	}
+	if n, ok := in.num("propagatedConnectionLimit"); ok && n < 0 {
+		f.add("propagatedConnectionLimit", "propagatedConnectionLimit must not be negative, got %v.", n)
+	}
+}
+
+// consumerKind is the kind of consumer a project or network reference names.
+func consumerKind(ref string) string {
+	if strings.Contains(ref, "/networks/") {
+		return "networkUrl"
+	}
+	return "projectIdOrNum"
+}
+
+// checkConsumerLists holds the accept entries to one of projectIdOrNum and networkUrl with a
+// limit (SA-ACCEPT-ENTRY, SA-CONN-LIMIT), and both lists to one kind of consumer (SA-LIST-KIND).
+// A consumer in both lists is allowed: the reject wins (SA-BOTH-LISTS).
+func checkConsumerLists(in obj, f *failures) {
+	first, firstAt := "", ""
+	see := func(kind, at string) {
+		switch {
+		case first == "":
+			first, firstAt = kind, at
+		case kind != first:
+			f.add(at, "Consumer accept and reject lists must hold one type of consumer: %s is a %s, %s a %s.", at, kind, firstAt, first)
+		}
+	}
 	for i, e := range in.objs("consumerAcceptLists") {
 		prefix := fmt.Sprintf("consumerAcceptLists[%d]", i)
 		kind, _ := acceptEntryKey(e)
 		if kind == "" && !e.unknown("projectIdOrNum") && !e.unknown("networkUrl") {
-			f.add(prefix, "%s: set exactly one of projectIdOrNum and networkUrl", prefix)
+			f.add(prefix, "Exactly one of projectIdOrNum and networkUrl must be set.")
 		}
 		if kind != "" {
-			if _, seen := kinds[kind]; !seen {
-				kinds[kind] = i
-			}
+			see(kind, prefix)
 		}
-		switch limit, ok := e.num("connectionLimit"); {
-		case !e.has("connectionLimit"):
-			f.add(prefix+".connectionLimit", "Missing required property 'connectionLimit'")
-		case ok && limit < 1:
-			f.add(prefix+".connectionLimit", "connectionLimit must be at least 1, got %v", limit)
+		if limit, ok := e.num("connectionLimit"); e.known("connectionLimit") && (!ok || limit < 1) {
+			// The provider omits a 0 limit from the request (IsEmptyValue).
+			f.add(prefix+".connectionLimit", "The connection limit must be at least 1.")
 		}
 	}
-	if len(kinds) > 1 {
-		f.add("consumerAcceptLists", "all accept-list entries must be of one kind: entry %d uses projectIdOrNum and entry %d uses networkUrl", kinds["projectIdOrNum"], kinds["networkUrl"])
+	for i, r := range in.strs("consumerRejectLists") {
+		see(consumerKind(r), fmt.Sprintf("consumerRejectLists[%d]", i))
 	}
 }
 
@@ -134,15 +154,30 @@ func applyServiceAttachment(o *op) error {
 	if err := o.useNATSubnets(); err != nil {
 		return err
 	}
-	if o.old != nil && o.in.str("connectionPreference") == "ACCEPT_AUTOMATIC" && (len(o.in.list("consumerAcceptLists")) > 0 || len(o.in.list("consumerRejectLists")) > 0) {
-		return errInvalidField("connectionPreference", "ACCEPT_AUTOMATIC", "Consumer accept and reject lists can only be set with ACCEPT_MANUAL; clear them first.")
+	if o.old != nil && o.old.out().str("connectionPreference") == "ACCEPT_MANUAL" && o.in.str("connectionPreference") == "ACCEPT_AUTOMATIC" {
+		// SA-AUTOMATIC-LISTS: the provider sends both consumer lists in every PATCH, even
+		// empty, and the API refuses them beside a switch to ACCEPT_AUTOMATIC
+		// (terraform-provider-google#17153).
+		return errInvalidField("connectionPreference", "ACCEPT_AUTOMATIC", "Incorrect combination of connection preference with accept and/or reject list")
 	}
+	o.sendPropagatedConnectionLimit()
 	o.out()["fingerprint"] = o.fingerprint()
 	if o.old != nil {
 		reconcileAll, _ := o.in.boolean("reconcileConnections")
 		o.t.reconcile(o.rec, reconcileAll)
 	}
 	return nil
+}
+
+// sendPropagatedConnectionLimit emulates the provider's encoder: a propagatedConnectionLimit of
+// 0 is not sent unless sendPropagatedConnectionLimitIfZero is set, so the API's default applies
+// (SA-PROPAGATED-ZERO).
+func (o *op) sendPropagatedConnectionLimit() {
+	if n, ok := o.in.num("propagatedConnectionLimit"); ok && n == 0 {
+		if send, _ := o.in.boolean("sendPropagatedConnectionLimitIfZero"); !send {
+			o.out()["propagatedConnectionLimit"] = float64(defaultPropagatedConnectionLimit)
+		}
+	}
 }
 
 // useNATSubnets checks the NAT subnets: PRIVATE_SERVICE_CONNECT purpose, same region, and
@@ -337,6 +372,10 @@ func applyPSCEndpoint(o *op) error {
 		return errInvalidField("target", target, fmt.Sprintf(
 			"The service attachment is in region '%s'; a Private Service Connect endpoint must be in the same region as the service attachment (endpoint region '%s').",
 			att.Region, o.rec.Region))
+	}
+	if o.old != nil && trimRefPrefix(o.old.out().str("target")) != att.ID {
+		// EP-TARGET-CHANGE (assumption): an endpoint does not move to another attachment.
+		return errInvalidField("target", target, "The target of a Private Service Connect endpoint cannot be changed; create a new endpoint.")
 	}
 	if err := o.assignRuleIP(sub); err != nil {
 		return err

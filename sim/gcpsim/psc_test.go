@@ -104,6 +104,9 @@ func TestPSCConnectionLimitKeepsExtraEndpointsPending(t *testing.T) {
 	}
 }
 
+// TestPSCAcceptListChangeWithReconcile: with reconcileConnections on, list changes re-evaluate
+// accepted endpoints too (SA-RECONCILE): accepting a consumer admits it, dropping it from the
+// accept list makes it PENDING again (SA-RECONCILE-REMOVED), rejecting it makes it REJECTED.
 func TestPSCAcceptListChangeWithReconcile(t *testing.T) {
 	t.Parallel()
 	w := newPSCWorld(t, map[string]any{"consumerAcceptLists": acceptList("nobody", 1), "reconcileConnections": true})
@@ -111,13 +114,22 @@ func TestPSCAcceptListChangeWithReconcile(t *testing.T) {
 	if got := w.status(t, ep); got != StatusPending {
 		t.Fatalf("before: %s, want PENDING", got)
 	}
-	w.updateAttachment(t, map[string]any{"consumerAcceptLists": acceptList(consumerProject, 1), "reconcileConnections": true})
-	if got := w.status(t, ep); got != StatusAccepted {
-		t.Fatalf("after accepting the consumer: %s, want ACCEPTED (seen by the consumer's refresh)", got)
+	steps := []struct {
+		step   string
+		policy map[string]any
+		want   string
+	}{
+		{"accepting the consumer", map[string]any{"consumerAcceptLists": acceptList(consumerProject, 1)}, StatusAccepted},
+		{"dropping it from the accept list", map[string]any{"consumerAcceptLists": acceptList("nobody", 1)}, StatusPending},
+		{"accepting it again", map[string]any{"consumerAcceptLists": acceptList(consumerProject, 1)}, StatusAccepted},
+		{"rejecting it", map[string]any{"consumerAcceptLists": acceptList("nobody", 1), "consumerRejectLists": []any{consumerProject}}, StatusRejected},
 	}
-	w.updateAttachment(t, map[string]any{"consumerAcceptLists": acceptList("nobody", 1), "consumerRejectLists": []any{consumerProject}, "reconcileConnections": true})
-	if got := w.status(t, ep); got != StatusRejected {
-		t.Fatalf("after rejecting with reconcileConnections: %s, want REJECTED", got)
+	for _, s := range steps {
+		s.policy["reconcileConnections"] = true
+		w.updateAttachment(t, s.policy)
+		if got := w.status(t, ep); got != s.want {
+			t.Fatalf("after %s: %s, want %s (seen by the consumer's refresh)", s.step, got, s.want)
+		}
 	}
 }
 

@@ -165,7 +165,7 @@ func TestCreateRules(t *testing.T) {
 			id, _ := h.mustCreate(serviceAttachmentToken, "att", in)
 			_, err := h.update(serviceAttachmentToken, id, in, attachmentInputs(ids, map[string]any{"connectionPreference": "ACCEPT_AUTOMATIC"}))
 			return err
-		}, "Invalid value for field 'resource.connectionPreference': 'ACCEPT_AUTOMATIC'. Consumer accept and reject lists can only be set with ACCEPT_MANUAL; clear them first., invalid"},
+		}, "Invalid value for field 'resource.connectionPreference': 'ACCEPT_AUTOMATIC'. Incorrect combination of connection preference with accept and/or reject list, invalid"},
 		{"update re-validates overlap", func(h *harness, ids map[string]string) error {
 			in := map[string]any{"name": "lb", "network": ids["network"], "ipCidrRange": "10.0.0.0/24"}
 			_, err := h.update(subnetworkToken, ids["lb"], in, map[string]any{"name": "lb", "network": ids["network"], "ipCidrRange": "10.0.0.0/22"})

@@ -1,6 +1,6 @@
 // Package handwritten builds the benchmark graph (bench/spec) by hand with pulumi-gcp: the
 // resources the cloudrun-psc components create, with the same names and the same inputs, and
-// only the waits Google Cloud requires (GCP-FACTS.md): each resource waits for the ones whose
+// only the waits Google Cloud requires (docs/gcp-rules.md): each resource waits for the ones whose
 // outputs it reads, and the load balancer's forwarding rule for the proxy-only subnet (rule 4).
 // The benchmarks compare it with bench/components/go.
 package handwritten
@@ -37,7 +37,7 @@ func Graph(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		// GCP-FACTS 11: loadBalancingScheme "" for a PSC endpoint. A replacement takes the same
+		// EP-SCHEME: loadBalancingScheme "" for a PSC endpoint. A replacement takes the same
 		// address, which the old rule must release first.
 		if _, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
 			Project:              project,
@@ -175,7 +175,7 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	// GCP-FACTS 4: the proxy-only subnet must exist before the forwarding rule, which does not
+	// FR-PROXY-ONLY-FIRST: the proxy-only subnet must exist before the forwarding rule, which does not
 	// reference it.
 	rule, err := compute.NewForwardingRule(ctx, name("lb-rule"), &compute.ForwardingRuleArgs{
 		Project:             project,

@@ -61,7 +61,7 @@ function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
         pathMatchers: [{ name: "private-host", defaultService: backend.selfLink }],
     });
     const proxy = new gcp.compute.RegionTargetHttpProxy(name("proxy"), { project, region, urlMap: urlMap.selfLink });
-    // GCP-FACTS 4: the proxy-only subnet must exist before the forwarding rule, which does not
+    // FR-PROXY-ONLY-FIRST: the proxy-only subnet must exist before the forwarding rule, which does not
     // reference it.
     const rule = new gcp.compute.ForwardingRule(
         name("lb-rule"),
