@@ -331,10 +331,12 @@ func statusAdvice(status string) string {
 	case "PENDING":
 		return "the producer has not accepted this consumer yet, or this consumer already has as many endpoints as " +
 			"its connectionLimit allows. Ask them to add this endpoint's consumerProject (or consumerNetwork) to the " +
-			"ProducerService's consumers or consumerStacks, or to raise its connectionLimit, then run pulumi refresh here"
+			"ProducerService's consumers or consumerStacks, or to raise its connectionLimit (pulumi-gcp v8 sends a " +
+			"change of connectionLimit alone to Google Cloud only together with another change of the accept list), " +
+			"then run pulumi refresh here"
 	case "REJECTED":
-		return "the producer rejected this consumer: it is in their rejectedConsumers, or their accept list " +
-			"dropped it with reconcileConnections on"
+		return "the producer rejected this consumer: it is in their rejectedConsumers (a reject wins over an " +
+			"accept); ask them to remove it there"
 	case "CLOSED":
 		return "the producer's service attachment was deleted, and a CLOSED endpoint never reconnects. Once the " +
 			"producer has published the service again, run pulumi up here (with the new serviceAttachment URI if it " +

@@ -230,7 +230,9 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.ConsumerStacks, "Consumers accepted by the service attachment, read from their stacks' outputs.")
 	a.Describe(&p.RejectedConsumers, "Consumer projects or networks always rejected.")
 	a.Describe(&p.AcceptAllConsumers, "Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: "+
-		"connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.")
+		"connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later "+
+		"replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and "+
+		"every connected endpoint is CLOSED until its consumer runs pulumi up.")
 	a.Describe(&p.ReconcileConnections, "Apply accept- and reject-list changes to existing connections too, so "+
 		"removing a consumer revokes it (true by default).")
 	a.Describe(&p.DomainNames, "DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs "+

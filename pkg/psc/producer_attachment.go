@@ -41,7 +41,10 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	// the load balancer rule, is replaced by a switch between HTTP and HTTPS or a new subnet or IP)
 	// deletes the old one first: created first, the new one is refused for using its NAT subnets.
 	// The connected endpoints are CLOSED either way; they reconnect when their stacks are updated.
-	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args, b.opts(pulumi.DeleteBeforeReplace(true))...)
+	// Switching acceptAllConsumers replaces it too: the API refuses the switch in place, as the
+	// provider sends both consumer lists with every update (catalogue SA-AUTOMATIC-LISTS).
+	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args,
+		b.opts(pulumi.DeleteBeforeReplace(true), pulumi.ReplaceOnChanges([]string{"connectionPreference"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("service attachment: %w", err)
 	}

@@ -115,7 +115,9 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		Template:           template,
 	}
 	if cr.DisableDefaultUrl {
+		// A beta field: the API takes it only from a BETA service (catalogue RUN-BETA-LAUNCH-STAGE).
 		args.DefaultUriDisabled = pulumi.Bool(true)
+		args.LaunchStage = pulumi.String("BETA")
 	}
 	return args
 }

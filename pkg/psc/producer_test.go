@@ -553,3 +553,42 @@ func TestProducerConsumerStackErrorsHideTheValue(t *testing.T) {
 		t.Errorf("the error echoes the value read from the stack: %v", err)
 	}
 }
+
+// defaultUriDisabled is a beta field of the Cloud Run v2 API in this provider version: the API
+// refuses it unless the service's launchStage is BETA, as the provider's own acceptance test
+// sets (catalogue RUN-BETA-LAUNCH-STAGE).
+func TestProducerDisableDefaultUrlSetsLaunchStageBeta(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun.DisableDefaultUrl = true
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := f.One(t, typeService)
+	if v := input(svc, "defaultUriDisabled"); !v.IsBool() || !v.BoolValue() || str(svc, "launchStage") != "BETA" {
+		t.Errorf("defaultUriDisabled = %v with launchStage %q, want true with BETA", v, str(svc, "launchStage"))
+	}
+}
+
+// The API refuses to switch an attachment between ACCEPT_MANUAL and ACCEPT_AUTOMATIC in place
+// (the provider sends both consumer lists with every update, terraform-provider-google#17153), so
+// the switch replaces it (catalogue SA-AUTOMATIC-LISTS).
+func TestProducerConnectionPreferenceSwitchReplacesTheAttachment(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", producerArgs())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa := f.One(t, typeAttachment); !slices.Contains(sa.ReplaceOnChanges, "connectionPreference") {
+		t.Errorf("replaceOnChanges = %v, want connectionPreference", sa.ReplaceOnChanges)
+	}
+}

@@ -182,7 +182,7 @@ export class ProducerService extends pulumi.ComponentResource {
  */
 export interface ProducerServiceArgs {
     /**
-     * Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+     * Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
      */
     acceptAllConsumers?: boolean;
     /**

@@ -125,7 +125,7 @@ func NewProducerService(ctx *pulumi.Context,
 }
 
 type producerServiceArgs struct {
-	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
 	AcceptAllConsumers *bool `pulumi:"acceptAllConsumers"`
 	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
 	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
@@ -165,7 +165,7 @@ type producerServiceArgs struct {
 
 // The set of arguments for constructing a ProducerService resource.
 type ProducerServiceArgs struct {
-	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
 	AcceptAllConsumers *bool
 	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
 	AdditionalNatSubnets SubnetArrayInput

@@ -46,7 +46,7 @@ class ProducerServiceArgs:
         :param pulumi.Input['SubnetArgs'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
-        :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+        :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerStackArgs']]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
@@ -156,7 +156,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="acceptAllConsumers")
     def accept_all_consumers(self) -> Optional[_builtins.bool]:
         """
-        Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+        Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         """
         return pulumi.get(self, "accept_all_consumers")
 
@@ -364,7 +364,7 @@ class ProducerService(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
+        :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
         :param pulumi.Input[Union['CloudRunArgs', 'CloudRunArgsDict']] cloud_run: The Cloud Run service to publish.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
