@@ -61,7 +61,7 @@ func TestConsumerGraph(t *testing.T) {
 	}
 	// The provider keeps the rule's IP number in state and suppresses the diff between an IP and
 	// an address reference, so only the IP string lets a changed address replace the rule
-	// (catalogue: FR-IP-DIFF-SUPPRESS).
+	// (catalogue: EP-IP-SUPPRESS).
 	if got := str(rule, "ipAddress"); got != "192.168.10.50" {
 		t.Errorf("ipAddress = %q, want the address's IP 192.168.10.50, not a reference to it", got)
 	}

@@ -12,7 +12,7 @@ import (
 // https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration): a provider
 // that declares support in its handshake receives, with each Check, the name the engine proposes
 // and how binding it is. pulumi-gcp, a bridged provider, declares that support (catalogue
-// SIM-AUTONAMING). pulumi-go-provider v1.5.0 drops those options from its CheckRequest, so the
+// GEN-AUTONAMING). pulumi-go-provider v1.5.0 drops those options from its CheckRequest, so the
 // simulator's server takes them from the gRPC request and hands them to Check in the context.
 
 // autonamingKey is the context key of the engine's autonaming options for one Check.
