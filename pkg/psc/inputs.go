@@ -22,7 +22,9 @@ func knownString(in pulumi.StringInput) (string, bool) {
 	return "", false
 }
 
-// given reports whether an optional input was set at all.
+// given reports whether an optional input is set: nil and "" are unset, an Output (unknown at
+// preview, or resolved later) is set. Validation and the build both ask it, so an input the
+// checks took as unset is never used by the build, nor the other way round.
 func given(in pulumi.StringInput) bool {
 	if in == nil {
 		return false

@@ -528,3 +528,35 @@ func TestProducerReplacesInUseResourcesCreateBeforeDelete(t *testing.T) {
 		t.Errorf("want one NEG and one certificate, got %v", f.CountByType())
 	}
 }
+
+// An input set to "" is unset for the build as it is for validation (one predicate, given): an
+// empty connector beside network and subnetwork is Direct VPC egress, and an empty service
+// account is the default one, not an empty email.
+func TestProducerEmptyInputsAreUnsetInTheBuild(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun.ServiceAccount = pulumi.String("")
+		args.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("producer-vpc"), Subnetwork: pulumi.String("apps"),
+			Connector: pulumi.String("")}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := input(f.One(t, typeService), "template").ObjectValue()
+	access := template["vpcAccess"].ObjectValue()
+	if c := access["connector"]; !c.IsNull() {
+		t.Errorf("vpcAccess.connector = %v, want unset: an empty connector is no connector", c)
+	}
+	nics := access["networkInterfaces"]
+	if !nics.IsArray() || len(nics.ArrayValue()) != 1 ||
+		nics.ArrayValue()[0].ObjectValue()["subnetwork"].StringValue() != "apps" {
+		t.Errorf("vpcAccess.networkInterfaces = %v, want Direct VPC egress through apps", nics)
+	}
+	if sa, ok := template["serviceAccount"]; ok && !sa.IsNull() {
+		t.Errorf("template.serviceAccount = %v, want unset: an empty service account is the default one", sa)
+	}
+}
