@@ -65,7 +65,7 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if args == nil {
 		return nil, fmt.Errorf("ProducerService %q: args are required", name)
 	}
-	a := args.withDefaults(ctx)
+	a := args.withDefaults()
 	if err := invalidInput("ProducerService", name, a.validate(name)); err != nil {
 		return nil, err
 	}
@@ -73,8 +73,12 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if err := ctx.RegisterComponentResource(ProducerServiceType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	// Existing subnets are looked up with the component's providers, so only once it is registered.
-	if err := invalidInput("ProducerService", name, a.validateExisting(name, newLookup(ctx, comp))); err != nil {
+	// The provider's project and region, and existing subnets, are read with the component's
+	// providers, so only once it is registered.
+	if err := providerDefaults(ctx, comp, &a.Project, &a.Region); err != nil {
+		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
+	}
+	if err := invalidInput("ProducerService", name, a.validatePlaced(name, newLookup(ctx, comp))); err != nil {
 		return nil, err
 	}
 	b := &producerBuilder{ctx: ctx, name: name, args: a, comp: comp}

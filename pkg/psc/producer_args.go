@@ -203,8 +203,10 @@ type ProducerServiceArgs struct {
 
 // Annotate documents ProducerServiceArgs for the schema.
 func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
-	a.Describe(&p.Project, "Producer project; the gcp:project configuration by default.")
-	a.Describe(&p.Region, "Region of every producer resource; the gcp:region configuration by default.")
+	a.Describe(&p.Project, "Producer project; by default the project of the component's gcp provider (the "+
+		"gcp:project configuration for the default provider).")
+	a.Describe(&p.Region, "Region of every producer resource; by default the region of the component's gcp "+
+		"provider (the gcp:region configuration for the default provider).")
 	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
 	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
@@ -233,10 +235,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema
 // defaults to components, so the constructor does.
-func (args *ProducerServiceArgs) withDefaults(ctx *pulumi.Context) ProducerServiceArgs {
+// Project and region come from the component's provider, once it is registered
+// (providerDefaults).
+func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	a := *args
-	a.Project = orDefault(ctx, a.Project, "gcp:project")
-	a.Region = orDefault(ctx, a.Region, "gcp:region")
 	if a.CloudRun.Port == 0 {
 		a.CloudRun.Port = defaultContainerPort
 	}

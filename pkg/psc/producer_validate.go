@@ -40,9 +40,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if a.Project != "" {
 		p.add("project", checkProject(a.Project))
 	}
-	if a.Region == "" {
-		p.addf("region", "is required: set it or the gcp:region configuration")
-	} else {
+	if a.Region != "" {
 		p.add("region", checkRegion(a.Region))
 	}
 	if !given(a.Network) {
@@ -311,11 +309,31 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 		case m == nil:
 			p.addf(path, "must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
 		case m[1] == "global":
-			p.addf(path, "a regional load balancer needs a regional certificate in %s, not a global one (certificate maps and global certificates do not apply to regional proxies)", a.Region)
-		case a.Region != "" && m[1] != a.Region:
-			p.addf(path, "is in %s but the load balancer is in %s", m[1], a.Region)
+			p.addf(path, "a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
 		}
 	}
+}
+
+// validatePlaced checks, once the project and region are known (given, or the component's
+// provider's), what depends on them: that there is a region, that Certificate Manager
+// certificates are in it, and the existing subnets and VPC (validateExisting).
+func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) error {
+	var p problems
+	if a.Region == "" {
+		p.addf("region", "is required: set it, or give the component's gcp provider a region (the gcp:region configuration for the default provider)")
+		return p.err()
+	}
+	if t := a.Tls; t != nil {
+		for i, c := range t.CertificateManagerCertificates {
+			if m := certManagerRe.FindStringSubmatch(c); m != nil && m[1] != "global" && m[1] != a.Region {
+				p.addf(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), "is in %s but the load balancer is in %s", m[1], a.Region)
+			}
+		}
+	}
+	if err := a.validateExisting(name, l); err != nil {
+		p.errs = append(p.errs, err)
+	}
+	return p.err()
 }
 
 // checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and

@@ -24,6 +24,10 @@ func producerCloud() *fakeCloud {
 func producerLookupCases() []producerCase {
 	link := func(name string) SubnetArgs { return SubnetArgs{SelfLink: pulumi.String(existing + name)} }
 	return []producerCase{
+		// Checked once the region is known, which may be the component's provider's.
+		{"certificate manager other region", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
+		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
 		{"nat subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.NatSubnet = link("lb") },
 			[]string{"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"}},
 		{"proxy-only subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.ProxyOnlySubnet = link("nat") },

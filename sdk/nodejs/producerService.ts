@@ -226,7 +226,7 @@ export interface ProducerServiceArgs {
      */
     network: pulumi.Input<string>;
     /**
-     * Producer project; the gcp:project configuration by default.
+     * Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
     project?: string;
     /**
@@ -242,7 +242,7 @@ export interface ProducerServiceArgs {
      */
     reconcileConnections?: boolean;
     /**
-     * Region of every producer resource; the gcp:region configuration by default.
+     * Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
      */
     region?: string;
     /**

@@ -46,6 +46,9 @@ type FakeCloud struct {
 	// Subnets are the existing subnets that pulumi-gcp's getSubnetwork and getSubnetworks
 	// report.
 	Subnets []Subnet
+	// Config is the stack's configuration, which Run gives programs, and whose gcp:project and
+	// gcp:region the default provider's getClientConfig returns (New sets Project and Region).
+	Config map[string]string
 }
 
 // Subnet is an existing subnet of the fake cloud.
@@ -75,7 +78,8 @@ func (s Subnet) field(name string) (string, bool) {
 
 // New returns a fake cloud whose PSC endpoints report ACCEPTED.
 func New() *FakeCloud {
-	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED"}
+	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED",
+		Config: map[string]string{"gcp:project": Project, "gcp:region": Region}}
 }
 
 // NewResource implements pulumi.MockResourceMonitor.
@@ -172,6 +176,10 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 		}
 		return ""
 	}
+	if args.Token == "gcp:organizations/getClientConfig:getClientConfig" {
+		project, region := f.providerConfig(args.Provider)
+		return resource.NewPropertyMapFromMap(map[string]any{"project": project, "region": region, "zone": "", "id": project}), nil
+	}
 	project, region := arg("project"), arg("region")
 	if project == "" {
 		project = Project
@@ -210,10 +218,26 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 	return nil, fmt.Errorf("unexpected call %s", args.Token)
 }
 
+// providerConfig is the project and region of the provider an invoke went to (a reference
+// urn::id): an explicit gcp provider's own inputs, or the stack's gcp configuration for the
+// default provider, as pulumi-gcp's getClientConfig returns them.
+func (f *FakeCloud) providerConfig(ref string) (project, region string) {
+	id := ""
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		id = ref[i+2:]
+	}
+	for _, r := range f.All() {
+		if r.Type == "pulumi:providers:gcp" && id != "" && r.Name+"-id" == id {
+			return Str(r, "project"), Str(r, "region")
+		}
+	}
+	return f.Config["gcp:project"], f.Config["gcp:region"]
+}
+
 // Run runs program against the fake cloud with the given gcp configuration.
 func (f *FakeCloud) Run(program pulumi.RunFunc) error {
 	return pulumi.RunErr(program, pulumi.WithMocks("project", "stack", f), func(info *pulumi.RunInfo) {
-		info.Config = map[string]string{"gcp:project": Project, "gcp:region": Region}
+		info.Config = f.Config
 	})
 }
 

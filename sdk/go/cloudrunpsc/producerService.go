@@ -147,7 +147,7 @@ type producerServiceArgs struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network string `pulumi:"network"`
-	// Producer project; the gcp:project configuration by default.
+	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int `pulumi:"propagatedConnectionLimit"`
@@ -155,7 +155,7 @@ type producerServiceArgs struct {
 	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool `pulumi:"reconcileConnections"`
-	// Region of every producer resource; the gcp:region configuration by default.
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
 	Region *string `pulumi:"region"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
@@ -187,7 +187,7 @@ type ProducerServiceArgs struct {
 	NatSubnet SubnetInput
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
-	// Producer project; the gcp:project configuration by default.
+	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int
@@ -195,7 +195,7 @@ type ProducerServiceArgs struct {
 	ProxyOnlySubnet SubnetInput
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool
-	// Region of every producer resource; the gcp:region configuration by default.
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
 	Region *string
 	// Consumer projects or networks always rejected.
 	RejectedConsumers pulumi.StringArrayInput

@@ -53,10 +53,10 @@ class ProducerServiceArgs:
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset.
-        :param _builtins.str project: Producer project; the gcp:project configuration by default.
+        :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param pulumi.Input['TlsArgs'] tls: Serve HTTPS on port 443 instead of HTTP on port 80.
         """
@@ -240,7 +240,7 @@ class ProducerServiceArgs:
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
-        Producer project; the gcp:project configuration by default.
+        Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         """
         return pulumi.get(self, "project")
 
@@ -276,7 +276,7 @@ class ProducerServiceArgs:
     @pulumi.getter
     def region(self) -> Optional[_builtins.str]:
         """
-        Region of every producer resource; the gcp:region configuration by default.
+        Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         """
         return pulumi.get(self, "region")
 
@@ -375,11 +375,11 @@ class ProducerService(pulumi.ComponentResource):
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule.
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
-        :param _builtins.str project: Producer project; the gcp:project configuration by default.
+        :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param pulumi.Input[Union['TlsArgs', 'TlsArgsDict']] tls: Serve HTTPS on port 443 instead of HTTP on port 80.
         """
