@@ -42,7 +42,7 @@ func producerArgs() *ProducerServiceArgs {
 }
 
 // Extra NAT subnets are created beside the first, all go to the attachment, and natCapacity
-// counts the created ones (an existing one counts 0).
+// counts them all, an existing one by the range its lookup returned.
 func TestProducerAdditionalNatSubnets(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
@@ -65,8 +65,8 @@ func TestProducerAdditionalNatSubnets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if capacity != 12+4 {
-		t.Errorf("natCapacity of a /28 and a /29 = %v, want 16", capacity)
+	if capacity != 12+4+12 {
+		t.Errorf("natCapacity of a /28, a /29 and an existing /28 = %v, want 28", capacity)
 	}
 	var nat []string
 	for _, v := range input(f.One(t, typeAttachment), "natSubnets").ArrayValue() {
@@ -325,8 +325,8 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 			t.Errorf("LB rule depends on %s, want no subnet dependency with existing subnets", dep)
 		}
 	}
-	if capacity != 0 {
-		t.Errorf("natCapacity of an existing NAT subnet = %v, want 0 (unknown)", capacity)
+	if capacity != 12 {
+		t.Errorf("natCapacity of an existing /28 NAT subnet = %v, want 12, from the range its lookup returned", capacity)
 	}
 }
 

@@ -194,8 +194,9 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 	}
 }
 
-// checkNatCapacity checks that NAT subnets to create have an address for every accepted consumer
-// (each connected endpoint takes one); it cannot tell when one of them is an existing subnet.
+// checkNatCapacity checks that the NAT subnets have an address for every accepted consumer (each
+// connected endpoint takes one), once every range is known: the ranges to create, and those of
+// existing subnets once looked up (validateExisting).
 func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput) {
 	if a.AcceptAllConsumers {
 		return
@@ -214,9 +215,47 @@ func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput)
 		if len(ranges) > 1 {
 			verb = "hold"
 		}
-		p.addf("natSubnet.ipCidrRange", "%s %s %d endpoint connections (one NAT address each), fewer than the %d accepted consumers: use a larger range or add additionalNatSubnets",
+		path := "natSubnet.ipCidrRange"
+		if !nats[0].args.created() {
+			path = "natSubnet.selfLink"
+		}
+		p.addf(path, "%s %s %d endpoint connections (one NAT address each), fewer than the %d accepted consumers: use a larger range or add additionalNatSubnets",
 			strings.Join(ranges, " and "), verb, capacity, n)
 	}
+}
+
+// natCapacity is how many endpoints the NAT subnets whose range is known can serve: those the
+// component creates, and existing ones once looked up.
+func natCapacity(nats []*subnetInput) int {
+	n := 0
+	for _, s := range nats {
+		if s.prefix.IsValid() {
+			n += usableAddresses(s.prefix)
+		}
+	}
+	return n
+}
+
+// natLimitWarning says, when the accept list allows more endpoints (the sum of its
+// connectionLimits) than the NAT subnets hold, that the ones beyond will need attention; "" when
+// they fit, or with acceptAllConsumers (no limits to add up).
+func (a *ProducerServiceArgs) natLimitWarning(capacity int) string {
+	if a.AcceptAllConsumers {
+		return ""
+	}
+	allowed := 0
+	for _, c := range a.Consumers {
+		allowed += *c.ConnectionLimit
+	}
+	for _, c := range a.ConsumerStacks {
+		allowed += *c.ConnectionLimit
+	}
+	if allowed <= capacity {
+		return ""
+	}
+	return fmt.Sprintf("the NAT subnets hold %d endpoint connections (one NAT address each), fewer than the %d the accept "+
+		"list allows (the sum of its connectionLimits): endpoints beyond %d will be NEEDS_ATTENTION until additionalNatSubnets adds room",
+		capacity, allowed, capacity)
 }
 
 // validateExisting checks, through pulumi-gcp lookups, the inputs that name existing subnets or a
@@ -224,26 +263,38 @@ func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput)
 // purpose its role needs (and holds a fixed load balancer IP), the ranges to create overlap no
 // other subnet of the VPC in the region, and a proxy-only subnet to create would not be a second
 // active one there. The subnets this component created in an earlier update are not "other"
-// subnets, so a second preview does not trip over them.
-func (a *ProducerServiceArgs) validateExisting(name string, l lookup) error {
+// subnets, so a second preview does not trip over them. With the existing NAT subnets' ranges, it
+// checks the NAT capacity, and returns it (natCapacity).
+func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, error) {
 	var p problems
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
 		vpc, _ = networkSelfLink(network, a.Project)
 	}
-	for _, s := range a.subnetInputs() {
+	all := a.subnetInputs()
+	existingNat := false
+	for _, s := range all {
 		link, ok := knownString(s.args.SelfLink)
+		if s.args.created() {
+			s.prefix, _ = parseSubnetCIDR(s.args.IpCidrRange)
+		}
 		if s.args.created() || !ok || link == "" {
 			continue
 		}
 		prefix, err := l.existingSubnet(link, place{a.Project, a.Region, vpc, "the region of every producer resource"}, s.purpose)
 		p.add(s.path+".selfLink", err)
+		s.prefix = prefix
+		existingNat = existingNat || s.purpose == natPurpose
 		if s.path == "loadBalancerSubnet" {
 			checkHostInExisting(&p, "loadBalancerIp", a.LoadBalancerIp, prefix)
 		}
 	}
+	if existingNat { // the NAT subnets to create alone were checked by validateSubnets
+		a.checkNatCapacity(&p, all[2:])
+	}
+	capacity := natCapacity(all[2:])
 	if vpc == "" {
-		return p.err()
+		return capacity, p.err()
 	}
 	own := ownSubnetRe(name)
 	others := func(filter string) []compute.GetSubnetworksSubnetwork {
@@ -271,7 +322,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) error {
 				a.Region, e.Name, e.SelfLink)
 		}
 	}
-	return p.err()
+	return capacity, p.err()
 }
 
 // validateTLS checks that TLS inputs are complete, consistent and cover the hostname.
@@ -317,11 +368,12 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 // validatePlaced checks, once the project and region are known (given, or the component's
 // provider's), what depends on them: that there is a region, that Certificate Manager
 // certificates are in it, and the existing subnets and VPC (validateExisting).
-func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) error {
+// It returns the NAT capacity (natCapacity) as the lookups found it.
+func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error) {
 	var p problems
 	if a.Region == "" {
 		p.addf("region", "is required: set it, or give the component's gcp provider a region (the gcp:region configuration for the default provider)")
-		return p.err()
+		return 0, p.err()
 	}
 	if t := a.Tls; t != nil {
 		for i, c := range t.CertificateManagerCertificates {
@@ -330,10 +382,11 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) error {
 			}
 		}
 	}
-	if err := a.validateExisting(name, l); err != nil {
+	capacity, err := a.validateExisting(name, l)
+	if err != nil {
 		p.errs = append(p.errs, err)
 	}
-	return p.err()
+	return capacity, p.err()
 }
 
 // checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and

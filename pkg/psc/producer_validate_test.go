@@ -235,3 +235,22 @@ func assertErrorNames(t *testing.T, err error, want ...string) {
 		}
 	}
 }
+
+// The NAT subnets hold one address per connected endpoint; the accept list allows up to the sum
+// of its connectionLimits, and a warning says so when that is more than the subnets hold.
+func TestNatLimitWarning(t *testing.T) {
+	t.Parallel()
+	a := producerArgs() // one consumer, connectionLimit 10 by default
+	a.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/c/prod", ConnectionLimit: pulumi.IntRef(5)}}
+	w := a.withDefaults()
+	if got := w.natLimitWarning(12); !strings.Contains(got, "the NAT subnets hold 12 endpoint connections (one NAT address each), fewer than the 15 the accept list allows (the sum of its connectionLimits)") {
+		t.Errorf("warning with 12 addresses = %q", got)
+	}
+	if got := w.natLimitWarning(15); got != "" {
+		t.Errorf("warning with room for every allowed endpoint = %q, want none", got)
+	}
+	w.AcceptAllConsumers, w.Consumers, w.ConsumerStacks = true, nil, nil
+	if got := w.natLimitWarning(4); got != "" {
+		t.Errorf("warning with acceptAllConsumers (no limits) = %q, want none", got)
+	}
+}

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
@@ -24,6 +25,12 @@ func producerCloud() *fakeCloud {
 func producerLookupCases() []producerCase {
 	link := func(name string) SubnetArgs { return SubnetArgs{SelfLink: pulumi.String(existing + name)} }
 	return []producerCase{
+		{"existing NAT subnet too small for the consumers", func(a *ProducerServiceArgs) {
+			a.NatSubnet = link("nat") // a /28: 12 addresses
+			for i := range 12 {
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: fmt.Sprintf("c-prj-%02d", i)})
+			}
+		}, []string{"natSubnet.selfLink: 10.40.0.0/28 holds 12 endpoint connections (one NAT address each), fewer than the 13 accepted consumers"}},
 		// Checked once the region is known, which may be the component's provider's.
 		{"certificate manager other region", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}

@@ -102,8 +102,13 @@ func FuzzProducerValidate(f *testing.F) {
 			t.Fatalf("a problem echoes the private key:\n%v", err)
 		}
 		// Every valid NAT subnet holds at least four endpoints (a /29).
-		if nats := append([]SubnetArgs{a.NatSubnet}, a.AdditionalNatSubnets...); err == nil && natCapacity(nats) < 4*len(nats) {
-			t.Fatalf("valid NAT subnets %q and %q have room for %d endpoints", nat, extraNat, natCapacity(nats))
+		if nats := a.subnetInputs()[2:]; err == nil {
+			for _, s := range nats {
+				s.prefix, _ = parseSubnetCIDR(s.args.IpCidrRange)
+			}
+			if natCapacity(nats) < 4*len(nats) {
+				t.Fatalf("valid NAT subnets %q and %q have room for %d endpoints", nat, extraNat, natCapacity(nats))
+			}
 		}
 	})
 }
