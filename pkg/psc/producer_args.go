@@ -27,6 +27,7 @@ const (
 type SubnetArgs struct {
 	IpCidrRange string             `pulumi:"ipCidrRange,optional"`
 	SelfLink    pulumi.StringInput `pulumi:"selfLink,optional"`
+	Key         string             `pulumi:"key,optional"`
 }
 
 // Annotate documents SubnetArgs for the schema.
@@ -36,6 +37,10 @@ func (s *SubnetArgs) Annotate(a infer.Annotator) {
 		"Give exactly one of ipCidrRange and selfLink.")
 	a.Describe(&s.IpCidrRange, "IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.")
 	a.Describe(&s.SelfLink, "Self link of an existing subnet to use instead of creating one.")
+	a.Describe(&s.Key, "Stable key of an additionalNatSubnets entry the component creates, required there and used "+
+		"nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child "+
+		"<name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces "+
+		"its subnet.")
 }
 
 // created reports whether the component creates this subnet.
@@ -220,7 +225,8 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"connected endpoint takes one of its addresses.")
 	a.Describe(&p.AdditionalNatSubnets, "More PSC NAT subnets for the attachment. Add one when natCapacity runs out "+
 		"(consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not "+
-		"disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.")
+		"disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its "+
+		"subnet: removing an entry deletes only its subnet (once no endpoint uses it).")
 	a.Describe(&p.Consumers, "Consumers accepted by the service attachment.")
 	a.Describe(&p.ConsumerStacks, "Consumers accepted by the service attachment, read from their stacks' outputs.")
 	a.Describe(&p.RejectedConsumers, "Consumer projects or networks always rejected.")

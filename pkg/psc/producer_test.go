@@ -52,7 +52,7 @@ func TestProducerAdditionalNatSubnets(t *testing.T) {
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.AdditionalNatSubnets = []SubnetArgs{
-			{IpCidrRange: "10.21.0.0/29"},
+			{IpCidrRange: "10.21.0.0/29", Key: "b"},
 			{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/existing-nat")},
 		}
 		p, err := NewProducerService(ctx, "payments", args)
@@ -72,13 +72,17 @@ func TestProducerAdditionalNatSubnets(t *testing.T) {
 	for _, v := range input(f.One(t, typeAttachment), "natSubnets").ArrayValue() {
 		nat = append(nat, v.StringValue())
 	}
-	if len(nat) != 3 || !strings.HasSuffix(nat[0], "/payments-nat-subnet") || !strings.HasSuffix(nat[1], "/payments-nat-subnet-2") ||
+	if len(nat) != 3 || !strings.HasSuffix(nat[0], "/payments-nat-subnet") || !strings.HasSuffix(nat[1], "/payments-nat-b") ||
 		!strings.HasSuffix(nat[2], "/existing-nat") {
 		t.Errorf("natSubnets = %v, want the first, the created second and the existing one, in order", nat)
 	}
-	second := f.Named(t, "payments-nat-subnet-2")
+	// Named by its key; the alias keeps the subnet a stack created before keys, by position.
+	second := f.Named(t, "payments-nat-b")
 	if str(second, "purpose") != "PRIVATE_SERVICE_CONNECT" || str(second, "ipCidrRange") != "10.21.0.0/29" {
 		t.Errorf("additional NAT subnet inputs = %v", second.Inputs)
+	}
+	if !slices.Contains(second.Aliases, "payments-nat-subnet-2") {
+		t.Errorf("aliases of the keyed subnet = %v, want its old positional name payments-nat-subnet-2", second.Aliases)
 	}
 }
 

@@ -51,6 +51,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	}
 	a.CloudRun.validate(&p)
 	a.validateSubnets(&p)
+	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
 	a.validateConsumers(&p)
 	for i, d := range a.DomainNames {
@@ -190,6 +191,35 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 			p.add("loadBalancerIp", err)
 		case all[0].prefix.IsValid():
 			p.add("loadBalancerIp", checkHostIn(ip, all[0].prefix))
+		}
+	}
+}
+
+// validateSubnetKeys checks the keys that name the additional NAT subnets the component creates:
+// each has one, unique, that keeps the child's auto-named subnet name within Google Cloud's 63
+// characters; no other subnet input takes a key.
+func (a *ProducerServiceArgs) validateSubnetKeys(p *problems, name string) {
+	seen := map[string]string{}
+	maxLen := 63 - len(name) - len("-"+additionalNatRole("")) - len("-1a2b3c4")
+	for _, s := range a.subnetInputs() {
+		key := s.args.Key
+		keyed := strings.HasPrefix(s.path, "additionalNatSubnets[") && s.args.created()
+		switch {
+		case !keyed && key != "":
+			p.addf(s.path+".key", "applies only to additionalNatSubnets entries the component creates (with ipCidrRange)")
+		case !keyed:
+		case key == "":
+			p.addf(s.path+".key", "is required for a NAT subnet the component creates: a stable name for its subnet, such as %q, so that removing another entry never replaces it",
+				"b")
+		case !resourceNameRe.MatchString(key):
+			p.addf(s.path+".key", "must start with a lowercase letter and contain only lowercase letters, digits and hyphens, got %q", key)
+		case len(key) > maxLen:
+			p.addf(s.path+".key", "must be at most %d characters so that the subnet's name %s-%s-1a2b3c4 fits Google Cloud's 63, got %d",
+				max(maxLen, 0), name, additionalNatRole(key), len(key))
+		case seen[key] != "":
+			p.addf(s.path+".key", "%q is also the key of %s; keys name the subnets and must differ", key, seen[key])
+		default:
+			seen[key] = s.path
 		}
 	}
 }

@@ -254,3 +254,35 @@ func TestNatLimitWarning(t *testing.T) {
 		t.Errorf("warning with acceptAllConsumers (no limits) = %q, want none", got)
 	}
 }
+
+// The keys of additionalNatSubnets name their subnets: required on the ones the component
+// creates, unique, short enough for the subnet's name, and only there.
+func TestSubnetKeys(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		mutate func(a *ProducerServiceArgs)
+		want   string
+	}{
+		"missing": {func(a *ProducerServiceArgs) { a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29"}} },
+			"additionalNatSubnets[0].key: is required for a NAT subnet the component creates"},
+		"twice": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: "b"}, {IpCidrRange: "10.21.0.8/29", Key: "b"}}
+		}, `additionalNatSubnets[1].key: "b" is also the key of additionalNatSubnets[0]`},
+		"shape": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: "B_2"}}
+		},
+			`additionalNatSubnets[0].key: must start with a lowercase letter`},
+		"too long": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: strings.Repeat("k", 43)}}
+		}, "additionalNatSubnets[0].key: must be at most 42 characters"},
+		"elsewhere": {func(a *ProducerServiceArgs) { a.NatSubnet.Key = "a" },
+			"natSubnet.key: applies only to additionalNatSubnets entries the component creates"},
+	} {
+		a := producerArgs()
+		tc.mutate(a)
+		w := a.withDefaults()
+		if err := w.validate("payments"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		AcceptAllConsumers: in.acceptAll,
 	}
 	if in.extraNat != "" {
-		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat}}
+		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat, Key: "extra"}}
 	}
 	if in.invoker != "" {
 		a.CloudRun.Invokers = []string{in.invoker}

@@ -32,6 +32,8 @@ type Registered struct {
 	// choice to the provider.
 	DeleteBeforeReplace *bool
 	URN                 string
+	// Aliases are the names (or URNs) of the program's aliases for the resource.
+	Aliases []string
 }
 
 // FakeCloud is a pulumi.MockResourceMonitor that records every registration and answers with
@@ -89,6 +91,14 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 		rec.Parent = rpc.GetParent()
 		rec.Dependencies = rpc.GetDependencies()
 		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		rec.Aliases = append(rec.Aliases, rpc.GetAliasURNs()...)
+		for _, a := range rpc.GetAliases() {
+			if a.GetUrn() != "" {
+				rec.Aliases = append(rec.Aliases, a.GetUrn())
+			} else {
+				rec.Aliases = append(rec.Aliases, a.GetSpec().GetName())
+			}
+		}
 		if rpc.GetDeleteBeforeReplaceDefined() {
 			dbr := rpc.GetDeleteBeforeReplace()
 			rec.DeleteBeforeReplace = &dbr
