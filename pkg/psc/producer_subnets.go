@@ -61,6 +61,7 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 		Region:      pulumi.String(b.args.Region),
 		Network:     b.args.Network,
 		IpCidrRange: pulumi.String(s.IpCidrRange),
+		Description: pulumi.String(ownSubnetDescription(b.ctx, role)),
 	}
 	if purpose != "" {
 		args.Purpose = pulumi.String(purpose)
@@ -68,6 +69,10 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 	if purpose == purposeProxyOnly {
 		args.Role = pulumi.String("ACTIVE")
 	}
+	// The description is the marker the checks at preview know the subnet by; Google Cloud
+	// cannot change it in place, so it is set at create only: a subnet created before it keeps
+	// none, rather than being replaced under the load balancer or connected endpoints.
+	opts = append(opts, pulumi.IgnoreChanges([]string{"description"}))
 	sub, err := compute.NewSubnetwork(b.ctx, b.child(role), args, b.opts(opts...)...)
 	if err != nil {
 		return pulumi.StringOutput{}, nil, fmt.Errorf("subnet %s: %w", role, err)

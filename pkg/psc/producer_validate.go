@@ -133,6 +133,7 @@ func checkInvoker(m string) error {
 // subnetInput is one of a producer's subnet inputs.
 type subnetInput struct {
 	path    string
+	role    string // of the child subnet the component creates (ownSubnetDescription)
 	args    SubnetArgs
 	purpose purpose // what the role needs of an existing subnet
 	prefix  netip.Prefix
@@ -142,12 +143,12 @@ type subnetInput struct {
 // that order.
 func (a *ProducerServiceArgs) subnetInputs() []*subnetInput {
 	all := []*subnetInput{
-		{path: "loadBalancerSubnet", args: a.LoadBalancerSubnet, purpose: regularPurpose},
-		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet, purpose: proxyOnlyPurpose},
-		{path: "natSubnet", args: a.NatSubnet, purpose: natPurpose},
+		{path: "loadBalancerSubnet", role: "lb-subnet", args: a.LoadBalancerSubnet, purpose: regularPurpose},
+		{path: "proxyOnlySubnet", role: "proxy-subnet", args: a.ProxyOnlySubnet, purpose: proxyOnlyPurpose},
+		{path: "natSubnet", role: "nat-subnet", args: a.NatSubnet, purpose: natPurpose},
 	}
 	for i, s := range a.AdditionalNatSubnets {
-		all = append(all, &subnetInput{path: fmt.Sprintf("additionalNatSubnets[%d]", i), args: s, purpose: natPurpose})
+		all = append(all, &subnetInput{path: fmt.Sprintf("additionalNatSubnets[%d]", i), role: additionalNatRole(s.Key), args: s, purpose: natPurpose})
 	}
 	return all
 }
@@ -293,7 +294,10 @@ func (a *ProducerServiceArgs) natLimitWarning(capacity int) string {
 // purpose its role needs (and holds a fixed load balancer IP), the ranges to create overlap no
 // other subnet of the VPC in the region, and a proxy-only subnet to create would not be a second
 // active one there. The subnets this component created in an earlier update are not "other"
-// subnets, so a second preview does not trip over them. With the existing NAT subnets' ranges, it
+// subnets, so a second preview does not trip over them: a subnet is this component's own for an
+// input when its description is the marker the component gives that input's subnet
+// (ownSubnetDescription), which survives renames, aliases, autonaming and transforms, or, for a
+// subnet created before the marker (no description), when its name is a default child name. With the existing NAT subnets' ranges, it
 // checks the NAT capacity, and returns it (natCapacity).
 func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, error) {
 	var p problems
@@ -326,28 +330,35 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 	if vpc == "" {
 		return capacity, p.err()
 	}
-	own := ownSubnetRe(name)
-	others := func(filter string) []compute.GetSubnetworksSubnetwork {
+	legacy := ownSubnetRe(name)
+	ownFor := func(role string) func(compute.GetSubnetworksSubnetwork) bool {
+		marker := ownSubnetDescription(l.ctx, role)
+		return func(s compute.GetSubnetworksSubnetwork) bool {
+			return s.Description == marker || (s.Description == "" && legacy.MatchString(s.Name))
+		}
+	}
+	list := func(filter string) []compute.GetSubnetworksSubnetwork {
 		found, err := l.subnets(a.Project, a.Region, filter)
 		p.add("network", err)
-		return slices.DeleteFunc(found, func(s compute.GetSubnetworksSubnetwork) bool { return own.MatchString(s.Name) })
+		return found
 	}
 	inVPC := fmt.Sprintf(`(network = "%s")`, vpc)
-	existing := others(inVPC)
-	for _, s := range a.subnetInputs() {
+	existing := list(inVPC)
+	for _, s := range all {
 		prefix, err := parseSubnetCIDR(s.args.IpCidrRange)
 		if !s.args.created() || err != nil {
 			continue
 		}
+		own := ownFor(s.role)
 		for _, e := range existing {
-			if other, err := netip.ParsePrefix(e.IpCidrRange); err == nil && other.Overlaps(prefix) {
+			if other, err := netip.ParsePrefix(e.IpCidrRange); err == nil && !own(e) && other.Overlaps(prefix) {
 				p.addf(s.path+".ipCidrRange", "%s overlaps %s, the range of the VPC's subnet %s in %s (subnet ranges in one VPC must not overlap)",
 					prefix, other, e.Name, a.Region)
 			}
 		}
 	}
 	if a.ProxyOnlySubnet.created() {
-		for _, e := range others(inVPC + " " + proxyOnlyPurpose.filter) {
+		for _, e := range slices.DeleteFunc(list(inVPC+" "+proxyOnlyPurpose.filter), ownFor("proxy-subnet")) {
 			p.addf("proxyOnlySubnet.ipCidrRange", "the VPC already has an active proxy-only subnet in %s, %s, and Google Cloud allows one per VPC and region: set proxyOnlySubnet.selfLink to %s instead of creating a second one",
 				a.Region, e.Name, e.SelfLink)
 		}

@@ -33,7 +33,8 @@ type Registered struct {
 	DeleteBeforeReplace *bool
 	URN                 string
 	// Aliases are the names (or URNs) of the program's aliases for the resource.
-	Aliases []string
+	Aliases       []string
+	IgnoreChanges []string
 }
 
 // FakeCloud is a pulumi.MockResourceMonitor that records every registration and answers with
@@ -60,6 +61,7 @@ type Subnet struct {
 	IpCidrRange           string
 	Purpose               string // PRIVATE when empty
 	Role                  string
+	Description           string
 }
 
 // SelfLink returns the subnet's self link.
@@ -74,7 +76,7 @@ func (s Subnet) field(name string) (string, bool) {
 		purpose = "PRIVATE"
 	}
 	v, ok := map[string]string{"name": s.Name, "network": s.Network, "ipCidrRange": s.IpCidrRange, "purpose": purpose,
-		"role": s.Role, "selfLink": s.SelfLink(), "description": ""}[name]
+		"role": s.Role, "selfLink": s.SelfLink(), "description": s.Description}[name]
 	return v, ok
 }
 
@@ -92,6 +94,7 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 		rec.Dependencies = rpc.GetDependencies()
 		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		rec.Aliases = append(rec.Aliases, rpc.GetAliasURNs()...)
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
 		for _, a := range rpc.GetAliases() {
 			if a.GetUrn() != "" {
 				rec.Aliases = append(rec.Aliases, a.GetUrn())
@@ -220,7 +223,8 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 				return nil, err
 			}
 			if ok && s.Project == project && s.Region == region {
-				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network, "ipCidrRange": s.IpCidrRange})
+				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network,
+					"ipCidrRange": s.IpCidrRange, "description": s.Description})
 			}
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"subnetworks": items}), nil
