@@ -47,7 +47,7 @@ class ProducerServiceArgs:
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
-        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerStackArgs']]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
@@ -168,7 +168,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="additionalNatSubnets")
     def additional_nat_subnets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]:
         """
-        More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         """
         return pulumi.get(self, "additional_nat_subnets")
 
@@ -365,7 +365,7 @@ class ProducerService(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param pulumi.Input[Union['CloudRunArgs', 'CloudRunArgsDict']] cloud_run: The Cloud Run service to publish.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]] consumers: Consumers accepted by the service attachment.
@@ -548,7 +548,7 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="natCapacity")
     def nat_capacity(self) -> pulumi.Output[_builtins.int]:
         """
-        How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
+        How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
         """
         return pulumi.get(self, "nat_capacity")
 
