@@ -42,6 +42,34 @@ func assertPlaced(t *testing.T, f *fakeCloud, project, region string) {
 	}
 }
 
+// assertPlacedOutputs runs build with an explicit provider for project and region, and checks
+// that the children and the project and region outputs build returns are there.
+func assertPlacedOutputs(t *testing.T, f *fakeCloud, project, region string,
+	build func(*pulumi.Context, *gcp.Provider) (pulumi.StringOutput, pulumi.StringOutput, error),
+) {
+	t.Helper()
+	var gotProject, gotRegion string
+	err := f.Run(func(ctx *pulumi.Context) error {
+		p, err := newGCPProvider(ctx, "other", project, region)
+		if err != nil {
+			return err
+		}
+		projectOut, regionOut, err := build(ctx, p)
+		if err != nil {
+			return err
+		}
+		gotProject, gotRegion = psctest.Await[string](t, projectOut), psctest.Await[string](t, regionOut)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertPlaced(t, f, project, region)
+	if gotProject != project || gotRegion != region {
+		t.Errorf("project and region outputs = %q, %q; want %s, %s", gotProject, gotRegion, project, region)
+	}
+}
+
 // A component given an explicit provider (pulumi.Provider, pulumi.Providers, or its parent's)
 // creates its children in that provider's project and region, not in the stack configuration's,
 // and its outputs say so.
@@ -58,55 +86,27 @@ func TestExplicitProvidersPlaceTheChildren(t *testing.T) {
 			f := newFakeCloud()
 			f.Subnets = append(f.Subnets, psctest.Subnet{Project: project, Region: region, Name: "apps",
 				Network: "https://www.googleapis.com/compute/v1/projects/other-prj/global/networks/consumer-vpc", IpCidrRange: "192.168.10.0/24"})
-			var gotProject, gotRegion any
-			err := f.Run(func(ctx *pulumi.Context) error {
-				p, err := newGCPProvider(ctx, "other", project, region)
-				if err != nil {
-					return err
-				}
-				args := &ConsumerEndpointArgs{
+			assertPlacedOutputs(t, f, project, region, func(ctx *pulumi.Context, p *gcp.Provider) (pulumi.StringOutput, pulumi.StringOutput, error) {
+				c, err := NewConsumerEndpoint(ctx, "payments", &ConsumerEndpointArgs{
 					Network:           pulumi.String("consumer-vpc"),
 					Subnetwork:        pulumi.String("apps"),
 					ServiceAttachment: pulumi.String("projects/producer-prj/regions/us-central1/serviceAttachments/payments"),
-				}
-				c, err := NewConsumerEndpoint(ctx, "payments", args, opts(p)...)
+				}, opts(p)...)
 				if err != nil {
-					return err
+					return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 				}
-				gotProject, gotRegion = psctest.Await[string](t, c.ConsumerProject), psctest.Await[string](t, c.Region)
-				return nil
+				return c.ConsumerProject, c.Region, nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertPlaced(t, f, project, region)
-			if gotProject != project || gotRegion != region {
-				t.Errorf("consumerProject, region = %v, %v; want %s, %s", gotProject, gotRegion, project, region)
-			}
 		})
 		t.Run("producer/"+how, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeCloud()
-			var gotProject, gotRegion any
-			err := f.Run(func(ctx *pulumi.Context) error {
-				p, err := newGCPProvider(ctx, "other", project, region)
-				if err != nil {
-					return err
-				}
+			assertPlacedOutputs(t, newFakeCloud(), project, region, func(ctx *pulumi.Context, p *gcp.Provider) (pulumi.StringOutput, pulumi.StringOutput, error) {
 				s, err := NewProducerService(ctx, "payments", producerArgs(), opts(p)...)
 				if err != nil {
-					return err
+					return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 				}
-				gotProject, gotRegion = psctest.Await[string](t, s.Project), psctest.Await[string](t, s.Region)
-				return nil
+				return s.Project, s.Region, nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertPlaced(t, f, project, region)
-			if gotProject != project || gotRegion != region {
-				t.Errorf("project, region = %v, %v; want %s, %s", gotProject, gotRegion, project, region)
-			}
 		})
 		t.Run("dns/"+how, func(t *testing.T) {
 			t.Parallel()
@@ -131,23 +131,17 @@ func TestExplicitProvidersPlaceTheChildren(t *testing.T) {
 	}
 	t.Run("parent", func(t *testing.T) {
 		t.Parallel()
-		f := newFakeCloud()
-		err := f.Run(func(ctx *pulumi.Context) error {
-			p, err := newGCPProvider(ctx, "other", project, region)
-			if err != nil {
-				return err
-			}
+		assertPlacedOutputs(t, newFakeCloud(), project, region, func(ctx *pulumi.Context, p *gcp.Provider) (pulumi.StringOutput, pulumi.StringOutput, error) {
 			parent := &struct{ pulumi.ResourceState }{}
 			if err := ctx.RegisterComponentResource("acme:index:Platform", "platform", parent, pulumi.Providers(p)); err != nil {
-				return err
+				return pulumi.StringOutput{}, pulumi.StringOutput{}, err
 			}
-			_, err = NewProducerService(ctx, "payments", producerArgs(), pulumi.Parent(parent))
-			return err
+			s, err := NewProducerService(ctx, "payments", producerArgs(), pulumi.Parent(parent))
+			if err != nil {
+				return pulumi.StringOutput{}, pulumi.StringOutput{}, err
+			}
+			return s.Project, s.Region, nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		assertPlaced(t, f, project, region)
 	})
 }
 

@@ -118,18 +118,10 @@ func TestProducerOwnSubnetsAreNotOthers(t *testing.T) {
 				Purpose: "PRIVATE_SERVICE_CONNECT"},
 		}
 	}
-	run := func(subnets []psctest.Subnet) error {
-		f := newFakeCloud()
-		f.Subnets = append(f.Subnets, subnets...)
-		return f.Run(func(ctx *pulumi.Context) error {
-			_, err := NewProducerService(ctx, "payments", producerArgs())
-			return err
-		})
-	}
-	if err := run(own("payments")); err != nil {
+	if err := runProducerBeside(own("payments")); err != nil {
 		t.Errorf("the component's own subnets must not count as others: %v", err)
 	}
-	assertErrorNames(t, run(own("ledger")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has")
+	assertErrorNames(t, runProducerBeside(own("ledger")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has")
 }
 
 // ownSubnetRe must match the names of the subnets build creates, auto-named.
@@ -172,20 +164,12 @@ func TestProducerOwnSubnetsAreKnownByTheirMarker(t *testing.T) {
 				Purpose: "PRIVATE_SERVICE_CONNECT", Description: desc("nat-subnet")},
 		}
 	}
-	run := func(subnets []psctest.Subnet) error {
-		f := newFakeCloud()
-		f.Subnets = append(f.Subnets, subnets...)
-		return f.Run(func(ctx *pulumi.Context) error {
-			_, err := NewProducerService(ctx, "payments", producerArgs())
-			return err
-		})
-	}
-	if err := run(marked("project/stack", "lb-subnet")); err != nil {
+	if err := runProducerBeside(marked("project/stack", "lb-subnet")); err != nil {
 		t.Errorf("subnets with the component's marker must not count as others, whatever their names: %v", err)
 	}
-	assertErrorNames(t, run(marked("project/other", "lb-subnet")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb",
+	assertErrorNames(t, runProducerBeside(marked("project/other", "lb-subnet")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb",
 		"proxyOnlySubnet.ipCidrRange: the VPC already has", "natSubnet.ipCidrRange: 10.20.0.0/28 overlaps")
-	assertErrorNames(t, run(marked("project/stack", "nat-b")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb")
+	assertErrorNames(t, runProducerBeside(marked("project/stack", "nat-b")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb")
 }
 
 // The subnets the component creates carry the marker, set once (ignoreChanges: Google Cloud
@@ -212,4 +196,14 @@ func TestProducerSubnetsCarryTheMarker(t *testing.T) {
 			t.Errorf("%s ignoreChanges = %v, want description", name, r.IgnoreChanges)
 		}
 	}
+}
+
+// runProducerBeside runs the producer of producerArgs in a fake cloud that also holds subnets.
+func runProducerBeside(subnets []psctest.Subnet) error {
+	f := newFakeCloud()
+	f.Subnets = append(f.Subnets, subnets...)
+	return f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", producerArgs())
+		return err
+	})
 }

@@ -16,14 +16,15 @@ import (
 // providers, one per organisation's project; the components take them with pulumi.Provider
 // (producer, consumer) and pulumi.Providers (DNS), and set no project or region themselves.
 func twoOrgs(ctx *pulumi.Context) error {
-	orgA, err := gcp.NewProvider(ctx, "org-a", &gcp.ProviderArgs{Project: pulumi.String(producerProject), Region: pulumi.String(region)})
-	if err != nil {
-		return err
+	orgs := map[string]*gcp.Provider{}
+	for name, project := range map[string]string{"org-a": producerProject, "org-b": consumerProject} {
+		p, err := gcp.NewProvider(ctx, name, &gcp.ProviderArgs{Project: pulumi.String(project), Region: pulumi.String(region)})
+		if err != nil {
+			return err
+		}
+		orgs[name] = p
 	}
-	orgB, err := gcp.NewProvider(ctx, "org-b", &gcp.ProviderArgs{Project: pulumi.String(consumerProject), Region: pulumi.String(region)})
-	if err != nil {
-		return err
-	}
+	orgA, orgB := orgs["org-a"], orgs["org-b"]
 	prodVPC, err := compute.NewNetwork(ctx, "producer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)}, pulumi.Provider(orgA))
 	if err != nil {
 		return err
