@@ -50,7 +50,8 @@ type ConsumerEndpointArgs struct {
 
 // Annotate documents ConsumerEndpointArgs for the schema.
 func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
-	a.Describe(&c.Project, "Consumer project; the gcp:project configuration by default.")
+	a.Describe(&c.Project, "Consumer project; by default the project of the component's gcp provider (the "+
+		"gcp:project configuration for the default provider).")
 	a.Describe(&c.Region, "Region of the endpoint; the service attachment's region by default, and it must be that region.")
 	a.Describe(&c.Network, "Consumer VPC network (name or self link).")
 	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.")
@@ -104,7 +105,7 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if args == nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: args are required", name)
 	}
-	a := args.withDefaults(ctx)
+	a := args.withDefaults()
 	if err := invalidInput("ConsumerEndpoint", name, a.validate(name)); err != nil {
 		return nil, err
 	}
@@ -112,11 +113,17 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if err := ctx.RegisterComponentResource(ConsumerEndpointType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	// The subnetwork is looked up with the component's providers, so only once it is registered.
+	// The provider's project and region, and the subnetwork, are read with the component's
+	// providers, so only once it is registered. The region stays unset when not given: it is the
+	// attachment's, and the provider's only stands in for a subnetwork given by bare name.
+	var providerRegion string
+	if err := providerDefaults(ctx, comp, &a.Project, &providerRegion); err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
+	}
 	if err := invalidInput("ConsumerEndpoint", name, a.validateExisting(newLookup(ctx, comp))); err != nil {
 		return nil, err
 	}
-	if err := buildConsumer(ctx, name, a, comp); err != nil {
+	if err := buildConsumer(ctx, name, a, comp, providerRegion); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
 	if err := registerOutputs(ctx, comp); err != nil {
@@ -126,9 +133,9 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 }
 
 // withDefaults returns a copy of the args with every default applied.
-func (args *ConsumerEndpointArgs) withDefaults(ctx *pulumi.Context) ConsumerEndpointArgs {
+// The project comes from the component's provider, once it is registered (providerDefaults).
+func (args *ConsumerEndpointArgs) withDefaults() ConsumerEndpointArgs {
 	a := *args
-	a.Project = orDefault(ctx, a.Project, "gcp:project")
 	if a.ProducerStack != "" && a.ProducerStackOutput == "" {
 		a.ProducerStackOutput = defaultProducerOutput
 	}
@@ -145,7 +152,7 @@ func (args *ConsumerEndpointArgs) withDefaults(ctx *pulumi.Context) ConsumerEndp
 	return a
 }
 
-func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, comp *ConsumerEndpoint) error {
+func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, comp *ConsumerEndpoint, providerRegion string) error {
 	opts := []pulumi.ResourceOption{pulumi.Parent(comp)}
 	var project pulumi.StringPtrInput
 	if a.Project != "" {
@@ -160,7 +167,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	// region without reading the attachment URI (see endpointRegion), so that it waits only for
 	// its subnet, not for an attachment the same stack creates; the forwarding rule's target
 	// checks that the two regions agree, checked now for plain inputs and when Outputs resolve.
-	region := a.endpointRegion(ctx, attachment)
+	region := a.endpointRegion(providerRegion, attachment)
 	uri := pulumi.All(attachment, region, a.Subnetwork).ApplyT(func(v []any) (string, error) {
 		ref, err := ParseServiceAttachmentURI(v[0].(string))
 		if err != nil {
@@ -234,14 +241,15 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 
 // endpointRegion is the region of the endpoint's address and forwarding rule: region when
 // given; otherwise the region the subnetwork's self link or ID names, or, for a subnetwork given
-// by bare name, the gcp:region configuration (where the provider looks the name up). Only when
-// neither says does it wait for the attachment URI and take its region.
-func (a *ConsumerEndpointArgs) endpointRegion(ctx *pulumi.Context, attachment pulumi.StringOutput) pulumi.StringOutput {
+// by bare name, the region of the component's gcp provider (where the provider looks the name up;
+// the gcp:region configuration for the default provider). Only when neither says does it wait
+// for the attachment URI and take its region.
+func (a *ConsumerEndpointArgs) endpointRegion(configured string, attachment pulumi.StringOutput) pulumi.StringOutput {
 	if a.Region != "" {
 		return pulumi.String(a.Region).ToStringOutput()
 	}
 	subnet := a.Subnetwork.ToStringOutput()
-	if configured := orDefault(ctx, "", "gcp:region"); configured != "" {
+	if configured != "" {
 		return subnet.ApplyT(func(link string) string {
 			if r := subnetRegion(link); r != "" {
 				return r
@@ -271,7 +279,7 @@ func (a *ConsumerEndpointArgs) regionProblem(region, subnet, attachmentRegion st
 		return "subnetwork", fmt.Sprintf("is in region %s, but the service attachment is in %s; a PSC endpoint and its subnet must be in the attachment's region",
 			region, attachmentRegion)
 	default:
-		return "region", fmt.Sprintf("the endpoint went to %s, the gcp:region configuration (subnetwork %q names no region), but the service attachment is in %s; set region or give subnetwork as a self link",
+		return "region", fmt.Sprintf("the endpoint went to %s, the region of the component's gcp provider (subnetwork %q names no region), but the service attachment is in %s; set region or give subnetwork as a self link",
 			region, subnet, attachmentRegion)
 	}
 }

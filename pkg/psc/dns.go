@@ -31,7 +31,8 @@ type DnsBindingArgs struct {
 
 // Annotate documents DnsBindingArgs for the schema.
 func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
-	a.Describe(&d.Project, "Project of the DNS zone; the gcp:project configuration by default.")
+	a.Describe(&d.Project, "Project of the DNS zone; by default the project of the component's gcp provider (the "+
+		"gcp:project configuration for the default provider).")
 	a.Describe(&d.Hostname, "Private hostname consumers call, such as payment-api.internal, without the trailing "+
 		"dot; for HTTPS it must match the producer's certificate.")
 	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.")
@@ -75,13 +76,16 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	if args == nil {
 		return nil, fmt.Errorf("DnsBinding %q: args are required", name)
 	}
-	a := args.withDefaults(ctx)
+	a := args.withDefaults()
 	if err := invalidInput("DnsBinding", name, a.validate(name)); err != nil {
 		return nil, err
 	}
 	comp := &DnsBinding{}
 	if err := ctx.RegisterComponentResource(DnsBindingType, name, comp, opts...); err != nil {
 		return nil, err
+	}
+	if err := providerDefaults(ctx, comp, &a.Project, nil); err != nil {
+		return nil, fmt.Errorf("DnsBinding %q: %w", name, err)
 	}
 	opts = []pulumi.ResourceOption{pulumi.Parent(comp)}
 	var project pulumi.StringPtrInput
@@ -128,9 +132,9 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 }
 
 // withDefaults returns a copy of the args with every default applied.
-func (args *DnsBindingArgs) withDefaults(ctx *pulumi.Context) DnsBindingArgs {
+// The project comes from the component's provider, once it is registered (providerDefaults).
+func (args *DnsBindingArgs) withDefaults() DnsBindingArgs {
 	a := *args
-	a.Project = orDefault(ctx, a.Project, "gcp:project")
 	if a.Ttl == 0 {
 		a.Ttl = defaultTTL
 	}

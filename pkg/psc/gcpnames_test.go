@@ -220,7 +220,7 @@ func FuzzNameChecks(f *testing.F) {
 	}
 	// Children named <component>-<role>, by the limit their Google Cloud names have.
 	producerRoles := map[string]int{"lb-subnet": 63, "proxy-subnet": 63, "nat-subnet": 63, "neg": 63, "backend": 63,
-		"urlmap": 63, "proxy": 63, "cert": 63, "lb-rule": 63, "attachment": 63, "run": 49, additionalNatRole(98): 63}
+		"urlmap": 63, "proxy": 63, "cert": 63, "lb-rule": 63, "attachment": 63, "run": 49, additionalNatRole("a"): 63}
 	otherRoles := map[string]int{"ip": 63, "endpoint": 63, "egress": 63, "zone": 63}
 	const autoNameSuffix = "-1a2b3c4"
 	f.Fuzz(func(t *testing.T, s string) {

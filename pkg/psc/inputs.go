@@ -3,8 +3,8 @@ package psc
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
 // knownString returns the value of an input that is a plain value rather than an Output, so that
@@ -22,7 +22,9 @@ func knownString(in pulumi.StringInput) (string, bool) {
 	return "", false
 }
 
-// given reports whether an optional input was set at all.
+// given reports whether an optional input is set: nil and "" are unset, an Output (unknown at
+// preview, or resolved later) is set. Validation and the build both ask it, so an input the
+// checks took as unset is never used by the build, nor the other way round.
 func given(in pulumi.StringInput) bool {
 	if in == nil {
 		return false
@@ -33,12 +35,28 @@ func given(in pulumi.StringInput) bool {
 	return true
 }
 
-// orDefault returns v, or the provider configuration key (for example gcp:project) when v is empty.
-func orDefault(ctx *pulumi.Context, v, configKey string) string {
-	if v != "" {
-		return v
+// providerDefaults fills in the project and region (either pointer may be nil: not needed) that the
+// user left empty with those of the component's own gcp provider: the one its provider or
+// providers option names, or its parent's, or the default provider, whose project and region are
+// the gcp:project and gcp:region configuration. It reads them with getClientConfig parented to
+// the component, so the invoke goes to the provider the children get. The children then receive
+// these values as inputs, the same values their provider would default to, so they land where the
+// provider points and the checks at preview look there too.
+func providerDefaults(ctx *pulumi.Context, comp pulumi.Resource, project, region *string) error {
+	if (project == nil || *project != "") && (region == nil || *region != "") {
+		return nil
 	}
-	return config.Get(ctx, configKey)
+	cfg, err := organizations.GetClientConfig(ctx, pulumi.Parent(comp))
+	if err != nil {
+		return fmt.Errorf("reading the project and region of the component's gcp provider (getClientConfig): %w", err)
+	}
+	if project != nil && *project == "" {
+		*project = cfg.Project
+	}
+	if region != nil && *region == "" {
+		*region = cfg.Region
+	}
+	return nil
 }
 
 // stackOutput reads one string output of another stack through a StackReference registered as a

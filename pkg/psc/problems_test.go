@@ -1,13 +1,10 @@
 package psc
 
 import (
-	"context"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // problemRe splits a validation problem into the input path it names and its reason.
@@ -77,20 +74,6 @@ func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
 		}
 	}
 	return reflect.StructField{}, false
-}
-
-// configContext is a program context that holds only the gcp:project and gcp:region
-// configuration, which is all the components' withDefaults read.
-func configContext(tb testing.TB) *pulumi.Context {
-	tb.Helper()
-	ctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
-		Project: "project", Stack: "stack",
-		Config: map[string]string{"gcp:project": testProject, "gcp:region": testRegion},
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ctx
 }
 
 func TestInputPath(t *testing.T) {

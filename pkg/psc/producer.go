@@ -2,7 +2,6 @@ package psc
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -53,7 +52,8 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.NatSubnet, "Self link of the PSC NAT subnet.")
 	a.Describe(&p.ProxyOnlySubnet, "Self link of the proxy-only subnet.")
 	a.Describe(&p.NatCapacity, "How many endpoint connections the NAT subnets can hold (one address each), counting "+
-		"the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.")
+		"the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at "+
+		"preview); a selfLink given as an Output, unknown at preview, counts 0.")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
 }
@@ -65,7 +65,7 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if args == nil {
 		return nil, fmt.Errorf("ProducerService %q: args are required", name)
 	}
-	a := args.withDefaults(ctx)
+	a := args.withDefaults()
 	if err := invalidInput("ProducerService", name, a.validate(name)); err != nil {
 		return nil, err
 	}
@@ -73,11 +73,19 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if err := ctx.RegisterComponentResource(ProducerServiceType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	// Existing subnets are looked up with the component's providers, so only once it is registered.
-	if err := invalidInput("ProducerService", name, a.validateExisting(name, newLookup(ctx, comp))); err != nil {
+	// The provider's project and region, and existing subnets, are read with the component's
+	// providers, so only once it is registered.
+	if err := providerDefaults(ctx, comp, &a.Project, &a.Region); err != nil {
+		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
+	}
+	capacity, err := a.validatePlaced(name, newLookup(ctx, comp))
+	if err := invalidInput("ProducerService", name, err); err != nil {
 		return nil, err
 	}
-	b := &producerBuilder{ctx: ctx, name: name, args: a, comp: comp}
+	if w := a.natLimitWarning(capacity); w != "" {
+		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp})
+	}
+	b := &producerBuilder{ctx: ctx, name: name, args: a, comp: comp, natCapacity: capacity}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
@@ -89,10 +97,11 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 
 // producerBuilder creates the children of one ProducerService.
 type producerBuilder struct {
-	ctx  *pulumi.Context
-	name string
-	args ProducerServiceArgs
-	comp *ProducerService
+	ctx         *pulumi.Context
+	name        string
+	args        ProducerServiceArgs
+	comp        *ProducerService
+	natCapacity int // of the NAT subnets whose range is known at preview (validateExisting)
 }
 
 // opts are the options every child gets: the component as its parent, plus extra.
@@ -167,17 +176,6 @@ func (b *producerBuilder) setOutputs(nets producerSubnets, run cloudRunService, 
 	c.Project = attachment.Project
 	c.NatSubnet = nets.nat[0].ToStringOutput()
 	c.ProxyOnlySubnet = nets.proxyOnly
-	c.NatCapacity = pulumi.Int(natCapacity(append([]SubnetArgs{a.NatSubnet}, a.AdditionalNatSubnets...))).ToIntOutput()
+	c.NatCapacity = pulumi.Int(b.natCapacity).ToIntOutput()
 	c.CertificatePem = lb.certificatePem
-}
-
-// natCapacity is how many endpoints the created NAT subnets can serve; an existing one counts 0.
-func natCapacity(subnets []SubnetArgs) int {
-	n := 0
-	for _, s := range subnets {
-		if p, err := netip.ParsePrefix(s.IpCidrRange); s.created() && err == nil {
-			n += usableAddresses(p)
-		}
-	}
-	return n
 }

@@ -27,6 +27,7 @@ const (
 type SubnetArgs struct {
 	IpCidrRange string             `pulumi:"ipCidrRange,optional"`
 	SelfLink    pulumi.StringInput `pulumi:"selfLink,optional"`
+	Key         string             `pulumi:"key,optional"`
 }
 
 // Annotate documents SubnetArgs for the schema.
@@ -36,6 +37,10 @@ func (s *SubnetArgs) Annotate(a infer.Annotator) {
 		"Give exactly one of ipCidrRange and selfLink.")
 	a.Describe(&s.IpCidrRange, "IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.")
 	a.Describe(&s.SelfLink, "Self link of an existing subnet to use instead of creating one.")
+	a.Describe(&s.Key, "Stable key of an additionalNatSubnets entry the component creates, required there and used "+
+		"nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child "+
+		"<name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces "+
+		"its subnet.")
 }
 
 // created reports whether the component creates this subnet.
@@ -209,8 +214,10 @@ const republishes = "Changing it later replaces the load balancer rule and so th
 
 // Annotate documents ProducerServiceArgs for the schema.
 func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
-	a.Describe(&p.Project, "Producer project; the gcp:project configuration by default.")
-	a.Describe(&p.Region, "Region of every producer resource; the gcp:region configuration by default.")
+	a.Describe(&p.Project, "Producer project; by default the project of the component's gcp provider (the "+
+		"gcp:project configuration for the default provider).")
+	a.Describe(&p.Region, "Region of every producer resource; by default the region of the component's gcp "+
+		"provider (the gcp:region configuration for the default provider).")
 	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
 	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
@@ -225,7 +232,8 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"connected endpoint takes one of its addresses.")
 	a.Describe(&p.AdditionalNatSubnets, "More PSC NAT subnets for the attachment. Add one when natCapacity runs out "+
 		"(consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not "+
-		"disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.")
+		"disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its "+
+		"subnet: removing an entry deletes only its subnet (once no endpoint uses it).")
 	a.Describe(&p.Consumers, "Consumers accepted by the service attachment.")
 	a.Describe(&p.ConsumerStacks, "Consumers accepted by the service attachment, read from their stacks' outputs.")
 	a.Describe(&p.RejectedConsumers, "Consumer projects or networks always rejected.")
@@ -242,10 +250,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema
 // defaults to components, so the constructor does.
-func (args *ProducerServiceArgs) withDefaults(ctx *pulumi.Context) ProducerServiceArgs {
+// Project and region come from the component's provider, once it is registered
+// (providerDefaults).
+func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	a := *args
-	a.Project = orDefault(ctx, a.Project, "gcp:project")
-	a.Region = orDefault(ctx, a.Region, "gcp:region")
 	if a.CloudRun.Port == 0 {
 		a.CloudRun.Port = defaultContainerPort
 	}

@@ -87,12 +87,12 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		Containers: cloudrunv2.ServiceTemplateContainerArray{container},
 		Scaling:    scaling,
 	}
-	if cr.ServiceAccount != nil {
+	if given(cr.ServiceAccount) {
 		template.ServiceAccount = cr.ServiceAccount.ToStringOutput().ToStringPtrOutput()
 	}
 	if v := cr.VpcEgress; v != nil {
 		access := &cloudrunv2.ServiceTemplateVpcAccessArgs{Egress: pulumi.String(v.Egress)}
-		if v.Connector != nil {
+		if given(v.Connector) {
 			access.Connector = v.Connector.ToStringOutput().ToStringPtrOutput()
 		} else {
 			access.NetworkInterfaces = cloudrunv2.ServiceTemplateVpcAccessNetworkInterfaceArray{

@@ -33,7 +33,10 @@ func (b *producerBuilder) subnets() (producerSubnets, error) {
 	}
 	nets.nat = pulumi.StringArray{nat}
 	for i, s := range a.AdditionalNatSubnets {
-		link, _, err := b.subnetResource(additionalNatRole(i), s, purposePSC)
+		// Before keys, the child was named by its position (nat-subnet-2 for the first): the
+		// alias keeps a stack deployed then, once it gives its entries keys in the same order.
+		link, _, err := b.subnetResource(additionalNatRole(s.Key), s, purposePSC,
+			pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.child(fmt.Sprintf("nat-subnet-%d", i+2)))}}))
 		if err != nil {
 			return nets, err
 		}
@@ -42,13 +45,13 @@ func (b *producerBuilder) subnets() (producerSubnets, error) {
 	return nets, nil
 }
 
-// additionalNatRole names the child subnet of additionalNatSubnets[i]: nat-subnet-2 follows
-// natSubnet's nat-subnet.
-func additionalNatRole(i int) string { return fmt.Sprintf("nat-subnet-%d", i+2) }
+// additionalNatRole names the child subnet of the additionalNatSubnets entry with a key, so that
+// removing or reordering entries never renames the others.
+func additionalNatRole(key string) string { return "nat-" + key }
 
 // subnetResource creates the subnet when asked to and returns its self link and the resource
 // (nil for an existing subnet).
-func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose string,
+func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose string, opts ...pulumi.ResourceOption,
 ) (pulumi.StringOutput, pulumi.Resource, error) {
 	if !s.created() {
 		return s.SelfLink.ToStringOutput(), nil, nil
@@ -58,6 +61,7 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 		Region:      pulumi.String(b.args.Region),
 		Network:     b.args.Network,
 		IpCidrRange: pulumi.String(s.IpCidrRange),
+		Description: pulumi.String(ownSubnetDescription(b.ctx, role)),
 	}
 	if purpose != "" {
 		args.Purpose = pulumi.String(purpose)
@@ -65,7 +69,11 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 	if purpose == purposeProxyOnly {
 		args.Role = pulumi.String("ACTIVE")
 	}
-	sub, err := compute.NewSubnetwork(b.ctx, b.child(role), args, b.opts()...)
+	// The description is the marker the checks at preview know the subnet by; Google Cloud
+	// cannot change it in place, so it is set at create only: a subnet created before it keeps
+	// none, rather than being replaced under the load balancer or connected endpoints.
+	opts = append(opts, pulumi.IgnoreChanges([]string{"description"}))
+	sub, err := compute.NewSubnetwork(b.ctx, b.child(role), args, b.opts(opts...)...)
 	if err != nil {
 		return pulumi.StringOutput{}, nil, fmt.Errorf("subnet %s: %w", role, err)
 	}

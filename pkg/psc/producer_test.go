@@ -42,7 +42,7 @@ func producerArgs() *ProducerServiceArgs {
 }
 
 // Extra NAT subnets are created beside the first, all go to the attachment, and natCapacity
-// counts the created ones (an existing one counts 0).
+// counts them all, an existing one by the range its lookup returned.
 func TestProducerAdditionalNatSubnets(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
@@ -52,7 +52,7 @@ func TestProducerAdditionalNatSubnets(t *testing.T) {
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
 		args.AdditionalNatSubnets = []SubnetArgs{
-			{IpCidrRange: "10.21.0.0/29"},
+			{IpCidrRange: "10.21.0.0/29", Key: "b"},
 			{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/existing-nat")},
 		}
 		p, err := NewProducerService(ctx, "payments", args)
@@ -65,20 +65,24 @@ func TestProducerAdditionalNatSubnets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if capacity != 12+4 {
-		t.Errorf("natCapacity of a /28 and a /29 = %v, want 16", capacity)
+	if capacity != 12+4+12 {
+		t.Errorf("natCapacity of a /28, a /29 and an existing /28 = %v, want 28", capacity)
 	}
 	var nat []string
 	for _, v := range input(f.One(t, typeAttachment), "natSubnets").ArrayValue() {
 		nat = append(nat, v.StringValue())
 	}
-	if len(nat) != 3 || !strings.HasSuffix(nat[0], "/payments-nat-subnet") || !strings.HasSuffix(nat[1], "/payments-nat-subnet-2") ||
+	if len(nat) != 3 || !strings.HasSuffix(nat[0], "/payments-nat-subnet") || !strings.HasSuffix(nat[1], "/payments-nat-b") ||
 		!strings.HasSuffix(nat[2], "/existing-nat") {
 		t.Errorf("natSubnets = %v, want the first, the created second and the existing one, in order", nat)
 	}
-	second := f.Named(t, "payments-nat-subnet-2")
+	// Named by its key; the alias keeps the subnet a stack created before keys, by position.
+	second := f.Named(t, "payments-nat-b")
 	if str(second, "purpose") != "PRIVATE_SERVICE_CONNECT" || str(second, "ipCidrRange") != "10.21.0.0/29" {
 		t.Errorf("additional NAT subnet inputs = %v", second.Inputs)
+	}
+	if !slices.Contains(second.Aliases, "payments-nat-subnet-2") {
+		t.Errorf("aliases of the keyed subnet = %v, want its old positional name payments-nat-subnet-2", second.Aliases)
 	}
 }
 
@@ -325,8 +329,8 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 			t.Errorf("LB rule depends on %s, want no subnet dependency with existing subnets", dep)
 		}
 	}
-	if capacity != 0 {
-		t.Errorf("natCapacity of an existing NAT subnet = %v, want 0 (unknown)", capacity)
+	if capacity != 12 {
+		t.Errorf("natCapacity of an existing /28 NAT subnet = %v, want 12, from the range its lookup returned", capacity)
 	}
 }
 
@@ -590,5 +594,37 @@ func TestProducerConnectionPreferenceSwitchReplacesTheAttachment(t *testing.T) {
 	}
 	if sa := f.One(t, typeAttachment); !slices.Contains(sa.ReplaceOnChanges, "connectionPreference") {
 		t.Errorf("replaceOnChanges = %v, want connectionPreference", sa.ReplaceOnChanges)
+	}
+}
+
+// An input set to "" is unset for the build as it is for validation (one predicate, given): an
+// empty connector beside network and subnetwork is Direct VPC egress, and an empty service
+// account is the default one, not an empty email.
+func TestProducerEmptyInputsAreUnsetInTheBuild(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun.ServiceAccount = pulumi.String("")
+		args.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("producer-vpc"), Subnetwork: pulumi.String("apps"),
+			Connector: pulumi.String("")}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := input(f.One(t, typeService), "template").ObjectValue()
+	access := template["vpcAccess"].ObjectValue()
+	if c := access["connector"]; !c.IsNull() {
+		t.Errorf("vpcAccess.connector = %v, want unset: an empty connector is no connector", c)
+	}
+	nics := access["networkInterfaces"]
+	if !nics.IsArray() || len(nics.ArrayValue()) != 1 ||
+		nics.ArrayValue()[0].ObjectValue()["subnetwork"].StringValue() != "apps" {
+		t.Errorf("vpcAccess.networkInterfaces = %v, want Direct VPC egress through apps", nics)
+	}
+	if sa, ok := template["serviceAccount"]; ok && !sa.IsNull() {
+		t.Errorf("template.serviceAccount = %v, want unset: an empty service account is the default one", sa)
 	}
 }

@@ -40,9 +40,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if a.Project != "" {
 		p.add("project", checkProject(a.Project))
 	}
-	if a.Region == "" {
-		p.addf("region", "is required: set it or the gcp:region configuration")
-	} else {
+	if a.Region != "" {
 		p.add("region", checkRegion(a.Region))
 	}
 	if !given(a.Network) {
@@ -53,6 +51,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	}
 	a.CloudRun.validate(&p)
 	a.validateSubnets(&p)
+	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
 	a.validateConsumers(&p)
 	for i, d := range a.DomainNames {
@@ -134,6 +133,7 @@ func checkInvoker(m string) error {
 // subnetInput is one of a producer's subnet inputs.
 type subnetInput struct {
 	path    string
+	role    string // of the child subnet the component creates (ownSubnetDescription)
 	args    SubnetArgs
 	purpose purpose // what the role needs of an existing subnet
 	prefix  netip.Prefix
@@ -143,12 +143,12 @@ type subnetInput struct {
 // that order.
 func (a *ProducerServiceArgs) subnetInputs() []*subnetInput {
 	all := []*subnetInput{
-		{path: "loadBalancerSubnet", args: a.LoadBalancerSubnet, purpose: regularPurpose},
-		{path: "proxyOnlySubnet", args: a.ProxyOnlySubnet, purpose: proxyOnlyPurpose},
-		{path: "natSubnet", args: a.NatSubnet, purpose: natPurpose},
+		{path: "loadBalancerSubnet", role: "lb-subnet", args: a.LoadBalancerSubnet, purpose: regularPurpose},
+		{path: "proxyOnlySubnet", role: "proxy-subnet", args: a.ProxyOnlySubnet, purpose: proxyOnlyPurpose},
+		{path: "natSubnet", role: "nat-subnet", args: a.NatSubnet, purpose: natPurpose},
 	}
 	for i, s := range a.AdditionalNatSubnets {
-		all = append(all, &subnetInput{path: fmt.Sprintf("additionalNatSubnets[%d]", i), args: s, purpose: natPurpose})
+		all = append(all, &subnetInput{path: fmt.Sprintf("additionalNatSubnets[%d]", i), role: additionalNatRole(s.Key), args: s, purpose: natPurpose})
 	}
 	return all
 }
@@ -196,8 +196,38 @@ func (a *ProducerServiceArgs) validateSubnets(p *problems) {
 	}
 }
 
-// checkNatCapacity checks that NAT subnets to create have an address for every accepted consumer
-// (each connected endpoint takes one); it cannot tell when one of them is an existing subnet.
+// validateSubnetKeys checks the keys that name the additional NAT subnets the component creates:
+// each has one, unique, that keeps the child's auto-named subnet name within Google Cloud's 63
+// characters; no other subnet input takes a key.
+func (a *ProducerServiceArgs) validateSubnetKeys(p *problems, name string) {
+	seen := map[string]string{}
+	maxLen := 63 - len(name) - len("-"+additionalNatRole("")) - len("-1a2b3c4")
+	for _, s := range a.subnetInputs() {
+		key := s.args.Key
+		keyed := strings.HasPrefix(s.path, "additionalNatSubnets[") && s.args.created()
+		switch {
+		case !keyed && key != "":
+			p.addf(s.path+".key", "applies only to additionalNatSubnets entries the component creates (with ipCidrRange)")
+		case !keyed:
+		case key == "":
+			p.addf(s.path+".key", "is required for a NAT subnet the component creates: a stable name for its subnet, such as %q, so that removing another entry never replaces it",
+				"b")
+		case !resourceNameRe.MatchString(key):
+			p.addf(s.path+".key", "must start with a lowercase letter and contain only lowercase letters, digits and hyphens, got %q", key)
+		case len(key) > maxLen:
+			p.addf(s.path+".key", "must be at most %d characters so that the subnet's name %s-%s-1a2b3c4 fits Google Cloud's 63, got %d",
+				max(maxLen, 0), name, additionalNatRole(key), len(key))
+		case seen[key] != "":
+			p.addf(s.path+".key", "%q is also the key of %s; keys name the subnets and must differ", key, seen[key])
+		default:
+			seen[key] = s.path
+		}
+	}
+}
+
+// checkNatCapacity checks that the NAT subnets have an address for every accepted consumer (each
+// connected endpoint takes one), once every range is known: the ranges to create, and those of
+// existing subnets once looked up (validateExisting).
 func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput) {
 	if a.AcceptAllConsumers {
 		return
@@ -216,9 +246,47 @@ func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput)
 		if len(ranges) > 1 {
 			verb = "hold"
 		}
-		p.addf("natSubnet.ipCidrRange", "%s %s %d endpoint connections (one NAT address each), fewer than the %d accepted consumers: use a larger range or add additionalNatSubnets",
+		path := "natSubnet.ipCidrRange"
+		if !nats[0].args.created() {
+			path = "natSubnet.selfLink"
+		}
+		p.addf(path, "%s %s %d endpoint connections (one NAT address each), fewer than the %d accepted consumers: use a larger range or add additionalNatSubnets",
 			strings.Join(ranges, " and "), verb, capacity, n)
 	}
+}
+
+// natCapacity is how many endpoints the NAT subnets whose range is known can serve: those the
+// component creates, and existing ones once looked up.
+func natCapacity(nats []*subnetInput) int {
+	n := 0
+	for _, s := range nats {
+		if s.prefix.IsValid() {
+			n += usableAddresses(s.prefix)
+		}
+	}
+	return n
+}
+
+// natLimitWarning says, when the accept list allows more endpoints (the sum of its
+// connectionLimits) than the NAT subnets hold, that the ones beyond will need attention; "" when
+// they fit, or with acceptAllConsumers (no limits to add up).
+func (a *ProducerServiceArgs) natLimitWarning(capacity int) string {
+	if a.AcceptAllConsumers {
+		return ""
+	}
+	allowed := 0
+	for _, c := range a.Consumers {
+		allowed += *c.ConnectionLimit
+	}
+	for _, c := range a.ConsumerStacks {
+		allowed += *c.ConnectionLimit
+	}
+	if allowed <= capacity {
+		return ""
+	}
+	return fmt.Sprintf("the NAT subnets hold %d endpoint connections (one NAT address each), fewer than the %d the accept "+
+		"list allows (the sum of its connectionLimits): endpoints beyond %d will be NEEDS_ATTENTION until additionalNatSubnets adds room",
+		capacity, allowed, capacity)
 }
 
 // validateExisting checks, through pulumi-gcp lookups, the inputs that name existing subnets or a
@@ -226,54 +294,76 @@ func (a *ProducerServiceArgs) checkNatCapacity(p *problems, nats []*subnetInput)
 // purpose its role needs (and holds a fixed load balancer IP), the ranges to create overlap no
 // other subnet of the VPC in the region, and a proxy-only subnet to create would not be a second
 // active one there. The subnets this component created in an earlier update are not "other"
-// subnets, so a second preview does not trip over them.
-func (a *ProducerServiceArgs) validateExisting(name string, l lookup) error {
+// subnets, so a second preview does not trip over them: a subnet is this component's own for an
+// input when its description is the marker the component gives that input's subnet
+// (ownSubnetDescription), which survives renames, aliases, autonaming and transforms, or, for a
+// subnet created before the marker (no description), when its name is a default child name. With the existing NAT subnets' ranges, it
+// checks the NAT capacity, and returns it (natCapacity).
+func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, error) {
 	var p problems
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
 		vpc, _ = networkSelfLink(network, a.Project)
 	}
-	for _, s := range a.subnetInputs() {
+	all := a.subnetInputs()
+	existingNat := false
+	for _, s := range all {
 		link, ok := knownString(s.args.SelfLink)
+		if s.args.created() {
+			s.prefix, _ = parseSubnetCIDR(s.args.IpCidrRange)
+		}
 		if s.args.created() || !ok || link == "" {
 			continue
 		}
 		prefix, err := l.existingSubnet(link, place{a.Project, a.Region, vpc, "the region of every producer resource"}, s.purpose)
 		p.add(s.path+".selfLink", err)
+		s.prefix = prefix
+		existingNat = existingNat || s.purpose == natPurpose
 		if s.path == "loadBalancerSubnet" {
 			checkHostInExisting(&p, "loadBalancerIp", a.LoadBalancerIp, prefix)
 		}
 	}
-	if vpc == "" {
-		return p.err()
+	if existingNat { // the NAT subnets to create alone were checked by validateSubnets
+		a.checkNatCapacity(&p, all[2:])
 	}
-	own := ownSubnetRe(name)
-	others := func(filter string) []compute.GetSubnetworksSubnetwork {
+	capacity := natCapacity(all[2:])
+	if vpc == "" {
+		return capacity, p.err()
+	}
+	legacy := ownSubnetRe(name)
+	ownFor := func(role string) func(compute.GetSubnetworksSubnetwork) bool {
+		marker := ownSubnetDescription(l.ctx, role)
+		return func(s compute.GetSubnetworksSubnetwork) bool {
+			return s.Description == marker || (s.Description == "" && legacy.MatchString(s.Name))
+		}
+	}
+	list := func(filter string) []compute.GetSubnetworksSubnetwork {
 		found, err := l.subnets(a.Project, a.Region, filter)
 		p.add("network", err)
-		return slices.DeleteFunc(found, func(s compute.GetSubnetworksSubnetwork) bool { return own.MatchString(s.Name) })
+		return found
 	}
 	inVPC := fmt.Sprintf(`(network = "%s")`, vpc)
-	existing := others(inVPC)
-	for _, s := range a.subnetInputs() {
+	existing := list(inVPC)
+	for _, s := range all {
 		prefix, err := parseSubnetCIDR(s.args.IpCidrRange)
 		if !s.args.created() || err != nil {
 			continue
 		}
+		own := ownFor(s.role)
 		for _, e := range existing {
-			if other, err := netip.ParsePrefix(e.IpCidrRange); err == nil && other.Overlaps(prefix) {
+			if other, err := netip.ParsePrefix(e.IpCidrRange); err == nil && !own(e) && other.Overlaps(prefix) {
 				p.addf(s.path+".ipCidrRange", "%s overlaps %s, the range of the VPC's subnet %s in %s (subnet ranges in one VPC must not overlap)",
 					prefix, other, e.Name, a.Region)
 			}
 		}
 	}
 	if a.ProxyOnlySubnet.created() {
-		for _, e := range others(inVPC + " " + proxyOnlyPurpose.filter) {
+		for _, e := range slices.DeleteFunc(list(inVPC+" "+proxyOnlyPurpose.filter), ownFor("proxy-subnet")) {
 			p.addf("proxyOnlySubnet.ipCidrRange", "the VPC already has an active proxy-only subnet in %s, %s, and Google Cloud allows one per VPC and region: set proxyOnlySubnet.selfLink to %s instead of creating a second one",
 				a.Region, e.Name, e.SelfLink)
 		}
 	}
-	return p.err()
+	return capacity, p.err()
 }
 
 // validateTLS checks that TLS inputs are complete, consistent and cover the hostname.
@@ -311,11 +401,33 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 		case m == nil:
 			p.addf(path, "must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
 		case m[1] == "global":
-			p.addf(path, "a regional load balancer needs a regional certificate in %s, not a global one (certificate maps and global certificates do not apply to regional proxies)", a.Region)
-		case a.Region != "" && m[1] != a.Region:
-			p.addf(path, "is in %s but the load balancer is in %s", m[1], a.Region)
+			p.addf(path, "a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
 		}
 	}
+}
+
+// validatePlaced checks, once the project and region are known (given, or the component's
+// provider's), what depends on them: that there is a region, that Certificate Manager
+// certificates are in it, and the existing subnets and VPC (validateExisting).
+// It returns the NAT capacity (natCapacity) as the lookups found it.
+func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error) {
+	var p problems
+	if a.Region == "" {
+		p.addf("region", "is required: set it, or give the component's gcp provider a region (the gcp:region configuration for the default provider)")
+		return 0, p.err()
+	}
+	if t := a.Tls; t != nil {
+		for i, c := range t.CertificateManagerCertificates {
+			if m := certManagerRe.FindStringSubmatch(c); m != nil && m[1] != "global" && m[1] != a.Region {
+				p.addf(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), "is in %s but the load balancer is in %s", m[1], a.Region)
+			}
+		}
+	}
+	capacity, err := a.validateExisting(name, l)
+	if err != nil {
+		p.errs = append(p.errs, err)
+	}
+	return capacity, p.err()
 }
 
 // checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and

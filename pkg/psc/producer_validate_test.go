@@ -67,9 +67,6 @@ func TestProducerValidation(t *testing.T) {
 		{"certificate manager global", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/global/certificates/c"}}
 		}, []string{"tls.certificateManagerCertificates[0]: a regional load balancer needs a regional certificate"}},
-		{"certificate manager other region", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
-		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
 		{"consumer neither kind", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{}} }, []string{"consumers[0]: give exactly one of projectIdOrNum and networkUrl"}},
 		{"consumer limit", func(a *ProducerServiceArgs) { a.Consumers[0].ConnectionLimit = pulumi.IntRef(-1) }, []string{"consumers[0].connectionLimit: must be at least 1"}},
 		{"mixed kinds", func(a *ProducerServiceArgs) {
@@ -147,11 +144,12 @@ func TestProducerValidationReportsEveryProblem(t *testing.T) {
 func TestProducerRegionFromConfigIsRequired(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
+	f.Config = nil
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := NewProducerService(ctx, "payments", producerArgs())
 		return err
 	}, pulumi.WithMocks("project", "stack", f))
-	assertRefused(t, f, err, "region: is required: set it or the gcp:region configuration")
+	assertRefusedAfterLookup(t, f, err, "region: is required: set it, or give the component's gcp provider a region (the gcp:region configuration")
 }
 
 // A ProducerService's Cloud Run service is named <name>-run-1a2b3c4, and Cloud Run names stop at
@@ -234,6 +232,57 @@ func assertErrorNames(t *testing.T, err error, want ...string) {
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error does not contain %q:\n%v", w, err)
+		}
+	}
+}
+
+// The NAT subnets hold one address per connected endpoint; the accept list allows up to the sum
+// of its connectionLimits, and a warning says so when that is more than the subnets hold.
+func TestNatLimitWarning(t *testing.T) {
+	t.Parallel()
+	a := producerArgs() // one consumer, connectionLimit 10 by default
+	a.ConsumerStacks = []ConsumerStackArgs{{Stack: "acme/c/prod", ConnectionLimit: pulumi.IntRef(5)}}
+	w := a.withDefaults()
+	if got := w.natLimitWarning(12); !strings.Contains(got, "the NAT subnets hold 12 endpoint connections (one NAT address each), fewer than the 15 the accept list allows (the sum of its connectionLimits)") {
+		t.Errorf("warning with 12 addresses = %q", got)
+	}
+	if got := w.natLimitWarning(15); got != "" {
+		t.Errorf("warning with room for every allowed endpoint = %q, want none", got)
+	}
+	w.AcceptAllConsumers, w.Consumers, w.ConsumerStacks = true, nil, nil
+	if got := w.natLimitWarning(4); got != "" {
+		t.Errorf("warning with acceptAllConsumers (no limits) = %q, want none", got)
+	}
+}
+
+// The keys of additionalNatSubnets name their subnets: required on the ones the component
+// creates, unique, short enough for the subnet's name, and only there.
+func TestSubnetKeys(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		mutate func(a *ProducerServiceArgs)
+		want   string
+	}{
+		"missing": {func(a *ProducerServiceArgs) { a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29"}} },
+			"additionalNatSubnets[0].key: is required for a NAT subnet the component creates"},
+		"twice": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: "b"}, {IpCidrRange: "10.21.0.8/29", Key: "b"}}
+		}, `additionalNatSubnets[1].key: "b" is also the key of additionalNatSubnets[0]`},
+		"shape": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: "B_2"}}
+		},
+			`additionalNatSubnets[0].key: must start with a lowercase letter`},
+		"too long": {func(a *ProducerServiceArgs) {
+			a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: strings.Repeat("k", 43)}}
+		}, "additionalNatSubnets[0].key: must be at most 42 characters"},
+		"elsewhere": {func(a *ProducerServiceArgs) { a.NatSubnet.Key = "a" },
+			"natSubnet.key: applies only to additionalNatSubnets entries the component creates"},
+	} {
+		a := producerArgs()
+		tc.mutate(a)
+		w := a.withDefaults()
+		if err := w.validate("payments"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
 		}
 	}
 }

@@ -119,9 +119,21 @@ func checkHostInExisting(p *problems, path, ip string, subnet netip.Prefix) {
 	p.add(path, checkHostIn(addr, subnet))
 }
 
-// ownSubnetRe matches the names of the subnets a ProducerService named name creates: the child
-// names of build, `<name>-<role>` (additional NAT subnets' roles are nat-subnet-2, -3…), plus the
-// provider's 7-hex-digit auto-name suffix.
+// ownSubnetDescription is the description a ProducerService gives the subnet it creates for a
+// role (lb-subnet, proxy-subnet, nat-subnet, nat-<key>): the marker by which its existing-subnet
+// checks recognise it as its own. It names the stack and the role, never the component's name or
+// URN, so renames (aliases), pulumi:autonaming and transforms that name children leave it true.
+// Google Cloud cannot change a subnet's description (changing it replaces the subnet), so it is
+// written once, at create, and ignored afterwards (ignoreChanges): subnets created before the
+// marker keep no description, and keep being recognised by their default name (ownSubnetRe).
+func ownSubnetDescription(ctx *pulumi.Context, role string) string {
+	return fmt.Sprintf("cloudrun-psc ProducerService %s of stack %s/%s", role, ctx.Project(), ctx.Stack())
+}
+
+// ownSubnetRe matches the default names of the subnets a ProducerService named name created
+// before they carried ownSubnetDescription: the child names of build, `<name>-<role>`
+// (additional NAT subnets' roles were nat-subnet-2, -3…), plus the provider's 7-hex-digit
+// auto-name suffix.
 func ownSubnetRe(name string) *regexp.Regexp {
 	return regexp.MustCompile(`^` + regexp.QuoteMeta(name) + `-(lb-subnet|proxy-subnet|nat-subnet(-[0-9]+)?)-[0-9a-f]{7}$`)
 }

@@ -1,6 +1,8 @@
 package psc
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
@@ -24,6 +26,16 @@ func producerCloud() *fakeCloud {
 func producerLookupCases() []producerCase {
 	link := func(name string) SubnetArgs { return SubnetArgs{SelfLink: pulumi.String(existing + name)} }
 	return []producerCase{
+		{"existing NAT subnet too small for the consumers", func(a *ProducerServiceArgs) {
+			a.NatSubnet = link("nat") // a /28: 12 addresses
+			for i := range 12 {
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: fmt.Sprintf("c-prj-%02d", i)})
+			}
+		}, []string{"natSubnet.selfLink: 10.40.0.0/28 holds 12 endpoint connections (one NAT address each), fewer than the 13 accepted consumers"}},
+		// Checked once the region is known, which may be the component's provider's.
+		{"certificate manager other region", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
+		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
 		{"nat subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.NatSubnet = link("lb") },
 			[]string{"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"}},
 		{"proxy-only subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.ProxyOnlySubnet = link("nat") },
@@ -106,18 +118,10 @@ func TestProducerOwnSubnetsAreNotOthers(t *testing.T) {
 				Purpose: "PRIVATE_SERVICE_CONNECT"},
 		}
 	}
-	run := func(subnets []psctest.Subnet) error {
-		f := newFakeCloud()
-		f.Subnets = append(f.Subnets, subnets...)
-		return f.Run(func(ctx *pulumi.Context) error {
-			_, err := NewProducerService(ctx, "payments", producerArgs())
-			return err
-		})
-	}
-	if err := run(own("payments")); err != nil {
+	if err := runProducerBeside(own("payments")); err != nil {
 		t.Errorf("the component's own subnets must not count as others: %v", err)
 	}
-	assertErrorNames(t, run(own("ledger")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has")
+	assertErrorNames(t, runProducerBeside(own("ledger")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps", "proxyOnlySubnet.ipCidrRange: the VPC already has")
 }
 
 // ownSubnetRe must match the names of the subnets build creates, auto-named.
@@ -142,4 +146,64 @@ func TestOwnSubnetNamesMatchTheChildren(t *testing.T) {
 			t.Errorf("child subnet %q is taken for component pay's", s.Name)
 		}
 	}
+}
+
+// The component knows the subnets it created by the marker in their description, whatever they
+// are named (a rename with an alias, pulumi:autonaming, a transform that names them); a marked
+// subnet of another stack, or of another role, is another subnet.
+func TestProducerOwnSubnetsAreKnownByTheirMarker(t *testing.T) {
+	t.Parallel()
+	// The fake cloud's program runs as project "project", stack "stack".
+	marked := func(stack, lbRole string) []psctest.Subnet {
+		desc := func(role string) string { return "cloudrun-psc ProducerService " + role + " of stack " + stack }
+		return []psctest.Subnet{
+			{Project: testProject, Region: testRegion, Name: "renamed-lb", Network: producerVPC, IpCidrRange: "10.10.0.0/24", Description: desc(lbRole)},
+			{Project: testProject, Region: testRegion, Name: "acme-proxy-7", Network: producerVPC, IpCidrRange: "10.129.0.0/23",
+				Purpose: "REGIONAL_MANAGED_PROXY", Role: "ACTIVE", Description: desc("proxy-subnet")},
+			{Project: testProject, Region: testRegion, Name: "payments-v2-nat-subnet-89abcde", Network: producerVPC, IpCidrRange: "10.20.0.0/28",
+				Purpose: "PRIVATE_SERVICE_CONNECT", Description: desc("nat-subnet")},
+		}
+	}
+	if err := runProducerBeside(marked("project/stack", "lb-subnet")); err != nil {
+		t.Errorf("subnets with the component's marker must not count as others, whatever their names: %v", err)
+	}
+	assertErrorNames(t, runProducerBeside(marked("project/other", "lb-subnet")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb",
+		"proxyOnlySubnet.ipCidrRange: the VPC already has", "natSubnet.ipCidrRange: 10.20.0.0/28 overlaps")
+	assertErrorNames(t, runProducerBeside(marked("project/stack", "nat-b")), "loadBalancerSubnet.ipCidrRange: 10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet renamed-lb")
+}
+
+// The subnets the component creates carry the marker, set once (ignoreChanges: Google Cloud
+// cannot change a description in place, so a subnet created before the marker is not replaced).
+func TestProducerSubnetsCarryTheMarker(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: "10.21.0.0/29", Key: "b"}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, role := range map[string]string{"payments-lb-subnet": "lb-subnet", "payments-proxy-subnet": "proxy-subnet",
+		"payments-nat-subnet": "nat-subnet", "payments-nat-b": "nat-b"} {
+		r := f.Named(t, name)
+		if want := "cloudrun-psc ProducerService " + role + " of stack project/stack"; str(r, "description") != want {
+			t.Errorf("%s description = %q, want %q", name, str(r, "description"), want)
+		}
+		if !slices.Contains(r.IgnoreChanges, "description") {
+			t.Errorf("%s ignoreChanges = %v, want description", name, r.IgnoreChanges)
+		}
+	}
+}
+
+// runProducerBeside runs the producer of producerArgs in a fake cloud that also holds subnets.
+func runProducerBeside(subnets []psctest.Subnet) error {
+	f := newFakeCloud()
+	f.Subnets = append(f.Subnets, subnets...)
+	return f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", producerArgs())
+		return err
+	})
 }

@@ -40,7 +40,7 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		AcceptAllConsumers: in.acceptAll,
 	}
 	if in.extraNat != "" {
-		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat}}
+		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat, Key: "extra"}}
 	}
 	if in.invoker != "" {
 		a.CloudRun.Invokers = []string{in.invoker}
@@ -86,13 +86,12 @@ func FuzzProducerValidate(f *testing.F) {
 	broken.extraNat = "10.20.0.8/29"
 	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1
 	add(broken)
-	ctx := configContext(f)
 	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 		memory, invoker, key string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
 	) {
 		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 			memory, invoker, key, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
-		a := in.args(cert).withDefaults(ctx)
+		a := in.args(cert).withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
 		if in == valid && err != nil {
@@ -103,8 +102,13 @@ func FuzzProducerValidate(f *testing.F) {
 			t.Fatalf("a problem echoes the private key:\n%v", err)
 		}
 		// Every valid NAT subnet holds at least four endpoints (a /29).
-		if nats := append([]SubnetArgs{a.NatSubnet}, a.AdditionalNatSubnets...); err == nil && natCapacity(nats) < 4*len(nats) {
-			t.Fatalf("valid NAT subnets %q and %q have room for %d endpoints", nat, extraNat, natCapacity(nats))
+		if nats := a.subnetInputs()[2:]; err == nil {
+			for _, s := range nats {
+				s.prefix, _ = parseSubnetCIDR(s.args.IpCidrRange)
+			}
+			if natCapacity(nats) < 4*len(nats) {
+				t.Fatalf("valid NAT subnets %q and %q have room for %d endpoints", nat, extraNat, natCapacity(nats))
+			}
 		}
 	})
 }
@@ -130,7 +134,6 @@ func echoes(msg, secret string, others ...string) bool {
 func FuzzConsumerValidate(f *testing.F) {
 	f.Add("payments", "consumer-prj", "", "", testAttachment, "", "10.0.0.0/8", "clients", 443, 1000, true)
 	f.Add("payments", "consumer-prj", "us-east1", "192.168.10.500", "https://www.googleapis.com/compute/v1/"+testAttachment, "o/p/s", "10.0.0.1/8", "Bad Tag", 0, -1, true)
-	ctx := configContext(f)
 	f.Fuzz(func(t *testing.T, name, project, region, ip, attachment, producerStack, clientRange, clientTag string,
 		port, priority int, firewall bool,
 	) {
@@ -149,7 +152,7 @@ func FuzzConsumerValidate(f *testing.F) {
 				args.Firewall.ClientTags = []string{clientTag}
 			}
 		}
-		a := args.withDefaults(ctx)
+		a := args.withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
 		if name == "payments" && project == "consumer-prj" && region == "" && ip == "" && attachment == testAttachment &&
@@ -168,7 +171,6 @@ func FuzzDnsBindingValidate(f *testing.F) {
 	f.Add("payments-dns", "", "payment-api.internal", "192.168.10.50", "", "", "HTTP", 300, true)
 	f.Add("payments-dns", "consumer-prj", "payment-api.corp.internal", "192.168.10.5", "internal.", "", "", 0, true)
 	f.Add("payments-dns", "", "api.internal", "::1", "other.", "Zone", "FTP", -1, false)
-	ctx := configContext(f)
 	f.Fuzz(func(t *testing.T, name, project, hostname, ip, zone, existingZone, protocol string, ttl int, networks bool) {
 		args := &DnsBindingArgs{
 			Project: project, Hostname: hostname, IpAddress: pulumi.String(ip), ZoneDnsName: zone,
@@ -177,7 +179,7 @@ func FuzzDnsBindingValidate(f *testing.F) {
 		if networks {
 			args.Networks = pulumi.StringArray{pulumi.String("projects/consumer-prj/global/networks/consumer-vpc")}
 		}
-		a := args.withDefaults(ctx)
+		a := args.withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
 		if name == "payments-dns" && project == "" && hostname == "payment-api.internal" && ip == "192.168.10.50" &&

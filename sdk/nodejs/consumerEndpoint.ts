@@ -164,7 +164,7 @@ export interface ConsumerEndpointArgs {
      */
     producerStackOutput?: string;
     /**
-     * Consumer project; the gcp:project configuration by default.
+     * Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
     project?: string;
     /**

@@ -115,7 +115,7 @@ export interface DnsBindingArgs {
      */
     networks?: pulumi.Input<string[] | undefined>;
     /**
-     * Project of the DNS zone; the gcp:project configuration by default.
+     * Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
     project?: string;
     /**

@@ -68,7 +68,7 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly loadBalancerIp: pulumi.Output<string>;
     /**
-     * How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
+     * How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
      */
     declare public /*out*/ readonly natCapacity: pulumi.Output<number>;
     /**
@@ -186,7 +186,7 @@ export interface ProducerServiceArgs {
      */
     acceptAllConsumers?: boolean;
     /**
-     * More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+     * More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
      */
     additionalNatSubnets?: pulumi.Input<pulumi.Input<inputs.SubnetArgs>[] | undefined>;
     /**
@@ -226,7 +226,7 @@ export interface ProducerServiceArgs {
      */
     network: pulumi.Input<string>;
     /**
-     * Producer project; the gcp:project configuration by default.
+     * Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
     project?: string;
     /**
@@ -242,7 +242,7 @@ export interface ProducerServiceArgs {
      */
     reconcileConnections?: boolean;
     /**
-     * Region of every producer resource; the gcp:region configuration by default.
+     * Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
      */
     region?: string;
     /**

@@ -231,3 +231,21 @@ func TestInvokes(t *testing.T) {
 	_, err := h.sim.Invoke(context.Background(), p.InvokeRequest{Token: "gcp:compute/getNetwork:getNetwork"})
 	wantErr(t, err, `function "gcp:compute/getNetwork:getNetwork" is not emulated`)
 }
+
+// Two explicit providers are two plugin instances on one state: getClientConfig answers each
+// with its own configured project, not the other's nor the stack's, so that a component reading
+// it through its provider (parented invokes) places its children where that provider points.
+func TestGetClientConfigIsPerProviderInstance(t *testing.T) {
+	t.Parallel()
+	a := newHarness(t, producerProject)
+	b := attach(t, a.dir, consumerProject)
+	for want, h := range map[string]*harness{producerProject: a, consumerProject: b} {
+		resp, err := h.sim.Invoke(context.Background(), p.InvokeRequest{Token: "gcp:organizations/getClientConfig:getClientConfig"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Return.Get("project").AsString(); got != want {
+			t.Errorf("getClientConfig project = %q, want %q, the instance's own configuration", got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -91,6 +92,8 @@ type badCase struct {
 	patch     obj
 	path      string // the input path the error must name at the start of a line
 	reason    string
+	opts      []pulumi.ResourceOption // of the Go program's component
+	stack     string                  // the Go stack's name; go-<name> when empty
 }
 
 // badBases are valid arguments of each component: the cases start from them.
@@ -310,8 +313,12 @@ func TestBadInputChecksSpareTheComponentsOwnSubnets(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP())
 	fixture := env.GoStack("own-fixture", "dev", func(ctx *pulumi.Context) error {
-		_, err := compute.NewNetwork(ctx, "own-vpc", &compute.NetworkArgs{Name: pulumi.String("own-vpc"), AutoCreateSubnetworks: pulumi.Bool(false)})
-		return err
+		for _, vpc := range []string{"own-vpc", "own-vpc-2"} {
+			if _, err := compute.NewNetwork(ctx, vpc, &compute.NetworkArgs{Name: pulumi.String(vpc), AutoCreateSubnetworks: pulumi.Bool(false)}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	configure(fixture, badProject, nil)
 	fixture.Up()
@@ -330,7 +337,62 @@ func TestBadInputChecksSpareTheComponentsOwnSubnets(t *testing.T) {
 	ledger.assertRefused(t, ledger.goStack(t, env), harness.Preview)
 	ledger.path, ledger.reason = "loadBalancerSubnet.ipCidrRange", "10.10.0.0/24 overlaps 10.10.0.0/24, the range of the VPC's subnet payments-lb-subnet-"
 	ledger.assertRefused(t, ledger.goStack(t, env), harness.Preview)
-	destroyAll(t, env, prod, fixture)
+
+	// Renamed with an alias, the component keeps its subnets and knows them by the marker in
+	// their description, not by a name pattern (which refused them before as overlapping).
+	renamed := payments
+	renamed.resName, renamed.stack = "payments-v2", "go-own-payments"
+	renamed.opts = []pulumi.ResourceOption{pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String("payments")}})}
+	prod = renamed.goStack(t, env)
+	assertNoChanges(t, prod.Preview(), "the renamed producer")
+	prod.Up()
+	assertConverged(t, prod)
+
+	// A transform that names the children gives the subnets names of their own; the next preview
+	// still knows them. (pulumi:autonaming would too, but the simulator, like pulumi-go-provider's
+	// Check, does not take the engine's autonaming options, so names stay the default there.)
+	renamer := pulumi.Transforms([]pulumi.ResourceTransform{func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if a.Type != tSubnet {
+			return nil
+		}
+		a.Props["name"] = pulumi.String("acme-" + strings.TrimPrefix(a.Name, "named-"))
+		return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+	}})
+	own2 := obj{"network": computeV1 + "global/networks/own-vpc-2", "proxyOnlySubnet": obj{"selfLink": nil, "ipCidrRange": "10.129.0.0/23"}}
+	named := badCase{name: "own-named", component: "ProducerService", resName: "named", patch: own2, opts: []pulumi.ResourceOption{renamer}}
+	st := named.goStack(t, env)
+	st.Up()
+	assertNoChanges(t, st.Preview(), "the producer whose subnets a transform names")
+	assertSubnetNames(t, env, "acme-")
+	destroyAll(t, env, st, prod, fixture)
+}
+
+// assertSubnetNames checks that the subnets of own-vpc-2 were named with prefix, so that the
+// default-name pattern cannot be what recognised them.
+func assertSubnetNames(t *testing.T, env *harness.Env, prefix string) {
+	t.Helper()
+	n := 0
+	for _, r := range env.SimList() {
+		if r.Type == tSubnet && strings.Contains(r.Fields["network"], "own-vpc-2") {
+			n++
+			if name := r.ID[strings.LastIndex(r.ID, "/")+1:]; !strings.HasPrefix(name, prefix) {
+				t.Errorf("subnet %s is not named %s…", r.ID, prefix)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("own-vpc-2 holds %d subnets, want the producer's 3", n)
+	}
+}
+
+// assertNoChanges checks that a preview plans no change (and so refused nothing).
+func assertNoChanges(t *testing.T, s *harness.Summary, what string) {
+	t.Helper()
+	for _, step := range s.Steps {
+		if step.Op != harness.OpSame && step.Op != harness.OpRead {
+			t.Errorf("%s: the preview plans %s %s, want no change", what, step.Op, step.URN)
+		}
+	}
 }
 
 // args returns the case's component arguments as JSON: its patch over the component's base.
@@ -358,7 +420,11 @@ func (c badCase) goStack(t *testing.T, env *harness.Env) *harness.Stack {
 	if err := json.Unmarshal(c.args(t), &in); err != nil {
 		t.Fatal(err)
 	}
-	st := env.GoStack("badinput", "go-"+c.name, func(ctx *pulumi.Context) error {
+	stack := c.stack
+	if stack == "" {
+		stack = "go-" + c.name
+	}
+	st := env.GoStack("badinput", stack, func(ctx *pulumi.Context) error {
 		var err error
 		switch c.component {
 		case "ProducerService":
@@ -366,7 +432,7 @@ func (c badCase) goStack(t *testing.T, env *harness.Env) *harness.Stack {
 			if err := setInputs(reflect.ValueOf(args).Elem(), in); err != nil {
 				return err
 			}
-			_, err = psc.NewProducerService(ctx, c.componentName(), args)
+			_, err = psc.NewProducerService(ctx, c.componentName(), args, c.opts...)
 		case "ConsumerEndpoint":
 			args := &psc.ConsumerEndpointArgs{}
 			if err := setInputs(reflect.ValueOf(args).Elem(), in); err != nil {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -46,7 +47,9 @@ func chainProducer(certPEM, keyPEM string) pulumi.RunFunc {
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: nats[0]},
 		}
 		for _, cidr := range nats[1:] {
-			args.AdditionalNatSubnets = append(args.AdditionalNatSubnets, psc.SubnetArgs{IpCidrRange: cidr})
+			// Each entry's key is its first range, as a user would name it.
+			key := "r" + strings.NewReplacer(".", "-", "/", "-").Replace(cidr)
+			args.AdditionalNatSubnets = append(args.AdditionalNatSubnets, psc.SubnetArgs{IpCidrRange: cidr, Key: key})
 		}
 		var limit *int // unset: the component's default
 		if l, err := cfg.TryInt("connectionLimit"); err == nil {

@@ -550,3 +550,40 @@ func TestConcurrentConsumersOneSlot(t *testing.T) {
 
 	destroyAll(t, c.env, a, b, c.prod)
 }
+
+// additionalNatSubnets entries are keyed: removing the first of two deletes its subnet only; the
+// other keeps its name and its subnet (by position, the second would have been replaced with the
+// first's name and the first's subnet deleted, under connected endpoints).
+func TestRemovingAnAdditionalNatSubnetKeepsTheOthers(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, consumerProject)
+	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.8/29","10.20.0.16/29"]`})
+	if got := c.prod.Up().Outputs["natCapacity"].Value; got != 12.0 {
+		t.Errorf("natCapacity of three /29 = %v, want 12", got)
+	}
+	kept := ""
+	for _, r := range c.env.SimList() {
+		if r.Type == tSubnet && r.Fields["ipCidrRange"] == "10.20.0.16/29" {
+			kept = r.ID
+		}
+	}
+	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.16/29"]`})
+	p := c.prod.Preview()
+	if p.Count(harness.OpDelete, tSubnet) != 1 || p.Count(harness.OpCreate, "") != 0 || p.Count(harness.OpReplace, "") != 0 ||
+		p.Count(harness.OpUpdate, tAttachment) != 1 {
+		t.Errorf("removing the first additional NAT subnet must delete it alone and update the attachment, plan: %v", p.ByType())
+	}
+	c.prod.Up()
+	found := false
+	for _, r := range c.env.SimList() {
+		found = found || (r.Type == tSubnet && r.ID == kept && r.Fields["ipCidrRange"] == "10.20.0.16/29")
+		if r.Type == tSubnet && r.Fields["ipCidrRange"] == "10.20.0.8/29" {
+			t.Errorf("the removed entry's subnet %s is still there", r.ID)
+		}
+	}
+	if kept == "" || !found {
+		t.Errorf("the remaining additional NAT subnet %q must be kept as it was", kept)
+	}
+	assertConverged(t, c.prod)
+	destroyAll(t, c.env, c.stacks()...)
+}

@@ -32,6 +32,9 @@ type Registered struct {
 	// choice to the provider.
 	DeleteBeforeReplace *bool
 	URN                 string
+	// Aliases are the names (or URNs) of the program's aliases for the resource.
+	Aliases       []string
+	IgnoreChanges []string
 }
 
 // FakeCloud is a pulumi.MockResourceMonitor that records every registration and answers with
@@ -46,6 +49,9 @@ type FakeCloud struct {
 	// Subnets are the existing subnets that pulumi-gcp's getSubnetwork and getSubnetworks
 	// report.
 	Subnets []Subnet
+	// Config is the stack's configuration, which Run gives programs, and whose gcp:project and
+	// gcp:region the default provider's getClientConfig returns (New sets Project and Region).
+	Config map[string]string
 }
 
 // Subnet is an existing subnet of the fake cloud.
@@ -55,6 +61,7 @@ type Subnet struct {
 	IpCidrRange           string
 	Purpose               string // PRIVATE when empty
 	Role                  string
+	Description           string
 }
 
 // SelfLink returns the subnet's self link.
@@ -69,13 +76,14 @@ func (s Subnet) field(name string) (string, bool) {
 		purpose = "PRIVATE"
 	}
 	v, ok := map[string]string{"name": s.Name, "network": s.Network, "ipCidrRange": s.IpCidrRange, "purpose": purpose,
-		"role": s.Role, "selfLink": s.SelfLink(), "description": ""}[name]
+		"role": s.Role, "selfLink": s.SelfLink(), "description": s.Description}[name]
 	return v, ok
 }
 
 // New returns a fake cloud whose PSC endpoints report ACCEPTED.
 func New() *FakeCloud {
-	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED"}
+	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED",
+		Config: map[string]string{"gcp:project": Project, "gcp:region": Region}}
 }
 
 // NewResource implements pulumi.MockResourceMonitor.
@@ -85,6 +93,15 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 		rec.Parent = rpc.GetParent()
 		rec.Dependencies = rpc.GetDependencies()
 		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		rec.Aliases = append(rec.Aliases, rpc.GetAliasURNs()...)
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		for _, a := range rpc.GetAliases() {
+			if a.GetUrn() != "" {
+				rec.Aliases = append(rec.Aliases, a.GetUrn())
+			} else {
+				rec.Aliases = append(rec.Aliases, a.GetSpec().GetName())
+			}
+		}
 		if rpc.GetDeleteBeforeReplaceDefined() {
 			dbr := rpc.GetDeleteBeforeReplace()
 			rec.DeleteBeforeReplace = &dbr
@@ -172,6 +189,10 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 		}
 		return ""
 	}
+	if args.Token == "gcp:organizations/getClientConfig:getClientConfig" {
+		project, region := f.providerConfig(args.Provider)
+		return resource.NewPropertyMapFromMap(map[string]any{"project": project, "region": region, "zone": "", "id": project}), nil
+	}
 	project, region := arg("project"), arg("region")
 	if project == "" {
 		project = Project
@@ -202,7 +223,8 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 				return nil, err
 			}
 			if ok && s.Project == project && s.Region == region {
-				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network, "ipCidrRange": s.IpCidrRange})
+				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network,
+					"ipCidrRange": s.IpCidrRange, "description": s.Description})
 			}
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"subnetworks": items}), nil
@@ -210,10 +232,26 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 	return nil, fmt.Errorf("unexpected call %s", args.Token)
 }
 
+// providerConfig is the project and region of the provider an invoke went to (a reference
+// urn::id): an explicit gcp provider's own inputs, or the stack's gcp configuration for the
+// default provider, as pulumi-gcp's getClientConfig returns them.
+func (f *FakeCloud) providerConfig(ref string) (project, region string) {
+	id := ""
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		id = ref[i+2:]
+	}
+	for _, r := range f.All() {
+		if r.Type == "pulumi:providers:gcp" && id != "" && r.Name+"-id" == id {
+			return Str(r, "project"), Str(r, "region")
+		}
+	}
+	return f.Config["gcp:project"], f.Config["gcp:region"]
+}
+
 // Run runs program against the fake cloud with the given gcp configuration.
 func (f *FakeCloud) Run(program pulumi.RunFunc) error {
 	return pulumi.RunErr(program, pulumi.WithMocks("project", "stack", f), func(info *pulumi.RunInfo) {
-		info.Config = map[string]string{"gcp:project": Project, "gcp:region": Region}
+		info.Config = f.Config
 	})
 }
 

@@ -127,7 +127,7 @@ type consumerEndpointArgs struct {
 	ProducerStack *string `pulumi:"producerStack"`
 	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
 	ProducerStackOutput *string `pulumi:"producerStackOutput"`
-	// Consumer project; the gcp:project configuration by default.
+	// Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// Region of the endpoint; the service attachment's region by default, and it must be that region.
 	Region *string `pulumi:"region"`
@@ -153,7 +153,7 @@ type ConsumerEndpointArgs struct {
 	ProducerStack *string
 	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
 	ProducerStackOutput *string
-	// Consumer project; the gcp:project configuration by default.
+	// Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// Region of the endpoint; the service attachment's region by default, and it must be that region.
 	Region *string

@@ -97,7 +97,7 @@ type dnsBindingArgs struct {
 	IpAddress string `pulumi:"ipAddress"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
 	Networks []string `pulumi:"networks"`
-	// Project of the DNS zone; the gcp:project configuration by default.
+	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string `pulumi:"protocol"`
@@ -117,7 +117,7 @@ type DnsBindingArgs struct {
 	IpAddress pulumi.StringInput
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
 	Networks pulumi.StringArrayInput
-	// Project of the DNS zone; the gcp:project configuration by default.
+	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string

@@ -72,7 +72,7 @@ type ProducerService struct {
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
-	// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
+	// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
 	NatCapacity pulumi.IntOutput `pulumi:"natCapacity"`
 	// Self link of the PSC NAT subnet.
 	NatSubnet pulumi.StringOutput `pulumi:"natSubnet"`
@@ -127,7 +127,7 @@ func NewProducerService(ctx *pulumi.Context,
 type producerServiceArgs struct {
 	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
 	AcceptAllConsumers *bool `pulumi:"acceptAllConsumers"`
-	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
 	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
 	// The Cloud Run service to publish.
 	CloudRun CloudRun `pulumi:"cloudRun"`
@@ -147,7 +147,7 @@ type producerServiceArgs struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network string `pulumi:"network"`
-	// Producer project; the gcp:project configuration by default.
+	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int `pulumi:"propagatedConnectionLimit"`
@@ -155,7 +155,7 @@ type producerServiceArgs struct {
 	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool `pulumi:"reconcileConnections"`
-	// Region of every producer resource; the gcp:region configuration by default.
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
 	Region *string `pulumi:"region"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
@@ -167,7 +167,7 @@ type producerServiceArgs struct {
 type ProducerServiceArgs struct {
 	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
 	AcceptAllConsumers *bool
-	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
 	AdditionalNatSubnets SubnetArrayInput
 	// The Cloud Run service to publish.
 	CloudRun CloudRunInput
@@ -187,7 +187,7 @@ type ProducerServiceArgs struct {
 	NatSubnet SubnetInput
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
-	// Producer project; the gcp:project configuration by default.
+	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int
@@ -195,7 +195,7 @@ type ProducerServiceArgs struct {
 	ProxyOnlySubnet SubnetInput
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool
-	// Region of every producer resource; the gcp:region configuration by default.
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
 	Region *string
 	// Consumer projects or networks always rejected.
 	RejectedConsumers pulumi.StringArrayInput
@@ -315,7 +315,7 @@ func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
 }
 
-// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
+// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
 func (o ProducerServiceOutput) NatCapacity() pulumi.IntOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.IntOutput { return v.NatCapacity }).(pulumi.IntOutput)
 }

@@ -751,6 +751,8 @@ func (o EndpointFirewallPtrOutput) Priority() pulumi.IntPtrOutput {
 type Subnet struct {
 	// IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
 	IpCidrRange *string `pulumi:"ipCidrRange"`
+	// Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+	Key *string `pulumi:"key"`
 	// Self link of an existing subnet to use instead of creating one.
 	SelfLink *string `pulumi:"selfLink"`
 }
@@ -770,6 +772,8 @@ type SubnetInput interface {
 type SubnetArgs struct {
 	// IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
 	IpCidrRange pulumi.StringPtrInput `pulumi:"ipCidrRange"`
+	// Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Self link of an existing subnet to use instead of creating one.
 	SelfLink pulumi.StringPtrInput `pulumi:"selfLink"`
 }
@@ -829,6 +833,11 @@ func (o SubnetOutput) ToSubnetOutputWithContext(ctx context.Context) SubnetOutpu
 // IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
 func (o SubnetOutput) IpCidrRange() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.IpCidrRange }).(pulumi.StringPtrOutput)
+}
+
+// Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+func (o SubnetOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Subnet) *string { return v.Key }).(pulumi.StringPtrOutput)
 }
 
 // Self link of an existing subnet to use instead of creating one.

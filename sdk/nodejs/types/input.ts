@@ -180,6 +180,10 @@ export interface SubnetArgs {
      */
     ipCidrRange?: pulumi.Input<string | undefined>;
     /**
+     * Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+     */
+    key?: pulumi.Input<string | undefined>;
+    /**
      * Self link of an existing subnet to use instead of creating one.
      */
     selfLink?: pulumi.Input<string | undefined>;

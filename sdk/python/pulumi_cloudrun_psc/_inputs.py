@@ -608,6 +608,10 @@ class SubnetArgsDict(TypedDict):
     """
     IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
     """
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+    """
     self_link: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Self link of an existing subnet to use instead of creating one.
@@ -617,15 +621,19 @@ class SubnetArgsDict(TypedDict):
 class SubnetArgs:
     def __init__(__self__, *,
                  ip_cidr_range: pulumi.Input[Optional[_builtins.str]] = None,
+                 key: pulumi.Input[Optional[_builtins.str]] = None,
                  self_link: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
 
         :param pulumi.Input[_builtins.str] ip_cidr_range: IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
+        :param pulumi.Input[_builtins.str] key: Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
         :param pulumi.Input[_builtins.str] self_link: Self link of an existing subnet to use instead of creating one.
         """
         if ip_cidr_range is not None:
             pulumi.set(__self__, "ip_cidr_range", ip_cidr_range)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
         if self_link is not None:
             pulumi.set(__self__, "self_link", self_link)
 
@@ -640,6 +648,18 @@ class SubnetArgs:
     @ip_cidr_range.setter
     def ip_cidr_range(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "ip_cidr_range", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key", value)
 
     @_builtins.property
     @pulumi.getter(name="selfLink")

@@ -42,7 +42,7 @@ class ConsumerEndpointArgs:
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
-        :param _builtins.str project: Consumer project; the gcp:project configuration by default.
+        :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
         """
@@ -169,7 +169,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
-        Consumer project; the gcp:project configuration by default.
+        Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         """
         return pulumi.get(self, "project")
 
@@ -257,7 +257,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
-        :param _builtins.str project: Consumer project; the gcp:project configuration by default.
+        :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
         :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.

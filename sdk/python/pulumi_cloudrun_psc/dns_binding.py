@@ -34,7 +34,7 @@ class DnsBindingArgs:
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
-        :param _builtins.str project: Project of the DNS zone; the gcp:project configuration by default.
+        :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
         :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
@@ -108,7 +108,7 @@ class DnsBindingArgs:
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
-        Project of the DNS zone; the gcp:project configuration by default.
+        Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         """
         return pulumi.get(self, "project")
 
@@ -199,7 +199,7 @@ class DnsBinding(pulumi.ComponentResource):
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
-        :param _builtins.str project: Project of the DNS zone; the gcp:project configuration by default.
+        :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
         :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.

@@ -47,16 +47,16 @@ class ProducerServiceArgs:
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
-        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerStackArgs']]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
         :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param _builtins.str project: Producer project; the gcp:project configuration by default.
+        :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param pulumi.Input['TlsArgs'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
@@ -168,7 +168,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="additionalNatSubnets")
     def additional_nat_subnets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]:
         """
-        More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         """
         return pulumi.get(self, "additional_nat_subnets")
 
@@ -240,7 +240,7 @@ class ProducerServiceArgs:
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
-        Producer project; the gcp:project configuration by default.
+        Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         """
         return pulumi.get(self, "project")
 
@@ -276,7 +276,7 @@ class ProducerServiceArgs:
     @pulumi.getter
     def region(self) -> Optional[_builtins.str]:
         """
-        Region of every producer resource; the gcp:region configuration by default.
+        Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         """
         return pulumi.get(self, "region")
 
@@ -365,7 +365,7 @@ class ProducerService(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Append new entries at the end; each is named by its position.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param pulumi.Input[Union['CloudRunArgs', 'CloudRunArgsDict']] cloud_run: The Cloud Run service to publish.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]] consumers: Consumers accepted by the service attachment.
@@ -375,11 +375,11 @@ class ProducerService(pulumi.ComponentResource):
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
-        :param _builtins.str project: Producer project; the gcp:project configuration by default.
+        :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; the gcp:region configuration by default.
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param pulumi.Input[Union['TlsArgs', 'TlsArgsDict']] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
@@ -548,7 +548,7 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="natCapacity")
     def nat_capacity(self) -> pulumi.Output[_builtins.int]:
         """
-        How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates; a subnet given by selfLink counts 0, as the component does not read its range.
+        How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
         """
         return pulumi.get(self, "nat_capacity")
 
