@@ -40,6 +40,7 @@ func TestCheckRules(t *testing.T) {
 		{"cloud run image", cloudRunServiceToken, map[string]any{"location": region, "template": map[string]any{"containers": []any{map[string]any{}}}}, "template.containers[0].image", "Missing required property 'image'"},
 		{"cloud run template", cloudRunServiceToken, map[string]any{"location": region}, "template", "Missing required property 'template'"},
 		{"iam member", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "jane@example.com"}, "member", "must be allUsers, allAuthenticatedUsers or start with"},
+		{"iam binding member", cloudRunIamBindingToken, map[string]any{"name": "s", "role": "roles/run.invoker", "members": []any{"user:a@example.com", "jane@example.com"}}, "members[1]", "must be allUsers, allAuthenticatedUsers or start with"},
 		{"neg without source", negToken, map[string]any{"region": region, "networkEndpointType": "SERVERLESS"}, "cloudRun", "needs exactly one of cloudRun"},
 		{"neg cloudRun without service", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"tag": "x"}}, "cloudRun.service", "cloudRun needs service"},
 		{"health check on serverless", backendServiceToken, map[string]any{"backends": []any{map[string]any{"group": negLink}}, "healthChecks": "hc"}, "healthChecks", "healthChecks cannot be set on a backend service with serverless network endpoint group backends"},
