@@ -111,9 +111,9 @@ export interface DnsBindingArgs {
      */
     ipAddress: pulumi.Input<string>;
     /**
-     * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+     * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
      */
-    networks?: pulumi.Input<string[] | undefined>;
+    networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Project of the DNS zone; the gcp:project configuration by default.
      */
@@ -123,7 +123,7 @@ export interface DnsBindingArgs {
      */
     protocol?: string;
     /**
-     * TTL of the A record in seconds (300 by default).
+     * TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
      */
     ttl?: number;
     /**

@@ -38,11 +38,11 @@ func httpsProducer(cert, key string) pulumi.RunFunc {
 			Network:            nativeVPC.SelfLink,
 			CloudRun:           psc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello")},
 			Hostname:           "payment-api.internal",
-			Tls:                &psc.TlsArgs{CertificatePem: cert, PrivateKeyPem: pulumi.String(key)},
+			Tls:                &psc.TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(key)},
 			LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 			ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: consumerProject}},
+			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(consumerProject)}},
 		}); err != nil {
 			return err
 		}

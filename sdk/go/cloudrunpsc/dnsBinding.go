@@ -99,13 +99,13 @@ type dnsBindingArgs struct {
 	Hostname string `pulumi:"hostname"`
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress string `pulumi:"ipAddress"`
-	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks []string `pulumi:"networks"`
 	// Project of the DNS zone; the gcp:project configuration by default.
 	Project *string `pulumi:"project"`
 	// HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
 	Protocol *string `pulumi:"protocol"`
-	// TTL of the A record in seconds (300 by default).
+	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int `pulumi:"ttl"`
 	// DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
 	ZoneDnsName *string `pulumi:"zoneDnsName"`
@@ -119,13 +119,13 @@ type DnsBindingArgs struct {
 	Hostname string
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress pulumi.StringInput
-	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks pulumi.StringArrayInput
 	// Project of the DNS zone; the gcp:project configuration by default.
 	Project *string
 	// HTTPS (the default) or HTTP: the scheme of the url output, matching the producer.
 	Protocol *string
-	// TTL of the A record in seconds (300 by default).
+	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int
 	// DNS name of the zone to create, ending with a dot (the hostname's parent domain, such as internal., by default).
 	ZoneDnsName *string
