@@ -164,9 +164,7 @@ var _ = register(&kind{
 		if in.known("member") && !validMember(in.str("member")) {
 			f.add("member", "member %q must be allUsers, allAuthenticatedUsers or start with one of %q", in.str("member"), iamMemberPrefixes)
 		}
-		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") {
-			f.add("role", "role %q must look like roles/run.invoker", in.str("role"))
-		}
+		checkIamRole(in, f)
 	},
 	id: func(o *op) (string, error) {
 		svc, err := o.iamService()
@@ -175,17 +173,7 @@ var _ = register(&kind{
 		}
 		return fmt.Sprintf("%s/%s/%s", svc.ID, o.in.str("role"), o.in.str("member")), nil
 	},
-	apply: func(o *op) error {
-		svc, err := o.iamService()
-		if err != nil {
-			return err
-		}
-		o.link(svc.ID)
-		o.out()["location"] = svc.Region
-		o.out()["name"] = svc.ID
-		o.out()["etag"] = "BwY" + o.fingerprint()
-		return nil
-	},
+	apply: applyIamGrant,
 })
 
 func validMember(m string) bool {

@@ -30,9 +30,7 @@ var _ = register(&kind{
 				f.add(fmt.Sprintf("members[%d]", i), "member %q must be allUsers, allAuthenticatedUsers or start with one of %q", s, iamMemberPrefixes)
 			}
 		}
-		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") {
-			f.add("role", "role %q must look like roles/run.invoker", in.str("role"))
-		}
+		checkIamRole(in, f)
 	},
 	id: func(o *op) (string, error) {
 		svc, err := o.iamService()
@@ -42,15 +40,25 @@ var _ = register(&kind{
 		// The provider's ID: the service, a space, the role.
 		return fmt.Sprintf("%s %s", svc.ID, o.in.str("role")), nil
 	},
-	apply: func(o *op) error {
-		svc, err := o.iamService()
-		if err != nil {
-			return err
-		}
-		o.link(svc.ID)
-		o.out()["location"] = svc.Region
-		o.out()["name"] = svc.ID
-		o.out()["etag"] = "BwY" + o.fingerprint()
-		return nil
-	},
+	apply: applyIamGrant,
 })
+
+// checkIamRole checks the role of an IAM member or binding.
+func checkIamRole(in obj, f *failures) {
+	if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") {
+		f.add("role", "role %q must look like roles/run.invoker", in.str("role"))
+	}
+}
+
+// applyIamGrant links an IAM member or binding to its service, which must exist.
+func applyIamGrant(o *op) error {
+	svc, err := o.iamService()
+	if err != nil {
+		return err
+	}
+	o.link(svc.ID)
+	o.out()["location"] = svc.Region
+	o.out()["name"] = svc.ID
+	o.out()["etag"] = "BwY" + o.fingerprint()
+	return nil
+}
