@@ -100,8 +100,21 @@ func New() (p.Provider, error) {
 		resp.Schema, err = withExamples(resp.Schema)
 		return resp, err
 	}
+	construct := prov.Construct
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		token := req.Urn.Type().String()
+		if lines := plainProblems(token, req.Inputs); len(lines) > 0 {
+			return p.ConstructResponse{}, fmt.Errorf("invalid %s %q:\n%s", tokenName(token), req.Urn.Name(),
+				strings.Join(lines, "\n"))
+		}
+		return construct(ctx, req)
+	}
 	return prov, nil
 }
+
+// tokenName is the component's name in a type token: ProducerService for
+// cloudrun-psc:index:ProducerService.
+func tokenName(token string) string { return token[strings.LastIndex(token, ":")+1:] }
 
 // Serve runs the provider as the cloudrun-psc plugin until the engine stops it.
 func Serve(ctx context.Context) error {
@@ -123,7 +136,8 @@ func Main() {
 
 // withExamples appends each component's per-language examples to the description that infer
 // took from the component's Annotate method, so that the summary sentence stays beside the Go
-// code and the examples beside the other docs.
+// code and the examples beside the other docs; and marks plain every input whose Go field takes
+// no Output (see plain.go).
 func withExamples(raw string) (string, error) {
 	var spec map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
@@ -133,6 +147,28 @@ func withExamples(raw string) (string, error) {
 	if err := json.Unmarshal(spec["resources"], &resources); err != nil {
 		return "", fmt.Errorf("schema resources: %w", err)
 	}
+	var types map[string]any
+	if err := json.Unmarshal(spec["types"], &types); err != nil {
+		return "", fmt.Errorf("schema types: %w", err)
+	}
+	for token, t := range argTypes {
+		var inputs map[string]any
+		if err := json.Unmarshal(resources[token]["inputProperties"], &inputs); err != nil {
+			return "", fmt.Errorf("%s: inputProperties: %w", token, err)
+		}
+		if err := markPlain(inputs, t, types); err != nil {
+			return "", fmt.Errorf("%s: %w", token, err)
+		}
+		var err error
+		if resources[token]["inputProperties"], err = json.Marshal(inputs); err != nil {
+			return "", err
+		}
+	}
+	typesJSON, err := json.Marshal(types)
+	if err != nil {
+		return "", err
+	}
+	spec["types"] = typesJSON
 	for token, file := range exampleDocs {
 		res, ok := resources[token]
 		if !ok {
@@ -151,7 +187,6 @@ func withExamples(raw string) (string, error) {
 			return "", err
 		}
 	}
-	var err error
 	if spec["resources"], err = json.Marshal(resources); err != nil {
 		return "", err
 	}

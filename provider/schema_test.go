@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // regenerate is how schema.json is made; the test failures quote it.
@@ -187,8 +188,6 @@ func TestSchemaExamples(t *testing.T) {
 	}
 }
 
-func tokenName(tk string) string { return tk[strings.LastIndex(tk, ":")+1:] }
-
 func TestSchemaMarksSecrets(t *testing.T) {
 	t.Parallel()
 	spec := servedSpec(t)
@@ -264,5 +263,77 @@ func TestVersionIsInjectedAtBuildTime(t *testing.T) {
 	}
 	if spec.Name != Name || spec.Version != injected {
 		t.Errorf("schema name %q version %q, want %q %q", spec.Name, spec.Version, Name, injected)
+	}
+}
+
+// Every input whose Go field takes no Output (a string, a number, a list or struct of them) is
+// plain in the served schema, at every depth, so the SDKs refuse an Output where the component
+// needs the value when it runs; every field that takes Outputs is not plain, nor is anything
+// inside it.
+func TestSchemaMarksPlainExactlyTheFieldsThatTakeNoOutputs(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	input, output := reflect.TypeFor[pulumi.Input](), reflect.TypeFor[pulumi.Output]()
+	takesOutputs := func(gt reflect.Type) bool {
+		return gt.Implements(input) || gt.Implements(output) ||
+			reflect.PointerTo(gt).Implements(input) || reflect.PointerTo(gt).Implements(output)
+	}
+	counts := map[bool]int{}
+	var check func(path string, ts pschema.TypeSpec, gt reflect.Type, inOutput bool)
+	var checkStruct func(prefix string, props map[string]pschema.PropertySpec, gt reflect.Type)
+	check = func(path string, ts pschema.TypeSpec, gt reflect.Type, inOutput bool) {
+		for gt.Kind() == reflect.Pointer {
+			gt = gt.Elem()
+		}
+		takes := inOutput || takesOutputs(gt)
+		counts[takes]++
+		switch {
+		case takes && ts.Plain:
+			t.Errorf("%s takes Outputs (Go %s) but is plain in the schema", path, gt)
+		case !takes && !ts.Plain:
+			t.Errorf("%s is Go %s, which takes no Output, but is not plain in the schema", path, gt)
+		}
+		switch {
+		case ts.Items != nil && gt.Kind() == reflect.Slice:
+			check(path+"[]", *ts.Items, gt.Elem(), takes)
+		case ts.Items != nil: // an Input array such as pulumi.StringArrayInput: its items are Inputs too
+			check(path+"[]", *ts.Items, reflect.TypeFor[pulumi.StringInput](), true)
+		case ts.AdditionalProperties != nil && gt.Kind() == reflect.Map:
+			check(path+".*", *ts.AdditionalProperties, gt.Elem(), takes)
+		case ts.AdditionalProperties != nil:
+			check(path+".*", *ts.AdditionalProperties, reflect.TypeFor[pulumi.StringInput](), true)
+		case ts.Ref != "" && gt.Kind() == reflect.Struct:
+			typ, ok := spec.Types[strings.TrimPrefix(ts.Ref, "#/types/")]
+			if !ok {
+				t.Errorf("%s refers to a missing type %s", path, ts.Ref)
+				return
+			}
+			checkStruct(path+".", typ.Properties, gt)
+		}
+	}
+	checkStruct = func(prefix string, props map[string]pschema.PropertySpec, gt reflect.Type) {
+		for _, f := range reflect.VisibleFields(gt) {
+			tag, ok := f.Tag.Lookup("pulumi")
+			if !ok {
+				continue
+			}
+			name := strings.Split(tag, ",")[0]
+			prop, ok := props[name]
+			if !ok {
+				t.Errorf("%s%s is not in the schema", prefix, name)
+				continue
+			}
+			check(prefix+name, prop.TypeSpec, f.Type, false)
+		}
+	}
+	for token, gt := range map[string]reflect.Type{
+		psc.ProducerServiceType:  reflect.TypeFor[psc.ProducerServiceArgs](),
+		psc.ConsumerEndpointType: reflect.TypeFor[psc.ConsumerEndpointArgs](),
+		psc.DnsBindingType:       reflect.TypeFor[psc.DnsBindingArgs](),
+	} {
+		checkStruct(tokenName(token)+".", spec.Resources[token].InputProperties, gt)
+	}
+	if counts[false] < 40 || counts[true] < 20 {
+		t.Errorf("checked %d plain and %d Input properties; the walk missed the nested types", counts[false], counts[true])
 	}
 }

@@ -11,14 +11,17 @@ import (
 // ConsumerEndpointType is the type token of the ConsumerEndpoint component.
 const ConsumerEndpointType = "cloudrun-psc:index:ConsumerEndpoint"
 
-const defaultProducerOutput = "serviceAttachmentUri"
+const (
+	defaultProducerOutput   = "serviceAttachmentUri"
+	defaultFirewallPriority = 1000
+)
 
 // EndpointFirewallArgs opens egress from consumer clients to the endpoint.
 type EndpointFirewallArgs struct {
-	ClientRanges []string `pulumi:"clientRanges,optional"`
-	ClientTags   []string `pulumi:"clientTags,optional"`
-	Ports        []int    `pulumi:"ports,optional"`
-	Priority     int      `pulumi:"priority,optional"`
+	ClientRanges []pulumi.StringInput `pulumi:"clientRanges,optional"`
+	ClientTags   []pulumi.StringInput `pulumi:"clientTags,optional"`
+	Ports        []int                `pulumi:"ports,optional"`
+	Priority     *int                 `pulumi:"priority,optional"`
 }
 
 // Annotate documents EndpointFirewallArgs for the schema.
@@ -29,8 +32,7 @@ func (f *EndpointFirewallArgs) Annotate(a infer.Annotator) {
 	a.Describe(&f.ClientRanges, "Source IPv4 ranges of the clients allowed to reach the endpoint.")
 	a.Describe(&f.ClientTags, "Network tags of the client VMs allowed to reach the endpoint.")
 	a.Describe(&f.Ports, "TCP ports allowed to the endpoint (80 and 443 by default).")
-	a.Describe(&f.Priority, "Priority of the rule; lower wins (1000 by default).")
-	a.SetDefault(&f.Priority, 1000)
+	a.Describe(&f.Priority, "Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).")
 }
 
 // ConsumerEndpointArgs are the inputs of a ConsumerEndpoint.
@@ -144,8 +146,8 @@ func (args *ConsumerEndpointArgs) withDefaults() ConsumerEndpointArgs {
 		if len(c.Ports) == 0 {
 			c.Ports = []int{80, 443}
 		}
-		if c.Priority == 0 {
-			c.Priority = 1000
+		if c.Priority == nil {
+			c.Priority = pulumi.IntRef(defaultFirewallPriority)
 		}
 		a.Firewall = &c
 	}
@@ -314,15 +316,15 @@ func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, 
 		Project:           project,
 		Network:           a.Network,
 		Direction:         pulumi.String("EGRESS"),
-		Priority:          pulumi.Int(f.Priority),
+		Priority:          pulumi.Int(*f.Priority),
 		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},
 		Allows:            compute.FirewallAllowArray{&compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: ports}},
 	}
 	if len(f.ClientRanges) > 0 {
-		args.SourceRanges = pulumi.ToStringArray(f.ClientRanges)
+		args.SourceRanges = checkedStrings(f.ClientRanges, "firewall.clientRanges", checkClientRange)
 	}
 	if len(f.ClientTags) > 0 {
-		args.TargetTags = pulumi.ToStringArray(f.ClientTags)
+		args.TargetTags = checkedStrings(f.ClientTags, "firewall.clientTags", checkNetworkTag)
 	}
 	if _, err := compute.NewFirewall(ctx, name+"-egress", args, opts...); err != nil {
 		return fmt.Errorf("egress firewall rule: %w", err)

@@ -256,7 +256,7 @@ func TestConsumerEgressFirewall(t *testing.T) {
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := consumerArgs()
-		args.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"192.168.20.0/24"}, ClientTags: []string{"payments-client"}}
+		args.Firewall = &EndpointFirewallArgs{ClientRanges: pulumi.ToStringArray([]string{"192.168.20.0/24"}), ClientTags: pulumi.ToStringArray([]string{"payments-client"})}
 		_, err := NewConsumerEndpoint(ctx, "payments", args)
 		return err
 	})
@@ -296,11 +296,13 @@ func TestConsumerValidation(t *testing.T) {
 		{"bad project", func(a *ConsumerEndpointArgs) { a.Project = "Consumer" }, "project: must be a project id"},
 		{"firewall without clients", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{} }, "firewall: give clientRanges, clientTags or both"},
 		{"firewall bad range", func(a *ConsumerEndpointArgs) {
-			a.Firewall = &EndpointFirewallArgs{ClientRanges: []string{"10.0.0.0/33"}}
+			a.Firewall = &EndpointFirewallArgs{ClientRanges: pulumi.ToStringArray([]string{"10.0.0.0/33"})}
 		}, "firewall.clientRanges[0]"},
-		{"firewall bad tag", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"Bad Tag"}} }, "firewall.clientTags[0]"},
+		{"firewall bad tag", func(a *ConsumerEndpointArgs) {
+			a.Firewall = &EndpointFirewallArgs{ClientTags: pulumi.ToStringArray([]string{"Bad Tag"})}
+		}, "firewall.clientTags[0]"},
 		{"firewall bad port", func(a *ConsumerEndpointArgs) {
-			a.Firewall = &EndpointFirewallArgs{ClientTags: []string{"t"}, Ports: []int{0}}
+			a.Firewall = &EndpointFirewallArgs{ClientTags: pulumi.ToStringArray([]string{"t"}), Ports: []int{0}}
 		}, "firewall.ports[0]"},
 	}
 	run := func(cases []consumerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {

@@ -29,13 +29,14 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 		if len(f.ClientRanges) == 0 && len(f.ClientTags) == 0 {
 			p.addf("firewall", "give clientRanges, clientTags or both: the clients allowed to reach the endpoint")
 		}
-		for i, r := range f.ClientRanges {
-			_, err := parseIPv4Range(r)
-			p.add(fmt.Sprintf("firewall.clientRanges[%d]", i), err)
+		for i, in := range f.ClientRanges {
+			if r, ok := knownOrNil(in); ok {
+				p.add(fmt.Sprintf("firewall.clientRanges[%d]", i), checkClientRange(r))
+			}
 		}
-		for i, t := range f.ClientTags {
-			if !resourceNameRe.MatchString(t) {
-				p.addf(fmt.Sprintf("firewall.clientTags[%d]", i), "must be a network tag (lowercase letters, digits and hyphens), got %q", t)
+		for i, in := range f.ClientTags {
+			if t, ok := knownOrNil(in); ok {
+				p.add(fmt.Sprintf("firewall.clientTags[%d]", i), checkNetworkTag(t))
 			}
 		}
 		for i, port := range f.Ports {
@@ -43,8 +44,8 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 				p.addf(fmt.Sprintf("firewall.ports[%d]", i), "must be between 1 and 65535, got %d", port)
 			}
 		}
-		if f.Priority < 0 || f.Priority > 65535 {
-			p.addf("firewall.priority", "must be between 0 and 65535, got %d", f.Priority)
+		if f.Priority != nil && (*f.Priority < 0 || *f.Priority > 65535) {
+			p.addf("firewall.priority", "must be between 0 and 65535, got %d", *f.Priority)
 		}
 	}
 	return p.err()
@@ -95,4 +96,18 @@ func (a *ConsumerEndpointArgs) validateExisting(l lookup) error {
 	p.add("subnetwork", err)
 	checkHostInExisting(&p, "ipAddress", a.IpAddress, subnet)
 	return p.err()
+}
+
+// checkClientRange checks a firewall source range.
+func checkClientRange(r string) error {
+	_, err := parseIPv4Range(r)
+	return err
+}
+
+// checkNetworkTag checks a network tag.
+func checkNetworkTag(t string) error {
+	if !resourceNameRe.MatchString(t) {
+		return fmt.Errorf("must be a network tag (lowercase letters, digits and hyphens), got %q", t)
+	}
+	return nil
 }

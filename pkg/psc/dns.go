@@ -25,7 +25,7 @@ type DnsBindingArgs struct {
 	Networks         pulumi.StringArrayInput `pulumi:"networks,optional"`
 	ZoneDnsName      string                  `pulumi:"zoneDnsName,optional"`
 	ExistingZoneName string                  `pulumi:"existingZoneName,optional"`
-	Ttl              int                     `pulumi:"ttl,optional"`
+	Ttl              *int                    `pulumi:"ttl,optional"`
 	Protocol         string                  `pulumi:"protocol,optional"`
 }
 
@@ -37,14 +37,14 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 		"dot; for HTTPS it must match the producer's certificate.")
 	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.")
 	a.Describe(&d.Networks, "VPC networks (self links or ids) that can resolve the private zone; required when "+
-		"the component creates the zone.")
+		"the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.")
 	a.Describe(&d.ZoneDnsName, "DNS name of the zone to create, ending with a dot: the hostname itself by default "+
 		"(payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent "+
 		"domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it "+
 		"would collide.")
 	a.Describe(&d.ExistingZoneName, "Name of an existing private managed zone to add the record to, instead of "+
 		"creating one.")
-	a.Describe(&d.Ttl, "TTL of the A record in seconds (300 by default).")
+	a.Describe(&d.Ttl, "TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).")
 	a.SetDefault(&d.Ttl, defaultTTL)
 	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
 		"with tls): the scheme of the url output; take it from the producer's protocol output.")
@@ -116,7 +116,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 		ManagedZone: zoneName,
 		Name:        pulumi.String(fqdn),
 		Type:        pulumi.String("A"),
-		Ttl:         pulumi.Int(a.Ttl),
+		Ttl:         pulumi.Int(*a.Ttl),
 		Rrdatas:     pulumi.StringArray{checkedIP(a.IpAddress)},
 	}, opts...); err != nil {
 		return nil, fmt.Errorf("DnsBinding %q: record: %w", name, err)
@@ -135,8 +135,8 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 // The project comes from the component's provider, once it is registered (providerDefaults).
 func (args *DnsBindingArgs) withDefaults() DnsBindingArgs {
 	a := *args
-	if a.Ttl == 0 {
-		a.Ttl = defaultTTL
+	if a.Ttl == nil {
+		a.Ttl = pulumi.IntRef(defaultTTL)
 	}
 	if a.Protocol == "" {
 		a.Protocol = defaultDNSProtocol

@@ -70,7 +70,7 @@ func TestDnsBindingExistingZone(t *testing.T) {
 		a.Networks = nil
 		a.ExistingZoneName = "corp-internal"
 		a.Protocol = "HTTP"
-		a.Ttl = 60
+		a.Ttl = pulumi.IntRef(60)
 		d, err := NewDnsBinding(ctx, "payments", a)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ func TestDnsBindingValidation(t *testing.T) {
 		{"no networks", func(a *DnsBindingArgs) { a.Networks = pulumi.StringArray{} }, "networks: is required when the component creates the zone"},
 		{"zone without dot", func(a *DnsBindingArgs) { a.ZoneDnsName = "internal" }, "zoneDnsName: must end with a dot"},
 		{"host outside zone", func(a *DnsBindingArgs) { a.ZoneDnsName = "corp.example." }, `hostname: "payment-api.internal" is not inside the zone corp.example.`},
-		{"ttl", func(a *DnsBindingArgs) { a.Ttl = -1 }, "ttl: must be between 1 and 86400"},
+		{"ttl", func(a *DnsBindingArgs) { a.Ttl = pulumi.IntRef(-1) }, "ttl: must be between 1 and 86400"},
 		{"protocol", func(a *DnsBindingArgs) { a.Protocol = "ftp" }, "protocol: must be HTTPS or HTTP"},
 		{"zone name with existing", func(a *DnsBindingArgs) {
 			a.ExistingZoneName = "corp"

@@ -22,8 +22,8 @@ func (a *DnsBindingArgs) validate(name string) error {
 		_, err := parseIPv4(ip)
 		p.add("ipAddress", err)
 	}
-	if a.Ttl < 1 || a.Ttl > 86400 {
-		p.addf("ttl", "must be between 1 and 86400 seconds, got %d", a.Ttl)
+	if a.Ttl != nil && (*a.Ttl < 1 || *a.Ttl > 86400) {
+		p.addf("ttl", "must be between 1 and 86400 seconds, got %d", *a.Ttl)
 	}
 	if a.Protocol != "HTTPS" && a.Protocol != "HTTP" {
 		p.addf("protocol", "must be HTTPS or HTTP, got %q", a.Protocol)

@@ -90,3 +90,49 @@ func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, st
 		return s, nil
 	}).(pulumi.StringOutput), nil
 }
+
+// knownOrNil is knownString for an entry of a list of inputs, where a nil entry reads as "".
+func knownOrNil(in pulumi.StringInput) (string, bool) {
+	if in == nil {
+		return "", true
+	}
+	return knownString(in)
+}
+
+// checkedString returns in, failing when it resolves, naming the input path, if check refuses
+// it. A known value is returned as it is: validation already checked it. Secrecy and
+// dependencies carry over.
+func checkedString(in pulumi.StringInput, path string, check func(string) error) pulumi.StringInput {
+	if s, ok := knownOrNil(in); ok {
+		return pulumi.String(s)
+	}
+	return in.ToStringOutput().ApplyT(func(s string) (string, error) {
+		if err := check(s); err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// checkedStrings is checkedString for each entry of a list input at path.
+func checkedStrings(ins []pulumi.StringInput, path string, check func(string) error) pulumi.StringArray {
+	out := make(pulumi.StringArray, 0, len(ins))
+	for i, in := range ins {
+		out = append(out, checkedString(in, fmt.Sprintf("%s[%d]", path, i), check))
+	}
+	return out
+}
+
+// knownStrings returns the entries of a list input that are known now.
+func knownStrings(ins []pulumi.StringInput) []string {
+	var out []string
+	for _, in := range ins {
+		if s, ok := knownOrNil(in); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// noCheck accepts every value, for inputs checked only for being given.
+func noCheck(string) error { return nil }

@@ -48,11 +48,11 @@ func (s SubnetArgs) created() bool { return s.IpCidrRange != "" }
 
 // VpcEgressArgs routes a created Cloud Run service's outbound traffic into a VPC.
 type VpcEgressArgs struct {
-	Network     pulumi.StringInput `pulumi:"network,optional"`
-	Subnetwork  pulumi.StringInput `pulumi:"subnetwork,optional"`
-	NetworkTags []string           `pulumi:"networkTags,optional"`
-	Connector   pulumi.StringInput `pulumi:"connector,optional"`
-	Egress      string             `pulumi:"egress,optional"`
+	Network     pulumi.StringInput   `pulumi:"network,optional"`
+	Subnetwork  pulumi.StringInput   `pulumi:"subnetwork,optional"`
+	NetworkTags []pulumi.StringInput `pulumi:"networkTags,optional"`
+	Connector   pulumi.StringInput   `pulumi:"connector,optional"`
+	Egress      string               `pulumi:"egress,optional"`
 }
 
 // Annotate documents VpcEgressArgs for the schema.
@@ -65,23 +65,22 @@ func (v *VpcEgressArgs) Annotate(a infer.Annotator) {
 	a.Describe(&v.NetworkTags, "Network tags given to the service's instances for Direct VPC egress, for firewall rules.")
 	a.Describe(&v.Connector, "Serverless VPC Access connector (projects/P/locations/R/connectors/N) instead of Direct VPC egress.")
 	a.Describe(&v.Egress, "Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.")
-	a.SetDefault(&v.Egress, defaultVpcEgress)
 }
 
 // CloudRunArgs describes the Cloud Run service behind the load balancer.
 type CloudRunArgs struct {
 	ExistingServiceName  string                `pulumi:"existingServiceName,optional"`
 	Image                pulumi.StringInput    `pulumi:"image,optional"`
-	Port                 int                   `pulumi:"port,optional"`
+	Port                 *int                  `pulumi:"port,optional"`
 	Env                  pulumi.StringMapInput `pulumi:"env,optional"`
 	ServiceAccount       pulumi.StringInput    `pulumi:"serviceAccount,optional"`
 	MinInstances         int                   `pulumi:"minInstances,optional"`
 	MaxInstances         int                   `pulumi:"maxInstances,optional"`
 	Cpu                  string                `pulumi:"cpu,optional"`
 	Memory               string                `pulumi:"memory,optional"`
-	Invokers             []string              `pulumi:"invokers,optional"`
+	Invokers             []pulumi.StringInput  `pulumi:"invokers,optional"`
 	AllowUnauthenticated bool                  `pulumi:"allowUnauthenticated,optional"`
-	CustomAudiences      []string              `pulumi:"customAudiences,optional"`
+	CustomAudiences      []pulumi.StringInput  `pulumi:"customAudiences,optional"`
 	DisableDefaultUrl    bool                  `pulumi:"disableDefaultUrl,optional"`
 	DeletionProtection   bool                  `pulumi:"deletionProtection,optional"`
 	VpcEgress            *VpcEgressArgs        `pulumi:"vpcEgress,optional"`
@@ -95,8 +94,7 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.ExistingServiceName, "Name of an existing Cloud Run service in the same project and region to put "+
 		"behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.")
 	a.Describe(&c.Image, "Container image of the Cloud Run service to create.")
-	a.Describe(&c.Port, "Port the container listens on (8080 by default).")
-	a.SetDefault(&c.Port, defaultContainerPort)
+	a.Describe(&c.Port, "Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).")
 	a.Describe(&c.Env, "Environment variables of the container. Prefer Secret Manager for secrets; a secret value "+
 		"given here stays secret in Pulumi state.")
 	a.Describe(&c.ServiceAccount, "Service account email the service runs as (the project's default compute "+
@@ -104,12 +102,15 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.MinInstances, "Minimum number of instances kept warm (0 by default).")
 	a.Describe(&c.MaxInstances, "Maximum number of instances (Cloud Run's default when 0).")
 	a.Describe(&c.Cpu, "CPU limit of each instance, such as 1 or 2 (1 by default).")
-	a.SetDefault(&c.Cpu, defaultCPU)
 	a.Describe(&c.Memory, "Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).")
-	a.SetDefault(&c.Memory, defaultMemory)
 	a.Describe(&c.Invokers, "IAM members granted roles/run.invoker on the service, such as "+
-		"serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience "+
-		"is the private URL.")
+		"serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service "+
+		"account's member, say), checked when it resolves. Callers send an ID token whose audience is the private "+
+		"URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker "+
+		"(with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never "+
+		"revokes a member that stays, and grants of that role made outside this list are removed. On an "+
+		"existingServiceName, each member is its own additive grant named by the member, so there the members "+
+		"must be known when the program runs.")
 	a.Describe(&c.AllowUnauthenticated, "Grant roles/run.invoker to allUsers. Off by default: with it, anyone who "+
 		"can reach the private endpoint can call the service without an identity. An explicit opt-in.")
 	a.Describe(&c.CustomAudiences, "Extra ID-token audiences the service accepts, besides the private URL "+
@@ -123,10 +124,10 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 
 // TlsArgs turns the load balancer into HTTPS.
 type TlsArgs struct {
-	CertificatePem                 string             `pulumi:"certificatePem,optional"`
-	PrivateKeyPem                  pulumi.StringInput `pulumi:"privateKeyPem,optional" provider:"secret"`
-	CertificateManagerCertificates []string           `pulumi:"certificateManagerCertificates,optional"`
-	SslPolicy                      string             `pulumi:"sslPolicy,optional"`
+	CertificatePem                 pulumi.StringInput   `pulumi:"certificatePem,optional"`
+	PrivateKeyPem                  pulumi.StringInput   `pulumi:"privateKeyPem,optional" provider:"secret"`
+	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates,optional"`
+	SslPolicy                      pulumi.StringInput   `pulumi:"sslPolicy,optional"`
 }
 
 // Annotate documents TlsArgs for the schema.
@@ -134,7 +135,9 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 	a.SetToken("index", "Tls")
 	a.Describe(t, "HTTPS on the internal load balancer: a self-managed certificate (certificatePem and "+
 		"privateKeyPem) or regional Certificate Manager certificates, not both.")
-	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname.")
+	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname. "+
+		"Given as a secret (from secret configuration, say), it stays secret on the certificate and in the "+
+		"certificatePem output.")
 	a.Describe(&t.PrivateKeyPem, "PEM private key of the self-managed certificate. Always stored as a secret.")
 	a.Describe(&t.CertificateManagerCertificates, "Regional Certificate Manager certificates "+
 		"(projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.")
@@ -142,13 +145,13 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 }
 
 // selfManaged reports whether the TLS inputs describe a self-managed certificate.
-func (t *TlsArgs) selfManaged() bool { return t != nil && t.CertificatePem != "" }
+func (t *TlsArgs) selfManaged() bool { return t != nil && given(t.CertificatePem) }
 
 // ConsumerAcceptArgs accepts one consumer of the service attachment.
 type ConsumerAcceptArgs struct {
-	ProjectIdOrNum  string `pulumi:"projectIdOrNum,optional"`
-	NetworkUrl      string `pulumi:"networkUrl,optional"`
-	ConnectionLimit *int   `pulumi:"connectionLimit,optional"`
+	ProjectIdOrNum  pulumi.StringInput `pulumi:"projectIdOrNum,optional"`
+	NetworkUrl      pulumi.StringInput `pulumi:"networkUrl,optional"`
+	ConnectionLimit *int               `pulumi:"connectionLimit,optional"`
 }
 
 // Annotate documents ConsumerAcceptArgs for the schema.
@@ -159,7 +162,6 @@ func (c *ConsumerAcceptArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.ProjectIdOrNum, "Consumer project id or number.")
 	a.Describe(&c.NetworkUrl, "Consumer VPC network, projects/P/global/networks/N.")
 	a.Describe(&c.ConnectionLimit, "Most endpoints this consumer may connect (10 by default).")
-	a.SetDefault(&c.ConnectionLimit, defaultConnectionLimit)
 }
 
 // ConsumerStackArgs accepts the consumer published by another Pulumi stack.
@@ -176,9 +178,7 @@ func (c *ConsumerStackArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.Stack, "Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.")
 	a.Describe(&c.Output, "Stack output to read: consumerProject (the default) accepts the project, "+
 		"consumerNetwork accepts the network.")
-	a.SetDefault(&c.Output, defaultConsumerOutput)
 	a.Describe(&c.ConnectionLimit, "Most endpoints this consumer may connect (10 by default).")
-	a.SetDefault(&c.ConnectionLimit, defaultConnectionLimit)
 }
 
 // byNetwork reports whether the entry accepts a network rather than a project.
@@ -199,7 +199,7 @@ type ProducerServiceArgs struct {
 	AdditionalNatSubnets      []SubnetArgs         `pulumi:"additionalNatSubnets,optional"`
 	Consumers                 []ConsumerAcceptArgs `pulumi:"consumers,optional"`
 	ConsumerStacks            []ConsumerStackArgs  `pulumi:"consumerStacks,optional"`
-	RejectedConsumers         []string             `pulumi:"rejectedConsumers,optional"`
+	RejectedConsumers         []pulumi.StringInput `pulumi:"rejectedConsumers,optional"`
 	AcceptAllConsumers        bool                 `pulumi:"acceptAllConsumers,optional"`
 	ReconcileConnections      *bool                `pulumi:"reconcileConnections,optional"`
 	DomainNames               []string             `pulumi:"domainNames,optional"`
@@ -254,8 +254,8 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 // (providerDefaults).
 func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	a := *args
-	if a.CloudRun.Port == 0 {
-		a.CloudRun.Port = defaultContainerPort
+	if a.CloudRun.Port == nil {
+		a.CloudRun.Port = pulumi.IntRef(defaultContainerPort)
 	}
 	if a.CloudRun.Cpu == "" {
 		a.CloudRun.Cpu = defaultCPU

@@ -2,6 +2,7 @@ package psc
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,7 +30,7 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 			return nil, err
 		}
 		args.ConsumerAcceptLists = accept
-		args.ConsumerRejectLists = pulumi.ToStringArray(a.RejectedConsumers)
+		args.ConsumerRejectLists = checkedStrings(a.RejectedConsumers, "rejectedConsumers", checkRejected)
 	}
 	if len(a.DomainNames) > 0 {
 		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
@@ -56,12 +57,14 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptListArray, error) {
 	a := &b.args
 	var list compute.ServiceAttachmentConsumerAcceptListArray
-	for _, c := range a.Consumers {
+	rejected := knownStrings(a.RejectedConsumers)
+	for i, c := range a.Consumers {
 		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*c.ConnectionLimit)}
-		if c.NetworkUrl != "" {
-			entry.NetworkUrl = pulumi.StringPtr(c.NetworkUrl)
+		path := fmt.Sprintf("consumers[%d]", i)
+		if given(c.NetworkUrl) {
+			entry.NetworkUrl = checkedString(c.NetworkUrl, path+".networkUrl", notRejected(checkNetworkURL, rejected)).ToStringOutput().ToStringPtrOutput()
 		} else {
-			entry.ProjectIdOrNum = pulumi.StringPtr(c.ProjectIdOrNum)
+			entry.ProjectIdOrNum = checkedString(c.ProjectIdOrNum, path+".projectIdOrNum", notRejected(checkProject, rejected)).ToStringOutput().ToStringPtrOutput()
 		}
 		list = append(list, entry)
 	}
@@ -75,7 +78,7 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 			if err != nil {
 				return nil, err
 			}
-			out = checkStackConsumer(ref, input, cs, a.RejectedConsumers)
+			out = checkStackConsumer(ref, input, cs, rejected)
 			refs[key] = out
 		}
 		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*cs.ConnectionLimit)}
@@ -87,4 +90,18 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 		list = append(list, entry)
 	}
 	return list, nil
+}
+
+// notRejected checks a consumer given as an Output when it resolves: its shape, and that it is
+// not also in rejectedConsumers (as far as those are known now).
+func notRejected(check func(string) error, rejected []string) func(string) error {
+	return func(s string) error {
+		if err := check(s); err != nil {
+			return err
+		}
+		if slices.Contains(rejected, s) || slices.Contains(rejected, trimComputePrefix(s)) {
+			return fmt.Errorf("%q is also in rejectedConsumers; a rejected consumer stays rejected, remove it from one list", s)
+		}
+		return nil
+	}
 }

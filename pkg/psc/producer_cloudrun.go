@@ -39,14 +39,46 @@ func (b *producerBuilder) cloudRunNameAndURI() (cloudRunService, error) {
 }
 
 // invokers grants roles/run.invoker on the service to the listed members (and to allUsers when
-// that is asked for, with a warning).
+// that is asked for, with a warning). On a service the component creates, one authoritative
+// binding holds every member: it is updated in place, so reordering the list or removing an
+// entry never revokes, even for a moment, a member that stays, and members that are Outputs
+// need no name of their own. On an existing service, which others may grant the role on too,
+// each member is an additive grant named by the member (validation requires them known).
 func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
 	cr := b.args.CloudRun
-	members := append([]string(nil), cr.Invokers...)
+	members := checkedStrings(cr.Invokers, "cloudRun.invokers", checkInvoker)
 	if cr.AllowUnauthenticated {
-		members = append(members, "allUsers")
+		members = append(members, pulumi.String("allUsers"))
 	}
-	for _, m := range members {
+	switch {
+	case cr.ExistingServiceName == "" && len(members) > 0:
+		_, err := cloudrunv2.NewServiceIamBinding(b.ctx, b.child("invokers"), &cloudrunv2.ServiceIamBindingArgs{
+			Project:  b.project(),
+			Location: pulumi.String(b.args.Region),
+			Name:     service,
+			Role:     pulumi.String(invokerRole),
+			Members:  members,
+		}, b.opts()...)
+		if err != nil {
+			return fmt.Errorf("invokers: %w", err)
+		}
+	case cr.ExistingServiceName != "":
+		if err := b.existingServiceInvokers(service, members); err != nil {
+			return err
+		}
+	}
+	if cr.AllowUnauthenticated {
+		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
+			"private endpoint can call the service without an identity", &pulumi.LogArgs{Resource: b.comp})
+	}
+	return nil
+}
+
+// existingServiceInvokers grants roles/run.invoker on an existing service, one additive grant per
+// member, named by the member (validation requires the members known when the program runs).
+func (b *producerBuilder) existingServiceInvokers(service pulumi.StringOutput, members pulumi.StringArray) error {
+	for _, in := range members {
+		m, _ := knownOrNil(in)
 		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child("invoker-"+m), &cloudrunv2.ServiceIamMemberArgs{
 			Project:  b.project(),
 			Location: pulumi.String(b.args.Region),
@@ -58,10 +90,6 @@ func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
 			return fmt.Errorf("invoker %s: %w", m, err)
 		}
 	}
-	if cr.AllowUnauthenticated {
-		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
-			"private endpoint can call the service without an identity", &pulumi.LogArgs{Resource: b.comp})
-	}
 	return nil
 }
 
@@ -71,7 +99,7 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 	cr := b.args.CloudRun
 	container := &cloudrunv2.ServiceTemplateContainerArgs{
 		Image: cr.Image,
-		Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(cr.Port)},
+		Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(*cr.Port)},
 		Resources: &cloudrunv2.ServiceTemplateContainerResourcesArgs{
 			Limits: pulumi.StringMap{"cpu": pulumi.String(cr.Cpu), "memory": pulumi.String(cr.Memory)},
 		},
@@ -99,7 +127,7 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 				&cloudrunv2.ServiceTemplateVpcAccessNetworkInterfaceArgs{
 					Network:    v.Network.ToStringOutput().ToStringPtrOutput(),
 					Subnetwork: v.Subnetwork.ToStringOutput().ToStringPtrOutput(),
-					Tags:       pulumi.ToStringArray(v.NetworkTags),
+					Tags:       pulumi.StringArray(v.NetworkTags),
 				},
 			}
 		}
@@ -111,7 +139,7 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		Ingress:            pulumi.String(ingressInternalOnly),
 		InvokerIamDisabled: pulumi.Bool(false),
 		DeletionProtection: pulumi.Bool(cr.DeletionProtection),
-		CustomAudiences:    pulumi.ToStringArray(b.audiences()),
+		CustomAudiences:    b.audiences(),
 		Template:           template,
 	}
 	if cr.DisableDefaultUrl {
@@ -123,16 +151,16 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 }
 
 // audiences are the ID-token audiences the service accepts: the private URL, then the extra ones.
-func (b *producerBuilder) audiences() []string {
-	var out []string
+func (b *producerBuilder) audiences() pulumi.StringArray {
+	out := pulumi.StringArray{}
 	if h := b.args.Hostname; h != "" {
 		scheme := "http"
 		if b.args.https() {
 			scheme = "https"
 		}
-		out = append(out, scheme+"://"+h)
+		out = append(out, pulumi.String(scheme+"://"+h))
 	}
-	return append(out, b.args.CloudRun.CustomAudiences...)
+	return append(out, checkedStrings(b.args.CloudRun.CustomAudiences, "cloudRun.customAudiences", noCheck)...)
 }
 
 // envList turns an environment map into Cloud Run's ordered list (sorted by name, so the plan is

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -122,22 +123,26 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 	}
 	certPem := noCert
 	if a.Tls.selfManaged() {
+		certificate := checkedCertificate(a.Tls, a.Hostname)
 		cert, err := compute.NewRegionSslCertificate(b.ctx, b.child("cert"), &compute.RegionSslCertificateArgs{
 			Project:     b.project(),
 			Region:      pulumi.String(a.Region),
-			Certificate: pulumi.String(a.Tls.CertificatePem),
+			Certificate: certificate,
 			PrivateKey:  checkedPrivateKey(a.Tls),
 		}, b.replacedInUse()...)
 		if err != nil {
 			return pulumi.StringOutput{}, noCert, fmt.Errorf("TLS certificate: %w", err)
 		}
 		args.SslCertificates = pulumi.StringArray{cert.SelfLink}
-		certPem = pulumi.String(a.Tls.CertificatePem).ToStringOutput()
+		certPem = certificate
 	} else {
-		args.CertificateManagerCertificates = pulumi.ToStringArray(a.Tls.CertificateManagerCertificates)
+		args.CertificateManagerCertificates = checkedStrings(a.Tls.CertificateManagerCertificates,
+			"tls.certificateManagerCertificates", func(c string) error {
+				return errors.Join(a.checkCertManagerCert(c), a.certManagerRegion(c))
+			})
 	}
-	if a.Tls.SslPolicy != "" {
-		args.SslPolicy = pulumi.String(a.Tls.SslPolicy)
+	if given(a.Tls.SslPolicy) {
+		args.SslPolicy = a.Tls.SslPolicy.ToStringOutput().ToStringPtrOutput()
 	}
 	p, err := compute.NewRegionTargetHttpsProxy(b.ctx, b.child("proxy"), args, b.opts()...)
 	if err != nil {

@@ -13,6 +13,7 @@ const (
 	typeSubnet     = "gcp:compute/subnetwork:Subnetwork"
 	typeService    = "gcp:cloudrunv2/service:Service"
 	typeIAM        = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+	typeIAMBinding = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
 	typeNEG        = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
 	typeBackend    = "gcp:compute/regionBackendService:RegionBackendService"
 	typeURLMap     = "gcp:compute/regionUrlMap:RegionUrlMap"
@@ -37,7 +38,7 @@ func producerArgs() *ProducerServiceArgs {
 		LoadBalancerSubnet: SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 		NatSubnet:          SubnetArgs{IpCidrRange: "10.20.0.0/28"},
-		Consumers:          []ConsumerAcceptArgs{{ProjectIdOrNum: "consumer-prj"}},
+		Consumers:          []ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String("consumer-prj")}},
 	}
 }
 
@@ -120,8 +121,8 @@ func TestProducerGraph(t *testing.T) {
 	if aud := input(svc, "customAudiences"); !aud.IsArray() || aud.ArrayValue()[0].StringValue() != "http://payment-api.internal" {
 		t.Errorf("customAudiences = %v, want the private URL", aud)
 	}
-	if iam := f.Custom(typeIAM); len(iam) != 0 {
-		t.Errorf("no invoker binding is created by default, got %d", len(iam))
+	if iam := len(f.Custom(typeIAM)) + len(f.Custom(typeIAMBinding)); iam != 0 {
+		t.Errorf("no invoker grant is created by default, got %d", iam)
 	}
 
 	neg := f.One(t, typeNEG)
@@ -220,7 +221,7 @@ func TestProducerHTTPSWithSelfManagedCertificate(t *testing.T) {
 	var gotPEM any
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: "projects/producer-prj/regions/europe-west1/sslPolicies/modern"}
+		args.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: pulumi.String("projects/producer-prj/regions/europe-west1/sslPolicies/modern")}
 		p, err := NewProducerService(ctx, "payments", args)
 		if err != nil {
 			return err
@@ -268,7 +269,7 @@ func TestProducerCertificateManagerCertificates(t *testing.T) {
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/producer-prj/locations/europe-west1/certificates/payments"}}
+		args.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/producer-prj/locations/europe-west1/certificates/payments"})}
 		_, err := NewProducerService(ctx, "payments", args)
 		return err
 	})
@@ -291,7 +292,7 @@ func TestProducerExistingSubnetsAndService(t *testing.T) {
 	var capacity any
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.CloudRun = CloudRunArgs{ExistingServiceName: "payments-live", Invokers: []string{"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com"}}
+		args.CloudRun = CloudRunArgs{ExistingServiceName: "payments-live", Invokers: pulumi.ToStringArray([]string{"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com"})}
 		args.LoadBalancerSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/lb")}
 		args.ProxyOnlySubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/proxy")}
 		args.NatSubnet = SubnetArgs{SelfLink: pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/nat")}
@@ -346,8 +347,8 @@ func TestProducerAllowUnauthenticatedIsExplicit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := str(f.One(t, typeIAM), "member"); got != "allUsers" {
-		t.Errorf("allowUnauthenticated must grant allUsers, got %q", got)
+	if got := input(f.One(t, typeIAMBinding), "members"); len(got.ArrayValue()) != 1 || got.ArrayValue()[0].StringValue() != "allUsers" {
+		t.Errorf("allowUnauthenticated must grant allUsers, got %v", got)
 	}
 }
 
@@ -508,7 +509,7 @@ func TestProducerReplacesInUseResourcesCreateBeforeDelete(t *testing.T) {
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM)}
+		args.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM)}
 		_, err := NewProducerService(ctx, "payments", args)
 		return err
 	})
@@ -626,5 +627,68 @@ func TestProducerEmptyInputsAreUnsetInTheBuild(t *testing.T) {
 	}
 	if sa, ok := template["serviceAccount"]; ok && !sa.IsNull() {
 		t.Errorf("template.serviceAccount = %v, want unset: an empty service account is the default one", sa)
+	}
+}
+
+// On a created service the invokers are one authoritative binding, whatever their order and
+// whether they are known yet: no child is named by a member, so reordering or removing entries
+// replaces nothing and never revokes a member that stays.
+func TestProducerInvokersAreOneBinding(t *testing.T) {
+	t.Parallel()
+	members := func(order ...int) []string {
+		f := newFakeCloud()
+		err := f.Run(func(ctx *pulumi.Context) error {
+			all := []pulumi.StringInput{
+				pulumi.String("user:alice@example.com"),
+				pulumi.String("serviceAccount:caller@consumer-prj.iam.gserviceaccount.com").ToStringOutput(),
+			}
+			args := producerArgs()
+			for _, i := range order {
+				args.CloudRun.Invokers = append(args.CloudRun.Invokers, all[i])
+			}
+			_, err := NewProducerService(ctx, "payments", args)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(f.Custom(typeIAM)); n != 0 {
+			t.Errorf("%d per-member grants on a created service, want none", n)
+		}
+		b := f.One(t, typeIAMBinding)
+		if b.Name != "payments-invokers" || str(b, "role") != "roles/run.invoker" {
+			t.Errorf("invoker binding %s = %v", b.Name, b.Inputs)
+		}
+		var out []string
+		for _, m := range input(b, "members").ArrayValue() {
+			out = append(out, m.StringValue())
+		}
+		return out
+	}
+	if got := members(0, 1); len(got) != 2 || got[1] != "serviceAccount:caller@consumer-prj.iam.gserviceaccount.com" {
+		t.Errorf("members = %v", got)
+	}
+	if got := members(1); len(got) != 1 {
+		t.Errorf("members after removing one = %v", got)
+	}
+}
+
+// An invoker that is an Output cannot name a grant of its own on an existing service.
+func TestProducerExistingServiceRefusesComputedInvoker(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := producerArgs()
+		args.CloudRun = CloudRunArgs{ExistingServiceName: "payments-live", Invokers: []pulumi.StringInput{
+			pulumi.String("user:alice@example.com"), pulumi.String("user:bob@example.com").ToStringOutput(),
+		}}
+		_, err := NewProducerService(ctx, "payments", args)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "cloudRun.invokers[1]: must be known when the program runs with existingServiceName") {
+		t.Fatalf("want cloudRun.invokers[1] refused, got %v", err)
+	}
+	if strings.Contains(err.Error(), "invokers[0]") {
+		t.Errorf("a known invoker was refused: %v", err)
 	}
 }

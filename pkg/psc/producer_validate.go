@@ -81,8 +81,8 @@ func (c *CloudRunArgs) validate(p *problems) {
 			p.addf("cloudRun", "vpcEgress, disableDefaultUrl, customAudiences and env apply only to a service the component creates, not to existingServiceName")
 		}
 	}
-	if c.Port < 1 || c.Port > 65535 {
-		p.addf("cloudRun.port", "must be between 1 and 65535, got %d", c.Port)
+	if c.Port != nil && (*c.Port < 1 || *c.Port > 65535) {
+		p.addf("cloudRun.port", "must be between 1 and 65535, got %d", *c.Port)
 	}
 	if c.MinInstances < 0 {
 		p.addf("cloudRun.minInstances", "must be 0 or more, got %d", c.MinInstances)
@@ -97,8 +97,15 @@ func (c *CloudRunArgs) validate(p *problems) {
 	if !memoryRe.MatchString(c.Memory) {
 		p.addf("cloudRun.memory", "must be a memory quantity such as 512Mi or 2Gi, got %q", c.Memory)
 	}
-	for i, m := range c.Invokers {
-		p.add(fmt.Sprintf("cloudRun.invokers[%d]", i), checkInvoker(m))
+	for i, in := range c.Invokers {
+		path := fmt.Sprintf("cloudRun.invokers[%d]", i)
+		m, known := knownOrNil(in)
+		switch {
+		case known:
+			p.add(path, checkInvoker(m))
+		case existing:
+			p.addf(path, "must be known when the program runs with existingServiceName: on a service the component does not own, each invoker is its own grant named by its member (an Output has no value to name it by yet); give the member as a plain string, or let the component create the service")
+		}
 	}
 	if v := c.VpcEgress; v != nil {
 		direct := given(v.Network) || given(v.Subnetwork)
@@ -372,7 +379,7 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	if t == nil {
 		return
 	}
-	selfManaged := t.CertificatePem != "" || given(t.PrivateKeyPem)
+	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
 	managed := len(t.CertificateManagerCertificates) > 0
 	switch {
 	case selfManaged && managed:
@@ -381,27 +388,22 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	case !selfManaged && !managed:
 		p.addf("tls", "give certificatePem and privateKeyPem, or certificateManagerCertificates")
 		return
-	case selfManaged && t.CertificatePem == "":
+	case selfManaged && !given(t.CertificatePem):
 		p.addf("tls.certificatePem", "is required with tls.privateKeyPem")
 		return
 	case selfManaged && !given(t.PrivateKeyPem):
 		p.addf("tls.privateKeyPem", "is required with tls.certificatePem")
 		return
 	}
-	if selfManaged {
-		p.add("tls.certificatePem", checkCertificate(t.CertificatePem, a.Hostname, time.Now()))
+	if cert, ok := knownString(t.CertificatePem); ok && selfManaged {
+		p.add("tls.certificatePem", checkCertificate(cert, a.Hostname, time.Now()))
 		if key, ok := knownString(t.PrivateKeyPem); ok {
-			p.add("tls.privateKeyPem", checkKeyPair(t.CertificatePem, key))
+			p.add("tls.privateKeyPem", checkKeyPair(cert, key))
 		}
 	}
-	for i, c := range t.CertificateManagerCertificates {
-		m := certManagerRe.FindStringSubmatch(c)
-		path := fmt.Sprintf("tls.certificateManagerCertificates[%d]", i)
-		switch {
-		case m == nil:
-			p.addf(path, "must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
-		case m[1] == "global":
-			p.addf(path, "a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
+	for i, in := range t.CertificateManagerCertificates {
+		if c, ok := knownOrNil(in); ok {
+			p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.checkCertManagerCert(c))
 		}
 	}
 }
@@ -417,9 +419,9 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error)
 		return 0, p.err()
 	}
 	if t := a.Tls; t != nil {
-		for i, c := range t.CertificateManagerCertificates {
-			if m := certManagerRe.FindStringSubmatch(c); m != nil && m[1] != "global" && m[1] != a.Region {
-				p.addf(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), "is in %s but the load balancer is in %s", m[1], a.Region)
+		for i, in := range t.CertificateManagerCertificates {
+			if c, ok := knownOrNil(in); ok {
+				p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.certManagerRegion(c))
 			}
 		}
 	}
@@ -428,6 +430,28 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error)
 		p.errs = append(p.errs, err)
 	}
 	return capacity, p.err()
+}
+
+// certManagerRegion checks that a well-formed regional Certificate Manager certificate is in the
+// producer's region.
+func (a *ProducerServiceArgs) certManagerRegion(c string) error {
+	if m := certManagerRe.FindStringSubmatch(c); m != nil && m[1] != "global" && m[1] != a.Region {
+		return fmt.Errorf("is in %s but the load balancer is in %s", m[1], a.Region)
+	}
+	return nil
+}
+
+// checkCertManagerCert checks the shape of a Certificate Manager certificate and that it is regional;
+// validatePlaced checks its region once the producer's is known.
+func (a *ProducerServiceArgs) checkCertManagerCert(c string) error {
+	m := certManagerRe.FindStringSubmatch(c)
+	switch {
+	case m == nil:
+		return fmt.Errorf("must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
+	case m[1] == "global":
+		return fmt.Errorf("a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
+	}
+	return nil
 }
 
 // checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and
@@ -461,11 +485,27 @@ func checkKeyPair(certPEM, keyPEM string) error {
 	return nil
 }
 
+// checkedCertificate returns the TLS certificate, failing, naming the input, when a certificate
+// given as an Output resolves to one that does not parse, has expired or does not cover
+// hostname. A secret certificate stays secret.
+func checkedCertificate(t *TlsArgs, hostname string) pulumi.StringOutput {
+	if cert, ok := knownString(t.CertificatePem); ok {
+		return pulumi.String(cert).ToStringOutput()
+	}
+	return t.CertificatePem.ToStringOutput().ApplyT(func(cert string) (string, error) {
+		if err := checkCertificate(cert, hostname, time.Now()); err != nil {
+			return "", fmt.Errorf("tls.certificatePem: %w", err)
+		}
+		return cert, nil
+	}).(pulumi.StringOutput)
+}
+
 // checkedPrivateKey returns the TLS private key as a secret that fails, naming the input, when it
-// does not match the certificate (checked when a key given as an Output resolves).
+// does not match the certificate (checked when a key or certificate given as an Output resolves).
 func checkedPrivateKey(t *TlsArgs) pulumi.StringOutput {
-	key := t.PrivateKeyPem.ToStringOutput().ApplyT(func(k string) (string, error) {
-		if err := checkKeyPair(t.CertificatePem, k); err != nil {
+	key := pulumi.All(t.CertificatePem, t.PrivateKeyPem).ApplyT(func(v []any) (string, error) {
+		cert, k := v[0].(string), v[1].(string)
+		if err := checkKeyPair(cert, k); err != nil {
 			return "", fmt.Errorf("tls.privateKeyPem: %w", err)
 		}
 		return k, nil
@@ -487,17 +527,21 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 	for i, c := range a.Consumers {
 		path := fmt.Sprintf("consumers[%d]", i)
 		switch {
-		case (c.ProjectIdOrNum == "") == (c.NetworkUrl == ""):
+		case given(c.ProjectIdOrNum) == given(c.NetworkUrl):
 			p.addf(path, "give exactly one of projectIdOrNum and networkUrl")
 			continue
-		case c.ProjectIdOrNum != "":
-			p.add(path+".projectIdOrNum", checkProject(c.ProjectIdOrNum))
+		case given(c.ProjectIdOrNum):
 			kinds["projectIdOrNum"] = append(kinds["projectIdOrNum"], path)
-			accepted[c.ProjectIdOrNum] = path
+			if v, ok := knownString(c.ProjectIdOrNum); ok {
+				p.add(path+".projectIdOrNum", checkProject(v))
+				accepted[v] = path
+			}
 		default:
-			p.add(path+".networkUrl", checkNetworkURL(c.NetworkUrl))
 			kinds["networkUrl"] = append(kinds["networkUrl"], path)
-			accepted[trimComputePrefix(c.NetworkUrl)] = path
+			if v, ok := knownString(c.NetworkUrl); ok {
+				p.add(path+".networkUrl", checkNetworkURL(v))
+				accepted[trimComputePrefix(v)] = path
+			}
 		}
 		checkConnectionLimit(p, path, c.ConnectionLimit)
 	}
@@ -520,20 +564,28 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 		p.addf("consumers", "all accept-list entries must be of one kind, projects or networks: projects at %s, networks at %s",
 			strings.Join(kinds["projectIdOrNum"], ", "), strings.Join(kinds["networkUrl"], ", "))
 	}
-	for i, r := range a.RejectedConsumers {
+	for i, in := range a.RejectedConsumers {
 		path := fmt.Sprintf("rejectedConsumers[%d]", i)
-		if strings.Contains(r, "/") {
-			p.add(path, checkNetworkURL(r))
-		} else {
-			p.add(path, checkProject(r))
+		r, ok := knownOrNil(in)
+		if !ok {
+			continue
 		}
+		p.add(path, checkRejected(r))
 		if at, ok := accepted[trimComputePrefix(r)]; ok {
 			p.addf(path, "%q is also accepted at %s; a rejected consumer stays rejected, remove it from one list", r, at)
 		}
 	}
-	if dup := firstDuplicate(a.RejectedConsumers); dup != "" {
+	if dup := firstDuplicate(knownStrings(a.RejectedConsumers)); dup != "" {
 		p.addf("rejectedConsumers", "lists %q twice", dup)
 	}
+}
+
+// checkRejected checks a rejected consumer: a network URL or a project.
+func checkRejected(r string) error {
+	if strings.Contains(r, "/") {
+		return checkNetworkURL(r)
+	}
+	return checkProject(r)
 }
 
 // checkConnectionLimit checks an accept-list entry's limit (nil means the default).

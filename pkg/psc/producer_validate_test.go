@@ -19,12 +19,14 @@ func TestProducerValidation(t *testing.T) {
 		{"missing network", func(a *ProducerServiceArgs) { a.Network = nil }, []string{"network: is required"}},
 		{"neither image nor service", func(a *ProducerServiceArgs) { a.CloudRun.Image = nil }, []string{"cloudRun: give exactly one of existingServiceName and image"}},
 		{"both image and service", func(a *ProducerServiceArgs) { a.CloudRun.ExistingServiceName = "svc" }, []string{"cloudRun: give exactly one"}},
-		{"port", func(a *ProducerServiceArgs) { a.CloudRun.Port = 70000 }, []string{"cloudRun.port: must be between 1 and 65535"}},
+		{"port", func(a *ProducerServiceArgs) { a.CloudRun.Port = pulumi.IntRef(70000) }, []string{"cloudRun.port: must be between 1 and 65535"}},
 		{"max below min", func(a *ProducerServiceArgs) { a.CloudRun.MinInstances, a.CloudRun.MaxInstances = 3, 2 }, []string{"cloudRun.maxInstances"}},
 		{"cpu", func(a *ProducerServiceArgs) { a.CloudRun.Cpu = "lots" }, []string{"cloudRun.cpu"}},
 		{"memory", func(a *ProducerServiceArgs) { a.CloudRun.Memory = "1GB" }, []string{"cloudRun.memory"}},
-		{"public invoker", func(a *ProducerServiceArgs) { a.CloudRun.Invokers = []string{"allUsers"} }, []string{"cloudRun.invokers[0]: allUsers makes the service public"}},
-		{"bad invoker", func(a *ProducerServiceArgs) { a.CloudRun.Invokers = []string{"alice@example.com"} }, []string{"cloudRun.invokers[0]: must be an IAM member"}},
+		{"public invoker", func(a *ProducerServiceArgs) { a.CloudRun.Invokers = pulumi.ToStringArray([]string{"allUsers"}) }, []string{"cloudRun.invokers[0]: allUsers makes the service public"}},
+		{"bad invoker", func(a *ProducerServiceArgs) {
+			a.CloudRun.Invokers = pulumi.ToStringArray([]string{"alice@example.com"})
+		}, []string{"cloudRun.invokers[0]: must be an IAM member"}},
 		{"egress both", func(a *ProducerServiceArgs) {
 			a.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("n"), Subnetwork: pulumi.String("s"), Connector: pulumi.String("c")}
 		}, []string{"cloudRun.vpcEgress: give either network and subnetwork"}},
@@ -50,31 +52,33 @@ func TestProducerValidation(t *testing.T) {
 		{"lb ip outside subnet", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.99.0.5" }, []string{"loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.10.0.0/24"}},
 		{"lb ip reserved", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.10.0.1" }, []string{"loadBalancerIp: 10.10.0.1 is reserved"}},
 		{"tls empty", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{} }, []string{"tls: give certificatePem and privateKeyPem, or certificateManagerCertificates"}},
-		{"tls cert without key", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{CertificatePem: certPEM} }, []string{"tls.privateKeyPem: is required with tls.certificatePem"}},
+		{"tls cert without key", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM)} }, []string{"tls.privateKeyPem: is required with tls.certificatePem"}},
 		{"tls key without cert", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{PrivateKeyPem: pulumi.String(keyPEM)} }, []string{"tls.certificatePem: is required with tls.privateKeyPem"}},
 		{"tls both kinds", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM), CertificateManagerCertificates: []string{"x"}}
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), CertificateManagerCertificates: pulumi.ToStringArray([]string{"x"})}
 		}, []string{"tls: give either"}},
 		{"tls cert for another host", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificatePem: otherCert, PrivateKeyPem: pulumi.String(keyPEM)}
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String(otherCert), PrivateKeyPem: pulumi.String(keyPEM)}
 		}, []string{`tls.certificatePem: does not cover hostname "payment-api.internal"`}},
 		{"tls key mismatch", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(otherKey)}
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(otherKey)}
 		}, []string{"tls.privateKeyPem: is not a PEM private key matching tls.certificatePem"}},
 		{"tls not pem", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificatePem: "hello", PrivateKeyPem: pulumi.String(keyPEM)}
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String("hello"), PrivateKeyPem: pulumi.String(keyPEM)}
 		}, []string{"tls.certificatePem: must be a PEM certificate"}},
 		{"certificate manager global", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/global/certificates/c"}}
+			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/global/certificates/c"})}
 		}, []string{"tls.certificateManagerCertificates[0]: a regional load balancer needs a regional certificate"}},
 		{"consumer neither kind", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{}} }, []string{"consumers[0]: give exactly one of projectIdOrNum and networkUrl"}},
 		{"consumer limit", func(a *ProducerServiceArgs) { a.Consumers[0].ConnectionLimit = pulumi.IntRef(-1) }, []string{"consumers[0].connectionLimit: must be at least 1"}},
 		{"mixed kinds", func(a *ProducerServiceArgs) {
-			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{NetworkUrl: "projects/c/global/networks/vpc"})
+			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{NetworkUrl: pulumi.String("projects/c/global/networks/vpc")})
 		}, []string{"consumers: all accept-list entries must be of one kind, projects or networks: projects at consumers[0], networks at consumers[1]"}},
-		{"bad network url", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{NetworkUrl: "vpc"}} }, []string{"consumers[0].networkUrl: must be a network URL"}},
-		{"accepted and rejected", func(a *ProducerServiceArgs) { a.RejectedConsumers = []string{"consumer-prj"} }, []string{`rejectedConsumers[0]: "consumer-prj" is also accepted at consumers[0]`}},
-		{"rejected twice", func(a *ProducerServiceArgs) { a.RejectedConsumers = []string{"evil-prj", "evil-prj"} }, []string{`rejectedConsumers: lists "evil-prj" twice`}},
+		{"bad network url", func(a *ProducerServiceArgs) { a.Consumers = []ConsumerAcceptArgs{{NetworkUrl: pulumi.String("vpc")}} }, []string{"consumers[0].networkUrl: must be a network URL"}},
+		{"accepted and rejected", func(a *ProducerServiceArgs) { a.RejectedConsumers = pulumi.ToStringArray([]string{"consumer-prj"}) }, []string{`rejectedConsumers[0]: "consumer-prj" is also accepted at consumers[0]`}},
+		{"rejected twice", func(a *ProducerServiceArgs) {
+			a.RejectedConsumers = pulumi.ToStringArray([]string{"evil-prj", "evil-prj"})
+		}, []string{`rejectedConsumers: lists "evil-prj" twice`}},
 		{"automatic with lists", func(a *ProducerServiceArgs) { a.AcceptAllConsumers = true }, []string{"acceptAllConsumers: cannot be combined with consumers"}},
 		{"consumer stack without name", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{}} }, []string{"consumerStacks[0].stack: is required"}},
 		{"consumer stack by network mixed", func(a *ProducerServiceArgs) {
@@ -83,7 +87,7 @@ func TestProducerValidation(t *testing.T) {
 		{"domain name without dot", func(a *ProducerServiceArgs) { a.DomainNames = []string{"payments.example.com"} }, []string{"domainNames[0]: must end with a dot"}},
 		{"propagated limit", func(a *ProducerServiceArgs) { a.PropagatedConnectionLimit = pulumi.IntRef(-1) }, []string{"propagatedConnectionLimit: must be 0 or more"}},
 		{"consumer limit zero", func(a *ProducerServiceArgs) {
-			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: "other-prj", ConnectionLimit: pulumi.IntRef(0)})
+			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String("other-prj"), ConnectionLimit: pulumi.IntRef(0)})
 		}, []string{"consumers[1].connectionLimit: must be at least 1, got 0"}},
 		{"consumer stack limit zero", func(a *ProducerServiceArgs) {
 			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s", ConnectionLimit: pulumi.IntRef(0)}}
@@ -91,7 +95,7 @@ func TestProducerValidation(t *testing.T) {
 		{"nat too small for the consumers", func(a *ProducerServiceArgs) {
 			a.NatSubnet.IpCidrRange = "10.20.0.0/29"
 			for _, c := range []string{"b-prj-01", "c-prj-01", "d-prj-01", "e-prj-01"} {
-				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: c})
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(c)})
 			}
 		}, []string{"natSubnet.ipCidrRange: 10.20.0.0/29 holds 4 endpoint connections (one NAT address each), fewer than the 5 accepted consumers"}},
 		{"image with uppercase path", func(a *ProducerServiceArgs) {
@@ -207,7 +211,7 @@ func TestConnectionLimitDefaultsOnlyWhenUnset(t *testing.T) {
 	f := newFakeCloud()
 	err := f.Run(func(ctx *pulumi.Context) error {
 		args := producerArgs()
-		args.Consumers = append(args.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: "other-prj", ConnectionLimit: pulumi.IntRef(3)})
+		args.Consumers = append(args.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String("other-prj"), ConnectionLimit: pulumi.IntRef(3)})
 		_, err := NewProducerService(ctx, "payments", args)
 		return err
 	})

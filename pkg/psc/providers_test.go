@@ -156,7 +156,7 @@ func TestValidationUsesTheProvidersRegion(t *testing.T) {
 			return err
 		}
 		args := producerArgs()
-		args.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/other-prj/locations/europe-west1/certificates/c"}}
+		args.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/other-prj/locations/europe-west1/certificates/c"})}
 		_, err = NewProducerService(ctx, "payments", args, pulumi.Provider(p))
 		return err
 	})

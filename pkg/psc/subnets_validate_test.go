@@ -29,12 +29,12 @@ func producerLookupCases() []producerCase {
 		{"existing NAT subnet too small for the consumers", func(a *ProducerServiceArgs) {
 			a.NatSubnet = link("nat") // a /28: 12 addresses
 			for i := range 12 {
-				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: fmt.Sprintf("c-prj-%02d", i)})
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(fmt.Sprintf("c-prj-%02d", i))})
 			}
 		}, []string{"natSubnet.selfLink: 10.40.0.0/28 holds 12 endpoint connections (one NAT address each), fewer than the 13 accepted consumers"}},
 		// Checked once the region is known, which may be the component's provider's.
 		{"certificate manager other region", func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificateManagerCertificates: []string{"projects/p/locations/us-east1/certificates/c"}}
+			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/us-east1/certificates/c"})}
 		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
 		{"nat subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.NatSubnet = link("lb") },
 			[]string{"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"}},

@@ -30,7 +30,7 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		Network:  pulumi.String("producer-vpc"),
 		Hostname: in.hostname,
 		CloudRun: CloudRunArgs{
-			Image: pulumi.String("europe-docker.pkg.dev/p/r/payments:1.0"), Port: in.port, Cpu: in.cpu, Memory: in.memory,
+			Image: pulumi.String("europe-docker.pkg.dev/p/r/payments:1.0"), Port: orUnset(in.port), Cpu: in.cpu, Memory: in.memory,
 			MinInstances: in.minInstances, MaxInstances: in.maxInstances,
 		},
 		LoadBalancerSubnet: SubnetArgs{IpCidrRange: in.lb},
@@ -43,27 +43,27 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 		a.AdditionalNatSubnets = []SubnetArgs{{IpCidrRange: in.extraNat, Key: "extra"}}
 	}
 	if in.invoker != "" {
-		a.CloudRun.Invokers = []string{in.invoker}
+		a.CloudRun.Invokers = pulumi.ToStringArray([]string{in.invoker})
 	}
 	if in.consumer != "" {
 		var limit *int // 0 stands for unset: the default
 		if in.limit != 0 {
 			limit = &in.limit
 		}
-		c := ConsumerAcceptArgs{ProjectIdOrNum: in.consumer, ConnectionLimit: limit}
+		c := ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(in.consumer), ConnectionLimit: limit}
 		if in.byNetwork {
-			c = ConsumerAcceptArgs{NetworkUrl: in.consumer, ConnectionLimit: limit}
+			c = ConsumerAcceptArgs{NetworkUrl: pulumi.String(in.consumer), ConnectionLimit: limit}
 		}
 		a.Consumers = []ConsumerAcceptArgs{c}
 	}
 	if in.rejected != "" {
-		a.RejectedConsumers = []string{in.rejected}
+		a.RejectedConsumers = pulumi.ToStringArray([]string{in.rejected})
 	}
 	if in.domain != "" {
 		a.DomainNames = []string{in.domain}
 	}
 	if in.tls {
-		a.Tls = &TlsArgs{CertificatePem: cert, PrivateKeyPem: pulumi.String(in.key)}
+		a.Tls = &TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(in.key)}
 	}
 	return a
 }
@@ -144,12 +144,12 @@ func FuzzConsumerValidate(f *testing.F) {
 			ServiceAttachment: pulumi.String(attachment),
 		}
 		if firewall {
-			args.Firewall = &EndpointFirewallArgs{Ports: []int{port}, Priority: priority}
+			args.Firewall = &EndpointFirewallArgs{Ports: []int{port}, Priority: &priority}
 			if clientRange != "" {
-				args.Firewall.ClientRanges = []string{clientRange}
+				args.Firewall.ClientRanges = pulumi.ToStringArray([]string{clientRange})
 			}
 			if clientTag != "" {
-				args.Firewall.ClientTags = []string{clientTag}
+				args.Firewall.ClientTags = pulumi.ToStringArray([]string{clientTag})
 			}
 		}
 		a := args.withDefaults()
@@ -174,7 +174,7 @@ func FuzzDnsBindingValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, project, hostname, ip, zone, existingZone, protocol string, ttl int, networks bool) {
 		args := &DnsBindingArgs{
 			Project: project, Hostname: hostname, IpAddress: pulumi.String(ip), ZoneDnsName: zone,
-			ExistingZoneName: existingZone, Protocol: protocol, Ttl: ttl,
+			ExistingZoneName: existingZone, Protocol: protocol, Ttl: &ttl,
 		}
 		if networks {
 			args.Networks = pulumi.StringArray{pulumi.String("projects/consumer-prj/global/networks/consumer-vpc")}
@@ -197,4 +197,12 @@ func FuzzDnsBindingValidate(f *testing.F) {
 			t.Fatalf("url %q does not parse to host %q: %v", a.url(), a.Hostname, perr)
 		}
 	})
+}
+
+// orUnset reads a fuzzed 0 as an unset optional number, so that the seeds stay valid.
+func orUnset(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
 }

@@ -100,7 +100,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'subnetwork'");
             }
             resourceInputs["allowGlobalAccess"] = args?.allowGlobalAccess;
-            resourceInputs["firewall"] = args ? pulumi.output(args.firewall).apply(v => v === undefined ? undefined : inputs.endpointFirewallArgsProvideDefaults(v)) : undefined;
+            resourceInputs["firewall"] = args?.firewall;
             resourceInputs["ipAddress"] = args?.ipAddress;
             resourceInputs["network"] = args?.network;
             resourceInputs["noAutomateDnsZone"] = args?.noAutomateDnsZone;
@@ -142,7 +142,7 @@ export interface ConsumerEndpointArgs {
     /**
      * Egress firewall rule that lets consumer clients reach the endpoint.
      */
-    firewall?: pulumi.Input<inputs.EndpointFirewallArgs | undefined>;
+    firewall?: inputs.EndpointFirewallArgs;
     /**
      * Fixed endpoint IP inside subnetwork; allocated when unset.
      */

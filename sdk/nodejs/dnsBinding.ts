@@ -22,7 +22,7 @@ import * as utilities from "./utilities";
  * const name = new cloudrunpsc.DnsBinding("payments-dns", {
  *     hostname: "payment-api.internal",
  *     ipAddress: "192.168.10.7",
- *     networks: pulumi.all([vpc.selfLink]),
+ *     networks: [vpc.selfLink],
  *     protocol: "HTTP",
  * });
  * export const url = name.url;
@@ -111,9 +111,9 @@ export interface DnsBindingArgs {
      */
     ipAddress: pulumi.Input<string>;
     /**
-     * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+     * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
      */
-    networks?: pulumi.Input<string[] | undefined>;
+    networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
@@ -123,7 +123,7 @@ export interface DnsBindingArgs {
      */
     protocol?: string;
     /**
-     * TTL of the A record in seconds (300 by default).
+     * TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
      */
     ttl?: number;
     /**

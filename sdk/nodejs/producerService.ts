@@ -132,7 +132,7 @@ export class ProducerService extends pulumi.ComponentResource {
             }
             resourceInputs["acceptAllConsumers"] = args?.acceptAllConsumers;
             resourceInputs["additionalNatSubnets"] = args?.additionalNatSubnets;
-            resourceInputs["cloudRun"] = args ? pulumi.output(args.cloudRun).apply(inputs.cloudRunArgsProvideDefaults) : undefined;
+            resourceInputs["cloudRun"] = args?.cloudRun;
             resourceInputs["consumerStacks"] = args?.consumerStacks;
             resourceInputs["consumers"] = args?.consumers;
             resourceInputs["domainNames"] = args?.domainNames;
@@ -188,23 +188,23 @@ export interface ProducerServiceArgs {
     /**
      * More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
      */
-    additionalNatSubnets?: pulumi.Input<pulumi.Input<inputs.SubnetArgs>[] | undefined>;
+    additionalNatSubnets?: inputs.SubnetArgs[];
     /**
      * The Cloud Run service to publish.
      */
-    cloudRun: pulumi.Input<inputs.CloudRunArgs>;
+    cloudRun: inputs.CloudRunArgs;
     /**
      * Consumers accepted by the service attachment, read from their stacks' outputs.
      */
-    consumerStacks?: pulumi.Input<pulumi.Input<inputs.ConsumerStackArgs>[] | undefined>;
+    consumerStacks?: inputs.ConsumerStackArgs[];
     /**
      * Consumers accepted by the service attachment.
      */
-    consumers?: pulumi.Input<pulumi.Input<inputs.ConsumerAcceptArgs>[] | undefined>;
+    consumers?: inputs.ConsumerAcceptArgs[];
     /**
      * DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
      */
-    domainNames?: pulumi.Input<string[] | undefined>;
+    domainNames?: string[];
     /**
      * Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
      */
@@ -216,11 +216,11 @@ export interface ProducerServiceArgs {
     /**
      * Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
-    loadBalancerSubnet: pulumi.Input<inputs.SubnetArgs>;
+    loadBalancerSubnet: inputs.SubnetArgs;
     /**
      * PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
      */
-    natSubnet: pulumi.Input<inputs.SubnetArgs>;
+    natSubnet: inputs.SubnetArgs;
     /**
      * Producer VPC network (name or self link) that holds the load balancer and the subnets.
      */
@@ -236,7 +236,7 @@ export interface ProducerServiceArgs {
     /**
      * Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
      */
-    proxyOnlySubnet: pulumi.Input<inputs.SubnetArgs>;
+    proxyOnlySubnet: inputs.SubnetArgs;
     /**
      * Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
      */
@@ -248,9 +248,9 @@ export interface ProducerServiceArgs {
     /**
      * Consumer projects or networks always rejected.
      */
-    rejectedConsumers?: pulumi.Input<string[] | undefined>;
+    rejectedConsumers?: pulumi.Input<string>[];
     /**
      * Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
-    tls?: pulumi.Input<inputs.TlsArgs | undefined>;
+    tls?: inputs.TlsArgs;
 }

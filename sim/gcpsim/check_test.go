@@ -28,6 +28,7 @@ func TestCheckRules(t *testing.T) {
 		{"RUN-IMAGE", cloudRunServiceToken, map[string]any{"location": region, "template": map[string]any{"containers": []any{map[string]any{}}}}, "template.containers[0].image", "Missing required property 'image'"},
 		{"GEN-REQUIRED template", cloudRunServiceToken, map[string]any{"location": region}, "template", "Missing required property 'template'"},
 		{"IAM-MEMBER", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "jane@example.com"}, "member", `invalid value "jane@example.com" for member`},
+		{"IAM-MEMBER binding", cloudRunIamBindingToken, map[string]any{"name": "s", "role": "roles/run.invoker", "members": []any{"user:a@example.com", "jane@example.com"}}, "members[1]", `invalid value "jane@example.com" for member`},
 		{"IAM-MEMBER deleted", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "deleted:user:a@b.c"}, "member", "deleted principals"},
 		{"NEG-ONE-SOURCE", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"service": "s"}, "appEngine": map[string]any{}}, "cloudRun", "only one of cloudRun"},
 		{"GEN-ENUM backend scheme", backendServiceToken, map[string]any{"loadBalancingScheme": "INTERNAL_SELF"}, "loadBalancingScheme", "expected loadBalancingScheme to be one of"},

@@ -179,11 +179,7 @@ var _ = register(&kind{
 			}
 		}
 	},
-	apiCheck: func(in obj, f *failures) {
-		if in.known("role") && !strings.HasPrefix(in.str("role"), "roles/") && !strings.HasPrefix(in.str("role"), "projects/") && !strings.HasPrefix(in.str("role"), "organizations/") { // IAM-ROLE
-			f.add("role", "Role %s is not supported for this resource.", in.str("role"))
-		}
-	},
+	apiCheck: checkIamRole,
 	id: func(o *op) (string, error) {
 		svc, err := o.iamService()
 		if err != nil {
@@ -191,17 +187,7 @@ var _ = register(&kind{
 		}
 		return fmt.Sprintf("%s/%s/%s", svc.ID, o.in.str("role"), o.in.str("member")), nil
 	},
-	apply: func(o *op) error {
-		svc, err := o.iamService()
-		if err != nil {
-			return err
-		}
-		o.link(svc.ID)
-		o.out()["location"] = svc.Region
-		o.out()["name"] = svc.ID
-		o.out()["etag"] = "BwY" + o.fingerprint()
-		return nil
-	},
+	apply: applyIamGrant,
 })
 
 // validMember returns the provider's refusal of an IAM member, or "" (IAM-MEMBER).

@@ -34,6 +34,7 @@ var LatencyTable = []LatencyEntry{
 	{Type: firewallToken, Create: sec(12), Update: sec(12), Delete: sec(12), Basis: "not in the table; a global compute resource assumed", StandIn: true},
 	{Type: cloudRunServiceToken, Create: sec(22), Update: sec(22), Delete: sec(10), Basis: "v1 service logs; depends on container start", StandIn: true},
 	{Type: cloudRunIamMemberToken, Create: sec(6), Update: sec(6), Delete: sec(6), Basis: "v1 IAM member logs", StandIn: true},
+	{Type: cloudRunIamBindingToken, Create: sec(6), Update: sec(6), Delete: sec(6), Basis: "v1 IAM member logs used", StandIn: true},
 	{Type: negToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "none found; assumed small", StandIn: true},
 	{Type: backendServiceToken, Create: sec(10), Update: sec(10), Delete: sec(10), Basis: "1 debug log (INTERNAL); delete assumed", StandIn: true},
 	{Type: urlMapToken, Create: sec(11), Update: sec(11), Delete: sec(11), Basis: "global URL map used", StandIn: true},

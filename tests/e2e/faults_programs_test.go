@@ -38,10 +38,10 @@ func chainProducer(certPEM, keyPEM string) pulumi.RunFunc {
 			Network: vpc.SelfLink,
 			CloudRun: psc.CloudRunArgs{
 				Image:    pulumi.String("us-docker.pkg.dev/cloudrun/container/hello"),
-				Invokers: []string{invoker},
+				Invokers: pulumi.ToStringArray([]string{invoker}),
 			},
 			Hostname:           "payment-api.internal",
-			Tls:                &psc.TlsArgs{CertificatePem: certPEM, PrivateKeyPem: pulumi.String(keyPEM)},
+			Tls:                &psc.TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM)},
 			LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 			ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: nats[0]},
@@ -56,7 +56,7 @@ func chainProducer(certPEM, keyPEM string) pulumi.RunFunc {
 			limit = &l
 		}
 		for _, p := range consumers {
-			args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: p, ConnectionLimit: limit})
+			args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(p), ConnectionLimit: limit})
 		}
 		svc, err := psc.NewProducerService(ctx, "payments", args)
 		if err != nil {
@@ -104,7 +104,7 @@ func chainConsumer(ctx *pulumi.Context) error {
 		}
 		name := "payments"
 		if i == 0 {
-			args.Firewall = &psc.EndpointFirewallArgs{ClientRanges: []string{"192.168.10.0/24"}, Ports: []int{443}}
+			args.Firewall = &psc.EndpointFirewallArgs{ClientRanges: pulumi.ToStringArray([]string{"192.168.10.0/24"}), Ports: []int{443}}
 		} else {
 			name = fmt.Sprintf("payments-%d", i+1)
 		}

@@ -127,7 +127,7 @@ func planTargets(t *testing.T) []target {
 // chainTypes are the types each chain must create for the fault test to cover what the
 // components can create, with how many of each at least.
 var chainTypes = map[bool]map[string]int{
-	false: {tNetwork: 1, tSubnet: 3, tService: 1, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": 1, tNEG: 1,
+	false: {tNetwork: 1, tSubnet: 3, tService: 1, "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding": 1, tNEG: 1,
 		tBackend: 1, tURLMap: 1, "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": 1,
 		"gcp:compute/regionSslCertificate:RegionSslCertificate": 1, tRule: 1, tAttachment: 1},
 	true: {tNetwork: 1, tSubnet: 1, tAddress: 1, tRule: 1, "gcp:compute/firewall:Firewall": 1, tZone: 1, tRecord: 1},

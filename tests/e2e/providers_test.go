@@ -36,7 +36,7 @@ func twoOrgs(ctx *pulumi.Context) error {
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-		Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: consumerProject}},
+		Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(consumerProject)}},
 	}, pulumi.Provider(orgA))
 	if err != nil {
 		return err

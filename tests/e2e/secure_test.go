@@ -38,11 +38,11 @@ func httpsProducer(cert, key string) pulumi.RunFunc {
 			Network:            nativeVPC.SelfLink,
 			CloudRun:           psc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello")},
 			Hostname:           "payment-api.internal",
-			Tls:                &psc.TlsArgs{CertificatePem: cert, PrivateKeyPem: pulumi.String(key)},
+			Tls:                &psc.TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(key)},
 			LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 			ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: consumerProject}},
+			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(consumerProject)}},
 		}); err != nil {
 			return err
 		}
@@ -55,10 +55,10 @@ func httpsProducer(cert, key string) pulumi.RunFunc {
 			CloudRun:           cloudrunpsc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello")},
 			Hostname:           pulumi.StringRef("payment-api.internal"),
 			Tls:                &cloudrunpsc.TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(key)},
-			LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.10.0.0/24")},
-			ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.129.0.0/23")},
-			NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.20.0.0/24")},
-			Consumers:          cloudrunpsc.ConsumerAcceptArray{cloudrunpsc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(consumerProject)}},
+			LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.10.0.0/24")},
+			ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.129.0.0/23")},
+			NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.20.0.0/24")},
+			Consumers:          []cloudrunpsc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(consumerProject)}},
 		})
 		return err
 	}
@@ -104,11 +104,11 @@ func optInProducer(ctx *pulumi.Context) error {
 	}
 	svc, err := cloudrunpsc.NewProducerService(ctx, "payments", &cloudrunpsc.ProducerServiceArgs{
 		Network:            vpc.SelfLink,
-		CloudRun:           cloudrunpsc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello"), AllowUnauthenticated: pulumi.BoolPtr(true)},
+		CloudRun:           cloudrunpsc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello"), AllowUnauthenticated: pulumi.BoolRef(true)},
 		Hostname:           pulumi.StringRef("payment-api.internal"),
-		LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.10.0.0/24")},
-		ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.129.0.0/23")},
-		NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.20.0.0/24")},
+		LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.10.0.0/24")},
+		ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.129.0.0/23")},
+		NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.20.0.0/24")},
 		AcceptAllConsumers: pulumi.BoolRef(true),
 	})
 	if err != nil {

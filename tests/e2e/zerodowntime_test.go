@@ -61,7 +61,7 @@ func (z *zdProducer) program(ctx *pulumi.Context) error {
 		Network:            vpc.SelfLink,
 		CloudRun:           psc.CloudRunArgs{Image: pulumi.String(z.image)},
 		Hostname:           "payment-api.internal",
-		Tls:                &psc.TlsArgs{CertificatePem: z.certPEM, PrivateKeyPem: pulumi.ToSecret(pulumi.String(z.keyPEM)).(pulumi.StringOutput)},
+		Tls:                &psc.TlsArgs{CertificatePem: pulumi.String(z.certPEM), PrivateKeyPem: pulumi.ToSecret(pulumi.String(z.keyPEM)).(pulumi.StringOutput)},
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
@@ -73,7 +73,7 @@ func (z *zdProducer) program(ctx *pulumi.Context) error {
 		args.CloudRun = psc.CloudRunArgs{ExistingServiceName: z.existingService}
 	}
 	for _, p := range z.consumers {
-		args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: p})
+		args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(p)})
 	}
 	// existingServiceName is a plain string: the dependency on green is stated, so that the
 	// NEG is created only once the service it names exists.

@@ -24,7 +24,7 @@ func Graph(ctx *pulumi.Context) error {
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: spec.LBRange},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: spec.ProxyOnlyRange},
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: spec.NATRange},
-		Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: spec.ConsumerProject, ConnectionLimit: &n}},
+		Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(spec.ConsumerProject), ConnectionLimit: &n}},
 	})
 	if err != nil {
 		return err

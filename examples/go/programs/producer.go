@@ -47,7 +47,7 @@ func Producer(ctx *pulumi.Context) error {
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
 	}
 	for _, p := range consumerProjects {
-		args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: p})
+		args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(p)})
 	}
 	for _, s := range consumerStacks {
 		args.ConsumerStacks = append(args.ConsumerStacks, psc.ConsumerStackArgs{Stack: s})

@@ -30,11 +30,10 @@ export function consumer(): Record<string, pulumi.Output<unknown>> {
         noAutomateDnsZone: true,
     });
 
-    // networks takes a list resolved as a whole (the schema's items are plain strings).
     const name = new cloudrunpsc.DnsBinding("payments-dns", {
         hostname,
         ipAddress: endpoint.ipAddress,
-        networks: pulumi.all([vpc.selfLink]),
+        networks: [vpc.selfLink],
         protocol,
     });
 

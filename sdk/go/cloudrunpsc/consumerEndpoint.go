@@ -96,9 +96,6 @@ func NewConsumerEndpoint(ctx *pulumi.Context,
 	if args.Subnetwork == nil {
 		return nil, errors.New("invalid value for required argument 'Subnetwork'")
 	}
-	if args.Firewall != nil {
-		args.Firewall = args.Firewall.ToEndpointFirewallPtrOutput().ApplyT(func(v *EndpointFirewall) *EndpointFirewall { return v.Defaults() }).(EndpointFirewallPtrOutput)
-	}
 	if args.ProducerStackOutput == nil {
 		producerStackOutput_ := "serviceAttachmentUri"
 		args.ProducerStackOutput = &producerStackOutput_
@@ -142,7 +139,7 @@ type ConsumerEndpointArgs struct {
 	// Let clients in other regions of the consumer VPC reach the endpoint.
 	AllowGlobalAccess *bool
 	// Egress firewall rule that lets consumer clients reach the endpoint.
-	Firewall EndpointFirewallPtrInput
+	Firewall *EndpointFirewallArgs
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
 	IpAddress *string
 	// Consumer VPC network (name or self link).

@@ -95,13 +95,13 @@ type dnsBindingArgs struct {
 	Hostname string `pulumi:"hostname"`
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress string `pulumi:"ipAddress"`
-	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks []string `pulumi:"networks"`
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string `pulumi:"protocol"`
-	// TTL of the A record in seconds (300 by default).
+	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int `pulumi:"ttl"`
 	// DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
 	ZoneDnsName *string `pulumi:"zoneDnsName"`
@@ -115,13 +115,13 @@ type DnsBindingArgs struct {
 	Hostname string
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress pulumi.StringInput
-	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks pulumi.StringArrayInput
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
 	Protocol *string
-	// TTL of the A record in seconds (300 by default).
+	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int
 	// DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
 	ZoneDnsName *string

@@ -99,22 +99,9 @@ func NewProducerService(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.CloudRun == nil {
-		return nil, errors.New("invalid value for required argument 'CloudRun'")
-	}
-	if args.LoadBalancerSubnet == nil {
-		return nil, errors.New("invalid value for required argument 'LoadBalancerSubnet'")
-	}
-	if args.NatSubnet == nil {
-		return nil, errors.New("invalid value for required argument 'NatSubnet'")
-	}
 	if args.Network == nil {
 		return nil, errors.New("invalid value for required argument 'Network'")
 	}
-	if args.ProxyOnlySubnet == nil {
-		return nil, errors.New("invalid value for required argument 'ProxyOnlySubnet'")
-	}
-	args.CloudRun = args.CloudRun.ToCloudRunOutput().ApplyT(func(v CloudRun) CloudRun { return *v.Defaults() }).(CloudRunOutput)
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ProducerService
 	err := ctx.RegisterRemoteComponentResource("cloudrun-psc:index:ProducerService", name, args, &resource, opts...)
@@ -168,23 +155,23 @@ type ProducerServiceArgs struct {
 	// Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
 	AcceptAllConsumers *bool
 	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
-	AdditionalNatSubnets SubnetArrayInput
+	AdditionalNatSubnets []SubnetArgs
 	// The Cloud Run service to publish.
-	CloudRun CloudRunInput
+	CloudRun CloudRunArgs
 	// Consumers accepted by the service attachment, read from their stacks' outputs.
-	ConsumerStacks ConsumerStackArrayInput
+	ConsumerStacks []ConsumerStackArgs
 	// Consumers accepted by the service attachment.
-	Consumers ConsumerAcceptArrayInput
+	Consumers []ConsumerAcceptArgs
 	// DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
-	DomainNames pulumi.StringArrayInput
+	DomainNames []string
 	// Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
 	Hostname *string
 	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string
 	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-	LoadBalancerSubnet SubnetInput
+	LoadBalancerSubnet SubnetArgs
 	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
-	NatSubnet SubnetInput
+	NatSubnet SubnetArgs
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
 	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -192,15 +179,15 @@ type ProducerServiceArgs struct {
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int
 	// Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
-	ProxyOnlySubnet SubnetInput
+	ProxyOnlySubnet SubnetArgs
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool
 	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
 	Region *string
 	// Consumer projects or networks always rejected.
-	RejectedConsumers pulumi.StringArrayInput
+	RejectedConsumers []pulumi.StringInput
 	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-	Tls TlsPtrInput
+	Tls *TlsArgs
 }
 
 func (ProducerServiceArgs) ElementType() reflect.Type {

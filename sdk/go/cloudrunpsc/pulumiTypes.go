@@ -31,7 +31,7 @@ type CloudRun struct {
 	ExistingServiceName *string `pulumi:"existingServiceName"`
 	// Container image of the Cloud Run service to create.
 	Image *string `pulumi:"image"`
-	// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
+	// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
 	Invokers []string `pulumi:"invokers"`
 	// Maximum number of instances (Cloud Run's default when 0).
 	MaxInstances *int `pulumi:"maxInstances"`
@@ -39,35 +39,12 @@ type CloudRun struct {
 	Memory *string `pulumi:"memory"`
 	// Minimum number of instances kept warm (0 by default).
 	MinInstances *int `pulumi:"minInstances"`
-	// Port the container listens on (8080 by default).
+	// Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
 	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
 	ServiceAccount *string `pulumi:"serviceAccount"`
 	// Route the created service's outbound traffic into a VPC.
 	VpcEgress *VpcEgress `pulumi:"vpcEgress"`
-}
-
-// Defaults sets the appropriate defaults for CloudRun
-func (val *CloudRun) Defaults() *CloudRun {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Cpu == nil {
-		cpu_ := "1"
-		tmp.Cpu = &cpu_
-	}
-	if tmp.Memory == nil {
-		memory_ := "512Mi"
-		tmp.Memory = &memory_
-	}
-	if tmp.Port == nil {
-		port_ := 8080
-		tmp.Port = &port_
-	}
-	tmp.VpcEgress = tmp.VpcEgress.Defaults()
-
-	return &tmp
 }
 
 // CloudRunInput is an input type that accepts CloudRunArgs and CloudRunOutput values.
@@ -84,55 +61,37 @@ type CloudRunInput interface {
 // The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
 type CloudRunArgs struct {
 	// Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
-	AllowUnauthenticated pulumi.BoolPtrInput `pulumi:"allowUnauthenticated"`
+	AllowUnauthenticated *bool `pulumi:"allowUnauthenticated"`
 	// CPU limit of each instance, such as 1 or 2 (1 by default).
-	Cpu pulumi.StringPtrInput `pulumi:"cpu"`
+	Cpu *string `pulumi:"cpu"`
 	// Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
-	CustomAudiences pulumi.StringArrayInput `pulumi:"customAudiences"`
+	CustomAudiences []pulumi.StringInput `pulumi:"customAudiences"`
 	// Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
-	DeletionProtection pulumi.BoolPtrInput `pulumi:"deletionProtection"`
+	DeletionProtection *bool `pulumi:"deletionProtection"`
 	// Disable the service's run.app URL so that every call goes through the private load balancer.
-	DisableDefaultUrl pulumi.BoolPtrInput `pulumi:"disableDefaultUrl"`
+	DisableDefaultUrl *bool `pulumi:"disableDefaultUrl"`
 	// Environment variables of the container. Prefer Secret Manager for secrets; a secret value given here stays secret in Pulumi state.
 	Env pulumi.StringMapInput `pulumi:"env"`
 	// Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
-	ExistingServiceName pulumi.StringPtrInput `pulumi:"existingServiceName"`
+	ExistingServiceName *string `pulumi:"existingServiceName"`
 	// Container image of the Cloud Run service to create.
 	Image pulumi.StringPtrInput `pulumi:"image"`
-	// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
-	Invokers pulumi.StringArrayInput `pulumi:"invokers"`
+	// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
+	Invokers []pulumi.StringInput `pulumi:"invokers"`
 	// Maximum number of instances (Cloud Run's default when 0).
-	MaxInstances pulumi.IntPtrInput `pulumi:"maxInstances"`
+	MaxInstances *int `pulumi:"maxInstances"`
 	// Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
-	Memory pulumi.StringPtrInput `pulumi:"memory"`
+	Memory *string `pulumi:"memory"`
 	// Minimum number of instances kept warm (0 by default).
-	MinInstances pulumi.IntPtrInput `pulumi:"minInstances"`
-	// Port the container listens on (8080 by default).
-	Port pulumi.IntPtrInput `pulumi:"port"`
+	MinInstances *int `pulumi:"minInstances"`
+	// Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
+	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
 	ServiceAccount pulumi.StringPtrInput `pulumi:"serviceAccount"`
 	// Route the created service's outbound traffic into a VPC.
-	VpcEgress VpcEgressPtrInput `pulumi:"vpcEgress"`
+	VpcEgress *VpcEgressArgs `pulumi:"vpcEgress"`
 }
 
-// Defaults sets the appropriate defaults for CloudRunArgs
-func (val *CloudRunArgs) Defaults() *CloudRunArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Cpu == nil {
-		tmp.Cpu = pulumi.StringPtr("1")
-	}
-	if tmp.Memory == nil {
-		tmp.Memory = pulumi.StringPtr("512Mi")
-	}
-	if tmp.Port == nil {
-		tmp.Port = pulumi.IntPtr(8080)
-	}
-
-	return &tmp
-}
 func (CloudRunArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*CloudRun)(nil)).Elem()
 }
@@ -200,7 +159,7 @@ func (o CloudRunOutput) Image() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CloudRun) *string { return v.Image }).(pulumi.StringPtrOutput)
 }
 
-// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
+// IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
 func (o CloudRunOutput) Invokers() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v CloudRun) []string { return v.Invokers }).(pulumi.StringArrayOutput)
 }
@@ -220,7 +179,7 @@ func (o CloudRunOutput) MinInstances() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v CloudRun) *int { return v.MinInstances }).(pulumi.IntPtrOutput)
 }
 
-// Port the container listens on (8080 by default).
+// Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
 func (o CloudRunOutput) Port() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v CloudRun) *int { return v.Port }).(pulumi.IntPtrOutput)
 }
@@ -245,19 +204,6 @@ type ConsumerAccept struct {
 	ProjectIdOrNum *string `pulumi:"projectIdOrNum"`
 }
 
-// Defaults sets the appropriate defaults for ConsumerAccept
-func (val *ConsumerAccept) Defaults() *ConsumerAccept {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.ConnectionLimit == nil {
-		connectionLimit_ := 10
-		tmp.ConnectionLimit = &connectionLimit_
-	}
-	return &tmp
-}
-
 // ConsumerAcceptInput is an input type that accepts ConsumerAcceptArgs and ConsumerAcceptOutput values.
 // You can construct a concrete instance of `ConsumerAcceptInput` via:
 //
@@ -272,24 +218,13 @@ type ConsumerAcceptInput interface {
 // A consumer allowed to connect: a project or a VPC network, not both. All entries of one attachment must be of the same kind.
 type ConsumerAcceptArgs struct {
 	// Most endpoints this consumer may connect (10 by default).
-	ConnectionLimit pulumi.IntPtrInput `pulumi:"connectionLimit"`
+	ConnectionLimit *int `pulumi:"connectionLimit"`
 	// Consumer VPC network, projects/P/global/networks/N.
 	NetworkUrl pulumi.StringPtrInput `pulumi:"networkUrl"`
 	// Consumer project id or number.
 	ProjectIdOrNum pulumi.StringPtrInput `pulumi:"projectIdOrNum"`
 }
 
-// Defaults sets the appropriate defaults for ConsumerAcceptArgs
-func (val *ConsumerAcceptArgs) Defaults() *ConsumerAcceptArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.ConnectionLimit == nil {
-		tmp.ConnectionLimit = pulumi.IntPtr(10)
-	}
-	return &tmp
-}
 func (ConsumerAcceptArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*ConsumerAccept)(nil)).Elem()
 }
@@ -387,23 +322,6 @@ type ConsumerStack struct {
 	Stack string `pulumi:"stack"`
 }
 
-// Defaults sets the appropriate defaults for ConsumerStack
-func (val *ConsumerStack) Defaults() *ConsumerStack {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.ConnectionLimit == nil {
-		connectionLimit_ := 10
-		tmp.ConnectionLimit = &connectionLimit_
-	}
-	if tmp.Output == nil {
-		output_ := "consumerProject"
-		tmp.Output = &output_
-	}
-	return &tmp
-}
-
 // ConsumerStackInput is an input type that accepts ConsumerStackArgs and ConsumerStackOutput values.
 // You can construct a concrete instance of `ConsumerStackInput` via:
 //
@@ -418,27 +336,13 @@ type ConsumerStackInput interface {
 // A consumer read from another stack's outputs through a StackReference.
 type ConsumerStackArgs struct {
 	// Most endpoints this consumer may connect (10 by default).
-	ConnectionLimit pulumi.IntPtrInput `pulumi:"connectionLimit"`
+	ConnectionLimit *int `pulumi:"connectionLimit"`
 	// Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
-	Output pulumi.StringPtrInput `pulumi:"output"`
+	Output *string `pulumi:"output"`
 	// Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
-	Stack pulumi.StringInput `pulumi:"stack"`
+	Stack string `pulumi:"stack"`
 }
 
-// Defaults sets the appropriate defaults for ConsumerStackArgs
-func (val *ConsumerStackArgs) Defaults() *ConsumerStackArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.ConnectionLimit == nil {
-		tmp.ConnectionLimit = pulumi.IntPtr(10)
-	}
-	if tmp.Output == nil {
-		tmp.Output = pulumi.StringPtr("consumerProject")
-	}
-	return &tmp
-}
 func (ConsumerStackArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*ConsumerStack)(nil)).Elem()
 }
@@ -534,21 +438,8 @@ type EndpointFirewall struct {
 	ClientTags []string `pulumi:"clientTags"`
 	// TCP ports allowed to the endpoint (80 and 443 by default).
 	Ports []int `pulumi:"ports"`
-	// Priority of the rule; lower wins (1000 by default).
+	// Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
 	Priority *int `pulumi:"priority"`
-}
-
-// Defaults sets the appropriate defaults for EndpointFirewall
-func (val *EndpointFirewall) Defaults() *EndpointFirewall {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Priority == nil {
-		priority_ := 1000
-		tmp.Priority = &priority_
-	}
-	return &tmp
 }
 
 // EndpointFirewallInput is an input type that accepts EndpointFirewallArgs and EndpointFirewallOutput values.
@@ -565,26 +456,15 @@ type EndpointFirewallInput interface {
 // An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
 type EndpointFirewallArgs struct {
 	// Source IPv4 ranges of the clients allowed to reach the endpoint.
-	ClientRanges pulumi.StringArrayInput `pulumi:"clientRanges"`
+	ClientRanges []pulumi.StringInput `pulumi:"clientRanges"`
 	// Network tags of the client VMs allowed to reach the endpoint.
-	ClientTags pulumi.StringArrayInput `pulumi:"clientTags"`
+	ClientTags []pulumi.StringInput `pulumi:"clientTags"`
 	// TCP ports allowed to the endpoint (80 and 443 by default).
-	Ports pulumi.IntArrayInput `pulumi:"ports"`
-	// Priority of the rule; lower wins (1000 by default).
-	Priority pulumi.IntPtrInput `pulumi:"priority"`
+	Ports []int `pulumi:"ports"`
+	// Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
+	Priority *int `pulumi:"priority"`
 }
 
-// Defaults sets the appropriate defaults for EndpointFirewallArgs
-func (val *EndpointFirewallArgs) Defaults() *EndpointFirewallArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Priority == nil {
-		tmp.Priority = pulumi.IntPtr(1000)
-	}
-	return &tmp
-}
 func (EndpointFirewallArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*EndpointFirewall)(nil)).Elem()
 }
@@ -678,7 +558,7 @@ func (o EndpointFirewallOutput) Ports() pulumi.IntArrayOutput {
 	return o.ApplyT(func(v EndpointFirewall) []int { return v.Ports }).(pulumi.IntArrayOutput)
 }
 
-// Priority of the rule; lower wins (1000 by default).
+// Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
 func (o EndpointFirewallOutput) Priority() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v EndpointFirewall) *int { return v.Priority }).(pulumi.IntPtrOutput)
 }
@@ -737,7 +617,7 @@ func (o EndpointFirewallPtrOutput) Ports() pulumi.IntArrayOutput {
 	}).(pulumi.IntArrayOutput)
 }
 
-// Priority of the rule; lower wins (1000 by default).
+// Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
 func (o EndpointFirewallPtrOutput) Priority() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EndpointFirewall) *int {
 		if v == nil {
@@ -771,9 +651,9 @@ type SubnetInput interface {
 // A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
 type SubnetArgs struct {
 	// IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
-	IpCidrRange pulumi.StringPtrInput `pulumi:"ipCidrRange"`
+	IpCidrRange *string `pulumi:"ipCidrRange"`
 	// Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
-	Key pulumi.StringPtrInput `pulumi:"key"`
+	Key *string `pulumi:"key"`
 	// Self link of an existing subnet to use instead of creating one.
 	SelfLink pulumi.StringPtrInput `pulumi:"selfLink"`
 }
@@ -788,31 +668,6 @@ func (i SubnetArgs) ToSubnetOutput() SubnetOutput {
 
 func (i SubnetArgs) ToSubnetOutputWithContext(ctx context.Context) SubnetOutput {
 	return pulumi.ToOutputWithContext(ctx, i).(SubnetOutput)
-}
-
-// SubnetArrayInput is an input type that accepts SubnetArray and SubnetArrayOutput values.
-// You can construct a concrete instance of `SubnetArrayInput` via:
-//
-//	SubnetArray{ SubnetArgs{...} }
-type SubnetArrayInput interface {
-	pulumi.Input
-
-	ToSubnetArrayOutput() SubnetArrayOutput
-	ToSubnetArrayOutputWithContext(context.Context) SubnetArrayOutput
-}
-
-type SubnetArray []SubnetInput
-
-func (SubnetArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
-}
-
-func (i SubnetArray) ToSubnetArrayOutput() SubnetArrayOutput {
-	return i.ToSubnetArrayOutputWithContext(context.Background())
-}
-
-func (i SubnetArray) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SubnetArrayOutput)
 }
 
 // A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
@@ -845,31 +700,11 @@ func (o SubnetOutput) SelfLink() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.SelfLink }).(pulumi.StringPtrOutput)
 }
 
-type SubnetArrayOutput struct{ *pulumi.OutputState }
-
-func (SubnetArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
-}
-
-func (o SubnetArrayOutput) ToSubnetArrayOutput() SubnetArrayOutput {
-	return o
-}
-
-func (o SubnetArrayOutput) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
-	return o
-}
-
-func (o SubnetArrayOutput) Index(i pulumi.IntInput) SubnetOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Subnet {
-		return vs[0].([]Subnet)[vs[1].(int)]
-	}).(SubnetOutput)
-}
-
 // HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
 type Tls struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
 	CertificateManagerCertificates []string `pulumi:"certificateManagerCertificates"`
-	// PEM certificate chain of a self-managed certificate; it must cover hostname.
+	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem *string `pulumi:"certificatePem"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem *string `pulumi:"privateKeyPem"`
@@ -891,8 +726,8 @@ type TlsInput interface {
 // HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
 type TlsArgs struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
-	CertificateManagerCertificates pulumi.StringArrayInput `pulumi:"certificateManagerCertificates"`
-	// PEM certificate chain of a self-managed certificate; it must cover hostname.
+	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates"`
+	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem pulumi.StringPtrInput `pulumi:"certificatePem"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem pulumi.StringPtrInput `pulumi:"privateKeyPem"`
@@ -983,7 +818,7 @@ func (o TlsOutput) CertificateManagerCertificates() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v Tls) []string { return v.CertificateManagerCertificates }).(pulumi.StringArrayOutput)
 }
 
-// PEM certificate chain of a self-managed certificate; it must cover hostname.
+// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 func (o TlsOutput) CertificatePem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Tls) *string { return v.CertificatePem }).(pulumi.StringPtrOutput)
 }
@@ -1032,7 +867,7 @@ func (o TlsPtrOutput) CertificateManagerCertificates() pulumi.StringArrayOutput 
 	}).(pulumi.StringArrayOutput)
 }
 
-// PEM certificate chain of a self-managed certificate; it must cover hostname.
+// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 func (o TlsPtrOutput) CertificatePem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Tls) *string {
 		if v == nil {
@@ -1076,19 +911,6 @@ type VpcEgress struct {
 	Subnetwork *string `pulumi:"subnetwork"`
 }
 
-// Defaults sets the appropriate defaults for VpcEgress
-func (val *VpcEgress) Defaults() *VpcEgress {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Egress == nil {
-		egress_ := "PRIVATE_RANGES_ONLY"
-		tmp.Egress = &egress_
-	}
-	return &tmp
-}
-
 // VpcEgressInput is an input type that accepts VpcEgressArgs and VpcEgressOutput values.
 // You can construct a concrete instance of `VpcEgressInput` via:
 //
@@ -1105,26 +927,15 @@ type VpcEgressArgs struct {
 	// Serverless VPC Access connector (projects/P/locations/R/connectors/N) instead of Direct VPC egress.
 	Connector pulumi.StringPtrInput `pulumi:"connector"`
 	// Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
-	Egress pulumi.StringPtrInput `pulumi:"egress"`
+	Egress *string `pulumi:"egress"`
 	// VPC network for Direct VPC egress.
 	Network pulumi.StringPtrInput `pulumi:"network"`
 	// Network tags given to the service's instances for Direct VPC egress, for firewall rules.
-	NetworkTags pulumi.StringArrayInput `pulumi:"networkTags"`
+	NetworkTags []pulumi.StringInput `pulumi:"networkTags"`
 	// Subnet for Direct VPC egress; the service's instances take addresses from it.
 	Subnetwork pulumi.StringPtrInput `pulumi:"subnetwork"`
 }
 
-// Defaults sets the appropriate defaults for VpcEgressArgs
-func (val *VpcEgressArgs) Defaults() *VpcEgressArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Egress == nil {
-		tmp.Egress = pulumi.StringPtr("PRIVATE_RANGES_ONLY")
-	}
-	return &tmp
-}
 func (VpcEgressArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*VpcEgress)(nil)).Elem()
 }
@@ -1311,7 +1122,6 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallPtrInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetInput)(nil)).Elem(), SubnetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SubnetArrayInput)(nil)).Elem(), SubnetArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsPtrInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressInput)(nil)).Elem(), VpcEgressArgs{})
@@ -1324,7 +1134,6 @@ func init() {
 	pulumi.RegisterOutputType(EndpointFirewallOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallPtrOutput{})
 	pulumi.RegisterOutputType(SubnetOutput{})
-	pulumi.RegisterOutputType(SubnetArrayOutput{})
 	pulumi.RegisterOutputType(TlsOutput{})
 	pulumi.RegisterOutputType(TlsPtrOutput{})
 	pulumi.RegisterOutputType(VpcEgressOutput{})

@@ -5,8 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
-import * as utilities from "../utilities";
-
 /**
  * The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
  */
@@ -14,23 +12,23 @@ export interface CloudRunArgs {
     /**
      * Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
      */
-    allowUnauthenticated?: pulumi.Input<boolean | undefined>;
+    allowUnauthenticated?: boolean;
     /**
      * CPU limit of each instance, such as 1 or 2 (1 by default).
      */
-    cpu?: pulumi.Input<string | undefined>;
+    cpu?: string;
     /**
      * Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
      */
-    customAudiences?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    customAudiences?: pulumi.Input<string>[];
     /**
      * Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
      */
-    deletionProtection?: pulumi.Input<boolean | undefined>;
+    deletionProtection?: boolean;
     /**
      * Disable the service's run.app URL so that every call goes through the private load balancer.
      */
-    disableDefaultUrl?: pulumi.Input<boolean | undefined>;
+    disableDefaultUrl?: boolean;
     /**
      * Environment variables of the container. Prefer Secret Manager for secrets; a secret value given here stays secret in Pulumi state.
      */
@@ -38,31 +36,31 @@ export interface CloudRunArgs {
     /**
      * Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
      */
-    existingServiceName?: pulumi.Input<string | undefined>;
+    existingServiceName?: string;
     /**
      * Container image of the Cloud Run service to create.
      */
     image?: pulumi.Input<string | undefined>;
     /**
-     * IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
+     * IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
      */
-    invokers?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    invokers?: pulumi.Input<string>[];
     /**
      * Maximum number of instances (Cloud Run's default when 0).
      */
-    maxInstances?: pulumi.Input<number | undefined>;
+    maxInstances?: number;
     /**
      * Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
      */
-    memory?: pulumi.Input<string | undefined>;
+    memory?: string;
     /**
      * Minimum number of instances kept warm (0 by default).
      */
-    minInstances?: pulumi.Input<number | undefined>;
+    minInstances?: number;
     /**
-     * Port the container listens on (8080 by default).
+     * Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
      */
-    port?: pulumi.Input<number | undefined>;
+    port?: number;
     /**
      * Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
      */
@@ -70,19 +68,7 @@ export interface CloudRunArgs {
     /**
      * Route the created service's outbound traffic into a VPC.
      */
-    vpcEgress?: pulumi.Input<inputs.VpcEgressArgs | undefined>;
-}
-/**
- * cloudRunArgsProvideDefaults sets the appropriate defaults for CloudRunArgs
- */
-export function cloudRunArgsProvideDefaults(val: CloudRunArgs): CloudRunArgs {
-    return {
-        ...val,
-        cpu: (val.cpu) ?? "1",
-        memory: (val.memory) ?? "512Mi",
-        port: (val.port) ?? 8080,
-        vpcEgress: pulumi.output(val.vpcEgress).apply(v => v === undefined ? undefined : inputs.vpcEgressArgsProvideDefaults(v)),
-    };
+    vpcEgress?: inputs.VpcEgressArgs;
 }
 
 /**
@@ -92,7 +78,7 @@ export interface ConsumerAcceptArgs {
     /**
      * Most endpoints this consumer may connect (10 by default).
      */
-    connectionLimit?: pulumi.Input<number | undefined>;
+    connectionLimit?: number;
     /**
      * Consumer VPC network, projects/P/global/networks/N.
      */
@@ -102,15 +88,6 @@ export interface ConsumerAcceptArgs {
      */
     projectIdOrNum?: pulumi.Input<string | undefined>;
 }
-/**
- * consumerAcceptArgsProvideDefaults sets the appropriate defaults for ConsumerAcceptArgs
- */
-export function consumerAcceptArgsProvideDefaults(val: ConsumerAcceptArgs): ConsumerAcceptArgs {
-    return {
-        ...val,
-        connectionLimit: (val.connectionLimit) ?? 10,
-    };
-}
 
 /**
  * A consumer read from another stack's outputs through a StackReference.
@@ -119,25 +96,15 @@ export interface ConsumerStackArgs {
     /**
      * Most endpoints this consumer may connect (10 by default).
      */
-    connectionLimit?: pulumi.Input<number | undefined>;
+    connectionLimit?: number;
     /**
      * Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
      */
-    output?: pulumi.Input<string | undefined>;
+    output?: string;
     /**
      * Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
      */
-    stack: pulumi.Input<string>;
-}
-/**
- * consumerStackArgsProvideDefaults sets the appropriate defaults for ConsumerStackArgs
- */
-export function consumerStackArgsProvideDefaults(val: ConsumerStackArgs): ConsumerStackArgs {
-    return {
-        ...val,
-        connectionLimit: (val.connectionLimit) ?? 10,
-        output: (val.output) ?? "consumerProject",
-    };
+    stack: string;
 }
 
 /**
@@ -147,28 +114,19 @@ export interface EndpointFirewallArgs {
     /**
      * Source IPv4 ranges of the clients allowed to reach the endpoint.
      */
-    clientRanges?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    clientRanges?: pulumi.Input<string>[];
     /**
      * Network tags of the client VMs allowed to reach the endpoint.
      */
-    clientTags?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    clientTags?: pulumi.Input<string>[];
     /**
      * TCP ports allowed to the endpoint (80 and 443 by default).
      */
-    ports?: pulumi.Input<pulumi.Input<number>[] | undefined>;
+    ports?: number[];
     /**
-     * Priority of the rule; lower wins (1000 by default).
+     * Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
      */
-    priority?: pulumi.Input<number | undefined>;
-}
-/**
- * endpointFirewallArgsProvideDefaults sets the appropriate defaults for EndpointFirewallArgs
- */
-export function endpointFirewallArgsProvideDefaults(val: EndpointFirewallArgs): EndpointFirewallArgs {
-    return {
-        ...val,
-        priority: (val.priority) ?? 1000,
-    };
+    priority?: number;
 }
 
 /**
@@ -178,11 +136,11 @@ export interface SubnetArgs {
     /**
      * IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
      */
-    ipCidrRange?: pulumi.Input<string | undefined>;
+    ipCidrRange?: string;
     /**
      * Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
      */
-    key?: pulumi.Input<string | undefined>;
+    key?: string;
     /**
      * Self link of an existing subnet to use instead of creating one.
      */
@@ -196,9 +154,9 @@ export interface TlsArgs {
     /**
      * Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
      */
-    certificateManagerCertificates?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    certificateManagerCertificates?: pulumi.Input<string>[];
     /**
-     * PEM certificate chain of a self-managed certificate; it must cover hostname.
+     * PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
      */
     certificatePem?: pulumi.Input<string | undefined>;
     /**
@@ -222,7 +180,7 @@ export interface VpcEgressArgs {
     /**
      * Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
      */
-    egress?: pulumi.Input<string | undefined>;
+    egress?: string;
     /**
      * VPC network for Direct VPC egress.
      */
@@ -230,18 +188,9 @@ export interface VpcEgressArgs {
     /**
      * Network tags given to the service's instances for Direct VPC egress, for firewall rules.
      */
-    networkTags?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    networkTags?: pulumi.Input<string>[];
     /**
      * Subnet for Direct VPC egress; the service's instances take addresses from it.
      */
     subnetwork?: pulumi.Input<string | undefined>;
-}
-/**
- * vpcEgressArgsProvideDefaults sets the appropriate defaults for VpcEgressArgs
- */
-export function vpcEgressArgsProvideDefaults(val: VpcEgressArgs): VpcEgressArgs {
-    return {
-        ...val,
-        egress: (val.egress) ?? "PRIVATE_RANGES_ONLY",
-    };
 }

@@ -35,23 +35,23 @@ class CloudRunArgsDict(TypedDict):
     """
     The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
     """
-    allow_unauthenticated: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    allow_unauthenticated: NotRequired[_builtins.bool]
     """
     Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
     """
-    cpu: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    cpu: NotRequired[_builtins.str]
     """
     CPU limit of each instance, such as 1 or 2 (1 by default).
     """
-    custom_audiences: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    custom_audiences: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
     Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
     """
-    deletion_protection: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    deletion_protection: NotRequired[_builtins.bool]
     """
     Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
     """
-    disable_default_url: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    disable_default_url: NotRequired[_builtins.bool]
     """
     Disable the service's run.app URL so that every call goes through the private load balancer.
     """
@@ -59,7 +59,7 @@ class CloudRunArgsDict(TypedDict):
     """
     Environment variables of the container. Prefer Secret Manager for secrets; a secret value given here stays secret in Pulumi state.
     """
-    existing_service_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    existing_service_name: NotRequired[_builtins.str]
     """
     Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
     """
@@ -67,31 +67,31 @@ class CloudRunArgsDict(TypedDict):
     """
     Container image of the Cloud Run service to create.
     """
-    invokers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    invokers: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
-    IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
+    IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
     """
-    max_instances: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    max_instances: NotRequired[_builtins.int]
     """
     Maximum number of instances (Cloud Run's default when 0).
     """
-    memory: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    memory: NotRequired[_builtins.str]
     """
     Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
     """
-    min_instances: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    min_instances: NotRequired[_builtins.int]
     """
     Minimum number of instances kept warm (0 by default).
     """
-    port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    port: NotRequired[_builtins.int]
     """
-    Port the container listens on (8080 by default).
+    Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
     """
     service_account: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
     """
-    vpc_egress: NotRequired[pulumi.Input[Optional['VpcEgressArgsDict']]]
+    vpc_egress: NotRequired['VpcEgressArgsDict']
     """
     Route the created service's outbound traffic into a VPC.
     """
@@ -99,44 +99,42 @@ class CloudRunArgsDict(TypedDict):
 @pulumi.input_type
 class CloudRunArgs:
     def __init__(__self__, *,
-                 allow_unauthenticated: pulumi.Input[Optional[_builtins.bool]] = None,
-                 cpu: pulumi.Input[Optional[_builtins.str]] = None,
-                 custom_audiences: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
-                 disable_default_url: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allow_unauthenticated: Optional[_builtins.bool] = None,
+                 cpu: Optional[_builtins.str] = None,
+                 custom_audiences: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 deletion_protection: Optional[_builtins.bool] = None,
+                 disable_default_url: Optional[_builtins.bool] = None,
                  env: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 existing_service_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 existing_service_name: Optional[_builtins.str] = None,
                  image: pulumi.Input[Optional[_builtins.str]] = None,
-                 invokers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 max_instances: pulumi.Input[Optional[_builtins.int]] = None,
-                 memory: pulumi.Input[Optional[_builtins.str]] = None,
-                 min_instances: pulumi.Input[Optional[_builtins.int]] = None,
-                 port: pulumi.Input[Optional[_builtins.int]] = None,
+                 invokers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 max_instances: Optional[_builtins.int] = None,
+                 memory: Optional[_builtins.str] = None,
+                 min_instances: Optional[_builtins.int] = None,
+                 port: Optional[_builtins.int] = None,
                  service_account: pulumi.Input[Optional[_builtins.str]] = None,
-                 vpc_egress: pulumi.Input[Optional['VpcEgressArgs']] = None):
+                 vpc_egress: Optional['VpcEgressArgs'] = None):
         """
         The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
 
-        :param pulumi.Input[_builtins.bool] allow_unauthenticated: Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
-        :param pulumi.Input[_builtins.str] cpu: CPU limit of each instance, such as 1 or 2 (1 by default).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] custom_audiences: Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
-        :param pulumi.Input[_builtins.bool] deletion_protection: Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
-        :param pulumi.Input[_builtins.bool] disable_default_url: Disable the service's run.app URL so that every call goes through the private load balancer.
+        :param _builtins.bool allow_unauthenticated: Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
+        :param _builtins.str cpu: CPU limit of each instance, such as 1 or 2 (1 by default).
+        :param Sequence[pulumi.Input[_builtins.str]] custom_audiences: Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
+        :param _builtins.bool deletion_protection: Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
+        :param _builtins.bool disable_default_url: Disable the service's run.app URL so that every call goes through the private load balancer.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] env: Environment variables of the container. Prefer Secret Manager for secrets; a secret value given here stays secret in Pulumi state.
-        :param pulumi.Input[_builtins.str] existing_service_name: Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
+        :param _builtins.str existing_service_name: Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
         :param pulumi.Input[_builtins.str] image: Container image of the Cloud Run service to create.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] invokers: IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
-        :param pulumi.Input[_builtins.int] max_instances: Maximum number of instances (Cloud Run's default when 0).
-        :param pulumi.Input[_builtins.str] memory: Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
-        :param pulumi.Input[_builtins.int] min_instances: Minimum number of instances kept warm (0 by default).
-        :param pulumi.Input[_builtins.int] port: Port the container listens on (8080 by default).
+        :param Sequence[pulumi.Input[_builtins.str]] invokers: IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
+        :param _builtins.int max_instances: Maximum number of instances (Cloud Run's default when 0).
+        :param _builtins.str memory: Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
+        :param _builtins.int min_instances: Minimum number of instances kept warm (0 by default).
+        :param _builtins.int port: Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
         :param pulumi.Input[_builtins.str] service_account: Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
-        :param pulumi.Input['VpcEgressArgs'] vpc_egress: Route the created service's outbound traffic into a VPC.
+        :param 'VpcEgressArgs' vpc_egress: Route the created service's outbound traffic into a VPC.
         """
         if allow_unauthenticated is not None:
             pulumi.set(__self__, "allow_unauthenticated", allow_unauthenticated)
-        if cpu is None:
-            cpu = '1'
         if cpu is not None:
             pulumi.set(__self__, "cpu", cpu)
         if custom_audiences is not None:
@@ -155,14 +153,10 @@ class CloudRunArgs:
             pulumi.set(__self__, "invokers", invokers)
         if max_instances is not None:
             pulumi.set(__self__, "max_instances", max_instances)
-        if memory is None:
-            memory = '512Mi'
         if memory is not None:
             pulumi.set(__self__, "memory", memory)
         if min_instances is not None:
             pulumi.set(__self__, "min_instances", min_instances)
-        if port is None:
-            port = 8080
         if port is not None:
             pulumi.set(__self__, "port", port)
         if service_account is not None:
@@ -172,62 +166,62 @@ class CloudRunArgs:
 
     @_builtins.property
     @pulumi.getter(name="allowUnauthenticated")
-    def allow_unauthenticated(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def allow_unauthenticated(self) -> Optional[_builtins.bool]:
         """
         Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
         """
         return pulumi.get(self, "allow_unauthenticated")
 
     @allow_unauthenticated.setter
-    def allow_unauthenticated(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def allow_unauthenticated(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "allow_unauthenticated", value)
 
     @_builtins.property
     @pulumi.getter
-    def cpu(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def cpu(self) -> Optional[_builtins.str]:
         """
         CPU limit of each instance, such as 1 or 2 (1 by default).
         """
         return pulumi.get(self, "cpu")
 
     @cpu.setter
-    def cpu(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def cpu(self, value: Optional[_builtins.str]):
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
     @pulumi.getter(name="customAudiences")
-    def custom_audiences(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def custom_audiences(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
         """
         return pulumi.get(self, "custom_audiences")
 
     @custom_audiences.setter
-    def custom_audiences(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def custom_audiences(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "custom_audiences", value)
 
     @_builtins.property
     @pulumi.getter(name="deletionProtection")
-    def deletion_protection(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def deletion_protection(self) -> Optional[_builtins.bool]:
         """
         Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
         """
         return pulumi.get(self, "deletion_protection")
 
     @deletion_protection.setter
-    def deletion_protection(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def deletion_protection(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "deletion_protection", value)
 
     @_builtins.property
     @pulumi.getter(name="disableDefaultUrl")
-    def disable_default_url(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def disable_default_url(self) -> Optional[_builtins.bool]:
         """
         Disable the service's run.app URL so that every call goes through the private load balancer.
         """
         return pulumi.get(self, "disable_default_url")
 
     @disable_default_url.setter
-    def disable_default_url(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def disable_default_url(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "disable_default_url", value)
 
     @_builtins.property
@@ -244,14 +238,14 @@ class CloudRunArgs:
 
     @_builtins.property
     @pulumi.getter(name="existingServiceName")
-    def existing_service_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def existing_service_name(self) -> Optional[_builtins.str]:
         """
         Name of an existing Cloud Run service in the same project and region to put behind the load balancer, instead of creating one; give exactly one of existingServiceName and image.
         """
         return pulumi.get(self, "existing_service_name")
 
     @existing_service_name.setter
-    def existing_service_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def existing_service_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "existing_service_name", value)
 
     @_builtins.property
@@ -268,62 +262,62 @@ class CloudRunArgs:
 
     @_builtins.property
     @pulumi.getter
-    def invokers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def invokers(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
-        IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com. Callers send an ID token whose audience is the private URL.
+        IAM members granted roles/run.invoker on the service, such as serviceAccount:caller@consumer-project.iam.gserviceaccount.com; each may be an Output (a created service account's member, say), checked when it resolves. Callers send an ID token whose audience is the private URL. On a service the component creates, the list is one authoritative binding of roles/run.invoker (with allUsers when allowUnauthenticated is set), updated in place: reordering or removing entries never revokes a member that stays, and grants of that role made outside this list are removed. On an existingServiceName, each member is its own additive grant named by the member, so there the members must be known when the program runs.
         """
         return pulumi.get(self, "invokers")
 
     @invokers.setter
-    def invokers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def invokers(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "invokers", value)
 
     @_builtins.property
     @pulumi.getter(name="maxInstances")
-    def max_instances(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def max_instances(self) -> Optional[_builtins.int]:
         """
         Maximum number of instances (Cloud Run's default when 0).
         """
         return pulumi.get(self, "max_instances")
 
     @max_instances.setter
-    def max_instances(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def max_instances(self, value: Optional[_builtins.int]):
         pulumi.set(self, "max_instances", value)
 
     @_builtins.property
     @pulumi.getter
-    def memory(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def memory(self) -> Optional[_builtins.str]:
         """
         Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
         """
         return pulumi.get(self, "memory")
 
     @memory.setter
-    def memory(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def memory(self, value: Optional[_builtins.str]):
         pulumi.set(self, "memory", value)
 
     @_builtins.property
     @pulumi.getter(name="minInstances")
-    def min_instances(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def min_instances(self) -> Optional[_builtins.int]:
         """
         Minimum number of instances kept warm (0 by default).
         """
         return pulumi.get(self, "min_instances")
 
     @min_instances.setter
-    def min_instances(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def min_instances(self, value: Optional[_builtins.int]):
         pulumi.set(self, "min_instances", value)
 
     @_builtins.property
     @pulumi.getter
-    def port(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def port(self) -> Optional[_builtins.int]:
         """
-        Port the container listens on (8080 by default).
+        Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
         """
         return pulumi.get(self, "port")
 
     @port.setter
-    def port(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def port(self, value: Optional[_builtins.int]):
         pulumi.set(self, "port", value)
 
     @_builtins.property
@@ -340,14 +334,14 @@ class CloudRunArgs:
 
     @_builtins.property
     @pulumi.getter(name="vpcEgress")
-    def vpc_egress(self) -> pulumi.Input[Optional['VpcEgressArgs']]:
+    def vpc_egress(self) -> Optional['VpcEgressArgs']:
         """
         Route the created service's outbound traffic into a VPC.
         """
         return pulumi.get(self, "vpc_egress")
 
     @vpc_egress.setter
-    def vpc_egress(self, value: pulumi.Input[Optional['VpcEgressArgs']]):
+    def vpc_egress(self, value: Optional['VpcEgressArgs']):
         pulumi.set(self, "vpc_egress", value)
 
 
@@ -355,7 +349,7 @@ class ConsumerAcceptArgsDict(TypedDict):
     """
     A consumer allowed to connect: a project or a VPC network, not both. All entries of one attachment must be of the same kind.
     """
-    connection_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    connection_limit: NotRequired[_builtins.int]
     """
     Most endpoints this consumer may connect (10 by default).
     """
@@ -371,18 +365,16 @@ class ConsumerAcceptArgsDict(TypedDict):
 @pulumi.input_type
 class ConsumerAcceptArgs:
     def __init__(__self__, *,
-                 connection_limit: pulumi.Input[Optional[_builtins.int]] = None,
+                 connection_limit: Optional[_builtins.int] = None,
                  network_url: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id_or_num: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A consumer allowed to connect: a project or a VPC network, not both. All entries of one attachment must be of the same kind.
 
-        :param pulumi.Input[_builtins.int] connection_limit: Most endpoints this consumer may connect (10 by default).
+        :param _builtins.int connection_limit: Most endpoints this consumer may connect (10 by default).
         :param pulumi.Input[_builtins.str] network_url: Consumer VPC network, projects/P/global/networks/N.
         :param pulumi.Input[_builtins.str] project_id_or_num: Consumer project id or number.
         """
-        if connection_limit is None:
-            connection_limit = 10
         if connection_limit is not None:
             pulumi.set(__self__, "connection_limit", connection_limit)
         if network_url is not None:
@@ -392,14 +384,14 @@ class ConsumerAcceptArgs:
 
     @_builtins.property
     @pulumi.getter(name="connectionLimit")
-    def connection_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def connection_limit(self) -> Optional[_builtins.int]:
         """
         Most endpoints this consumer may connect (10 by default).
         """
         return pulumi.get(self, "connection_limit")
 
     @connection_limit.setter
-    def connection_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def connection_limit(self, value: Optional[_builtins.int]):
         pulumi.set(self, "connection_limit", value)
 
     @_builtins.property
@@ -431,15 +423,15 @@ class ConsumerStackArgsDict(TypedDict):
     """
     A consumer read from another stack's outputs through a StackReference.
     """
-    stack: pulumi.Input[_builtins.str]
+    stack: _builtins.str
     """
     Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
     """
-    connection_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    connection_limit: NotRequired[_builtins.int]
     """
     Most endpoints this consumer may connect (10 by default).
     """
-    output: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    output: NotRequired[_builtins.str]
     """
     Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
     """
@@ -447,60 +439,56 @@ class ConsumerStackArgsDict(TypedDict):
 @pulumi.input_type
 class ConsumerStackArgs:
     def __init__(__self__, *,
-                 stack: pulumi.Input[_builtins.str],
-                 connection_limit: pulumi.Input[Optional[_builtins.int]] = None,
-                 output: pulumi.Input[Optional[_builtins.str]] = None):
+                 stack: _builtins.str,
+                 connection_limit: Optional[_builtins.int] = None,
+                 output: Optional[_builtins.str] = None):
         """
         A consumer read from another stack's outputs through a StackReference.
 
-        :param pulumi.Input[_builtins.str] stack: Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
-        :param pulumi.Input[_builtins.int] connection_limit: Most endpoints this consumer may connect (10 by default).
-        :param pulumi.Input[_builtins.str] output: Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
+        :param _builtins.str stack: Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
+        :param _builtins.int connection_limit: Most endpoints this consumer may connect (10 by default).
+        :param _builtins.str output: Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
         """
         pulumi.set(__self__, "stack", stack)
-        if connection_limit is None:
-            connection_limit = 10
         if connection_limit is not None:
             pulumi.set(__self__, "connection_limit", connection_limit)
-        if output is None:
-            output = 'consumerProject'
         if output is not None:
             pulumi.set(__self__, "output", output)
 
     @_builtins.property
     @pulumi.getter
-    def stack(self) -> pulumi.Input[_builtins.str]:
+    def stack(self) -> _builtins.str:
         """
         Fully qualified name of the consumer's stack, such as acme/payments-consumer/prod.
         """
         return pulumi.get(self, "stack")
 
     @stack.setter
-    def stack(self, value: pulumi.Input[_builtins.str]):
+    def stack(self, value: _builtins.str):
         pulumi.set(self, "stack", value)
 
     @_builtins.property
     @pulumi.getter(name="connectionLimit")
-    def connection_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def connection_limit(self) -> Optional[_builtins.int]:
         """
         Most endpoints this consumer may connect (10 by default).
         """
         return pulumi.get(self, "connection_limit")
 
     @connection_limit.setter
-    def connection_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def connection_limit(self, value: Optional[_builtins.int]):
         pulumi.set(self, "connection_limit", value)
 
     @_builtins.property
     @pulumi.getter
-    def output(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def output(self) -> Optional[_builtins.str]:
         """
         Stack output to read: consumerProject (the default) accepts the project, consumerNetwork accepts the network.
         """
         return pulumi.get(self, "output")
 
     @output.setter
-    def output(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def output(self, value: Optional[_builtins.str]):
         pulumi.set(self, "output", value)
 
 
@@ -508,37 +496,37 @@ class EndpointFirewallArgsDict(TypedDict):
     """
     An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
     """
-    client_ranges: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    client_ranges: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
     Source IPv4 ranges of the clients allowed to reach the endpoint.
     """
-    client_tags: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    client_tags: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
     Network tags of the client VMs allowed to reach the endpoint.
     """
-    ports: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]]]
+    ports: NotRequired[Sequence[_builtins.int]]
     """
     TCP ports allowed to the endpoint (80 and 443 by default).
     """
-    priority: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    priority: NotRequired[_builtins.int]
     """
-    Priority of the rule; lower wins (1000 by default).
+    Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
     """
 
 @pulumi.input_type
 class EndpointFirewallArgs:
     def __init__(__self__, *,
-                 client_ranges: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 client_tags: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 ports: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]] = None,
-                 priority: pulumi.Input[Optional[_builtins.int]] = None):
+                 client_ranges: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 client_tags: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 ports: Optional[Sequence[_builtins.int]] = None,
+                 priority: Optional[_builtins.int] = None):
         """
         An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] client_ranges: Source IPv4 ranges of the clients allowed to reach the endpoint.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] client_tags: Network tags of the client VMs allowed to reach the endpoint.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.int]]] ports: TCP ports allowed to the endpoint (80 and 443 by default).
-        :param pulumi.Input[_builtins.int] priority: Priority of the rule; lower wins (1000 by default).
+        :param Sequence[pulumi.Input[_builtins.str]] client_ranges: Source IPv4 ranges of the clients allowed to reach the endpoint.
+        :param Sequence[pulumi.Input[_builtins.str]] client_tags: Network tags of the client VMs allowed to reach the endpoint.
+        :param Sequence[_builtins.int] ports: TCP ports allowed to the endpoint (80 and 443 by default).
+        :param _builtins.int priority: Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
         """
         if client_ranges is not None:
             pulumi.set(__self__, "client_ranges", client_ranges)
@@ -546,57 +534,55 @@ class EndpointFirewallArgs:
             pulumi.set(__self__, "client_tags", client_tags)
         if ports is not None:
             pulumi.set(__self__, "ports", ports)
-        if priority is None:
-            priority = 1000
         if priority is not None:
             pulumi.set(__self__, "priority", priority)
 
     @_builtins.property
     @pulumi.getter(name="clientRanges")
-    def client_ranges(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def client_ranges(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Source IPv4 ranges of the clients allowed to reach the endpoint.
         """
         return pulumi.get(self, "client_ranges")
 
     @client_ranges.setter
-    def client_ranges(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def client_ranges(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "client_ranges", value)
 
     @_builtins.property
     @pulumi.getter(name="clientTags")
-    def client_tags(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def client_tags(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Network tags of the client VMs allowed to reach the endpoint.
         """
         return pulumi.get(self, "client_tags")
 
     @client_tags.setter
-    def client_tags(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def client_tags(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "client_tags", value)
 
     @_builtins.property
     @pulumi.getter
-    def ports(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]]:
+    def ports(self) -> Optional[Sequence[_builtins.int]]:
         """
         TCP ports allowed to the endpoint (80 and 443 by default).
         """
         return pulumi.get(self, "ports")
 
     @ports.setter
-    def ports(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]]):
+    def ports(self, value: Optional[Sequence[_builtins.int]]):
         pulumi.set(self, "ports", value)
 
     @_builtins.property
     @pulumi.getter
-    def priority(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def priority(self) -> Optional[_builtins.int]:
         """
-        Priority of the rule; lower wins (1000 by default).
+        Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
         """
         return pulumi.get(self, "priority")
 
     @priority.setter
-    def priority(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def priority(self, value: Optional[_builtins.int]):
         pulumi.set(self, "priority", value)
 
 
@@ -604,11 +590,11 @@ class SubnetArgsDict(TypedDict):
     """
     A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
     """
-    ip_cidr_range: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    ip_cidr_range: NotRequired[_builtins.str]
     """
     IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
     """
-    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    key: NotRequired[_builtins.str]
     """
     Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
     """
@@ -620,14 +606,14 @@ class SubnetArgsDict(TypedDict):
 @pulumi.input_type
 class SubnetArgs:
     def __init__(__self__, *,
-                 ip_cidr_range: pulumi.Input[Optional[_builtins.str]] = None,
-                 key: pulumi.Input[Optional[_builtins.str]] = None,
+                 ip_cidr_range: Optional[_builtins.str] = None,
+                 key: Optional[_builtins.str] = None,
                  self_link: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
 
-        :param pulumi.Input[_builtins.str] ip_cidr_range: IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
-        :param pulumi.Input[_builtins.str] key: Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+        :param _builtins.str ip_cidr_range: IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
+        :param _builtins.str key: Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
         :param pulumi.Input[_builtins.str] self_link: Self link of an existing subnet to use instead of creating one.
         """
         if ip_cidr_range is not None:
@@ -639,26 +625,26 @@ class SubnetArgs:
 
     @_builtins.property
     @pulumi.getter(name="ipCidrRange")
-    def ip_cidr_range(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def ip_cidr_range(self) -> Optional[_builtins.str]:
         """
         IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
         """
         return pulumi.get(self, "ip_cidr_range")
 
     @ip_cidr_range.setter
-    def ip_cidr_range(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def ip_cidr_range(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ip_cidr_range", value)
 
     @_builtins.property
     @pulumi.getter
-    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def key(self) -> Optional[_builtins.str]:
         """
         Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
         """
         return pulumi.get(self, "key")
 
     @key.setter
-    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def key(self, value: Optional[_builtins.str]):
         pulumi.set(self, "key", value)
 
     @_builtins.property
@@ -678,13 +664,13 @@ class TlsArgsDict(TypedDict):
     """
     HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
     """
-    certificate_manager_certificates: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    certificate_manager_certificates: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
     Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
     """
     certificate_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    PEM certificate chain of a self-managed certificate; it must cover hostname.
+    PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
     """
     private_key_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -698,15 +684,15 @@ class TlsArgsDict(TypedDict):
 @pulumi.input_type
 class TlsArgs:
     def __init__(__self__, *,
-                 certificate_manager_certificates: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 certificate_manager_certificates: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  certificate_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  private_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  ssl_policy: pulumi.Input[Optional[_builtins.str]] = None):
         """
         HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] certificate_manager_certificates: Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
-        :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname.
+        :param Sequence[pulumi.Input[_builtins.str]] certificate_manager_certificates: Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
+        :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
         :param pulumi.Input[_builtins.str] private_key_pem: PEM private key of the self-managed certificate. Always stored as a secret.
         :param pulumi.Input[_builtins.str] ssl_policy: Self link of a regional SSL policy for the HTTPS proxy.
         """
@@ -721,21 +707,21 @@ class TlsArgs:
 
     @_builtins.property
     @pulumi.getter(name="certificateManagerCertificates")
-    def certificate_manager_certificates(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def certificate_manager_certificates(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
         """
         return pulumi.get(self, "certificate_manager_certificates")
 
     @certificate_manager_certificates.setter
-    def certificate_manager_certificates(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def certificate_manager_certificates(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "certificate_manager_certificates", value)
 
     @_builtins.property
     @pulumi.getter(name="certificatePem")
     def certificate_pem(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        PEM certificate chain of a self-managed certificate; it must cover hostname.
+        PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
         """
         return pulumi.get(self, "certificate_pem")
 
@@ -776,7 +762,7 @@ class VpcEgressArgsDict(TypedDict):
     """
     Serverless VPC Access connector (projects/P/locations/R/connectors/N) instead of Direct VPC egress.
     """
-    egress: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    egress: NotRequired[_builtins.str]
     """
     Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
     """
@@ -784,7 +770,7 @@ class VpcEgressArgsDict(TypedDict):
     """
     VPC network for Direct VPC egress.
     """
-    network_tags: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    network_tags: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
     Network tags given to the service's instances for Direct VPC egress, for firewall rules.
     """
@@ -797,23 +783,21 @@ class VpcEgressArgsDict(TypedDict):
 class VpcEgressArgs:
     def __init__(__self__, *,
                  connector: pulumi.Input[Optional[_builtins.str]] = None,
-                 egress: pulumi.Input[Optional[_builtins.str]] = None,
+                 egress: Optional[_builtins.str] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
-                 network_tags: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 network_tags: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  subnetwork: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Outbound traffic of the Cloud Run service into a VPC, for services that call private backends: Direct VPC egress (network and subnetwork) or a Serverless VPC Access connector, not both.
 
         :param pulumi.Input[_builtins.str] connector: Serverless VPC Access connector (projects/P/locations/R/connectors/N) instead of Direct VPC egress.
-        :param pulumi.Input[_builtins.str] egress: Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
+        :param _builtins.str egress: Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
         :param pulumi.Input[_builtins.str] network: VPC network for Direct VPC egress.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] network_tags: Network tags given to the service's instances for Direct VPC egress, for firewall rules.
+        :param Sequence[pulumi.Input[_builtins.str]] network_tags: Network tags given to the service's instances for Direct VPC egress, for firewall rules.
         :param pulumi.Input[_builtins.str] subnetwork: Subnet for Direct VPC egress; the service's instances take addresses from it.
         """
         if connector is not None:
             pulumi.set(__self__, "connector", connector)
-        if egress is None:
-            egress = 'PRIVATE_RANGES_ONLY'
         if egress is not None:
             pulumi.set(__self__, "egress", egress)
         if network is not None:
@@ -837,14 +821,14 @@ class VpcEgressArgs:
 
     @_builtins.property
     @pulumi.getter
-    def egress(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def egress(self) -> Optional[_builtins.str]:
         """
         Which traffic goes through the VPC: PRIVATE_RANGES_ONLY (the default) or ALL_TRAFFIC.
         """
         return pulumi.get(self, "egress")
 
     @egress.setter
-    def egress(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def egress(self, value: Optional[_builtins.str]):
         pulumi.set(self, "egress", value)
 
     @_builtins.property
@@ -861,14 +845,14 @@ class VpcEgressArgs:
 
     @_builtins.property
     @pulumi.getter(name="networkTags")
-    def network_tags(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def network_tags(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Network tags given to the service's instances for Direct VPC egress, for firewall rules.
         """
         return pulumi.get(self, "network_tags")
 
     @network_tags.setter
-    def network_tags(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def network_tags(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "network_tags", value)
 
     @_builtins.property

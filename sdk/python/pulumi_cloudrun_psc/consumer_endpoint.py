@@ -23,7 +23,7 @@ class ConsumerEndpointArgs:
                  network: pulumi.Input[_builtins.str],
                  subnetwork: pulumi.Input[_builtins.str],
                  allow_global_access: Optional[_builtins.bool] = None,
-                 firewall: pulumi.Input[Optional['EndpointFirewallArgs']] = None,
+                 firewall: Optional['EndpointFirewallArgs'] = None,
                  ip_address: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
@@ -37,7 +37,7 @@ class ConsumerEndpointArgs:
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
         :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
-        :param pulumi.Input['EndpointFirewallArgs'] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
+        :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
@@ -107,14 +107,14 @@ class ConsumerEndpointArgs:
 
     @_builtins.property
     @pulumi.getter
-    def firewall(self) -> pulumi.Input[Optional['EndpointFirewallArgs']]:
+    def firewall(self) -> Optional['EndpointFirewallArgs']:
         """
         Egress firewall rule that lets consumer clients reach the endpoint.
         """
         return pulumi.get(self, "firewall")
 
     @firewall.setter
-    def firewall(self, value: pulumi.Input[Optional['EndpointFirewallArgs']]):
+    def firewall(self, value: Optional['EndpointFirewallArgs']):
         pulumi.set(self, "firewall", value)
 
     @_builtins.property
@@ -209,7 +209,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allow_global_access: Optional[_builtins.bool] = None,
-                 firewall: pulumi.Input[Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']]] = None,
+                 firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
@@ -251,7 +251,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
-        :param pulumi.Input[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
+        :param Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict'] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
@@ -312,7 +312,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allow_global_access: Optional[_builtins.bool] = None,
-                 firewall: pulumi.Input[Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']]] = None,
+                 firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,

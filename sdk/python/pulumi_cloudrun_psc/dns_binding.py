@@ -22,7 +22,7 @@ class DnsBindingArgs:
                  hostname: _builtins.str,
                  ip_address: pulumi.Input[_builtins.str],
                  existing_zone_name: Optional[_builtins.str] = None,
-                 networks: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -33,10 +33,10 @@ class DnsBindingArgs:
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
-        :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
-        :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
+        :param _builtins.int ttl: TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         pulumi.set(__self__, "hostname", hostname)
@@ -94,14 +94,14 @@ class DnsBindingArgs:
 
     @_builtins.property
     @pulumi.getter
-    def networks(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+    def networks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+        VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         """
         return pulumi.get(self, "networks")
 
     @networks.setter
-    def networks(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+    def networks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "networks", value)
 
     @_builtins.property
@@ -132,7 +132,7 @@ class DnsBindingArgs:
     @pulumi.getter
     def ttl(self) -> Optional[_builtins.int]:
         """
-        TTL of the A record in seconds (300 by default).
+        TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
         """
         return pulumi.get(self, "ttl")
 
@@ -162,7 +162,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
-                 networks: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -198,10 +198,10 @@ class DnsBinding(pulumi.ComponentResource):
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
-        :param pulumi.Input[Sequence[_builtins.str]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
-        :param _builtins.int ttl: TTL of the A record in seconds (300 by default).
+        :param _builtins.int ttl: TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         ...
@@ -253,7 +253,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
-                 networks: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,

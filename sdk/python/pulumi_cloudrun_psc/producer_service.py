@@ -20,45 +20,45 @@ __all__ = ['ProducerServiceArgs', 'ProducerService']
 @pulumi.input_type
 class ProducerServiceArgs:
     def __init__(__self__, *,
-                 cloud_run: pulumi.Input['CloudRunArgs'],
-                 load_balancer_subnet: pulumi.Input['SubnetArgs'],
-                 nat_subnet: pulumi.Input['SubnetArgs'],
+                 cloud_run: 'CloudRunArgs',
+                 load_balancer_subnet: 'SubnetArgs',
+                 nat_subnet: 'SubnetArgs',
                  network: pulumi.Input[_builtins.str],
-                 proxy_only_subnet: pulumi.Input['SubnetArgs'],
+                 proxy_only_subnet: 'SubnetArgs',
                  accept_all_consumers: Optional[_builtins.bool] = None,
-                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]] = None,
-                 consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerStackArgs']]]] = None,
-                 consumers: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerAcceptArgs']]]] = None,
-                 domain_names: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
+                 consumer_stacks: Optional[Sequence['ConsumerStackArgs']] = None,
+                 consumers: Optional[Sequence['ConsumerAcceptArgs']] = None,
+                 domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
-                 rejected_consumers: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
-                 tls: pulumi.Input[Optional['TlsArgs']] = None):
+                 rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 tls: Optional['TlsArgs'] = None):
         """
         The set of arguments for constructing a ProducerService resource.
 
-        :param pulumi.Input['CloudRunArgs'] cloud_run: The Cloud Run service to publish.
-        :param pulumi.Input['SubnetArgs'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param pulumi.Input['SubnetArgs'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
+        :param 'CloudRunArgs' cloud_run: The Cloud Run service to publish.
+        :param 'SubnetArgs' load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param 'SubnetArgs' nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
-        :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
+        :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
-        :param pulumi.Input[Sequence[pulumi.Input['SubnetArgs']]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
-        :param pulumi.Input[Sequence[pulumi.Input['ConsumerStackArgs']]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
-        :param pulumi.Input[Sequence[pulumi.Input['ConsumerAcceptArgs']]] consumers: Consumers accepted by the service attachment.
-        :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
+        :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param Sequence['ConsumerStackArgs'] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
+        :param Sequence['ConsumerAcceptArgs'] consumers: Consumers accepted by the service attachment.
+        :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
-        :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
-        :param pulumi.Input['TlsArgs'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param 'TlsArgs' tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         pulumi.set(__self__, "cloud_run", cloud_run)
         pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
@@ -94,38 +94,38 @@ class ProducerServiceArgs:
 
     @_builtins.property
     @pulumi.getter(name="cloudRun")
-    def cloud_run(self) -> pulumi.Input['CloudRunArgs']:
+    def cloud_run(self) -> 'CloudRunArgs':
         """
         The Cloud Run service to publish.
         """
         return pulumi.get(self, "cloud_run")
 
     @cloud_run.setter
-    def cloud_run(self, value: pulumi.Input['CloudRunArgs']):
+    def cloud_run(self, value: 'CloudRunArgs'):
         pulumi.set(self, "cloud_run", value)
 
     @_builtins.property
     @pulumi.getter(name="loadBalancerSubnet")
-    def load_balancer_subnet(self) -> pulumi.Input['SubnetArgs']:
+    def load_balancer_subnet(self) -> 'SubnetArgs':
         """
         Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         return pulumi.get(self, "load_balancer_subnet")
 
     @load_balancer_subnet.setter
-    def load_balancer_subnet(self, value: pulumi.Input['SubnetArgs']):
+    def load_balancer_subnet(self, value: 'SubnetArgs'):
         pulumi.set(self, "load_balancer_subnet", value)
 
     @_builtins.property
     @pulumi.getter(name="natSubnet")
-    def nat_subnet(self) -> pulumi.Input['SubnetArgs']:
+    def nat_subnet(self) -> 'SubnetArgs':
         """
         PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         """
         return pulumi.get(self, "nat_subnet")
 
     @nat_subnet.setter
-    def nat_subnet(self, value: pulumi.Input['SubnetArgs']):
+    def nat_subnet(self, value: 'SubnetArgs'):
         pulumi.set(self, "nat_subnet", value)
 
     @_builtins.property
@@ -142,14 +142,14 @@ class ProducerServiceArgs:
 
     @_builtins.property
     @pulumi.getter(name="proxyOnlySubnet")
-    def proxy_only_subnet(self) -> pulumi.Input['SubnetArgs']:
+    def proxy_only_subnet(self) -> 'SubnetArgs':
         """
         Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         """
         return pulumi.get(self, "proxy_only_subnet")
 
     @proxy_only_subnet.setter
-    def proxy_only_subnet(self, value: pulumi.Input['SubnetArgs']):
+    def proxy_only_subnet(self, value: 'SubnetArgs'):
         pulumi.set(self, "proxy_only_subnet", value)
 
     @_builtins.property
@@ -166,50 +166,50 @@ class ProducerServiceArgs:
 
     @_builtins.property
     @pulumi.getter(name="additionalNatSubnets")
-    def additional_nat_subnets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]:
+    def additional_nat_subnets(self) -> Optional[Sequence['SubnetArgs']]:
         """
         More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         """
         return pulumi.get(self, "additional_nat_subnets")
 
     @additional_nat_subnets.setter
-    def additional_nat_subnets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SubnetArgs']]]]):
+    def additional_nat_subnets(self, value: Optional[Sequence['SubnetArgs']]):
         pulumi.set(self, "additional_nat_subnets", value)
 
     @_builtins.property
     @pulumi.getter(name="consumerStacks")
-    def consumer_stacks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerStackArgs']]]]:
+    def consumer_stacks(self) -> Optional[Sequence['ConsumerStackArgs']]:
         """
         Consumers accepted by the service attachment, read from their stacks' outputs.
         """
         return pulumi.get(self, "consumer_stacks")
 
     @consumer_stacks.setter
-    def consumer_stacks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerStackArgs']]]]):
+    def consumer_stacks(self, value: Optional[Sequence['ConsumerStackArgs']]):
         pulumi.set(self, "consumer_stacks", value)
 
     @_builtins.property
     @pulumi.getter
-    def consumers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerAcceptArgs']]]]:
+    def consumers(self) -> Optional[Sequence['ConsumerAcceptArgs']]:
         """
         Consumers accepted by the service attachment.
         """
         return pulumi.get(self, "consumers")
 
     @consumers.setter
-    def consumers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ConsumerAcceptArgs']]]]):
+    def consumers(self, value: Optional[Sequence['ConsumerAcceptArgs']]):
         pulumi.set(self, "consumers", value)
 
     @_builtins.property
     @pulumi.getter(name="domainNames")
-    def domain_names(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+    def domain_names(self) -> Optional[Sequence[_builtins.str]]:
         """
         DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         """
         return pulumi.get(self, "domain_names")
 
     @domain_names.setter
-    def domain_names(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+    def domain_names(self, value: Optional[Sequence[_builtins.str]]):
         pulumi.set(self, "domain_names", value)
 
     @_builtins.property
@@ -286,26 +286,26 @@ class ProducerServiceArgs:
 
     @_builtins.property
     @pulumi.getter(name="rejectedConsumers")
-    def rejected_consumers(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+    def rejected_consumers(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
         """
         Consumer projects or networks always rejected.
         """
         return pulumi.get(self, "rejected_consumers")
 
     @rejected_consumers.setter
-    def rejected_consumers(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+    def rejected_consumers(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "rejected_consumers", value)
 
     @_builtins.property
     @pulumi.getter
-    def tls(self) -> pulumi.Input[Optional['TlsArgs']]:
+    def tls(self) -> Optional['TlsArgs']:
         """
         Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         return pulumi.get(self, "tls")
 
     @tls.setter
-    def tls(self, value: pulumi.Input[Optional['TlsArgs']]):
+    def tls(self, value: Optional['TlsArgs']):
         pulumi.set(self, "tls", value)
 
 
@@ -316,23 +316,23 @@ class ProducerService(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
-                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]]] = None,
-                 cloud_run: pulumi.Input[Optional[Union['CloudRunArgs', 'CloudRunArgsDict']]] = None,
-                 consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]]] = None,
-                 consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]]] = None,
-                 domain_names: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
+                 consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
+                 consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
+                 domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
-                 load_balancer_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
-                 nat_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
-                 proxy_only_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
-                 rejected_consumers: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
-                 tls: pulumi.Input[Optional[Union['TlsArgs', 'TlsArgsDict']]] = None,
+                 rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
         """
         A Cloud Run service published privately through Private Service Connect: Cloud Run with internal ingress, a serverless NEG, a regional internal Application Load Balancer and a PSC service attachment that accepts only the listed consumers.
@@ -365,23 +365,23 @@ class ProducerService(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
-        :param pulumi.Input[Union['CloudRunArgs', 'CloudRunArgsDict']] cloud_run: The Cloud Run service to publish.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]] consumers: Consumers accepted by the service attachment.
-        :param pulumi.Input[Sequence[_builtins.str]] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
+        :param Sequence[Union['SubnetArgs', 'SubnetArgsDict']] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param Union['CloudRunArgs', 'CloudRunArgsDict'] cloud_run: The Cloud Run service to publish.
+        :param Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
+        :param Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']] consumers: Consumers accepted by the service attachment.
+        :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
+        :param Union['SubnetArgs', 'SubnetArgsDict'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param Union['SubnetArgs', 'SubnetArgsDict'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
-        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
+        :param Union['SubnetArgs', 'SubnetArgsDict'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
-        :param pulumi.Input[Sequence[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
-        :param pulumi.Input[Union['TlsArgs', 'TlsArgsDict']] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param Union['TlsArgs', 'TlsArgsDict'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         ...
     @overload
@@ -433,23 +433,23 @@ class ProducerService(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
-                 additional_nat_subnets: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']]]]] = None,
-                 cloud_run: pulumi.Input[Optional[Union['CloudRunArgs', 'CloudRunArgsDict']]] = None,
-                 consumer_stacks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]]]] = None,
-                 consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]]]] = None,
-                 domain_names: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
+                 consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
+                 consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
+                 domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
-                 load_balancer_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
-                 nat_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
-                 proxy_only_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
-                 rejected_consumers: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
-                 tls: pulumi.Input[Optional[Union['TlsArgs', 'TlsArgsDict']]] = None,
+                 rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
