@@ -189,4 +189,3 @@ func assertOnlyComponentsChange(t *testing.T, s *harness.Summary) {
 		}
 	}
 }
-
