@@ -22,20 +22,7 @@ import (
 // sets pulumi:autonaming, the producers are in existing VPCs given by self link (so the component
 // looks up their subnets at every preview), "payments" is renamed with an alias, and "ledger" is
 // named by the organisation's transform.
-var namingLangs = []lang{
-	{"ts", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.NodeStack(project, "prod", "tests/programs/ts/naming.ts", "naming")
-	}},
-	{"python", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.PythonStack(project, "prod", "tests/programs/python/naming.py", "naming")
-	}},
-	{"gosdk", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.GoStack(project, "prod", gosdk.Naming)
-	}},
-	{"go", false, func(env *harness.Env, project string) *harness.Stack {
-		return env.GoStack(project, "prod", gonative.Naming)
-	}},
-}
+var namingLangs = langs("naming", gosdk.Naming, gonative.Naming)
 
 // namingProject is the producer project of the naming stacks (their gcp:project).
 const namingProject = "acme-producer-prj"

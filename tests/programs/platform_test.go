@@ -19,20 +19,7 @@ import (
 // producer and consumer in one program with two explicit providers, the image and the invoker
 // from other resources' outputs, the TLS certificate and key from secret configuration, the
 // producer protected and its image rolled by CI (ignoreChanges through a transform).
-var platformLangs = []lang{
-	{"ts", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.NodeStack(project, "prod", "tests/programs/ts/platform.ts", "platform")
-	}},
-	{"python", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.PythonStack(project, "prod", "tests/programs/python/platform.py", "platform")
-	}},
-	{"gosdk", true, func(env *harness.Env, project string) *harness.Stack {
-		return env.GoStack(project, "prod", gosdk.Platform)
-	}},
-	{"go", false, func(env *harness.Env, project string) *harness.Stack {
-		return env.GoStack(project, "prod", gonative.Platform)
-	}},
-}
+var platformLangs = langs("platform", gosdk.Platform, gonative.Platform)
 
 func TestPlatform(t *testing.T) {
 	run(t, platformLangs, func(t *testing.T, env *harness.Env, l lang) {
@@ -69,17 +56,16 @@ func TestPlatform(t *testing.T) {
 			t.Errorf("want one Cloud Run service with image %s (built from the producer VPC's project), the simulator holds %d: %v",
 				wantImage, len(services), services)
 		}
-		if l.name != "go" { // pkg/psc takes the invoker as a plain string: gonative.Platform builds it from configuration
-			wantInvoker := "serviceAccount:payments-caller@" + consumerProject + ".iam.gserviceaccount.com"
-			var members []string
-			for _, r := range env.SimList() {
-				if r.Type == tInvoker {
-					members = append(members, r.Fields["member"])
-				}
+		// gonative.Platform builds the invoker from configuration, as pkg/psc takes it as a plain string.
+		wantInvoker := "serviceAccount:payments-caller@" + consumerProject + ".iam.gserviceaccount.com"
+		var members []string
+		for _, r := range env.SimList() {
+			if r.Type == tInvoker {
+				members = append(members, r.Fields["member"])
 			}
-			if len(members) != 1 || members[0] != wantInvoker {
-				t.Errorf("invoker members = %v, want [%s] (interpolated from the consumer VPC's project)", members, wantInvoker)
-			}
+		}
+		if len(members) != 1 || members[0] != wantInvoker {
+			t.Errorf("invoker members = %v, want [%s] (interpolated from the consumer VPC's project)", members, wantInvoker)
 		}
 		certs := simRecords(t, env, tCert)
 		if len(certs) != 1 || certs[0].Inputs["certificate"] != cert {

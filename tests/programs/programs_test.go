@@ -10,12 +10,14 @@ package programs
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
@@ -55,6 +57,22 @@ type lang struct {
 	// the test process).
 	sdk bool
 	new program
+}
+
+// langs returns the four versions of the corpus program name: ts/<name>.ts and
+// python/<name>.py exporting the function name, the Go SDK program and the native Go program.
+func langs(name string, sdk, native pulumi.RunFunc) []lang {
+	dir := "tests/programs/"
+	return []lang{
+		{"ts", true, func(env *harness.Env, project string) *harness.Stack {
+			return env.NodeStack(project, "prod", dir+"ts/"+name+".ts", name)
+		}},
+		{"python", true, func(env *harness.Env, project string) *harness.Stack {
+			return env.PythonStack(project, "prod", dir+"python/"+name+".py", name)
+		}},
+		{"gosdk", true, func(env *harness.Env, project string) *harness.Stack { return env.GoStack(project, "prod", sdk) }},
+		{"go", false, func(env *harness.Env, project string) *harness.Stack { return env.GoStack(project, "prod", native) }},
+	}
 }
 
 // run runs body once per language, each in its own world and in parallel.
@@ -128,7 +146,7 @@ func assertComponentOutputs(t *testing.T, d *apitype.DeploymentV3, want int) {
 		}
 		if len(missing) > 0 {
 			t.Errorf("stack export: component %s has no outputs %v (its outputs: %v); the component must register them",
-				r.URN, missing, sortedKeys(r.Outputs))
+				r.URN, missing, slices.Sorted(maps.Keys(r.Outputs)))
 		}
 	}
 	if n != want {
@@ -167,13 +185,13 @@ func find(d *apitype.DeploymentV3, typ string) []apitype.ResourceV3 {
 // simRecords returns the simulator's records of type typ, with their inputs and outputs.
 func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	t.Helper()
+	var state *gcpsim.State
 	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		state, err = store.Snapshot()
 	}
-	state, err := store.Snapshot()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading the simulator's state: %v", err)
 	}
 	var out []*gcpsim.Record
 	for _, r := range state.Resources {
@@ -208,15 +226,6 @@ func stepsOf(s *harness.Summary, typ string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // output returns a stack output of an up as a string ("" and a test error when missing).

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,7 +225,7 @@ var (
 // Programs are the wrapped snippets, by language-kind key.
 var Programs = map[string]pulumi.RunFunc{
 `)
-	for _, key := range sortedBlockKeys(snips) {
+	for _, key := range slices.Sorted(maps.Keys(snips)) {
 		if !strings.HasPrefix(key, "go-") {
 			continue
 		}
@@ -278,15 +279,6 @@ func indent(s, by string) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-func sortedBlockKeys(m map[string]block) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // snippetStack makes the stack of a wrapped snippet, writing the TS, Python or YAML wrapping
 // into the world.
 func snippetStack(t *testing.T, env *harness.Env, key string, b block) *harness.Stack {
@@ -336,7 +328,7 @@ func TestReadmeSnippets(t *testing.T) {
 	snips := snippets(t, readmeBlocks(t, root))
 	for _, want := range []string{"go-producer", "go-consumer", "ts-consumer", "python-producer", "yaml-consumer", "go-recipe", "ts-recipe", "python-recipe"} {
 		if _, ok := snips[want]; !ok {
-			t.Errorf("README.md has no %s snippet (found %v)", want, sortedBlockKeys(snips))
+			t.Errorf("README.md has no %s snippet (found %v)", want, slices.Sorted(maps.Keys(snips)))
 		}
 	}
 	generated := filepath.Join(root, "tests", "programs", "readme", "snippets.go")
@@ -345,9 +337,11 @@ func TestReadmeSnippets(t *testing.T) {
 		if err := os.WriteFile(generated, src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	} else if have, err := os.ReadFile(generated); err != nil || !bytes.Equal(have, src) {
-		t.Fatalf("tests/programs/readme/snippets.go is not what README.md's Go snippets generate (%v): "+
-			"regenerate it with go test ./tests/programs -run TestReadmeSnippets -update", err)
+	} else if have, err := os.ReadFile(generated); err != nil {
+		t.Fatal(err)
+	} else if !bytes.Equal(have, src) {
+		t.Fatalf("tests/programs/readme/snippets.go is not what README.md's Go snippets generate: " +
+			"regenerate it with go test ./tests/programs -run TestReadmeSnippets -update")
 	}
 	if t.Failed() {
 		return
@@ -370,7 +364,7 @@ func TestReadmeSnippets(t *testing.T) {
 	// Python producer's stack; each phase in parallel.
 	phase := func(name string, kinds ...string) {
 		t.Run(name, func(t *testing.T) {
-			for _, key := range sortedBlockKeys(snips) {
+			for _, key := range slices.Sorted(maps.Keys(snips)) {
 				if !slices.Contains(kinds, snips[key].kind()) {
 					continue
 				}
@@ -401,7 +395,7 @@ func TestReadmeSnippets(t *testing.T) {
 	}
 	var order []*harness.Stack
 	for _, kind := range []string{"consumer", "producer"} {
-		for _, key := range sortedBlockKeys(snips) {
+		for _, key := range slices.Sorted(maps.Keys(snips)) {
 			if snips[key].kind() == kind {
 				order = append(order, stack(env, key))
 			}

@@ -123,10 +123,15 @@ func Platform(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)
-	ctx.Export("certificatePem", svc.CertificatePem)
-	ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus)
-	ctx.Export("consumerProject", endpoint.ConsumerProject)
-	ctx.Export("url", name.Url)
+	ExportPlatform(ctx, svc.ServiceAttachmentUri, svc.CertificatePem, endpoint.PscConnectionStatus, endpoint.ConsumerProject, name.Url)
 	return nil
+}
+
+// ExportPlatform exports the outputs of the platform program that its test reads.
+func ExportPlatform(ctx *pulumi.Context, attachment, certificatePem, status, consumerProject, url pulumi.StringOutput) {
+	ctx.Export("serviceAttachmentUri", attachment)
+	ctx.Export("certificatePem", certificatePem)
+	ctx.Export("pscConnectionStatus", status)
+	ctx.Export("consumerProject", consumerProject)
+	ctx.Export("url", url)
 }

@@ -68,10 +68,6 @@ func Platform(ctx *pulumi.Context) error {
 		return err
 	}
 
-	ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)
-	ctx.Export("certificatePem", svc.CertificatePem)
-	ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus)
-	ctx.Export("consumerProject", endpoint.ConsumerProject)
-	ctx.Export("url", name.Url)
+	gonative.ExportPlatform(ctx, svc.ServiceAttachmentUri, svc.CertificatePem, endpoint.PscConnectionStatus, endpoint.ConsumerProject, name.Url)
 	return nil
 }
