@@ -71,11 +71,9 @@ func NewOrganisations(ctx *pulumi.Context) (*Organisations, error) {
 
 // Platform is the platform team's program written natively: one program, two organisations with
 // explicit providers, the stack's gcp:project naming a third project that must receive nothing.
-// The image comes from another resource's output, the private key from secret configuration.
-// pkg/psc takes cloudRun.invokers, tls.certificatePem and consumers[].projectIdOrNum as plain Go
-// values today, so this program reads them from configuration as plain values (the certificate
-// with Require, which returns a secret's plaintext); the Go SDK, TypeScript and Python programs
-// pass Outputs for them.
+// The image and the invoker come from other resources' outputs, the certificate and its key from
+// secret configuration, and the accepted consumer project from the consumer VPC, as in the Go
+// SDK, TypeScript and Python programs.
 //
 // Configuration: as the Go SDK program (gosdk.Platform).
 func Platform(ctx *pulumi.Context) error {
@@ -84,17 +82,17 @@ func Platform(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	consumerProject := cfg.Require("consumerProject")
+	consumerProject := orgs.ConsumerVpc.Project
 	image := pulumi.Sprintf("europe-docker.pkg.dev/%s/payments/api:%s", orgs.ProducerVpc.Project, cfg.Require("imageTag"))
 	svc, err := psc.NewProducerService(ctx, "payments", &psc.ProducerServiceArgs{
 		Network: orgs.ProducerVpc.SelfLink,
 		CloudRun: psc.CloudRunArgs{
 			Image:    image,
-			Invokers: []string{"serviceAccount:payments-caller@" + consumerProject + ".iam.gserviceaccount.com"},
+			Invokers: []pulumi.StringInput{pulumi.Sprintf("serviceAccount:payments-caller@%s.iam.gserviceaccount.com", consumerProject)},
 		},
 		Hostname: "payment-api.internal",
 		Tls: &psc.TlsArgs{
-			CertificatePem: cfg.Require("tlsCertificate"),
+			CertificatePem: cfg.RequireSecret("tlsCertificate"),
 			PrivateKeyPem:  cfg.RequireSecret("tlsPrivateKey"),
 		},
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},

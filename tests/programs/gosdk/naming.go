@@ -18,10 +18,10 @@ func Naming(ctx *pulumi.Context) error {
 			Network:            pulumi.String(network),
 			CloudRun:           cloudrunpsc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello")},
 			Hostname:           pulumi.StringRef(hostname),
-			LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.10.0.0/24")},
-			ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.129.0.0/23")},
-			NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.20.0.0/24")},
-			Consumers:          cloudrunpsc.ConsumerAcceptArray{cloudrunpsc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String("bank-consumer-prj")}},
+			LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.10.0.0/24")},
+			ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.129.0.0/23")},
+			NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.20.0.0/24")},
+			Consumers:          []cloudrunpsc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String("bank-consumer-prj")}},
 		}
 	}
 	name, aliases := gonative.Renamed(cfg)

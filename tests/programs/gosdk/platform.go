@@ -40,10 +40,10 @@ func Platform(ctx *pulumi.Context) error {
 			CertificatePem: cfg.RequireSecret("tlsCertificate"),
 			PrivateKeyPem:  cfg.RequireSecret("tlsPrivateKey"),
 		},
-		LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.10.0.0/24")},
-		ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.129.0.0/23")},
-		NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.20.0.0/24")},
-		Consumers:          cloudrunpsc.ConsumerAcceptArray{cloudrunpsc.ConsumerAcceptArgs{ProjectIdOrNum: consumerVpc.Project}},
+		LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.10.0.0/24")},
+		ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.129.0.0/23")},
+		NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.20.0.0/24")},
+		Consumers:          []cloudrunpsc.ConsumerAcceptArgs{{ProjectIdOrNum: consumerVpc.Project}},
 	}, pulumi.Provider(acme), pulumi.Protect(gonative.Protected(cfg)), pulumi.Transforms([]pulumi.ResourceTransform{gonative.IgnoreImage}))
 	if err != nil {
 		return err

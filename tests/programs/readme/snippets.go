@@ -64,7 +64,7 @@ var Programs = map[string]pulumi.RunFunc{
 			LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 			ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"}, // or SelfLink of the VPC's existing one
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: "bank-consumer-prj"}},
+			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String("bank-consumer-prj")}},
 			// or read the consumer's project from its stack:
 			// ConsumerStacks: []psc.ConsumerStackArgs{{Stack: "bank/payments-consumer/prod"}},
 		})
