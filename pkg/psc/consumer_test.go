@@ -294,6 +294,14 @@ func TestConsumerValidation(t *testing.T) {
 		{"missing subnetwork", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("") }, "subnetwork: is required"},
 		{"bad ip", func(a *ConsumerEndpointArgs) { a.IpAddress = "192.168.10.500" }, "ipAddress: must be an IPv4 address"},
 		{"bad project", func(a *ConsumerEndpointArgs) { a.Project = "Consumer" }, "project: must be a project id"},
+		{"network shape", func(a *ConsumerEndpointArgs) { a.Network = pulumi.String("consumer vpc") }, "network: must be a VPC network"},
+		{"subnetwork shape", func(a *ConsumerEndpointArgs) { a.Subnetwork = pulumi.String("projects/c/subnetworks/apps") }, "subnetwork: must be a subnet"},
+		{"producer stack shape", func(a *ConsumerEndpointArgs) {
+			a.ServiceAttachment, a.ProducerStack = nil, "acme/payments"
+		}, "producerStack: must be a fully qualified stack name"},
+		{"producer stack output shape", func(a *ConsumerEndpointArgs) {
+			a.ServiceAttachment, a.ProducerStack, a.ProducerStackOutput = nil, "acme/payments/prod", "service attachment"
+		}, "producerStackOutput: must be a stack output name"},
 		{"firewall without clients", func(a *ConsumerEndpointArgs) { a.Firewall = &EndpointFirewallArgs{} }, "firewall: give clientRanges, clientTags or both"},
 		{"firewall bad range", func(a *ConsumerEndpointArgs) {
 			a.Firewall = &EndpointFirewallArgs{ClientRanges: pulumi.ToStringArray([]string{"10.0.0.0/33"})}

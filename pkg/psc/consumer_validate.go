@@ -20,6 +20,12 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 	if !given(a.Subnetwork) {
 		p.addf("subnetwork", "is required: a regular subnet of the consumer VPC in the attachment's region")
 	}
+	checkKnown(&p, "network", a.Network, checkNetworkRef)
+	checkKnown(&p, "subnetwork", a.Subnetwork, checkSubnetShape)
+	if a.ProducerStack != "" {
+		p.add("producerStack", checkStackName(a.ProducerStack))
+		p.add("producerStackOutput", checkOutputName(a.ProducerStackOutput))
+	}
 	if a.IpAddress != "" {
 		_, err := parseIPv4(a.IpAddress)
 		p.add("ipAddress", err)

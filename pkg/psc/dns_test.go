@@ -136,6 +136,9 @@ func TestDnsBindingValidation(t *testing.T) {
 			a.ZoneDnsName = "internal."
 		}, "zoneDnsName: applies only to a zone the component creates"},
 		{"bad existing zone", func(a *DnsBindingArgs) { a.ExistingZoneName = "Corp Zone" }, "existingZoneName: must be a managed zone name"},
+		{"network shape", func(a *DnsBindingArgs) {
+			a.Networks = pulumi.StringArray{pulumi.String("projects/c/networks/vpc")}
+		}, "networks[0]: must be a VPC network"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -39,6 +40,11 @@ func (a *DnsBindingArgs) validate(name string) error {
 	}
 	if noNetworks(a.Networks) {
 		p.addf("networks", "is required when the component creates the zone: a private zone resolves only in the networks it lists")
+	}
+	if arr, ok := a.Networks.(pulumi.StringArray); ok {
+		for i, n := range arr {
+			checkKnown(&p, fmt.Sprintf("networks[%d]", i), n, checkNetworkRef)
+		}
 	}
 	if a.ZoneDnsName != "" {
 		if err := checkDNSZoneName(a.ZoneDnsName); err != nil {

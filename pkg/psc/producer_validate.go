@@ -46,6 +46,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if !given(a.Network) {
 		p.addf("network", "is required: the producer VPC that holds the load balancer")
 	}
+	checkKnown(&p, "network", a.Network, checkNetworkRef)
 	if a.Hostname != "" {
 		p.add("hostname", checkHostname(a.Hostname))
 	}
@@ -107,7 +108,11 @@ func (c *CloudRunArgs) validate(p *problems) {
 			p.addf(path, "must be known when the program runs with existingServiceName: on a service the component does not own, each invoker is its own grant named by its member (an Output has no value to name it by yet); give the member as a plain string, or let the component create the service")
 		}
 	}
+	checkKnown(p, "cloudRun.serviceAccount", c.ServiceAccount, checkServiceAccount)
 	if v := c.VpcEgress; v != nil {
+		checkKnown(p, "cloudRun.vpcEgress.network", v.Network, checkNetworkRef)
+		checkKnown(p, "cloudRun.vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
+		checkKnown(p, "cloudRun.vpcEgress.connector", v.Connector, checkConnector)
 		direct := given(v.Network) || given(v.Subnetwork)
 		switch {
 		case direct == given(v.Connector):
@@ -379,6 +384,7 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	if t == nil {
 		return
 	}
+	checkKnown(p, "tls.sslPolicy", t.SslPolicy, checkSSLPolicy)
 	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
 	managed := len(t.CertificateManagerCertificates) > 0
 	switch {
@@ -549,6 +555,8 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 		path := fmt.Sprintf("consumerStacks[%d]", i)
 		if cs.Stack == "" {
 			p.addf(path+".stack", "is required")
+		} else {
+			p.add(path+".stack", checkStackName(cs.Stack))
 		}
 		if cs.Output == "" || strings.ContainsAny(cs.Output, " /") {
 			p.addf(path+".output", "must be a stack output name such as consumerProject or consumerNetwork, got %q", cs.Output)

@@ -103,6 +103,20 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"cloudRun.image: must be a container image reference"}},
 		{"image with empty tag", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("nginx:") }, []string{"cloudRun.image"}},
 		{"image with a space", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("gcr.io/p/app :1") }, []string{"cloudRun.image"}},
+		// Shapes (issue 10 item 13): every input that names something is checked for its form.
+		{"network shape", func(a *ProducerServiceArgs) { a.Network = pulumi.String("projects/p/networks/vpc") }, []string{"network: must be a VPC network"}},
+		{"service account shape", func(a *ProducerServiceArgs) { a.CloudRun.ServiceAccount = pulumi.String("payments-sa") }, []string{"cloudRun.serviceAccount: must be a service account email"}},
+		{"connector shape", func(a *ProducerServiceArgs) {
+			a.CloudRun.VpcEgress = &VpcEgressArgs{Connector: pulumi.String("projects/p/regions/r/connectors/c")}
+		}, []string{"cloudRun.vpcEgress.connector: must be a Serverless VPC Access connector"}},
+		{"egress subnetwork shape", func(a *ProducerServiceArgs) {
+			a.CloudRun.VpcEgress = &VpcEgressArgs{Network: pulumi.String("producer-vpc"), Subnetwork: pulumi.String("Apps_1")}
+		}, []string{"cloudRun.vpcEgress.subnetwork: must be a subnet"}},
+		{"ssl policy shape", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: pulumi.String("projects/p/global/sslPolicies/modern")}
+		}, []string{"tls.sslPolicy: must be a regional SSL policy"}},
+		{"consumer stack shape", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{Stack: "payments consumer"}} }, []string{"consumerStacks[0].stack: must be a fully qualified stack name"}},
+		{"rejected consumer shape", func(a *ProducerServiceArgs) { a.RejectedConsumers = pulumi.ToStringArray([]string{"Bad Project"}) }, []string{"rejectedConsumers[0]: must be a project id"}},
 	}
 	run := func(cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
 		for _, tc := range cases {
