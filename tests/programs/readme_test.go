@@ -134,7 +134,7 @@ args := &psc.ProducerServiceArgs{
 	LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 	ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 	NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-	Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: "bank-consumer-prj"}},
+	Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String("bank-consumer-prj")}},
 }
 `
 	goRecipeExport = `ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)

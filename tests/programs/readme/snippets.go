@@ -86,7 +86,7 @@ var Programs = map[string]pulumi.RunFunc{
 			LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 			ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 			NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
-			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: "bank-consumer-prj"}},
+			Consumers:          []psc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String("bank-consumer-prj")}},
 		}
 		ignoreImage := func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 			if args.Type != "gcp:cloudrunv2/service:Service" {
