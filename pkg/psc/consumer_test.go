@@ -237,15 +237,7 @@ func TestConsumerRegionMismatchFromStackFails(t *testing.T) {
 
 func TestConsumerMissingStackOutputFails(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud()
-	f.Stacks["acme/payments/prod"] = map[string]any{"loadBalancerIp": "10.10.0.2"}
-	err := f.Run(func(ctx *pulumi.Context) error {
-		args := consumerArgs()
-		args.ServiceAttachment = nil
-		args.ProducerStack = "acme/payments/prod"
-		_, err := NewConsumerEndpoint(ctx, "payments", args)
-		return err
-	})
+	err := runStackConsumer(map[string]any{"loadBalancerIp": "10.10.0.2"})
 	if err == nil || !strings.Contains(err.Error(), `producerStack: stack "acme/payments/prod" has no string output "serviceAttachmentUri"`) {
 		t.Fatalf("want an error naming the missing output, got %v", err)
 	}
@@ -361,15 +353,7 @@ func TestStatusAdvice(t *testing.T) {
 // A producer stack with no outputs at all is not deployed (or was destroyed): the error says so.
 func TestConsumerUndeployedProducerStackFails(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud()
-	f.Stacks["acme/payments/prod"] = map[string]any{}
-	err := f.Run(func(ctx *pulumi.Context) error {
-		args := consumerArgs()
-		args.ServiceAttachment = nil
-		args.ProducerStack = "acme/payments/prod"
-		_, err := NewConsumerEndpoint(ctx, "payments", args)
-		return err
-	})
+	err := runStackConsumer(map[string]any{})
 	want := `producerStack: stack "acme/payments/prod" has no outputs: it is not deployed (never, or destroyed since); run pulumi up in it first`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("want %q, got %v", want, err)
@@ -392,15 +376,7 @@ func TestStackValuesNeverEchoedInErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeCloud()
-			f.Stacks["acme/payments/prod"] = map[string]any{"serviceAttachmentUri": tc.value}
-			err := f.Run(func(ctx *pulumi.Context) error {
-				args := consumerArgs()
-				args.ServiceAttachment = nil
-				args.ProducerStack = "acme/payments/prod"
-				_, err := NewConsumerEndpoint(ctx, "payments", args)
-				return err
-			})
+			err := runStackConsumer(map[string]any{"serviceAttachmentUri": tc.value})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want an error containing %q, got %v", tc.want, err)
 			}
@@ -409,4 +385,18 @@ func TestStackValuesNeverEchoedInErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runStackConsumer deploys a consumer that reads the attachment URI from the stack
+// acme/payments/prod, whose outputs are given, and returns the program's error.
+func runStackConsumer(outputs map[string]any) error {
+	f := newFakeCloud()
+	f.Stacks["acme/payments/prod"] = outputs
+	return f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment = nil
+		args.ProducerStack = "acme/payments/prod"
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
 }
