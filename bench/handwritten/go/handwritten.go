@@ -44,7 +44,7 @@ func Graph(ctx *pulumi.Context) error {
 			Region:               pulumi.String(spec.Region),
 			LoadBalancingScheme:  pulumi.String(""),
 			Target:               uri,
-			IpAddress:            addr.SelfLink,
+			IpAddress:            addr.Address,
 			Network:              nets.Consumer.SelfLink,
 			Subnetwork:           nets.Apps.SelfLink,
 			RecreateClosedPsc:    pulumi.Bool(true),
@@ -89,7 +89,10 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 	project, region := pulumi.StringPtr(spec.ProducerProject), pulumi.String(spec.Region)
 	name := func(role string) string { return spec.ProducerName + "-" + role }
 	subnet := func(role, cidr, purpose, subnetRole string) (*compute.Subnetwork, error) {
-		args := &compute.SubnetworkArgs{Project: project, Region: region, Network: vpc.SelfLink, IpCidrRange: pulumi.String(cidr)}
+		// The description marks the subnet as this stack's, as the component does (it spares its
+		// own subnets in its preview-time overlap checks).
+		args := &compute.SubnetworkArgs{Project: project, Region: region, Network: vpc.SelfLink, IpCidrRange: pulumi.String(cidr),
+			Description: pulumi.Sprintf("cloudrun-psc ProducerService %s of stack %s/%s", role, ctx.Project(), ctx.Stack())}
 		if purpose != "" {
 			args.Purpose = pulumi.String(purpose)
 		}

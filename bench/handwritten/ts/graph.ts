@@ -15,6 +15,7 @@ function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
             region,
             network: vpc.selfLink,
             ipCidrRange,
+            description: `cloudrun-psc ProducerService ${role} of stack ${pulumi.getProject()}/${pulumi.getStack()}`,
             ...(purpose ? { purpose } : {}),
             ...(subnetRole ? { role: subnetRole } : {}),
         });
@@ -112,7 +113,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
                 region,
                 loadBalancingScheme: "",
                 target: uri,
-                ipAddress: addr.selfLink,
+                ipAddress: addr.address,
                 network: nets.consumer.selfLink,
                 subnetwork: nets.apps.selfLink,
                 recreateClosedPsc: true,
