@@ -56,13 +56,11 @@ func TestPlatform(t *testing.T) {
 			t.Errorf("want one Cloud Run service with image %s (built from the producer VPC's project), the simulator holds %d: %v",
 				wantImage, len(services), services)
 		}
-		// gonative.Platform builds the invoker from configuration, as pkg/psc takes it as a plain string.
+		// The invokers of a service the component creates are one binding of roles/run.invoker.
 		wantInvoker := "serviceAccount:payments-caller@" + consumerProject + ".iam.gserviceaccount.com"
-		var members []string
-		for _, r := range env.SimList() {
-			if r.Type == tInvoker {
-				members = append(members, r.Fields["member"])
-			}
+		var members []any
+		for _, b := range simRecords(t, env, tInvokers) {
+			members, _ = b.Inputs["members"].([]any)
 		}
 		if len(members) != 1 || members[0] != wantInvoker {
 			t.Errorf("invoker members = %v, want [%s] (interpolated from the consumer VPC's project)", members, wantInvoker)

@@ -42,7 +42,7 @@ const (
 // Resource types the assertions read.
 const (
 	tService = "gcp:cloudrunv2/service:Service"
-	tInvoker = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+	tInvokers = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
 	tSubnet  = "gcp:compute/subnetwork:Subnetwork"
 	tCert    = "gcp:compute/regionSslCertificate:RegionSslCertificate"
 )
