@@ -18,6 +18,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	comProvider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	rpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 )
@@ -122,7 +124,13 @@ func Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.RunProvider(ctx, Name, Version, prov)
+	return comProvider.MainContext(ctx, Name, func(host *comProvider.HostClient) (rpc.ResourceProviderServer, error) {
+		inner, err := p.RawServer(Name, Version, prov)(host)
+		if err != nil {
+			return nil, err
+		}
+		return aliasServer{inner}, nil
+	})
 }
 
 // Main is the body of the plugin's main packages: it serves the provider and exits non-zero,
