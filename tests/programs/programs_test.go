@@ -41,10 +41,10 @@ const (
 
 // Resource types the assertions read.
 const (
-	tService = "gcp:cloudrunv2/service:Service"
+	tService  = "gcp:cloudrunv2/service:Service"
 	tInvokers = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	tSubnet  = "gcp:compute/subnetwork:Subnetwork"
-	tCert    = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	tSubnet   = "gcp:compute/subnetwork:Subnetwork"
+	tCert     = "gcp:compute/regionSslCertificate:RegionSslCertificate"
 )
 
 // program makes the stack of one language's version of a corpus program in a world.
