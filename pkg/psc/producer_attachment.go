@@ -32,6 +32,9 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 		args.ConsumerAcceptLists = accept
 		args.ConsumerRejectLists = checkedStrings(a.RejectedConsumers, "rejectedConsumers", checkRejected)
 	}
+	if len(natSubnets) > 1 || len(a.RejectedConsumers) > 1 {
+		_ = b.ctx.Log.Warn(listOrderWarning, &pulumi.LogArgs{Resource: b.comp})
+	}
 	if len(a.DomainNames) > 0 {
 		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
 	}
@@ -51,6 +54,14 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	}
 	return sa, nil
 }
+
+// listOrderWarning explains the update a preview can show on an attachment with more than one NAT
+// subnet or rejected consumer (catalogue SA-NAT-LIST-ORDER).
+const listOrderWarning = "the service attachment has more than one NAT subnet or rejected consumer: pulumi-gcp v8 " +
+	"compares these lists by position and Google returns them in an order of its own " +
+	"(hashicorp/terraform-provider-google#25913), so a preview can show an update of natSubnets or " +
+	"consumerRejectLists that changes nothing; applying it is safe (the same set is sent, no connection is touched). " +
+	"To grow NAT capacity without it, widen natSubnet to a range that contains the current one (an in-place update)"
 
 // acceptList builds the accept list from the listed consumers and the consumer stacks; a stack
 // named twice is read once.

@@ -142,6 +142,7 @@ func kindProperties(k *kind) map[string]string {
 	flag("required", k.required)
 	flag("api-required", k.apiRequired)
 	flag("set", k.sets)
+	flag("api-order", k.apiOrder)
 	flag("computed", k.computed)
 	enums := func(prop string, e map[string][]string) {
 		for f, vals := range e {

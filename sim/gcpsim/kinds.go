@@ -42,6 +42,7 @@ type kind struct {
 	defaults    map[string]any      // the provider's schema Default: sent when the input is unset
 	apiDefaults map[string]any      // what the API returns for an unset input
 	sets        []string            // list inputs the provider holds as sets: order does not diff
+	apiOrder    []string            // lists the API returns in its own order, diffed against it (SA-NAT-LIST-ORDER)
 	setHash     map[string][]string // the element fields a set's hash reads, when not all of them
 	suppress    map[string]string   // the provider's DiffSuppressFunc per input (suppress.go)
 	computed    []string            // outputs the provider marks Computed that are unknown during a preview

@@ -1,7 +1,9 @@
 package gcpsim
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -34,6 +36,8 @@ var _ = register(&kind{
 	apiDefaults: map[string]any{"propagatedConnectionLimit": defaultPropagatedConnectionLimit, "reconcileConnections": false,
 		"consumerAcceptLists": []any{}, "consumerRejectLists": []any{}, "domainNames": []any{}},
 	sets: []string{"consumerAcceptLists"},
+	// SA-NAT-LIST-ORDER: lists in this provider version, returned in the API's order.
+	apiOrder: []string{"natSubnets", "consumerRejectLists"},
 	// SA-ACCEPT-SET: this version's set hash omits connectionLimit, so a limit-only change shows
 	// no diff (fixed upstream in magic-modules#17677).
 	setHash: map[string][]string{"consumerAcceptLists": {"projectIdOrNum", "networkUrl"}},
@@ -161,6 +165,7 @@ func applyServiceAttachment(o *op) error {
 		return errInvalidField("connectionPreference", "ACCEPT_AUTOMATIC", "Incorrect combination of connection preference with accept and/or reject list")
 	}
 	o.sendPropagatedConnectionLimit()
+	o.apiOrderLists()
 	o.out()["fingerprint"] = o.fingerprint()
 	if o.old != nil {
 		reconcileAll, _ := o.in.boolean("reconcileConnections")
@@ -402,4 +407,31 @@ func closedPscNeedsRecreate(news, state obj) string {
 		return "pscConnectionStatus"
 	}
 	return ""
+}
+
+// apiOrderLists stores the lists the API returns in an order of its own (SA-NAT-LIST-ORDER) in
+// that order. TPG#25913 reports the order as non-deterministic and names no rule, so the
+// simulator's is an assumption that a real run can only contradict, never confirm: stable for one
+// set of elements, whatever order the program sent them in, and unrelated to names or creation
+// order (an FNV hash of each element's relative path), so that neither a program nor a component
+// can predict it. With more than one element, the provider's ordered diff then shows a change on
+// the next preview whenever the program's order differs, as on Google Cloud.
+func (o *op) apiOrderLists() {
+	for _, key := range o.k.apiOrder {
+		list, ok := o.out()[key].([]any)
+		if !ok || len(list) < 2 {
+			continue
+		}
+		ordered := slices.Clone(list)
+		slices.SortStableFunc(ordered, func(a, b any) int {
+			return cmp.Compare(apiOrderKey(a), apiOrderKey(b))
+		})
+		o.out()[key] = ordered
+	}
+}
+
+func apiOrderKey(e any) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(trimRefPrefix(fmt.Sprint(e))))
+	return h.Sum32()
 }

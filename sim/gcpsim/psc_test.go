@@ -2,6 +2,7 @@ package gcpsim
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -216,5 +217,49 @@ func TestConnectionsByNameOrURI(t *testing.T) {
 		if err != nil || len(conns) != 1 || conns[0].Status != StatusAccepted || conns[0].Project != consumerProject || conns[0].IPAddress != "10.0.0.2" {
 			t.Errorf("Connections(%q) = %+v, %v", ref, conns, err)
 		}
+	}
+}
+
+// SA-NAT-LIST-ORDER (TPG#25913): the API returns natSubnets and consumerRejectLists in an order
+// of its own, the same whichever order the program sent, and the provider diffs its ordered list
+// against it: with two NAT subnets, one of the two orders a program can send shows a change on
+// the next preview, forever, and the other none.
+func TestPSCListsComeBackInTheAPIsOrder(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	ids := h.producer()
+	nat2, _ := h.mustCreate(subnetworkToken, "nat2", map[string]any{"name": "nat2", "network": "vpc", "ipCidrRange": "10.0.3.0/29", "purpose": "PRIVATE_SERVICE_CONNECT"})
+	orders := [][]any{{ids["nat"], nat2}, {nat2, ids["nat"]}}
+	rejects := [][]any{{"reject-a", "reject-b"}, {"reject-b", "reject-a"}}
+	var returned []any
+	lastID := ""
+	diffs := map[string]int{}
+	for i, nats := range orders {
+		in := attachmentInputs(ids, map[string]any{"name": fmt.Sprintf("att%d", i), "natSubnets": nats, "consumerAcceptLists": []any{},
+			"consumerRejectLists": rejects[i]})
+		if i == 1 {
+			// The NAT subnets of the first attachment are taken: a second attachment needs its own.
+			if err := h.del(serviceAttachmentToken, lastID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		id, out := h.mustCreate(serviceAttachmentToken, fmt.Sprintf("att%d", i), in)
+		lastID = id
+		got := out.list("natSubnets")
+		if returned != nil && fmt.Sprint(got) != fmt.Sprint(returned) {
+			t.Errorf("the API returned natSubnets as %v for one order and %v for the other: it must keep one order for one set", returned, got)
+		}
+		returned = got
+		resp, err := h.sim.Diff(context.Background(), p.DiffRequest{ID: id, Urn: urnOf(serviceAttachmentToken, fmt.Sprintf("att%d", i)),
+			State: props(out), OldInputs: props(in), Inputs: props(in)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key := range resp.DetailedDiff {
+			diffs[key]++
+		}
+	}
+	if diffs["natSubnets"] != 1 || diffs["consumerRejectLists"] != 1 || len(diffs) != 2 {
+		t.Errorf("of the two orders, exactly one must diff on natSubnets and on consumerRejectLists; diffs: %v", diffs)
 	}
 }

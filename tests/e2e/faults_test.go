@@ -551,6 +551,47 @@ func TestConcurrentConsumersOneSlot(t *testing.T) {
 	destroyAll(t, c.env, a, b, c.prod)
 }
 
+// The way to grow NAT capacity that converges (SA-NAT-LIST-ORDER): widening natSubnet to a range
+// that holds the current one updates the subnet in place (SUBNET-EXPAND), leaves the attachment
+// and its connection alone, and the next preview is empty; a second NAT subnet instead brings the
+// warning about the list order this provider version diffs.
+func TestWideningTheNatSubnetGrowsCapacityInPlace(t *testing.T) {
+	t.Parallel()
+	c := newChain(t, consumerProject)
+	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29"]`})
+	uri := output(t, c.prod.Up(), "serviceAttachmentUri")
+	cons := c.consumer("dev", map[string]string{"serviceAttachment": uri})
+	if got := statuses(t, cons.Up()); got["ACCEPTED"] != 1 {
+		t.Fatalf("endpoint statuses = %v, want 1 ACCEPTED", got)
+	}
+	before := connections(t, c.env, uri)
+
+	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/28"]`})
+	p := c.prod.Preview()
+	if p.Count(harness.OpUpdate, tSubnet) != 1 || p.Count(harness.OpReplace, "") != 0 || p.Count(harness.OpCreate, "") != 0 ||
+		p.Count(harness.OpDelete, "") != 0 || p.Count(harness.OpUpdate, tAttachment) != 0 {
+		t.Errorf("widening the NAT subnet must update the subnet alone, in place; plan: %v", p.ByType())
+	}
+	up := c.prod.Up()
+	if got := up.Outputs["natCapacity"].Value; got != 12.0 {
+		t.Errorf("natCapacity of a /28 = %v, want 12", got)
+	}
+	if warnedWith(up, "hashicorp/terraform-provider-google#25913") {
+		t.Errorf("one NAT subnet must not warn about the list order: %v", up.Warnings())
+	}
+	after := connections(t, c.env, uri)
+	if len(after) != 1 || len(before) != 1 || after[0].PscConnectionID != before[0].PscConnectionID || after[0].Status != "ACCEPTED" {
+		t.Errorf("widening the NAT subnet disturbed the connection: before %+v, after %+v", before, after)
+	}
+	assertConverged(t, c.prod)
+
+	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/28","10.20.0.16/29"]`})
+	if !warnedWith(c.prod.Preview(), "more than one NAT subnet", "hashicorp/terraform-provider-google#25913", "widen natSubnet") {
+		t.Errorf("two NAT subnets must warn about the list order and name the in-place alternative")
+	}
+	destroyAll(t, c.env, c.stacks()...)
+}
+
 // additionalNatSubnets entries are keyed: removing the first of two deletes its subnet only; the
 // other keeps its name and its subnet (by position, the second would have been replaced with the
 // first's name and the first's subnet deleted, under connected endpoints).
