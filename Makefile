@@ -17,7 +17,7 @@ SDKGEN    := tools/go.mod $(wildcard tools/sdkgen/*.go)
 
 .PHONY: help
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 .PHONY: demo
 demo: tools bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
@@ -58,6 +58,10 @@ test: tools build ## Run every test: unit, simulator, provider, SDKs and end to 
 	cd tools && go test -timeout 40m ./...
 	tools/check-sdks.sh -r ProducerService -r ConsumerEndpoint -r DnsBinding sdk
 	tools/check-examples.sh
+
+.PHONY: e2e-gcp
+e2e-gcp: tools build ## On Google Cloud (never in CI): the Go examples up, converge, a VM calls the service; docs/maintaining.md.
+	CLOUDRUN_PSC_GCP=1 go test -count=1 -v -timeout 120m -run TestAcceptance ./tests/acceptance
 
 .PHONY: fuzz
 fuzz: ## Run every Go fuzz target for FUZZTIME each (10s; a longer hunt: make fuzz FUZZTIME=10m).

@@ -74,5 +74,6 @@ func Consumer(ctx *pulumi.Context) error {
 	ctx.Export("consumerNetwork", endpoint.ConsumerNetwork)
 	ctx.Export("serviceAttachmentUri", endpoint.ServiceAttachmentUri)
 	ctx.Export("url", name.Url)
+	ctx.Export("subnetwork", apps.SelfLink)
 	return nil
 }

@@ -27,9 +27,10 @@ func Producer(ctx *pulumi.Context) error {
 	if hostname == "" {
 		hostname = "payment-api.internal"
 	}
-	var consumerProjects, consumerStacks []string
+	var consumerProjects, consumerStacks, invokers []string
 	cfg.GetObject("consumerProjects", &consumerProjects)
 	cfg.GetObject("consumerStacks", &consumerStacks)
+	cfg.GetObject("invokers", &invokers)
 
 	vpc, err := compute.NewNetwork(ctx, "producer-vpc", &compute.NetworkArgs{
 		AutoCreateSubnetworks: pulumi.Bool(false),
@@ -40,7 +41,7 @@ func Producer(ctx *pulumi.Context) error {
 
 	args := &psc.ProducerServiceArgs{
 		Network:            vpc.SelfLink,
-		CloudRun:           psc.CloudRunArgs{Image: pulumi.String(image)},
+		CloudRun:           psc.CloudRunArgs{Image: pulumi.String(image), Invokers: pulumi.ToStringArray(invokers)},
 		Hostname:           hostname,
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
