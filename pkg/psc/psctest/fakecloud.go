@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -212,17 +211,13 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 		}
 		return resource.PropertyMap{}, nil
 	case "gcp:compute/getSubnetworks:getSubnetworks":
-		filter, err := gcpsim.ParseListFilter(arg("filter"))
+		terms, err := parseFilter(arg("filter"))
 		if err != nil {
 			return nil, err
 		}
 		var items []any
 		for _, s := range f.Subnets {
-			ok, err := filter.Match(s.field)
-			if err != nil {
-				return nil, err
-			}
-			if ok && s.Project == project && s.Region == region {
+			if terms.match(s.field) && s.Project == project && s.Region == region {
 				items = append(items, map[string]any{"name": s.Name, "selfLink": s.SelfLink(), "network": s.Network,
 					"ipCidrRange": s.IpCidrRange, "description": s.Description})
 			}
