@@ -9,8 +9,12 @@ FUZZTIME ?= 10s
 # 80 MB, BENCHMARKS.md) and starts as fast; panics still print function names and lines.
 LDFLAGS := -s -w -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
 
+# The Go modules: the library (this directory: pkg/, provider/, the plugin's main, examples/go)
+# and, each with its own go.mod that replaces the library with this checkout, the simulator, the
+# tests, the benchmarks and the demo driver. The library's go.mod lists only what users need.
+MODULES   := . sim tests bench examples/demo
 LIB_SRC   := go.mod go.sum $(shell find pkg provider -name '*.go' -not -name '*_test.go') $(wildcard provider/docs/*.md)
-SIM_SRC   := go.mod go.sum $(shell find sim -name '*.go' -not -name '*_test.go') sim/gcpsim/schema.json
+SIM_SRC   := sim/go.mod sim/go.sum $(shell find sim -name '*.go' -not -name '*_test.go') sim/gcpsim/schema.json
 SDKGEN    := tools/go.mod $(wildcard tools/sdkgen/*.go)
 
 .DEFAULT_GOAL := help
@@ -21,7 +25,7 @@ help: ## List the targets.
 
 .PHONY: demo
 demo: tools bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
-	go run ./examples/demo
+	cd examples/demo && go run .
 
 .PHONY: tools
 tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test npm and pip packages (cached).
@@ -34,10 +38,10 @@ bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
 	go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
 
 bin/pulumi-resource-gcp: $(SIM_SRC)
-	go build -o $@ ./sim/cmd/pulumi-resource-gcp
+	cd sim && go build -o ../$@ ./cmd/pulumi-resource-gcp
 
 bin/gcpsim: $(SIM_SRC)
-	go build -o $@ ./sim/cmd/gcpsim
+	cd sim && go build -o ../$@ ./cmd/gcpsim
 
 schema.json: bin/pulumi-resource-cloudrun-psc
 	provider/scripts/schema.sh $< > $@.tmp && mv $@.tmp $@
@@ -54,14 +58,13 @@ sdks: sdk/.stamp ## Regenerate the Node.js, Python and Go SDKs from schema.json.
 
 .PHONY: test
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
-	go test -timeout 40m ./...
-	cd tools && go test -timeout 40m ./...
+	tools/gotest.sh -timeout 40m
 	tools/check-sdks.sh -r ProducerService -r ConsumerEndpoint -r DnsBinding sdk
 	tools/check-examples.sh
 
 .PHONY: e2e-gcp
 e2e-gcp: tools build ## On Google Cloud (never in CI): the Go examples up, converge, a VM calls the service; docs/maintaining.md.
-	CLOUDRUN_PSC_GCP=1 go test -count=1 -v -timeout 120m -run TestAcceptance ./tests/acceptance
+	cd tests && CLOUDRUN_PSC_GCP=1 go test -count=1 -v -timeout 120m -run TestAcceptance ./acceptance
 
 .PHONY: fuzz
 fuzz: ## Run every Go fuzz target for FUZZTIME each (10s; a longer hunt: make fuzz FUZZTIME=10m).
@@ -69,10 +72,9 @@ fuzz: ## Run every Go fuzz target for FUZZTIME each (10s; a longer hunt: make fu
 
 .PHONY: bench
 bench: tools build ## Benchmark overhead, critical path, scale and provider start on the simulator; write BENCHMARKS.md.
-	go run ./bench/cmd/bench -o BENCHMARKS.md
+	cd bench && go run ./cmd/bench -o ../BENCHMARKS.md
 
 .PHONY: lint
 lint: ## go vet and a gofmt check.
-	go vet ./...
-	cd tools && go vet ./...
+	for m in $(MODULES) tools; do (cd $$m && go vet ./...) || exit 1; done
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^sdk/')); [[ -z $$out ]] || { echo "gofmt needed: $$out"; exit 1; }

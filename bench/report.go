@@ -147,7 +147,7 @@ func (r *Report) method(p printer) {
 	o := r.Options
 	p("## Method")
 	p("")
-	p("`make bench` runs `go run ./bench/cmd/bench`, a driver (package `bench`) that deploys Pulumi programs")
+	p("`make bench` runs `go run ./cmd/bench` in bench/, a driver (package `bench`) that deploys Pulumi programs")
 	p("through the real Pulumi CLI (bin/pulumi) against the GCP simulator (bin/pulumi-resource-gcp), each in a")
 	p("fresh world of `tests/harness`: a private PULUMI_HOME with the simulator installed as the `gcp` plugin and")
 	p("bin/pulumi-resource-cloudrun-psc as the `cloudrun-psc` plugin, a file backend and an empty simulated cloud.")

@@ -43,8 +43,10 @@ for dir in $(git grep --untracked -l '^func Fuzz' -- '*_test.go' | xargs -n1 dir
   # One instrumented test binary per package, run once per target: `go test -fuzz` would link it
   # again for every target. It runs in the package directory, where testdata/fuzz lives, and keeps
   # what it learns where `go test -fuzz` does (GOCACHE/fuzz/<import path>).
-  pkg=$(go list "./$dir")
-  go test -c -fuzz=. -o "$bin/fuzz.test" "./$dir"
+  # Each package is built in its own directory, so that it is found in its own Go module (sim/,
+  # tests/ and bench/ are modules of their own beside the library's).
+  pkg=$(cd "$dir" && go list .)
+  (cd "$dir" && go test -c -fuzz=. -o "$bin/fuzz.test" .)
   for target in "${targets[@]}"; do
     count=$((count + 1))
     corpus=$dir/testdata/fuzz/$target

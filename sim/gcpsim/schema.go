@@ -9,7 +9,7 @@ import (
 )
 
 // schemaJSON is generated from the pulumi-gcp SDK sources by
-// `go test ./sim/gcpsim -run TestSchemaIsFresh -update-schema` and checked fresh by that test.
+// `(cd sim && go test ./gcpsim -run TestSchemaIsFresh -update-schema)` and checked fresh by that test.
 //
 //go:embed schema.json
 var schemaJSON string

@@ -54,7 +54,7 @@ func TestSchemaIsFresh(t *testing.T) {
 		return
 	}
 	if string(want) != schemaJSON {
-		t.Fatal("schema.json is stale: run go test ./sim/gcpsim -run TestSchemaIsFresh -update-schema")
+		t.Fatal("schema.json is stale: run (cd sim && go test ./gcpsim -run TestSchemaIsFresh -update-schema)")
 	}
 }
 

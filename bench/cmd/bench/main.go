@@ -1,6 +1,6 @@
 // Command bench runs the benchmarks of package bench and writes BENCHMARKS.md (`make bench`).
 //
-//	go run ./bench/cmd/bench [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
+//	(cd bench && go run ./cmd/bench) [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
 package main
 
 import (
