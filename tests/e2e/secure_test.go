@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -156,5 +157,23 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 	for _, v := range rep.Violations {
 		t.Errorf("with the opt-ins allowed: %s", v)
 	}
+
+	// The policy pack over the deployed state: each opt-in is one advisory acknowledgement on the
+	// ProducerService, and the allUsers binding and the ACCEPT_AUTOMATIC attachment it creates
+	// break no mandatory rule.
+	vs, failed := prod.AnalyzePolicy(env.PolicyPack(), "")
+	var acks []string
+	for _, v := range vs {
+		if v.Policy == secure.OptInRule && v.Level == "advisory" && strings.HasSuffix(v.URN, "cloudrun-psc:index:ProducerService::payments") {
+			acks = append(acks, v.Message)
+			continue
+		}
+		t.Errorf("policy pack on the opt-in producer: %s", v)
+	}
+	if failed || len(acks) != 2 || !strings.Contains(strings.Join(acks, "\n"), "cloudRun.allowUnauthenticated") ||
+		!strings.Contains(strings.Join(acks, "\n"), "acceptAllConsumers") {
+		t.Errorf("the pack must acknowledge allowUnauthenticated and acceptAllConsumers, advisory (failed %v): %v", failed, acks)
+	}
+	secure.AssertPolicy(t, env, cons)
 	destroyAll(t, env, cons, prod)
 }
