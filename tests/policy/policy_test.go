@@ -5,9 +5,6 @@
 package policy
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,31 +12,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
-
-// fixture mirrors tests/secure's Fixture (the file's one reader per language; the JSON is the
-// definition).
-type fixture struct {
-	Name   string         `json:"name"`
-	Type   string         `json:"type"`
-	Inputs map[string]any `json:"inputs"`
-	Secret []string       `json:"secret"`
-	Want   []string       `json:"want"`
-	Parent *fixture       `json:"parent"`
-}
-
-func loadFixtures(t *testing.T) []fixture {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "policy", "testdata", "fixtures.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct{ Cases []fixture }
-	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Cases) == 0 {
-		t.Fatalf("fixtures: %v (%d cases)", err, len(doc.Cases))
-	}
-	return doc.Cases
-}
 
 // input converts a fixture's JSON value into a program's input, the secret paths as secrets.
 func input(v any, path string, secret []string) pulumi.Input {
@@ -80,7 +54,7 @@ type component struct{ pulumi.ResourceState }
 
 // fixturesProgram registers every fixture: the component (a local component of the same type
 // token and inputs, as the analyzer sees the provider's) and the resource under it.
-func fixturesProgram(fixtures []fixture) pulumi.RunFunc {
+func fixturesProgram(fixtures []secure.Fixture) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		for _, f := range fixtures {
 			var opts []pulumi.ResourceOption
@@ -115,14 +89,6 @@ func byName(vs []harness.PolicyViolation) map[string][]string {
 	return out
 }
 
-func sorted(ids []string) []string {
-	out := slices.Sorted(slices.Values(ids))
-	if out == nil {
-		return []string{}
-	}
-	return out
-}
-
 func configure(st *harness.Stack) {
 	st.SetConfig("gcp:project", "producer-prj", false)
 	st.SetConfig("gcp:region", "europe-west1", false)
@@ -133,7 +99,7 @@ func configure(st *harness.Stack) {
 // tests/secure's TestFixtures gets from Check.
 func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 	t.Parallel()
-	fixtures := loadFixtures(t)
+	fixtures := secure.LoadFixtures(t)
 	env := harness.New(t, harness.GCP())
 	st := env.GoStack("fixtures", "dev", fixturesProgram(fixtures))
 	configure(st)
@@ -143,11 +109,11 @@ func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 	got := byName(sum.Policy)
 	t.Logf("the pack reported %d violations on %d resources", len(sum.Policy), len(got))
 	for _, f := range fixtures {
-		if g, want := sorted(got[f.Name]), sorted(f.Want); !slices.Equal(g, want) {
+		if g, want := secure.RuleSet(got[f.Name]), secure.RuleSet(f.Want); !slices.Equal(g, want) {
 			t.Errorf("%s %s: the pack reports %v, the fixture says %v", f.Type, f.Name, g, want)
 		}
 		if p := f.Parent; p != nil {
-			if g, want := sorted(got[f.Name+"-"+p.Name]), sorted(p.Want); !slices.Equal(g, want) {
+			if g, want := secure.RuleSet(got[f.Name+"-"+p.Name]), secure.RuleSet(p.Want); !slices.Equal(g, want) {
 				t.Errorf("component %s %s: the pack reports %v, the fixture says %v", p.Type, p.Name, g, want)
 			}
 		}

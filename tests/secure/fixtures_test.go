@@ -3,44 +3,12 @@ package secure
 import (
 	"encoding/json"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
-
-// FixtureFile holds the cases of the secure-by-default rules shared with the policy pack.
-const FixtureFile = "policy/testdata/fixtures.json"
-
-// Fixture is one case of FixtureFile: a resource, optionally under a component, and the rule IDs
-// each must break.
-type Fixture struct {
-	Name   string         `json:"name"`
-	Type   string         `json:"type"`
-	Inputs map[string]any `json:"inputs"`
-	Secret []string       `json:"secret"` // dotted input paths the engine stores as secrets
-	Want   []string       `json:"want"`
-	Parent *Fixture       `json:"parent"`
-}
-
-func loadFixtures(t *testing.T) []Fixture {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", FixtureFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct{ Cases []Fixture }
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("%s: %v", FixtureFile, err)
-	}
-	if len(doc.Cases) == 0 {
-		t.Fatalf("%s holds no cases", FixtureFile)
-	}
-	return doc.Cases
-}
 
 // stored returns inputs as the engine stores them in a state file: the secret paths encrypted.
 func stored(inputs map[string]any, secret []string) map[string]any {
@@ -108,31 +76,23 @@ func judge(f Fixture) (res, parent []string) {
 			parent = append(parent, id)
 		}
 	}
-	return set(res), set(parent)
-}
-
-func set(ids []string) []string {
-	out := slices.Compact(slices.Sorted(slices.Values(ids)))
-	if out == nil {
-		return []string{}
-	}
-	return out
+	return RuleSet(res), RuleSet(parent)
 }
 
 // Every fixture the policy pack is tested on gets the same verdict from Check: the two
 // definitions of the invariants cannot drift apart unnoticed.
 func TestFixtures(t *testing.T) {
 	t.Parallel()
-	fixtures := loadFixtures(t)
+	fixtures := LoadFixtures(t)
 	seen := map[string]bool{}
 	for _, f := range fixtures {
 		t.Run(f.Name, func(t *testing.T) {
 			res, parent := judge(f)
-			if want := set(f.Want); !slices.Equal(res, want) {
+			if want := RuleSet(f.Want); !slices.Equal(res, want) {
 				t.Errorf("%s %s breaks %v, the fixture says %v", f.Type, f.Name, res, want)
 			}
 			if f.Parent != nil {
-				if want := set(f.Parent.Want); !slices.Equal(parent, want) {
+				if want := RuleSet(f.Parent.Want); !slices.Equal(parent, want) {
 					t.Errorf("component %s %s breaks %v, the fixture says %v", f.Parent.Type, f.Parent.Name, parent, want)
 				}
 			}
