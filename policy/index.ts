@@ -2,7 +2,7 @@
 // Each raw-resource rule is mandatory by default; explicit-opt-in is advisory. Every level can be
 // changed per rule with a policy pack config file (`--policy-pack-config`), e.g.
 // {"lb-internal-managed": "advisory", "explicit-opt-in": "mandatory"}.
-import { EnforcementLevel, PolicyPack, ResourceValidationArgs, ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import { EnforcementLevel, PolicyPack, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 // The framework's unknown-value sentinels and proxy accessor are internal (not in its typings).
 import * as proxyModule from "@pulumi/policy/proxy";
 const proxy = proxyModule as any;
@@ -14,8 +14,8 @@ const sentinels = new Set<any>([
     proxy.unknownAssetValue, proxy.unknownArchiveValue, proxy.unknownObjectValue,
 ]);
 
-// plain copies the analyzer's inputs (past the framework's proxy, which throws on an unknown
-// value) with every unknown value replaced by UNKNOWN.
+// plain copies the analyzer's inputs (read past the framework's proxy, which throws on an
+// unknown value) with every unknown value replaced by UNKNOWN.
 function plain(v: any): any {
     if (sentinels.has(v)) {
         return UNKNOWN;
@@ -33,28 +33,20 @@ function plain(v: any): any {
     return v;
 }
 
-function res(args: ResourceValidationArgs): Res {
-    const target = (args.props as any)[proxy.getSpecialProxyTarget] ?? args.props;
-    return { type: args.type, name: args.name, urn: args.urn, parent: args.opts.parent, props: plain(target) };
-}
-
 const ctx = new Context();
 
 // findings runs every rule once per resource and keeps the result for the other policies of the
-// same resource (the framework calls each policy in turn with the same resource).
-let last: { urn: string; found: Finding[] } | undefined;
+// same resource (the framework calls each policy in turn with the same resource). The key holds
+// the inputs too: `pulumi up` analyzes a resource at its preview, with unknown values, and again
+// at its update, with them known.
+let last: { key: string; found: Finding[] } | undefined;
 function findings(args: ResourceValidationArgs): Finding[] {
-    if (last?.urn !== args.urn) {
-        try {
-            const r = res(args);
-            ctx.record(r);
-            last = { urn: args.urn, found: [...check(r, ctx), ...optIns(r)] };
-        } catch (e) {
-            if (e instanceof UnknownValueError) {
-                return [];
-            }
-            throw e;
-        }
+    const target = (args.props as any)[proxy.getSpecialProxyTarget] ?? args.props;
+    const key = args.urn + "\n" + JSON.stringify(target);
+    if (last?.key !== key) {
+        const r: Res = { type: args.type, name: args.name, urn: args.urn, parent: args.opts.parent, props: plain(target) };
+        ctx.record(r);
+        last = { key, found: [...check(r, ctx), ...optIns(r)] };
     }
     return last.found;
 }

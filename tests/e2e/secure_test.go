@@ -93,6 +93,8 @@ func TestHTTPSPrivateKeyStaysSecret(t *testing.T) {
 	if got := rep.Checked[secure.KeySecretInState]; got < 4 {
 		t.Errorf("found %d privateKey properties in the state backend, want at least 4 (inputs and outputs of two certificates)", got)
 	}
+	// The pack over the same state: the key is only where the schemas keep it secret.
+	secure.AssertPolicy(t, env, prod)
 	destroyAll(t, env, prod)
 }
 
@@ -128,7 +130,21 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", optInProducer)
 	configure(prod, producerProject, nil)
+	// Previewed and deployed with the policy pack at its defaults: the opt-ins are acknowledged
+	// (advisory) and block nothing.
+	prod.WithPolicyPack(env.PolicyPack(), "")
+	preview := prod.Preview()
 	up := prod.Up()
+	for _, sum := range []*harness.Summary{preview, up} {
+		if n := len(sum.Policy); n != 2 {
+			t.Errorf("%s with the pack: %d policy reports, want the 2 opt-in acknowledgements: %v", sum.Operation, n, sum.Policy)
+		}
+		for _, v := range sum.Policy {
+			if v.Policy != secure.OptInRule || v.Level != "advisory" {
+				t.Errorf("%s with the pack: %s", sum.Operation, v)
+			}
+		}
+	}
 	if !warnedWith(up, "allowUnauthenticated", "allUsers") {
 		t.Errorf("allowUnauthenticated must warn, warnings: %v", up.Warnings())
 	}

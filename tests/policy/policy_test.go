@@ -74,6 +74,35 @@ func fixturesProgram(fixtures []secure.Fixture) pulumi.RunFunc {
 	}
 }
 
+type attachment struct {
+	pulumi.CustomResourceState
+	SelfLink pulumi.StringOutput `pulumi:"selfLink"`
+}
+
+// unknownTargetEndpoint registers a PSC endpoint whose target is the self link of an attachment
+// created by the same program: unknown at preview, where the pack must not take the rule for an
+// external one (it is judged at up, with the value known).
+func unknownTargetEndpoint(ctx *pulumi.Context) error {
+	var att attachment
+	if err := ctx.RegisterResource("gcp:compute/serviceAttachment:ServiceAttachment", "endpoint-attachment", pulumi.Map{
+		"region":               pulumi.String("europe-west1"),
+		"targetService":        pulumi.String("projects/producer-prj/regions/europe-west1/forwardingRules/payments-lb-rule"),
+		"natSubnets":           pulumi.StringArray{pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/nat")},
+		"connectionPreference": pulumi.String("ACCEPT_MANUAL"),
+		"enableProxyProtocol":  pulumi.Bool(false),
+	}, &att); err != nil {
+		return err
+	}
+	var rule pulumi.CustomResourceState
+	return ctx.RegisterResource("gcp:compute/forwardingRule:ForwardingRule", "endpoint-unknown-target", pulumi.Map{
+		"region":              pulumi.String("europe-west1"),
+		"network":             pulumi.String("projects/consumer-prj/global/networks/vpc"),
+		"ipAddress":           pulumi.String("projects/consumer-prj/regions/europe-west1/addresses/payments-ip"),
+		"target":              att.SelfLink,
+		"loadBalancingScheme": pulumi.String(""),
+	}, &rule)
+}
+
 // byName groups violations by the name of the resource they name (the URN's last part).
 func byName(vs []harness.PolicyViolation) map[string][]string {
 	out := map[string][]string{}
@@ -101,13 +130,22 @@ func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 	t.Parallel()
 	fixtures := secure.LoadFixtures(t)
 	env := harness.New(t, harness.GCP())
-	st := env.GoStack("fixtures", "dev", fixturesProgram(fixtures))
+	program := fixturesProgram(fixtures)
+	st := env.GoStack("fixtures", "dev", func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+		return unknownTargetEndpoint(ctx)
+	})
 	configure(st)
 	// Advisory everywhere, so that the preview reports every violation and succeeds.
 	st.WithPolicyPack(env.PolicyPack(), env.PolicyConfig(map[string]string{"all": "advisory"}))
 	sum := st.Preview()
 	got := byName(sum.Policy)
 	t.Logf("the pack reported %d violations on %d resources", len(sum.Policy), len(got))
+	if g := got["endpoint-unknown-target"]; len(g) != 0 {
+		t.Errorf("a PSC endpoint whose target is not known at preview was judged: %v", g)
+	}
 	for _, f := range fixtures {
 		if g, want := secure.RuleSet(got[f.Name]), secure.RuleSet(f.Want); !slices.Equal(g, want) {
 			t.Errorf("%s %s: the pack reports %v, the fixture says %v", f.Type, f.Name, g, want)
