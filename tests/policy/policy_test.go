@@ -166,9 +166,9 @@ func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 	}
 }
 
-// With the pack's defaults, a raw resource that breaks a rule fails `pulumi up` before anything
-// is created, and names the resource and the fix; the opt-in acknowledgement is advisory and
-// never blocks.
+// With the pack's defaults, a raw resource that breaks a rule fails `pulumi preview`, and
+// `pulumi up` before anything is created, naming the resource and the fix. (That an opt-in
+// acknowledgement never blocks is tested on the deployed opt-in producer, tests/e2e.)
 func TestMandatoryRuleBlocksUp(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP())
@@ -179,24 +179,26 @@ func TestMandatoryRuleBlocksUp(t *testing.T) {
 	})
 	configure(st)
 	st.WithPolicyPack(env.PolicyPack(), "")
-	sum, err := st.Try(harness.Up)
-	if err == nil {
-		t.Fatalf("up with an external address passed the pack: %v", sum)
-	}
-	var found bool
-	for _, v := range sum.Policy {
-		if v.Policy == "no-external-address-or-rule" && v.Level == "mandatory" &&
-			strings.Contains(v.Message, "'public-ip'") && strings.Contains(v.Message, "addressType: INTERNAL") {
-			found = true
+	for _, op := range []harness.Operation{harness.Preview, harness.Up} {
+		sum, err := st.Try(op)
+		if err == nil {
+			t.Fatalf("%s with an external address passed the pack: %v", op, sum)
 		}
-	}
-	if !found {
-		t.Errorf("no mandatory no-external-address-or-rule violation naming public-ip and the fix: %v (%v)", sum.Policy, err)
+		var found bool
+		for _, v := range sum.Policy {
+			if v.Policy == "no-external-address-or-rule" && v.Level == "mandatory" &&
+				strings.Contains(v.Message, "'public-ip'") && strings.Contains(v.Message, "addressType: INTERNAL") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no mandatory no-external-address-or-rule violation naming public-ip and the fix: %v (%v)", op, sum.Policy, err)
+		}
+		if n := sum.Count(harness.OpCreate, "gcp:compute/address:Address"); op == harness.Up && n != 0 {
+			t.Errorf("the blocked up created the address: %v", sum)
+		}
 	}
 	if n := env.SimCount(); n != 0 {
 		t.Errorf("the blocked up created %d resources in the simulator", n)
-	}
-	if n := sum.Count(harness.OpCreate, "gcp:compute/address:Address"); n != 0 {
-		t.Errorf("the blocked up created the address: %v", sum)
 	}
 }
