@@ -5,6 +5,8 @@
 #   bin/pulumi-language-yaml the YAML language host, built from tools/yaml/go.mod and stamped
 #   tests/node_modules       from tests/package.json + package-lock.json (npm ci)
 #   .venv                    from tests/python/requirements.txt
+#   policy/node_modules      the policy pack's dependencies, from policy/package-lock.json (npm ci)
+#   policy/bin               the policy pack, compiled from policy/*.ts with the tests' tsc
 #   tests/node_modules/@cloudrun-psc/pulumi   the generated Node SDK (sdk/nodejs), compiled with tsc
 #   pulumi_cloudrun_psc in .venv               the generated Python SDK (sdk/python), pip-installed
 #
@@ -49,6 +51,19 @@ fi
 
 # --- Node packages ---------------------------------------------------------------------------
 npm_ci tests
+npm_ci policy
+# The policy pack runs as JavaScript (package.json main: bin/index.js): policy/analyzer starts it
+# with node, without ts-node.
+policy_stamp=policy/bin/.bootstrap-stamp
+policy_hash=$(hash_of policy/*.ts policy/tsconfig.json policy/package-lock.json)
+if [[ -f $policy_stamp && $(cat "$policy_stamp") == "$policy_hash" ]]; then
+  say "policy/bin is current"
+else
+  say "compiling the policy pack into policy/bin"
+  rm -rf policy/bin
+  elapsed tests/node_modules/.bin/tsc -p policy/tsconfig.json
+  echo "$policy_hash" >"$policy_stamp"
+fi
 
 # --- Python venv -----------------------------------------------------------------------------
 venv_stamp=.venv/.bootstrap-stamp

@@ -112,7 +112,7 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 		return nil, err
 	}
 	comp := &ConsumerEndpoint{}
-	if err := ctx.RegisterComponentResource(ConsumerEndpointType, name, comp, opts...); err != nil {
+	if err := ctx.RegisterComponentResourceV2(ConsumerEndpointType, name, a.optIns(), comp, opts...); err != nil {
 		return nil, err
 	}
 	// The provider's project and region, and the subnetwork, are read with the component's

@@ -70,7 +70,7 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 		return nil, err
 	}
 	comp := &ProducerService{}
-	if err := ctx.RegisterComponentResource(ProducerServiceType, name, comp, opts...); err != nil {
+	if err := ctx.RegisterComponentResourceV2(ProducerServiceType, name, a.optIns(), comp, opts...); err != nil {
 		return nil, err
 	}
 	// The provider's project and region, and existing subnets, are read with the component's

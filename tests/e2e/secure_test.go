@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -92,6 +93,8 @@ func TestHTTPSPrivateKeyStaysSecret(t *testing.T) {
 	if got := rep.Checked[secure.KeySecretInState]; got < 4 {
 		t.Errorf("found %d privateKey properties in the state backend, want at least 4 (inputs and outputs of two certificates)", got)
 	}
+	// The pack over the same state: the key is only where the schemas keep it secret.
+	secure.AssertPolicy(t, env, prod)
 	destroyAll(t, env, prod)
 }
 
@@ -127,7 +130,21 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", optInProducer)
 	configure(prod, producerProject, nil)
+	// Previewed and deployed with the policy pack at its defaults: the opt-ins are acknowledged
+	// (advisory) and block nothing.
+	prod.WithPolicyPack(env.PolicyPack(), "")
+	preview := prod.Preview()
 	up := prod.Up()
+	for _, sum := range []*harness.Summary{preview, up} {
+		if n := len(sum.Policy); n != 2 {
+			t.Errorf("%s with the pack: %d policy reports, want the 2 opt-in acknowledgements: %v", sum.Operation, n, sum.Policy)
+		}
+		for _, v := range sum.Policy {
+			if v.Policy != secure.OptInRule || v.Level != "advisory" {
+				t.Errorf("%s with the pack: %s", sum.Operation, v)
+			}
+		}
+	}
 	if !warnedWith(up, "allowUnauthenticated", "allUsers") {
 		t.Errorf("allowUnauthenticated must warn, warnings: %v", up.Warnings())
 	}
@@ -156,5 +173,23 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 	for _, v := range rep.Violations {
 		t.Errorf("with the opt-ins allowed: %s", v)
 	}
+
+	// The policy pack over the deployed state: each opt-in is one advisory acknowledgement on the
+	// ProducerService, and the allUsers binding and the ACCEPT_AUTOMATIC attachment it creates
+	// break no mandatory rule.
+	vs, failed := prod.AnalyzePolicy(env.PolicyPack(), "")
+	var acks []string
+	for _, v := range vs {
+		if v.Policy == secure.OptInRule && v.Level == "advisory" && strings.HasSuffix(v.URN, "cloudrun-psc:index:ProducerService::payments") {
+			acks = append(acks, v.Message)
+			continue
+		}
+		t.Errorf("policy pack on the opt-in producer: %s", v)
+	}
+	if failed || len(acks) != 2 || !strings.Contains(strings.Join(acks, "\n"), "cloudRun.allowUnauthenticated") ||
+		!strings.Contains(strings.Join(acks, "\n"), "acceptAllConsumers") {
+		t.Errorf("the pack must acknowledge allowUnauthenticated and acceptAllConsumers, advisory (failed %v): %v", failed, acks)
+	}
+	secure.AssertPolicy(t, env, cons)
 	destroyAll(t, env, cons, prod)
 }

@@ -195,6 +195,8 @@ type autoRunner struct {
 	env   *Env
 	stack auto.Stack
 	set   map[string]string // the variables last given to the workspace
+
+	policyPack, policyConfig string // see Stack.WithPolicyPack
 }
 
 // syncEnv gives the stack's workspace the world's current variables (see Env.SetEnv) and removes
@@ -237,10 +239,24 @@ func (r *autoRunner) run(ctx context.Context, op Operation, config auto.ConfigMa
 	start := time.Now()
 	switch op {
 	case Preview:
-		_, err = r.stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Color("never"))
+		opts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.Color("never")}
+		if r.policyPack != "" {
+			opts = append(opts, optpreview.PolicyPacks(r.policyPack))
+		}
+		if r.policyConfig != "" {
+			opts = append(opts, optpreview.PolicyPackConfigs(r.policyConfig))
+		}
+		_, err = r.stack.Preview(ctx, opts...)
 	case Up:
+		opts := []optup.Option{optup.EventStreams(ch), optup.Color("never")}
+		if r.policyPack != "" {
+			opts = append(opts, optup.PolicyPacks(r.policyPack))
+		}
+		if r.policyConfig != "" {
+			opts = append(opts, optup.PolicyPackConfigs(r.policyConfig))
+		}
 		var res auto.UpResult
-		res, err = r.stack.Up(ctx, optup.EventStreams(ch), optup.Color("never"))
+		res, err = r.stack.Up(ctx, opts...)
 		outputs = res.Outputs
 	case Refresh, RefreshProgram:
 		opts := []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.Color("never")}

@@ -67,6 +67,8 @@ type Summary struct {
 	Outputs map[string]Output
 	// Diagnostics holds the engine's and the program's log messages, in order.
 	Diagnostics []Diagnostic
+	// Policy holds the policy violations the engine reported (stacks with a policy pack).
+	Policy []PolicyViolation
 	// Elapsed is the wall time of the Automation API call that ran the operation, as the
 	// program's process measured it: it excludes writing the stack's configuration and, for Node
 	// and Python programs, starting the interpreter and loading the driver.
@@ -176,6 +178,8 @@ func summarize(op Operation, events []apitype.EngineEvent) *Summary {
 				Message:  strings.TrimRight(d.Message, "\n"),
 				URN:      d.URN,
 			})
+		case ev.PolicyEvent != nil:
+			s.Policy = append(s.Policy, policyViolation(ev.PolicyEvent))
 		case ev.SummaryEvent != nil:
 			for k, n := range ev.SummaryEvent.ResourceChanges {
 				s.Changes[string(k)] += n

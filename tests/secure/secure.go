@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
@@ -51,6 +52,59 @@ const (
 var Invariants = []string{
 	InternalIngress, NoPublicInvoker, InternalLB, NoExternal, AcceptManual, PrivateDNS, KeySecretInState,
 	SecretsNotInOutputs,
+}
+
+// RuleIDs names each invariant by the ID of the policy-pack rule that enforces it at preview
+// (policy/rules.ts; the pack's policy names). policy/testdata/fixtures.json holds cases both must
+// judge alike: TestFixtures here and tests/policy through the CLI. Two invariants are one rule:
+// the pack sees a program's inputs, which the simulator's outputs and the state files derive from.
+var RuleIDs = map[string]string{
+	InternalIngress:     "cloudrun-ingress-internal",
+	NoPublicInvoker:     "cloudrun-no-public-invoker",
+	InternalLB:          "lb-internal-managed",
+	NoExternal:          "no-external-address-or-rule",
+	AcceptManual:        "attachment-accept-manual",
+	PrivateDNS:          "dns-zone-private",
+	KeySecretInState:    "tls-key-secret",
+	SecretsNotInOutputs: "tls-key-secret",
+}
+
+// OptInRule is the ID of the pack's rule that acknowledges a component's explicit opt-in.
+const OptInRule = "explicit-opt-in"
+
+// OptIn is one explicit opt-in of a cloudrun-psc component: the input that sets it and what it
+// lets through, as an Options switch (nil when no invariant is concerned).
+type OptIn struct {
+	Type  string   // the component's type token
+	Input []string // the input's path
+	Allow func(*Options)
+}
+
+// OptIns are the components' explicit opt-ins; the pack's OPT_INS lists the same.
+var OptIns = []OptIn{
+	{"cloudrun-psc:index:ProducerService", []string{"cloudRun", "allowUnauthenticated"}, func(o *Options) { o.AllowPublicInvoker = true }},
+	{"cloudrun-psc:index:ProducerService", []string{"acceptAllConsumers"}, func(o *Options) { o.AllowAcceptAutomatic = true }},
+	{"cloudrun-psc:index:ConsumerEndpoint", []string{"allowGlobalAccess"}, nil},
+}
+
+// OptInsOf returns the opt-ins a component of type typ sets in its inputs, and adds what they
+// allow to opts.
+func OptInsOf(typ string, inputs map[string]any, opts *Options) []OptIn {
+	var on []OptIn
+	for _, o := range OptIns {
+		var v any = inputs
+		for _, k := range o.Input {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		if o.Type == typ && v == true {
+			on = append(on, o)
+			if o.Allow != nil {
+				o.Allow(opts)
+			}
+		}
+	}
+	return on
 }
 
 // Options are the explicit opt-ins a world may use, and extra secrets to look for.
@@ -492,12 +546,51 @@ func Inspect(t harness.T, env *harness.Env, opts Options, stacks ...*harness.Sta
 }
 
 // Assert checks a harness world against the defaults (no opt-in allowed) and fails t for every
-// violation. It returns the report, for tests that also check what was examined.
+// violation, then runs the policy pack over each stack's state (AssertPolicy). It returns the
+// report, for tests that also check what was examined.
 func Assert(t harness.T, env *harness.Env, stacks ...*harness.Stack) Report {
 	t.Helper()
 	rep := Inspect(t, env, Options{}, stacks...)
 	for _, v := range rep.Violations {
 		t.Errorf("secure by default: %s", v)
 	}
+	AssertPolicy(t, env, stacks...)
 	return rep
+}
+
+// AssertPolicy runs the policy pack (policy/, its default levels) over each stack's state with
+// `pulumi policy analyze`, and fails t for every violation it reports, advisory ones included: a
+// deployment with no opt-in passes the pack with nothing to say.
+func AssertPolicy(t harness.T, env *harness.Env, stacks ...*harness.Stack) {
+	t.Helper()
+	pack := env.PolicyPack()
+	// One analysis per stack, all at once: each starts the CLI and the pack (seconds).
+	type result struct {
+		vs     []harness.PolicyViolation
+		failed bool
+		err    error
+	}
+	results := make([]result, len(stacks))
+	var wg sync.WaitGroup
+	for i, st := range stacks {
+		wg.Go(func() {
+			var r result
+			r.vs, r.failed, r.err = st.TryAnalyzePolicy(pack, "")
+			results[i] = r
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		ref := stacks[i].Ref()
+		if r.err != nil {
+			t.Errorf("policy pack on %s: %v", ref, r.err)
+			continue
+		}
+		for _, v := range r.vs {
+			t.Errorf("policy pack on %s: %s", ref, v)
+		}
+		if r.failed {
+			t.Errorf("policy pack on %s: the analysis failed", ref)
+		}
+	}
 }

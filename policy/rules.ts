@@ -1,0 +1,270 @@
+// The secure-by-default rules of cloudrun-psc, as pure functions over a resource's type and inputs.
+// index.ts serves them as a CrossGuard policy pack; the rule IDs are the policy names, and the same
+// IDs name the invariants of tests/secure (secure.RuleIDs). testdata/fixtures.json holds cases
+// that both this pack (tests/policy, through the CLI) and tests/secure (Go) must judge alike.
+
+/** One resource as the analyzer sees it: its type, name, URN, parent URN and inputs. */
+export interface Res {
+    type: string;
+    name: string;
+    urn: string;
+    parent?: string;
+    props: Record<string, any>;
+}
+
+/** A broken rule: the rule's ID and a message naming the resource, what is wrong and the fix. */
+export interface Finding {
+    rule: string;
+    message: string;
+}
+
+// The rule IDs, as the policy names and tests/secure's RuleIDs spell them.
+export const INGRESS = "cloudrun-ingress-internal";
+export const INVOKER = "cloudrun-no-public-invoker";
+export const LB = "lb-internal-managed";
+export const EXTERNAL = "no-external-address-or-rule";
+export const ATTACHMENT = "attachment-accept-manual";
+export const DNS = "dns-zone-private";
+export const KEY = "tls-key-secret";
+export const OPT_IN = "explicit-opt-in";
+
+/** Every rule with its description, for the pack and its README table. */
+export const RULES: { id: string; description: string }[] = [
+    { id: INGRESS, description: "A Cloud Run service has ingress INGRESS_TRAFFIC_INTERNAL_ONLY (unset means INGRESS_TRAFFIC_ALL)." },
+    { id: INVOKER, description: "No IAM member, binding or policy grants allUsers or allAuthenticatedUsers, and no Cloud Run service turns invoker IAM off." },
+    { id: LB, description: "Every backend service and load-balancer forwarding rule has loadBalancingScheme INTERNAL_MANAGED." },
+    { id: EXTERNAL, description: "No address or forwarding rule is external (unset addressType and scheme mean EXTERNAL); a PSC endpoint has no scheme." },
+    { id: ATTACHMENT, description: "A PSC service attachment has connectionPreference ACCEPT_MANUAL." },
+    { id: DNS, description: "A Cloud DNS managed zone is private (unset visibility means public)." },
+    { id: KEY, description: "A PEM private key appears only in a property the provider keeps secret (privateKey of an SSL certificate, tls.privateKeyPem of ProducerService)." },
+    { id: OPT_IN, description: "A cloudrun-psc component uses a documented opt-in that widens access (allowUnauthenticated, acceptAllConsumers, allowGlobalAccess): acknowledged, advisory." },
+];
+
+// The cloudrun-psc components and their explicit opt-ins: the input path, what it allows and the
+// raw finding it accounts for in the component's children.
+export const PRODUCER = "cloudrun-psc:index:ProducerService";
+export const CONSUMER = "cloudrun-psc:index:ConsumerEndpoint";
+
+interface OptIn {
+    component: string;
+    path: string[];
+    allows: string;
+}
+
+export const OPT_INS: OptIn[] = [
+    { component: PRODUCER, path: ["cloudRun", "allowUnauthenticated"], allows: "roles/run.invoker for allUsers" },
+    { component: PRODUCER, path: ["acceptAllConsumers"], allows: "ACCEPT_AUTOMATIC: any project that knows the attachment connects" },
+    { component: CONSUMER, path: ["allowGlobalAccess"], allows: "clients in every region of the consumer VPC reach the endpoint" },
+];
+
+const runServices = ["gcp:cloudrunv2/service:Service"];
+const backends = ["gcp:compute/regionBackendService:RegionBackendService", "gcp:compute/backendService:BackendService"];
+const fwdRules = ["gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule"];
+const addresses = ["gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress"];
+const attachments = ["gcp:compute/serviceAttachment:ServiceAttachment"];
+const zones = ["gcp:dns/managedZone:ManagedZone"];
+const publicPrincipals = ["allUsers", "allAuthenticatedUsers"];
+
+/** The properties whose provider schema makes them secret: a private key may live there. */
+export const SECRET_KEY_PROPS: Record<string, string[][]> = {
+    "gcp:compute/regionSslCertificate:RegionSslCertificate": [["privateKey"]],
+    "gcp:compute/sslCertificate:SslCertificate": [["privateKey"]],
+    [PRODUCER]: [["tls", "privateKeyPem"]],
+};
+
+const privateKeyMarker = "PRIVATE KEY";
+
+/**
+ * UNKNOWN stands for a value the engine does not know yet (an output of a resource not yet
+ * created, at preview). A rule never fails on it: at `up` the engine analyzes the resource again
+ * with the value known, and `pulumi policy analyze` reads it from the state.
+ */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
+/**
+ * Context remembers, across one deployment, the components seen and their opt-ins, so that a
+ * child resource the opt-in produces is recognised as such. The engine analyzes a component
+ * before its children, and `pulumi policy analyze` reads the state in the same order.
+ */
+export class Context {
+    private parents = new Map<string, string | undefined>();
+    private optIns = new Map<string, Set<string>>();
+
+    /** record notes a resource's parent and, for a component, its opt-ins. Idempotent. */
+    record(r: Res): void {
+        this.parents.set(r.urn, r.parent);
+        const on = new Set<string>();
+        for (const o of OPT_INS) {
+            if (o.component === r.type && get(r.props, o.path) === true) {
+                on.add(o.path.join("."));
+            }
+        }
+        if (on.size > 0) {
+            this.optIns.set(r.urn, on);
+        }
+    }
+
+    /** optedIn reports whether r (recorded first) or one of its ancestors sets the opt-in at path (dotted). */
+    optedIn(r: Res, path: string): boolean {
+        const seen = new Set<string>();
+        for (let urn: string | undefined = r.urn; urn && !seen.has(urn); urn = this.parents.get(urn)) {
+            seen.add(urn);
+            if (this.optIns.get(urn)?.has(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/** get returns the value at path in props, or undefined. */
+export function get(props: any, path: string[]): any {
+    let v = props;
+    for (const k of path) {
+        if (v === null || typeof v !== "object") {
+            return undefined;
+        }
+        v = v[k];
+    }
+    return v;
+}
+
+function str(props: Record<string, any>, key: string): string {
+    const v = props[key];
+    return typeof v === "string" ? v : "";
+}
+
+// unknown reports whether any of the keys of props is not known yet.
+function unknown(props: Record<string, any>, ...keys: string[]): boolean {
+    return keys.some(k => props[k] === UNKNOWN);
+}
+
+/** check returns every finding of the raw-resource rules for r, the opt-ins of ctx applied. */
+export function check(r: Res, ctx: Context): Finding[] {
+    const out: Finding[] = [];
+    const fail = (rule: string, what: string, fix: string) =>
+        out.push({ rule, message: `${r.type} '${r.name}': ${what}. Fix: ${fix}.` });
+    const p = r.props;
+
+    if (runServices.includes(r.type) && p["invokerIamDisabled"] === true) {
+        fail(INVOKER, "invokerIamDisabled is true: anyone who reaches the service can call it",
+            "remove invokerIamDisabled and grant roles/run.invoker to the callers' service accounts");
+    }
+    if (runServices.includes(r.type) && !unknown(p, "ingress")) {
+        const ingress = str(p, "ingress");
+        if (ingress !== "INGRESS_TRAFFIC_INTERNAL_ONLY") {
+            fail(INGRESS, `ingress is ${JSON.stringify(ingress)} (unset means INGRESS_TRAFFIC_ALL: the service's own URL is public)`,
+                "set ingress: INGRESS_TRAFFIC_INTERNAL_ONLY, or publish it with cloudrun-psc's ProducerService");
+        }
+    } else if (backends.includes(r.type) && !unknown(p, "loadBalancingScheme")) {
+        const scheme = str(p, "loadBalancingScheme");
+        if (scheme !== "INTERNAL_MANAGED") {
+            fail(LB, `loadBalancingScheme is ${JSON.stringify(scheme)} (unset means EXTERNAL)`,
+                "set loadBalancingScheme: INTERNAL_MANAGED (a regional internal Application Load Balancer)");
+        }
+    } else if (fwdRules.includes(r.type) && !unknown(p, "loadBalancingScheme", "target")) {
+        const scheme = str(p, "loadBalancingScheme");
+        const target = str(p, "target");
+        const pscEndpoint = scheme === "" && target.includes("/serviceAttachments/");
+        if (!pscEndpoint) {
+            if (scheme === "" || scheme.startsWith("EXTERNAL")) {
+                fail(EXTERNAL, `loadBalancingScheme is ${JSON.stringify(scheme)} (unset means EXTERNAL) with target ${JSON.stringify(target)}: an external forwarding rule in front of a private service`,
+                    "use loadBalancingScheme: INTERNAL_MANAGED, or target a service attachment (a PSC endpoint)");
+            } else if (scheme !== "INTERNAL_MANAGED") {
+                fail(LB, `loadBalancingScheme is ${JSON.stringify(scheme)}`, "set loadBalancingScheme: INTERNAL_MANAGED");
+            }
+        }
+    } else if (addresses.includes(r.type) && !unknown(p, "addressType")) {
+        const t = str(p, "addressType");
+        if (t !== "INTERNAL") {
+            fail(EXTERNAL, `addressType is ${JSON.stringify(t)} (unset means EXTERNAL: a public IP)`,
+                "set addressType: INTERNAL with a subnetwork");
+        }
+    } else if (attachments.includes(r.type) && !unknown(p, "connectionPreference")) {
+        const pref = str(p, "connectionPreference");
+        if (pref !== "ACCEPT_MANUAL" && !(pref === "ACCEPT_AUTOMATIC" && ctx.optedIn(r, "acceptAllConsumers"))) {
+            fail(ATTACHMENT, `connectionPreference is ${JSON.stringify(pref)}: any project that knows the attachment may connect`,
+                "set connectionPreference: ACCEPT_MANUAL with consumerAcceptLists (ProducerService does; acceptAllConsumers is its explicit opt-in)");
+        }
+    } else if (zones.includes(r.type) && !unknown(p, "visibility")) {
+        const vis = str(p, "visibility");
+        if (vis !== "private") {
+            fail(DNS, `visibility is ${JSON.stringify(vis)} (unset means public): the private service's name would be a public record`,
+                "set visibility: private with privateVisibilityConfig networks (DnsBinding does)");
+        }
+    }
+
+    const principal = publicPrincipal(p);
+    if (principal && !ctx.optedIn(r, "cloudRun.allowUnauthenticated")) {
+        fail(INVOKER, `grants ${principal}: anyone on the internet (or with any Google account) may call it`,
+            "grant the callers' service accounts instead (ProducerService cloudRun.invokers); allowUnauthenticated is the explicit opt-in");
+    }
+
+    const leak = plainKey(r.type, p);
+    if (leak) {
+        fail(KEY, `${leak} holds a PEM private key in a property that is not secret: it would be stored in plain text in the stack state`,
+            "pass the key only as the certificate's privateKey or ProducerService tls.privateKeyPem, wrapped with pulumi.secret()");
+    }
+    return out;
+}
+
+/** optIns returns an acknowledgement for each explicit opt-in a component sets. */
+export function optIns(r: Res): Finding[] {
+    const out: Finding[] = [];
+    for (const o of OPT_INS) {
+        if (o.component === r.type && get(r.props, o.path) === true) {
+            out.push({
+                rule: OPT_IN,
+                message: `${r.type} '${r.name}': explicit opt-in ${o.path.join(".")} allows ${o.allows}. ` +
+                    `Acknowledged, not a violation; to forbid it set ${OPT_IN} to mandatory, to silence it set it to disabled.`,
+            });
+        }
+    }
+    return out;
+}
+
+// publicPrincipal returns the public principal an IAM member, binding or policy grants, if any.
+function publicPrincipal(p: Record<string, any>): string | undefined {
+    const members: string[] = [];
+    if (typeof p["member"] === "string") {
+        members.push(p["member"]);
+    }
+    if (Array.isArray(p["members"])) {
+        members.push(...p["members"].filter((m: any) => typeof m === "string"));
+    }
+    if (typeof p["policyData"] === "string") {
+        members.push(p["policyData"]);
+    }
+    for (const m of members) {
+        for (const pub of publicPrincipals) {
+            if (m === pub || (m.startsWith("{") && m.includes(`"${pub}"`))) {
+                return pub;
+            }
+        }
+    }
+    return undefined;
+}
+
+// plainKey returns the path of the first string holding a PEM private key outside the
+// properties the provider keeps secret.
+function plainKey(type: string, props: Record<string, any>): string | undefined {
+    const allowed = (SECRET_KEY_PROPS[type] || []).map(path => path.join("."));
+    const walk = (v: any, path: string): string | undefined => {
+        if (allowed.includes(path)) {
+            return undefined;
+        }
+        if (typeof v === "string") {
+            return v.includes(privateKeyMarker) ? path : undefined;
+        }
+        if (v !== null && typeof v === "object") {
+            for (const k of Object.keys(v).sort()) {
+                const found = walk(v[k], path === "" ? k : Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`);
+                if (found) {
+                    return found;
+                }
+            }
+        }
+        return undefined;
+    };
+    return walk(props, "");
+}
