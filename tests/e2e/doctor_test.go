@@ -33,19 +33,14 @@ type doctorRun struct {
 
 func runDoctor(t *testing.T, env *harness.Env, jsonOut bool, args ...string) doctorRun {
 	t.Helper()
-	bin := filepath.Join(env.Root, "bin", "cloudrun-psc")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("%s is missing: run make build", bin)
+	if _, err := os.Stat(filepath.Join(env.Root, "bin", "cloudrun-psc")); err != nil {
+		t.Fatalf("bin/cloudrun-psc is missing: run make build")
 	}
 	args = append([]string{"doctor", "--pulumi", filepath.Join(env.Root, "bin", "pulumi")}, args...)
 	if jsonOut {
 		args = append(args, "--json")
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = os.Environ()
-	for k, v := range env.Environ() {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd := env.Command("cloudrun-psc", args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -170,6 +165,28 @@ func TestDoctor(t *testing.T) {
 	cons := env.GoStack("payments-consumer", "dev", chainConsumer)
 	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref(), "endpoints": "2"})
 	cons.Up()
+	// The producer's visibility outputs: a plain refresh reads the attachment's connections into
+	// its state, but the engine does not re-run component code on refresh, so the component's
+	// outputs follow at the next up, or at a refresh that runs the program.
+	prod.Refresh()
+	if got := producerOutput(t, prod, "natAddressesUsed"); got != 0.0 {
+		t.Errorf("after a plain refresh natAddressesUsed = %v; the engine now updates component outputs on refresh: say so in the README", got)
+	}
+	if _, err := prod.Try(harness.RefreshProgram); err != nil {
+		t.Fatal(err)
+	}
+	eps, _ := producerOutput(t, prod, "connectedEndpoints").([]any)
+	if used, free := producerOutput(t, prod, "natAddressesUsed"), producerOutput(t, prod, "natAddressesFree"); len(eps) != 2 || used != 2.0 || free != 250.0 {
+		t.Errorf("after refresh --run-program: connectedEndpoints %v, natAddressesUsed %v, natAddressesFree %v; want 2 endpoints, 2 used, 250 free", eps, used, free)
+	}
+	for _, e := range eps {
+		if m, _ := e.(map[string]any); m["status"] != "ACCEPTED" || m["consumerProject"] != consumerProject || m["pscConnectionId"] == "" {
+			t.Errorf("connected endpoint %v", e)
+		}
+	}
+	if w := producerOutput(t, prod, "connectionWarning"); w != "" {
+		t.Errorf("connectionWarning %q with every endpoint ACCEPTED", w)
+	}
 	both := []string{"--producer-stack", prod.Ref(), "--consumer-stack", cons.Ref()}
 	before := [][]byte{readFile(t, prod.StateFile()), readFile(t, cons.StateFile())}
 
@@ -348,6 +365,18 @@ func TestDoctor(t *testing.T) {
 		}
 	}
 	t.Logf("TestDoctor took %s", time.Since(start).Round(time.Millisecond))
+}
+
+// producerOutput is an output of the stack's ProducerService as its state holds it.
+func producerOutput(t *testing.T, st *harness.Stack, name string) any {
+	t.Helper()
+	for _, r := range st.Export().Resources {
+		if string(r.Type) == tProducer {
+			return r.Outputs[name]
+		}
+	}
+	t.Fatalf("%s holds no ProducerService", st.Ref())
+	return nil
 }
 
 func readFile(t *testing.T, path string) []byte {
