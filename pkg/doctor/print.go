@@ -20,9 +20,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "cloudrun-psc doctor: %s (read through the engine, nothing changed)\n\n", strings.Join(sides, ", "))
 	for _, l := range r.Links {
-		mark := map[string]string{OK: "ok", Broken: "BROKEN", Skipped: "-"}[l.Status]
+		mark := map[string]string{OK: "ok", Warning: "WARN", Broken: "BROKEN", Skipped: "-"}[l.Status]
 		switch l.Status {
-		case Broken:
+		case Broken, Warning:
 			fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Resource)
 			fmt.Fprintf(&b, "          cause: %s\n          fix:   %s\n", l.Cause, l.Fix)
 		default:
@@ -30,7 +30,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if r.Healthy {
-		b.WriteString("\nhealthy: every link checked is ok\n")
+		b.WriteString("\nhealthy: no link checked is broken\n")
 	} else {
 		var names []string
 		for _, l := range r.Broken() {

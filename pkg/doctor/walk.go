@@ -29,9 +29,11 @@ const (
 	LinkFirewall    = "egress-firewall" // the consumer's egress firewall rule to the endpoint
 )
 
-// Statuses of a link.
+// Statuses of a link. A warning names a likely cause doctor cannot confirm from the stacks (a
+// grant outside them, say); it does not make the path unhealthy.
 const (
 	OK      = "ok"
+	Warning = "warning"
 	Broken  = "broken"
 	Skipped = "skipped"
 )
@@ -62,7 +64,7 @@ type Link struct {
 	Status   string `json:"status"`
 	Resource string `json:"resource,omitempty"` // the resource the link resolved to
 	Detail   string `json:"detail,omitempty"`   // what was found, for an ok link; why not checked, for a skipped one
-	Cause    string `json:"cause,omitempty"`    // why it is broken
+	Cause    string `json:"cause,omitempty"`    // why it is broken (or may be, for a warning)
 	Fix      string `json:"fix,omitempty"`      // what to do
 }
 
@@ -108,6 +110,10 @@ func (w *walk) broken(name string, r *Resource, cause, fix string) {
 
 // Broken returns the links found broken so far.
 func (w *walk) Broken() []Link { return (&Report{Links: w.links}).Broken() }
+
+func (w *walk) warn(name string, r *Resource, cause, fix string) {
+	w.links = append(w.links, Link{Name: name, Status: Warning, Resource: resID(r), Cause: cause, Fix: fix})
+}
 
 func (w *walk) skip(name, why string) {
 	w.links = append(w.links, Link{Name: name, Status: Skipped, Detail: why})
@@ -768,18 +774,30 @@ func (w *walk) invokers(svc *Resource, service string, serving bool) {
 	detail := "ingress " + str(o, "ingress") + ", ready"
 	if !boolean(o, "invokerIamDisabled") {
 		var members []string
+		gone := false
 		for _, b := range append(w.producer.ofType(tInvokers), w.producer.ofType(tInvoker)...) {
-			if !b.Gone && str(b.Outputs, "role") == "roles/run.invoker" && lastSegment(str(b.Outputs, "name")) == service {
-				members = append(members, append(strs(b.Outputs, "members"), str(b.Outputs, "member"))...)
+			if str(b.Outputs, "role") != "roles/run.invoker" || lastSegment(str(b.Outputs, "name")) != service {
+				continue
 			}
+			if b.Gone {
+				gone = true
+				continue
+			}
+			members = append(members, append(strs(b.Outputs, "members"), str(b.Outputs, "member"))...)
 		}
 		members = slices.DeleteFunc(members, func(s string) bool { return s == "" })
-		if len(members) == 0 {
-			w.broken(LinkCloudRun, svc, "no one holds roles/run.invoker on "+service+" and invoker IAM is on: every request gets 403",
-				"list the callers in `cloudRun.invokers` (or set `cloudRun.invokerIamDisabled` on purpose) and run `pulumi up` on the producer")
+		switch {
+		case len(members) == 0 && gone:
+			w.broken(LinkCloudRun, svc, "no one holds roles/run.invoker on "+service+" (its invoker binding was deleted outside Pulumi) and invoker IAM is on: every request gets 403",
+				"run `pulumi up` on the producer: the binding of `cloudRun.invokers` is recreated")
 			serving = false
+		case len(members) == 0:
+			w.warn(LinkCloudRun, svc, "this stack grants roles/run.invoker on "+service+" to no one and invoker IAM is on: unless callers hold the role on the project, every request gets 403",
+				"list the callers in `cloudRun.invokers` (they send an ID token for the private URL) and run `pulumi up` on the producer")
+			serving = false
+		default:
+			detail += ", invokers " + strings.Join(members, ", ")
 		}
-		detail += ", invokers " + strings.Join(members, ", ")
 	} else {
 		detail += ", invoker IAM disabled"
 	}

@@ -65,6 +65,29 @@ func TestProducerAlone(t *testing.T) {
 	}
 }
 
+// Invoker IAM on and no grant in the stack: a warning (the role may be granted on the project),
+// not a broken path.
+func TestNoInvokerInTheStackWarns(t *testing.T) {
+	side := producerSide(t, "api.internal")
+	side.Resources[0].Outputs["port"] = 443.0
+	for _, r := range side.Resources {
+		if r.Type == tCloudRun {
+			r.Outputs["invokerIamDisabled"] = false
+		}
+		if r.Type == tAttachment {
+			r.Outputs["connectedEndpoints"] = []any{}
+		}
+	}
+	rep := Diagnose(side, nil, time.Now())
+	var warned bool
+	for _, l := range rep.Links {
+		warned = warned || l.Name == LinkCloudRun && l.Status == Warning && strings.Contains(l.Cause, "grants roles/run.invoker on run to no one")
+	}
+	if !warned || !rep.Healthy {
+		t.Errorf("healthy %v, links %+v: want healthy with a cloud-run warning", rep.Healthy, rep.Links)
+	}
+}
+
 func TestUsableNATAddresses(t *testing.T) {
 	for cidr, want := range map[string]int{"10.0.0.0/24": 252, "10.0.0.0/29": 4, "10.0.0.0/30": 0, "bad": 0} {
 		if got := usable(cidr); got != want {
