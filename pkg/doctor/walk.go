@@ -805,7 +805,7 @@ func (w *walk) invokers(svc *Resource, service string, serving bool) {
 		return strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(a, "https://"), "http://"), "/") == w.hostname
 	}) {
 		w.broken(LinkCloudRun, svc, "the service's audiences ("+strings.Join(auds, ", ")+") do not include https://"+w.hostname+": ID tokens minted for the name clients use are refused",
-			"add https://"+w.hostname+" to `cloudRun.audiences` and run `pulumi up` on the producer")
+			"add https://"+w.hostname+" to `cloudRun.customAudiences` and run `pulumi up` on the producer")
 		serving = false
 	}
 	if serving {

@@ -323,7 +323,7 @@ func TestDoctor(t *testing.T) {
 			{doctor.LinkCloudRun, "no ready revision", "working image"},
 			{doctor.LinkCloudRun, "serves no container image", "working image"},
 			{doctor.LinkCloudRun, "no one holds roles/run.invoker", "binding of `cloudRun.invokers` is recreated"},
-			{doctor.LinkCloudRun, "do not include https://payment-api.internal", "`cloudRun.audiences`"},
+			{doctor.LinkCloudRun, "do not include https://payment-api.internal", "`cloudRun.customAudiences`"},
 		}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
