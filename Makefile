@@ -24,7 +24,7 @@ help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 .PHONY: demo
-demo: tools bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
+demo: tools bin/pulumi-resource-gcp bin/gcpsim bin/cloudrun-psc ## Run producer, consumer and DNS through the real engine on the GCP simulator.
 	cd examples/demo && go run .
 
 .PHONY: tools
@@ -32,10 +32,13 @@ tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test
 	tools/bootstrap.sh
 
 .PHONY: build
-build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim ## Build the provider, the GCP simulator plugin and its CLI.
+build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim bin/cloudrun-psc ## Build the provider, the cloudrun-psc CLI (doctor), the GCP simulator plugin and its CLI.
 
 bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
 	go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
+
+bin/cloudrun-psc: go.mod go.sum $(shell find pkg/doctor cmd -name '*.go' -not -name '*_test.go')
+	go build -ldflags "-s -w" -o $@ ./cmd/cloudrun-psc
 
 bin/pulumi-resource-gcp: $(SIM_SRC)
 	cd sim && go build -o ../$@ ./cmd/pulumi-resource-gcp

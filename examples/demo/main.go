@@ -1,8 +1,9 @@
 // Command demo runs the main job of cloudrun-psc on this machine: the producer and consumer
 // example stacks, through the real Pulumi engine, on a local file backend, against the GCP
 // simulator. It prints the plan, the service attachment URI, the endpoint IP, the connection
-// status before and after the producer accepts the consumer, and the private URL, and checks the
-// secure-by-default invariants over the result (tests/secure).
+// status before and after the producer accepts the consumer, and the private URL, checks the
+// secure-by-default invariants over the result (tests/secure), and ends with a `cloudrun-psc
+// doctor` run over both stacks.
 //
 // Run it with `make demo` (which builds the tools first). Everything it creates lives in .demo/.
 package main
@@ -83,6 +84,15 @@ func run(t *demoT, keep bool) {
 	fmt.Printf("   secure by default: %d invariants hold over %d simulated resources and %d state files (tests/secure),\n"+
 		"   and the policy pack (policy/) finds no violation in either stack (pulumi policy analyze)\n",
 		len(secure.Invariants), rep.Resources, rep.Files)
+
+	heading("Doctor: the path link by link, both stacks read through the engine (bin/cloudrun-psc doctor)")
+	doctor := env.Command("cloudrun-psc", "doctor", "--pulumi", filepath.Join(env.Root, "bin", "pulumi"),
+		"--producer-stack", prod.Ref(), "--consumer-stack", cons.Ref())
+	report, err := doctor.CombinedOutput()
+	fmt.Print(indent(string(report), "   "))
+	if err != nil {
+		fail(fmt.Errorf("cloudrun-psc doctor: %v", err))
+	}
 
 	if keep {
 		fmt.Printf("\nKept: inspect the simulated cloud with  bin/gcpsim -state %s list\n", env.SimState)

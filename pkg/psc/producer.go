@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 )
 
 // ProducerServiceType is the type token of the ProducerService component.
@@ -31,6 +32,11 @@ type ProducerService struct {
 	ProxyOnlySubnet           pulumi.StringOutput `pulumi:"proxyOnlySubnet"`
 	NatCapacity               pulumi.IntOutput    `pulumi:"natCapacity"`
 	CertificatePem            pulumi.StringOutput `pulumi:"certificatePem"`
+	// Visibility of the attachment's connections (producer_connections.go).
+	ConnectedEndpoints pulumix.Output[[]ConnectedEndpoint] `pulumi:"connectedEndpoints"`
+	NatAddressesUsed   pulumi.IntOutput                    `pulumi:"natAddressesUsed"`
+	NatAddressesFree   pulumi.IntOutput                    `pulumi:"natAddressesFree"`
+	ConnectionWarning  pulumi.StringOutput                 `pulumi:"connectionWarning"`
 }
 
 // Annotate documents the ProducerService outputs for the schema.
@@ -54,6 +60,13 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.NatCapacity, "How many endpoint connections the NAT subnets can hold (one address each), counting "+
 		"the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at "+
 		"preview); a selfLink given as an Output, unknown at preview, counts 0.")
+	a.Describe(&p.ConnectedEndpoints, "The consumer endpoints connected to the service attachment, as it reports them: "+
+		"endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC "+
+		"connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.")
+	a.Describe(&p.NatAddressesUsed, "NAT addresses in use: one per ACCEPTED endpoint.")
+	a.Describe(&p.NatAddressesFree, "NAT addresses still free: natCapacity minus natAddressesUsed.")
+	a.Describe(&p.ConnectionWarning, "Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix "+
+		"(also logged as a warning); empty when none waits.")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
 }
@@ -178,4 +191,9 @@ func (b *producerBuilder) setOutputs(nets producerSubnets, run cloudRunService, 
 	c.ProxyOnlySubnet = nets.proxyOnly
 	c.NatCapacity = pulumi.Int(b.natCapacity).ToIntOutput()
 	c.CertificatePem = lb.certificatePem
+	conns := b.connections(attachment)
+	c.ConnectedEndpoints = conns.endpoints
+	c.NatAddressesUsed = conns.natUsed
+	c.NatAddressesFree = conns.natFree
+	c.ConnectionWarning = conns.warning
 }

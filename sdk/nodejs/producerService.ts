@@ -60,6 +60,14 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly cloudRunUri: pulumi.Output<string>;
     /**
+     * The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+     */
+    declare public /*out*/ readonly connectedEndpoints: pulumi.Output<outputs.ConnectedEndpoint[]>;
+    /**
+     * Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
+     */
+    declare public /*out*/ readonly connectionWarning: pulumi.Output<string>;
+    /**
      * Private hostname the service answers to (empty when none was given).
      */
     declare public readonly hostname: pulumi.Output<string>;
@@ -67,6 +75,14 @@ export class ProducerService extends pulumi.ComponentResource {
      * Internal IP of the load balancer in the producer VPC.
      */
     declare public readonly loadBalancerIp: pulumi.Output<string>;
+    /**
+     * NAT addresses still free: natCapacity minus natAddressesUsed.
+     */
+    declare public /*out*/ readonly natAddressesFree: pulumi.Output<number>;
+    /**
+     * NAT addresses in use: one per ACCEPTED endpoint.
+     */
+    declare public /*out*/ readonly natAddressesUsed: pulumi.Output<number>;
     /**
      * How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
      */
@@ -151,6 +167,10 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
             resourceInputs["cloudRunUri"] = undefined /*out*/;
+            resourceInputs["connectedEndpoints"] = undefined /*out*/;
+            resourceInputs["connectionWarning"] = undefined /*out*/;
+            resourceInputs["natAddressesFree"] = undefined /*out*/;
+            resourceInputs["natAddressesUsed"] = undefined /*out*/;
             resourceInputs["natCapacity"] = undefined /*out*/;
             resourceInputs["port"] = undefined /*out*/;
             resourceInputs["protocol"] = undefined /*out*/;
@@ -160,8 +180,12 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
             resourceInputs["cloudRunUri"] = undefined /*out*/;
+            resourceInputs["connectedEndpoints"] = undefined /*out*/;
+            resourceInputs["connectionWarning"] = undefined /*out*/;
             resourceInputs["hostname"] = undefined /*out*/;
             resourceInputs["loadBalancerIp"] = undefined /*out*/;
+            resourceInputs["natAddressesFree"] = undefined /*out*/;
+            resourceInputs["natAddressesUsed"] = undefined /*out*/;
             resourceInputs["natCapacity"] = undefined /*out*/;
             resourceInputs["natSubnet"] = undefined /*out*/;
             resourceInputs["port"] = undefined /*out*/;

@@ -298,3 +298,11 @@ func isRoot(goMod string) bool {
 	}
 	return false
 }
+
+// Command prepares a program of the repository's bin/ (e.g. "cloudrun-psc") to run inside the
+// world: its environment is the world's.
+func (e *Env) Command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(e.Root, "bin", name), args...)
+	cmd.Env = e.cmdEnv()
+	return cmd
+}

@@ -440,3 +440,13 @@ func (r *driverRunner) run(ctx context.Context, op Operation, config auto.Config
 	}
 	return sum, nil
 }
+
+// WorkDir is the directory of the stack's workspace (its Pulumi.yaml and Pulumi.STACK.yaml),
+// where a user runs the pulumi CLI on it; "" for stacks driven by another language's
+// Automation API.
+func (s *Stack) WorkDir() string {
+	if r, ok := s.runner.(*autoRunner); ok {
+		return r.stack.Workspace().WorkDir()
+	}
+	return ""
+}

@@ -68,10 +68,18 @@ type ProducerService struct {
 	CloudRunServiceName pulumi.StringOutput `pulumi:"cloudRunServiceName"`
 	// run.app URL of a created Cloud Run service (empty for an existing one); reachable only from internal sources.
 	CloudRunUri pulumi.StringOutput `pulumi:"cloudRunUri"`
+	// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+	ConnectedEndpoints ConnectedEndpointArrayOutput `pulumi:"connectedEndpoints"`
+	// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
+	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
 	// Private hostname the service answers to (empty when none was given).
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
+	// NAT addresses still free: natCapacity minus natAddressesUsed.
+	NatAddressesFree pulumi.IntOutput `pulumi:"natAddressesFree"`
+	// NAT addresses in use: one per ACCEPTED endpoint.
+	NatAddressesUsed pulumi.IntOutput `pulumi:"natAddressesUsed"`
 	// How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.
 	NatCapacity pulumi.IntOutput `pulumi:"natCapacity"`
 	// Self link of the PSC NAT subnet.
@@ -292,6 +300,16 @@ func (o ProducerServiceOutput) CloudRunUri() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.CloudRunUri }).(pulumi.StringOutput)
 }
 
+// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+func (o ProducerServiceOutput) ConnectedEndpoints() ConnectedEndpointArrayOutput {
+	return o.ApplyT(func(v *ProducerService) ConnectedEndpointArrayOutput { return v.ConnectedEndpoints }).(ConnectedEndpointArrayOutput)
+}
+
+// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
+func (o ProducerServiceOutput) ConnectionWarning() pulumi.StringOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ConnectionWarning }).(pulumi.StringOutput)
+}
+
 // Private hostname the service answers to (empty when none was given).
 func (o ProducerServiceOutput) Hostname() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.Hostname }).(pulumi.StringOutput)
@@ -300,6 +318,16 @@ func (o ProducerServiceOutput) Hostname() pulumi.StringOutput {
 // Internal IP of the load balancer in the producer VPC.
 func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
+}
+
+// NAT addresses still free: natCapacity minus natAddressesUsed.
+func (o ProducerServiceOutput) NatAddressesFree() pulumi.IntOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.IntOutput { return v.NatAddressesFree }).(pulumi.IntOutput)
+}
+
+// NAT addresses in use: one per ACCEPTED endpoint.
+func (o ProducerServiceOutput) NatAddressesUsed() pulumi.IntOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.IntOutput { return v.NatAddressesUsed }).(pulumi.IntOutput)
 }
 
 // How many endpoint connections the NAT subnets can hold (one address each), counting the subnets the component creates and existing ones given by a plain selfLink (their range is looked up at preview); a selfLink given as an Output, unknown at preview, counts 0.

@@ -194,6 +194,87 @@ func (o CloudRunOutput) VpcEgress() VpcEgressPtrOutput {
 	return o.ApplyT(func(v CloudRun) *VpcEgress { return v.VpcEgress }).(VpcEgressPtrOutput)
 }
 
+// A consumer endpoint connected to the service attachment.
+type ConnectedEndpoint struct {
+	// VPC network of the consumer endpoint.
+	ConsumerNetwork string `pulumi:"consumerNetwork"`
+	// Project of the consumer endpoint.
+	ConsumerProject string `pulumi:"consumerProject"`
+	// Self link of the consumer's PSC forwarding rule.
+	Endpoint string `pulumi:"endpoint"`
+	// Connections propagated from the consumer's Network Connectivity Center hub.
+	PropagatedConnectionCount int `pulumi:"propagatedConnectionCount"`
+	// PSC connection ID of the endpoint.
+	PscConnectionId string `pulumi:"pscConnectionId"`
+	// Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
+	Status string `pulumi:"status"`
+}
+
+// A consumer endpoint connected to the service attachment.
+type ConnectedEndpointOutput struct{ *pulumi.OutputState }
+
+func (ConnectedEndpointOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ConnectedEndpoint)(nil)).Elem()
+}
+
+func (o ConnectedEndpointOutput) ToConnectedEndpointOutput() ConnectedEndpointOutput {
+	return o
+}
+
+func (o ConnectedEndpointOutput) ToConnectedEndpointOutputWithContext(ctx context.Context) ConnectedEndpointOutput {
+	return o
+}
+
+// VPC network of the consumer endpoint.
+func (o ConnectedEndpointOutput) ConsumerNetwork() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.ConsumerNetwork }).(pulumi.StringOutput)
+}
+
+// Project of the consumer endpoint.
+func (o ConnectedEndpointOutput) ConsumerProject() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.ConsumerProject }).(pulumi.StringOutput)
+}
+
+// Self link of the consumer's PSC forwarding rule.
+func (o ConnectedEndpointOutput) Endpoint() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.Endpoint }).(pulumi.StringOutput)
+}
+
+// Connections propagated from the consumer's Network Connectivity Center hub.
+func (o ConnectedEndpointOutput) PropagatedConnectionCount() pulumi.IntOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) int { return v.PropagatedConnectionCount }).(pulumi.IntOutput)
+}
+
+// PSC connection ID of the endpoint.
+func (o ConnectedEndpointOutput) PscConnectionId() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.PscConnectionId }).(pulumi.StringOutput)
+}
+
+// Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
+func (o ConnectedEndpointOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type ConnectedEndpointArrayOutput struct{ *pulumi.OutputState }
+
+func (ConnectedEndpointArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ConnectedEndpoint)(nil)).Elem()
+}
+
+func (o ConnectedEndpointArrayOutput) ToConnectedEndpointArrayOutput() ConnectedEndpointArrayOutput {
+	return o
+}
+
+func (o ConnectedEndpointArrayOutput) ToConnectedEndpointArrayOutputWithContext(ctx context.Context) ConnectedEndpointArrayOutput {
+	return o
+}
+
+func (o ConnectedEndpointArrayOutput) Index(i pulumi.IntInput) ConnectedEndpointOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ConnectedEndpoint {
+		return vs[0].([]ConnectedEndpoint)[vs[1].(int)]
+	}).(ConnectedEndpointOutput)
+}
+
 // A consumer allowed to connect: a project or a VPC network, not both. All entries of one attachment must be of the same kind.
 type ConsumerAccept struct {
 	// Most endpoints this consumer may connect (10 by default).
@@ -1127,6 +1208,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressInput)(nil)).Elem(), VpcEgressArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressPtrInput)(nil)).Elem(), VpcEgressArgs{})
 	pulumi.RegisterOutputType(CloudRunOutput{})
+	pulumi.RegisterOutputType(ConnectedEndpointOutput{})
+	pulumi.RegisterOutputType(ConnectedEndpointArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerAcceptOutput{})
 	pulumi.RegisterOutputType(ConsumerAcceptArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerStackOutput{})

@@ -5,3 +5,33 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+/**
+ * A consumer endpoint connected to the service attachment.
+ */
+export interface ConnectedEndpoint {
+    /**
+     * VPC network of the consumer endpoint.
+     */
+    consumerNetwork: string;
+    /**
+     * Project of the consumer endpoint.
+     */
+    consumerProject: string;
+    /**
+     * Self link of the consumer's PSC forwarding rule.
+     */
+    endpoint: string;
+    /**
+     * Connections propagated from the consumer's Network Connectivity Center hub.
+     */
+    propagatedConnectionCount: number;
+    /**
+     * PSC connection ID of the endpoint.
+     */
+    pscConnectionId: string;
+    /**
+     * Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
+     */
+    status: string;
+}
+

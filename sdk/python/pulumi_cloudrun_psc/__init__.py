@@ -11,6 +11,7 @@ from .dns_binding import *
 from .producer_service import *
 from .provider import *
 from ._inputs import *
+from . import outputs
 _utilities.register(
     resource_modules="""
 [

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 from ._inputs import *
 
 __all__ = ['ProducerServiceArgs', 'ProducerService']
@@ -492,6 +493,10 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["certificate_pem"] = None
             __props__.__dict__["cloud_run_service_name"] = None
             __props__.__dict__["cloud_run_uri"] = None
+            __props__.__dict__["connected_endpoints"] = None
+            __props__.__dict__["connection_warning"] = None
+            __props__.__dict__["nat_addresses_free"] = None
+            __props__.__dict__["nat_addresses_used"] = None
             __props__.__dict__["nat_capacity"] = None
             __props__.__dict__["port"] = None
             __props__.__dict__["protocol"] = None
@@ -529,6 +534,22 @@ class ProducerService(pulumi.ComponentResource):
         return pulumi.get(self, "cloud_run_uri")
 
     @_builtins.property
+    @pulumi.getter(name="connectedEndpoints")
+    def connected_endpoints(self) -> pulumi.Output[Sequence['outputs.ConnectedEndpoint']]:
+        """
+        The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+        """
+        return pulumi.get(self, "connected_endpoints")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionWarning")
+    def connection_warning(self) -> pulumi.Output[_builtins.str]:
+        """
+        Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
+        """
+        return pulumi.get(self, "connection_warning")
+
+    @_builtins.property
     @pulumi.getter
     def hostname(self) -> pulumi.Output[_builtins.str]:
         """
@@ -543,6 +564,22 @@ class ProducerService(pulumi.ComponentResource):
         Internal IP of the load balancer in the producer VPC.
         """
         return pulumi.get(self, "load_balancer_ip")
+
+    @_builtins.property
+    @pulumi.getter(name="natAddressesFree")
+    def nat_addresses_free(self) -> pulumi.Output[_builtins.int]:
+        """
+        NAT addresses still free: natCapacity minus natAddressesUsed.
+        """
+        return pulumi.get(self, "nat_addresses_free")
+
+    @_builtins.property
+    @pulumi.getter(name="natAddressesUsed")
+    def nat_addresses_used(self) -> pulumi.Output[_builtins.int]:
+        """
+        NAT addresses in use: one per ACCEPTED endpoint.
+        """
+        return pulumi.get(self, "nat_addresses_used")
 
     @_builtins.property
     @pulumi.getter(name="natCapacity")

@@ -1,0 +1,137 @@
+// Package doctor explains why a Private Service Connect path built by cloudrun-psc does or does
+// not serve: it walks the chain a request crosses, link by link, over the resources of a producer
+// stack, a consumer stack or both, as the engine reads them from the cloud, and says for each link
+// whether it is ok or broken, why, and what to do.
+//
+// It reads through the Pulumi engine (a refresh preview, `pulumi refresh --preview-only`): the provider reads
+// every resource from the cloud, nothing is written to the stack, and the same holds against
+// Google Cloud and against a simulator. It knows the chain from the components it diagnoses, not
+// from any simulator.
+package doctor
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Resource is one resource of a stack as the refresh read it.
+type Resource struct {
+	URN     string
+	Type    string
+	ID      string
+	Custom  bool
+	Outputs map[string]any
+	// Gone is set when the refresh found the resource deleted from the cloud.
+	Gone bool
+}
+
+// Name is the resource's Pulumi name (the last part of its URN).
+func (r *Resource) Name() string {
+	if i := strings.LastIndex(r.URN, "::"); i >= 0 {
+		return r.URN[i+2:]
+	}
+	return r.URN
+}
+
+// Side is what doctor read of one stack: its resources as refreshed.
+type Side struct {
+	Stack     string
+	Resources []*Resource
+}
+
+// ofType returns the live resources of one type token, in stack order.
+func (s *Side) ofType(token string) []*Resource {
+	if s == nil {
+		return nil
+	}
+	var out []*Resource
+	for _, r := range s.Resources {
+		if r.Type == token {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// find resolves a reference (self link, relative path or ID) to a resource of the side; a
+// resource the refresh found gone is returned too, with Gone set.
+func (s *Side) find(token, ref string) *Resource {
+	if s == nil || ref == "" {
+		return nil
+	}
+	want := refKey(ref)
+	for _, r := range s.ofType(token) {
+		if refKey(r.ID) == want || refKey(str(r.Outputs, "selfLink")) == want {
+			return r
+		}
+	}
+	return nil
+}
+
+// refKey normalises a Google Cloud reference to its projects/... path.
+func refKey(ref string) string {
+	if i := strings.Index(ref, "projects/"); i >= 0 {
+		return ref[i:]
+	}
+	return ref
+}
+
+// lastSegment is the name at the end of a reference.
+func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
+
+func str(m map[string]any, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+func strs(m map[string]any, k string) []string {
+	list, _ := m[k].([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func objs(m map[string]any, k string) []map[string]any {
+	list, _ := m[k].([]any)
+	var out []map[string]any
+	for _, v := range list {
+		if o, ok := v.(map[string]any); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func sub(m map[string]any, k string) map[string]any {
+	o, _ := m[k].(map[string]any)
+	return o
+}
+
+func num(m map[string]any, k string) (float64, bool) {
+	switch v := m[k].(type) {
+	case float64:
+		return v, true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func boolean(m map[string]any, k string) bool {
+	b, _ := m[k].(bool)
+	return b
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

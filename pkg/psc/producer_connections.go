@@ -1,0 +1,129 @@
+package psc
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+)
+
+// ConnectedEndpoint is one consumer endpoint connected to the service attachment, as the
+// attachment reports it (its connectedEndpoints).
+type ConnectedEndpoint struct {
+	Endpoint                  string `pulumi:"endpoint"`
+	ConsumerProject           string `pulumi:"consumerProject"`
+	ConsumerNetwork           string `pulumi:"consumerNetwork"`
+	Status                    string `pulumi:"status"`
+	PscConnectionId           string `pulumi:"pscConnectionId"`
+	PropagatedConnectionCount int    `pulumi:"propagatedConnectionCount"`
+}
+
+// Annotate documents the ConnectedEndpoint fields for the schema.
+func (c *ConnectedEndpoint) Annotate(a infer.Annotator) {
+	a.Describe(c, "A consumer endpoint connected to the service attachment.")
+	a.Describe(&c.Endpoint, "Self link of the consumer's PSC forwarding rule.")
+	a.Describe(&c.ConsumerProject, "Project of the consumer endpoint.")
+	a.Describe(&c.ConsumerNetwork, "VPC network of the consumer endpoint.")
+	a.Describe(&c.Status, "Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.")
+	a.Describe(&c.PscConnectionId, "PSC connection ID of the endpoint.")
+	a.Describe(&c.PropagatedConnectionCount, "Connections propagated from the consumer's Network Connectivity Center hub.")
+}
+
+// connections is what the component reports of its attachment's connections.
+type connections struct {
+	endpoints pulumix.Output[[]ConnectedEndpoint]
+	natUsed   pulumi.IntOutput
+	natFree   pulumi.IntOutput
+	warning   pulumi.StringOutput
+}
+
+// connections derives the connected endpoints, the NAT addresses they use (one per ACCEPTED
+// endpoint) and the warning about the consumers stuck in PENDING or NEEDS_ATTENTION from the
+// attachment, and logs that warning.
+func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections {
+	reported := pulumix.MustConvertTyped[[]compute.ServiceAttachmentConnectedEndpoint](sa.ConnectedEndpoints)
+	eps := pulumix.Apply(reported,
+		func(in []compute.ServiceAttachmentConnectedEndpoint) []ConnectedEndpoint {
+			out := []ConnectedEndpoint{}
+			for _, e := range in {
+				c := ConnectedEndpoint{Endpoint: deref(e.Endpoint), ConsumerNetwork: deref(e.ConsumerNetwork),
+					Status: deref(e.Status), PscConnectionId: deref(e.PscConnectionId)}
+				c.ConsumerProject = projectOf(c.Endpoint)
+				if e.PropagatedConnectionCount != nil {
+					c.PropagatedConnectionCount = *e.PropagatedConnectionCount
+				}
+				out = append(out, c)
+			}
+			return out
+		})
+	used := pulumix.Apply(eps, func(eps []ConnectedEndpoint) int {
+		n := 0
+		for _, e := range eps {
+			if e.Status == "ACCEPTED" {
+				n++
+			}
+		}
+		return n
+	})
+	capacity := b.natCapacity
+	warning := pulumix.Apply(eps, func(eps []ConnectedEndpoint) string {
+		w := connectionWarning(eps, capacity)
+		if w != "" {
+			_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
+		}
+		return w
+	})
+	return connections{
+		endpoints: eps,
+		natUsed:   pulumi.IntOutput{OutputState: used.OutputState},
+		natFree:   pulumi.IntOutput{OutputState: pulumix.Apply(used, func(n int) int { return max(capacity-n, 0) }).OutputState},
+		warning:   pulumi.StringOutput{OutputState: warning.OutputState},
+	}
+}
+
+// connectionWarning names the consumers whose endpoints carry no traffic yet and the fix; ""
+// when none waits.
+func connectionWarning(eps []ConnectedEndpoint, natCapacity int) string {
+	waiting := map[string][]string{}
+	for _, e := range eps {
+		if e.Status == "PENDING" || e.Status == "NEEDS_ATTENTION" {
+			waiting[e.Status] = append(waiting[e.Status], e.ConsumerProject+" ("+e.Endpoint+")")
+		}
+	}
+	var parts []string
+	if p := waiting["PENDING"]; len(p) > 0 {
+		sort.Strings(p)
+		parts = append(parts, fmt.Sprintf("PENDING: %s: add the consumer to consumers (or consumerStacks), or raise its "+
+			"connectionLimit, and run pulumi up", strings.Join(p, ", ")))
+	}
+	if n := waiting["NEEDS_ATTENTION"]; len(n) > 0 {
+		sort.Strings(n)
+		parts = append(parts, fmt.Sprintf("NEEDS_ATTENTION: %s: the NAT subnets (%d addresses) are full; add one with "+
+			"additionalNatSubnets and run pulumi up", strings.Join(n, ", "), natCapacity))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "consumer endpoints waiting on this service attachment: " + strings.Join(parts, "; ") +
+		" (then the consumers run pulumi refresh)"
+}
+
+// projectOf is the project of a resource self link or path, or "" when it names none.
+func projectOf(ref string) string {
+	if _, rest, ok := strings.Cut(ref, "projects/"); ok {
+		p, _, _ := strings.Cut(rest, "/")
+		return p
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
