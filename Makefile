@@ -19,9 +19,13 @@ SDKGEN    := tools/go.mod $(wildcard tools/sdkgen/*.go)
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
+# The demo is Go only: it needs the Pulumi CLI (a pulumi on PATH, at least the pinned version, or
+# one built into bin/), the simulator plugin and its CLI; not the YAML host, npm or pip packages.
 .PHONY: demo
-demo: tools bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
-	go run ./examples/demo
+demo: bin/pulumi-resource-gcp bin/gcpsim ## Run producer, consumer and DNS through the real engine on the GCP simulator.
+	tools/bootstrap.sh demo
+	tools/alive.sh "compiling the demo (examples/demo)" go build -o bin/demo ./examples/demo
+	bin/demo
 
 .PHONY: tools
 tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test npm and pip packages (cached).
@@ -31,13 +35,13 @@ tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test
 build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim ## Build the provider, the GCP simulator plugin and its CLI.
 
 bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
-	go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
+	tools/alive.sh "building $@" go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
 
 bin/pulumi-resource-gcp: $(SIM_SRC)
-	go build -o $@ ./sim/cmd/pulumi-resource-gcp
+	tools/alive.sh "building $@" go build -o $@ ./sim/cmd/pulumi-resource-gcp
 
 bin/gcpsim: $(SIM_SRC)
-	go build -o $@ ./sim/cmd/gcpsim
+	tools/alive.sh "building $@" go build -o $@ ./sim/cmd/gcpsim
 
 schema.json: bin/pulumi-resource-cloudrun-psc
 	provider/scripts/schema.sh $< > $@.tmp && mv $@.tmp $@
