@@ -5,6 +5,9 @@
 SHELL   := bash
 VERSION ?= 0.1.0
 FUZZTIME ?= 10s
+# make dist: the platforms of the plugin archives (<os>-<arch>), and where the release goes.
+PLATFORMS ?= linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64 windows-arm64
+DIST      ?= dist
 # -s -w drop the symbol table and DWARF (debugger data): the plugin is a third smaller (119 MB to
 # 80 MB, BENCHMARKS.md) and starts as fast; panics still print function names and lines.
 LDFLAGS := -s -w -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
@@ -55,6 +58,12 @@ sdk/.stamp: schema.json $(SDKGEN)
 
 .PHONY: sdks
 sdks: sdk/.stamp ## Regenerate the Node.js, Python and Go SDKs from schema.json.
+
+.PHONY: dist
+dist: ## Build the release into dist/: plugin archives for PLATFORMS, the npm package, the Python sdist and wheel (publishes nothing).
+	tools/bootstrap.sh node python
+	rm -rf $(DIST)
+	LDFLAGS="$(LDFLAGS)" tools/dist.sh -o $(DIST) -v $(VERSION) $(PLATFORMS)
 
 .PHONY: test
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
