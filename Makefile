@@ -5,6 +5,9 @@
 SHELL   := bash
 VERSION ?= 0.1.0
 FUZZTIME ?= 10s
+# make dist: the platforms of the plugin archives (<os>-<arch>), and where the release goes.
+PLATFORMS ?= linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64 windows-arm64
+DIST      ?= dist
 # -s -w drop the symbol table and DWARF (debugger data): the plugin is a third smaller (119 MB to
 # 80 MB, BENCHMARKS.md) and starts as fast; panics still print function names and lines.
 LDFLAGS := -s -w -X github.com/cloudrun-psc/pulumi-cloudrun-psc/provider.Version=$(VERSION)
@@ -23,9 +26,13 @@ SDKGEN    := tools/go.mod $(wildcard tools/sdkgen/*.go)
 help: ## List the targets.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
+# The demo is Go only: it needs the Pulumi CLI (a pulumi on PATH, at least the pinned version, or
+# one built into bin/), the simulator plugin and its CLI; not the YAML host, npm or pip packages.
 .PHONY: demo
-demo: tools bin/pulumi-resource-gcp bin/gcpsim bin/cloudrun-psc ## Run producer, consumer and DNS through the real engine on the GCP simulator.
-	cd examples/demo && go run .
+demo: bin/pulumi-resource-gcp bin/gcpsim bin/cloudrun-psc ## Run producer, consumer and DNS through the real engine on the GCP simulator.
+	tools/bootstrap.sh demo
+	cd examples/demo && ../../tools/alive.sh "compiling the demo (examples/demo)" go build -o ../../bin/demo .
+	bin/demo
 
 .PHONY: tools
 tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test npm and pip packages (cached).
@@ -35,16 +42,16 @@ tools: ## Build the stamped Pulumi CLI and YAML host into bin/, install the test
 build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim bin/cloudrun-psc ## Build the provider, the cloudrun-psc CLI (doctor), the GCP simulator plugin and its CLI.
 
 bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
-	go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
+	tools/alive.sh "building $@" go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
 
 bin/cloudrun-psc: go.mod go.sum $(shell find pkg/doctor cmd -name '*.go' -not -name '*_test.go')
-	go build -ldflags "-s -w" -o $@ ./cmd/cloudrun-psc
+	tools/alive.sh "building $@" go build -ldflags "-s -w" -o $@ ./cmd/cloudrun-psc
 
 bin/pulumi-resource-gcp: $(SIM_SRC)
-	cd sim && go build -o ../$@ ./cmd/pulumi-resource-gcp
+	cd sim && ../tools/alive.sh "building $@" go build -o ../$@ ./cmd/pulumi-resource-gcp
 
 bin/gcpsim: $(SIM_SRC)
-	cd sim && go build -o ../$@ ./cmd/gcpsim
+	cd sim && ../tools/alive.sh "building $@" go build -o ../$@ ./cmd/gcpsim
 
 schema.json: bin/pulumi-resource-cloudrun-psc
 	provider/scripts/schema.sh $< > $@.tmp && mv $@.tmp $@
@@ -58,6 +65,12 @@ sdk/.stamp: schema.json $(SDKGEN)
 
 .PHONY: sdks
 sdks: sdk/.stamp ## Regenerate the Node.js, Python and Go SDKs from schema.json.
+
+.PHONY: dist
+dist: ## Build the release into dist/: plugin archives for PLATFORMS, the npm package, the Python sdist and wheel (publishes nothing).
+	tools/bootstrap.sh node python
+	rm -rf $(DIST)
+	LDFLAGS="$(LDFLAGS)" tools/dist.sh -o $(DIST) -v $(VERSION) $(PLATFORMS)
 
 .PHONY: test
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.

@@ -42,6 +42,11 @@ const (
 
 const repository = "https://github.com/cloudrun-psc/pulumi-cloudrun-psc"
 
+// PluginDownloadURL is where the engine downloads the plugin when a program's SDK asks for it and
+// it is not installed: the GitHub releases of the repository, whose assets are the archives
+// `make dist` builds (pulumi-resource-cloudrun-psc-v<version>-<os>-<arch>.tar.gz).
+const PluginDownloadURL = "github://api.github.com/cloudrun-psc/pulumi-cloudrun-psc"
+
 // Tokens are the type tokens of the components the provider serves, in schema order.
 var Tokens = []string{psc.ConsumerEndpointType, psc.DnsBindingType, psc.ProducerServiceType}
 
@@ -70,6 +75,7 @@ func New() (p.Provider, error) {
 		WithHomepage(repository).
 		WithRepository(repository).
 		WithPublisher("cloudrun-psc").
+		WithPluginDownloadURL(PluginDownloadURL).
 		WithLicense("Apache-2.0").
 		// The components live in the Go package psc; their tokens are cloudrun-psc:index:*.
 		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"psc": "index"}).

@@ -137,6 +137,25 @@ func TestSchemaPackageMetadata(t *testing.T) {
 	}
 }
 
+// TestSchemaRegistryFields: the fields the engine and the Pulumi Registry read to find the plugin
+// and its source. pluginDownloadURL is what the SDKs hand the engine, so that a TypeScript or
+// Python program installs the plugin on its own: a github:// URL naming the repository the schema
+// declares, whose releases hold the `make dist` archives (tests/release proves the names).
+func TestSchemaRegistryFields(t *testing.T) {
+	t.Parallel()
+	spec := servedSpec(t)
+	if spec.Publisher == "" {
+		t.Errorf("the schema has no publisher")
+	}
+	repo := strings.TrimPrefix(spec.Repository, "https://github.com/")
+	if repo == spec.Repository || strings.Count(repo, "/") != 1 {
+		t.Fatalf("repository %q is not a https://github.com/<owner>/<name> URL", spec.Repository)
+	}
+	if want := "github://api.github.com/" + repo; spec.PluginDownloadURL != want {
+		t.Errorf("pluginDownloadURL = %q, want %q (the releases of the repository %s)", spec.PluginDownloadURL, want, spec.Repository)
+	}
+}
+
 // Every property of every resource and type carries a full-sentence description.
 func TestSchemaDescriptions(t *testing.T) {
 	t.Parallel()

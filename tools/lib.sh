@@ -24,8 +24,7 @@ npm_ci() {
   if [[ -f $stamp && $(cat "$stamp") == "$hash" ]]; then
     say "$dir/node_modules is current"
   else
-    say "installing $dir/node_modules (npm ci)"
-    elapsed npm ci --prefix "$repo/$dir" --no-audit --no-fund --loglevel=error
+    "$repo/tools/alive.sh" "$(say "installing $dir/node_modules (npm ci)")" npm ci --prefix "$repo/$dir" --no-audit --no-fund --loglevel=error
     echo "$hash" >"$stamp"
   fi
 }

@@ -14,8 +14,9 @@
 // Every operation returns a Summary of what the engine did: change counts by operation and by
 // resource type, the stack outputs and the diagnostics (warnings) it printed.
 //
-// The harness needs the toolchain built by tools/bootstrap.sh (bin/pulumi, bin/pulumi-language-yaml,
-// tests/node_modules, .venv); when a piece is missing the test fails and says so.
+// The harness needs the toolchain built by tools/bootstrap.sh: bin/pulumi always, and
+// bin/pulumi-language-yaml, tests/node_modules and .venv for YAML, TypeScript and Python stacks
+// (the Go-only demo needs just the CLI); when a piece is missing the test fails and says so.
 package harness
 
 import (
@@ -101,11 +102,7 @@ func New(t T, plugins ...Plugin) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, need := range []string{"bin/pulumi", "bin/pulumi-language-yaml"} {
-		if _, err := os.Stat(filepath.Join(root, need)); err != nil {
-			t.Fatalf("harness: %s is missing; run tools/bootstrap.sh (make tools)", need)
-		}
-	}
+	needTool(t, root, "bin/pulumi")
 	dir := t.TempDir()
 	e := &Env{
 		t:          t,
@@ -147,6 +144,14 @@ func New(t T, plugins ...Plugin) *Env {
 		e.Install(p)
 	}
 	return e
+}
+
+// needTool fails t when the toolchain piece need (relative to the repo root) is missing.
+func needTool(t T, root, need string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(root, need)); err != nil {
+		t.Fatalf("harness: %s is missing; run tools/bootstrap.sh (make tools)", need)
+	}
 }
 
 // For returns the same world reporting to t instead: for subtests that share a world (its

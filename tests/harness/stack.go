@@ -169,6 +169,7 @@ func (e *Env) GoStack(project, stack string, program pulumi.RunFunc) *Stack {
 // never land in the repository; the project's own name is kept.
 func (e *Env) YAMLStack(dir, stack string) *Stack {
 	e.t.Helper()
+	needTool(e.t, e.Root, "bin/pulumi-language-yaml")
 	src := dir
 	if !filepath.IsAbs(src) {
 		src = filepath.Join(e.Root, src)

@@ -1,7 +1,6 @@
 package programs
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/mdblocks"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/readme"
 )
 
@@ -38,47 +38,28 @@ import (
 // as inline programs; the test fails when that file differs from what README.md generates
 // (regenerate it with -update). The producers and consumers are deployed and destroyed (the
 // consumers must connect, ACCEPTED), the recipes previewed.
-var update = flag.Bool("update", false, "rewrite readme/snippets.go from README.md")
+var update = flag.Bool("update", false, "rewrite readme/snippets.go from README.md and docs/snippets.go from docs/_index.md")
 
 // block is one fenced code block of README.md.
-type block struct {
-	lang, code string
-	line       int
-}
+type block mdblocks.Block
 
 // readmeBlocks returns README.md's fenced blocks in the languages the test runs.
 func readmeBlocks(t *testing.T, root string) []block {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	blocks, err := mdblocks.Read(filepath.Join(root, "README.md"), "go", "ts", "python", "yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []block
-	var cur *block
-	var body []string
-	s := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; s.Scan(); n++ {
-		line := s.Text()
-		switch {
-		case cur == nil && strings.HasPrefix(line, "```"):
-			cur = &block{lang: strings.TrimSpace(strings.TrimPrefix(line, "```")), line: n}
-			body = nil
-		case cur != nil && strings.TrimSpace(line) == "```":
-			if slices.Contains([]string{"go", "ts", "python", "yaml"}, cur.lang) {
-				cur.code = strings.Join(body, "\n") + "\n"
-				out = append(out, *cur)
-			}
-			cur = nil
-		case cur != nil:
-			body = append(body, line)
-		}
+	out := make([]block, len(blocks))
+	for i, b := range blocks {
+		out[i] = block(b)
 	}
 	return out
 }
 
 // kind is what a snippet builds: "recipe", "consumer" or "producer" ("" when none).
 func (b block) kind() string {
-	switch c := b.code; {
+	switch c := b.Code; {
 	case strings.Contains(c, "IgnoreChanges") || strings.Contains(c, "ignoreChanges") || strings.Contains(c, "ignore_changes"):
 		return "recipe"
 	case strings.Contains(c, "ConsumerEndpoint"):
@@ -97,14 +78,14 @@ func snippets(t *testing.T, blocks []block) map[string]block {
 	for _, b := range blocks {
 		k := b.kind()
 		if k == "" {
-			t.Errorf("README.md:%d: a ```%s block that builds no producer, consumer or recipe: teach readme_test.go to wrap it", b.line, b.lang)
+			t.Errorf("README.md:%d: a ```%s block that builds no producer, consumer or recipe: teach readme_test.go to wrap it", b.Line, b.Lang)
 			continue
 		}
-		key := b.lang + "-" + k
-		for i := 2; out[key].code != ""; i++ {
-			key = fmt.Sprintf("%s-%s-%d", b.lang, k, i)
+		key := b.Lang + "-" + k
+		for i := 2; out[key].Code != ""; i++ {
+			key = fmt.Sprintf("%s-%s-%d", b.Lang, k, i)
 		}
-		b.code = strings.ReplaceAll(b.code, "acme/payments-producer/prod", "organization/payments-producer/prod")
+		b.Code = strings.ReplaceAll(b.Code, "acme/payments-producer/prod", "organization/payments-producer/prod")
 		out[key] = b
 	}
 	return out
@@ -231,7 +212,7 @@ var Programs = map[string]pulumi.RunFunc{
 		}
 		before, after := scaffold(key)
 		fmt.Fprintf(&b, "\t%q: func(ctx *pulumi.Context) error {\n%s%s%s\t\treturn nil\n\t},\n",
-			key, before, snips[key].code, after)
+			key, before, snips[key].Code, after)
 	}
 	b.WriteString("}\n")
 	src, err := format.Source([]byte(b.String()))
@@ -298,7 +279,7 @@ func snippetStack(t *testing.T, env *harness.Env, key string, b block) *harness.
 		}
 		return path
 	}
-	switch b.lang {
+	switch b.Lang {
 	case "go":
 		prog, ok := readme.Programs[key]
 		if !ok {
@@ -306,14 +287,14 @@ func snippetStack(t *testing.T, env *harness.Env, key string, b block) *harness.
 		}
 		return env.GoStack(project, "prod", prog)
 	case "ts":
-		return env.NodeStack(project, "prod", write("snippet.ts", tsModule(key, b.code)), "program")
+		return env.NodeStack(project, "prod", write("snippet.ts", tsModule(key, b.Code)), "program")
 	case "python":
-		return env.PythonStack(project, "prod", write("snippet.py", pyModule(key, b.code)), "program")
+		return env.PythonStack(project, "prod", write("snippet.py", pyModule(key, b.Code)), "program")
 	case "yaml":
 		if key != "yaml-consumer" {
-			t.Fatalf("README.md:%d: no YAML wrapping for %s", b.line, key)
+			t.Fatalf("README.md:%d: no YAML wrapping for %s", b.Line, key)
 		}
-		return env.YAMLStack(filepath.Dir(write("Pulumi.yaml", yamlConsumerProject+b.code)), "prod")
+		return env.YAMLStack(filepath.Dir(write("Pulumi.yaml", yamlConsumerProject+b.Code)), "prod")
 	}
 	t.Fatalf("no wrapping for %s", key)
 	return nil

@@ -43,11 +43,11 @@ import (
 //				Network:            vpc.SelfLink,
 //				CloudRun:           cloudrunpsc.CloudRunArgs{Image: pulumi.String("us-docker.pkg.dev/cloudrun/container/hello")},
 //				Hostname:           pulumi.StringRef("payment-api.internal"),
-//				LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.10.0.0/24")},
-//				ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.129.0.0/23")},
-//				NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.String("10.20.0.0/24")},
-//				Consumers: cloudrunpsc.ConsumerAcceptArray{
-//					cloudrunpsc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String("consumer-prj")},
+//				LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.10.0.0/24")},
+//				ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.129.0.0/23")},
+//				NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.20.0.0/24")},
+//				Consumers: []cloudrunpsc.ConsumerAcceptArgs{
+//					{ProjectIdOrNum: pulumi.String("consumer-prj")},
 //				},
 //			})
 //			if err != nil {
