@@ -31,6 +31,11 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 		p.add("ipAddress", err)
 	}
 	a.validateAttachment(&p)
+	checkLabels(&p, a.Labels)
+	if sd := a.ServiceDirectoryRegistrations; sd != nil {
+		p.add("serviceDirectoryRegistrations.namespace", checkDirectoryName(sd.Namespace, "namespace"))
+		p.add("serviceDirectoryRegistrations.service", checkDirectoryName(sd.Service, "service"))
+	}
 	if f := a.Firewall; f != nil {
 		if len(f.ClientRanges) == 0 && len(f.ClientTags) == 0 {
 			p.addf("firewall", "give clientRanges, clientTags or both: the clients allowed to reach the endpoint")
@@ -114,6 +119,14 @@ func checkClientRange(r string) error {
 func checkNetworkTag(t string) error {
 	if !resourceNameRe.MatchString(t) {
 		return fmt.Errorf("must be a network tag (lowercase letters, digits and hyphens), got %q", t)
+	}
+	return nil
+}
+
+// checkDirectoryName checks a Service Directory namespace or service name ("" is unset).
+func checkDirectoryName(s, what string) error {
+	if s != "" && (!resourceNameRe.MatchString(s) || len(s) > 63) {
+		return fmt.Errorf("must be a Service Directory %s: at most 63 lowercase letters, digits and hyphens, starting with a letter, got %q", what, s)
 	}
 	return nil
 }

@@ -61,6 +61,8 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if l := a.PropagatedConnectionLimit; l != nil && *l < 0 {
 		p.addf("propagatedConnectionLimit", "must be 0 or more, got %d", *l)
 	}
+	a.BackendService.validate(&p)
+	checkLabels(&p, a.Labels)
 	return p.err()
 }
 
@@ -109,6 +111,7 @@ func (c *CloudRunArgs) validate(p *problems) {
 		}
 	}
 	checkKnown(p, "cloudRun.serviceAccount", c.ServiceAccount, checkServiceAccount)
+	c.validateCallerAuth(p)
 	if v := c.VpcEgress; v != nil {
 		checkKnown(p, "cloudRun.vpcEgress.network", v.Network, checkNetworkRef)
 		checkKnown(p, "cloudRun.vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
@@ -430,6 +433,9 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error)
 				p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.certManagerRegion(c))
 			}
 		}
+	}
+	if b := a.BackendService; b != nil {
+		checkKnown(&p, "backendService.securityPolicy", b.SecurityPolicy, a.securityPolicyRegion)
 	}
 	capacity, err := a.validateExisting(name, l)
 	if err != nil {
