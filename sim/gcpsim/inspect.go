@@ -31,6 +31,7 @@ var keyFields = map[string][]string{
 	httpsProxyToken:         {"urlMap", "sslCertificates"},
 	sslCertificateToken:     {"expireTime"},
 	sslPolicyToken:          {"profile", "minTlsVersion"},
+	securityPolicyToken:     {"type"},
 	forwardingRuleToken:     {"ipAddress", "loadBalancingScheme", "target", "pscConnectionStatus"},
 	serviceAttachmentToken:  {"connectionPreference", "natSubnets"},
 	managedZoneToken:        {"dnsName", "visibility"},

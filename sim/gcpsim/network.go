@@ -421,6 +421,7 @@ var _ = register(&kind{
 
 // checkAddress is what the API refuses in an address request (ADDR-INTERNAL-SUBNET).
 func checkAddress(in obj, f *failures) {
+	checkLabels(in, f)
 	internal := in.str("addressType") == "INTERNAL"
 	if internal && !in.has("subnetwork") && in.str("purpose") != "VPC_PEERING" {
 		f.add("subnetwork", "subnetwork is required for an INTERNAL address: the address is allocated from that subnet's range")
