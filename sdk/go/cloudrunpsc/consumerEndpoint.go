@@ -116,6 +116,8 @@ type consumerEndpointArgs struct {
 	Firewall *EndpointFirewall `pulumi:"firewall"`
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
 	IpAddress *string `pulumi:"ipAddress"`
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string `pulumi:"labels"`
 	// Consumer VPC network (name or self link).
 	Network string `pulumi:"network"`
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
@@ -130,6 +132,8 @@ type consumerEndpointArgs struct {
 	Region *string `pulumi:"region"`
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment *string `pulumi:"serviceAttachment"`
+	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+	ServiceDirectoryRegistrations *ServiceDirectoryRegistration `pulumi:"serviceDirectoryRegistrations"`
 	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
 	Subnetwork string `pulumi:"subnetwork"`
 }
@@ -142,6 +146,8 @@ type ConsumerEndpointArgs struct {
 	Firewall *EndpointFirewallArgs
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
 	IpAddress *string
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string
 	// Consumer VPC network (name or self link).
 	Network pulumi.StringInput
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
@@ -156,6 +162,8 @@ type ConsumerEndpointArgs struct {
 	Region *string
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment pulumi.StringPtrInput
+	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs
 	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
 	Subnetwork pulumi.StringInput
 }

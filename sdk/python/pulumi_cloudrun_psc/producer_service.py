@@ -27,10 +27,13 @@ class ProducerServiceArgs:
                  proxy_only_subnet: 'SubnetArgs',
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional['BackendServiceArgs'] = None,
                  consumer_stacks: Optional[Sequence['ConsumerStackArgs']] = None,
                  consumers: Optional[Sequence['ConsumerAcceptArgs']] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
@@ -48,10 +51,13 @@ class ProducerServiceArgs:
         :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        :param 'BackendServiceArgs' backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Sequence['ConsumerStackArgs'] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence['ConsumerAcceptArgs'] consumers: Consumers accepted by the service attachment.
         :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
@@ -69,6 +75,10 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "accept_all_consumers", accept_all_consumers)
         if additional_nat_subnets is not None:
             pulumi.set(__self__, "additional_nat_subnets", additional_nat_subnets)
+        if allow_global_access is not None:
+            pulumi.set(__self__, "allow_global_access", allow_global_access)
+        if backend_service is not None:
+            pulumi.set(__self__, "backend_service", backend_service)
         if consumer_stacks is not None:
             pulumi.set(__self__, "consumer_stacks", consumer_stacks)
         if consumers is not None:
@@ -77,6 +87,8 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "domain_names", domain_names)
         if hostname is not None:
             pulumi.set(__self__, "hostname", hostname)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
         if project is not None:
@@ -177,6 +189,30 @@ class ProducerServiceArgs:
         pulumi.set(self, "additional_nat_subnets", value)
 
     @_builtins.property
+    @pulumi.getter(name="allowGlobalAccess")
+    def allow_global_access(self) -> Optional[_builtins.bool]:
+        """
+        Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        """
+        return pulumi.get(self, "allow_global_access")
+
+    @allow_global_access.setter
+    def allow_global_access(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_global_access", value)
+
+    @_builtins.property
+    @pulumi.getter(name="backendService")
+    def backend_service(self) -> Optional['BackendServiceArgs']:
+        """
+        Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+        """
+        return pulumi.get(self, "backend_service")
+
+    @backend_service.setter
+    def backend_service(self, value: Optional['BackendServiceArgs']):
+        pulumi.set(self, "backend_service", value)
+
+    @_builtins.property
     @pulumi.getter(name="consumerStacks")
     def consumer_stacks(self) -> Optional[Sequence['ConsumerStackArgs']]:
         """
@@ -223,6 +259,18 @@ class ProducerServiceArgs:
     @hostname.setter
     def hostname(self, value: Optional[_builtins.str]):
         pulumi.set(self, "hostname", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "labels", value)
 
     @_builtins.property
     @pulumi.getter(name="loadBalancerIp")
@@ -317,11 +365,14 @@ class ProducerService(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional[Union['BackendServiceArgs', 'BackendServiceArgsDict']] = None,
                  cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
                  consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
                  consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -366,11 +417,14 @@ class ProducerService(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence[Union['SubnetArgs', 'SubnetArgsDict']] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        :param Union['BackendServiceArgs', 'BackendServiceArgsDict'] backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Union['CloudRunArgs', 'CloudRunArgsDict'] cloud_run: The Cloud Run service to publish.
         :param Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']] consumers: Consumers accepted by the service attachment.
         :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param Union['SubnetArgs', 'SubnetArgsDict'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param Union['SubnetArgs', 'SubnetArgsDict'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
@@ -434,11 +488,14 @@ class ProducerService(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional[Union['BackendServiceArgs', 'BackendServiceArgsDict']] = None,
                  cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
                  consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
                  consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -463,6 +520,8 @@ class ProducerService(pulumi.ComponentResource):
 
             __props__.__dict__["accept_all_consumers"] = accept_all_consumers
             __props__.__dict__["additional_nat_subnets"] = additional_nat_subnets
+            __props__.__dict__["allow_global_access"] = allow_global_access
+            __props__.__dict__["backend_service"] = backend_service
             if cloud_run is None and not opts.urn:
                 raise TypeError("Missing required property 'cloud_run'")
             __props__.__dict__["cloud_run"] = cloud_run
@@ -470,6 +529,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["consumers"] = consumers
             __props__.__dict__["domain_names"] = domain_names
             __props__.__dict__["hostname"] = hostname
+            __props__.__dict__["labels"] = labels
             __props__.__dict__["load_balancer_ip"] = load_balancer_ip
             if load_balancer_subnet is None and not opts.urn:
                 raise TypeError("Missing required property 'load_balancer_subnet'")
