@@ -113,3 +113,22 @@ func TestDomainRestrictedSharing(t *testing.T) {
 		t.Errorf("members of the permitted customer refused: %v", err)
 	}
 }
+
+// XPN-SERVICE-PROJECT: a service project's address uses a host project's subnet only once it
+// is attached; attaching needs the host enabled.
+func TestSharedVPCServiceProject(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	ids := h.producer()
+	addr := map[string]any{"name": "a", "project": consumerProject, "addressType": "INTERNAL", "subnetwork": selfLinkOf(ids["lb"])}
+	_, _, err := h.create(addressToken, "a", addr)
+	wantErr(t, err, "which is not a Shared VPC host of project '"+consumerProject+"'")
+	attach := map[string]any{"hostProject": producerProject, "serviceProject": consumerProject}
+	_, _, err = h.create(sharedVPCServiceToken, "svc", attach)
+	wantErr(t, err, "is not a Shared VPC host project")
+	h.mustCreate(sharedVPCHostToken, "host", map[string]any{"project": producerProject})
+	h.mustCreate(sharedVPCServiceToken, "svc", attach)
+	if _, _, err := h.create(addressToken, "a", addr); err != nil {
+		t.Errorf("the attached service project's address in the host subnet: %v", err)
+	}
+}

@@ -147,6 +147,9 @@ func (o *op) ruleNetwork(use string) (netw, sub *Record, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := o.sharedVPC("network", o.in.str("network"), netw); err != nil {
+		return nil, nil, err
+	}
 	o.use(netw)
 	o.out()["network"] = selfLinkOf(netw.ID)
 	if !o.in.known("subnetwork") {

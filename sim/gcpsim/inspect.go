@@ -32,6 +32,7 @@ var keyFields = map[string][]string{
 	sslCertificateToken:     {"expireTime"},
 	sslPolicyToken:          {"profile", "minTlsVersion"},
 	securityPolicyToken:     {"type"},
+	sharedVPCServiceToken:   {"hostProject", "serviceProject"},
 	forwardingRuleToken:     {"ipAddress", "loadBalancingScheme", "target", "pscConnectionStatus"},
 	serviceAttachmentToken:  {"connectionPreference", "natSubnets"},
 	managedZoneToken:        {"dnsName", "visibility"},

@@ -263,6 +263,9 @@ func (o *op) regularSubnet(field, value, use string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.sharedVPC(field, value, sub); err != nil {
+		return nil, err
+	}
 	if sub.Region != o.rec.Region {
 		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the resource is in region '%s'; they must be in the same region.", sub.Region, o.rec.Region))
 	}
