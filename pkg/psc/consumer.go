@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -40,6 +41,7 @@ type ConsumerEndpointArgs struct {
 	Project                       string                            `pulumi:"project,optional"`
 	Region                        string                            `pulumi:"region,optional"`
 	Network                       pulumi.StringInput                `pulumi:"network"`
+	NetworkProject                string                            `pulumi:"networkProject,optional"`
 	Subnetwork                    pulumi.StringInput                `pulumi:"subnetwork"`
 	IpAddress                     string                            `pulumi:"ipAddress,optional"`
 	ServiceAttachment             pulumi.StringInput                `pulumi:"serviceAttachment,optional"`
@@ -75,6 +77,8 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"gcp:project configuration for the default provider).")
 	a.Describe(&c.Region, "Region of the endpoint; the service attachment's region by default, and it must be that region.")
 	a.Describe(&c.Network, "Consumer VPC network (name or self link).")
+	a.Describe(&c.NetworkProject, networkProjectDescription+" The endpoint's address and forwarding rule stay in "+
+		"project, whose consumerProject output the producer accepts.")
 	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.")
 	a.Describe(&c.IpAddress, "Fixed endpoint IP inside subnetwork; allocated when unset.")
 	a.Describe(&c.ServiceAttachment, "Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. "+
@@ -206,11 +210,13 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		return ref.URI(), nil
 	}).(pulumi.StringOutput)
 
+	// With a Shared VPC, a subnet given by bare name is the host project's.
+	subnet := qualifiedSubnet(a.Subnetwork, a.NetworkProject, cmp.Or(a.Region, providerRegion))
 	addrArgs := &compute.AddressArgs{
 		Project:     project,
 		Region:      region,
 		AddressType: pulumi.String("INTERNAL"),
-		Subnetwork:  a.Subnetwork,
+		Subnetwork:  subnet,
 		Labels:      childLabels(a.Labels),
 	}
 	if a.IpAddress != "" {
@@ -234,8 +240,8 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		LoadBalancingScheme:           pulumi.String(""),
 		Target:                        uri,
 		IpAddress:                     addr.Address, // the IP, not the address's self link: see below
-		Network:                       a.Network,
-		Subnetwork:                    a.Subnetwork,
+		Network:                       qualifiedNetwork(a.Network, a.NetworkProject),
+		Subnetwork:                    subnet,
 		RecreateClosedPsc:             pulumi.Bool(true),
 		AllowPscGlobalAccess:          pulumi.Bool(a.AllowGlobalAccess),
 		NoAutomateDnsZone:             pulumi.Bool(a.NoAutomateDnsZone),
@@ -357,9 +363,12 @@ func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, 
 	for _, p := range f.Ports {
 		ports = append(ports, pulumi.String(fmt.Sprint(p)))
 	}
+	if a.NetworkProject != "" {
+		project = pulumi.StringPtr(a.NetworkProject) // a Shared VPC's firewall rules are the host's
+	}
 	args := &compute.FirewallArgs{
 		Project:           project,
-		Network:           a.Network,
+		Network:           qualifiedNetwork(a.Network, a.NetworkProject),
 		Direction:         pulumi.String("EGRESS"),
 		Priority:          pulumi.Int(*f.Priority),
 		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},

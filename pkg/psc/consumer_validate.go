@@ -22,6 +22,7 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 	}
 	checkKnown(&p, "network", a.Network, checkNetworkRef)
 	checkKnown(&p, "subnetwork", a.Subnetwork, checkSubnetShape)
+	checkNetworkProject(&p, a.NetworkProject, a.Network)
 	if a.ProducerStack != "" {
 		p.add("producerStack", checkStackName(a.ProducerStack))
 		p.add("producerStackOutput", checkOutputName(a.ProducerStackOutput))
@@ -100,10 +101,10 @@ func (a *ConsumerEndpointArgs) validateExisting(l lookup) error {
 	}
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
-		vpc, _ = networkSelfLink(network, a.Project)
+		vpc, _ = networkSelfLink(network, hostProject(a.NetworkProject, a.Project))
 	}
 	var p problems
-	subnet, err := l.existingSubnet(link, place{a.Project, region, vpc, "the service attachment's region, where the endpoint must be"}, regularPurpose)
+	subnet, err := l.existingSubnet(link, place{hostProject(a.NetworkProject, a.Project), region, vpc, "the service attachment's region, where the endpoint must be"}, regularPurpose)
 	p.add("subnetwork", err)
 	checkHostInExisting(&p, "ipAddress", a.IpAddress, subnet)
 	return p.err()

@@ -210,6 +210,7 @@ type ProducerServiceArgs struct {
 	Project                   string               `pulumi:"project,optional"`
 	Region                    string               `pulumi:"region,optional"`
 	Network                   pulumi.StringInput   `pulumi:"network"`
+	NetworkProject            string               `pulumi:"networkProject,optional"`
 	CloudRun                  CloudRunArgs         `pulumi:"cloudRun"`
 	Hostname                  string               `pulumi:"hostname,optional"`
 	Tls                       *TlsArgs             `pulumi:"tls,optional"`
@@ -243,6 +244,8 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.Region, "Region of every producer resource; by default the region of the component's gcp "+
 		"provider (the gcp:region configuration for the default provider).")
 	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
+	a.Describe(&p.NetworkProject, networkProjectDescription+" The load balancer, its proxy-only and NAT subnets' "+
+		"users, the attachment and Cloud Run stay in project.")
 	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
 		"rule, the service's ID-token audience, and the name the TLS certificate must cover.")

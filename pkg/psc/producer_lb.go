@@ -69,7 +69,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		IpProtocol:          pulumi.String("TCP"),
 		PortRange:           pulumi.String(fmt.Sprint(port)),
 		Target:              proxy,
-		Network:             a.Network,
+		Network:             qualifiedNetwork(a.Network, a.NetworkProject),
 		Subnetwork:          nets.loadBalancer,
 		Labels:              childLabels(a.Labels),
 	}

@@ -47,6 +47,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 		p.addf("network", "is required: the producer VPC that holds the load balancer")
 	}
 	checkKnown(&p, "network", a.Network, checkNetworkRef)
+	checkNetworkProject(&p, a.NetworkProject, a.Network)
 	if a.Hostname != "" {
 		p.add("hostname", checkHostname(a.Hostname))
 	}
@@ -318,7 +319,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 	var p problems
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
-		vpc, _ = networkSelfLink(network, a.Project)
+		vpc, _ = networkSelfLink(network, hostProject(a.NetworkProject, a.Project))
 	}
 	all := a.subnetInputs()
 	existingNat := false
@@ -330,7 +331,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 		if s.args.created() || !ok || link == "" {
 			continue
 		}
-		prefix, err := l.existingSubnet(link, place{a.Project, a.Region, vpc, "the region of every producer resource"}, s.purpose)
+		prefix, err := l.existingSubnet(link, place{hostProject(a.NetworkProject, a.Project), a.Region, vpc, "the region of every producer resource"}, s.purpose)
 		p.add(s.path+".selfLink", err)
 		s.prefix = prefix
 		existingNat = existingNat || s.purpose == natPurpose
@@ -353,7 +354,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 		}
 	}
 	list := func(filter string) []compute.GetSubnetworksSubnetwork {
-		found, err := l.subnets(a.Project, a.Region, filter)
+		found, err := l.subnets(hostProject(a.NetworkProject, a.Project), a.Region, filter)
 		p.add("network", err)
 		return found
 	}
