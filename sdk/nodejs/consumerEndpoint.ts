@@ -104,6 +104,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["ipAddress"] = args?.ipAddress;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["network"] = args?.network;
+            resourceInputs["networkProject"] = args?.networkProject;
             resourceInputs["noAutomateDnsZone"] = args?.noAutomateDnsZone;
             resourceInputs["producerStack"] = args?.producerStack;
             resourceInputs["producerStackOutput"] = (args?.producerStackOutput) ?? "serviceAttachmentUri";
@@ -157,6 +158,10 @@ export interface ConsumerEndpointArgs {
      * Consumer VPC network (name or self link).
      */
     network: pulumi.Input<string>;
+    /**
+     * Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+     */
+    networkProject?: string;
     /**
      * Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
      */

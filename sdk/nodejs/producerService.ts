@@ -144,6 +144,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["loadBalancerSubnet"] = args?.loadBalancerSubnet;
             resourceInputs["natSubnet"] = args?.natSubnet;
             resourceInputs["network"] = args?.network;
+            resourceInputs["networkProject"] = args?.networkProject;
             resourceInputs["project"] = args?.project;
             resourceInputs["propagatedConnectionLimit"] = args?.propagatedConnectionLimit;
             resourceInputs["proxyOnlySubnet"] = args?.proxyOnlySubnet;
@@ -240,6 +241,10 @@ export interface ProducerServiceArgs {
      * Producer VPC network (name or self link) that holds the load balancer and the subnets.
      */
     network: pulumi.Input<string>;
+    /**
+     * Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+     */
+    networkProject?: string;
     /**
      * Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */

@@ -120,6 +120,8 @@ type consumerEndpointArgs struct {
 	Labels map[string]string `pulumi:"labels"`
 	// Consumer VPC network (name or self link).
 	Network string `pulumi:"network"`
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+	NetworkProject *string `pulumi:"networkProject"`
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool `pulumi:"noAutomateDnsZone"`
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
@@ -150,6 +152,8 @@ type ConsumerEndpointArgs struct {
 	Labels map[string]string
 	// Consumer VPC network (name or self link).
 	Network pulumi.StringInput
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+	NetworkProject *string
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.

@@ -140,6 +140,8 @@ type producerServiceArgs struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network string `pulumi:"network"`
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+	NetworkProject *string `pulumi:"networkProject"`
 	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// Most propagated connections per consumer (Google's default 250 when unset).
@@ -186,6 +188,8 @@ type ProducerServiceArgs struct {
 	NatSubnet SubnetArgs
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+	NetworkProject *string
 	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// Most propagated connections per consumer (Google's default 250 when unset).

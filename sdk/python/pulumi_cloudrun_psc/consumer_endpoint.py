@@ -26,6 +26,7 @@ class ConsumerEndpointArgs:
                  firewall: Optional['EndpointFirewallArgs'] = None,
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
@@ -42,6 +43,7 @@ class ConsumerEndpointArgs:
         :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
@@ -60,6 +62,8 @@ class ConsumerEndpointArgs:
             pulumi.set(__self__, "ip_address", ip_address)
         if labels is not None:
             pulumi.set(__self__, "labels", labels)
+        if network_project is not None:
+            pulumi.set(__self__, "network_project", network_project)
         if no_automate_dns_zone is not None:
             pulumi.set(__self__, "no_automate_dns_zone", no_automate_dns_zone)
         if producer_stack is not None:
@@ -148,6 +152,18 @@ class ConsumerEndpointArgs:
     @labels.setter
     def labels(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter(name="networkProject")
+    def network_project(self) -> Optional[_builtins.str]:
+        """
+        Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+        """
+        return pulumi.get(self, "network_project")
+
+    @network_project.setter
+    def network_project(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "network_project", value)
 
     @_builtins.property
     @pulumi.getter(name="noAutomateDnsZone")
@@ -245,6 +261,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
@@ -289,6 +306,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
@@ -352,6 +370,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
@@ -378,6 +397,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             if network is None and not opts.urn:
                 raise TypeError("Missing required property 'network'")
             __props__.__dict__["network"] = network
+            __props__.__dict__["network_project"] = network_project
             __props__.__dict__["no_automate_dns_zone"] = no_automate_dns_zone
             __props__.__dict__["producer_stack"] = producer_stack
             if producer_stack_output is None:

@@ -35,6 +35,7 @@ class ProducerServiceArgs:
                  hostname: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
@@ -59,6 +60,7 @@ class ProducerServiceArgs:
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
@@ -91,6 +93,8 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "labels", labels)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+        if network_project is not None:
+            pulumi.set(__self__, "network_project", network_project)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if propagated_connection_limit is not None:
@@ -285,6 +289,18 @@ class ProducerServiceArgs:
         pulumi.set(self, "load_balancer_ip", value)
 
     @_builtins.property
+    @pulumi.getter(name="networkProject")
+    def network_project(self) -> Optional[_builtins.str]:
+        """
+        Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+        """
+        return pulumi.get(self, "network_project")
+
+    @network_project.setter
+    def network_project(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "network_project", value)
+
+    @_builtins.property
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
@@ -377,6 +393,7 @@ class ProducerService(pulumi.ComponentResource):
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -429,6 +446,7 @@ class ProducerService(pulumi.ComponentResource):
         :param Union['SubnetArgs', 'SubnetArgsDict'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param Union['SubnetArgs', 'SubnetArgsDict'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param Union['SubnetArgs', 'SubnetArgsDict'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
@@ -500,6 +518,7 @@ class ProducerService(pulumi.ComponentResource):
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -540,6 +559,7 @@ class ProducerService(pulumi.ComponentResource):
             if network is None and not opts.urn:
                 raise TypeError("Missing required property 'network'")
             __props__.__dict__["network"] = network
+            __props__.__dict__["network_project"] = network_project
             __props__.__dict__["project"] = project
             __props__.__dict__["propagated_connection_limit"] = propagated_connection_limit
             if proxy_only_subnet is None and not opts.urn:
