@@ -14,7 +14,8 @@ import (
 // provider plugin, gonative.Features natively): callerAuth network, a created Cloud Armor policy,
 // request logging, outlier detection, a backend timeout, global access on the load balancer,
 // labels on the producer's and the consumer's children, and the endpoint's Service Directory
-// registration, deployed together in one stack per language.
+// registration, with the producer's VPC a Shared VPC network of a host project, deployed together
+// in one stack per language.
 var featuresLangs = pick(langs("features", nil, gonative.Features), "python", "go")
 
 // pick keeps the named languages of a corpus program.
@@ -30,6 +31,9 @@ func pick(all []lang, names ...string) []lang {
 	return out
 }
 
+// hostProject is the Shared VPC host of the features program's producer.
+const hostProject = "acme-host-prj"
+
 const (
 	tBackend  = "gcp:compute/regionBackendService:RegionBackendService"
 	tRule     = "gcp:compute/forwardingRule:ForwardingRule"
@@ -43,7 +47,7 @@ func TestFeatures(t *testing.T) {
 		st := l.new(env, "features")
 		for k, v := range map[string]string{
 			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
-			"consumerProject": consumerProject, "team": "payments", "globalAccess": "true",
+			"consumerProject": consumerProject, "hostProject": hostProject, "team": "payments", "globalAccess": "true",
 		} {
 			st.SetConfig(k, v, false)
 		}
@@ -116,6 +120,12 @@ func assertFeatureRecords(t *testing.T, env *harness.Env, policy string) {
 	if one(tPolicy).Project != producerProject {
 		t.Errorf("the security policy is not in the producer's project")
 	}
+	// Shared VPC: the producer's subnets are in the host project, its load balancer is not.
+	for _, s := range simRecords(t, env, tSubnet) {
+		if s.Project != hostProject && s.Project != consumerProject {
+			t.Errorf("subnet %s is in project %s, want the Shared VPC host %s", s.ID, s.Project, hostProject)
+		}
+	}
 	var lb, ep *gcpsim.Record
 	for _, r := range simRecords(t, env, tRule) {
 		if r.Project == producerProject {
@@ -125,7 +135,10 @@ func assertFeatureRecords(t *testing.T, env *harness.Env, policy string) {
 		}
 	}
 	if lb == nil || ep == nil {
-		t.Fatalf("want the load balancer rule and the endpoint")
+		t.Fatalf("want the load balancer rule in the producer's (service) project and the endpoint")
+	}
+	if net := fmt.Sprint(lb.Outputs["network"]); !strings.Contains(net, "projects/"+hostProject+"/") {
+		t.Errorf("the load balancer rule's network is %s, want the host project's VPC", net)
 	}
 	if lb.Outputs["allowGlobalAccess"] != true {
 		t.Errorf("the load balancer rule's allowGlobalAccess = %v, want true", lb.Outputs["allowGlobalAccess"])

@@ -3,9 +3,10 @@
 A producer whose callers are authenticated by the network path (caller_auth "network", for a
 consumer organisation under Domain Restricted Sharing), behind a created regional Cloud Armor
 policy, with request logging, outlier detection, a backend timeout, global access on its load
-balancer and labels; and a consumer endpoint with labels, registered in Service Directory.
+balancer and labels; and a consumer endpoint with labels, registered in Service Directory. The
+producer's VPC is a Shared VPC network of hostProject (network_project).
 
-Configuration: producerProject, consumerProject, gcp:region, gcp:project (a third project),
+Configuration: producerProject, consumerProject, hostProject, gcp:region, gcp:project (a third project),
 team (the producer's team label), globalAccess.
 """
 
@@ -25,12 +26,23 @@ def features():
                                        opts=pulumi.ResourceOptions(provider=bank))
     apps = gcp.compute.Subnetwork("apps", network=consumer_vpc.self_link, region=region,
                                   ip_cidr_range="192.168.10.0/24", opts=pulumi.ResourceOptions(provider=bank))
+    # The producer's VPC is a Shared VPC network of a host project: enabled, the producer's
+    # project attached, the VPC created there.
+    host_project = config.require("hostProject")
+    host = gcp.Provider("acme-host", project=host_project, region=region)
+    enabled = gcp.compute.SharedVPCHostProject("host", project=host_project, opts=pulumi.ResourceOptions(provider=host))
+    attached = gcp.compute.SharedVPCServiceProject("attached", host_project=enabled.project,
+                                                   service_project=producer_vpc.project,
+                                                   opts=pulumi.ResourceOptions(provider=host))
+    shared_vpc = gcp.compute.Network("shared-vpc", auto_create_subnetworks=False,
+                                     opts=pulumi.ResourceOptions(provider=host))
     armor = gcp.compute.RegionSecurityPolicy("armor", region=region, type="CLOUD_ARMOR",
                                              opts=pulumi.ResourceOptions(provider=acme))
 
     svc = cloudrunpsc.ProducerService(
         "payments",
-        network=producer_vpc.self_link,
+        network=shared_vpc.self_link,
+        network_project=host_project,
         cloud_run={"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "caller_auth": "network"},
         hostname="payment-api.internal",
         load_balancer_subnet={"ip_cidr_range": "10.10.0.0/24"},
@@ -45,7 +57,8 @@ def features():
         },
         allow_global_access=config.get_bool("globalAccess") or False,
         labels={"team": config.require("team")},
-        opts=pulumi.ResourceOptions(provider=acme),
+        # The service project's load balancer may use the host's VPC only once it is attached.
+        opts=pulumi.ResourceOptions(provider=acme, depends_on=[attached]),
     )
     endpoint = cloudrunpsc.ConsumerEndpoint(
         "orders",
