@@ -54,6 +54,7 @@ package psc
 //	  outlierDetection, timeoutSec         plain   numbers checked at preview (ranges, at least one field)
 //	ProducerService.allowGlobalAccess      plain   a switch that widens access and warns
 //	*.labels                               plain   checked at preview (Google's label format)
+//	*.networkProject                       plain   where subnets are created and looked up (Shared VPC)
 //	ConsumerEndpoint.serviceDirectoryRegistrations plain  names checked at preview; ForceNew
 //
 // Lists of Inputs are themselves plain: their length decides what is checked and created. Every
