@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -37,17 +38,37 @@ func (f *EndpointFirewallArgs) Annotate(a infer.Annotator) {
 
 // ConsumerEndpointArgs are the inputs of a ConsumerEndpoint.
 type ConsumerEndpointArgs struct {
-	Project             string                `pulumi:"project,optional"`
-	Region              string                `pulumi:"region,optional"`
-	Network             pulumi.StringInput    `pulumi:"network"`
-	Subnetwork          pulumi.StringInput    `pulumi:"subnetwork"`
-	IpAddress           string                `pulumi:"ipAddress,optional"`
-	ServiceAttachment   pulumi.StringInput    `pulumi:"serviceAttachment,optional"`
-	ProducerStack       string                `pulumi:"producerStack,optional"`
-	ProducerStackOutput string                `pulumi:"producerStackOutput,optional"`
-	AllowGlobalAccess   bool                  `pulumi:"allowGlobalAccess,optional"`
-	NoAutomateDnsZone   bool                  `pulumi:"noAutomateDnsZone,optional"`
-	Firewall            *EndpointFirewallArgs `pulumi:"firewall,optional"`
+	Project                       string                            `pulumi:"project,optional"`
+	Region                        string                            `pulumi:"region,optional"`
+	Network                       pulumi.StringInput                `pulumi:"network"`
+	NetworkProject                string                            `pulumi:"networkProject,optional"`
+	Subnetwork                    pulumi.StringInput                `pulumi:"subnetwork"`
+	IpAddress                     string                            `pulumi:"ipAddress,optional"`
+	ServiceAttachment             pulumi.StringInput                `pulumi:"serviceAttachment,optional"`
+	ProducerStack                 string                            `pulumi:"producerStack,optional"`
+	ProducerStackOutput           string                            `pulumi:"producerStackOutput,optional"`
+	AllowGlobalAccess             bool                              `pulumi:"allowGlobalAccess,optional"`
+	NoAutomateDnsZone             bool                              `pulumi:"noAutomateDnsZone,optional"`
+	Firewall                      *EndpointFirewallArgs             `pulumi:"firewall,optional"`
+	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs `pulumi:"serviceDirectoryRegistrations,optional"`
+	Labels                        map[string]string                 `pulumi:"labels,optional"`
+}
+
+// ServiceDirectoryRegistrationArgs registers the endpoint in Service Directory.
+type ServiceDirectoryRegistrationArgs struct {
+	Namespace string `pulumi:"namespace,optional"`
+	Service   string `pulumi:"service,optional"`
+}
+
+// Annotate documents ServiceDirectoryRegistrationArgs for the schema.
+func (s *ServiceDirectoryRegistrationArgs) Annotate(a infer.Annotator) {
+	a.SetToken("index", "ServiceDirectoryRegistration")
+	a.Describe(s, "Where the endpoint is registered in Service Directory, in the endpoint's region: the registration "+
+		"through which Private Service Connect's automatic DNS answers for the producer's domainNames. "+
+		"Set once: changing it replaces the endpoint (a new PSC connection).")
+	a.Describe(&s.Namespace, "Service Directory namespace (lowercase letters, digits and hyphens, at most 63, "+
+		"starting with a letter); Google picks one when unset.")
+	a.Describe(&s.Service, "Service Directory service (same form; at most 63); the endpoint's name when unset.")
 }
 
 // Annotate documents ConsumerEndpointArgs for the schema.
@@ -56,6 +77,8 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"gcp:project configuration for the default provider).")
 	a.Describe(&c.Region, "Region of the endpoint; the service attachment's region by default, and it must be that region.")
 	a.Describe(&c.Network, "Consumer VPC network (name or self link).")
+	a.Describe(&c.NetworkProject, networkProjectDescription+" The endpoint's address and forwarding rule stay in "+
+		"project, whose consumerProject output the producer accepts.")
 	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.")
 	a.Describe(&c.IpAddress, "Fixed endpoint IP inside subnetwork; allocated when unset.")
 	a.Describe(&c.ServiceAttachment, "Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. "+
@@ -68,6 +91,12 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.NoAutomateDnsZone, "Do not let PSC create its automatic DNS zone for the producer's domainNames; "+
 		"set it when a DnsBinding owns the name.")
 	a.Describe(&c.Firewall, "Egress firewall rule that lets consumer clients reach the endpoint.")
+	a.Describe(&c.ServiceDirectoryRegistrations, "Register the endpoint in Service Directory (a namespace and "+
+		"service of your choice), the way Google's automatic DNS for published services works: with the producer's "+
+		"domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. "+
+		"Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding "+
+		"owns the name. Changing it replaces the endpoint.")
+	a.Describe(&c.Labels, labelsDescription)
 }
 
 // ConsumerEndpoint is a Private Service Connect endpoint in the consumer's VPC: an internal address
@@ -181,11 +210,14 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		return ref.URI(), nil
 	}).(pulumi.StringOutput)
 
+	// With a Shared VPC, a subnet given by bare name is the host project's.
+	subnet := qualifiedSubnet(a.Subnetwork, a.NetworkProject, cmp.Or(a.Region, providerRegion))
 	addrArgs := &compute.AddressArgs{
 		Project:     project,
 		Region:      region,
 		AddressType: pulumi.String("INTERNAL"),
-		Subnetwork:  a.Subnetwork,
+		Subnetwork:  subnet,
+		Labels:      childLabels(a.Labels),
 	}
 	if a.IpAddress != "" {
 		addrArgs.Address = pulumi.String(a.IpAddress)
@@ -203,16 +235,18 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	// and a reference to the address, so with a self link a new fixed IP would never replace the
 	// rule, and deleting the old address would fail while the rule holds it.
 	rule, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
-		Project:              project,
-		Region:               region,
-		LoadBalancingScheme:  pulumi.String(""),
-		Target:               uri,
-		IpAddress:            addr.Address, // the IP, not the address's self link: see below
-		Network:              a.Network,
-		Subnetwork:           a.Subnetwork,
-		RecreateClosedPsc:    pulumi.Bool(true),
-		AllowPscGlobalAccess: pulumi.Bool(a.AllowGlobalAccess),
-		NoAutomateDnsZone:    pulumi.Bool(a.NoAutomateDnsZone),
+		Project:                       project,
+		Region:                        region,
+		LoadBalancingScheme:           pulumi.String(""),
+		Target:                        uri,
+		IpAddress:                     addr.Address, // the IP, not the address's self link: see below
+		Network:                       qualifiedNetwork(a.Network, a.NetworkProject),
+		Subnetwork:                    subnet,
+		RecreateClosedPsc:             pulumi.Bool(true),
+		AllowPscGlobalAccess:          pulumi.Bool(a.AllowGlobalAccess),
+		NoAutomateDnsZone:             pulumi.Bool(a.NoAutomateDnsZone),
+		Labels:                        childLabels(a.Labels),
+		ServiceDirectoryRegistrations: a.serviceDirectoryArgs(),
 	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return fmt.Errorf("endpoint forwarding rule: %w", err)
@@ -239,6 +273,23 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	comp.ServiceAttachmentUri = uri
 	comp.Region = region
 	return nil
+}
+
+// serviceDirectoryArgs is the endpoint's Service Directory registration (nil when not asked for).
+func (a *ConsumerEndpointArgs) serviceDirectoryArgs() compute.ForwardingRuleServiceDirectoryRegistrationsPtrInput {
+	sd := a.ServiceDirectoryRegistrations
+	if sd == nil {
+		return nil
+	}
+	return &compute.ForwardingRuleServiceDirectoryRegistrationsArgs{Namespace: optionalString(sd.Namespace), Service: optionalString(sd.Service)}
+}
+
+// optionalString is a plain optional string as an input: "" stays unset.
+func optionalString(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.StringPtr(s)
 }
 
 // endpointRegion is the region of the endpoint's address and forwarding rule: region when
@@ -312,9 +363,12 @@ func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, 
 	for _, p := range f.Ports {
 		ports = append(ports, pulumi.String(fmt.Sprint(p)))
 	}
+	if a.NetworkProject != "" {
+		project = pulumi.StringPtr(a.NetworkProject) // a Shared VPC's firewall rules are the host's
+	}
 	args := &compute.FirewallArgs{
 		Project:           project,
-		Network:           a.Network,
+		Network:           qualifiedNetwork(a.Network, a.NetworkProject),
 		Direction:         pulumi.String("EGRESS"),
 		Priority:          pulumi.Int(*f.Priority),
 		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},

@@ -304,6 +304,13 @@ func TestConsumerValidation(t *testing.T) {
 		{"firewall bad port", func(a *ConsumerEndpointArgs) {
 			a.Firewall = &EndpointFirewallArgs{ClientTags: pulumi.ToStringArray([]string{"t"}), Ports: []int{0}}
 		}, "firewall.ports[0]"},
+		{"directory namespace", func(a *ConsumerEndpointArgs) {
+			a.ServiceDirectoryRegistrations = &ServiceDirectoryRegistrationArgs{Namespace: "Payments"}
+		}, "serviceDirectoryRegistrations.namespace: must be a Service Directory namespace"},
+		{"directory service", func(a *ConsumerEndpointArgs) {
+			a.ServiceDirectoryRegistrations = &ServiceDirectoryRegistrationArgs{Service: strings.Repeat("s", 64)}
+		}, "serviceDirectoryRegistrations.service: must be a Service Directory service"},
+		{"label key", func(a *ConsumerEndpointArgs) { a.Labels = map[string]string{"1team": "x"} }, `labels["1team"]: a label key`},
 	}
 	run := func(cases []consumerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
 		for _, tc := range cases {

@@ -22,6 +22,7 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 	}
 	checkKnown(&p, "network", a.Network, checkNetworkRef)
 	checkKnown(&p, "subnetwork", a.Subnetwork, checkSubnetShape)
+	checkNetworkProject(&p, a.NetworkProject, a.Network)
 	if a.ProducerStack != "" {
 		p.add("producerStack", checkStackName(a.ProducerStack))
 		p.add("producerStackOutput", checkOutputName(a.ProducerStackOutput))
@@ -31,6 +32,11 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 		p.add("ipAddress", err)
 	}
 	a.validateAttachment(&p)
+	checkLabels(&p, a.Labels)
+	if sd := a.ServiceDirectoryRegistrations; sd != nil {
+		p.add("serviceDirectoryRegistrations.namespace", checkDirectoryName(sd.Namespace, "namespace"))
+		p.add("serviceDirectoryRegistrations.service", checkDirectoryName(sd.Service, "service"))
+	}
 	if f := a.Firewall; f != nil {
 		if len(f.ClientRanges) == 0 && len(f.ClientTags) == 0 {
 			p.addf("firewall", "give clientRanges, clientTags or both: the clients allowed to reach the endpoint")
@@ -95,10 +101,10 @@ func (a *ConsumerEndpointArgs) validateExisting(l lookup) error {
 	}
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
-		vpc, _ = networkSelfLink(network, a.Project)
+		vpc, _ = networkSelfLink(network, hostProject(a.NetworkProject, a.Project))
 	}
 	var p problems
-	subnet, err := l.existingSubnet(link, place{a.Project, region, vpc, "the service attachment's region, where the endpoint must be"}, regularPurpose)
+	subnet, err := l.existingSubnet(link, place{hostProject(a.NetworkProject, a.Project), region, vpc, "the service attachment's region, where the endpoint must be"}, regularPurpose)
 	p.add("subnetwork", err)
 	checkHostInExisting(&p, "ipAddress", a.IpAddress, subnet)
 	return p.err()
@@ -114,6 +120,14 @@ func checkClientRange(r string) error {
 func checkNetworkTag(t string) error {
 	if !resourceNameRe.MatchString(t) {
 		return fmt.Errorf("must be a network tag (lowercase letters, digits and hyphens), got %q", t)
+	}
+	return nil
+}
+
+// checkDirectoryName checks a Service Directory namespace or service name ("" is unset).
+func checkDirectoryName(s, what string) error {
+	if s != "" && (!resourceNameRe.MatchString(s) || len(s) > 63) {
+		return fmt.Errorf("must be a Service Directory %s: at most 63 lowercase letters, digits and hyphens, starting with a letter, got %q", what, s)
 	}
 	return nil
 }

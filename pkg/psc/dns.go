@@ -27,6 +27,7 @@ type DnsBindingArgs struct {
 	ExistingZoneName string                  `pulumi:"existingZoneName,optional"`
 	Ttl              *int                    `pulumi:"ttl,optional"`
 	Protocol         string                  `pulumi:"protocol,optional"`
+	Labels           map[string]string       `pulumi:"labels,optional"`
 }
 
 // Annotate documents DnsBindingArgs for the schema.
@@ -48,6 +49,7 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 	a.SetDefault(&d.Ttl, defaultTTL)
 	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
 		"with tls): the scheme of the url output; take it from the producer's protocol output.")
+	a.Describe(&d.Labels, labelsDescription+" Only a zone the component creates takes them.")
 }
 
 // DnsBinding is a private Cloud DNS name for a PSC endpoint, so consumers call
@@ -99,6 +101,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 			Project:     project,
 			DnsName:     pulumi.String(a.ZoneDnsName),
 			Visibility:  pulumi.String("private"),
+			Labels:      childLabels(a.Labels),
 			Description: pulumi.String("Private names of Private Service Connect endpoints (cloudrun-psc)."),
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
 				Networks: a.Networks.ToStringArrayOutput().ApplyT(visibleNetworks).(dns.ManagedZonePrivateVisibilityConfigNetworkArrayOutput),

@@ -136,6 +136,10 @@ func TestDnsBindingValidation(t *testing.T) {
 			a.ZoneDnsName = "internal."
 		}, "zoneDnsName: applies only to a zone the component creates"},
 		{"bad existing zone", func(a *DnsBindingArgs) { a.ExistingZoneName = "Corp Zone" }, "existingZoneName: must be a managed zone name"},
+		{"labels on an existing zone", func(a *DnsBindingArgs) {
+			a.ExistingZoneName, a.ZoneDnsName, a.Labels = "corp", "", map[string]string{"team": "payments"}
+		}, "labels: apply only to a zone the component creates"},
+		{"label value", func(a *DnsBindingArgs) { a.Labels = map[string]string{"team": strings.Repeat("x", 64)} }, `labels["team"]: a label value`},
 		{"network shape", func(a *DnsBindingArgs) {
 			a.Networks = pulumi.StringArray{pulumi.String("projects/c/networks/vpc")}
 		}, "networks[0]: must be a VPC network"},

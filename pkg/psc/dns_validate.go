@@ -29,7 +29,11 @@ func (a *DnsBindingArgs) validate(name string) error {
 	if a.Protocol != "HTTPS" && a.Protocol != "HTTP" {
 		p.addf("protocol", "must be HTTPS or HTTP, got %q", a.Protocol)
 	}
+	checkLabels(&p, a.Labels)
 	if a.ExistingZoneName != "" {
+		if len(a.Labels) > 0 {
+			p.addf("labels", "apply only to a zone the component creates, not with existingZoneName (a record set takes no labels)")
+		}
 		if !resourceNameRe.MatchString(a.ExistingZoneName) {
 			p.addf("existingZoneName", "must be a managed zone name (lowercase letters, digits and hyphens), got %q", a.ExistingZoneName)
 		}

@@ -4,7 +4,7 @@
 //
 // Every component validates all of its inputs before it registers a child, returns every problem
 // at once (each naming its input path), and is secure by default: Cloud Run ingress stays internal,
-// invoker IAM stays on, PSC connections are accepted manually and TLS keys stay secret.
+// invoker IAM stays on (callerAuth iam; network is an explicit opt-in that warns), PSC connections are accepted manually and TLS keys stay secret.
 package psc
 
 // Schema tokens: the nested input types (SubnetArgs, CloudRunArgs, ...) name themselves in the
@@ -48,6 +48,14 @@ package psc
 //	EndpointFirewall.ports[], priority     plain   numbers checked at preview (priority: *int, 0 valid)
 //	DnsBinding.networks                    Input   a list of Inputs (each a VPC's selfLink, say)
 //	DnsBinding.ttl                         plain   *int checked at preview, 0 refused
+//	CloudRun.callerAuth, organizationDomain plain  an enum that decides the grants; a domain for warnings
+//	BackendService.securityPolicy          Input   a created RegionSecurityPolicy's selfLink
+//	BackendService.logConfig,
+//	  outlierDetection, timeoutSec         plain   numbers checked at preview (ranges, at least one field)
+//	ProducerService.allowGlobalAccess      plain   a switch that widens access and warns
+//	*.labels                               plain   checked at preview (Google's label format)
+//	*.networkProject                       plain   where subnets are created and looked up (Shared VPC)
+//	ConsumerEndpoint.serviceDirectoryRegistrations plain  names checked at preview; ForceNew
 //
 // Lists of Inputs are themselves plain: their length decides what is checked and created. Every
 // top-level object (cloudRun, tls, the subnets, firewall, consumers) is plain for the same reason.

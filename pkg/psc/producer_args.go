@@ -21,6 +21,8 @@ const (
 	acceptManual           = "ACCEPT_MANUAL"
 	acceptAutomatic        = "ACCEPT_AUTOMATIC"
 	invokerRole            = "roles/run.invoker"
+	callerAuthIAM          = "iam"
+	callerAuthNetwork      = "network"
 )
 
 // SubnetArgs names a subnet the component either creates (ipCidrRange) or uses as it is (selfLink).
@@ -84,6 +86,8 @@ type CloudRunArgs struct {
 	DisableDefaultUrl    bool                  `pulumi:"disableDefaultUrl,optional"`
 	DeletionProtection   bool                  `pulumi:"deletionProtection,optional"`
 	VpcEgress            *VpcEgressArgs        `pulumi:"vpcEgress,optional"`
+	CallerAuth           string                `pulumi:"callerAuth,optional"`
+	OrganizationDomain   string                `pulumi:"organizationDomain,optional"`
 }
 
 // Annotate documents CloudRunArgs for the schema.
@@ -120,7 +124,24 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.DeletionProtection, "Keep Google Cloud from deleting the created service (false by default; "+
 		"Pulumi's protect option is the usual guard).")
 	a.Describe(&c.VpcEgress, "Route the created service's outbound traffic into a VPC.")
+	a.Describe(&c.CallerAuth, "How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's "+
+		"invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be "+
+		"granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component "+
+		"creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept "+
+		"list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the "+
+		"service. Choose network when the consumer's principals cannot be granted at all, as under the Domain "+
+		"Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an "+
+		"explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and "+
+		"applies only to a service the component creates.")
+	a.Describe(&c.OrganizationDomain, "Primary domain of the producer project's organisation, such as acme.com, if "+
+		"known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at "+
+		"preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants (\"do not "+
+		"belong to a permitted customer\"). Service accounts belong to their project's organisation, which their "+
+		"email does not show, so they are not checked.")
 }
+
+// networkAuth reports whether Cloud Run's invoker IAM check is off (callerAuth network).
+func (c *CloudRunArgs) networkAuth() bool { return c.CallerAuth == callerAuthNetwork }
 
 // TlsArgs turns the load balancer into HTTPS.
 type TlsArgs struct {
@@ -189,6 +210,7 @@ type ProducerServiceArgs struct {
 	Project                   string               `pulumi:"project,optional"`
 	Region                    string               `pulumi:"region,optional"`
 	Network                   pulumi.StringInput   `pulumi:"network"`
+	NetworkProject            string               `pulumi:"networkProject,optional"`
 	CloudRun                  CloudRunArgs         `pulumi:"cloudRun"`
 	Hostname                  string               `pulumi:"hostname,optional"`
 	Tls                       *TlsArgs             `pulumi:"tls,optional"`
@@ -204,6 +226,9 @@ type ProducerServiceArgs struct {
 	ReconcileConnections      *bool                `pulumi:"reconcileConnections,optional"`
 	DomainNames               []string             `pulumi:"domainNames,optional"`
 	PropagatedConnectionLimit *int                 `pulumi:"propagatedConnectionLimit,optional"`
+	BackendService            *BackendServiceArgs  `pulumi:"backendService,optional"`
+	AllowGlobalAccess         bool                 `pulumi:"allowGlobalAccess,optional"`
+	Labels                    map[string]string    `pulumi:"labels,optional"`
 }
 
 // republishes warns, in the description of each input whose change replaces the load balancer's
@@ -219,6 +244,8 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.Region, "Region of every producer resource; by default the region of the component's gcp "+
 		"provider (the gcp:region configuration for the default provider).")
 	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
+	a.Describe(&p.NetworkProject, networkProjectDescription+" The load balancer, its proxy-only and NAT subnets' "+
+		"users, the attachment and Cloud Run stay in project.")
 	a.Describe(&p.CloudRun, "The Cloud Run service to publish.")
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
 		"rule, the service's ID-token audience, and the name the TLS certificate must cover.")
@@ -246,6 +273,13 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.DomainNames, "DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs "+
 		"proven domain ownership and cannot change later.")
 	a.Describe(&p.PropagatedConnectionLimit, "Most propagated connections per consumer (Google's default 250 when unset).")
+	a.Describe(&p.BackendService, "Controls of the load balancer's regional backend service: a Cloud Armor policy, "+
+		"request logging, outlier detection and the backend timeout. Unset, the backend service has none of them "+
+		"(Google's defaults: no policy, no logging, a 30 s timeout).")
+	a.Describe(&p.AllowGlobalAccess, "Let clients in every region of the producer VPC reach the load balancer "+
+		"(allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region "+
+		"(and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.")
+	a.Describe(&p.Labels, labelsDescription)
 }
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema
@@ -288,6 +322,10 @@ func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	if a.ReconcileConnections == nil {
 		a.ReconcileConnections = pulumi.BoolRef(true)
 	}
+	if a.CloudRun.CallerAuth == "" {
+		a.CloudRun.CallerAuth = callerAuthIAM
+	}
+	a.BackendService = a.BackendService.withDefaults()
 	return a
 }
 

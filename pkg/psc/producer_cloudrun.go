@@ -67,6 +67,12 @@ func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
 			return err
 		}
 	}
+	for _, w := range cr.foreignInvokerWarnings() {
+		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
+	}
+	if cr.networkAuth() {
+		_ = b.ctx.Log.Warn(networkAuthWarning, &pulumi.LogArgs{Resource: b.comp})
+	}
 	if cr.AllowUnauthenticated {
 		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
 			"private endpoint can call the service without an identity", &pulumi.LogArgs{Resource: b.comp})
@@ -137,7 +143,8 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		Project:            b.project(),
 		Location:           pulumi.String(b.args.Region),
 		Ingress:            pulumi.String(ingressInternalOnly),
-		InvokerIamDisabled: pulumi.Bool(false),
+		InvokerIamDisabled: pulumi.Bool(cr.networkAuth()),
+		Labels:             childLabels(b.args.Labels),
 		DeletionProtection: pulumi.Bool(cr.DeletionProtection),
 		CustomAudiences:    b.audiences(),
 		Template:           template,

@@ -33,13 +33,15 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	protocol, port := a.protocolAndPort()
 	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
 	// rejects them (BS-SERVERLESS-HC, BS-SERVERLESS-MODE).
-	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"), &compute.RegionBackendServiceArgs{
+	backendArgs := &compute.RegionBackendServiceArgs{
 		Project:             b.project(),
 		Region:              region,
 		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
 		Protocol:            pulumi.String(protocol),
 		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
-	}, b.opts()...)
+	}
+	b.backendControls(backendArgs)
+	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"), backendArgs, b.opts()...)
 	if err != nil {
 		return loadBalancer{}, fmt.Errorf("backend service: %w", err)
 	}
@@ -67,8 +69,14 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		IpProtocol:          pulumi.String("TCP"),
 		PortRange:           pulumi.String(fmt.Sprint(port)),
 		Target:              proxy,
-		Network:             a.Network,
+		Network:             qualifiedNetwork(a.Network, a.NetworkProject),
 		Subnetwork:          nets.loadBalancer,
+		Labels:              childLabels(a.Labels),
+	}
+	if a.AllowGlobalAccess {
+		// Changed in place (setting allowGlobalAccess is an update, not a replacement).
+		ruleArgs.AllowGlobalAccess = pulumi.Bool(true)
+		_ = b.ctx.Log.Warn(globalAccessWarning, &pulumi.LogArgs{Resource: b.comp})
 	}
 	if a.LoadBalancerIp != "" {
 		ruleArgs.IpAddress = pulumi.String(a.LoadBalancerIp)
@@ -79,6 +87,10 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	}
 	return loadBalancer{rule: rule, certificatePem: certPem}, nil
 }
+
+// globalAccessWarning is the warning of allowGlobalAccess.
+const globalAccessWarning = "allowGlobalAccess lets clients in every region of the producer VPC reach the load " +
+	"balancer, not only those in its region"
 
 // urlMapArgs routes everything to the backend, with a host rule for the private hostname.
 func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput) *compute.RegionUrlMapArgs {

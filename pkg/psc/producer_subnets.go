@@ -53,13 +53,18 @@ func additionalNatRole(key string) string { return "nat-" + key }
 // (nil for an existing subnet).
 func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose string, opts ...pulumi.ResourceOption,
 ) (pulumi.StringOutput, pulumi.Resource, error) {
+	a := &b.args
 	if !s.created() {
-		return s.SelfLink.ToStringOutput(), nil, nil
+		return qualifiedSubnet(s.SelfLink, a.NetworkProject, a.Region).ToStringOutput(), nil, nil
+	}
+	project := b.project()
+	if a.NetworkProject != "" {
+		project = pulumi.StringPtr(a.NetworkProject) // the Shared VPC's host project
 	}
 	args := &compute.SubnetworkArgs{
-		Project:     b.project(),
-		Region:      pulumi.String(b.args.Region),
-		Network:     b.args.Network,
+		Project:     project,
+		Region:      pulumi.String(a.Region),
+		Network:     qualifiedNetwork(a.Network, a.NetworkProject),
 		IpCidrRange: pulumi.String(s.IpCidrRange),
 		Description: pulumi.String(ownSubnetDescription(b.ctx, role)),
 	}

@@ -47,6 +47,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 		p.addf("network", "is required: the producer VPC that holds the load balancer")
 	}
 	checkKnown(&p, "network", a.Network, checkNetworkRef)
+	checkNetworkProject(&p, a.NetworkProject, a.Network)
 	if a.Hostname != "" {
 		p.add("hostname", checkHostname(a.Hostname))
 	}
@@ -61,6 +62,8 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if l := a.PropagatedConnectionLimit; l != nil && *l < 0 {
 		p.addf("propagatedConnectionLimit", "must be 0 or more, got %d", *l)
 	}
+	a.BackendService.validate(&p)
+	checkLabels(&p, a.Labels)
 	return p.err()
 }
 
@@ -109,6 +112,7 @@ func (c *CloudRunArgs) validate(p *problems) {
 		}
 	}
 	checkKnown(p, "cloudRun.serviceAccount", c.ServiceAccount, checkServiceAccount)
+	c.validateCallerAuth(p)
 	if v := c.VpcEgress; v != nil {
 		checkKnown(p, "cloudRun.vpcEgress.network", v.Network, checkNetworkRef)
 		checkKnown(p, "cloudRun.vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
@@ -315,7 +319,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 	var p problems
 	vpc := ""
 	if network, ok := knownString(a.Network); ok {
-		vpc, _ = networkSelfLink(network, a.Project)
+		vpc, _ = networkSelfLink(network, hostProject(a.NetworkProject, a.Project))
 	}
 	all := a.subnetInputs()
 	existingNat := false
@@ -327,7 +331,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 		if s.args.created() || !ok || link == "" {
 			continue
 		}
-		prefix, err := l.existingSubnet(link, place{a.Project, a.Region, vpc, "the region of every producer resource"}, s.purpose)
+		prefix, err := l.existingSubnet(link, place{hostProject(a.NetworkProject, a.Project), a.Region, vpc, "the region of every producer resource"}, s.purpose)
 		p.add(s.path+".selfLink", err)
 		s.prefix = prefix
 		existingNat = existingNat || s.purpose == natPurpose
@@ -350,7 +354,7 @@ func (a *ProducerServiceArgs) validateExisting(name string, l lookup) (int, erro
 		}
 	}
 	list := func(filter string) []compute.GetSubnetworksSubnetwork {
-		found, err := l.subnets(a.Project, a.Region, filter)
+		found, err := l.subnets(hostProject(a.NetworkProject, a.Project), a.Region, filter)
 		p.add("network", err)
 		return found
 	}
@@ -430,6 +434,9 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error)
 				p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.certManagerRegion(c))
 			}
 		}
+	}
+	if b := a.BackendService; b != nil {
+		checkKnown(&p, "backendService.securityPolicy", b.SecurityPolicy, a.securityPolicyRegion)
 	}
 	capacity, err := a.validateExisting(name, l)
 	if err != nil {

@@ -117,6 +117,47 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"tls.sslPolicy: must be a regional SSL policy"}},
 		{"consumer stack shape", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{Stack: "payments consumer"}} }, []string{"consumerStacks[0].stack: must be a fully qualified stack name"}},
 		{"rejected consumer shape", func(a *ProducerServiceArgs) { a.RejectedConsumers = pulumi.ToStringArray([]string{"Bad Project"}) }, []string{"rejectedConsumers[0]: must be a project id"}},
+		// Issue 12: caller identity, backend controls, labels.
+		{"caller auth value", func(a *ProducerServiceArgs) { a.CloudRun.CallerAuth = "none" }, []string{"cloudRun.callerAuth: must be iam"}},
+		{"network auth with invokers", func(a *ProducerServiceArgs) {
+			a.CloudRun.CallerAuth = "network"
+			a.CloudRun.Invokers = pulumi.ToStringArray([]string{"user:alice@partner.example"})
+		}, []string{"cloudRun.invokers: apply only with callerAuth iam"}},
+		{"network auth with allowUnauthenticated", func(a *ProducerServiceArgs) {
+			a.CloudRun.CallerAuth, a.CloudRun.AllowUnauthenticated = "network", true
+		}, []string{"cloudRun.allowUnauthenticated: applies only with callerAuth iam"}},
+		{"network auth with audiences", func(a *ProducerServiceArgs) {
+			a.CloudRun.CallerAuth, a.CloudRun.CustomAudiences = "network", pulumi.ToStringArray([]string{"https://x"})
+		}, []string{"cloudRun.customAudiences: apply only with callerAuth iam"}},
+		{"network auth on an existing service", func(a *ProducerServiceArgs) {
+			a.CloudRun = CloudRunArgs{ExistingServiceName: "svc", CallerAuth: "network"}
+		}, []string{"cloudRun.callerAuth: network applies only to a service the component creates"}},
+		{"organization domain", func(a *ProducerServiceArgs) { a.CloudRun.OrganizationDomain = "acme" }, []string{"cloudRun.organizationDomain: must be a domain"}},
+		{"global security policy", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{SecurityPolicy: pulumi.String("projects/p/global/securityPolicies/edge")}
+		}, []string{"backendService.securityPolicy: is a global Cloud Armor policy"}},
+		{"security policy shape", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{SecurityPolicy: pulumi.String("projects/p/regions/europe-west1/sslPolicies/x")}
+		}, []string{"backendService.securityPolicy: must be a regional Cloud Armor policy"}},
+		{"log sample rate", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{LogConfig: &BackendLogConfigArgs{SampleRate: pulumi.Float64Ref(1.5)}}
+		}, []string{"backendService.logConfig.sampleRate: must be between 0 and 1"}},
+		{"log sample rate without logging", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{LogConfig: &BackendLogConfigArgs{Enable: pulumi.BoolRef(false), SampleRate: pulumi.Float64Ref(0.5)}}
+		}, []string{"backendService.logConfig.sampleRate: applies only with logging enabled"}},
+		{"timeout", func(a *ProducerServiceArgs) { a.BackendService = &BackendServiceArgs{TimeoutSec: pulumi.IntRef(0)} }, []string{"backendService.timeoutSec: must be between 1 and 2147483647"}},
+		{"empty outlier detection", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{OutlierDetection: &OutlierDetectionArgs{}}
+		}, []string{"backendService.outlierDetection: set at least one field"}},
+		{"outlier detection ranges", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{OutlierDetection: &OutlierDetectionArgs{
+				MaxEjectionPercent: pulumi.IntRef(101), ConsecutiveErrors: pulumi.IntRef(-1), Interval: &DurationArgs{Seconds: 1, Nanos: 1e9},
+			}}
+		}, []string{"backendService.outlierDetection.maxEjectionPercent: must be a percentage", "backendService.outlierDetection.consecutiveErrors: must be 0 or more",
+			"backendService.outlierDetection.interval.nanos: must be between 0 and 999999999"}},
+		{"label key", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"Team": "payments"} }, []string{`labels["Team"]: a label key must start with a lowercase letter`}},
+		{"label value", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"team": "Payments API"} }, []string{`labels["team"]: a label value must hold`}},
+		{"managed-by label", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"managed-by": "me"} }, []string{`labels["managed-by"]: is set by the component`}},
 	}
 	run := func(cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
 		for _, tc := range cases {

@@ -36,6 +36,9 @@ func producerLookupCases() []producerCase {
 		{"certificate manager other region", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/us-east1/certificates/c"})}
 		}, []string{"is in us-east1 but the load balancer is in europe-west1"}},
+		{"security policy other region", func(a *ProducerServiceArgs) {
+			a.BackendService = &BackendServiceArgs{SecurityPolicy: pulumi.String("projects/p/regions/us-east1/securityPolicies/armor")}
+		}, []string{"backendService.securityPolicy: is in region us-east1 but the load balancer is in europe-west1"}},
 		{"nat subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.NatSubnet = link("lb") },
 			[]string{"natSubnet.selfLink: " + existing + "lb is not a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT)"}},
 		{"proxy-only subnet of the wrong purpose", func(a *ProducerServiceArgs) { a.ProxyOnlySubnet = link("nat") },

@@ -102,13 +102,16 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["allowGlobalAccess"] = args?.allowGlobalAccess;
             resourceInputs["firewall"] = args?.firewall;
             resourceInputs["ipAddress"] = args?.ipAddress;
+            resourceInputs["labels"] = args?.labels;
             resourceInputs["network"] = args?.network;
+            resourceInputs["networkProject"] = args?.networkProject;
             resourceInputs["noAutomateDnsZone"] = args?.noAutomateDnsZone;
             resourceInputs["producerStack"] = args?.producerStack;
             resourceInputs["producerStackOutput"] = (args?.producerStackOutput) ?? "serviceAttachmentUri";
             resourceInputs["project"] = args?.project;
             resourceInputs["region"] = args?.region;
             resourceInputs["serviceAttachment"] = args?.serviceAttachment;
+            resourceInputs["serviceDirectoryRegistrations"] = args?.serviceDirectoryRegistrations;
             resourceInputs["subnetwork"] = args?.subnetwork;
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
@@ -148,9 +151,17 @@ export interface ConsumerEndpointArgs {
      */
     ipAddress?: string;
     /**
+     * Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+     */
+    labels?: {[key: string]: string};
+    /**
      * Consumer VPC network (name or self link).
      */
     network: pulumi.Input<string>;
+    /**
+     * Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+     */
+    networkProject?: string;
     /**
      * Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
      */
@@ -175,6 +186,10 @@ export interface ConsumerEndpointArgs {
      * Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
      */
     serviceAttachment?: pulumi.Input<string | undefined>;
+    /**
+     * Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+     */
+    serviceDirectoryRegistrations?: inputs.ServiceDirectoryRegistrationArgs;
     /**
      * Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
      */

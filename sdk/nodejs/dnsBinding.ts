@@ -76,6 +76,7 @@ export class DnsBinding extends pulumi.ComponentResource {
             resourceInputs["existingZoneName"] = args?.existingZoneName;
             resourceInputs["hostname"] = args?.hostname;
             resourceInputs["ipAddress"] = args?.ipAddress;
+            resourceInputs["labels"] = args?.labels;
             resourceInputs["networks"] = args?.networks;
             resourceInputs["project"] = args?.project;
             resourceInputs["protocol"] = args?.protocol;
@@ -110,6 +111,10 @@ export interface DnsBindingArgs {
      * IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
      */
     ipAddress: pulumi.Input<string>;
+    /**
+     * Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
+     */
+    labels?: {[key: string]: string};
     /**
      * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
      */

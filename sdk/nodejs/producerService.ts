@@ -148,15 +148,19 @@ export class ProducerService extends pulumi.ComponentResource {
             }
             resourceInputs["acceptAllConsumers"] = args?.acceptAllConsumers;
             resourceInputs["additionalNatSubnets"] = args?.additionalNatSubnets;
+            resourceInputs["allowGlobalAccess"] = args?.allowGlobalAccess;
+            resourceInputs["backendService"] = args?.backendService;
             resourceInputs["cloudRun"] = args?.cloudRun;
             resourceInputs["consumerStacks"] = args?.consumerStacks;
             resourceInputs["consumers"] = args?.consumers;
             resourceInputs["domainNames"] = args?.domainNames;
             resourceInputs["hostname"] = args?.hostname;
+            resourceInputs["labels"] = args?.labels;
             resourceInputs["loadBalancerIp"] = args?.loadBalancerIp;
             resourceInputs["loadBalancerSubnet"] = args?.loadBalancerSubnet;
             resourceInputs["natSubnet"] = args?.natSubnet;
             resourceInputs["network"] = args?.network;
+            resourceInputs["networkProject"] = args?.networkProject;
             resourceInputs["project"] = args?.project;
             resourceInputs["propagatedConnectionLimit"] = args?.propagatedConnectionLimit;
             resourceInputs["proxyOnlySubnet"] = args?.proxyOnlySubnet;
@@ -214,6 +218,14 @@ export interface ProducerServiceArgs {
      */
     additionalNatSubnets?: inputs.SubnetArgs[];
     /**
+     * Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+     */
+    allowGlobalAccess?: boolean;
+    /**
+     * Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+     */
+    backendService?: inputs.BackendServiceArgs;
+    /**
      * The Cloud Run service to publish.
      */
     cloudRun: inputs.CloudRunArgs;
@@ -234,6 +246,10 @@ export interface ProducerServiceArgs {
      */
     hostname?: string;
     /**
+     * Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+     */
+    labels?: {[key: string]: string};
+    /**
      * Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
     loadBalancerIp?: string;
@@ -249,6 +265,10 @@ export interface ProducerServiceArgs {
      * Producer VPC network (name or self link) that holds the load balancer and the subnets.
      */
     network: pulumi.Input<string>;
+    /**
+     * Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+     */
+    networkProject?: string;
     /**
      * Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */

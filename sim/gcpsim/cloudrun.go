@@ -57,6 +57,7 @@ var betaFields = map[string]string{"defaultUriDisabled": "default URI disabled"}
 // checkCloudRunService is what the API refuses in a service request (RUN-CONTAINERS,
 // RUN-TRAFFIC, RUN-BETA-LAUNCH-STAGE).
 func checkCloudRunService(in obj, f *failures) {
+	checkLabels(in, f)
 	if tmpl := in.sub("template"); tmpl != nil && len(tmpl.list("containers")) == 0 && !tmpl.unknown("containers") {
 		f.add("template.containers", "A revision template needs at least one container.")
 	}

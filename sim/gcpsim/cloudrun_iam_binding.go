@@ -57,6 +57,13 @@ func applyIamGrant(o *op) error {
 	if err != nil {
 		return err
 	}
+	members := o.in.strs("members")
+	if o.in.known("member") {
+		members = append(members, o.in.str("member"))
+	}
+	if err := checkDRS(svc.Project, members); err != nil {
+		return err
+	}
 	o.link(svc.ID)
 	o.out()["location"] = svc.Region
 	o.out()["name"] = svc.ID

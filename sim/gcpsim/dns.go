@@ -39,6 +39,7 @@ var _ = register(&kind{
 // checkManagedZone is what the API refuses in a zone request (DNS-ZONE-DOT,
 // DNS-PRIVATE-NETWORKS).
 func checkManagedZone(in obj, f *failures) {
+	checkLabels(in, f)
 	if in.known("dnsName") && !strings.HasSuffix(in.str("dnsName"), ".") {
 		f.add("dnsName", "DNS name %q must end with a dot", in.str("dnsName"))
 	}

@@ -49,6 +49,8 @@ var _ = register(&kind{
 // checkForwardingRule is what the API refuses in a forwarding rule request: the provider checks
 // none of it (FR-LB, EP-SCHEME, EP-NETWORK).
 func checkForwardingRule(in obj, f *failures) {
+	checkLabels(in, f)
+	checkGlobalAccess(in, f)
 	if in.known("target") && isPSCTarget(in.str("target")) {
 		checkPSCEndpoint(in, f)
 		return
@@ -71,6 +73,19 @@ func checkForwardingRule(in obj, f *failures) {
 		if lo, hi, ok := parsePortRange(in.str("portRange")); !ok || lo != hi {
 			f.add("portRange", "portRange of an Application Load Balancer forwarding rule must be a single port such as 80 or 443, got %q", in.str("portRange"))
 		}
+	}
+}
+
+// checkGlobalAccess is the API's refusal of allowGlobalAccess outside internal load balancers
+// (FR-GLOBAL-ACCESS): a PSC endpoint takes allowPscGlobalAccess instead.
+func checkGlobalAccess(in obj, f *failures) {
+	on, _ := in.boolean("allowGlobalAccess")
+	if !on {
+		return
+	}
+	scheme := in.str("loadBalancingScheme")
+	if (in.known("target") && isPSCTarget(in.str("target"))) || (scheme != "INTERNAL" && scheme != schemeInternalManaged) {
+		f.add("allowGlobalAccess", "allowGlobalAccess applies only to forwarding rules of internal load balancers (loadBalancingScheme INTERNAL or INTERNAL_MANAGED); a Private Service Connect endpoint uses allowPscGlobalAccess.")
 	}
 }
 
@@ -130,6 +145,9 @@ func applyForwardingRule(o *op) error {
 func (o *op) ruleNetwork(use string) (netw, sub *Record, err error) {
 	netw, err = o.resolve("network", o.in.str("network"), "networks", false)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := o.sharedVPC("network", o.in.str("network"), netw); err != nil {
 		return nil, nil, err
 	}
 	o.use(netw)

@@ -31,6 +31,8 @@ var keyFields = map[string][]string{
 	httpsProxyToken:         {"urlMap", "sslCertificates"},
 	sslCertificateToken:     {"expireTime"},
 	sslPolicyToken:          {"profile", "minTlsVersion"},
+	securityPolicyToken:     {"type"},
+	sharedVPCServiceToken:   {"hostProject", "serviceProject"},
 	forwardingRuleToken:     {"ipAddress", "loadBalancingScheme", "target", "pscConnectionStatus"},
 	serviceAttachmentToken:  {"connectionPreference", "natSubnets"},
 	managedZoneToken:        {"dnsName", "visibility"},

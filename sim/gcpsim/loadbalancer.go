@@ -123,8 +123,9 @@ var _ = register(&kind{
 	scope:      scopeRegional,
 	autoName:   true,
 	nameRule:   computeName,
-	required:   []string{"backends[].group"},
+	required:   []string{"backends[].group", "outlierDetection.baseEjectionTime.seconds", "outlierDetection.interval.seconds"},
 	enums: map[string][]string{
+		"logConfig.optionalMode":   {"INCLUDE_ALL_OPTIONAL", "EXCLUDE_ALL_OPTIONAL", "CUSTOM"},
 		"loadBalancingScheme":      {"EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED"},
 		"protocol":                 {"HTTP", "HTTPS", "HTTP2", "TCP", "SSL", "UDP", "GRPC", "UNSPECIFIED", "H2C"},
 		"sessionAffinity":          {"NONE", "CLIENT_IP", "CLIENT_IP_PORT_PROTO", "CLIENT_IP_PROTO", "GENERATED_COOKIE", "HEADER_FIELD", "HTTP_COOKIE", "CLIENT_IP_NO_DESTINATION", "STRONG_COOKIE_AFFINITY"},
@@ -132,14 +133,47 @@ var _ = register(&kind{
 		"ipAddressSelectionPolicy": {"IPV4_ONLY", "PREFER_IPV6", "IPV6_ONLY"},
 		"backends[].balancingMode": {"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"},
 	},
-	forceNew:    []string{"name", "project", "loadBalancingScheme"},
-	computed:    []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
-	defaults:    map[string]any{"loadBalancingScheme": "INTERNAL", "connectionDrainingTimeoutSec": 300, "backends[].balancingMode": balancingUtilization},
+	forceNew: []string{"name", "project", "loadBalancingScheme"},
+	computed: []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
+	defaults: map[string]any{"loadBalancingScheme": "INTERNAL", "connectionDrainingTimeoutSec": 300, "backends[].balancingMode": balancingUtilization,
+		"logConfig.sampleRate": 1.0},
 	apiDefaults: map[string]any{"sessionAffinity": "NONE", "timeoutSec": 30, "portName": "http"},
 	sets:        []string{"backends", "healthChecks"},
-	suppress:    map[string]string{"network": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
-	apply:       applyBackendService,
+	suppress: map[string]string{"network": suppressSelfLinkOrName, "region": suppressSelfLinkOrName, "securityPolicy": suppressSelfLinkOrName,
+		"logConfig.sampleRate": "suppressWhenDisabled"},
+	check:    checkBackendService,
+	apiCheck: checkBackendServiceAPI,
+	apply:    applyBackendService,
 })
+
+// outlierFields are the fields of outlierDetection, one of which the provider requires
+// (AtLeastOneOf, BS-AT-LEAST-ONE).
+var outlierFields = []string{"baseEjectionTime", "consecutiveErrors", "consecutiveGatewayFailure", "enforcingConsecutiveErrors",
+	"enforcingConsecutiveGatewayFailure", "enforcingSuccessRate", "interval", "maxEjectionPercent", "successRateMinimumHosts",
+	"successRateRequestVolume", "successRateStdevFactor"}
+
+// checkBackendService is the provider's AtLeastOneOf in logConfig and outlierDetection
+// (BS-AT-LEAST-ONE): an empty block is refused at plan.
+func checkBackendService(in obj, f *failures) {
+	if in.known("logConfig") && in.sub("logConfig") != nil && countKnown(in.sub("logConfig"), []string{"enable", "sampleRate", "optionalMode"}) == 0 {
+		f.add("logConfig", "one of `logConfig.0.enable,logConfig.0.optionalMode,logConfig.0.sampleRate` must be specified")
+	}
+	if in.known("outlierDetection") && in.sub("outlierDetection") != nil && countKnown(in.sub("outlierDetection"), outlierFields) == 0 {
+		f.add("outlierDetection", "one of `%s` must be specified", "outlierDetection.0."+strings.Join(outlierFields, ",outlierDetection.0."))
+	}
+}
+
+// checkBackendServiceAPI is what the API refuses that the provider does not check: a log sample
+// rate outside [0, 1] and a timeout outside 1 to 2147483647 seconds (BS-LOG-SAMPLE-RATE,
+// BS-TIMEOUT).
+func checkBackendServiceAPI(in obj, f *failures) {
+	if r, ok := in.sub("logConfig").num("sampleRate"); ok && (r < 0 || r > 1) {
+		f.add("logConfig.sampleRate", "The log sample rate must be between 0.0 and 1.0, got %v.", r)
+	}
+	if t, ok := in.num("timeoutSec"); ok && (t < 1 || t > 2147483647) {
+		f.add("timeoutSec", "The backend service timeout must be between 1 and 2147483647 seconds, got %v.", t)
+	}
+}
 
 func applyBackendService(o *op) error {
 	for i, b := range o.in.objs("backends") {
@@ -158,6 +192,9 @@ func applyBackendService(o *op) error {
 			}
 		}
 		o.use(neg)
+	}
+	if err := o.useSecurityPolicy(); err != nil {
+		return err
 	}
 	o.keepNumericID("generatedId")
 	o.out()["fingerprint"] = o.fingerprint()

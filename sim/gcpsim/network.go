@@ -263,6 +263,9 @@ func (o *op) regularSubnet(field, value, use string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.sharedVPC(field, value, sub); err != nil {
+		return nil, err
+	}
 	if sub.Region != o.rec.Region {
 		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the resource is in region '%s'; they must be in the same region.", sub.Region, o.rec.Region))
 	}
@@ -421,6 +424,7 @@ var _ = register(&kind{
 
 // checkAddress is what the API refuses in an address request (ADDR-INTERNAL-SUBNET).
 func checkAddress(in obj, f *failures) {
+	checkLabels(in, f)
 	internal := in.str("addressType") == "INTERNAL"
 	if internal && !in.has("subnetwork") && in.str("purpose") != "VPC_PEERING" {
 		f.add("subnetwork", "subnetwork is required for an INTERNAL address: the address is allocated from that subnet's range")

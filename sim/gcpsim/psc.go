@@ -195,6 +195,9 @@ func (o *op) useNATSubnets() error {
 		if err != nil {
 			return err
 		}
+		if err := o.sharedVPC(field, value, sub); err != nil {
+			return err
+		}
 		if purpose := subnetPurpose(sub); purpose != purposePSC {
 			return errInvalidField(field, value, fmt.Sprintf("The subnetwork has purpose %s; NAT subnets of a service attachment must have purpose PRIVATE_SERVICE_CONNECT.", purpose))
 		}

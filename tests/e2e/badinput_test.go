@@ -211,6 +211,17 @@ func badCases(t *testing.T) []badCase {
 		{name: "egress-connector-and-network", component: P,
 			patch: obj{"cloudRun": obj{"vpcEgress": obj{"network": fxVPC, "subnetwork": fxRegular, "connector": "projects/p/locations/europe-west1/connectors/c"}}},
 			path:  "cloudRun.vpcEgress", reason: "not both and not neither"},
+		// Issue 12: caller identity, backend controls, labels.
+		{name: "caller-auth-invalid", component: P, patch: obj{"cloudRun": obj{"callerAuth": "anyone"}},
+			path: "cloudRun.callerAuth", reason: `must be iam`},
+		{name: "security-policy-global", component: P, patch: obj{"backendService": obj{"securityPolicy": "projects/" + badProject + "/global/securityPolicies/edge"}},
+			path: "backendService.securityPolicy", reason: "is a global Cloud Armor policy"},
+		{name: "log-sample-rate-out-of-range", component: P, patch: obj{"backendService": obj{"logConfig": obj{"sampleRate": 2.5}}},
+			path: "backendService.logConfig.sampleRate", reason: "must be between 0 and 1"},
+		{name: "outlier-detection-empty", component: P, patch: obj{"backendService": obj{"outlierDetection": obj{}}},
+			path: "backendService.outlierDetection", reason: "set at least one field"},
+		{name: "label-key-invalid", component: P, patch: obj{"labels": obj{"Team": "payments"}},
+			path: `labels["Team"]`, reason: "a label key must start with a lowercase letter"},
 		// ConsumerEndpoint.
 		{name: "fixed-ip-outside-subnet", component: C, patch: obj{"ipAddress": "10.9.9.9"},
 			path: "ipAddress", reason: "10.9.9.9 is not inside the subnet range 192.168.10.0/24"},
@@ -240,6 +251,8 @@ func badCases(t *testing.T) []badCase {
 			path: "firewall.clientRanges[0]", reason: "did you mean 10.0.0.0/8"},
 		{name: "firewall-priority-out-of-range", component: C, patch: obj{"firewall": obj{"clientTags": []any{"clients"}, "priority": 70000}},
 			path: "firewall.priority", reason: "must be between 0 and 65535"},
+		{name: "directory-namespace-invalid", component: C, patch: obj{"serviceDirectoryRegistrations": obj{"namespace": "Partners"}},
+			path: "serviceDirectoryRegistrations.namespace", reason: "must be a Service Directory namespace"},
 		// DnsBinding.
 		{name: "dns-hostname-invalid", component: D, patch: obj{"hostname": "payment_api.internal"},
 			path: "hostname", reason: `label "payment_api"`},
@@ -560,6 +573,20 @@ func setInput(f reflect.Value, v any) error {
 		return nil
 	}
 	switch f.Kind() {
+	case reflect.Map:
+		m, ok := v.(obj)
+		if !ok {
+			return bad()
+		}
+		out := reflect.MakeMapWithSize(f.Type(), len(m))
+		for k, e := range m {
+			ev := reflect.New(f.Type().Elem()).Elem()
+			if err := setInput(ev, e); err != nil {
+				return fmt.Errorf("[%q]: %w", k, err)
+			}
+			out.SetMapIndex(reflect.ValueOf(k), ev)
+		}
+		f.Set(out)
 	case reflect.Pointer:
 		p := reflect.New(f.Type().Elem())
 		if err := setInput(p.Elem(), v); err != nil {

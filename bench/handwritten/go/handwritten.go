@@ -15,6 +15,9 @@ import (
 )
 
 // Graph is the program.
+// managedBy is the label the components put on every child that takes labels.
+var managedBy = pulumi.StringMap{"managed-by": pulumi.String("cloudrun-psc")}
+
 func Graph(ctx *pulumi.Context) error {
 	n := spec.Endpoints(ctx)
 	nets, err := spec.NewNetworks(ctx)
@@ -33,6 +36,7 @@ func Graph(ctx *pulumi.Context) error {
 			Region:      pulumi.String(spec.Region),
 			AddressType: pulumi.String("INTERNAL"),
 			Subnetwork:  nets.Apps.SelfLink,
+			Labels:      managedBy,
 		})
 		if err != nil {
 			return err
@@ -50,6 +54,7 @@ func Graph(ctx *pulumi.Context) error {
 			RecreateClosedPsc:    pulumi.Bool(true),
 			AllowPscGlobalAccess: pulumi.Bool(false),
 			NoAutomateDnsZone:    pulumi.Bool(true),
+			Labels:               managedBy,
 		}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true)); err != nil {
 			return err
 		}
@@ -60,6 +65,7 @@ func Graph(ctx *pulumi.Context) error {
 			DnsName:     pulumi.String(host + "."),
 			Visibility:  pulumi.String("private"),
 			Description: pulumi.String(spec.DNSZoneDesc),
+			Labels:      managedBy,
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
 				Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
 					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: nets.Consumer.SelfLink},
@@ -119,6 +125,7 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 		Location:           region,
 		Ingress:            pulumi.String("INGRESS_TRAFFIC_INTERNAL_ONLY"),
 		InvokerIamDisabled: pulumi.Bool(false),
+		Labels:             managedBy,
 		DeletionProtection: pulumi.Bool(false),
 		CustomAudiences:    pulumi.StringArray{pulumi.String("http://" + spec.Hostname)},
 		Template: &cloudrunv2.ServiceTemplateArgs{
@@ -189,6 +196,7 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 		Target:              proxy.SelfLink,
 		Network:             vpc.SelfLink,
 		Subnetwork:          lb.SelfLink,
+		Labels:              managedBy,
 	}, pulumi.DependsOn([]pulumi.Resource{proxyOnly}))
 	if err != nil {
 		return pulumi.StringOutput{}, err

@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import * as spec from "../../spec/spec";
 
+// managedBy is the label the components put on every child that takes labels.
+const managedBy = { "managed-by": "cloudrun-psc" };
+
 function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
     const project = spec.producerProject;
     const region = spec.region;
@@ -28,6 +31,7 @@ function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
         location: region,
         ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
         invokerIamDisabled: false,
+        labels: managedBy,
         deletionProtection: false,
         customAudiences: [`http://${spec.hostname}`],
         template: {
@@ -75,6 +79,7 @@ function producer(vpc: gcp.compute.Network, n: number): pulumi.Output<string> {
             target: proxy.selfLink,
             network: vpc.selfLink,
             subnetwork: lb.selfLink,
+            labels: managedBy,
         },
         { dependsOn: [proxyOnly] },
     );
@@ -105,6 +110,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
             region,
             addressType: "INTERNAL",
             subnetwork: nets.apps.selfLink,
+            labels: managedBy,
         });
         new gcp.compute.ForwardingRule(
             `${name}-endpoint`,
@@ -119,6 +125,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
                 recreateClosedPsc: true,
                 allowPscGlobalAccess: false,
                 noAutomateDnsZone: true,
+                labels: managedBy,
             },
             // The replacement takes the same address, which the old rule must release first.
             { replaceOnChanges: ["target", "ipAddress"], deleteBeforeReplace: true },
@@ -130,6 +137,7 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
             dnsName: `${host}.`,
             visibility: "private",
             description: spec.dnsZoneDesc,
+            labels: managedBy,
             privateVisibilityConfig: { networks: [{ networkUrl: nets.consumer.selfLink }] },
         });
         new gcp.dns.RecordSet(`${dnsName}-record`, {

@@ -116,8 +116,12 @@ type consumerEndpointArgs struct {
 	Firewall *EndpointFirewall `pulumi:"firewall"`
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
 	IpAddress *string `pulumi:"ipAddress"`
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string `pulumi:"labels"`
 	// Consumer VPC network (name or self link).
 	Network string `pulumi:"network"`
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+	NetworkProject *string `pulumi:"networkProject"`
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool `pulumi:"noAutomateDnsZone"`
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
@@ -130,6 +134,8 @@ type consumerEndpointArgs struct {
 	Region *string `pulumi:"region"`
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment *string `pulumi:"serviceAttachment"`
+	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+	ServiceDirectoryRegistrations *ServiceDirectoryRegistration `pulumi:"serviceDirectoryRegistrations"`
 	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
 	Subnetwork string `pulumi:"subnetwork"`
 }
@@ -142,8 +148,12 @@ type ConsumerEndpointArgs struct {
 	Firewall *EndpointFirewallArgs
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
 	IpAddress *string
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string
 	// Consumer VPC network (name or self link).
 	Network pulumi.StringInput
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+	NetworkProject *string
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
@@ -156,6 +166,8 @@ type ConsumerEndpointArgs struct {
 	Region *string
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment pulumi.StringPtrInput
+	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs
 	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
 	Subnetwork pulumi.StringInput
 }

@@ -95,6 +95,8 @@ type dnsBindingArgs struct {
 	Hostname string `pulumi:"hostname"`
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress string `pulumi:"ipAddress"`
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
+	Labels map[string]string `pulumi:"labels"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks []string `pulumi:"networks"`
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -115,6 +117,8 @@ type DnsBindingArgs struct {
 	Hostname string
 	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
 	IpAddress pulumi.StringInput
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
+	Labels map[string]string
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks pulumi.StringArrayInput
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).

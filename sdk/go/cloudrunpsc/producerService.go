@@ -124,6 +124,10 @@ type producerServiceArgs struct {
 	AcceptAllConsumers *bool `pulumi:"acceptAllConsumers"`
 	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
 	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
+	// Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+	AllowGlobalAccess *bool `pulumi:"allowGlobalAccess"`
+	// Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+	BackendService *BackendService `pulumi:"backendService"`
 	// The Cloud Run service to publish.
 	CloudRun CloudRun `pulumi:"cloudRun"`
 	// Consumers accepted by the service attachment, read from their stacks' outputs.
@@ -134,6 +138,8 @@ type producerServiceArgs struct {
 	DomainNames []string `pulumi:"domainNames"`
 	// Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
 	Hostname *string `pulumi:"hostname"`
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string `pulumi:"labels"`
 	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string `pulumi:"loadBalancerIp"`
 	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
@@ -142,6 +148,8 @@ type producerServiceArgs struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network string `pulumi:"network"`
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+	NetworkProject *string `pulumi:"networkProject"`
 	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// Most propagated connections per consumer (Google's default 250 when unset).
@@ -164,6 +172,10 @@ type ProducerServiceArgs struct {
 	AcceptAllConsumers *bool
 	// More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
 	AdditionalNatSubnets []SubnetArgs
+	// Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+	AllowGlobalAccess *bool
+	// Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+	BackendService *BackendServiceArgs
 	// The Cloud Run service to publish.
 	CloudRun CloudRunArgs
 	// Consumers accepted by the service attachment, read from their stacks' outputs.
@@ -174,6 +186,8 @@ type ProducerServiceArgs struct {
 	DomainNames []string
 	// Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
 	Hostname *string
+	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+	Labels map[string]string
 	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string
 	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
@@ -182,6 +196,8 @@ type ProducerServiceArgs struct {
 	NatSubnet SubnetArgs
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
+	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+	NetworkProject *string
 	// Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// Most propagated connections per consumer (Google's default 250 when unset).

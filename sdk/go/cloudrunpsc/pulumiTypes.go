@@ -13,10 +13,368 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// Request logging of the load balancer.
+type BackendLogConfig struct {
+	// Log the requests (true by default once logConfig is given).
+	Enable *bool `pulumi:"enable"`
+	// Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+	SampleRate *float64 `pulumi:"sampleRate"`
+}
+
+// BackendLogConfigInput is an input type that accepts BackendLogConfigArgs and BackendLogConfigOutput values.
+// You can construct a concrete instance of `BackendLogConfigInput` via:
+//
+//	BackendLogConfigArgs{...}
+type BackendLogConfigInput interface {
+	pulumi.Input
+
+	ToBackendLogConfigOutput() BackendLogConfigOutput
+	ToBackendLogConfigOutputWithContext(context.Context) BackendLogConfigOutput
+}
+
+// Request logging of the load balancer.
+type BackendLogConfigArgs struct {
+	// Log the requests (true by default once logConfig is given).
+	Enable *bool `pulumi:"enable"`
+	// Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+	SampleRate *float64 `pulumi:"sampleRate"`
+}
+
+func (BackendLogConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BackendLogConfig)(nil)).Elem()
+}
+
+func (i BackendLogConfigArgs) ToBackendLogConfigOutput() BackendLogConfigOutput {
+	return i.ToBackendLogConfigOutputWithContext(context.Background())
+}
+
+func (i BackendLogConfigArgs) ToBackendLogConfigOutputWithContext(ctx context.Context) BackendLogConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendLogConfigOutput)
+}
+
+func (i BackendLogConfigArgs) ToBackendLogConfigPtrOutput() BackendLogConfigPtrOutput {
+	return i.ToBackendLogConfigPtrOutputWithContext(context.Background())
+}
+
+func (i BackendLogConfigArgs) ToBackendLogConfigPtrOutputWithContext(ctx context.Context) BackendLogConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendLogConfigOutput).ToBackendLogConfigPtrOutputWithContext(ctx)
+}
+
+// BackendLogConfigPtrInput is an input type that accepts BackendLogConfigArgs, BackendLogConfigPtr and BackendLogConfigPtrOutput values.
+// You can construct a concrete instance of `BackendLogConfigPtrInput` via:
+//
+//	        BackendLogConfigArgs{...}
+//
+//	or:
+//
+//	        nil
+type BackendLogConfigPtrInput interface {
+	pulumi.Input
+
+	ToBackendLogConfigPtrOutput() BackendLogConfigPtrOutput
+	ToBackendLogConfigPtrOutputWithContext(context.Context) BackendLogConfigPtrOutput
+}
+
+type backendLogConfigPtrType BackendLogConfigArgs
+
+func BackendLogConfigPtr(v *BackendLogConfigArgs) BackendLogConfigPtrInput {
+	return (*backendLogConfigPtrType)(v)
+}
+
+func (*backendLogConfigPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BackendLogConfig)(nil)).Elem()
+}
+
+func (i *backendLogConfigPtrType) ToBackendLogConfigPtrOutput() BackendLogConfigPtrOutput {
+	return i.ToBackendLogConfigPtrOutputWithContext(context.Background())
+}
+
+func (i *backendLogConfigPtrType) ToBackendLogConfigPtrOutputWithContext(ctx context.Context) BackendLogConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendLogConfigPtrOutput)
+}
+
+// Request logging of the load balancer.
+type BackendLogConfigOutput struct{ *pulumi.OutputState }
+
+func (BackendLogConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BackendLogConfig)(nil)).Elem()
+}
+
+func (o BackendLogConfigOutput) ToBackendLogConfigOutput() BackendLogConfigOutput {
+	return o
+}
+
+func (o BackendLogConfigOutput) ToBackendLogConfigOutputWithContext(ctx context.Context) BackendLogConfigOutput {
+	return o
+}
+
+func (o BackendLogConfigOutput) ToBackendLogConfigPtrOutput() BackendLogConfigPtrOutput {
+	return o.ToBackendLogConfigPtrOutputWithContext(context.Background())
+}
+
+func (o BackendLogConfigOutput) ToBackendLogConfigPtrOutputWithContext(ctx context.Context) BackendLogConfigPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BackendLogConfig) *BackendLogConfig {
+		return &v
+	}).(BackendLogConfigPtrOutput)
+}
+
+// Log the requests (true by default once logConfig is given).
+func (o BackendLogConfigOutput) Enable() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BackendLogConfig) *bool { return v.Enable }).(pulumi.BoolPtrOutput)
+}
+
+// Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+func (o BackendLogConfigOutput) SampleRate() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v BackendLogConfig) *float64 { return v.SampleRate }).(pulumi.Float64PtrOutput)
+}
+
+type BackendLogConfigPtrOutput struct{ *pulumi.OutputState }
+
+func (BackendLogConfigPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BackendLogConfig)(nil)).Elem()
+}
+
+func (o BackendLogConfigPtrOutput) ToBackendLogConfigPtrOutput() BackendLogConfigPtrOutput {
+	return o
+}
+
+func (o BackendLogConfigPtrOutput) ToBackendLogConfigPtrOutputWithContext(ctx context.Context) BackendLogConfigPtrOutput {
+	return o
+}
+
+func (o BackendLogConfigPtrOutput) Elem() BackendLogConfigOutput {
+	return o.ApplyT(func(v *BackendLogConfig) BackendLogConfig {
+		if v != nil {
+			return *v
+		}
+		var ret BackendLogConfig
+		return ret
+	}).(BackendLogConfigOutput)
+}
+
+// Log the requests (true by default once logConfig is given).
+func (o BackendLogConfigPtrOutput) Enable() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BackendLogConfig) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enable
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+func (o BackendLogConfigPtrOutput) SampleRate() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *BackendLogConfig) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.SampleRate
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+type BackendService struct {
+	// Request logging of the load balancer to Cloud Logging (none when unset).
+	LogConfig *BackendLogConfig `pulumi:"logConfig"`
+	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+	OutlierDetection *OutlierDetection `pulumi:"outlierDetection"`
+	// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+	SecurityPolicy *string `pulumi:"securityPolicy"`
+	// How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+	TimeoutSec *int `pulumi:"timeoutSec"`
+}
+
+// BackendServiceInput is an input type that accepts BackendServiceArgs and BackendServiceOutput values.
+// You can construct a concrete instance of `BackendServiceInput` via:
+//
+//	BackendServiceArgs{...}
+type BackendServiceInput interface {
+	pulumi.Input
+
+	ToBackendServiceOutput() BackendServiceOutput
+	ToBackendServiceOutputWithContext(context.Context) BackendServiceOutput
+}
+
+// Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+type BackendServiceArgs struct {
+	// Request logging of the load balancer to Cloud Logging (none when unset).
+	LogConfig *BackendLogConfigArgs `pulumi:"logConfig"`
+	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+	OutlierDetection *OutlierDetectionArgs `pulumi:"outlierDetection"`
+	// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+	SecurityPolicy pulumi.StringPtrInput `pulumi:"securityPolicy"`
+	// How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+	TimeoutSec *int `pulumi:"timeoutSec"`
+}
+
+func (BackendServiceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BackendService)(nil)).Elem()
+}
+
+func (i BackendServiceArgs) ToBackendServiceOutput() BackendServiceOutput {
+	return i.ToBackendServiceOutputWithContext(context.Background())
+}
+
+func (i BackendServiceArgs) ToBackendServiceOutputWithContext(ctx context.Context) BackendServiceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendServiceOutput)
+}
+
+func (i BackendServiceArgs) ToBackendServicePtrOutput() BackendServicePtrOutput {
+	return i.ToBackendServicePtrOutputWithContext(context.Background())
+}
+
+func (i BackendServiceArgs) ToBackendServicePtrOutputWithContext(ctx context.Context) BackendServicePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendServiceOutput).ToBackendServicePtrOutputWithContext(ctx)
+}
+
+// BackendServicePtrInput is an input type that accepts BackendServiceArgs, BackendServicePtr and BackendServicePtrOutput values.
+// You can construct a concrete instance of `BackendServicePtrInput` via:
+//
+//	        BackendServiceArgs{...}
+//
+//	or:
+//
+//	        nil
+type BackendServicePtrInput interface {
+	pulumi.Input
+
+	ToBackendServicePtrOutput() BackendServicePtrOutput
+	ToBackendServicePtrOutputWithContext(context.Context) BackendServicePtrOutput
+}
+
+type backendServicePtrType BackendServiceArgs
+
+func BackendServicePtr(v *BackendServiceArgs) BackendServicePtrInput {
+	return (*backendServicePtrType)(v)
+}
+
+func (*backendServicePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BackendService)(nil)).Elem()
+}
+
+func (i *backendServicePtrType) ToBackendServicePtrOutput() BackendServicePtrOutput {
+	return i.ToBackendServicePtrOutputWithContext(context.Background())
+}
+
+func (i *backendServicePtrType) ToBackendServicePtrOutputWithContext(ctx context.Context) BackendServicePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BackendServicePtrOutput)
+}
+
+// Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+type BackendServiceOutput struct{ *pulumi.OutputState }
+
+func (BackendServiceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BackendService)(nil)).Elem()
+}
+
+func (o BackendServiceOutput) ToBackendServiceOutput() BackendServiceOutput {
+	return o
+}
+
+func (o BackendServiceOutput) ToBackendServiceOutputWithContext(ctx context.Context) BackendServiceOutput {
+	return o
+}
+
+func (o BackendServiceOutput) ToBackendServicePtrOutput() BackendServicePtrOutput {
+	return o.ToBackendServicePtrOutputWithContext(context.Background())
+}
+
+func (o BackendServiceOutput) ToBackendServicePtrOutputWithContext(ctx context.Context) BackendServicePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BackendService) *BackendService {
+		return &v
+	}).(BackendServicePtrOutput)
+}
+
+// Request logging of the load balancer to Cloud Logging (none when unset).
+func (o BackendServiceOutput) LogConfig() BackendLogConfigPtrOutput {
+	return o.ApplyT(func(v BackendService) *BackendLogConfig { return v.LogConfig }).(BackendLogConfigPtrOutput)
+}
+
+// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+func (o BackendServiceOutput) OutlierDetection() OutlierDetectionPtrOutput {
+	return o.ApplyT(func(v BackendService) *OutlierDetection { return v.OutlierDetection }).(OutlierDetectionPtrOutput)
+}
+
+// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+func (o BackendServiceOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BackendService) *string { return v.SecurityPolicy }).(pulumi.StringPtrOutput)
+}
+
+// How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+func (o BackendServiceOutput) TimeoutSec() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v BackendService) *int { return v.TimeoutSec }).(pulumi.IntPtrOutput)
+}
+
+type BackendServicePtrOutput struct{ *pulumi.OutputState }
+
+func (BackendServicePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BackendService)(nil)).Elem()
+}
+
+func (o BackendServicePtrOutput) ToBackendServicePtrOutput() BackendServicePtrOutput {
+	return o
+}
+
+func (o BackendServicePtrOutput) ToBackendServicePtrOutputWithContext(ctx context.Context) BackendServicePtrOutput {
+	return o
+}
+
+func (o BackendServicePtrOutput) Elem() BackendServiceOutput {
+	return o.ApplyT(func(v *BackendService) BackendService {
+		if v != nil {
+			return *v
+		}
+		var ret BackendService
+		return ret
+	}).(BackendServiceOutput)
+}
+
+// Request logging of the load balancer to Cloud Logging (none when unset).
+func (o BackendServicePtrOutput) LogConfig() BackendLogConfigPtrOutput {
+	return o.ApplyT(func(v *BackendService) *BackendLogConfig {
+		if v == nil {
+			return nil
+		}
+		return v.LogConfig
+	}).(BackendLogConfigPtrOutput)
+}
+
+// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+func (o BackendServicePtrOutput) OutlierDetection() OutlierDetectionPtrOutput {
+	return o.ApplyT(func(v *BackendService) *OutlierDetection {
+		if v == nil {
+			return nil
+		}
+		return v.OutlierDetection
+	}).(OutlierDetectionPtrOutput)
+}
+
+// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+func (o BackendServicePtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BackendService) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SecurityPolicy
+	}).(pulumi.StringPtrOutput)
+}
+
+// How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+func (o BackendServicePtrOutput) TimeoutSec() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *BackendService) *int {
+		if v == nil {
+			return nil
+		}
+		return v.TimeoutSec
+	}).(pulumi.IntPtrOutput)
+}
+
 // The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
 type CloudRun struct {
 	// Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
 	AllowUnauthenticated *bool `pulumi:"allowUnauthenticated"`
+	// How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
+	CallerAuth *string `pulumi:"callerAuth"`
 	// CPU limit of each instance, such as 1 or 2 (1 by default).
 	Cpu *string `pulumi:"cpu"`
 	// Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
@@ -39,6 +397,8 @@ type CloudRun struct {
 	Memory *string `pulumi:"memory"`
 	// Minimum number of instances kept warm (0 by default).
 	MinInstances *int `pulumi:"minInstances"`
+	// Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+	OrganizationDomain *string `pulumi:"organizationDomain"`
 	// Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
 	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
@@ -62,6 +422,8 @@ type CloudRunInput interface {
 type CloudRunArgs struct {
 	// Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
 	AllowUnauthenticated *bool `pulumi:"allowUnauthenticated"`
+	// How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
+	CallerAuth *string `pulumi:"callerAuth"`
 	// CPU limit of each instance, such as 1 or 2 (1 by default).
 	Cpu *string `pulumi:"cpu"`
 	// Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
@@ -84,6 +446,8 @@ type CloudRunArgs struct {
 	Memory *string `pulumi:"memory"`
 	// Minimum number of instances kept warm (0 by default).
 	MinInstances *int `pulumi:"minInstances"`
+	// Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+	OrganizationDomain *string `pulumi:"organizationDomain"`
 	// Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
 	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
@@ -122,6 +486,11 @@ func (o CloudRunOutput) ToCloudRunOutputWithContext(ctx context.Context) CloudRu
 // Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
 func (o CloudRunOutput) AllowUnauthenticated() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v CloudRun) *bool { return v.AllowUnauthenticated }).(pulumi.BoolPtrOutput)
+}
+
+// How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
+func (o CloudRunOutput) CallerAuth() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CloudRun) *string { return v.CallerAuth }).(pulumi.StringPtrOutput)
 }
 
 // CPU limit of each instance, such as 1 or 2 (1 by default).
@@ -177,6 +546,11 @@ func (o CloudRunOutput) Memory() pulumi.StringPtrOutput {
 // Minimum number of instances kept warm (0 by default).
 func (o CloudRunOutput) MinInstances() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v CloudRun) *int { return v.MinInstances }).(pulumi.IntPtrOutput)
+}
+
+// Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+func (o CloudRunOutput) OrganizationDomain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CloudRun) *string { return v.OrganizationDomain }).(pulumi.StringPtrOutput)
 }
 
 // Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
@@ -511,6 +885,165 @@ func (o ConsumerStackArrayOutput) Index(i pulumi.IntInput) ConsumerStackOutput {
 	}).(ConsumerStackOutput)
 }
 
+// A span of time: seconds, plus nanos.
+type Duration struct {
+	// Fraction of a second in nanoseconds, 0 to 999999999.
+	Nanos *int `pulumi:"nanos"`
+	// Whole seconds, 0 to 315576000000.
+	Seconds int `pulumi:"seconds"`
+}
+
+// DurationInput is an input type that accepts DurationArgs and DurationOutput values.
+// You can construct a concrete instance of `DurationInput` via:
+//
+//	DurationArgs{...}
+type DurationInput interface {
+	pulumi.Input
+
+	ToDurationOutput() DurationOutput
+	ToDurationOutputWithContext(context.Context) DurationOutput
+}
+
+// A span of time: seconds, plus nanos.
+type DurationArgs struct {
+	// Fraction of a second in nanoseconds, 0 to 999999999.
+	Nanos *int `pulumi:"nanos"`
+	// Whole seconds, 0 to 315576000000.
+	Seconds int `pulumi:"seconds"`
+}
+
+func (DurationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Duration)(nil)).Elem()
+}
+
+func (i DurationArgs) ToDurationOutput() DurationOutput {
+	return i.ToDurationOutputWithContext(context.Background())
+}
+
+func (i DurationArgs) ToDurationOutputWithContext(ctx context.Context) DurationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DurationOutput)
+}
+
+func (i DurationArgs) ToDurationPtrOutput() DurationPtrOutput {
+	return i.ToDurationPtrOutputWithContext(context.Background())
+}
+
+func (i DurationArgs) ToDurationPtrOutputWithContext(ctx context.Context) DurationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DurationOutput).ToDurationPtrOutputWithContext(ctx)
+}
+
+// DurationPtrInput is an input type that accepts DurationArgs, DurationPtr and DurationPtrOutput values.
+// You can construct a concrete instance of `DurationPtrInput` via:
+//
+//	        DurationArgs{...}
+//
+//	or:
+//
+//	        nil
+type DurationPtrInput interface {
+	pulumi.Input
+
+	ToDurationPtrOutput() DurationPtrOutput
+	ToDurationPtrOutputWithContext(context.Context) DurationPtrOutput
+}
+
+type durationPtrType DurationArgs
+
+func DurationPtr(v *DurationArgs) DurationPtrInput {
+	return (*durationPtrType)(v)
+}
+
+func (*durationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Duration)(nil)).Elem()
+}
+
+func (i *durationPtrType) ToDurationPtrOutput() DurationPtrOutput {
+	return i.ToDurationPtrOutputWithContext(context.Background())
+}
+
+func (i *durationPtrType) ToDurationPtrOutputWithContext(ctx context.Context) DurationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DurationPtrOutput)
+}
+
+// A span of time: seconds, plus nanos.
+type DurationOutput struct{ *pulumi.OutputState }
+
+func (DurationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Duration)(nil)).Elem()
+}
+
+func (o DurationOutput) ToDurationOutput() DurationOutput {
+	return o
+}
+
+func (o DurationOutput) ToDurationOutputWithContext(ctx context.Context) DurationOutput {
+	return o
+}
+
+func (o DurationOutput) ToDurationPtrOutput() DurationPtrOutput {
+	return o.ToDurationPtrOutputWithContext(context.Background())
+}
+
+func (o DurationOutput) ToDurationPtrOutputWithContext(ctx context.Context) DurationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Duration) *Duration {
+		return &v
+	}).(DurationPtrOutput)
+}
+
+// Fraction of a second in nanoseconds, 0 to 999999999.
+func (o DurationOutput) Nanos() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Duration) *int { return v.Nanos }).(pulumi.IntPtrOutput)
+}
+
+// Whole seconds, 0 to 315576000000.
+func (o DurationOutput) Seconds() pulumi.IntOutput {
+	return o.ApplyT(func(v Duration) int { return v.Seconds }).(pulumi.IntOutput)
+}
+
+type DurationPtrOutput struct{ *pulumi.OutputState }
+
+func (DurationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Duration)(nil)).Elem()
+}
+
+func (o DurationPtrOutput) ToDurationPtrOutput() DurationPtrOutput {
+	return o
+}
+
+func (o DurationPtrOutput) ToDurationPtrOutputWithContext(ctx context.Context) DurationPtrOutput {
+	return o
+}
+
+func (o DurationPtrOutput) Elem() DurationOutput {
+	return o.ApplyT(func(v *Duration) Duration {
+		if v != nil {
+			return *v
+		}
+		var ret Duration
+		return ret
+	}).(DurationOutput)
+}
+
+// Fraction of a second in nanoseconds, 0 to 999999999.
+func (o DurationPtrOutput) Nanos() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Duration) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Nanos
+	}).(pulumi.IntPtrOutput)
+}
+
+// Whole seconds, 0 to 315576000000.
+func (o DurationPtrOutput) Seconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Duration) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Seconds
+	}).(pulumi.IntPtrOutput)
+}
+
 // An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
 type EndpointFirewall struct {
 	// Source IPv4 ranges of the clients allowed to reach the endpoint.
@@ -706,6 +1239,495 @@ func (o EndpointFirewallPtrOutput) Priority() pulumi.IntPtrOutput {
 		}
 		return v.Priority
 	}).(pulumi.IntPtrOutput)
+}
+
+// Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+type OutlierDetection struct {
+	// Base time a failing backend is ejected for (30 s by default).
+	BaseEjectionTime *Duration `pulumi:"baseEjectionTime"`
+	// Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+	ConsecutiveErrors *int `pulumi:"consecutiveErrors"`
+	// Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+	ConsecutiveGatewayFailure *int `pulumi:"consecutiveGatewayFailure"`
+	// Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+	EnforcingConsecutiveErrors *int `pulumi:"enforcingConsecutiveErrors"`
+	// Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+	EnforcingConsecutiveGatewayFailure *int `pulumi:"enforcingConsecutiveGatewayFailure"`
+	// Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+	EnforcingSuccessRate *int `pulumi:"enforcingSuccessRate"`
+	// Time between ejection sweeps (10 s by default).
+	Interval *Duration `pulumi:"interval"`
+	// Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+	MaxEjectionPercent *int `pulumi:"maxEjectionPercent"`
+	// Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+	SuccessRateMinimumHosts *int `pulumi:"successRateMinimumHosts"`
+	// Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+	SuccessRateRequestVolume *int `pulumi:"successRateRequestVolume"`
+	// Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+	SuccessRateStdevFactor *int `pulumi:"successRateStdevFactor"`
+}
+
+// OutlierDetectionInput is an input type that accepts OutlierDetectionArgs and OutlierDetectionOutput values.
+// You can construct a concrete instance of `OutlierDetectionInput` via:
+//
+//	OutlierDetectionArgs{...}
+type OutlierDetectionInput interface {
+	pulumi.Input
+
+	ToOutlierDetectionOutput() OutlierDetectionOutput
+	ToOutlierDetectionOutputWithContext(context.Context) OutlierDetectionOutput
+}
+
+// Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+type OutlierDetectionArgs struct {
+	// Base time a failing backend is ejected for (30 s by default).
+	BaseEjectionTime *DurationArgs `pulumi:"baseEjectionTime"`
+	// Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+	ConsecutiveErrors *int `pulumi:"consecutiveErrors"`
+	// Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+	ConsecutiveGatewayFailure *int `pulumi:"consecutiveGatewayFailure"`
+	// Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+	EnforcingConsecutiveErrors *int `pulumi:"enforcingConsecutiveErrors"`
+	// Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+	EnforcingConsecutiveGatewayFailure *int `pulumi:"enforcingConsecutiveGatewayFailure"`
+	// Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+	EnforcingSuccessRate *int `pulumi:"enforcingSuccessRate"`
+	// Time between ejection sweeps (10 s by default).
+	Interval *DurationArgs `pulumi:"interval"`
+	// Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+	MaxEjectionPercent *int `pulumi:"maxEjectionPercent"`
+	// Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+	SuccessRateMinimumHosts *int `pulumi:"successRateMinimumHosts"`
+	// Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+	SuccessRateRequestVolume *int `pulumi:"successRateRequestVolume"`
+	// Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+	SuccessRateStdevFactor *int `pulumi:"successRateStdevFactor"`
+}
+
+func (OutlierDetectionArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*OutlierDetection)(nil)).Elem()
+}
+
+func (i OutlierDetectionArgs) ToOutlierDetectionOutput() OutlierDetectionOutput {
+	return i.ToOutlierDetectionOutputWithContext(context.Background())
+}
+
+func (i OutlierDetectionArgs) ToOutlierDetectionOutputWithContext(ctx context.Context) OutlierDetectionOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(OutlierDetectionOutput)
+}
+
+func (i OutlierDetectionArgs) ToOutlierDetectionPtrOutput() OutlierDetectionPtrOutput {
+	return i.ToOutlierDetectionPtrOutputWithContext(context.Background())
+}
+
+func (i OutlierDetectionArgs) ToOutlierDetectionPtrOutputWithContext(ctx context.Context) OutlierDetectionPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(OutlierDetectionOutput).ToOutlierDetectionPtrOutputWithContext(ctx)
+}
+
+// OutlierDetectionPtrInput is an input type that accepts OutlierDetectionArgs, OutlierDetectionPtr and OutlierDetectionPtrOutput values.
+// You can construct a concrete instance of `OutlierDetectionPtrInput` via:
+//
+//	        OutlierDetectionArgs{...}
+//
+//	or:
+//
+//	        nil
+type OutlierDetectionPtrInput interface {
+	pulumi.Input
+
+	ToOutlierDetectionPtrOutput() OutlierDetectionPtrOutput
+	ToOutlierDetectionPtrOutputWithContext(context.Context) OutlierDetectionPtrOutput
+}
+
+type outlierDetectionPtrType OutlierDetectionArgs
+
+func OutlierDetectionPtr(v *OutlierDetectionArgs) OutlierDetectionPtrInput {
+	return (*outlierDetectionPtrType)(v)
+}
+
+func (*outlierDetectionPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**OutlierDetection)(nil)).Elem()
+}
+
+func (i *outlierDetectionPtrType) ToOutlierDetectionPtrOutput() OutlierDetectionPtrOutput {
+	return i.ToOutlierDetectionPtrOutputWithContext(context.Background())
+}
+
+func (i *outlierDetectionPtrType) ToOutlierDetectionPtrOutputWithContext(ctx context.Context) OutlierDetectionPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(OutlierDetectionPtrOutput)
+}
+
+// Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+type OutlierDetectionOutput struct{ *pulumi.OutputState }
+
+func (OutlierDetectionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*OutlierDetection)(nil)).Elem()
+}
+
+func (o OutlierDetectionOutput) ToOutlierDetectionOutput() OutlierDetectionOutput {
+	return o
+}
+
+func (o OutlierDetectionOutput) ToOutlierDetectionOutputWithContext(ctx context.Context) OutlierDetectionOutput {
+	return o
+}
+
+func (o OutlierDetectionOutput) ToOutlierDetectionPtrOutput() OutlierDetectionPtrOutput {
+	return o.ToOutlierDetectionPtrOutputWithContext(context.Background())
+}
+
+func (o OutlierDetectionOutput) ToOutlierDetectionPtrOutputWithContext(ctx context.Context) OutlierDetectionPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v OutlierDetection) *OutlierDetection {
+		return &v
+	}).(OutlierDetectionPtrOutput)
+}
+
+// Base time a failing backend is ejected for (30 s by default).
+func (o OutlierDetectionOutput) BaseEjectionTime() DurationPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *Duration { return v.BaseEjectionTime }).(DurationPtrOutput)
+}
+
+// Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+func (o OutlierDetectionOutput) ConsecutiveErrors() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.ConsecutiveErrors }).(pulumi.IntPtrOutput)
+}
+
+// Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+func (o OutlierDetectionOutput) ConsecutiveGatewayFailure() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.ConsecutiveGatewayFailure }).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+func (o OutlierDetectionOutput) EnforcingConsecutiveErrors() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.EnforcingConsecutiveErrors }).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+func (o OutlierDetectionOutput) EnforcingConsecutiveGatewayFailure() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.EnforcingConsecutiveGatewayFailure }).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+func (o OutlierDetectionOutput) EnforcingSuccessRate() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.EnforcingSuccessRate }).(pulumi.IntPtrOutput)
+}
+
+// Time between ejection sweeps (10 s by default).
+func (o OutlierDetectionOutput) Interval() DurationPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *Duration { return v.Interval }).(DurationPtrOutput)
+}
+
+// Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+func (o OutlierDetectionOutput) MaxEjectionPercent() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.MaxEjectionPercent }).(pulumi.IntPtrOutput)
+}
+
+// Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+func (o OutlierDetectionOutput) SuccessRateMinimumHosts() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.SuccessRateMinimumHosts }).(pulumi.IntPtrOutput)
+}
+
+// Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+func (o OutlierDetectionOutput) SuccessRateRequestVolume() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.SuccessRateRequestVolume }).(pulumi.IntPtrOutput)
+}
+
+// Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+func (o OutlierDetectionOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v OutlierDetection) *int { return v.SuccessRateStdevFactor }).(pulumi.IntPtrOutput)
+}
+
+type OutlierDetectionPtrOutput struct{ *pulumi.OutputState }
+
+func (OutlierDetectionPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**OutlierDetection)(nil)).Elem()
+}
+
+func (o OutlierDetectionPtrOutput) ToOutlierDetectionPtrOutput() OutlierDetectionPtrOutput {
+	return o
+}
+
+func (o OutlierDetectionPtrOutput) ToOutlierDetectionPtrOutputWithContext(ctx context.Context) OutlierDetectionPtrOutput {
+	return o
+}
+
+func (o OutlierDetectionPtrOutput) Elem() OutlierDetectionOutput {
+	return o.ApplyT(func(v *OutlierDetection) OutlierDetection {
+		if v != nil {
+			return *v
+		}
+		var ret OutlierDetection
+		return ret
+	}).(OutlierDetectionOutput)
+}
+
+// Base time a failing backend is ejected for (30 s by default).
+func (o OutlierDetectionPtrOutput) BaseEjectionTime() DurationPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *Duration {
+		if v == nil {
+			return nil
+		}
+		return v.BaseEjectionTime
+	}).(DurationPtrOutput)
+}
+
+// Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+func (o OutlierDetectionPtrOutput) ConsecutiveErrors() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.ConsecutiveErrors
+	}).(pulumi.IntPtrOutput)
+}
+
+// Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+func (o OutlierDetectionPtrOutput) ConsecutiveGatewayFailure() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.ConsecutiveGatewayFailure
+	}).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+func (o OutlierDetectionPtrOutput) EnforcingConsecutiveErrors() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.EnforcingConsecutiveErrors
+	}).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+func (o OutlierDetectionPtrOutput) EnforcingConsecutiveGatewayFailure() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.EnforcingConsecutiveGatewayFailure
+	}).(pulumi.IntPtrOutput)
+}
+
+// Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+func (o OutlierDetectionPtrOutput) EnforcingSuccessRate() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.EnforcingSuccessRate
+	}).(pulumi.IntPtrOutput)
+}
+
+// Time between ejection sweeps (10 s by default).
+func (o OutlierDetectionPtrOutput) Interval() DurationPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *Duration {
+		if v == nil {
+			return nil
+		}
+		return v.Interval
+	}).(DurationPtrOutput)
+}
+
+// Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+func (o OutlierDetectionPtrOutput) MaxEjectionPercent() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxEjectionPercent
+	}).(pulumi.IntPtrOutput)
+}
+
+// Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+func (o OutlierDetectionPtrOutput) SuccessRateMinimumHosts() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.SuccessRateMinimumHosts
+	}).(pulumi.IntPtrOutput)
+}
+
+// Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+func (o OutlierDetectionPtrOutput) SuccessRateRequestVolume() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.SuccessRateRequestVolume
+	}).(pulumi.IntPtrOutput)
+}
+
+// Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *OutlierDetection) *int {
+		if v == nil {
+			return nil
+		}
+		return v.SuccessRateStdevFactor
+	}).(pulumi.IntPtrOutput)
+}
+
+// Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+type ServiceDirectoryRegistration struct {
+	// Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+	Namespace *string `pulumi:"namespace"`
+	// Service Directory service (same form; at most 63); the endpoint's name when unset.
+	Service *string `pulumi:"service"`
+}
+
+// ServiceDirectoryRegistrationInput is an input type that accepts ServiceDirectoryRegistrationArgs and ServiceDirectoryRegistrationOutput values.
+// You can construct a concrete instance of `ServiceDirectoryRegistrationInput` via:
+//
+//	ServiceDirectoryRegistrationArgs{...}
+type ServiceDirectoryRegistrationInput interface {
+	pulumi.Input
+
+	ToServiceDirectoryRegistrationOutput() ServiceDirectoryRegistrationOutput
+	ToServiceDirectoryRegistrationOutputWithContext(context.Context) ServiceDirectoryRegistrationOutput
+}
+
+// Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+type ServiceDirectoryRegistrationArgs struct {
+	// Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+	Namespace *string `pulumi:"namespace"`
+	// Service Directory service (same form; at most 63); the endpoint's name when unset.
+	Service *string `pulumi:"service"`
+}
+
+func (ServiceDirectoryRegistrationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ServiceDirectoryRegistration)(nil)).Elem()
+}
+
+func (i ServiceDirectoryRegistrationArgs) ToServiceDirectoryRegistrationOutput() ServiceDirectoryRegistrationOutput {
+	return i.ToServiceDirectoryRegistrationOutputWithContext(context.Background())
+}
+
+func (i ServiceDirectoryRegistrationArgs) ToServiceDirectoryRegistrationOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ServiceDirectoryRegistrationOutput)
+}
+
+func (i ServiceDirectoryRegistrationArgs) ToServiceDirectoryRegistrationPtrOutput() ServiceDirectoryRegistrationPtrOutput {
+	return i.ToServiceDirectoryRegistrationPtrOutputWithContext(context.Background())
+}
+
+func (i ServiceDirectoryRegistrationArgs) ToServiceDirectoryRegistrationPtrOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ServiceDirectoryRegistrationOutput).ToServiceDirectoryRegistrationPtrOutputWithContext(ctx)
+}
+
+// ServiceDirectoryRegistrationPtrInput is an input type that accepts ServiceDirectoryRegistrationArgs, ServiceDirectoryRegistrationPtr and ServiceDirectoryRegistrationPtrOutput values.
+// You can construct a concrete instance of `ServiceDirectoryRegistrationPtrInput` via:
+//
+//	        ServiceDirectoryRegistrationArgs{...}
+//
+//	or:
+//
+//	        nil
+type ServiceDirectoryRegistrationPtrInput interface {
+	pulumi.Input
+
+	ToServiceDirectoryRegistrationPtrOutput() ServiceDirectoryRegistrationPtrOutput
+	ToServiceDirectoryRegistrationPtrOutputWithContext(context.Context) ServiceDirectoryRegistrationPtrOutput
+}
+
+type serviceDirectoryRegistrationPtrType ServiceDirectoryRegistrationArgs
+
+func ServiceDirectoryRegistrationPtr(v *ServiceDirectoryRegistrationArgs) ServiceDirectoryRegistrationPtrInput {
+	return (*serviceDirectoryRegistrationPtrType)(v)
+}
+
+func (*serviceDirectoryRegistrationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ServiceDirectoryRegistration)(nil)).Elem()
+}
+
+func (i *serviceDirectoryRegistrationPtrType) ToServiceDirectoryRegistrationPtrOutput() ServiceDirectoryRegistrationPtrOutput {
+	return i.ToServiceDirectoryRegistrationPtrOutputWithContext(context.Background())
+}
+
+func (i *serviceDirectoryRegistrationPtrType) ToServiceDirectoryRegistrationPtrOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ServiceDirectoryRegistrationPtrOutput)
+}
+
+// Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+type ServiceDirectoryRegistrationOutput struct{ *pulumi.OutputState }
+
+func (ServiceDirectoryRegistrationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ServiceDirectoryRegistration)(nil)).Elem()
+}
+
+func (o ServiceDirectoryRegistrationOutput) ToServiceDirectoryRegistrationOutput() ServiceDirectoryRegistrationOutput {
+	return o
+}
+
+func (o ServiceDirectoryRegistrationOutput) ToServiceDirectoryRegistrationOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationOutput {
+	return o
+}
+
+func (o ServiceDirectoryRegistrationOutput) ToServiceDirectoryRegistrationPtrOutput() ServiceDirectoryRegistrationPtrOutput {
+	return o.ToServiceDirectoryRegistrationPtrOutputWithContext(context.Background())
+}
+
+func (o ServiceDirectoryRegistrationOutput) ToServiceDirectoryRegistrationPtrOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ServiceDirectoryRegistration) *ServiceDirectoryRegistration {
+		return &v
+	}).(ServiceDirectoryRegistrationPtrOutput)
+}
+
+// Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+func (o ServiceDirectoryRegistrationOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ServiceDirectoryRegistration) *string { return v.Namespace }).(pulumi.StringPtrOutput)
+}
+
+// Service Directory service (same form; at most 63); the endpoint's name when unset.
+func (o ServiceDirectoryRegistrationOutput) Service() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ServiceDirectoryRegistration) *string { return v.Service }).(pulumi.StringPtrOutput)
+}
+
+type ServiceDirectoryRegistrationPtrOutput struct{ *pulumi.OutputState }
+
+func (ServiceDirectoryRegistrationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ServiceDirectoryRegistration)(nil)).Elem()
+}
+
+func (o ServiceDirectoryRegistrationPtrOutput) ToServiceDirectoryRegistrationPtrOutput() ServiceDirectoryRegistrationPtrOutput {
+	return o
+}
+
+func (o ServiceDirectoryRegistrationPtrOutput) ToServiceDirectoryRegistrationPtrOutputWithContext(ctx context.Context) ServiceDirectoryRegistrationPtrOutput {
+	return o
+}
+
+func (o ServiceDirectoryRegistrationPtrOutput) Elem() ServiceDirectoryRegistrationOutput {
+	return o.ApplyT(func(v *ServiceDirectoryRegistration) ServiceDirectoryRegistration {
+		if v != nil {
+			return *v
+		}
+		var ret ServiceDirectoryRegistration
+		return ret
+	}).(ServiceDirectoryRegistrationOutput)
+}
+
+// Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+func (o ServiceDirectoryRegistrationPtrOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ServiceDirectoryRegistration) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Namespace
+	}).(pulumi.StringPtrOutput)
+}
+
+// Service Directory service (same form; at most 63); the endpoint's name when unset.
+func (o ServiceDirectoryRegistrationPtrOutput) Service() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ServiceDirectoryRegistration) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Service
+	}).(pulumi.StringPtrOutput)
 }
 
 // A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
@@ -1195,18 +2217,32 @@ func (o VpcEgressPtrOutput) Subnetwork() pulumi.StringPtrOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*BackendLogConfigInput)(nil)).Elem(), BackendLogConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BackendLogConfigPtrInput)(nil)).Elem(), BackendLogConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BackendServiceInput)(nil)).Elem(), BackendServiceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BackendServicePtrInput)(nil)).Elem(), BackendServiceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CloudRunInput)(nil)).Elem(), CloudRunArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerAcceptInput)(nil)).Elem(), ConsumerAcceptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerAcceptArrayInput)(nil)).Elem(), ConsumerAcceptArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerStackInput)(nil)).Elem(), ConsumerStackArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerStackArrayInput)(nil)).Elem(), ConsumerStackArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DurationInput)(nil)).Elem(), DurationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DurationPtrInput)(nil)).Elem(), DurationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallPtrInput)(nil)).Elem(), EndpointFirewallArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionInput)(nil)).Elem(), OutlierDetectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionPtrInput)(nil)).Elem(), OutlierDetectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationPtrInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetInput)(nil)).Elem(), SubnetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsPtrInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressInput)(nil)).Elem(), VpcEgressArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressPtrInput)(nil)).Elem(), VpcEgressArgs{})
+	pulumi.RegisterOutputType(BackendLogConfigOutput{})
+	pulumi.RegisterOutputType(BackendLogConfigPtrOutput{})
+	pulumi.RegisterOutputType(BackendServiceOutput{})
+	pulumi.RegisterOutputType(BackendServicePtrOutput{})
 	pulumi.RegisterOutputType(CloudRunOutput{})
 	pulumi.RegisterOutputType(ConnectedEndpointOutput{})
 	pulumi.RegisterOutputType(ConnectedEndpointArrayOutput{})
@@ -1214,8 +2250,14 @@ func init() {
 	pulumi.RegisterOutputType(ConsumerAcceptArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerStackOutput{})
 	pulumi.RegisterOutputType(ConsumerStackArrayOutput{})
+	pulumi.RegisterOutputType(DurationOutput{})
+	pulumi.RegisterOutputType(DurationPtrOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallPtrOutput{})
+	pulumi.RegisterOutputType(OutlierDetectionOutput{})
+	pulumi.RegisterOutputType(OutlierDetectionPtrOutput{})
+	pulumi.RegisterOutputType(ServiceDirectoryRegistrationOutput{})
+	pulumi.RegisterOutputType(ServiceDirectoryRegistrationPtrOutput{})
 	pulumi.RegisterOutputType(SubnetOutput{})
 	pulumi.RegisterOutputType(TlsOutput{})
 	pulumi.RegisterOutputType(TlsPtrOutput{})

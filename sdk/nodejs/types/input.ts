@@ -6,6 +6,42 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * Request logging of the load balancer.
+ */
+export interface BackendLogConfigArgs {
+    /**
+     * Log the requests (true by default once logConfig is given).
+     */
+    enable?: boolean;
+    /**
+     * Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+     */
+    sampleRate?: number;
+}
+
+/**
+ * Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+ */
+export interface BackendServiceArgs {
+    /**
+     * Request logging of the load balancer to Cloud Logging (none when unset).
+     */
+    logConfig?: inputs.BackendLogConfigArgs;
+    /**
+     * Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+     */
+    outlierDetection?: inputs.OutlierDetectionArgs;
+    /**
+     * Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+     */
+    securityPolicy?: pulumi.Input<string | undefined>;
+    /**
+     * How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+     */
+    timeoutSec?: number;
+}
+
+/**
  * The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
  */
 export interface CloudRunArgs {
@@ -13,6 +49,10 @@ export interface CloudRunArgs {
      * Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
      */
     allowUnauthenticated?: boolean;
+    /**
+     * How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
+     */
+    callerAuth?: string;
     /**
      * CPU limit of each instance, such as 1 or 2 (1 by default).
      */
@@ -57,6 +97,10 @@ export interface CloudRunArgs {
      * Minimum number of instances kept warm (0 by default).
      */
     minInstances?: number;
+    /**
+     * Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+     */
+    organizationDomain?: string;
     /**
      * Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
      */
@@ -108,6 +152,20 @@ export interface ConsumerStackArgs {
 }
 
 /**
+ * A span of time: seconds, plus nanos.
+ */
+export interface DurationArgs {
+    /**
+     * Fraction of a second in nanoseconds, 0 to 999999999.
+     */
+    nanos?: number;
+    /**
+     * Whole seconds, 0 to 315576000000.
+     */
+    seconds: number;
+}
+
+/**
  * An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
  */
 export interface EndpointFirewallArgs {
@@ -127,6 +185,70 @@ export interface EndpointFirewallArgs {
      * Priority of the rule, 0 to 65535; lower wins, and 0 is the highest (1000 when unset).
      */
     priority?: number;
+}
+
+/**
+ * Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+ */
+export interface OutlierDetectionArgs {
+    /**
+     * Base time a failing backend is ejected for (30 s by default).
+     */
+    baseEjectionTime?: inputs.DurationArgs;
+    /**
+     * Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+     */
+    consecutiveErrors?: number;
+    /**
+     * Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+     */
+    consecutiveGatewayFailure?: number;
+    /**
+     * Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+     */
+    enforcingConsecutiveErrors?: number;
+    /**
+     * Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+     */
+    enforcingConsecutiveGatewayFailure?: number;
+    /**
+     * Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+     */
+    enforcingSuccessRate?: number;
+    /**
+     * Time between ejection sweeps (10 s by default).
+     */
+    interval?: inputs.DurationArgs;
+    /**
+     * Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+     */
+    maxEjectionPercent?: number;
+    /**
+     * Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+     */
+    successRateMinimumHosts?: number;
+    /**
+     * Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+     */
+    successRateRequestVolume?: number;
+    /**
+     * Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+     */
+    successRateStdevFactor?: number;
+}
+
+/**
+ * Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+ */
+export interface ServiceDirectoryRegistrationArgs {
+    /**
+     * Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+     */
+    namespace?: string;
+    /**
+     * Service Directory service (same form; at most 63); the endpoint's name when unset.
+     */
+    service?: string;
 }
 
 /**

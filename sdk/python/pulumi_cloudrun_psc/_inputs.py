@@ -15,14 +15,24 @@ else:
 from . import _utilities
 
 __all__ = [
+    'BackendLogConfigArgs',
+    'BackendLogConfigArgsDict',
+    'BackendServiceArgs',
+    'BackendServiceArgsDict',
     'CloudRunArgs',
     'CloudRunArgsDict',
     'ConsumerAcceptArgs',
     'ConsumerAcceptArgsDict',
     'ConsumerStackArgs',
     'ConsumerStackArgsDict',
+    'DurationArgs',
+    'DurationArgsDict',
     'EndpointFirewallArgs',
     'EndpointFirewallArgsDict',
+    'OutlierDetectionArgs',
+    'OutlierDetectionArgsDict',
+    'ServiceDirectoryRegistrationArgs',
+    'ServiceDirectoryRegistrationArgsDict',
     'SubnetArgs',
     'SubnetArgsDict',
     'TlsArgs',
@@ -31,6 +41,154 @@ __all__ = [
     'VpcEgressArgsDict',
 ]
 
+class BackendLogConfigArgsDict(TypedDict):
+    """
+    Request logging of the load balancer.
+    """
+    enable: NotRequired[_builtins.bool]
+    """
+    Log the requests (true by default once logConfig is given).
+    """
+    sample_rate: NotRequired[_builtins.float]
+    """
+    Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+    """
+
+@pulumi.input_type
+class BackendLogConfigArgs:
+    def __init__(__self__, *,
+                 enable: Optional[_builtins.bool] = None,
+                 sample_rate: Optional[_builtins.float] = None):
+        """
+        Request logging of the load balancer.
+
+        :param _builtins.bool enable: Log the requests (true by default once logConfig is given).
+        :param _builtins.float sample_rate: Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+        """
+        if enable is not None:
+            pulumi.set(__self__, "enable", enable)
+        if sample_rate is not None:
+            pulumi.set(__self__, "sample_rate", sample_rate)
+
+    @_builtins.property
+    @pulumi.getter
+    def enable(self) -> Optional[_builtins.bool]:
+        """
+        Log the requests (true by default once logConfig is given).
+        """
+        return pulumi.get(self, "enable")
+
+    @enable.setter
+    def enable(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "enable", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sampleRate")
+    def sample_rate(self) -> Optional[_builtins.float]:
+        """
+        Share of the requests logged, 0 to 1 (1, every request, when unset); only with logging enabled.
+        """
+        return pulumi.get(self, "sample_rate")
+
+    @sample_rate.setter
+    def sample_rate(self, value: Optional[_builtins.float]):
+        pulumi.set(self, "sample_rate", value)
+
+
+class BackendServiceArgsDict(TypedDict):
+    """
+    Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+    """
+    log_config: NotRequired['BackendLogConfigArgsDict']
+    """
+    Request logging of the load balancer to Cloud Logging (none when unset).
+    """
+    outlier_detection: NotRequired['OutlierDetectionArgsDict']
+    """
+    Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+    """
+    security_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+    """
+    timeout_sec: NotRequired[_builtins.int]
+    """
+    How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+    """
+
+@pulumi.input_type
+class BackendServiceArgs:
+    def __init__(__self__, *,
+                 log_config: Optional['BackendLogConfigArgs'] = None,
+                 outlier_detection: Optional['OutlierDetectionArgs'] = None,
+                 security_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 timeout_sec: Optional[_builtins.int] = None):
+        """
+        Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
+
+        :param 'BackendLogConfigArgs' log_config: Request logging of the load balancer to Cloud Logging (none when unset).
+        :param 'OutlierDetectionArgs' outlier_detection: Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+        :param pulumi.Input[_builtins.str] security_policy: Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+        :param _builtins.int timeout_sec: How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+        """
+        if log_config is not None:
+            pulumi.set(__self__, "log_config", log_config)
+        if outlier_detection is not None:
+            pulumi.set(__self__, "outlier_detection", outlier_detection)
+        if security_policy is not None:
+            pulumi.set(__self__, "security_policy", security_policy)
+        if timeout_sec is not None:
+            pulumi.set(__self__, "timeout_sec", timeout_sec)
+
+    @_builtins.property
+    @pulumi.getter(name="logConfig")
+    def log_config(self) -> Optional['BackendLogConfigArgs']:
+        """
+        Request logging of the load balancer to Cloud Logging (none when unset).
+        """
+        return pulumi.get(self, "log_config")
+
+    @log_config.setter
+    def log_config(self, value: Optional['BackendLogConfigArgs']):
+        pulumi.set(self, "log_config", value)
+
+    @_builtins.property
+    @pulumi.getter(name="outlierDetection")
+    def outlier_detection(self) -> Optional['OutlierDetectionArgs']:
+        """
+        Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+        """
+        return pulumi.get(self, "outlier_detection")
+
+    @outlier_detection.setter
+    def outlier_detection(self, value: Optional['OutlierDetectionArgs']):
+        pulumi.set(self, "outlier_detection", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityPolicy")
+    def security_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
+        """
+        return pulumi.get(self, "security_policy")
+
+    @security_policy.setter
+    def security_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "security_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeoutSec")
+    def timeout_sec(self) -> Optional[_builtins.int]:
+        """
+        How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
+        """
+        return pulumi.get(self, "timeout_sec")
+
+    @timeout_sec.setter
+    def timeout_sec(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "timeout_sec", value)
+
+
 class CloudRunArgsDict(TypedDict):
     """
     The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
@@ -38,6 +196,10 @@ class CloudRunArgsDict(TypedDict):
     allow_unauthenticated: NotRequired[_builtins.bool]
     """
     Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
+    """
+    caller_auth: NotRequired[_builtins.str]
+    """
+    How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
     """
     cpu: NotRequired[_builtins.str]
     """
@@ -83,6 +245,10 @@ class CloudRunArgsDict(TypedDict):
     """
     Minimum number of instances kept warm (0 by default).
     """
+    organization_domain: NotRequired[_builtins.str]
+    """
+    Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+    """
     port: NotRequired[_builtins.int]
     """
     Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
@@ -100,6 +266,7 @@ class CloudRunArgsDict(TypedDict):
 class CloudRunArgs:
     def __init__(__self__, *,
                  allow_unauthenticated: Optional[_builtins.bool] = None,
+                 caller_auth: Optional[_builtins.str] = None,
                  cpu: Optional[_builtins.str] = None,
                  custom_audiences: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  deletion_protection: Optional[_builtins.bool] = None,
@@ -111,6 +278,7 @@ class CloudRunArgs:
                  max_instances: Optional[_builtins.int] = None,
                  memory: Optional[_builtins.str] = None,
                  min_instances: Optional[_builtins.int] = None,
+                 organization_domain: Optional[_builtins.str] = None,
                  port: Optional[_builtins.int] = None,
                  service_account: pulumi.Input[Optional[_builtins.str]] = None,
                  vpc_egress: Optional['VpcEgressArgs'] = None):
@@ -118,6 +286,7 @@ class CloudRunArgs:
         The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
 
         :param _builtins.bool allow_unauthenticated: Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
+        :param _builtins.str caller_auth: How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
         :param _builtins.str cpu: CPU limit of each instance, such as 1 or 2 (1 by default).
         :param Sequence[pulumi.Input[_builtins.str]] custom_audiences: Extra ID-token audiences the service accepts, besides the private URL derived from hostname.
         :param _builtins.bool deletion_protection: Keep Google Cloud from deleting the created service (false by default; Pulumi's protect option is the usual guard).
@@ -129,12 +298,15 @@ class CloudRunArgs:
         :param _builtins.int max_instances: Maximum number of instances (Cloud Run's default when 0).
         :param _builtins.str memory: Memory limit of each instance, such as 512Mi or 2Gi (512Mi by default).
         :param _builtins.int min_instances: Minimum number of instances kept warm (0 by default).
+        :param _builtins.str organization_domain: Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
         :param _builtins.int port: Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
         :param pulumi.Input[_builtins.str] service_account: Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
         :param 'VpcEgressArgs' vpc_egress: Route the created service's outbound traffic into a VPC.
         """
         if allow_unauthenticated is not None:
             pulumi.set(__self__, "allow_unauthenticated", allow_unauthenticated)
+        if caller_auth is not None:
+            pulumi.set(__self__, "caller_auth", caller_auth)
         if cpu is not None:
             pulumi.set(__self__, "cpu", cpu)
         if custom_audiences is not None:
@@ -157,6 +329,8 @@ class CloudRunArgs:
             pulumi.set(__self__, "memory", memory)
         if min_instances is not None:
             pulumi.set(__self__, "min_instances", min_instances)
+        if organization_domain is not None:
+            pulumi.set(__self__, "organization_domain", organization_domain)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if service_account is not None:
@@ -175,6 +349,18 @@ class CloudRunArgs:
     @allow_unauthenticated.setter
     def allow_unauthenticated(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "allow_unauthenticated", value)
+
+    @_builtins.property
+    @pulumi.getter(name="callerAuth")
+    def caller_auth(self) -> Optional[_builtins.str]:
+        """
+        How callers are authenticated: iam (the default) or network. iam keeps Cloud Run's invoker IAM check on: callers send an ID token for the private URL (or a customAudiences entry) and must be granted roles/run.invoker through invokers. network sets invokerIamDisabled on the service the component creates, so Cloud Run checks no identity and the private path (internal ingress, the attachment's accept list, the consumer's VPC and firewall) is the only gate: any client that can reach the endpoint can call the service. Choose network when the consumer's principals cannot be granted at all, as under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) of another organisation; it is an explicit opt-in that warns at preview, takes no invokers, allowUnauthenticated or customAudiences, and applies only to a service the component creates.
+        """
+        return pulumi.get(self, "caller_auth")
+
+    @caller_auth.setter
+    def caller_auth(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "caller_auth", value)
 
     @_builtins.property
     @pulumi.getter
@@ -307,6 +493,18 @@ class CloudRunArgs:
     @min_instances.setter
     def min_instances(self, value: Optional[_builtins.int]):
         pulumi.set(self, "min_instances", value)
+
+    @_builtins.property
+    @pulumi.getter(name="organizationDomain")
+    def organization_domain(self) -> Optional[_builtins.str]:
+        """
+        Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
+        """
+        return pulumi.get(self, "organization_domain")
+
+    @organization_domain.setter
+    def organization_domain(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "organization_domain", value)
 
     @_builtins.property
     @pulumi.getter
@@ -492,6 +690,59 @@ class ConsumerStackArgs:
         pulumi.set(self, "output", value)
 
 
+class DurationArgsDict(TypedDict):
+    """
+    A span of time: seconds, plus nanos.
+    """
+    seconds: _builtins.int
+    """
+    Whole seconds, 0 to 315576000000.
+    """
+    nanos: NotRequired[_builtins.int]
+    """
+    Fraction of a second in nanoseconds, 0 to 999999999.
+    """
+
+@pulumi.input_type
+class DurationArgs:
+    def __init__(__self__, *,
+                 seconds: _builtins.int,
+                 nanos: Optional[_builtins.int] = None):
+        """
+        A span of time: seconds, plus nanos.
+
+        :param _builtins.int seconds: Whole seconds, 0 to 315576000000.
+        :param _builtins.int nanos: Fraction of a second in nanoseconds, 0 to 999999999.
+        """
+        pulumi.set(__self__, "seconds", seconds)
+        if nanos is not None:
+            pulumi.set(__self__, "nanos", nanos)
+
+    @_builtins.property
+    @pulumi.getter
+    def seconds(self) -> _builtins.int:
+        """
+        Whole seconds, 0 to 315576000000.
+        """
+        return pulumi.get(self, "seconds")
+
+    @seconds.setter
+    def seconds(self, value: _builtins.int):
+        pulumi.set(self, "seconds", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def nanos(self) -> Optional[_builtins.int]:
+        """
+        Fraction of a second in nanoseconds, 0 to 999999999.
+        """
+        return pulumi.get(self, "nanos")
+
+    @nanos.setter
+    def nanos(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "nanos", value)
+
+
 class EndpointFirewallArgsDict(TypedDict):
     """
     An egress firewall rule in the consumer VPC that lets the given clients reach the endpoint IP, for VPCs whose egress is denied by default. Give clientRanges, clientTags or both.
@@ -584,6 +835,294 @@ class EndpointFirewallArgs:
     @priority.setter
     def priority(self, value: Optional[_builtins.int]):
         pulumi.set(self, "priority", value)
+
+
+class OutlierDetectionArgsDict(TypedDict):
+    """
+    Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+    """
+    base_ejection_time: NotRequired['DurationArgsDict']
+    """
+    Base time a failing backend is ejected for (30 s by default).
+    """
+    consecutive_errors: NotRequired[_builtins.int]
+    """
+    Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+    """
+    consecutive_gateway_failure: NotRequired[_builtins.int]
+    """
+    Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+    """
+    enforcing_consecutive_errors: NotRequired[_builtins.int]
+    """
+    Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+    """
+    enforcing_consecutive_gateway_failure: NotRequired[_builtins.int]
+    """
+    Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+    """
+    enforcing_success_rate: NotRequired[_builtins.int]
+    """
+    Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+    """
+    interval: NotRequired['DurationArgsDict']
+    """
+    Time between ejection sweeps (10 s by default).
+    """
+    max_ejection_percent: NotRequired[_builtins.int]
+    """
+    Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+    """
+    success_rate_minimum_hosts: NotRequired[_builtins.int]
+    """
+    Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+    """
+    success_rate_request_volume: NotRequired[_builtins.int]
+    """
+    Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+    """
+    success_rate_stdev_factor: NotRequired[_builtins.int]
+    """
+    Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+    """
+
+@pulumi.input_type
+class OutlierDetectionArgs:
+    def __init__(__self__, *,
+                 base_ejection_time: Optional['DurationArgs'] = None,
+                 consecutive_errors: Optional[_builtins.int] = None,
+                 consecutive_gateway_failure: Optional[_builtins.int] = None,
+                 enforcing_consecutive_errors: Optional[_builtins.int] = None,
+                 enforcing_consecutive_gateway_failure: Optional[_builtins.int] = None,
+                 enforcing_success_rate: Optional[_builtins.int] = None,
+                 interval: Optional['DurationArgs'] = None,
+                 max_ejection_percent: Optional[_builtins.int] = None,
+                 success_rate_minimum_hosts: Optional[_builtins.int] = None,
+                 success_rate_request_volume: Optional[_builtins.int] = None,
+                 success_rate_stdev_factor: Optional[_builtins.int] = None):
+        """
+        Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
+
+        :param 'DurationArgs' base_ejection_time: Base time a failing backend is ejected for (30 s by default).
+        :param _builtins.int consecutive_errors: Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+        :param _builtins.int consecutive_gateway_failure: Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+        :param _builtins.int enforcing_consecutive_errors: Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+        :param _builtins.int enforcing_consecutive_gateway_failure: Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+        :param _builtins.int enforcing_success_rate: Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+        :param 'DurationArgs' interval: Time between ejection sweeps (10 s by default).
+        :param _builtins.int max_ejection_percent: Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+        :param _builtins.int success_rate_minimum_hosts: Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+        :param _builtins.int success_rate_request_volume: Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+        :param _builtins.int success_rate_stdev_factor: Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+        """
+        if base_ejection_time is not None:
+            pulumi.set(__self__, "base_ejection_time", base_ejection_time)
+        if consecutive_errors is not None:
+            pulumi.set(__self__, "consecutive_errors", consecutive_errors)
+        if consecutive_gateway_failure is not None:
+            pulumi.set(__self__, "consecutive_gateway_failure", consecutive_gateway_failure)
+        if enforcing_consecutive_errors is not None:
+            pulumi.set(__self__, "enforcing_consecutive_errors", enforcing_consecutive_errors)
+        if enforcing_consecutive_gateway_failure is not None:
+            pulumi.set(__self__, "enforcing_consecutive_gateway_failure", enforcing_consecutive_gateway_failure)
+        if enforcing_success_rate is not None:
+            pulumi.set(__self__, "enforcing_success_rate", enforcing_success_rate)
+        if interval is not None:
+            pulumi.set(__self__, "interval", interval)
+        if max_ejection_percent is not None:
+            pulumi.set(__self__, "max_ejection_percent", max_ejection_percent)
+        if success_rate_minimum_hosts is not None:
+            pulumi.set(__self__, "success_rate_minimum_hosts", success_rate_minimum_hosts)
+        if success_rate_request_volume is not None:
+            pulumi.set(__self__, "success_rate_request_volume", success_rate_request_volume)
+        if success_rate_stdev_factor is not None:
+            pulumi.set(__self__, "success_rate_stdev_factor", success_rate_stdev_factor)
+
+    @_builtins.property
+    @pulumi.getter(name="baseEjectionTime")
+    def base_ejection_time(self) -> Optional['DurationArgs']:
+        """
+        Base time a failing backend is ejected for (30 s by default).
+        """
+        return pulumi.get(self, "base_ejection_time")
+
+    @base_ejection_time.setter
+    def base_ejection_time(self, value: Optional['DurationArgs']):
+        pulumi.set(self, "base_ejection_time", value)
+
+    @_builtins.property
+    @pulumi.getter(name="consecutiveErrors")
+    def consecutive_errors(self) -> Optional[_builtins.int]:
+        """
+        Errors (5xx) in a row before a backend is ejected (5 by default); 0 or more.
+        """
+        return pulumi.get(self, "consecutive_errors")
+
+    @consecutive_errors.setter
+    def consecutive_errors(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "consecutive_errors", value)
+
+    @_builtins.property
+    @pulumi.getter(name="consecutiveGatewayFailure")
+    def consecutive_gateway_failure(self) -> Optional[_builtins.int]:
+        """
+        Gateway failures (502, 503, 504) in a row before a backend is ejected (5 by default); 0 or more.
+        """
+        return pulumi.get(self, "consecutive_gateway_failure")
+
+    @consecutive_gateway_failure.setter
+    def consecutive_gateway_failure(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "consecutive_gateway_failure", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enforcingConsecutiveErrors")
+    def enforcing_consecutive_errors(self) -> Optional[_builtins.int]:
+        """
+        Percent chance, 0 to 100, that consecutive errors eject (100 by default).
+        """
+        return pulumi.get(self, "enforcing_consecutive_errors")
+
+    @enforcing_consecutive_errors.setter
+    def enforcing_consecutive_errors(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "enforcing_consecutive_errors", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enforcingConsecutiveGatewayFailure")
+    def enforcing_consecutive_gateway_failure(self) -> Optional[_builtins.int]:
+        """
+        Percent chance, 0 to 100, that consecutive gateway failures eject (0 by default).
+        """
+        return pulumi.get(self, "enforcing_consecutive_gateway_failure")
+
+    @enforcing_consecutive_gateway_failure.setter
+    def enforcing_consecutive_gateway_failure(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "enforcing_consecutive_gateway_failure", value)
+
+    @_builtins.property
+    @pulumi.getter(name="enforcingSuccessRate")
+    def enforcing_success_rate(self) -> Optional[_builtins.int]:
+        """
+        Percent chance, 0 to 100, that a low success rate ejects (100 by default).
+        """
+        return pulumi.get(self, "enforcing_success_rate")
+
+    @enforcing_success_rate.setter
+    def enforcing_success_rate(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "enforcing_success_rate", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def interval(self) -> Optional['DurationArgs']:
+        """
+        Time between ejection sweeps (10 s by default).
+        """
+        return pulumi.get(self, "interval")
+
+    @interval.setter
+    def interval(self, value: Optional['DurationArgs']):
+        pulumi.set(self, "interval", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxEjectionPercent")
+    def max_ejection_percent(self) -> Optional[_builtins.int]:
+        """
+        Most backends, in percent 0 to 100, that can be ejected at once (10 by default).
+        """
+        return pulumi.get(self, "max_ejection_percent")
+
+    @max_ejection_percent.setter
+    def max_ejection_percent(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "max_ejection_percent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="successRateMinimumHosts")
+    def success_rate_minimum_hosts(self) -> Optional[_builtins.int]:
+        """
+        Backends with enough requests needed for success-rate detection (5 by default); 0 or more.
+        """
+        return pulumi.get(self, "success_rate_minimum_hosts")
+
+    @success_rate_minimum_hosts.setter
+    def success_rate_minimum_hosts(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "success_rate_minimum_hosts", value)
+
+    @_builtins.property
+    @pulumi.getter(name="successRateRequestVolume")
+    def success_rate_request_volume(self) -> Optional[_builtins.int]:
+        """
+        Requests in one interval needed to include a backend in success-rate detection (100 by default); 0 or more.
+        """
+        return pulumi.get(self, "success_rate_request_volume")
+
+    @success_rate_request_volume.setter
+    def success_rate_request_volume(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "success_rate_request_volume", value)
+
+    @_builtins.property
+    @pulumi.getter(name="successRateStdevFactor")
+    def success_rate_stdev_factor(self) -> Optional[_builtins.int]:
+        """
+        Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
+        """
+        return pulumi.get(self, "success_rate_stdev_factor")
+
+    @success_rate_stdev_factor.setter
+    def success_rate_stdev_factor(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "success_rate_stdev_factor", value)
+
+
+class ServiceDirectoryRegistrationArgsDict(TypedDict):
+    """
+    Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+    """
+    namespace: NotRequired[_builtins.str]
+    """
+    Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+    """
+    service: NotRequired[_builtins.str]
+    """
+    Service Directory service (same form; at most 63); the endpoint's name when unset.
+    """
+
+@pulumi.input_type
+class ServiceDirectoryRegistrationArgs:
+    def __init__(__self__, *,
+                 namespace: Optional[_builtins.str] = None,
+                 service: Optional[_builtins.str] = None):
+        """
+        Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
+
+        :param _builtins.str namespace: Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+        :param _builtins.str service: Service Directory service (same form; at most 63); the endpoint's name when unset.
+        """
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+        if service is not None:
+            pulumi.set(__self__, "service", service)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> Optional[_builtins.str]:
+        """
+        Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
+        """
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def service(self) -> Optional[_builtins.str]:
+        """
+        Service Directory service (same form; at most 63); the endpoint's name when unset.
+        """
+        return pulumi.get(self, "service")
+
+    @service.setter
+    def service(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "service", value)
 
 
 class SubnetArgsDict(TypedDict):

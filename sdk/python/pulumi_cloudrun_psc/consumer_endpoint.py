@@ -25,12 +25,15 @@ class ConsumerEndpointArgs:
                  allow_global_access: Optional[_builtins.bool] = None,
                  firewall: Optional['EndpointFirewallArgs'] = None,
                  ip_address: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  region: Optional[_builtins.str] = None,
-                 service_attachment: pulumi.Input[Optional[_builtins.str]] = None):
+                 service_attachment: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_directory_registrations: Optional['ServiceDirectoryRegistrationArgs'] = None):
         """
         The set of arguments for constructing a ConsumerEndpoint resource.
 
@@ -39,12 +42,15 @@ class ConsumerEndpointArgs:
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
         :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
+        :param 'ServiceDirectoryRegistrationArgs' service_directory_registrations: Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
         """
         pulumi.set(__self__, "network", network)
         pulumi.set(__self__, "subnetwork", subnetwork)
@@ -54,6 +60,10 @@ class ConsumerEndpointArgs:
             pulumi.set(__self__, "firewall", firewall)
         if ip_address is not None:
             pulumi.set(__self__, "ip_address", ip_address)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+        if network_project is not None:
+            pulumi.set(__self__, "network_project", network_project)
         if no_automate_dns_zone is not None:
             pulumi.set(__self__, "no_automate_dns_zone", no_automate_dns_zone)
         if producer_stack is not None:
@@ -68,6 +78,8 @@ class ConsumerEndpointArgs:
             pulumi.set(__self__, "region", region)
         if service_attachment is not None:
             pulumi.set(__self__, "service_attachment", service_attachment)
+        if service_directory_registrations is not None:
+            pulumi.set(__self__, "service_directory_registrations", service_directory_registrations)
 
     @_builtins.property
     @pulumi.getter
@@ -128,6 +140,30 @@ class ConsumerEndpointArgs:
     @ip_address.setter
     def ip_address(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ip_address", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter(name="networkProject")
+    def network_project(self) -> Optional[_builtins.str]:
+        """
+        Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
+        """
+        return pulumi.get(self, "network_project")
+
+    @network_project.setter
+    def network_project(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "network_project", value)
 
     @_builtins.property
     @pulumi.getter(name="noAutomateDnsZone")
@@ -201,6 +237,18 @@ class ConsumerEndpointArgs:
     def service_attachment(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "service_attachment", value)
 
+    @_builtins.property
+    @pulumi.getter(name="serviceDirectoryRegistrations")
+    def service_directory_registrations(self) -> Optional['ServiceDirectoryRegistrationArgs']:
+        """
+        Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
+        """
+        return pulumi.get(self, "service_directory_registrations")
+
+    @service_directory_registrations.setter
+    def service_directory_registrations(self, value: Optional['ServiceDirectoryRegistrationArgs']):
+        pulumi.set(self, "service_directory_registrations", value)
+
 
 @pulumi.type_token("cloudrun-psc:index:ConsumerEndpoint")
 class ConsumerEndpoint(pulumi.ComponentResource):
@@ -211,13 +259,16 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  allow_global_access: Optional[_builtins.bool] = None,
                  firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  region: Optional[_builtins.str] = None,
                  service_attachment: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_directory_registrations: Optional[Union['ServiceDirectoryRegistrationArgs', 'ServiceDirectoryRegistrationArgsDict']] = None,
                  subnetwork: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -253,13 +304,16 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
         :param Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict'] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
+        :param Union['ServiceDirectoryRegistrationArgs', 'ServiceDirectoryRegistrationArgsDict'] service_directory_registrations: Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
         :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
         """
         ...
@@ -314,13 +368,16 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  allow_global_access: Optional[_builtins.bool] = None,
                  firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  region: Optional[_builtins.str] = None,
                  service_attachment: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_directory_registrations: Optional[Union['ServiceDirectoryRegistrationArgs', 'ServiceDirectoryRegistrationArgsDict']] = None,
                  subnetwork: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -336,9 +393,11 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__.__dict__["allow_global_access"] = allow_global_access
             __props__.__dict__["firewall"] = firewall
             __props__.__dict__["ip_address"] = ip_address
+            __props__.__dict__["labels"] = labels
             if network is None and not opts.urn:
                 raise TypeError("Missing required property 'network'")
             __props__.__dict__["network"] = network
+            __props__.__dict__["network_project"] = network_project
             __props__.__dict__["no_automate_dns_zone"] = no_automate_dns_zone
             __props__.__dict__["producer_stack"] = producer_stack
             if producer_stack_output is None:
@@ -347,6 +406,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__.__dict__["project"] = project
             __props__.__dict__["region"] = region
             __props__.__dict__["service_attachment"] = service_attachment
+            __props__.__dict__["service_directory_registrations"] = service_directory_registrations
             if subnetwork is None and not opts.urn:
                 raise TypeError("Missing required property 'subnetwork'")
             __props__.__dict__["subnetwork"] = subnetwork

@@ -22,6 +22,7 @@ class DnsBindingArgs:
                  hostname: _builtins.str,
                  ip_address: pulumi.Input[_builtins.str],
                  existing_zone_name: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
@@ -33,6 +34,7 @@ class DnsBindingArgs:
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
@@ -43,6 +45,8 @@ class DnsBindingArgs:
         pulumi.set(__self__, "ip_address", ip_address)
         if existing_zone_name is not None:
             pulumi.set(__self__, "existing_zone_name", existing_zone_name)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
         if networks is not None:
             pulumi.set(__self__, "networks", networks)
         if project is not None:
@@ -91,6 +95,18 @@ class DnsBindingArgs:
     @existing_zone_name.setter
     def existing_zone_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "existing_zone_name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "labels", value)
 
     @_builtins.property
     @pulumi.getter
@@ -162,6 +178,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
@@ -198,6 +215,7 @@ class DnsBinding(pulumi.ComponentResource):
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
@@ -253,6 +271,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
@@ -276,6 +295,7 @@ class DnsBinding(pulumi.ComponentResource):
             if ip_address is None and not opts.urn:
                 raise TypeError("Missing required property 'ip_address'")
             __props__.__dict__["ip_address"] = ip_address
+            __props__.__dict__["labels"] = labels
             __props__.__dict__["networks"] = networks
             __props__.__dict__["project"] = project
             __props__.__dict__["protocol"] = protocol

@@ -28,11 +28,15 @@ class ProducerServiceArgs:
                  proxy_only_subnet: 'SubnetArgs',
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional['BackendServiceArgs'] = None,
                  consumer_stacks: Optional[Sequence['ConsumerStackArgs']] = None,
                  consumers: Optional[Sequence['ConsumerAcceptArgs']] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
@@ -49,11 +53,15 @@ class ProducerServiceArgs:
         :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        :param 'BackendServiceArgs' backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Sequence['ConsumerStackArgs'] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence['ConsumerAcceptArgs'] consumers: Consumers accepted by the service attachment.
         :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
@@ -70,6 +78,10 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "accept_all_consumers", accept_all_consumers)
         if additional_nat_subnets is not None:
             pulumi.set(__self__, "additional_nat_subnets", additional_nat_subnets)
+        if allow_global_access is not None:
+            pulumi.set(__self__, "allow_global_access", allow_global_access)
+        if backend_service is not None:
+            pulumi.set(__self__, "backend_service", backend_service)
         if consumer_stacks is not None:
             pulumi.set(__self__, "consumer_stacks", consumer_stacks)
         if consumers is not None:
@@ -78,8 +90,12 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "domain_names", domain_names)
         if hostname is not None:
             pulumi.set(__self__, "hostname", hostname)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+        if network_project is not None:
+            pulumi.set(__self__, "network_project", network_project)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if propagated_connection_limit is not None:
@@ -178,6 +194,30 @@ class ProducerServiceArgs:
         pulumi.set(self, "additional_nat_subnets", value)
 
     @_builtins.property
+    @pulumi.getter(name="allowGlobalAccess")
+    def allow_global_access(self) -> Optional[_builtins.bool]:
+        """
+        Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        """
+        return pulumi.get(self, "allow_global_access")
+
+    @allow_global_access.setter
+    def allow_global_access(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "allow_global_access", value)
+
+    @_builtins.property
+    @pulumi.getter(name="backendService")
+    def backend_service(self) -> Optional['BackendServiceArgs']:
+        """
+        Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+        """
+        return pulumi.get(self, "backend_service")
+
+    @backend_service.setter
+    def backend_service(self, value: Optional['BackendServiceArgs']):
+        pulumi.set(self, "backend_service", value)
+
+    @_builtins.property
     @pulumi.getter(name="consumerStacks")
     def consumer_stacks(self) -> Optional[Sequence['ConsumerStackArgs']]:
         """
@@ -226,6 +266,18 @@ class ProducerServiceArgs:
         pulumi.set(self, "hostname", value)
 
     @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
     @pulumi.getter(name="loadBalancerIp")
     def load_balancer_ip(self) -> Optional[_builtins.str]:
         """
@@ -236,6 +288,18 @@ class ProducerServiceArgs:
     @load_balancer_ip.setter
     def load_balancer_ip(self, value: Optional[_builtins.str]):
         pulumi.set(self, "load_balancer_ip", value)
+
+    @_builtins.property
+    @pulumi.getter(name="networkProject")
+    def network_project(self) -> Optional[_builtins.str]:
+        """
+        Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
+        """
+        return pulumi.get(self, "network_project")
+
+    @network_project.setter
+    def network_project(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "network_project", value)
 
     @_builtins.property
     @pulumi.getter
@@ -318,15 +382,19 @@ class ProducerService(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional[Union['BackendServiceArgs', 'BackendServiceArgsDict']] = None,
                  cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
                  consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
                  consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -367,15 +435,19 @@ class ProducerService(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence[Union['SubnetArgs', 'SubnetArgsDict']] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
+        :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
+        :param Union['BackendServiceArgs', 'BackendServiceArgsDict'] backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Union['CloudRunArgs', 'CloudRunArgsDict'] cloud_run: The Cloud Run service to publish.
         :param Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']] consumers: Consumers accepted by the service attachment.
         :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
+        :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param Union['SubnetArgs', 'SubnetArgsDict'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         :param Union['SubnetArgs', 'SubnetArgsDict'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
+        :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
         :param Union['SubnetArgs', 'SubnetArgsDict'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
@@ -435,15 +507,19 @@ class ProducerService(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 allow_global_access: Optional[_builtins.bool] = None,
+                 backend_service: Optional[Union['BackendServiceArgs', 'BackendServiceArgsDict']] = None,
                  cloud_run: Optional[Union['CloudRunArgs', 'CloudRunArgsDict']] = None,
                  consumer_stacks: Optional[Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']]] = None,
                  consumers: Optional[Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']]] = None,
                  domain_names: Optional[Sequence[_builtins.str]] = None,
                  hostname: Optional[_builtins.str] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
                  load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
                  proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
@@ -464,6 +540,8 @@ class ProducerService(pulumi.ComponentResource):
 
             __props__.__dict__["accept_all_consumers"] = accept_all_consumers
             __props__.__dict__["additional_nat_subnets"] = additional_nat_subnets
+            __props__.__dict__["allow_global_access"] = allow_global_access
+            __props__.__dict__["backend_service"] = backend_service
             if cloud_run is None and not opts.urn:
                 raise TypeError("Missing required property 'cloud_run'")
             __props__.__dict__["cloud_run"] = cloud_run
@@ -471,6 +549,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["consumers"] = consumers
             __props__.__dict__["domain_names"] = domain_names
             __props__.__dict__["hostname"] = hostname
+            __props__.__dict__["labels"] = labels
             __props__.__dict__["load_balancer_ip"] = load_balancer_ip
             if load_balancer_subnet is None and not opts.urn:
                 raise TypeError("Missing required property 'load_balancer_subnet'")
@@ -481,6 +560,7 @@ class ProducerService(pulumi.ComponentResource):
             if network is None and not opts.urn:
                 raise TypeError("Missing required property 'network'")
             __props__.__dict__["network"] = network
+            __props__.__dict__["network_project"] = network_project
             __props__.__dict__["project"] = project
             __props__.__dict__["propagated_connection_limit"] = propagated_connection_limit
             if proxy_only_subnet is None and not opts.urn:
