@@ -43,13 +43,22 @@ func policyViolation(e *apitype.PolicyEvent) PolicyViolation {
 // which the toolchain lacks; see the launcher). It fails t when the pack is not installed.
 func (e *Env) PolicyPack() string {
 	e.t.Helper()
+	if err := e.PolicyPackReady(); err != nil {
+		e.t.Fatalf("harness: %v; run tools/bootstrap.sh (make tools)", err)
+	}
+	return filepath.Join(e.Root, PolicyPackDir, "analyzer")
+}
+
+// PolicyPackReady reports why the policy pack cannot run in this checkout (nil when it can): it is
+// installed by `make tools` (it needs Node.js), not by the lean `make demo`.
+func (e *Env) PolicyPackReady() error {
 	dir := filepath.Join(e.Root, PolicyPackDir)
 	for _, need := range []string{"bin/index.js", "node_modules/@pulumi/policy", "analyzer"} {
 		if _, err := os.Stat(filepath.Join(dir, need)); err != nil {
-			e.t.Fatalf("harness: %s/%s is missing; run tools/bootstrap.sh (make tools)", PolicyPackDir, need)
+			return fmt.Errorf("%s/%s is missing", PolicyPackDir, need)
 		}
 	}
-	return filepath.Join(dir, "analyzer")
+	return nil
 }
 
 // PolicyConfig writes a policy pack config file (policy name to enforcement level, or "all") into
