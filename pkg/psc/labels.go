@@ -2,8 +2,9 @@ package psc
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -31,7 +32,7 @@ func checkLabels(p *problems, labels map[string]string) {
 	if len(labels) > maxUserLabels {
 		p.addf("labels", "holds %d labels; Google Cloud allows 64 per resource, one of which is %s, so at most %d", len(labels), managedByKey, maxUserLabels)
 	}
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		path := fmt.Sprintf("labels[%q]", k)
 		switch {
 		case k == managedByKey:
@@ -54,14 +55,4 @@ func childLabels(user map[string]string) pulumi.StringMap {
 		}
 	}
 	return out
-}
-
-// sortedKeys returns a map's keys in order, so that problems are reported in a stable order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

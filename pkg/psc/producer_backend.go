@@ -2,7 +2,9 @@ package psc
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -170,7 +172,7 @@ func (o *OutlierDetectionArgs) validate(p *problems, path string) {
 		"successRateStdevFactor": o.SuccessRateStdevFactor,
 	}
 	set := o.BaseEjectionTime != nil || o.Interval != nil
-	for _, name := range sortedKeys(percents) {
+	for _, name := range slices.Sorted(maps.Keys(percents)) {
 		if v := percents[name]; v != nil {
 			set = true
 			if *v < 0 || *v > 100 {
@@ -178,7 +180,7 @@ func (o *OutlierDetectionArgs) validate(p *problems, path string) {
 			}
 		}
 	}
-	for _, name := range sortedKeys(counts) {
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
 		if v := counts[name]; v != nil {
 			set = true
 			if *v < 0 {
