@@ -52,6 +52,7 @@ type ConsumerEndpointArgs struct {
 	Firewall                      *EndpointFirewallArgs             `pulumi:"firewall,optional"`
 	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs `pulumi:"serviceDirectoryRegistrations,optional"`
 	Labels                        map[string]string                 `pulumi:"labels,optional"`
+	ProducerDomainNames           pulumi.StringArrayInput           `pulumi:"producerDomainNames,optional"`
 }
 
 // ServiceDirectoryRegistrationArgs registers the endpoint in Service Directory.
@@ -97,6 +98,10 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding "+
 		"owns the name. Changing it replaces the endpoint.")
 	a.Describe(&c.Labels, labelsDescription)
+	a.Describe(&c.ProducerDomainNames, "The producer's domainNames (its domainNames output), for which Private "+
+		"Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains "+
+		"for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output "+
+		"when not given; with serviceAttachment, none when not given.")
 }
 
 // ConsumerEndpoint is a Private Service Connect endpoint in the consumer's VPC: an internal address
@@ -104,14 +109,15 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 type ConsumerEndpoint struct {
 	pulumi.ResourceState
 
-	IpAddress              pulumi.StringOutput `pulumi:"ipAddress"`
-	ForwardingRuleSelfLink pulumi.StringOutput `pulumi:"forwardingRuleSelfLink"`
-	PscConnectionId        pulumi.StringOutput `pulumi:"pscConnectionId"`
-	PscConnectionStatus    pulumi.StringOutput `pulumi:"pscConnectionStatus"`
-	ConsumerProject        pulumi.StringOutput `pulumi:"consumerProject"`
-	ConsumerNetwork        pulumi.StringOutput `pulumi:"consumerNetwork"`
-	ServiceAttachmentUri   pulumi.StringOutput `pulumi:"serviceAttachmentUri"`
-	Region                 pulumi.StringOutput `pulumi:"region"`
+	IpAddress              pulumi.StringOutput      `pulumi:"ipAddress"`
+	ForwardingRuleSelfLink pulumi.StringOutput      `pulumi:"forwardingRuleSelfLink"`
+	PscConnectionId        pulumi.StringOutput      `pulumi:"pscConnectionId"`
+	PscConnectionStatus    pulumi.StringOutput      `pulumi:"pscConnectionStatus"`
+	ConsumerProject        pulumi.StringOutput      `pulumi:"consumerProject"`
+	ConsumerNetwork        pulumi.StringOutput      `pulumi:"consumerNetwork"`
+	ServiceAttachmentUri   pulumi.StringOutput      `pulumi:"serviceAttachmentUri"`
+	Region                 pulumi.StringOutput      `pulumi:"region"`
+	AutomaticDnsDomains    pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
 }
 
 // Annotate documents the ConsumerEndpoint outputs for the schema.
@@ -127,6 +133,10 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 	a.Describe(&c.ConsumerNetwork, "Self link of the consumer VPC, to add to the producer's accept list by network.")
 	a.Describe(&c.ServiceAttachmentUri, "The service attachment the endpoint connects to.")
 	a.Describe(&c.Region, "Region of the endpoint.")
+	a.Describe(&c.AutomaticDnsDomains, "The producer's domainNames that Private Service Connect's automatic DNS "+
+		"claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): "+
+		"none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname "+
+		"under them.")
 }
 
 // NewConsumerEndpoint validates args, then creates the endpoint as children of the component.
@@ -190,7 +200,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		project = pulumi.StringPtr(a.Project)
 	}
 
-	attachment, err := a.attachmentURI(ctx, name, comp)
+	attachment, producerDomains, err := a.producer(ctx, name, comp)
 	if err != nil {
 		return err
 	}
@@ -272,6 +282,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	comp.ConsumerNetwork = rule.Network
 	comp.ServiceAttachmentUri = uri
 	comp.Region = region
+	comp.AutomaticDnsDomains = automaticDNSDomains(a.NoAutomateDnsZone, producerDomains)
 	return nil
 }
 
@@ -345,13 +356,25 @@ func (a *ConsumerEndpointArgs) attachmentInput() string {
 	return "serviceAttachment"
 }
 
-// attachmentURI returns the attachment URI given directly or read from the producer's stack.
-func (a *ConsumerEndpointArgs) attachmentURI(ctx *pulumi.Context, name string, comp *ConsumerEndpoint,
-) (pulumi.StringOutput, error) {
-	if a.ProducerStack == "" {
-		return a.ServiceAttachment.ToStringOutput(), nil
+// producer returns the attachment URI and the producer's domainNames, given directly or read from the
+// producer's stack.
+func (a *ConsumerEndpointArgs) producer(ctx *pulumi.Context, name string, comp *ConsumerEndpoint,
+) (pulumi.StringOutput, pulumi.StringArrayOutput, error) {
+	domains := pulumi.ToStringArray(nil).ToStringArrayOutput()
+	if a.ProducerDomainNames != nil {
+		domains = a.ProducerDomainNames.ToStringArrayOutput()
 	}
-	return stackOutput(ctx, comp, name+"-producer", "producerStack", a.ProducerStack, a.ProducerStackOutput)
+	if a.ProducerStack == "" {
+		return a.ServiceAttachment.ToStringOutput(), domains, nil
+	}
+	ref, err := stackReference(ctx, comp, name+"-producer", "producerStack", a.ProducerStack)
+	if err != nil {
+		return pulumi.StringOutput{}, pulumi.StringArrayOutput{}, err
+	}
+	if a.ProducerDomainNames == nil {
+		domains = stackDomainNames(ref, a.ProducerStack)
+	}
+	return stackString(ref, "producerStack", a.ProducerStack, a.ProducerStackOutput), domains, nil
 }
 
 // endpointFirewall creates the egress rule that lets the given clients reach the endpoint IP.

@@ -33,6 +33,11 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 	}
 	a.validateAttachment(&p)
 	checkLabels(&p, a.Labels)
+	if domains, ok := knownArray(a.ProducerDomainNames); ok {
+		for i, d := range domains {
+			p.add(fmt.Sprintf("producerDomainNames[%d]", i), checkDNSZoneName(d))
+		}
+	}
 	if sd := a.ServiceDirectoryRegistrations; sd != nil {
 		p.add("serviceDirectoryRegistrations.namespace", checkDirectoryName(sd.Namespace, "namespace"))
 		p.add("serviceDirectoryRegistrations.service", checkDirectoryName(sd.Service, "service"))

@@ -28,6 +28,8 @@ type DnsBindingArgs struct {
 	Ttl              *int                    `pulumi:"ttl,optional"`
 	Protocol         string                  `pulumi:"protocol,optional"`
 	Labels           map[string]string       `pulumi:"labels,optional"`
+	// AutomaticDnsDomains are the domains PSC's automatic DNS claims in the bound networks.
+	AutomaticDnsDomains pulumi.StringArrayInput `pulumi:"automaticDnsDomains,optional"`
 }
 
 // Annotate documents DnsBindingArgs for the schema.
@@ -50,6 +52,10 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
 		"with tls): the scheme of the url output; take it from the producer's protocol output.")
 	a.Describe(&d.Labels, labelsDescription+" Only a zone the component creates takes them.")
+	a.Describe(&d.AutomaticDnsDomains, "The domains that Private Service Connect's automatic DNS claims in the "+
+		"consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under "+
+		"any of them (at preview when known, else before the record is created), since Google's Service Directory "+
+		"zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.")
 }
 
 // DnsBinding is a private Cloud DNS name for a PSC endpoint, so consumers call
@@ -117,7 +123,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	if _, err := dns.NewRecordSet(ctx, name+"-record", &dns.RecordSetArgs{
 		Project:     project,
 		ManagedZone: zoneName,
-		Name:        pulumi.String(fqdn),
+		Name:        checkedHostname(a.Hostname, a.AutomaticDnsDomains),
 		Type:        pulumi.String("A"),
 		Ttl:         pulumi.Int(*a.Ttl),
 		Rrdatas:     pulumi.StringArray{checkedIP(a.IpAddress)},

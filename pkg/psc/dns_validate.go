@@ -16,6 +16,8 @@ func (a *DnsBindingArgs) validate(name string) error {
 	}
 	if err := checkHostname(a.Hostname); err != nil {
 		p.add("hostname", err)
+	} else if domains, ok := knownArray(a.AutomaticDnsDomains); ok {
+		p.add("hostname", automaticDNSClaim(a.Hostname, domains))
 	}
 	if !given(a.IpAddress) {
 		p.addf("ipAddress", "is required: the IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress")

@@ -60,17 +60,31 @@ func providerDefaults(ctx *pulumi.Context, comp pulumi.Resource, project, region
 }
 
 // stackOutput reads one string output of another stack through a StackReference registered as a
-// child of parent, named resName. An output that is missing or not a non-empty string fails with a message that
-// names the stack, the output and the input that asked for it; a stack with no outputs at all is
-// not deployed, which the message says, as it is the usual cause (a producer destroyed while
-// consumers are connected).
+// child of parent, named resName (see stackString).
 func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, stack, output string,
 ) (pulumi.StringOutput, error) {
+	ref, err := stackReference(ctx, parent, resName, input, stack)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return stackString(ref, input, stack, output), nil
+}
+
+// stackReference registers a StackReference to stack as a child of parent, named resName.
+func stackReference(ctx *pulumi.Context, parent pulumi.Resource, resName, input, stack string) (*pulumi.StackReference, error) {
 	ref, err := pulumi.NewStackReference(ctx, resName, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)},
 		pulumi.Parent(parent))
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("%s: reading stack %q: %w", input, stack, err)
+		return nil, fmt.Errorf("%s: reading stack %q: %w", input, stack, err)
 	}
+	return ref, nil
+}
+
+// stackString is one string output of the referenced stack. An output that is missing or not a
+// non-empty string fails with a message that names the stack, the output and the input that asked
+// for it; a stack with no outputs at all is not deployed, which the message says, as it is the
+// usual cause (a producer destroyed while consumers are connected).
+func stackString(ref *pulumi.StackReference, input, stack, output string) pulumi.StringOutput {
 	// Only the number of outputs is read, so their secrecy must not spread to the value read.
 	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(output))).ApplyT(func(all []any) (string, error) {
 		outputs, _ := all[0].(map[string]any)
@@ -88,7 +102,7 @@ func stackOutput(ctx *pulumi.Context, parent pulumi.Resource, resName, input, st
 			return "", fmt.Errorf("%s: stack %q has no string output %q (got an empty string)", input, stack, output)
 		}
 		return s, nil
-	}).(pulumi.StringOutput), nil
+	}).(pulumi.StringOutput)
 }
 
 // knownOrNil is knownString for an entry of a list of inputs, where a nil entry reads as "".

@@ -37,6 +37,7 @@ type ProducerService struct {
 	NatAddressesUsed   pulumi.IntOutput                    `pulumi:"natAddressesUsed"`
 	NatAddressesFree   pulumi.IntOutput                    `pulumi:"natAddressesFree"`
 	ConnectionWarning  pulumi.StringOutput                 `pulumi:"connectionWarning"`
+	DomainNames        pulumi.StringArrayOutput            `pulumi:"domainNames"`
 }
 
 // Annotate documents the ProducerService outputs for the schema.
@@ -69,6 +70,9 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"(also logged as a warning); empty when none waits.")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
+	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
+		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
+		"producerStack reads.")
 }
 
 // NewProducerService validates args, then creates the producer chain as children of the component.
@@ -196,4 +200,5 @@ func (b *producerBuilder) setOutputs(nets producerSubnets, run cloudRunService, 
 	c.NatAddressesUsed = conns.natUsed
 	c.NatAddressesFree = conns.natFree
 	c.ConnectionWarning = conns.warning
+	c.DomainNames = attachment.DomainNames
 }

@@ -50,6 +50,10 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
     }
 
     /**
+     * The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
+     */
+    declare public /*out*/ readonly automaticDnsDomains: pulumi.Output<string[]>;
+    /**
      * Self link of the consumer VPC, to add to the producer's accept list by network.
      */
     declare public /*out*/ readonly consumerNetwork: pulumi.Output<string>;
@@ -106,6 +110,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["network"] = args?.network;
             resourceInputs["networkProject"] = args?.networkProject;
             resourceInputs["noAutomateDnsZone"] = args?.noAutomateDnsZone;
+            resourceInputs["producerDomainNames"] = args?.producerDomainNames;
             resourceInputs["producerStack"] = args?.producerStack;
             resourceInputs["producerStackOutput"] = (args?.producerStackOutput) ?? "serviceAttachmentUri";
             resourceInputs["project"] = args?.project;
@@ -113,6 +118,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["serviceAttachment"] = args?.serviceAttachment;
             resourceInputs["serviceDirectoryRegistrations"] = args?.serviceDirectoryRegistrations;
             resourceInputs["subnetwork"] = args?.subnetwork;
+            resourceInputs["automaticDnsDomains"] = undefined /*out*/;
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
@@ -120,6 +126,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["pscConnectionStatus"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         } else {
+            resourceInputs["automaticDnsDomains"] = undefined /*out*/;
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
@@ -166,6 +173,10 @@ export interface ConsumerEndpointArgs {
      * Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
      */
     noAutomateDnsZone?: boolean;
+    /**
+     * The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
+     */
+    producerDomainNames?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
      */

@@ -73,6 +73,7 @@ export class DnsBinding extends pulumi.ComponentResource {
             if (args?.ipAddress === undefined && !opts.urn) {
                 throw new Error("Missing required property 'ipAddress'");
             }
+            resourceInputs["automaticDnsDomains"] = args?.automaticDnsDomains;
             resourceInputs["existingZoneName"] = args?.existingZoneName;
             resourceInputs["hostname"] = args?.hostname;
             resourceInputs["ipAddress"] = args?.ipAddress;
@@ -99,6 +100,10 @@ export class DnsBinding extends pulumi.ComponentResource {
  * The set of arguments for constructing a DnsBinding resource.
  */
 export interface DnsBindingArgs {
+    /**
+     * The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
+     */
+    automaticDnsDomains?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Name of an existing private managed zone to add the record to, instead of creating one.
      */

@@ -68,6 +68,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly connectionWarning: pulumi.Output<string>;
     /**
+     * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
+     */
+    declare public readonly domainNames: pulumi.Output<string[]>;
+    /**
      * Private hostname the service answers to (empty when none was given).
      */
     declare public readonly hostname: pulumi.Output<string>;
@@ -186,6 +190,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["cloudRunUri"] = undefined /*out*/;
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
             resourceInputs["connectionWarning"] = undefined /*out*/;
+            resourceInputs["domainNames"] = undefined /*out*/;
             resourceInputs["hostname"] = undefined /*out*/;
             resourceInputs["loadBalancerIp"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;

@@ -253,6 +253,8 @@ func badCases(t *testing.T) []badCase {
 			path: "firewall.priority", reason: "must be between 0 and 65535"},
 		{name: "directory-namespace-invalid", component: C, patch: obj{"serviceDirectoryRegistrations": obj{"namespace": "Partners"}},
 			path: "serviceDirectoryRegistrations.namespace", reason: "must be a Service Directory namespace"},
+		{name: "producer-domain-without-dot", component: C, patch: obj{"producerDomainNames": []any{"p.acme.example"}},
+			path: "producerDomainNames[0]", reason: "must end with a dot"},
 		// DnsBinding.
 		{name: "dns-hostname-invalid", component: D, patch: obj{"hostname": "payment_api.internal"},
 			path: "hostname", reason: `label "payment_api"`},
@@ -270,6 +272,8 @@ func badCases(t *testing.T) []badCase {
 			path: "ipAddress", reason: "must be an IPv4 address"},
 		{name: "dns-existing-zone-and-zone-name", component: D, patch: obj{"existingZoneName": "corp-zone", "zoneDnsName": "internal."},
 			path: "zoneDnsName", reason: "applies only to a zone the component creates"},
+		{name: "dns-hostname-claimed-by-automatic-dns", component: D, patch: obj{"automaticDnsDomains": []any{"internal."}},
+			path: "hostname", reason: "which Private Service Connect's automatic DNS claims in the consumer VPC (automaticDnsDomains[0])"},
 	}
 }
 

@@ -31,8 +31,12 @@ func pick(all []lang, names ...string) []lang {
 	return out
 }
 
-// hostProject is the Shared VPC host of the features program's producer.
-const hostProject = "acme-host-prj"
+// hostProject and consumerHostProject are the Shared VPC hosts of the features program's
+// producer and consumer.
+const (
+	hostProject         = "acme-host-prj"
+	consumerHostProject = "bank-host-prj"
+)
 
 const (
 	tBackend  = "gcp:compute/regionBackendService:RegionBackendService"
@@ -47,7 +51,8 @@ func TestFeatures(t *testing.T) {
 		st := l.new(env, "features")
 		for k, v := range map[string]string{
 			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
-			"consumerProject": consumerProject, "hostProject": hostProject, "team": "payments", "globalAccess": "true",
+			"consumerProject": consumerProject, "hostProject": hostProject, "consumerHostProject": consumerHostProject,
+			"team": "payments", "globalAccess": "true",
 		} {
 			st.SetConfig(k, v, false)
 		}
@@ -60,6 +65,7 @@ func TestFeatures(t *testing.T) {
 		}
 		assertFeatureRecords(t, env, output(t, up, "securityPolicy"))
 		converged(t, st)
+		assertAutomaticDNSClaim(t, env, st, up)
 
 		// Labels and global access change in place: nothing is replaced, the attachment is untouched.
 		st.SetConfig("team", "payments-api", false)
@@ -77,6 +83,32 @@ func TestFeatures(t *testing.T) {
 		}
 		destroyed(t, env, st)
 	})
+}
+
+// assertAutomaticDNSClaim checks the features program's automatic DNS wiring: the endpoint
+// publishes the producer's domainNames as the domains PSC claims, the DnsBinding for a name
+// outside them has its record, and one for a name under them is refused at preview, naming the
+// hostname, with nothing changed (PSC-AUTO-DNS).
+func assertAutomaticDNSClaim(t *testing.T, env *harness.Env, st *harness.Stack, up *harness.Summary) {
+	t.Helper()
+	if got := fmt.Sprint(up.Outputs["automaticDnsDomains"].Value); got != "[p.acme.example.]" {
+		t.Errorf("automaticDnsDomains = %s, want the producer's domainNames [p.acme.example.]", got)
+	}
+	records := simRecords(t, env, "gcp:dns/recordSet:RecordSet")
+	if len(records) != 1 || records[0].Outputs["name"] != "payment-api.internal." {
+		t.Fatalf("want the DnsBinding's one record payment-api.internal., got %d records", len(records))
+	}
+	before := env.SimCount()
+	st.SetConfig("dnsHostname", "payment-api.p.acme.example", false)
+	p, err := st.Try(harness.Preview)
+	want := `hostname: "payment-api.p.acme.example" is under p.acme.example., which Private Service Connect's automatic DNS claims`
+	if err == nil || !strings.Contains(err.Error()+strings.Join(p.Errors(), "\n"), want) {
+		t.Errorf("a DnsBinding hostname under the automatic DNS domain must fail the preview with %q; got %v", want, err)
+	}
+	if env.SimCount() != before {
+		t.Errorf("a refused preview changed the simulator: %d resources, was %d", env.SimCount(), before)
+	}
+	st.SetConfig("dnsHostname", "payment-api.internal", false)
 }
 
 // wantWarnings fails t for each fragment no warning of s holds.
@@ -120,10 +152,11 @@ func assertFeatureRecords(t *testing.T, env *harness.Env, policy string) {
 	if one(tPolicy).Project != producerProject {
 		t.Errorf("the security policy is not in the producer's project")
 	}
-	// Shared VPC: the producer's subnets are in the host project, its load balancer is not.
+	// Shared VPC: the producer's subnets are in the host project, its load balancer is not; the
+	// consumer's subnet is in its host project, its endpoint is not.
 	for _, s := range simRecords(t, env, tSubnet) {
-		if s.Project != hostProject && s.Project != consumerProject {
-			t.Errorf("subnet %s is in project %s, want the Shared VPC host %s", s.ID, s.Project, hostProject)
+		if s.Project != hostProject && s.Project != consumerHostProject && !(s.Project == consumerProject && strings.HasPrefix(s.Name, "apps-")) { // apps: of the consumer's own VPC, unused here
+			t.Errorf("subnet %s is in project %s, want a Shared VPC host (%s, %s)", s.ID, s.Project, hostProject, consumerHostProject)
 		}
 	}
 	var lb, ep *gcpsim.Record
@@ -142,6 +175,11 @@ func assertFeatureRecords(t *testing.T, env *harness.Env, policy string) {
 	}
 	if lb.Outputs["allowGlobalAccess"] != true {
 		t.Errorf("the load balancer rule's allowGlobalAccess = %v, want true", lb.Outputs["allowGlobalAccess"])
+	}
+	if ep.Project != consumerProject || !strings.Contains(fmt.Sprint(ep.Outputs["network"]), "projects/"+consumerHostProject+"/") ||
+		!strings.Contains(fmt.Sprint(ep.Outputs["subnetwork"]), "projects/"+consumerHostProject+"/") {
+		t.Errorf("the endpoint is in %s on %v, %v; want the consumer's (service) project on its host's VPC and subnet",
+			ep.Project, ep.Outputs["network"], ep.Outputs["subnetwork"])
 	}
 	sd, _ := ep.Outputs["serviceDirectoryRegistrations"].(map[string]any)
 	if sd["namespace"] != "partners" || sd["service"] != "payments" {

@@ -17,6 +17,10 @@ import (
 // Configuration: exactly one of producerStack (the producer's stack name, read through a
 // StackReference) and serviceAttachment (the attachment URI as a plain string); optionally
 // hostname and protocol (HTTP or HTTPS, as the producer serves), plus gcp:project and gcp:region.
+// For a Shared VPC, networkProject names the host project, and network and subnetwork its VPC
+// and subnet (names or self links): the program then creates neither, the endpoint's address and
+// rule stay in gcp:project (a service project attached to the host), and the producer accepts
+// that project.
 func Consumer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	hostname := cfg.Get("hostname")
@@ -29,24 +33,27 @@ func Consumer(ctx *pulumi.Context) error {
 	}
 	region := config.Require(ctx, "gcp:region")
 
-	vpc, err := compute.NewNetwork(ctx, "consumer-vpc", &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
+	network, err := exampleNetwork(ctx, cfg, "consumer-vpc")
 	if err != nil {
 		return err
 	}
-	apps, err := compute.NewSubnetwork(ctx, "apps", &compute.SubnetworkArgs{
-		Network:     vpc.SelfLink,
-		Region:      pulumi.String(region),
-		IpCidrRange: pulumi.String("192.168.10.0/24"),
-	})
-	if err != nil {
-		return err
+	var subnetwork pulumi.StringInput = pulumi.String(cfg.Get("subnetwork"))
+	if cfg.Get("networkProject") == "" {
+		apps, err := compute.NewSubnetwork(ctx, "apps", &compute.SubnetworkArgs{
+			Network:     network,
+			Region:      pulumi.String(region),
+			IpCidrRange: pulumi.String("192.168.10.0/24"),
+		})
+		if err != nil {
+			return err
+		}
+		subnetwork = apps.SelfLink
 	}
 
 	args := &psc.ConsumerEndpointArgs{
-		Network:           vpc.SelfLink,
-		Subnetwork:        apps.SelfLink,
+		Network:           network,
+		NetworkProject:    cfg.Get("networkProject"),
+		Subnetwork:        subnetwork,
 		ProducerStack:     cfg.Get("producerStack"),
 		NoAutomateDnsZone: true,
 	}
@@ -61,7 +68,7 @@ func Consumer(ctx *pulumi.Context) error {
 	name, err := psc.NewDnsBinding(ctx, "payments-dns", &psc.DnsBindingArgs{
 		Hostname:  hostname,
 		IpAddress: endpoint.IpAddress,
-		Networks:  pulumi.StringArray{vpc.SelfLink},
+		Networks:  pulumi.StringArray{network},
 		Protocol:  protocol,
 	})
 	if err != nil {
@@ -74,6 +81,6 @@ func Consumer(ctx *pulumi.Context) error {
 	ctx.Export("consumerNetwork", endpoint.ConsumerNetwork)
 	ctx.Export("serviceAttachmentUri", endpoint.ServiceAttachmentUri)
 	ctx.Export("url", name.Url)
-	ctx.Export("subnetwork", apps.SelfLink)
+	ctx.Export("subnetwork", subnetwork)
 	return nil
 }

@@ -4,6 +4,8 @@
 package programs
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -16,7 +18,10 @@ import (
 //
 // Configuration (all optional): image, hostname, consumerProjects (a list of consumer project
 // ids to accept), consumerStacks (a list of consumer stack names whose consumerProject output is
-// accepted), plus gcp:project and gcp:region.
+// accepted), plus gcp:project and gcp:region. For a Shared VPC, networkProject names the host
+// project and network its VPC (name or self link): the program then creates no VPC, and the
+// component creates the subnets in the host project (gcp:project must be a service project
+// attached to it).
 func Producer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	image := cfg.Get("image")
@@ -32,15 +37,14 @@ func Producer(ctx *pulumi.Context) error {
 	cfg.GetObject("consumerStacks", &consumerStacks)
 	cfg.GetObject("invokers", &invokers)
 
-	vpc, err := compute.NewNetwork(ctx, "producer-vpc", &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
+	network, err := exampleNetwork(ctx, cfg, "producer-vpc")
 	if err != nil {
 		return err
 	}
 
 	args := &psc.ProducerServiceArgs{
-		Network:            vpc.SelfLink,
+		Network:            network,
+		NetworkProject:     cfg.Get("networkProject"),
 		CloudRun:           psc.CloudRunArgs{Image: pulumi.String(image), Invokers: pulumi.ToStringArray(invokers)},
 		Hostname:           hostname,
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
@@ -66,5 +70,24 @@ func Producer(ctx *pulumi.Context) error {
 	ctx.Export("cloudRunServiceName", svc.CloudRunServiceName)
 	ctx.Export("region", svc.Region)
 	ctx.Export("project", svc.Project)
+	ctx.Export("domainNames", svc.DomainNames)
 	return nil
+}
+
+// exampleNetwork is the VPC an example program uses: with networkProject (a Shared VPC), the
+// host's VPC that network names (a bare name is the host project's), created by the host's network
+// team; otherwise a VPC the program creates, named name.
+func exampleNetwork(ctx *pulumi.Context, cfg *config.Config, name string) (pulumi.StringInput, error) {
+	if host := cfg.Get("networkProject"); host != "" {
+		network := cfg.Require("network")
+		if !strings.Contains(network, "/") {
+			network = "projects/" + host + "/global/networks/" + network
+		}
+		return pulumi.String(network), nil
+	}
+	vpc, err := compute.NewNetwork(ctx, name, &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
+	if err != nil {
+		return nil, err
+	}
+	return vpc.SelfLink, nil
 }

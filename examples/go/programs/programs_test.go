@@ -1,6 +1,7 @@
 package programs
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -63,5 +64,42 @@ func TestConsumerExample(t *testing.T) {
 				t.Errorf("record = %v", record.Inputs)
 			}
 		})
+	}
+}
+
+// With networkProject, both examples use the Shared VPC host's network (and the consumer its
+// subnet) instead of creating their own: the producer's subnets go to the host project, the
+// endpoint's address and rule stay in the stack's (service) project.
+func TestExamplesOnASharedVPC(t *testing.T) {
+	t.Parallel()
+	const host = "network-host-prj"
+	hostVPC := "projects/" + host + "/global/networks/shared"
+	f := psctest.New()
+	runWith(t, f, "payments-producer", Producer, map[string]string{"networkProject": host, "network": "shared"})
+	if n := f.CountByType()["gcp:compute/network:Network"]; n != 0 {
+		t.Errorf("the producer example created %d VPCs on a Shared VPC, want none", n)
+	}
+	for _, s := range f.Custom("gcp:compute/subnetwork:Subnetwork") {
+		if psctest.Str(s, "project") != host || !strings.HasSuffix(psctest.Str(s, "network"), hostVPC) {
+			t.Errorf("producer subnet %s is in project %q on %q, want the host's %s", s.Name, psctest.Str(s, "project"), psctest.Str(s, "network"), hostVPC)
+		}
+	}
+
+	f = psctest.New()
+	apps := psctest.Subnet{Project: host, Region: psctest.Region, Name: "apps", Network: "https://www.googleapis.com/compute/v1/" + hostVPC,
+		IpCidrRange: "192.168.10.0/24"}
+	f.Subnets = append(f.Subnets, apps)
+	subnet := apps.SelfLink()
+	runWith(t, f, "payments-consumer", Consumer, map[string]string{
+		"networkProject": host, "network": hostVPC, "subnetwork": subnet,
+		"serviceAttachment": "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
+	})
+	if counts := f.CountByType(); counts["gcp:compute/network:Network"] != 0 || counts["gcp:compute/subnetwork:Subnetwork"] != 0 {
+		t.Errorf("the consumer example created networks or subnets on a Shared VPC: %v", counts)
+	}
+	rule := f.One(t, "gcp:compute/forwardingRule:ForwardingRule")
+	if !strings.HasSuffix(psctest.Str(rule, "network"), hostVPC) || psctest.Str(rule, "subnetwork") != subnet || psctest.Str(rule, "project") != psctest.Project {
+		t.Errorf("endpoint rule on %q/%q in project %q, want the host's VPC and subnet and the stack's project",
+			psctest.Str(rule, "network"), psctest.Str(rule, "subnetwork"), psctest.Str(rule, "project"))
 	}
 }

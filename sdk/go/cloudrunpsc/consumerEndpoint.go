@@ -65,6 +65,8 @@ import (
 type ConsumerEndpoint struct {
 	pulumi.ResourceState
 
+	// The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
+	AutomaticDnsDomains pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
 	// Self link of the consumer VPC, to add to the producer's accept list by network.
 	ConsumerNetwork pulumi.StringOutput `pulumi:"consumerNetwork"`
 	// Consumer project, to add to the producer's accept list.
@@ -124,6 +126,8 @@ type consumerEndpointArgs struct {
 	NetworkProject *string `pulumi:"networkProject"`
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool `pulumi:"noAutomateDnsZone"`
+	// The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
+	ProducerDomainNames []string `pulumi:"producerDomainNames"`
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
 	ProducerStack *string `pulumi:"producerStack"`
 	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
@@ -156,6 +160,8 @@ type ConsumerEndpointArgs struct {
 	NetworkProject *string
 	// Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
 	NoAutomateDnsZone *bool
+	// The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
+	ProducerDomainNames pulumi.StringArrayInput
 	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
 	ProducerStack *string
 	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
@@ -257,6 +263,11 @@ func (o ConsumerEndpointOutput) ToConsumerEndpointOutput() ConsumerEndpointOutpu
 
 func (o ConsumerEndpointOutput) ToConsumerEndpointOutputWithContext(ctx context.Context) ConsumerEndpointOutput {
 	return o
+}
+
+// The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
+func (o ConsumerEndpointOutput) AutomaticDnsDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringArrayOutput { return v.AutomaticDnsDomains }).(pulumi.StringArrayOutput)
 }
 
 // Self link of the consumer VPC, to add to the producer's accept list by network.

@@ -89,6 +89,8 @@ func NewDnsBinding(ctx *pulumi.Context,
 }
 
 type dnsBindingArgs struct {
+	// The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
+	AutomaticDnsDomains []string `pulumi:"automaticDnsDomains"`
 	// Name of an existing private managed zone to add the record to, instead of creating one.
 	ExistingZoneName *string `pulumi:"existingZoneName"`
 	// Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
@@ -111,6 +113,8 @@ type dnsBindingArgs struct {
 
 // The set of arguments for constructing a DnsBinding resource.
 type DnsBindingArgs struct {
+	// The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
+	AutomaticDnsDomains pulumi.StringArrayInput
 	// Name of an existing private managed zone to add the record to, instead of creating one.
 	ExistingZoneName *string
 	// Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.

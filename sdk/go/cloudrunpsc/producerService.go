@@ -72,6 +72,8 @@ type ProducerService struct {
 	ConnectedEndpoints ConnectedEndpointArrayOutput `pulumi:"connectedEndpoints"`
 	// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
 	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
+	// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
+	DomainNames pulumi.StringArrayOutput `pulumi:"domainNames"`
 	// Private hostname the service answers to (empty when none was given).
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
@@ -324,6 +326,11 @@ func (o ProducerServiceOutput) ConnectedEndpoints() ConnectedEndpointArrayOutput
 // Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
 func (o ProducerServiceOutput) ConnectionWarning() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ConnectionWarning }).(pulumi.StringOutput)
+}
+
+// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
+func (o ProducerServiceOutput) DomainNames() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayOutput { return v.DomainNames }).(pulumi.StringArrayOutput)
 }
 
 // Private hostname the service answers to (empty when none was given).

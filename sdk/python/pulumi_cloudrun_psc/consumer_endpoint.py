@@ -28,6 +28,7 @@ class ConsumerEndpointArgs:
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
+                 producer_domain_names: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
@@ -45,6 +46,7 @@ class ConsumerEndpointArgs:
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_domain_names: The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -66,6 +68,8 @@ class ConsumerEndpointArgs:
             pulumi.set(__self__, "network_project", network_project)
         if no_automate_dns_zone is not None:
             pulumi.set(__self__, "no_automate_dns_zone", no_automate_dns_zone)
+        if producer_domain_names is not None:
+            pulumi.set(__self__, "producer_domain_names", producer_domain_names)
         if producer_stack is not None:
             pulumi.set(__self__, "producer_stack", producer_stack)
         if producer_stack_output is None:
@@ -178,6 +182,18 @@ class ConsumerEndpointArgs:
         pulumi.set(self, "no_automate_dns_zone", value)
 
     @_builtins.property
+    @pulumi.getter(name="producerDomainNames")
+    def producer_domain_names(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
+        """
+        return pulumi.get(self, "producer_domain_names")
+
+    @producer_domain_names.setter
+    def producer_domain_names(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "producer_domain_names", value)
+
+    @_builtins.property
     @pulumi.getter(name="producerStack")
     def producer_stack(self) -> Optional[_builtins.str]:
         """
@@ -263,6 +279,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
+                 producer_domain_names: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
@@ -308,6 +325,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_domain_names: The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
         :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
         :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -372,6 +390,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  network_project: Optional[_builtins.str] = None,
                  no_automate_dns_zone: Optional[_builtins.bool] = None,
+                 producer_domain_names: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  producer_stack: Optional[_builtins.str] = None,
                  producer_stack_output: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
@@ -399,6 +418,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__.__dict__["network"] = network
             __props__.__dict__["network_project"] = network_project
             __props__.__dict__["no_automate_dns_zone"] = no_automate_dns_zone
+            __props__.__dict__["producer_domain_names"] = producer_domain_names
             __props__.__dict__["producer_stack"] = producer_stack
             if producer_stack_output is None:
                 producer_stack_output = 'serviceAttachmentUri'
@@ -410,6 +430,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             if subnetwork is None and not opts.urn:
                 raise TypeError("Missing required property 'subnetwork'")
             __props__.__dict__["subnetwork"] = subnetwork
+            __props__.__dict__["automatic_dns_domains"] = None
             __props__.__dict__["consumer_network"] = None
             __props__.__dict__["consumer_project"] = None
             __props__.__dict__["forwarding_rule_self_link"] = None
@@ -422,6 +443,14 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="automaticDnsDomains")
+    def automatic_dns_domains(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
+        """
+        return pulumi.get(self, "automatic_dns_domains")
 
     @_builtins.property
     @pulumi.getter(name="consumerNetwork")

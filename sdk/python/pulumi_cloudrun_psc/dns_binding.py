@@ -21,6 +21,7 @@ class DnsBindingArgs:
     def __init__(__self__, *,
                  hostname: _builtins.str,
                  ip_address: pulumi.Input[_builtins.str],
+                 automatic_dns_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  existing_zone_name: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
@@ -33,6 +34,7 @@ class DnsBindingArgs:
 
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] automatic_dns_domains: The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
@@ -43,6 +45,8 @@ class DnsBindingArgs:
         """
         pulumi.set(__self__, "hostname", hostname)
         pulumi.set(__self__, "ip_address", ip_address)
+        if automatic_dns_domains is not None:
+            pulumi.set(__self__, "automatic_dns_domains", automatic_dns_domains)
         if existing_zone_name is not None:
             pulumi.set(__self__, "existing_zone_name", existing_zone_name)
         if labels is not None:
@@ -83,6 +87,18 @@ class DnsBindingArgs:
     @ip_address.setter
     def ip_address(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "ip_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="automaticDnsDomains")
+    def automatic_dns_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
+        """
+        return pulumi.get(self, "automatic_dns_domains")
+
+    @automatic_dns_domains.setter
+    def automatic_dns_domains(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "automatic_dns_domains", value)
 
     @_builtins.property
     @pulumi.getter(name="existingZoneName")
@@ -175,6 +191,7 @@ class DnsBinding(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 automatic_dns_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
@@ -212,6 +229,7 @@ class DnsBinding(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] automatic_dns_domains: The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
         :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
@@ -268,6 +286,7 @@ class DnsBinding(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 automatic_dns_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
@@ -288,6 +307,7 @@ class DnsBinding(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = DnsBindingArgs.__new__(DnsBindingArgs)
 
+            __props__.__dict__["automatic_dns_domains"] = automatic_dns_domains
             __props__.__dict__["existing_zone_name"] = existing_zone_name
             if hostname is None and not opts.urn:
                 raise TypeError("Missing required property 'hostname'")

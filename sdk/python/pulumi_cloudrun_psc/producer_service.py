@@ -630,6 +630,14 @@ class ProducerService(pulumi.ComponentResource):
         return pulumi.get(self, "connection_warning")
 
     @_builtins.property
+    @pulumi.getter(name="domainNames")
+    def domain_names(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
+        """
+        return pulumi.get(self, "domain_names")
+
+    @_builtins.property
     @pulumi.getter
     def hostname(self) -> pulumi.Output[_builtins.str]:
         """

@@ -13,11 +13,13 @@ import (
 // authenticated by the network path (callerAuth network, for a consumer organisation under Domain
 // Restricted Sharing), behind a created regional Cloud Armor policy, with request logging,
 // outlier detection, a backend timeout, global access on its load balancer and labels; and a
-// consumer endpoint with labels, registered in Service Directory. The producer's VPC is a Shared
-// VPC network of hostProject (networkProject). As python/features.py.
+// consumer endpoint with labels, registered in Service Directory. Both VPCs are Shared VPC networks:
+// the producer's of hostProject, the consumer's of consumerHostProject (networkProject). The
+// producer publishes domainNames; the endpoint hands the domains PSC's automatic DNS claims to a
+// DnsBinding for dnsHostname, which refuses a name under them. As python/features.py.
 //
-// Configuration: producerProject, consumerProject, hostProject, gcp:region, gcp:project (a third
-// project), team (the producer's team label), globalAccess.
+// Configuration: producerProject, consumerProject, hostProject, consumerHostProject, gcp:region,
+// gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname.
 func Features(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	orgs, err := NewOrganisations(ctx)
@@ -25,31 +27,13 @@ func Features(ctx *pulumi.Context) error {
 		return err
 	}
 	// The producer's VPC is a Shared VPC network of a host project (item 2): the host is
-	// enabled, the producer's project attached, and the VPC created there.
+	// enabled, the producer's project attached, and the VPC created there; the component creates
+	// the subnets.
 	hostProject := cfg.Require("hostProject")
-	host, err := gcp.NewProvider(ctx, "acme-host", &gcp.ProviderArgs{
-		Project: pulumi.String(hostProject), Region: pulumi.String(config.Require(ctx, "gcp:region")),
-	})
+	producerNet, err := sharedVPC(ctx, "acme-host", hostProject, orgs.ProducerVpc.Project, "")
 	if err != nil {
 		return err
 	}
-	enabled, err := compute.NewSharedVPCHostProject(ctx, "host", &compute.SharedVPCHostProjectArgs{Project: pulumi.String(hostProject)}, pulumi.Provider(host))
-	if err != nil {
-		return err
-	}
-	attached, err := compute.NewSharedVPCServiceProject(ctx, "attached", &compute.SharedVPCServiceProjectArgs{
-		HostProject: enabled.Project, ServiceProject: orgs.ProducerVpc.Project,
-	}, pulumi.Provider(host))
-	if err != nil {
-		return err
-	}
-	sharedVpc, err := compute.NewNetwork(ctx, "shared-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)}, pulumi.Provider(host))
-	if err != nil {
-		return err
-	}
-	// The service project's load balancer may use the host's VPC only once it is attached, so
-	// the network input waits for the attachment too.
-	network := pulumi.All(sharedVpc.SelfLink, attached.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	armor, err := compute.NewRegionSecurityPolicy(ctx, "armor", &compute.RegionSecurityPolicyArgs{
 		Region: pulumi.String(config.Require(ctx, "gcp:region")),
 		Type:   pulumi.String("CLOUD_ARMOR"),
@@ -58,7 +42,7 @@ func Features(ctx *pulumi.Context) error {
 		return err
 	}
 	svc, err := psc.NewProducerService(ctx, "payments", &psc.ProducerServiceArgs{
-		Network:        network,
+		Network:        producerNet.network,
 		NetworkProject: hostProject,
 		CloudRun: psc.CloudRunArgs{
 			Image:      pulumi.String("europe-docker.pkg.dev/acme/payments/api:1.0"),
@@ -77,21 +61,86 @@ func Features(ctx *pulumi.Context) error {
 		},
 		AllowGlobalAccess: cfg.GetBool("globalAccess"),
 		Labels:            map[string]string{"team": cfg.Require("team")},
+		DomainNames:       []string{"p.acme.example."},
 	}, pulumi.Provider(orgs.Acme))
 	if err != nil {
 		return err
 	}
+	// The consumer's VPC is a Shared VPC network of its own host project: the endpoint's address
+	// and rule stay in the consumer's (service) project, its subnet is the host's.
+	consumerNet, err := sharedVPC(ctx, "bank-host", cfg.Require("consumerHostProject"), orgs.ConsumerVpc.Project, "192.168.20.0/24")
+	if err != nil {
+		return err
+	}
 	endpoint, err := psc.NewConsumerEndpoint(ctx, "orders", &psc.ConsumerEndpointArgs{
-		Network:                       orgs.ConsumerVpc.SelfLink,
-		Subnetwork:                    orgs.Apps.SelfLink,
+		Network:                       consumerNet.network,
+		NetworkProject:                cfg.Require("consumerHostProject"),
+		Subnetwork:                    consumerNet.subnet,
 		ServiceAttachment:             svc.ServiceAttachmentUri,
+		ProducerDomainNames:           svc.DomainNames,
 		ServiceDirectoryRegistrations: &psc.ServiceDirectoryRegistrationArgs{Namespace: "partners", Service: "payments"},
 		Labels:                        map[string]string{"team": "orders"},
 	}, pulumi.Provider(orgs.Bank))
 	if err != nil {
 		return err
 	}
+	dnsHostname := cfg.Get("dnsHostname")
+	if dnsHostname == "" {
+		dnsHostname = "payment-api.internal"
+	}
+	if _, err := psc.NewDnsBinding(ctx, "orders-dns", &psc.DnsBindingArgs{
+		Hostname:            dnsHostname,
+		IpAddress:           endpoint.IpAddress,
+		Networks:            pulumi.StringArray{consumerNet.network},
+		AutomaticDnsDomains: endpoint.AutomaticDnsDomains,
+	}, pulumi.Provider(orgs.Bank)); err != nil {
+		return err
+	}
 	ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus)
 	ctx.Export("securityPolicy", armor.SelfLink)
+	ctx.Export("automaticDnsDomains", endpoint.AutomaticDnsDomains)
 	return nil
+}
+
+// sharedNetwork is a Shared VPC network and a subnet of it, ready for a service project.
+type sharedNetwork struct{ network, subnet pulumi.StringOutput }
+
+// sharedVPC makes hostProject a Shared VPC host with a VPC (and a subnet of subnetRange, unless
+// it is ""), and attaches serviceProject. The network and subnet wait for the attachment: the
+// service project may use them only once it is attached.
+func sharedVPC(ctx *pulumi.Context, name, hostProject string, serviceProject pulumi.StringInput, subnetRange string) (sharedNetwork, error) {
+	region := config.Require(ctx, "gcp:region")
+	host, err := gcp.NewProvider(ctx, name, &gcp.ProviderArgs{Project: pulumi.String(hostProject), Region: pulumi.String(region)})
+	if err != nil {
+		return sharedNetwork{}, err
+	}
+	enabled, err := compute.NewSharedVPCHostProject(ctx, name, &compute.SharedVPCHostProjectArgs{Project: pulumi.String(hostProject)}, pulumi.Provider(host))
+	if err != nil {
+		return sharedNetwork{}, err
+	}
+	attached, err := compute.NewSharedVPCServiceProject(ctx, name+"-attached", &compute.SharedVPCServiceProjectArgs{
+		HostProject: enabled.Project, ServiceProject: serviceProject,
+	}, pulumi.Provider(host))
+	if err != nil {
+		return sharedNetwork{}, err
+	}
+	vpc, err := compute.NewNetwork(ctx, name+"-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)}, pulumi.Provider(host))
+	if err != nil {
+		return sharedNetwork{}, err
+	}
+	after := func(o pulumi.StringOutput) pulumi.StringOutput {
+		return pulumi.All(o, attached.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
+	}
+	net := sharedNetwork{network: after(vpc.SelfLink)}
+	if subnetRange == "" {
+		return net, nil
+	}
+	subnet, err := compute.NewSubnetwork(ctx, name+"-apps", &compute.SubnetworkArgs{
+		Network: vpc.SelfLink, Region: pulumi.String(region), IpCidrRange: pulumi.String(subnetRange),
+	}, pulumi.Provider(host))
+	if err != nil {
+		return sharedNetwork{}, err
+	}
+	net.subnet = after(subnet.SelfLink)
+	return net, nil
 }

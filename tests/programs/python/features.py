@@ -3,11 +3,13 @@
 A producer whose callers are authenticated by the network path (caller_auth "network", for a
 consumer organisation under Domain Restricted Sharing), behind a created regional Cloud Armor
 policy, with request logging, outlier detection, a backend timeout, global access on its load
-balancer and labels; and a consumer endpoint with labels, registered in Service Directory. The
-producer's VPC is a Shared VPC network of hostProject (network_project).
+balancer and labels; and a consumer endpoint with labels, registered in Service Directory. Both
+VPCs are Shared VPC networks: the producer's of hostProject, the consumer's of consumerHostProject
+(network_project). The producer publishes domain_names; the endpoint hands the domains PSC's
+automatic DNS claims to a DnsBinding for dnsHostname, which refuses a name under them.
 
-Configuration: producerProject, consumerProject, hostProject, gcp:region, gcp:project (a third project),
-team (the producer's team label), globalAccess.
+Configuration: producerProject, consumerProject, hostProject, consumerHostProject, gcp:region,
+gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname.
 """
 
 import pulumi
@@ -27,21 +29,15 @@ def features():
     apps = gcp.compute.Subnetwork("apps", network=consumer_vpc.self_link, region=region,
                                   ip_cidr_range="192.168.10.0/24", opts=pulumi.ResourceOptions(provider=bank))
     # The producer's VPC is a Shared VPC network of a host project: enabled, the producer's
-    # project attached, the VPC created there.
+    # project attached, the VPC created there; the component creates the subnets.
     host_project = config.require("hostProject")
-    host = gcp.Provider("acme-host", project=host_project, region=region)
-    enabled = gcp.compute.SharedVPCHostProject("host", project=host_project, opts=pulumi.ResourceOptions(provider=host))
-    attached = gcp.compute.SharedVPCServiceProject("attached", host_project=enabled.project,
-                                                   service_project=producer_vpc.project,
-                                                   opts=pulumi.ResourceOptions(provider=host))
-    shared_vpc = gcp.compute.Network("shared-vpc", auto_create_subnetworks=False,
-                                     opts=pulumi.ResourceOptions(provider=host))
+    producer_net, _ = shared_vpc("acme-host", host_project, producer_vpc.project, region)
     armor = gcp.compute.RegionSecurityPolicy("armor", region=region, type="CLOUD_ARMOR",
                                              opts=pulumi.ResourceOptions(provider=acme))
 
     svc = cloudrunpsc.ProducerService(
         "payments",
-        network=shared_vpc.self_link,
+        network=producer_net,
         network_project=host_project,
         cloud_run={"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "caller_auth": "network"},
         hostname="payment-api.internal",
@@ -57,17 +53,53 @@ def features():
         },
         allow_global_access=config.get_bool("globalAccess") or False,
         labels={"team": config.require("team")},
-        # The service project's load balancer may use the host's VPC only once it is attached.
-        opts=pulumi.ResourceOptions(provider=acme, depends_on=[attached]),
+        domain_names=["p.acme.example."],
+        opts=pulumi.ResourceOptions(provider=acme),
     )
+    # The consumer's VPC is a Shared VPC network of its own host project: the endpoint's address
+    # and rule stay in the consumer's (service) project, its subnet is the host's.
+    consumer_host = config.require("consumerHostProject")
+    consumer_net, consumer_subnet = shared_vpc("bank-host", consumer_host, consumer_vpc.project, region, "192.168.20.0/24")
     endpoint = cloudrunpsc.ConsumerEndpoint(
         "orders",
-        network=consumer_vpc.self_link,
-        subnetwork=apps.self_link,
+        network=consumer_net,
+        network_project=consumer_host,
+        subnetwork=consumer_subnet,
         service_attachment=svc.service_attachment_uri,
+        producer_domain_names=svc.domain_names,
         service_directory_registrations={"namespace": "partners", "service": "payments"},
         labels={"team": "orders"},
         opts=pulumi.ResourceOptions(provider=bank),
     )
+    cloudrunpsc.DnsBinding(
+        "orders-dns",
+        hostname=config.get("dnsHostname") or "payment-api.internal",
+        ip_address=endpoint.ip_address,
+        networks=[consumer_net],
+        automatic_dns_domains=endpoint.automatic_dns_domains,
+        opts=pulumi.ResourceOptions(provider=bank),
+    )
     pulumi.export("pscConnectionStatus", endpoint.psc_connection_status)
     pulumi.export("securityPolicy", armor.self_link)
+    pulumi.export("automaticDnsDomains", endpoint.automatic_dns_domains)
+
+
+def shared_vpc(name, host_project, service_project, region, subnet_range=None):
+    """Make host_project a Shared VPC host with a VPC (and a subnet of subnet_range), attach
+    service_project, and return the network's and the subnet's self links, which wait for the
+    attachment: the service project may use them only once it is attached."""
+    host = gcp.Provider(name, project=host_project, region=region)
+    opts = pulumi.ResourceOptions(provider=host)
+    enabled = gcp.compute.SharedVPCHostProject(name, project=host_project, opts=opts)
+    attached = gcp.compute.SharedVPCServiceProject(name + "-attached", host_project=enabled.project,
+                                                   service_project=service_project, opts=opts)
+    vpc = gcp.compute.Network(name + "-vpc", auto_create_subnetworks=False, opts=opts)
+
+    def after(o):
+        return pulumi.Output.all(o, attached.id).apply(lambda v: v[0])
+
+    if subnet_range is None:
+        return after(vpc.self_link), None
+    subnet = gcp.compute.Subnetwork(name + "-apps", network=vpc.self_link, region=region,
+                                    ip_cidr_range=subnet_range, opts=opts)
+    return after(vpc.self_link), after(subnet.self_link)

@@ -1,0 +1,107 @@
+package psc
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Private Service Connect's automatic DNS (docs/gcp-rules.md, PSC-AUTO-DNS): when the producer's
+// service attachment has domainNames and a consumer's endpoint is registered in Service Directory
+// (new endpoints are, in a namespace Google picks unless serviceDirectoryRegistrations names one),
+// Google creates a Service Directory DNS zone for each domain in the consumer's VPC, with a record
+// <endpoint name>.<domain> per endpoint, unless the endpoint sets noAutomateDnsZone. A DnsBinding
+// for a name under one of those domains would then be a second owner of names Google already
+// answers for: which of the two zones a client's query meets depends on zone specificity, not on
+// intent. The ConsumerEndpoint publishes the domains it lets Google claim (automaticDnsDomains)
+// and a DnsBinding given them refuses a hostname under any of them.
+
+// domainNamesOutput is the stack output of a producer's domainNames, read by a ConsumerEndpoint
+// with producerStack.
+const domainNamesOutput = "domainNames"
+
+// automaticDNSDomains is what a ConsumerEndpoint lets PSC's automatic DNS claim: the producer's
+// domainNames, or none with noAutomateDnsZone.
+func automaticDNSDomains(noAutomateDNSZone bool, producerDomains pulumi.StringArrayOutput) pulumi.StringArrayOutput {
+	if noAutomateDNSZone {
+		return pulumi.ToStringArray(nil).ToStringArrayOutput()
+	}
+	return producerDomains
+}
+
+// stackDomainNames is the producer stack's domainNames output: none when the stack has no such
+// output (a producer without domainNames, or one that does not export them), an error naming
+// producerStack when it is not a list of strings.
+func stackDomainNames(ref *pulumi.StackReference, stack string) pulumi.StringArrayOutput {
+	return ref.GetOutput(pulumi.String(domainNamesOutput)).ApplyT(func(v any) ([]string, error) {
+		if v == nil {
+			return []string{}, nil
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("producerStack: stack %q output %q must be a list of DNS domains, got a %T", stack, domainNamesOutput, v)
+		}
+		out := make([]string, 0, len(list))
+		for i, e := range list {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("producerStack: stack %q output %s[%d] must be a DNS domain, got a %T", stack, domainNamesOutput, i, e)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}).(pulumi.StringArrayOutput)
+}
+
+// automaticDNSClaim returns the error for a DnsBinding hostname that PSC's automatic DNS already
+// claims through one of domains, nil when none does.
+func automaticDNSClaim(hostname string, domains []string) error {
+	for i, d := range domains {
+		zone := d
+		if !strings.HasSuffix(zone, ".") {
+			zone += "."
+		}
+		if inZone(hostname, zone) {
+			return fmt.Errorf("%q is under %s, which Private Service Connect's automatic DNS claims in the consumer VPC "+
+				"(automaticDnsDomains[%d]): call the endpoint by its automatic name <endpoint>.%s, or set noAutomateDnsZone "+
+				"on the ConsumerEndpoint so that the DnsBinding alone owns the name", hostname, zone, i, zone)
+		}
+	}
+	return nil
+}
+
+// checkedHostname is the DnsBinding's record name, failing when domains resolve (an Output,
+// unknown at preview) and claim the hostname.
+func checkedHostname(hostname string, domains pulumi.StringArrayInput) pulumi.StringInput {
+	fqdn := hostname + "."
+	if domains == nil {
+		return pulumi.String(fqdn)
+	}
+	if _, known := knownArray(domains); known {
+		return pulumi.String(fqdn) // checked at preview by validate
+	}
+	return domains.ToStringArrayOutput().ApplyT(func(ds []string) (string, error) {
+		if err := automaticDNSClaim(hostname, ds); err != nil {
+			return "", fmt.Errorf("hostname: %w", err)
+		}
+		return fqdn, nil
+	}).(pulumi.StringOutput)
+}
+
+// knownArray returns the entries of a list input when the list and every entry are known now.
+func knownArray(in pulumi.StringArrayInput) ([]string, bool) {
+	arr, ok := in.(pulumi.StringArray)
+	if !ok {
+		return nil, in == nil
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, ok := knownOrNil(e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
