@@ -53,6 +53,7 @@ type ConsumerEndpointArgs struct {
 	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs `pulumi:"serviceDirectoryRegistrations,optional"`
 	Labels                        map[string]string                 `pulumi:"labels,optional"`
 	ProducerDomainNames           pulumi.StringArrayInput           `pulumi:"producerDomainNames,optional"`
+	EndpointName                  string                            `pulumi:"endpointName,optional"`
 }
 
 // ServiceDirectoryRegistrationArgs registers the endpoint in Service Directory.
@@ -102,6 +103,10 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains "+
 		"for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output "+
 		"when not given; with serviceAttachment, none when not given.")
+	a.Describe(&c.EndpointName, "Name of the endpoint's forwarding rule, instead of the autoname "+
+		"<component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label "+
+		"of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it "+
+		"replaces the endpoint (a new PSC connection).")
 }
 
 // ConsumerEndpoint is a Private Service Connect endpoint in the consumer's VPC: an internal address
@@ -247,6 +252,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	rule, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
 		Project:                       project,
 		Region:                        region,
+		Name:                          optionalString(a.EndpointName),
 		LoadBalancingScheme:           pulumi.String(""),
 		Target:                        uri,
 		IpAddress:                     addr.Address, // the IP, not the address's self link: see below

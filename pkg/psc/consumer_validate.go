@@ -33,6 +33,7 @@ func (a *ConsumerEndpointArgs) validate(name string) error {
 	}
 	a.validateAttachment(&p)
 	checkLabels(&p, a.Labels)
+	checkNameOverride(&p, "endpointName", a.EndpointName, maxComputeName, "forwarding rule name")
 	if domains, ok := knownArray(a.ProducerDomainNames); ok {
 		for i, d := range domains {
 			p.add(fmt.Sprintf("producerDomainNames[%d]", i), checkDNSZoneName(d))

@@ -88,6 +88,7 @@ type CloudRunArgs struct {
 	VpcEgress            *VpcEgressArgs        `pulumi:"vpcEgress,optional"`
 	CallerAuth           string                `pulumi:"callerAuth,optional"`
 	OrganizationDomain   string                `pulumi:"organizationDomain,optional"`
+	ServiceName          string                `pulumi:"serviceName,optional"`
 }
 
 // Annotate documents CloudRunArgs for the schema.
@@ -138,6 +139,9 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 		"preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants (\"do not "+
 		"belong to a permitted customer\"). Service accounts belong to their project's organisation, which their "+
 		"email does not show, so they are not checked.")
+	a.Describe(&c.ServiceName, "Name of the Cloud Run service to create, as its run.app URL, logs and console show it, "+
+		"instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service "+
+		"(the old one is deleted first, so requests fail until the new one is ready).")
 }
 
 // networkAuth reports whether Cloud Run's invoker IAM check is off (callerAuth network).
@@ -229,6 +233,7 @@ type ProducerServiceArgs struct {
 	BackendService            *BackendServiceArgs  `pulumi:"backendService,optional"`
 	AllowGlobalAccess         bool                 `pulumi:"allowGlobalAccess,optional"`
 	Labels                    map[string]string    `pulumi:"labels,optional"`
+	ServiceAttachmentName     string               `pulumi:"serviceAttachmentName,optional"`
 }
 
 // republishes warns, in the description of each input whose change replaces the load balancer's
@@ -280,6 +285,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"(allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region "+
 		"(and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.")
 	a.Describe(&p.Labels, labelsDescription)
+	a.Describe(&p.ServiceAttachmentName, "Name of the service attachment, which every consumer sees in its URI "+
+		"(projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at "+
+		"most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until "+
+		"its consumer is updated.")
 }
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema

@@ -14,6 +14,7 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	args := &compute.ServiceAttachmentArgs{
 		Project:              b.project(),
 		Region:               pulumi.String(a.Region),
+		Name:                 optionalString(a.ServiceAttachmentName),
 		TargetService:        target,
 		NatSubnets:           natSubnets,
 		EnableProxyProtocol:  pulumi.Bool(false), // required by the API; true breaks an ALB producer

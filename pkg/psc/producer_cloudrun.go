@@ -148,6 +148,7 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		DeletionProtection: pulumi.Bool(cr.DeletionProtection),
 		CustomAudiences:    b.audiences(),
 		Template:           template,
+		Name:               optionalString(cr.ServiceName),
 	}
 	if cr.DisableDefaultUrl {
 		// A beta field: the API takes it only from a BETA service (catalogue RUN-BETA-LAUNCH-STAGE).

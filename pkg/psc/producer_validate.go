@@ -64,6 +64,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	}
 	a.BackendService.validate(&p)
 	checkLabels(&p, a.Labels)
+	checkNameOverride(&p, "serviceAttachmentName", a.ServiceAttachmentName, maxComputeName, "service attachment name")
 	return p.err()
 }
 
@@ -81,10 +82,11 @@ func (c *CloudRunArgs) validate(p *problems) {
 			p.addf("cloudRun.existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q",
 				c.ExistingServiceName)
 		}
-		if c.VpcEgress != nil || c.DisableDefaultUrl || len(c.CustomAudiences) > 0 || c.Env != nil {
-			p.addf("cloudRun", "vpcEgress, disableDefaultUrl, customAudiences and env apply only to a service the component creates, not to existingServiceName")
+		if c.VpcEgress != nil || c.DisableDefaultUrl || len(c.CustomAudiences) > 0 || c.Env != nil || c.ServiceName != "" {
+			p.addf("cloudRun", "vpcEgress, disableDefaultUrl, customAudiences, env and serviceName apply only to a service the component creates, not to existingServiceName")
 		}
 	}
+	checkNameOverride(p, "cloudRun.serviceName", c.ServiceName, maxCloudRunServiceName, "Cloud Run service name")
 	if c.Port != nil && (*c.Port < 1 || *c.Port > 65535) {
 		p.addf("cloudRun.port", "must be between 1 and 65535, got %d", *c.Port)
 	}

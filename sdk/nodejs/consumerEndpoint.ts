@@ -104,6 +104,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'subnetwork'");
             }
             resourceInputs["allowGlobalAccess"] = args?.allowGlobalAccess;
+            resourceInputs["endpointName"] = args?.endpointName;
             resourceInputs["firewall"] = args?.firewall;
             resourceInputs["ipAddress"] = args?.ipAddress;
             resourceInputs["labels"] = args?.labels;
@@ -149,6 +150,10 @@ export interface ConsumerEndpointArgs {
      * Let clients in other regions of the consumer VPC reach the endpoint.
      */
     allowGlobalAccess?: boolean;
+    /**
+     * Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
+     */
+    endpointName?: string;
     /**
      * Egress firewall rule that lets consumer clients reach the endpoint.
      */

@@ -171,6 +171,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["reconcileConnections"] = args?.reconcileConnections;
             resourceInputs["region"] = args?.region;
             resourceInputs["rejectedConsumers"] = args?.rejectedConsumers;
+            resourceInputs["serviceAttachmentName"] = args?.serviceAttachmentName;
             resourceInputs["tls"] = args?.tls;
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
@@ -298,6 +299,10 @@ export interface ProducerServiceArgs {
      * Consumer projects or networks always rejected.
      */
     rejectedConsumers?: pulumi.Input<string>[];
+    /**
+     * Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+     */
+    serviceAttachmentName?: string;
     /**
      * Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */

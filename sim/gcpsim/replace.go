@@ -38,7 +38,7 @@ func namedByProgram(inputs property.Map) bool {
 	return true
 }
 
-// deleteBeforeReplace mirrors the real provider: a replacement of a resource whose name the
+// deleteBeforeReplace mirrors the real provider (GEN-NAMED-DBR): a replacement of a resource whose name the
 // program gave must delete the old resource first, since the new one takes the same name
 // (or, renamed, is assumed to). An autonamed replacement gets a fresh name and is created
 // before the old one is deleted.

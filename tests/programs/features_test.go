@@ -52,7 +52,7 @@ func TestFeatures(t *testing.T) {
 		for k, v := range map[string]string{
 			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
 			"consumerProject": consumerProject, "hostProject": hostProject, "consumerHostProject": consumerHostProject,
-			"team": "payments", "globalAccess": "true",
+			"team": "payments", "globalAccess": "true", "endpointName": "orders-payments",
 		} {
 			st.SetConfig(k, v, false)
 		}
@@ -66,6 +66,7 @@ func TestFeatures(t *testing.T) {
 		assertFeatureRecords(t, env, output(t, up, "securityPolicy"))
 		converged(t, st)
 		assertAutomaticDNSClaim(t, env, st, up)
+		assertNamedChildren(t, env, st)
 
 		// Labels and global access change in place: nothing is replaced, the attachment is untouched.
 		st.SetConfig("team", "payments-api", false)
@@ -109,6 +110,44 @@ func assertAutomaticDNSClaim(t *testing.T, env *harness.Env, st *harness.Stack, 
 		t.Errorf("a refused preview changed the simulator: %d resources, was %d", env.SimCount(), before)
 	}
 	st.SetConfig("dnsHostname", "payment-api.internal", false)
+}
+
+// assertNamedChildren checks the features program's name overrides: the Cloud Run service, the
+// attachment and the endpoint carry the given names, and renaming the endpoint replaces its rule
+// alone, delete-first as the provider does for a named resource (GEN-NAMED-DBR), after which it
+// is connected again.
+func assertNamedChildren(t *testing.T, env *harness.Env, st *harness.Stack) {
+	t.Helper()
+	names := map[string]string{}
+	for _, typ := range []string{tService, tAttached, tRule} {
+		for _, r := range simRecords(t, env, typ) {
+			names[r.Name] = typ
+		}
+	}
+	for name, typ := range map[string]string{"payments-api": tService, "payments-psc": tAttached, "orders-payments": tRule} {
+		if names[name] != typ {
+			t.Errorf("no %s named %s; the simulator holds %v", typ, name, names)
+		}
+	}
+	st.SetConfig("endpointName", "orders-payments-v2", false)
+	p := st.Preview()
+	if p.Count(harness.OpReplace, tRule) != 1 || p.Count(harness.OpReplace, "") != 1 {
+		t.Errorf("renaming the endpoint must replace its forwarding rule alone, plan: %v", p.ByType())
+	}
+	up := st.Up()
+	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		t.Errorf("pscConnectionStatus after renaming the endpoint = %q, want ACCEPTED", got)
+	}
+	var renamed bool
+	for _, r := range simRecords(t, env, tRule) {
+		renamed = renamed || r.Name == "orders-payments-v2"
+		if r.Name == "orders-payments" {
+			t.Errorf("the endpoint's old rule orders-payments is still there")
+		}
+	}
+	if !renamed {
+		t.Errorf("no forwarding rule orders-payments-v2 after the rename")
+	}
 }
 
 // wantWarnings fails t for each fragment no warning of s holds.

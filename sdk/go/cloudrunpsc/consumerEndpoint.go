@@ -114,6 +114,8 @@ func NewConsumerEndpoint(ctx *pulumi.Context,
 type consumerEndpointArgs struct {
 	// Let clients in other regions of the consumer VPC reach the endpoint.
 	AllowGlobalAccess *bool `pulumi:"allowGlobalAccess"`
+	// Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
+	EndpointName *string `pulumi:"endpointName"`
 	// Egress firewall rule that lets consumer clients reach the endpoint.
 	Firewall *EndpointFirewall `pulumi:"firewall"`
 	// Fixed endpoint IP inside subnetwork; allocated when unset.
@@ -148,6 +150,8 @@ type consumerEndpointArgs struct {
 type ConsumerEndpointArgs struct {
 	// Let clients in other regions of the consumer VPC reach the endpoint.
 	AllowGlobalAccess *bool
+	// Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
+	EndpointName *string
 	// Egress firewall rule that lets consumer clients reach the endpoint.
 	Firewall *EndpointFirewallArgs
 	// Fixed endpoint IP inside subnetwork; allocated when unset.

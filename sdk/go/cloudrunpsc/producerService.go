@@ -164,6 +164,8 @@ type producerServiceArgs struct {
 	Region *string `pulumi:"region"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
+	// Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+	ServiceAttachmentName *string `pulumi:"serviceAttachmentName"`
 	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	Tls *Tls `pulumi:"tls"`
 }
@@ -212,6 +214,8 @@ type ProducerServiceArgs struct {
 	Region *string
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []pulumi.StringInput
+	// Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+	ServiceAttachmentName *string
 	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	Tls *TlsArgs
 }

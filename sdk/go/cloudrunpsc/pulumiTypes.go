@@ -403,6 +403,8 @@ type CloudRun struct {
 	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
 	ServiceAccount *string `pulumi:"serviceAccount"`
+	// Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+	ServiceName *string `pulumi:"serviceName"`
 	// Route the created service's outbound traffic into a VPC.
 	VpcEgress *VpcEgress `pulumi:"vpcEgress"`
 }
@@ -452,6 +454,8 @@ type CloudRunArgs struct {
 	Port *int `pulumi:"port"`
 	// Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
 	ServiceAccount pulumi.StringPtrInput `pulumi:"serviceAccount"`
+	// Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+	ServiceName *string `pulumi:"serviceName"`
 	// Route the created service's outbound traffic into a VPC.
 	VpcEgress *VpcEgressArgs `pulumi:"vpcEgress"`
 }
@@ -561,6 +565,11 @@ func (o CloudRunOutput) Port() pulumi.IntPtrOutput {
 // Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
 func (o CloudRunOutput) ServiceAccount() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CloudRun) *string { return v.ServiceAccount }).(pulumi.StringPtrOutput)
+}
+
+// Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+func (o CloudRunOutput) ServiceName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CloudRun) *string { return v.ServiceName }).(pulumi.StringPtrOutput)
 }
 
 // Route the created service's outbound traffic into a VPC.

@@ -110,6 +110,10 @@ export interface CloudRunArgs {
      */
     serviceAccount?: pulumi.Input<string | undefined>;
     /**
+     * Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+     */
+    serviceName?: string;
+    /**
      * Route the created service's outbound traffic into a VPC.
      */
     vpcEgress?: inputs.VpcEgressArgs;

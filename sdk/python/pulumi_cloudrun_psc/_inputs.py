@@ -257,6 +257,10 @@ class CloudRunArgsDict(TypedDict):
     """
     Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
     """
+    service_name: NotRequired[_builtins.str]
+    """
+    Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+    """
     vpc_egress: NotRequired['VpcEgressArgsDict']
     """
     Route the created service's outbound traffic into a VPC.
@@ -281,6 +285,7 @@ class CloudRunArgs:
                  organization_domain: Optional[_builtins.str] = None,
                  port: Optional[_builtins.int] = None,
                  service_account: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_name: Optional[_builtins.str] = None,
                  vpc_egress: Optional['VpcEgressArgs'] = None):
         """
         The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
@@ -301,6 +306,7 @@ class CloudRunArgs:
         :param _builtins.str organization_domain: Primary domain of the producer project's organisation, such as acme.com, if known: with callerAuth iam, every user:, group: or domain: invoker of another domain gets a warning at preview, because Domain Restricted Sharing (iam.allowedPolicyMemberDomains) refuses such grants ("do not belong to a permitted customer"). Service accounts belong to their project's organisation, which their email does not show, so they are not checked.
         :param _builtins.int port: Port the container listens on, 1 to 65535 (8080 when unset; an explicit 0 is refused).
         :param pulumi.Input[_builtins.str] service_account: Service account email the service runs as (the project's default compute account when unset, which is usually broader than needed).
+        :param _builtins.str service_name: Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
         :param 'VpcEgressArgs' vpc_egress: Route the created service's outbound traffic into a VPC.
         """
         if allow_unauthenticated is not None:
@@ -335,6 +341,8 @@ class CloudRunArgs:
             pulumi.set(__self__, "port", port)
         if service_account is not None:
             pulumi.set(__self__, "service_account", service_account)
+        if service_name is not None:
+            pulumi.set(__self__, "service_name", service_name)
         if vpc_egress is not None:
             pulumi.set(__self__, "vpc_egress", vpc_egress)
 
@@ -529,6 +537,18 @@ class CloudRunArgs:
     @service_account.setter
     def service_account(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "service_account", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceName")
+    def service_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the Cloud Run service to create, as its run.app URL, logs and console show it, instead of the autoname <component>-run-<suffix>; at most 49 characters. Changing it replaces the service (the old one is deleted first, so requests fail until the new one is ready).
+        """
+        return pulumi.get(self, "service_name")
+
+    @service_name.setter
+    def service_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "service_name", value)
 
     @_builtins.property
     @pulumi.getter(name="vpcEgress")

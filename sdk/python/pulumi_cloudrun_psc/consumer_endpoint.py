@@ -23,6 +23,7 @@ class ConsumerEndpointArgs:
                  network: pulumi.Input[_builtins.str],
                  subnetwork: pulumi.Input[_builtins.str],
                  allow_global_access: Optional[_builtins.bool] = None,
+                 endpoint_name: Optional[_builtins.str] = None,
                  firewall: Optional['EndpointFirewallArgs'] = None,
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
@@ -41,6 +42,7 @@ class ConsumerEndpointArgs:
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
         :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
+        :param _builtins.str endpoint_name: Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
         :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
@@ -58,6 +60,8 @@ class ConsumerEndpointArgs:
         pulumi.set(__self__, "subnetwork", subnetwork)
         if allow_global_access is not None:
             pulumi.set(__self__, "allow_global_access", allow_global_access)
+        if endpoint_name is not None:
+            pulumi.set(__self__, "endpoint_name", endpoint_name)
         if firewall is not None:
             pulumi.set(__self__, "firewall", firewall)
         if ip_address is not None:
@@ -120,6 +124,18 @@ class ConsumerEndpointArgs:
     @allow_global_access.setter
     def allow_global_access(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "allow_global_access", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointName")
+    def endpoint_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
+        """
+        return pulumi.get(self, "endpoint_name")
+
+    @endpoint_name.setter
+    def endpoint_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "endpoint_name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -273,6 +289,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allow_global_access: Optional[_builtins.bool] = None,
+                 endpoint_name: Optional[_builtins.str] = None,
                  firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
@@ -319,6 +336,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
+        :param _builtins.str endpoint_name: Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
         :param Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict'] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
@@ -384,6 +402,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allow_global_access: Optional[_builtins.bool] = None,
+                 endpoint_name: Optional[_builtins.str] = None,
                  firewall: Optional[Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict']] = None,
                  ip_address: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
@@ -410,6 +429,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__ = ConsumerEndpointArgs.__new__(ConsumerEndpointArgs)
 
             __props__.__dict__["allow_global_access"] = allow_global_access
+            __props__.__dict__["endpoint_name"] = endpoint_name
             __props__.__dict__["firewall"] = firewall
             __props__.__dict__["ip_address"] = ip_address
             __props__.__dict__["labels"] = labels

@@ -42,6 +42,7 @@ class ProducerServiceArgs:
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional['TlsArgs'] = None):
         """
         The set of arguments for constructing a ProducerService resource.
@@ -67,6 +68,7 @@ class ProducerServiceArgs:
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param 'TlsArgs' tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         pulumi.set(__self__, "cloud_run", cloud_run)
@@ -106,6 +108,8 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "region", region)
         if rejected_consumers is not None:
             pulumi.set(__self__, "rejected_consumers", rejected_consumers)
+        if service_attachment_name is not None:
+            pulumi.set(__self__, "service_attachment_name", service_attachment_name)
         if tls is not None:
             pulumi.set(__self__, "tls", tls)
 
@@ -362,6 +366,18 @@ class ProducerServiceArgs:
         pulumi.set(self, "rejected_consumers", value)
 
     @_builtins.property
+    @pulumi.getter(name="serviceAttachmentName")
+    def service_attachment_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+        """
+        return pulumi.get(self, "service_attachment_name")
+
+    @service_attachment_name.setter
+    def service_attachment_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "service_attachment_name", value)
+
+    @_builtins.property
     @pulumi.getter
     def tls(self) -> Optional['TlsArgs']:
         """
@@ -401,6 +417,7 @@ class ProducerService(pulumi.ComponentResource):
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
         """
@@ -454,6 +471,7 @@ class ProducerService(pulumi.ComponentResource):
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param Union['TlsArgs', 'TlsArgsDict'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         ...
@@ -526,6 +544,7 @@ class ProducerService(pulumi.ComponentResource):
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -569,6 +588,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["reconcile_connections"] = reconcile_connections
             __props__.__dict__["region"] = region
             __props__.__dict__["rejected_consumers"] = rejected_consumers
+            __props__.__dict__["service_attachment_name"] = service_attachment_name
             __props__.__dict__["tls"] = tls
             __props__.__dict__["certificate_pem"] = None
             __props__.__dict__["cloud_run_service_name"] = None

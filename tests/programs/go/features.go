@@ -19,7 +19,8 @@ import (
 // DnsBinding for dnsHostname, which refuses a name under them. As python/features.py.
 //
 // Configuration: producerProject, consumerProject, hostProject, consumerHostProject, gcp:region,
-// gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname.
+// gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname,
+// endpointName. The Cloud Run service, the attachment and the endpoint take explicit names.
 func Features(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	orgs, err := NewOrganisations(ctx)
@@ -45,8 +46,9 @@ func Features(ctx *pulumi.Context) error {
 		Network:        producerNet.network,
 		NetworkProject: hostProject,
 		CloudRun: psc.CloudRunArgs{
-			Image:      pulumi.String("europe-docker.pkg.dev/acme/payments/api:1.0"),
-			CallerAuth: "network",
+			Image:       pulumi.String("europe-docker.pkg.dev/acme/payments/api:1.0"),
+			CallerAuth:  "network",
+			ServiceName: "payments-api",
 		},
 		Hostname:           "payment-api.internal",
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
@@ -59,9 +61,10 @@ func Features(ctx *pulumi.Context) error {
 			OutlierDetection: &psc.OutlierDetectionArgs{ConsecutiveErrors: pulumi.IntRef(5), Interval: &psc.DurationArgs{Seconds: 10}},
 			TimeoutSec:       pulumi.IntRef(60),
 		},
-		AllowGlobalAccess: cfg.GetBool("globalAccess"),
-		Labels:            map[string]string{"team": cfg.Require("team")},
-		DomainNames:       []string{"p.acme.example."},
+		AllowGlobalAccess:     cfg.GetBool("globalAccess"),
+		Labels:                map[string]string{"team": cfg.Require("team")},
+		DomainNames:           []string{"p.acme.example."},
+		ServiceAttachmentName: "payments-psc",
 	}, pulumi.Provider(orgs.Acme))
 	if err != nil {
 		return err
@@ -78,6 +81,7 @@ func Features(ctx *pulumi.Context) error {
 		Subnetwork:                    consumerNet.subnet,
 		ServiceAttachment:             svc.ServiceAttachmentUri,
 		ProducerDomainNames:           svc.DomainNames,
+		EndpointName:                  cfg.Get("endpointName"),
 		ServiceDirectoryRegistrations: &psc.ServiceDirectoryRegistrationArgs{Namespace: "partners", Service: "payments"},
 		Labels:                        map[string]string{"team": "orders"},
 	}, pulumi.Provider(orgs.Bank))

@@ -9,7 +9,8 @@ VPCs are Shared VPC networks: the producer's of hostProject, the consumer's of c
 automatic DNS claims to a DnsBinding for dnsHostname, which refuses a name under them.
 
 Configuration: producerProject, consumerProject, hostProject, consumerHostProject, gcp:region,
-gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname.
+gcp:project (a third project), team (the producer's team label), globalAccess, dnsHostname,
+endpointName. The Cloud Run service, the attachment and the endpoint take explicit names.
 """
 
 import pulumi
@@ -39,7 +40,8 @@ def features():
         "payments",
         network=producer_net,
         network_project=host_project,
-        cloud_run={"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "caller_auth": "network"},
+        cloud_run={"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "caller_auth": "network",
+                   "service_name": "payments-api"},
         hostname="payment-api.internal",
         load_balancer_subnet={"ip_cidr_range": "10.10.0.0/24"},
         proxy_only_subnet={"ip_cidr_range": "10.129.0.0/23"},
@@ -54,6 +56,7 @@ def features():
         allow_global_access=config.get_bool("globalAccess") or False,
         labels={"team": config.require("team")},
         domain_names=["p.acme.example."],
+        service_attachment_name="payments-psc",
         opts=pulumi.ResourceOptions(provider=acme),
     )
     # The consumer's VPC is a Shared VPC network of its own host project: the endpoint's address
@@ -67,6 +70,7 @@ def features():
         subnetwork=consumer_subnet,
         service_attachment=svc.service_attachment_uri,
         producer_domain_names=svc.domain_names,
+        endpoint_name=config.get("endpointName"),
         service_directory_registrations={"namespace": "partners", "service": "payments"},
         labels={"team": "orders"},
         opts=pulumi.ResourceOptions(provider=bank),
