@@ -72,10 +72,14 @@ type ProducerService struct {
 	ConnectedEndpoints ConnectedEndpointArrayOutput `pulumi:"connectedEndpoints"`
 	// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
 	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
+	// The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+	DnsAuthorizationRecords DnsAuthorizationRecordArrayOutput `pulumi:"dnsAuthorizationRecords"`
 	// Private hostname the service answers to (empty when none was given).
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
+	// ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+	ManagedCertificate pulumi.StringOutput `pulumi:"managedCertificate"`
 	// NAT addresses still free: natCapacity minus natAddressesUsed.
 	NatAddressesFree pulumi.IntOutput `pulumi:"natAddressesFree"`
 	// NAT addresses in use: one per ACCEPTED endpoint.
@@ -326,6 +330,11 @@ func (o ProducerServiceOutput) ConnectionWarning() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ConnectionWarning }).(pulumi.StringOutput)
 }
 
+// The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+func (o ProducerServiceOutput) DnsAuthorizationRecords() DnsAuthorizationRecordArrayOutput {
+	return o.ApplyT(func(v *ProducerService) DnsAuthorizationRecordArrayOutput { return v.DnsAuthorizationRecords }).(DnsAuthorizationRecordArrayOutput)
+}
+
 // Private hostname the service answers to (empty when none was given).
 func (o ProducerServiceOutput) Hostname() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.Hostname }).(pulumi.StringOutput)
@@ -334,6 +343,11 @@ func (o ProducerServiceOutput) Hostname() pulumi.StringOutput {
 // Internal IP of the load balancer in the producer VPC.
 func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
+}
+
+// ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+func (o ProducerServiceOutput) ManagedCertificate() pulumi.StringOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ManagedCertificate }).(pulumi.StringOutput)
 }
 
 // NAT addresses still free: natCapacity minus natAddressesUsed.
