@@ -17,13 +17,20 @@ const (
 // dnsAuthorizationRecords and managedCertificate outputs.
 func managedProducer(t *testing.T, f *fakeCloud, hostname string, domains ...string) ([]DnsAuthorizationRecord, string) {
 	t.Helper()
+	args := producerArgs()
+	args.Hostname = hostname
+	args.Labels = map[string]string{"team": "payments"}
+	args.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{Domains: domains}}
+	return certificateOutputs(t, f, args)
+}
+
+// certificateOutputs runs a producer and returns its dnsAuthorizationRecords and
+// managedCertificate outputs.
+func certificateOutputs(t *testing.T, f *fakeCloud, args *ProducerServiceArgs) ([]DnsAuthorizationRecord, string) {
+	t.Helper()
 	var records []DnsAuthorizationRecord
 	var cert string
 	err := f.Run(func(ctx *pulumi.Context) error {
-		args := producerArgs()
-		args.Hostname = hostname
-		args.Labels = map[string]string{"team": "payments"}
-		args.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{Domains: domains}}
 		p, err := NewProducerService(ctx, "payments", args)
 		if err != nil {
 			return err
@@ -112,20 +119,7 @@ func TestProducerManagedCertificateWildcard(t *testing.T) {
 func TestProducerWithoutManagedCertificate(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	var records []DnsAuthorizationRecord
-	var cert string
-	err := f.Run(func(ctx *pulumi.Context) error {
-		p, err := NewProducerService(ctx, "payments", producerArgs())
-		if err != nil {
-			return err
-		}
-		records = psctest.Await[[]DnsAuthorizationRecord](t, p.DnsAuthorizationRecords)
-		cert = psctest.Await[string](t, p.ManagedCertificate)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	records, cert := certificateOutputs(t, f, producerArgs())
 	if len(records) != 0 || cert != "" || len(f.Custom(typeDnsAuth))+len(f.Custom(typeManagedCert)) != 0 {
 		t.Errorf("HTTP producer: records %v, certificate %q, want none", records, cert)
 	}

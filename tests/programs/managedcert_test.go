@@ -25,12 +25,7 @@ const (
 func TestManagedCertificate(t *testing.T) {
 	run(t, managedCertLangs, func(t *testing.T, env *harness.Env, l lang) {
 		st := l.new(env, "managedcert")
-		for k, v := range map[string]string{
-			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
-			"consumerProject": consumerProject, "publishRecords": "false",
-		} {
-			st.SetConfig(k, v, false)
-		}
+		configure(st, map[string]string{"publishRecords": "false"})
 		up := st.Up()
 		cert := assertManagedCertRecords(t, env, output(t, up, "managedCertificate"))
 		name, typ, data := output(t, up, "recordName"), output(t, up, "recordType"), output(t, up, "recordData")
@@ -111,14 +106,7 @@ func managedState(outputs map[string]any) string {
 // chainOf evaluates the one endpoint's serving chain in the simulator now.
 func chainOf(t *testing.T, env *harness.Env) gcpsim.ChainSample {
 	t.Helper()
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := simState(t, env)
 	samples := st.EvaluateChains(time.Now())
 	if len(samples) != 1 {
 		t.Fatalf("%d endpoint chains, want 1", len(samples))
