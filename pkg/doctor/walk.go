@@ -49,6 +49,7 @@ const (
 	tHTTPProxy      = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
 	tHTTPSProxy     = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
 	tCertificate    = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	tCMCertificate  = "gcp:certificatemanager/certificate:Certificate"
 	tURLMap         = "gcp:compute/regionUrlMap:RegionUrlMap"
 	tBackend        = "gcp:compute/regionBackendService:RegionBackendService"
 	tNEG            = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
@@ -665,6 +666,9 @@ func (w *walk) certificates(proxy *Resource) {
 		w.broken(LinkCertificate, proxy, "the HTTPS proxy has no certificate", "run `pulumi up` on the producer stack (tls.certificatePem and tls.privateKeyPem)")
 		return
 	}
+	if !w.managedCertificatesActive(proxy) {
+		return
+	}
 	for _, ref := range certs {
 		c := w.follow(LinkCertificate, map[string]any{"sslCertificates": ref}, "sslCertificates", tCertificate)
 		if c == nil {
@@ -692,6 +696,31 @@ func (w *walk) certificates(proxy *Resource) {
 		return
 	}
 	w.ok(LinkCertificate, proxy, "covers %s, expires %s", w.hostname, cert.NotAfter.UTC().Format(time.RFC3339))
+}
+
+// managedCertificatesActive reports whether every Google-managed certificate of the proxy that
+// the producer stack holds (tls.managed) is ACTIVE, and marks the link broken at the first that
+// is not: PROVISIONING until Google has verified its DNS authorization records. Certificate
+// Manager certificates of other stacks are not read.
+func (w *walk) managedCertificatesActive(proxy *Resource) bool {
+	for _, ref := range strs(proxy.Outputs, "certificateManagerCertificates") {
+		c := w.producer.find(tCMCertificate, ref)
+		switch {
+		case c == nil:
+			continue
+		case c.Gone:
+			w.broken(LinkCertificate, c, c.Name()+" ("+refKey(c.ID)+") was deleted outside Pulumi",
+				"run `pulumi up` on the producer stack: the component recreates it (PROVISIONING until Google verifies its DNS authorization again)")
+			return false
+		}
+		managed, _ := c.Outputs["managed"].(map[string]any)
+		if state := str(managed, "state"); state != "" && state != "ACTIVE" {
+			w.broken(LinkCertificate, c, fmt.Sprintf("the Google-managed certificate %s is %s: Google has not verified its DNS authorization records, so clients get no valid certificate", c.Name(), state),
+				"publish each record of the producer's dnsAuthorizationRecords output (name, type CNAME, data) in the domain's public DNS zone; Google issues the certificate within minutes to an hour of the record resolving")
+			return false
+		}
+	}
+	return true
 }
 
 // certificatePEM is the producer's public certificate (the component's certificatePem output).

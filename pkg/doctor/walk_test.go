@@ -95,3 +95,32 @@ func TestUsableNATAddresses(t *testing.T) {
 		}
 	}
 }
+
+// A Google-managed certificate of the producer's stack (tls.managed) breaks the certificate link
+// while it is PROVISIONING, naming the DNS records to publish; ACTIVE, it serves.
+func TestManagedCertificateProvisioning(t *testing.T) {
+	for _, tc := range []struct {
+		state  string
+		broken bool
+	}{{"PROVISIONING", true}, {"ACTIVE", false}} {
+		side := producerSide(t, "api.internal")
+		cm := "projects/p/locations/r/certificates/mcert"
+		for _, r := range side.Resources {
+			if r.Type == tHTTPSProxy {
+				r.Outputs["sslCertificates"] = []any{}
+				r.Outputs["certificateManagerCertificates"] = []any{cm}
+			}
+		}
+		side.Resources = append(side.Resources, &Resource{URN: "urn:mcert", Type: tCMCertificate, ID: cm, Custom: true,
+			Outputs: map[string]any{"name": "mcert", "managed": map[string]any{"state": tc.state, "domains": []any{"api.internal"}}}})
+		rep := Diagnose(side, nil, time.Now())
+		found := false
+		for _, l := range rep.Broken() {
+			found = found || l.Name == LinkCertificate && strings.Contains(l.Cause, "is PROVISIONING: Google has not verified its DNS authorization records") &&
+				strings.Contains(l.Fix, "dnsAuthorizationRecords")
+		}
+		if found != tc.broken {
+			t.Errorf("managed certificate %s: certificate link broken %v, want %v (%+v)", tc.state, found, tc.broken, rep.Broken())
+		}
+	}
+}

@@ -32,6 +32,9 @@ type ProducerService struct {
 	ProxyOnlySubnet           pulumi.StringOutput `pulumi:"proxyOnlySubnet"`
 	NatCapacity               pulumi.IntOutput    `pulumi:"natCapacity"`
 	CertificatePem            pulumi.StringOutput `pulumi:"certificatePem"`
+	// A Google-managed certificate (producer_managedcert.go).
+	ManagedCertificate      pulumi.StringOutput                      `pulumi:"managedCertificate"`
+	DnsAuthorizationRecords pulumix.Output[[]DnsAuthorizationRecord] `pulumi:"dnsAuthorizationRecords"`
 	// Visibility of the attachment's connections (producer_connections.go).
 	ConnectedEndpoints pulumix.Output[[]ConnectedEndpoint] `pulumi:"connectedEndpoints"`
 	NatAddressesUsed   pulumi.IntOutput                    `pulumi:"natAddressesUsed"`
@@ -73,6 +76,12 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
 		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
 		"producerStack reads.")
+	a.Describe(&p.ManagedCertificate, "ID (projects/P/locations/REGION/certificates/N) of the Google-managed "+
+		"certificate created for tls.managed (empty otherwise).")
+	a.Describe(&p.DnsAuthorizationRecords, "The DNS records that authorize the Google-managed certificate (tls.managed), "+
+		"one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they "+
+		"resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they "+
+		"stay. Empty without tls.managed.")
 }
 
 // NewProducerService validates args, then creates the producer chain as children of the component.
@@ -195,6 +204,8 @@ func (b *producerBuilder) setOutputs(nets producerSubnets, run cloudRunService, 
 	c.ProxyOnlySubnet = nets.proxyOnly
 	c.NatCapacity = pulumi.Int(b.natCapacity).ToIntOutput()
 	c.CertificatePem = lb.certificatePem
+	c.ManagedCertificate = lb.managedCertificate
+	c.DnsAuthorizationRecords = lb.dnsRecords
 	conns := b.connections(attachment)
 	c.ConnectedEndpoints = conns.endpoints
 	c.NatAddressesUsed = conns.natUsed

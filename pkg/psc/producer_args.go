@@ -149,17 +149,20 @@ func (c *CloudRunArgs) networkAuth() bool { return c.CallerAuth == callerAuthNet
 
 // TlsArgs turns the load balancer into HTTPS.
 type TlsArgs struct {
-	CertificatePem                 pulumi.StringInput   `pulumi:"certificatePem,optional"`
-	PrivateKeyPem                  pulumi.StringInput   `pulumi:"privateKeyPem,optional" provider:"secret"`
-	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates,optional"`
-	SslPolicy                      pulumi.StringInput   `pulumi:"sslPolicy,optional"`
+	CertificatePem                 pulumi.StringInput      `pulumi:"certificatePem,optional"`
+	PrivateKeyPem                  pulumi.StringInput      `pulumi:"privateKeyPem,optional" provider:"secret"`
+	CertificateManagerCertificates []pulumi.StringInput    `pulumi:"certificateManagerCertificates,optional"`
+	SslPolicy                      pulumi.StringInput      `pulumi:"sslPolicy,optional"`
+	Managed                        *ManagedCertificateArgs `pulumi:"managed,optional"`
 }
 
 // Annotate documents TlsArgs for the schema.
 func (t *TlsArgs) Annotate(a infer.Annotator) {
 	a.SetToken("index", "Tls")
-	a.Describe(t, "HTTPS on the internal load balancer: a self-managed certificate (certificatePem and "+
-		"privateKeyPem) or regional Certificate Manager certificates, not both.")
+	a.Describe(t, "HTTPS on the internal load balancer, with exactly one of: a self-managed certificate "+
+		"(certificatePem and privateKeyPem), existing regional Certificate Manager certificates "+
+		"(certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews "+
+		"(managed).")
 	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname. "+
 		"Given as a secret (from secret configuration, say), it stays secret on the certificate and in the "+
 		"certificatePem output.")
@@ -167,6 +170,10 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 	a.Describe(&t.CertificateManagerCertificates, "Regional Certificate Manager certificates "+
 		"(projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.")
 	a.Describe(&t.SslPolicy, "Self link of a regional SSL policy for the HTTPS proxy.")
+	a.Describe(&t.Managed, "Create a Google-managed Certificate Manager certificate for hostname (or the given "+
+		"domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. "+
+		"Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING "+
+		"until they resolve.")
 }
 
 // selfManaged reports whether the TLS inputs describe a self-managed certificate.

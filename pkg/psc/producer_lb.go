@@ -6,13 +6,22 @@ import (
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 )
 
 // loadBalancer is the regional internal Application Load Balancer in front of Cloud Run: its
-// forwarding rule, and the public PEM of a self-managed certificate ("" otherwise).
+// forwarding rule, and its certificates: the public PEM of a self-managed certificate ("" otherwise),
+// and the ID of a Google-managed one ("" otherwise) with the DNS records that authorize it.
 type loadBalancer struct {
-	rule           *compute.ForwardingRule
-	certificatePem pulumi.StringOutput
+	rule *compute.ForwardingRule
+	certs
+}
+
+// certs is what the HTTPS proxy's certificates give the component's outputs.
+type certs struct {
+	certificatePem     pulumi.StringOutput
+	managedCertificate pulumi.StringOutput
+	dnsRecords         pulumix.Output[[]DnsAuthorizationRecord]
 }
 
 // loadBalancer creates the serverless NEG, the backend service, the URL map, the proxy and the
@@ -51,7 +60,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		return loadBalancer{}, fmt.Errorf("URL map: %w", err)
 	}
 
-	proxy, certPem, err := b.proxy(urlMap.SelfLink)
+	proxy, certs, err := b.proxy(urlMap.SelfLink)
 	if err != nil {
 		return loadBalancer{}, err
 	}
@@ -85,7 +94,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	if err != nil {
 		return loadBalancer{}, fmt.Errorf("load balancer forwarding rule: %w", err)
 	}
-	return loadBalancer{rule: rule, certificatePem: certPem}, nil
+	return loadBalancer{rule: rule, certs: certs}, nil
 }
 
 // globalAccessWarning is the warning of allowGlobalAccess.
@@ -112,11 +121,12 @@ func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput) *compute.Regio
 	return args
 }
 
-// proxy creates the HTTP or HTTPS target proxy (and a self-managed certificate when given) and
-// returns the proxy's self link and the public certificate PEM ("" when not self-managed).
-func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, pulumi.StringOutput, error) {
+// proxy creates the HTTP or HTTPS target proxy (and a self-managed or Google-managed certificate
+// when asked for) and returns the proxy's self link and what its certificates give the outputs.
+func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, certs, error) {
 	a := &b.args
-	noCert := pulumi.String("").ToStringOutput()
+	none := pulumi.String("").ToStringOutput()
+	c := certs{certificatePem: none, managedCertificate: none, dnsRecords: noRecords()}
 	if !a.https() {
 		p, err := compute.NewRegionTargetHttpProxy(b.ctx, b.child("proxy"), &compute.RegionTargetHttpProxyArgs{
 			Project: b.project(),
@@ -124,17 +134,17 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 			UrlMap:  urlMap,
 		}, b.opts()...)
 		if err != nil {
-			return pulumi.StringOutput{}, noCert, fmt.Errorf("HTTP proxy: %w", err)
+			return pulumi.StringOutput{}, c, fmt.Errorf("HTTP proxy: %w", err)
 		}
-		return p.SelfLink, noCert, nil
+		return p.SelfLink, c, nil
 	}
 	args := &compute.RegionTargetHttpsProxyArgs{
 		Project: b.project(),
 		Region:  pulumi.String(a.Region),
 		UrlMap:  urlMap,
 	}
-	certPem := noCert
-	if a.Tls.selfManaged() {
+	switch {
+	case a.Tls.selfManaged():
 		certificate := checkedCertificate(a.Tls, a.Hostname)
 		cert, err := compute.NewRegionSslCertificate(b.ctx, b.child("cert"), &compute.RegionSslCertificateArgs{
 			Project:     b.project(),
@@ -143,11 +153,20 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 			PrivateKey:  checkedPrivateKey(a.Tls),
 		}, b.replacedInUse()...)
 		if err != nil {
-			return pulumi.StringOutput{}, noCert, fmt.Errorf("TLS certificate: %w", err)
+			return pulumi.StringOutput{}, c, fmt.Errorf("TLS certificate: %w", err)
 		}
 		args.SslCertificates = pulumi.StringArray{cert.SelfLink}
-		certPem = certificate
-	} else {
+		c.certificatePem = certificate
+	case a.Tls.Managed != nil:
+		id, records, err := b.managedCertificate()
+		if err != nil {
+			return pulumi.StringOutput{}, c, err
+		}
+		// The proxy takes the certificate's ID, projects/P/locations/R/certificates/N, as it is
+		// (PROXY-CERTS).
+		args.CertificateManagerCertificates = pulumi.StringArray{id}
+		c.managedCertificate, c.dnsRecords = id, records
+	default:
 		args.CertificateManagerCertificates = checkedStrings(a.Tls.CertificateManagerCertificates,
 			"tls.certificateManagerCertificates", func(c string) error {
 				return errors.Join(a.checkCertManagerCert(c), a.certManagerRegion(c))
@@ -158,7 +177,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 	}
 	p, err := compute.NewRegionTargetHttpsProxy(b.ctx, b.child("proxy"), args, b.opts()...)
 	if err != nil {
-		return pulumi.StringOutput{}, noCert, fmt.Errorf("HTTPS proxy: %w", err)
+		return pulumi.StringOutput{}, c, fmt.Errorf("HTTPS proxy: %w", err)
 	}
-	return p.SelfLink, certPem, nil
+	return p.SelfLink, c, nil
 }

@@ -392,19 +392,19 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	}
 	checkKnown(p, "tls.sslPolicy", t.SslPolicy, checkSSLPolicy)
 	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
-	managed := len(t.CertificateManagerCertificates) > 0
-	switch {
-	case selfManaged && managed:
-		p.addf("tls", "give either certificatePem and privateKeyPem or certificateManagerCertificates, not both")
-		return
-	case !selfManaged && !managed:
-		p.addf("tls", "give certificatePem and privateKeyPem, or certificateManagerCertificates")
+	existing := len(t.CertificateManagerCertificates) > 0
+	switch n := countTrue(selfManaged, existing, t.Managed != nil); {
+	case n != 1:
+		p.addf("tls", "give exactly one of certificatePem and privateKeyPem (a self-managed certificate), certificateManagerCertificates (existing Certificate Manager certificates) or managed (a Google-managed certificate the component creates)")
 		return
 	case selfManaged && !given(t.CertificatePem):
 		p.addf("tls.certificatePem", "is required with tls.privateKeyPem")
 		return
 	case selfManaged && !given(t.PrivateKeyPem):
 		p.addf("tls.privateKeyPem", "is required with tls.certificatePem")
+		return
+	case t.Managed != nil:
+		a.validateManaged(p)
 		return
 	}
 	if cert, ok := knownString(t.CertificatePem); ok && selfManaged {
@@ -418,6 +418,17 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 			p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.checkCertManagerCert(c))
 		}
 	}
+}
+
+// countTrue counts the true values.
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // validatePlaced checks, once the project and region are known (given, or the component's

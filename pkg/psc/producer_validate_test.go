@@ -51,12 +51,32 @@ func TestProducerValidation(t *testing.T) {
 			[]string{"additionalNatSubnets[0].ipCidrRange: 10.20.0.8/29 overlaps natSubnet.ipCidrRange 10.20.0.0/28"}},
 		{"lb ip outside subnet", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.99.0.5" }, []string{"loadBalancerIp: 10.99.0.5 is not inside the subnet range 10.10.0.0/24"}},
 		{"lb ip reserved", func(a *ProducerServiceArgs) { a.LoadBalancerIp = "10.10.0.1" }, []string{"loadBalancerIp: 10.10.0.1 is reserved"}},
-		{"tls empty", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{} }, []string{"tls: give certificatePem and privateKeyPem, or certificateManagerCertificates"}},
+		{"tls empty", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{} }, []string{"tls: give exactly one of certificatePem and privateKeyPem (a self-managed certificate), certificateManagerCertificates"}},
 		{"tls cert without key", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM)} }, []string{"tls.privateKeyPem: is required with tls.certificatePem"}},
 		{"tls key without cert", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{PrivateKeyPem: pulumi.String(keyPEM)} }, []string{"tls.certificatePem: is required with tls.privateKeyPem"}},
 		{"tls both kinds", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), CertificateManagerCertificates: pulumi.ToStringArray([]string{"x"})}
-		}, []string{"tls: give either"}},
+		}, []string{"tls: give exactly one of"}},
+		{"tls managed and existing", func(a *ProducerServiceArgs) {
+			a.Hostname = "payments.example.com"
+			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}, CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"})}
+		}, []string{"tls: give exactly one of", "or managed (a Google-managed certificate the component creates)"}},
+		{"tls managed for an internal hostname", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}} },
+			[]string{`hostname: is the domain of the managed certificate (tls.managed.domains is unset): "payment-api.internal" is under .internal, a special-use name no public certificate authority issues for`}},
+		{"tls managed without hostname or domains", func(a *ProducerServiceArgs) {
+			a.Hostname = ""
+			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}}
+		}, []string{"tls.managed.domains: is required without hostname"}},
+		{"tls managed domain shapes", func(a *ProducerServiceArgs) {
+			a.Hostname = "api.example.com"
+			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{Domains: []string{"api.example.com", "a.*.example.com", "Example.COM", "svc.local", "api.example.com", "example.com."}}}
+		}, []string{`tls.managed.domains[1]: must be a fully qualified DNS name`, `tls.managed.domains[2]: must be a fully qualified DNS name`,
+			`tls.managed.domains[3]: "svc.local" is under .local`, `tls.managed.domains[4]: "api.example.com" is also tls.managed.domains[0]`,
+			`tls.managed.domains[5]: must be a fully qualified DNS name`}},
+		{"tls managed domains miss hostname", func(a *ProducerServiceArgs) {
+			a.Hostname = "api.eu.example.com"
+			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{Domains: []string{"example.com", "*.example.com"}}}
+		}, []string{`tls.managed.domains: example.com, *.example.com do not cover hostname "api.eu.example.com"`}},
 		{"tls cert for another host", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificatePem: pulumi.String(otherCert), PrivateKeyPem: pulumi.String(keyPEM)}
 		}, []string{`tls.certificatePem: does not cover hostname "payment-api.internal"`}},

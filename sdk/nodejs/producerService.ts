@@ -68,6 +68,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly connectionWarning: pulumi.Output<string>;
     /**
+     * The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+     */
+    declare public /*out*/ readonly dnsAuthorizationRecords: pulumi.Output<outputs.DnsAuthorizationRecord[]>;
+    /**
      * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
      */
     declare public readonly domainNames: pulumi.Output<string[]>;
@@ -79,6 +83,10 @@ export class ProducerService extends pulumi.ComponentResource {
      * Internal IP of the load balancer in the producer VPC.
      */
     declare public readonly loadBalancerIp: pulumi.Output<string>;
+    /**
+     * ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+     */
+    declare public /*out*/ readonly managedCertificate: pulumi.Output<string>;
     /**
      * NAT addresses still free: natCapacity minus natAddressesUsed.
      */
@@ -178,6 +186,8 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["cloudRunUri"] = undefined /*out*/;
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
             resourceInputs["connectionWarning"] = undefined /*out*/;
+            resourceInputs["dnsAuthorizationRecords"] = undefined /*out*/;
+            resourceInputs["managedCertificate"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;
             resourceInputs["natAddressesUsed"] = undefined /*out*/;
             resourceInputs["natCapacity"] = undefined /*out*/;
@@ -191,9 +201,11 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["cloudRunUri"] = undefined /*out*/;
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
             resourceInputs["connectionWarning"] = undefined /*out*/;
+            resourceInputs["dnsAuthorizationRecords"] = undefined /*out*/;
             resourceInputs["domainNames"] = undefined /*out*/;
             resourceInputs["hostname"] = undefined /*out*/;
             resourceInputs["loadBalancerIp"] = undefined /*out*/;
+            resourceInputs["managedCertificate"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;
             resourceInputs["natAddressesUsed"] = undefined /*out*/;
             resourceInputs["natCapacity"] = undefined /*out*/;

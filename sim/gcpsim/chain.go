@@ -154,13 +154,26 @@ func (c *chainEval) forwardingRule(rule *Record) error {
 	return c.urlMap(urlMap)
 }
 
-// certificates: an HTTPS proxy needs at least one certificate, and every self-managed one
-// must exist and not be expired. Certificate Manager certificates are not emulated, so they
-// count as present.
+// certificates: an HTTPS proxy needs at least one certificate; every self-managed one must
+// exist and not be expired, every Certificate Manager one must exist and, when Google-managed,
+// be ACTIVE (a PROVISIONING one serves no valid certificate, CM-PROVISIONING).
 func (c *chainEval) certificates(proxy *Record) error {
 	certs := proxy.out().strs("sslCertificates")
-	if len(certs) == 0 && len(proxy.out().strs("certificateManagerCertificates")) == 0 {
+	managed := proxy.out().strs("certificateManagerCertificates")
+	if len(certs) == 0 && len(managed) == 0 {
 		return broken(LinkCertificate, "HTTPS proxy %s has no certificate", proxy.ID)
+	}
+	for i, value := range managed {
+		cert, err := c.follow(LinkCertificate, proxy, fmt.Sprintf("certificateManagerCertificates[%d]", i), value, "certificates")
+		if err != nil {
+			return err
+		}
+		view := *cert
+		view.Outputs = cert.out().clone()
+		c.st.setManagedState(&view)
+		if m := view.out().sub("managed"); m != nil && m.str("state") != CertActive {
+			return broken(LinkCertificate, "managed certificate %s is %s: its DNS authorization records are not published", cert.ID, m.str("state"))
+		}
 	}
 	for i, value := range certs {
 		cert, err := c.follow(LinkCertificate, proxy, fmt.Sprintf("sslCertificates[%d]", i), value, "sslCertificates")

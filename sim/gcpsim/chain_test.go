@@ -144,17 +144,17 @@ func TestChainCertificateExpiresAtSampleTime(t *testing.T) {
 	}
 }
 
-// Certificate Manager certificates are not emulated: an HTTPS proxy that only has them keeps
-// the chain intact.
-func TestChainCertificateManagerCertificatesCount(t *testing.T) {
+// A Certificate Manager certificate the proxy names must exist: one deleted out of band breaks
+// the chain at the certificate (TestProxyManagedCertificateChain covers a managed one's state).
+func TestChainCertificateManagerCertificateMissing(t *testing.T) {
 	t.Parallel()
 	w := newChainWorld(t)
 	st := w.snapshot(t)
 	px := st.Resources[w.ids["proxys"]].out()
 	px["sslCertificates"] = []any{}
 	px["certificateManagerCertificates"] = []any{"projects/prod-p/locations/europe-west1/certificates/c"}
-	if s := only(t, st.EvaluateChains(time.Now())); !s.Intact || slices.Contains(s.Path, w.ids["cert"]) {
-		t.Errorf("chain with a Certificate Manager certificate: %+v", s)
+	if s := only(t, st.EvaluateChains(time.Now())); s.Intact || s.Link != LinkCertificate || !strings.Contains(s.Reason, "which does not exist") {
+		t.Errorf("chain with a missing Certificate Manager certificate: %+v", s)
 	}
 }
 

@@ -370,10 +370,8 @@ func applyProxy(o *op) error {
 			return err
 		}
 	}
-	for i, c := range o.in.strs("certificateManagerCertificates") {
-		if !strings.Contains(c, "locations/"+o.rec.Region+"/") {
-			return errInvalidField(fmt.Sprintf("certificateManagerCertificates[%d]", i), c, fmt.Sprintf("A regional target HTTPS proxy needs Certificate Manager certificates of its region '%s'.", o.rec.Region))
-		}
+	if err := o.useCMCertificates(); err != nil {
+		return err
 	}
 	if o.in.known("sslPolicy") {
 		if err := o.useRegional("sslPolicy", o.in.str("sslPolicy"), "sslPolicies"); err != nil {

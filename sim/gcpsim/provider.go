@@ -374,17 +374,18 @@ func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 	if rec.Project == "" {
 		return nil, errors.New("project: required field is not set")
 	}
+	// The request the provider sends: the inputs and its schema defaults (a location's default,
+	// as Certificate Manager's "global", places the resource).
+	req := in.clone()
+	k.applyRequestDefaults(req)
 	regionKey := k.regionInput()
 	if regionKey != "" {
-		rec.Region = firstNonEmpty(in.str(regionKey), t.cfg.Region)
+		rec.Region = firstNonEmpty(req.str(regionKey), t.cfg.Region)
 		if rec.Region == "" {
 			return nil, fmt.Errorf("%s: required field is not set", regionKey)
 		}
 	}
 	rec.Name = in.str("name")
-	// The request the provider sends: the inputs and its schema defaults.
-	req := in.clone()
-	k.applyRequestDefaults(req)
 	out := req.clone()
 	out["project"] = rec.Project
 	if regionKey != "" {

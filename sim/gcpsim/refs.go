@@ -2,6 +2,7 @@ package gcpsim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -19,7 +20,13 @@ var refPrefixes = []string{
 	"//run.googleapis.com/",
 	"https://dns.googleapis.com/dns/v1/",
 	"//dns.googleapis.com/",
+	"https://certificatemanager.googleapis.com/v1/",
+	"//certificatemanager.googleapis.com/",
 }
+
+// locationCollections are the collections their APIs keep under projects/P/locations/L: Cloud
+// Run services, Certificate Manager certificates and DNS authorizations.
+var locationCollections = []string{"services", "certificates", "dnsAuthorizations"}
 
 // ref identifies a resource: a project, a region or location ("" when global), a
 // collection ("subnetworks", "services", "managedZones"...) and a name.
@@ -35,8 +42,8 @@ func (r ref) path() string {
 	switch {
 	case r.Collection == "managedZones":
 		return fmt.Sprintf("projects/%s/managedZones/%s", r.Project, r.Name)
-	case r.Collection == "services":
-		return fmt.Sprintf("projects/%s/locations/%s/services/%s", r.Project, r.Region, r.Name)
+	case slices.Contains(locationCollections, r.Collection):
+		return fmt.Sprintf("projects/%s/locations/%s/%s/%s", r.Project, r.Region, r.Collection, r.Name)
 	case r.Region == "":
 		return fmt.Sprintf("projects/%s/global/%s/%s", r.Project, r.Collection, r.Name)
 	default:
@@ -86,12 +93,12 @@ func parseRef(s string, def ref) (ref, bool) {
 }
 
 // complete reports whether r names one resource, in the place its API keeps it: Cloud Run
-// services in a location, managed zones in no region. Its path then parses back to r.
+// services and Certificate Manager resources in a location, managed zones in no region. Its path then parses back to r.
 func (r ref) complete() bool {
 	switch {
 	case r.Project == "" || r.Collection == "" || r.Name == "":
 		return false
-	case r.Collection == "services":
+	case slices.Contains(locationCollections, r.Collection):
 		return r.Region != ""
 	case r.Collection == "managedZones":
 		return r.Region == ""

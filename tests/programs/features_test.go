@@ -49,13 +49,8 @@ const (
 func TestFeatures(t *testing.T) {
 	run(t, featuresLangs, func(t *testing.T, env *harness.Env, l lang) {
 		st := l.new(env, "features")
-		for k, v := range map[string]string{
-			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
-			"consumerProject": consumerProject, "hostProject": hostProject, "consumerHostProject": consumerHostProject,
-			"team": "payments", "globalAccess": "true", "endpointName": "orders-payments",
-		} {
-			st.SetConfig(k, v, false)
-		}
+		configure(st, map[string]string{"hostProject": hostProject, "consumerHostProject": consumerHostProject,
+			"team": "payments", "globalAccess": "true", "endpointName": "orders-payments"})
 		preview := st.Preview()
 		wantWarnings(t, preview, "callerAuth network sets invokerIamDisabled", "allowGlobalAccess lets clients in every region")
 

@@ -185,14 +185,7 @@ func find(d *apitype.DeploymentV3, typ string) []apitype.ResourceV3 {
 // simRecords returns the simulator's records of type typ, with their inputs and outputs.
 func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	t.Helper()
-	var state *gcpsim.State
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err == nil {
-		state, err = store.Snapshot()
-	}
-	if err != nil {
-		t.Fatalf("reading the simulator's state: %v", err)
-	}
+	state := simState(t, env)
 	var out []*gcpsim.Record
 	for _, r := range state.Resources {
 		if r.Type == typ {
@@ -201,6 +194,33 @@ func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	}
 	slices.SortFunc(out, func(a, b *gcpsim.Record) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// simState reads the simulator's state now.
+func simState(t *testing.T, env *harness.Env) *gcpsim.State {
+	t.Helper()
+	var state *gcpsim.State
+	store, err := gcpsim.OpenStore(env.SimState)
+	if err == nil {
+		state, err = store.Snapshot()
+	}
+	if err != nil {
+		t.Fatalf("reading the simulator's state: %v", err)
+	}
+	return state
+}
+
+// configure sets the configuration of a corpus program: the stack's and both organisations'
+// projects, the region, and the program's own values.
+func configure(st *harness.Stack, own map[string]string) {
+	for k, v := range map[string]string{
+		"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject, "consumerProject": consumerProject,
+	} {
+		st.SetConfig(k, v, false)
+	}
+	for k, v := range own {
+		st.SetConfig(k, v, false)
+	}
 }
 
 // image returns the image of a Cloud Run service record's first container.

@@ -127,7 +127,19 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 	if !args.Custom {
 		return args.Name, args.Inputs, nil
 	}
-	return args.Name + "-id", f.outputs(args), nil
+	out := f.outputs(args)
+	if c := certificateManagerCollections[args.TypeToken]; c != "" {
+		// Certificate Manager IDs are their resource paths, the form an HTTPS proxy takes.
+		return fmt.Sprintf("projects/%s/locations/%s/%s/%s", out["project"].StringValue(), out["location"].StringValue(),
+			c, out["name"].StringValue()), out, nil
+	}
+	return args.Name + "-id", out, nil
+}
+
+// certificateManagerCollections are the Certificate Manager types' collections.
+var certificateManagerCollections = map[string]string{
+	"gcp:certificatemanager/certificate:Certificate":           "certificates",
+	"gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "dnsAuthorizations",
 }
 
 // outputs computes the state the fake cloud returns for a custom resource.
@@ -174,6 +186,16 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 		}
 	case "gcp:cloudrunv2/service:Service":
 		out["uri"] = resource.NewProperty("https://" + name + "-abcdefghij-ew.a.run.app")
+	case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+		out["location"] = resource.NewProperty(str("location", "global"))
+		domain := str("domain", "")
+		out["dnsResourceRecords"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+			"name": resource.NewProperty("_acme-challenge_" + name + "." + domain + "."),
+			"type": resource.NewProperty("CNAME"),
+			"data": resource.NewProperty(name + ".1.authorize.certificatemanager.goog."),
+		})})
+	case "gcp:certificatemanager/certificate:Certificate":
+		out["location"] = resource.NewProperty(str("location", "global"))
 	}
 	return out
 }

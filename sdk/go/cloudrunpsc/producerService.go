@@ -72,12 +72,16 @@ type ProducerService struct {
 	ConnectedEndpoints ConnectedEndpointArrayOutput `pulumi:"connectedEndpoints"`
 	// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
 	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
+	// The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+	DnsAuthorizationRecords DnsAuthorizationRecordArrayOutput `pulumi:"dnsAuthorizationRecords"`
 	// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
 	DomainNames pulumi.StringArrayOutput `pulumi:"domainNames"`
 	// Private hostname the service answers to (empty when none was given).
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
+	// ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+	ManagedCertificate pulumi.StringOutput `pulumi:"managedCertificate"`
 	// NAT addresses still free: natCapacity minus natAddressesUsed.
 	NatAddressesFree pulumi.IntOutput `pulumi:"natAddressesFree"`
 	// NAT addresses in use: one per ACCEPTED endpoint.
@@ -332,6 +336,11 @@ func (o ProducerServiceOutput) ConnectionWarning() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ConnectionWarning }).(pulumi.StringOutput)
 }
 
+// The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+func (o ProducerServiceOutput) DnsAuthorizationRecords() DnsAuthorizationRecordArrayOutput {
+	return o.ApplyT(func(v *ProducerService) DnsAuthorizationRecordArrayOutput { return v.DnsAuthorizationRecords }).(DnsAuthorizationRecordArrayOutput)
+}
+
 // The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
 func (o ProducerServiceOutput) DomainNames() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayOutput { return v.DomainNames }).(pulumi.StringArrayOutput)
@@ -345,6 +354,11 @@ func (o ProducerServiceOutput) Hostname() pulumi.StringOutput {
 // Internal IP of the load balancer in the producer VPC.
 func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
+}
+
+// ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+func (o ProducerServiceOutput) ManagedCertificate() pulumi.StringOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ManagedCertificate }).(pulumi.StringOutput)
 }
 
 // NAT addresses still free: natCapacity minus natAddressesUsed.

@@ -894,6 +894,73 @@ func (o ConsumerStackArrayOutput) Index(i pulumi.IntInput) ConsumerStackOutput {
 	}).(ConsumerStackOutput)
 }
 
+// A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
+type DnsAuthorizationRecord struct {
+	// Record data, the name the record points to.
+	Data string `pulumi:"data"`
+	// Domain the DNS authorization is for (a wildcard's parent domain).
+	Domain string `pulumi:"domain"`
+	// Fully qualified name of the record, such as _acme-challenge_ab12cd34.payments.example.com.
+	Name string `pulumi:"name"`
+	// Record type (CNAME).
+	Type string `pulumi:"type"`
+}
+
+// A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
+type DnsAuthorizationRecordOutput struct{ *pulumi.OutputState }
+
+func (DnsAuthorizationRecordOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DnsAuthorizationRecord)(nil)).Elem()
+}
+
+func (o DnsAuthorizationRecordOutput) ToDnsAuthorizationRecordOutput() DnsAuthorizationRecordOutput {
+	return o
+}
+
+func (o DnsAuthorizationRecordOutput) ToDnsAuthorizationRecordOutputWithContext(ctx context.Context) DnsAuthorizationRecordOutput {
+	return o
+}
+
+// Record data, the name the record points to.
+func (o DnsAuthorizationRecordOutput) Data() pulumi.StringOutput {
+	return o.ApplyT(func(v DnsAuthorizationRecord) string { return v.Data }).(pulumi.StringOutput)
+}
+
+// Domain the DNS authorization is for (a wildcard's parent domain).
+func (o DnsAuthorizationRecordOutput) Domain() pulumi.StringOutput {
+	return o.ApplyT(func(v DnsAuthorizationRecord) string { return v.Domain }).(pulumi.StringOutput)
+}
+
+// Fully qualified name of the record, such as _acme-challenge_ab12cd34.payments.example.com.
+func (o DnsAuthorizationRecordOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v DnsAuthorizationRecord) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Record type (CNAME).
+func (o DnsAuthorizationRecordOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v DnsAuthorizationRecord) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type DnsAuthorizationRecordArrayOutput struct{ *pulumi.OutputState }
+
+func (DnsAuthorizationRecordArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DnsAuthorizationRecord)(nil)).Elem()
+}
+
+func (o DnsAuthorizationRecordArrayOutput) ToDnsAuthorizationRecordArrayOutput() DnsAuthorizationRecordArrayOutput {
+	return o
+}
+
+func (o DnsAuthorizationRecordArrayOutput) ToDnsAuthorizationRecordArrayOutputWithContext(ctx context.Context) DnsAuthorizationRecordArrayOutput {
+	return o
+}
+
+func (o DnsAuthorizationRecordArrayOutput) Index(i pulumi.IntInput) DnsAuthorizationRecordOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DnsAuthorizationRecord {
+		return vs[0].([]DnsAuthorizationRecord)[vs[1].(int)]
+	}).(DnsAuthorizationRecordOutput)
+}
+
 // A span of time: seconds, plus nanos.
 type Duration struct {
 	// Fraction of a second in nanoseconds, 0 to 999999999.
@@ -1248,6 +1315,146 @@ func (o EndpointFirewallPtrOutput) Priority() pulumi.IntPtrOutput {
 		}
 		return v.Priority
 	}).(pulumi.IntPtrOutput)
+}
+
+// A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+type ManagedCertificate struct {
+	// Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+	Domains []string `pulumi:"domains"`
+}
+
+// ManagedCertificateInput is an input type that accepts ManagedCertificateArgs and ManagedCertificateOutput values.
+// You can construct a concrete instance of `ManagedCertificateInput` via:
+//
+//	ManagedCertificateArgs{...}
+type ManagedCertificateInput interface {
+	pulumi.Input
+
+	ToManagedCertificateOutput() ManagedCertificateOutput
+	ToManagedCertificateOutputWithContext(context.Context) ManagedCertificateOutput
+}
+
+// A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+type ManagedCertificateArgs struct {
+	// Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+	Domains []string `pulumi:"domains"`
+}
+
+func (ManagedCertificateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ManagedCertificate)(nil)).Elem()
+}
+
+func (i ManagedCertificateArgs) ToManagedCertificateOutput() ManagedCertificateOutput {
+	return i.ToManagedCertificateOutputWithContext(context.Background())
+}
+
+func (i ManagedCertificateArgs) ToManagedCertificateOutputWithContext(ctx context.Context) ManagedCertificateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ManagedCertificateOutput)
+}
+
+func (i ManagedCertificateArgs) ToManagedCertificatePtrOutput() ManagedCertificatePtrOutput {
+	return i.ToManagedCertificatePtrOutputWithContext(context.Background())
+}
+
+func (i ManagedCertificateArgs) ToManagedCertificatePtrOutputWithContext(ctx context.Context) ManagedCertificatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ManagedCertificateOutput).ToManagedCertificatePtrOutputWithContext(ctx)
+}
+
+// ManagedCertificatePtrInput is an input type that accepts ManagedCertificateArgs, ManagedCertificatePtr and ManagedCertificatePtrOutput values.
+// You can construct a concrete instance of `ManagedCertificatePtrInput` via:
+//
+//	        ManagedCertificateArgs{...}
+//
+//	or:
+//
+//	        nil
+type ManagedCertificatePtrInput interface {
+	pulumi.Input
+
+	ToManagedCertificatePtrOutput() ManagedCertificatePtrOutput
+	ToManagedCertificatePtrOutputWithContext(context.Context) ManagedCertificatePtrOutput
+}
+
+type managedCertificatePtrType ManagedCertificateArgs
+
+func ManagedCertificatePtr(v *ManagedCertificateArgs) ManagedCertificatePtrInput {
+	return (*managedCertificatePtrType)(v)
+}
+
+func (*managedCertificatePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ManagedCertificate)(nil)).Elem()
+}
+
+func (i *managedCertificatePtrType) ToManagedCertificatePtrOutput() ManagedCertificatePtrOutput {
+	return i.ToManagedCertificatePtrOutputWithContext(context.Background())
+}
+
+func (i *managedCertificatePtrType) ToManagedCertificatePtrOutputWithContext(ctx context.Context) ManagedCertificatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ManagedCertificatePtrOutput)
+}
+
+// A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+type ManagedCertificateOutput struct{ *pulumi.OutputState }
+
+func (ManagedCertificateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ManagedCertificate)(nil)).Elem()
+}
+
+func (o ManagedCertificateOutput) ToManagedCertificateOutput() ManagedCertificateOutput {
+	return o
+}
+
+func (o ManagedCertificateOutput) ToManagedCertificateOutputWithContext(ctx context.Context) ManagedCertificateOutput {
+	return o
+}
+
+func (o ManagedCertificateOutput) ToManagedCertificatePtrOutput() ManagedCertificatePtrOutput {
+	return o.ToManagedCertificatePtrOutputWithContext(context.Background())
+}
+
+func (o ManagedCertificateOutput) ToManagedCertificatePtrOutputWithContext(ctx context.Context) ManagedCertificatePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ManagedCertificate) *ManagedCertificate {
+		return &v
+	}).(ManagedCertificatePtrOutput)
+}
+
+// Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+func (o ManagedCertificateOutput) Domains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ManagedCertificate) []string { return v.Domains }).(pulumi.StringArrayOutput)
+}
+
+type ManagedCertificatePtrOutput struct{ *pulumi.OutputState }
+
+func (ManagedCertificatePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ManagedCertificate)(nil)).Elem()
+}
+
+func (o ManagedCertificatePtrOutput) ToManagedCertificatePtrOutput() ManagedCertificatePtrOutput {
+	return o
+}
+
+func (o ManagedCertificatePtrOutput) ToManagedCertificatePtrOutputWithContext(ctx context.Context) ManagedCertificatePtrOutput {
+	return o
+}
+
+func (o ManagedCertificatePtrOutput) Elem() ManagedCertificateOutput {
+	return o.ApplyT(func(v *ManagedCertificate) ManagedCertificate {
+		if v != nil {
+			return *v
+		}
+		var ret ManagedCertificate
+		return ret
+	}).(ManagedCertificateOutput)
+}
+
+// Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+func (o ManagedCertificatePtrOutput) Domains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ManagedCertificate) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Domains
+	}).(pulumi.StringArrayOutput)
 }
 
 // Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
@@ -1812,12 +2019,14 @@ func (o SubnetOutput) SelfLink() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.SelfLink }).(pulumi.StringPtrOutput)
 }
 
-// HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
 type Tls struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
 	CertificateManagerCertificates []string `pulumi:"certificateManagerCertificates"`
 	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem *string `pulumi:"certificatePem"`
+	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+	Managed *ManagedCertificate `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem *string `pulumi:"privateKeyPem"`
 	// Self link of a regional SSL policy for the HTTPS proxy.
@@ -1835,12 +2044,14 @@ type TlsInput interface {
 	ToTlsOutputWithContext(context.Context) TlsOutput
 }
 
-// HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
 type TlsArgs struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
 	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates"`
 	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem pulumi.StringPtrInput `pulumi:"certificatePem"`
+	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+	Managed *ManagedCertificateArgs `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem pulumi.StringPtrInput `pulumi:"privateKeyPem"`
 	// Self link of a regional SSL policy for the HTTPS proxy.
@@ -1900,7 +2111,7 @@ func (i *tlsPtrType) ToTlsPtrOutputWithContext(ctx context.Context) TlsPtrOutput
 	return pulumi.ToOutputWithContext(ctx, i).(TlsPtrOutput)
 }
 
-// HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
 type TlsOutput struct{ *pulumi.OutputState }
 
 func (TlsOutput) ElementType() reflect.Type {
@@ -1933,6 +2144,11 @@ func (o TlsOutput) CertificateManagerCertificates() pulumi.StringArrayOutput {
 // PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 func (o TlsOutput) CertificatePem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Tls) *string { return v.CertificatePem }).(pulumi.StringPtrOutput)
+}
+
+// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+func (o TlsOutput) Managed() ManagedCertificatePtrOutput {
+	return o.ApplyT(func(v Tls) *ManagedCertificate { return v.Managed }).(ManagedCertificatePtrOutput)
 }
 
 // PEM private key of the self-managed certificate. Always stored as a secret.
@@ -1987,6 +2203,16 @@ func (o TlsPtrOutput) CertificatePem() pulumi.StringPtrOutput {
 		}
 		return v.CertificatePem
 	}).(pulumi.StringPtrOutput)
+}
+
+// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+func (o TlsPtrOutput) Managed() ManagedCertificatePtrOutput {
+	return o.ApplyT(func(v *Tls) *ManagedCertificate {
+		if v == nil {
+			return nil
+		}
+		return v.Managed
+	}).(ManagedCertificatePtrOutput)
 }
 
 // PEM private key of the self-managed certificate. Always stored as a secret.
@@ -2239,6 +2465,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*DurationPtrInput)(nil)).Elem(), DurationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallInput)(nil)).Elem(), EndpointFirewallArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallPtrInput)(nil)).Elem(), EndpointFirewallArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ManagedCertificateInput)(nil)).Elem(), ManagedCertificateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ManagedCertificatePtrInput)(nil)).Elem(), ManagedCertificateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionInput)(nil)).Elem(), OutlierDetectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionPtrInput)(nil)).Elem(), OutlierDetectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
@@ -2259,10 +2487,14 @@ func init() {
 	pulumi.RegisterOutputType(ConsumerAcceptArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerStackOutput{})
 	pulumi.RegisterOutputType(ConsumerStackArrayOutput{})
+	pulumi.RegisterOutputType(DnsAuthorizationRecordOutput{})
+	pulumi.RegisterOutputType(DnsAuthorizationRecordArrayOutput{})
 	pulumi.RegisterOutputType(DurationOutput{})
 	pulumi.RegisterOutputType(DurationPtrOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallOutput{})
 	pulumi.RegisterOutputType(EndpointFirewallPtrOutput{})
+	pulumi.RegisterOutputType(ManagedCertificateOutput{})
+	pulumi.RegisterOutputType(ManagedCertificatePtrOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionPtrOutput{})
 	pulumi.RegisterOutputType(ServiceDirectoryRegistrationOutput{})

@@ -192,6 +192,16 @@ export interface EndpointFirewallArgs {
 }
 
 /**
+ * A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+ */
+export interface ManagedCertificateArgs {
+    /**
+     * Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+     */
+    domains?: string[];
+}
+
+/**
  * Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
  */
 export interface OutlierDetectionArgs {
@@ -274,7 +284,7 @@ export interface SubnetArgs {
 }
 
 /**
- * HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+ * HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
  */
 export interface TlsArgs {
     /**
@@ -285,6 +295,10 @@ export interface TlsArgs {
      * PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
      */
     certificatePem?: pulumi.Input<string | undefined>;
+    /**
+     * Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+     */
+    managed?: inputs.ManagedCertificateArgs;
     /**
      * PEM private key of the self-managed certificate. Always stored as a secret.
      */

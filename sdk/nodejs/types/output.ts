@@ -35,3 +35,25 @@ export interface ConnectedEndpoint {
     status: string;
 }
 
+/**
+ * A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
+ */
+export interface DnsAuthorizationRecord {
+    /**
+     * Record data, the name the record points to.
+     */
+    data: string;
+    /**
+     * Domain the DNS authorization is for (a wildcard's parent domain).
+     */
+    domain: string;
+    /**
+     * Fully qualified name of the record, such as _acme-challenge_ab12cd34.payments.example.com.
+     */
+    name: string;
+    /**
+     * Record type (CNAME).
+     */
+    type: string;
+}
+

@@ -29,6 +29,8 @@ __all__ = [
     'DurationArgsDict',
     'EndpointFirewallArgs',
     'EndpointFirewallArgsDict',
+    'ManagedCertificateArgs',
+    'ManagedCertificateArgsDict',
     'OutlierDetectionArgs',
     'OutlierDetectionArgsDict',
     'ServiceDirectoryRegistrationArgs',
@@ -857,6 +859,40 @@ class EndpointFirewallArgs:
         pulumi.set(self, "priority", value)
 
 
+class ManagedCertificateArgsDict(TypedDict):
+    """
+    A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+    """
+    domains: NotRequired[Sequence[_builtins.str]]
+    """
+    Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+    """
+
+@pulumi.input_type
+class ManagedCertificateArgs:
+    def __init__(__self__, *,
+                 domains: Optional[Sequence[_builtins.str]] = None):
+        """
+        A Google-managed regional Certificate Manager certificate that Google issues and renews itself, proved by DNS authorization: the component creates one DNS authorization (type PER_PROJECT_RECORD) per domain, and the certificate in the producer's region, and attaches it to the HTTPS proxy. A regional internal load balancer cannot be reached by Google's certificate authority, so DNS authorization is the only way: publish each record of the dnsAuthorizationRecords output in the domain's public DNS. Until they resolve, the certificate stays PROVISIONING and HTTPS clients get no valid certificate.
+
+        :param Sequence[_builtins.str] domains: Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+        """
+        if domains is not None:
+            pulumi.set(__self__, "domains", domains)
+
+    @_builtins.property
+    @pulumi.getter
+    def domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Public DNS names the certificate covers, such as payments.example.com or *.payments.example.com (a wildcard covers one label; its authorization is for the parent domain). By default [hostname]. The domains must cover hostname and be names a public certificate authority can issue for (not .internal, .local, .test and the like). Changing them replaces the certificate, which is PROVISIONING again until Google issues it.
+        """
+        return pulumi.get(self, "domains")
+
+    @domains.setter
+    def domains(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "domains", value)
+
+
 class OutlierDetectionArgsDict(TypedDict):
     """
     Outlier detection of the backend service, as pulumi-gcp's RegionBackendService takes it.
@@ -1221,7 +1257,7 @@ class SubnetArgs:
 
 class TlsArgsDict(TypedDict):
     """
-    HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+    HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
     """
     certificate_manager_certificates: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
@@ -1230,6 +1266,10 @@ class TlsArgsDict(TypedDict):
     certificate_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
+    """
+    managed: NotRequired['ManagedCertificateArgsDict']
+    """
+    Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
     """
     private_key_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1245,13 +1285,15 @@ class TlsArgs:
     def __init__(__self__, *,
                  certificate_manager_certificates: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  certificate_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 managed: Optional['ManagedCertificateArgs'] = None,
                  private_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  ssl_policy: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        HTTPS on the internal load balancer: a self-managed certificate (certificatePem and privateKeyPem) or regional Certificate Manager certificates, not both.
+        HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
 
         :param Sequence[pulumi.Input[_builtins.str]] certificate_manager_certificates: Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
         :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
+        :param 'ManagedCertificateArgs' managed: Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
         :param pulumi.Input[_builtins.str] private_key_pem: PEM private key of the self-managed certificate. Always stored as a secret.
         :param pulumi.Input[_builtins.str] ssl_policy: Self link of a regional SSL policy for the HTTPS proxy.
         """
@@ -1259,6 +1301,8 @@ class TlsArgs:
             pulumi.set(__self__, "certificate_manager_certificates", certificate_manager_certificates)
         if certificate_pem is not None:
             pulumi.set(__self__, "certificate_pem", certificate_pem)
+        if managed is not None:
+            pulumi.set(__self__, "managed", managed)
         if private_key_pem is not None:
             pulumi.set(__self__, "private_key_pem", private_key_pem)
         if ssl_policy is not None:
@@ -1287,6 +1331,18 @@ class TlsArgs:
     @certificate_pem.setter
     def certificate_pem(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "certificate_pem", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def managed(self) -> Optional['ManagedCertificateArgs']:
+        """
+        Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+        """
+        return pulumi.get(self, "managed")
+
+    @managed.setter
+    def managed(self, value: Optional['ManagedCertificateArgs']):
+        pulumi.set(self, "managed", value)
 
     @_builtins.property
     @pulumi.getter(name="privateKeyPem")

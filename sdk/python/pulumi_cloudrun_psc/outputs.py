@@ -16,6 +16,7 @@ from . import _utilities
 
 __all__ = [
     'ConnectedEndpoint',
+    'DnsAuthorizationRecord',
 ]
 
 @pulumi.output_type
@@ -117,5 +118,61 @@ class ConnectedEndpoint(dict):
         Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
         """
         return pulumi.get(self, "status")
+
+
+@pulumi.output_type
+class DnsAuthorizationRecord(dict):
+    """
+    A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
+    """
+    def __init__(__self__, *,
+                 data: _builtins.str,
+                 domain: _builtins.str,
+                 name: _builtins.str,
+                 type: _builtins.str):
+        """
+        A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
+
+        :param _builtins.str data: Record data, the name the record points to.
+        :param _builtins.str domain: Domain the DNS authorization is for (a wildcard's parent domain).
+        :param _builtins.str name: Fully qualified name of the record, such as _acme-challenge_ab12cd34.payments.example.com.
+        :param _builtins.str type: Record type (CNAME).
+        """
+        pulumi.set(__self__, "data", data)
+        pulumi.set(__self__, "domain", domain)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def data(self) -> _builtins.str:
+        """
+        Record data, the name the record points to.
+        """
+        return pulumi.get(self, "data")
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> _builtins.str:
+        """
+        Domain the DNS authorization is for (a wildcard's parent domain).
+        """
+        return pulumi.get(self, "domain")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Fully qualified name of the record, such as _acme-challenge_ab12cd34.payments.example.com.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Record type (CNAME).
+        """
+        return pulumi.get(self, "type")
 
 

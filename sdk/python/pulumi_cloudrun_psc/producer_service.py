@@ -595,6 +595,8 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["cloud_run_uri"] = None
             __props__.__dict__["connected_endpoints"] = None
             __props__.__dict__["connection_warning"] = None
+            __props__.__dict__["dns_authorization_records"] = None
+            __props__.__dict__["managed_certificate"] = None
             __props__.__dict__["nat_addresses_free"] = None
             __props__.__dict__["nat_addresses_used"] = None
             __props__.__dict__["nat_capacity"] = None
@@ -650,6 +652,14 @@ class ProducerService(pulumi.ComponentResource):
         return pulumi.get(self, "connection_warning")
 
     @_builtins.property
+    @pulumi.getter(name="dnsAuthorizationRecords")
+    def dns_authorization_records(self) -> pulumi.Output[Sequence['outputs.DnsAuthorizationRecord']]:
+        """
+        The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
+        """
+        return pulumi.get(self, "dns_authorization_records")
+
+    @_builtins.property
     @pulumi.getter(name="domainNames")
     def domain_names(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
@@ -672,6 +682,14 @@ class ProducerService(pulumi.ComponentResource):
         Internal IP of the load balancer in the producer VPC.
         """
         return pulumi.get(self, "load_balancer_ip")
+
+    @_builtins.property
+    @pulumi.getter(name="managedCertificate")
+    def managed_certificate(self) -> pulumi.Output[_builtins.str]:
+        """
+        ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
+        """
+        return pulumi.get(self, "managed_certificate")
 
     @_builtins.property
     @pulumi.getter(name="natAddressesFree")
