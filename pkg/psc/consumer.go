@@ -233,11 +233,12 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		AddressType: pulumi.String("INTERNAL"),
 		Subnetwork:  subnet,
 		Labels:      childLabels(a.Labels),
+		Description: description("ConsumerEndpoint", name, "Internal IP of the Private Service Connect endpoint"),
 	}
 	if a.IpAddress != "" {
 		addrArgs.Address = pulumi.String(a.IpAddress)
 	}
-	addr, err := compute.NewAddress(ctx, name+"-ip", addrArgs, opts...)
+	addr, err := compute.NewAddress(ctx, name+"-ip", addrArgs, append(opts, describedOnce())...)
 	if err != nil {
 		return fmt.Errorf("endpoint address: %w", err)
 	}
@@ -263,7 +264,8 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		NoAutomateDnsZone:             pulumi.Bool(a.NoAutomateDnsZone),
 		Labels:                        childLabels(a.Labels),
 		ServiceDirectoryRegistrations: a.serviceDirectoryArgs(),
-	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true))...)
+		Description:                   description("ConsumerEndpoint", name, "Private Service Connect endpoint"),
+	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true), describedOnce())...)
 	if err != nil {
 		return fmt.Errorf("endpoint forwarding rule: %w", err)
 	}
@@ -402,6 +404,7 @@ func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, 
 		Priority:          pulumi.Int(*f.Priority),
 		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},
 		Allows:            compute.FirewallAllowArray{&compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: ports}},
+		Description:       description("ConsumerEndpoint", name, "Egress from the clients to the Private Service Connect endpoint"),
 	}
 	if len(f.ClientRanges) > 0 {
 		args.SourceRanges = checkedStrings(f.ClientRanges, "firewall.clientRanges", checkClientRange)
