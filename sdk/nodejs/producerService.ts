@@ -112,6 +112,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly region: pulumi.Output<string>;
     /**
+     * The Cloud Run service of each route, by the route's key (empty without routes).
+     */
+    declare public /*out*/ readonly routeServiceNames: pulumi.Output<{[key: string]: string}>;
+    /**
      * Self link of the service attachment.
      */
     declare public /*out*/ readonly serviceAttachmentSelfLink: pulumi.Output<string>;
@@ -167,6 +171,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["reconcileConnections"] = args?.reconcileConnections;
             resourceInputs["region"] = args?.region;
             resourceInputs["rejectedConsumers"] = args?.rejectedConsumers;
+            resourceInputs["routes"] = args?.routes;
             resourceInputs["tls"] = args?.tls;
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
@@ -178,6 +183,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["natCapacity"] = undefined /*out*/;
             resourceInputs["port"] = undefined /*out*/;
             resourceInputs["protocol"] = undefined /*out*/;
+            resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         } else {
@@ -197,6 +203,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["protocol"] = undefined /*out*/;
             resourceInputs["proxyOnlySubnet"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;
+            resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         }
@@ -293,6 +300,10 @@ export interface ProducerServiceArgs {
      * Consumer projects or networks always rejected.
      */
     rejectedConsumers?: pulumi.Input<string>[];
+    /**
+     * Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
+     */
+    routes?: inputs.RouteArgs[];
     /**
      * Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
