@@ -85,3 +85,24 @@ func TestProducerRouteValidation(t *testing.T) {
 		})
 	}
 }
+
+// Route validation never panics, and every problem it reports names an input; a valid route
+// passes.
+func FuzzRouteValidate(f *testing.F) {
+	f.Add("admin", "admin.internal", "/admin", "reports", "*.reports.internal", "")
+	f.Add("Admin", "a*.internal", "admin/", "admin", "*", "/a//b")
+	f.Fuzz(func(t *testing.T, key, host, prefix, key2, host2, prefix2 string) {
+		a := producerArgs()
+		image := pulumi.String("europe-docker.pkg.dev/p/r/admin:1")
+		a.Routes = []RouteArgs{
+			{Key: key, Hosts: []string{host}, PathPrefix: prefix, CloudRun: CloudRunArgs{Image: image}},
+			{Key: key2, Hosts: []string{host2}, PathPrefix: prefix2, CloudRun: CloudRunArgs{Image: image}},
+		}
+		d := a.withDefaults()
+		err := d.validate("payments")
+		assertProblemsNameInputs(t, d, func() error { return d.validate("payments") })
+		if key == "admin" && host == "admin.internal" && prefix == "/admin" && key2 == "reports" && host2 == "*.reports.internal" && prefix2 == "" && err != nil {
+			t.Fatalf("a valid pair of routes was refused: %v", err)
+		}
+	})
+}

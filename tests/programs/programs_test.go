@@ -182,8 +182,8 @@ func find(d *apitype.DeploymentV3, typ string) []apitype.ResourceV3 {
 	return out
 }
 
-// simRecords returns the simulator's records of type typ, with their inputs and outputs.
-func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
+// simState reads the simulator's state.
+func simState(t *testing.T, env *harness.Env) *gcpsim.State {
 	t.Helper()
 	var state *gcpsim.State
 	store, err := gcpsim.OpenStore(env.SimState)
@@ -193,8 +193,14 @@ func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	if err != nil {
 		t.Fatalf("reading the simulator's state: %v", err)
 	}
+	return state
+}
+
+// simRecords returns the simulator's records of type typ, with their inputs and outputs.
+func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
+	t.Helper()
 	var out []*gcpsim.Record
-	for _, r := range state.Resources {
+	for _, r := range simState(t, env).Resources {
 		if r.Type == typ {
 			out = append(out, r)
 		}
