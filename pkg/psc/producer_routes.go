@@ -56,7 +56,7 @@ type routeBackend struct {
 	service pulumi.StringOutput
 }
 
-// spec is the route's Cloud Run service to create or use.
+// routeSpec is the Cloud Run service of routes[i], to create or use.
 func (a *ProducerServiceArgs) routeSpec(i int) runSpec {
 	r := a.Routes[i]
 	return runSpec{cr: r.CloudRun, path: fmt.Sprintf("routes[%d].cloudRun", i), suffix: "-" + r.Key, hosts: a.routeHosts(r)}
