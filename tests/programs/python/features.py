@@ -14,18 +14,14 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_cloudrun_psc as cloudrunpsc
 
+from organisations import organisations
+
 
 def features():
     config = pulumi.Config()
-    region = pulumi.Config("gcp").require("region")
-    acme = gcp.Provider("acme", project=config.require("producerProject"), region=region)
-    bank = gcp.Provider("bank", project=config.require("consumerProject"), region=region)
-    producer_vpc = gcp.compute.Network("producer-vpc", auto_create_subnetworks=False,
-                                       opts=pulumi.ResourceOptions(provider=acme))
-    consumer_vpc = gcp.compute.Network("consumer-vpc", auto_create_subnetworks=False,
-                                       opts=pulumi.ResourceOptions(provider=bank))
-    apps = gcp.compute.Subnetwork("apps", network=consumer_vpc.self_link, region=region,
-                                  ip_cidr_range="192.168.10.0/24", opts=pulumi.ResourceOptions(provider=bank))
+    orgs = organisations()
+    region, acme, bank = orgs.region, orgs.acme, orgs.bank
+    producer_vpc, consumer_vpc, apps = orgs.producer_vpc, orgs.consumer_vpc, orgs.apps
     # The producer's VPC is a Shared VPC network of a host project: enabled, the producer's
     # project attached, the VPC created there.
     host_project = config.require("hostProject")

@@ -18,6 +18,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_cloudrun_psc as cloudrunpsc
 
+from organisations import organisations
+
 
 def ignore_image(args: pulumi.ResourceTransformArgs):
     """CI rolls the image; Pulumi owns the rest of the service (the README recipe)."""
@@ -29,16 +31,9 @@ def ignore_image(args: pulumi.ResourceTransformArgs):
 
 def platform():
     config = pulumi.Config()
-    region = pulumi.Config("gcp").require("region")
-    acme = gcp.Provider("acme", project=config.require("producerProject"), region=region)
-    bank = gcp.Provider("bank", project=config.require("consumerProject"), region=region)
-
-    producer_vpc = gcp.compute.Network("producer-vpc", auto_create_subnetworks=False,
-                                       opts=pulumi.ResourceOptions(provider=acme))
-    consumer_vpc = gcp.compute.Network("consumer-vpc", auto_create_subnetworks=False,
-                                       opts=pulumi.ResourceOptions(provider=bank))
-    apps = gcp.compute.Subnetwork("apps", network=consumer_vpc.self_link, region=region,
-                                  ip_cidr_range="192.168.10.0/24", opts=pulumi.ResourceOptions(provider=bank))
+    orgs = organisations()
+    acme, bank = orgs.acme, orgs.bank
+    producer_vpc, consumer_vpc, apps = orgs.producer_vpc, orgs.consumer_vpc, orgs.apps
 
     image = pulumi.Output.concat("europe-docker.pkg.dev/", producer_vpc.project, "/payments/api:",
                                  config.require("imageTag"))
