@@ -573,8 +573,9 @@ func (w *walk) loadBalancerLinks() {
 		w.skipRest(rest[4:])
 		return
 	}
-	w.ok(LinkURLMap, um, "default service %s", lastSegment(str(um.Outputs, "defaultService")))
-	bs := w.follow(LinkBackend, um, "defaultService", tBackend)
+	route, note := servingRoute(um.Outputs, w.hostname)
+	w.ok(LinkURLMap, um, "%s", note)
+	bs := w.follow(LinkBackend, route, "defaultService", tBackend)
 	if bs == nil {
 		w.skipRest(rest[5:])
 		return

@@ -56,6 +56,8 @@ package psc
 //	*.labels                               plain   checked at preview (Google's label format)
 //	*.networkProject                       plain   where subnets are created and looked up (Shared VPC)
 //	ConsumerEndpoint.serviceDirectoryRegistrations plain  names checked at preview; ForceNew
+//	Route.key, hosts[], pathPrefix         plain   name the route's children and shape the URL map, checked at preview
+//	Route.cloudRun                         plain   object, as CloudRun above
 //
 // Lists of Inputs are themselves plain: their length decides what is checked and created. Every
 // top-level object (cloudRun, tls, the subnets, firewall, consumers) is plain for the same reason.

@@ -51,13 +51,13 @@ func TestForeignInvokerWarnings(t *testing.T) {
 		"user:alice@acme.com", "group:ops@eu.acme.com", "user:bob@partner.example", "domain:partner.example",
 		"serviceAccount:caller@consumer-prj.iam.gserviceaccount.com",
 	})}
-	got := c.foreignInvokerWarnings()
+	got := c.foreignInvokerWarnings("cloudRun")
 	if len(got) != 2 || !strings.HasPrefix(got[0], "cloudRun.invokers[2] (user:bob@partner.example) is of domain partner.example") ||
 		!strings.HasPrefix(got[1], "cloudRun.invokers[3]") || !strings.Contains(got[0], "do not belong to a permitted customer") {
 		t.Errorf("warnings = %q, want invokers[2] and [3] named with the DRS refusal", got)
 	}
 	c.OrganizationDomain = ""
-	if got := c.foreignInvokerWarnings(); got != nil {
+	if got := c.foreignInvokerWarnings("cloudRun"); got != nil {
 		t.Errorf("without organizationDomain: %q, want none", got)
 	}
 }

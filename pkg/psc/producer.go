@@ -41,6 +41,7 @@ type ProducerService struct {
 	NatAddressesFree   pulumi.IntOutput                    `pulumi:"natAddressesFree"`
 	ConnectionWarning  pulumi.StringOutput                 `pulumi:"connectionWarning"`
 	DomainNames        pulumi.StringArrayOutput            `pulumi:"domainNames"`
+	RouteServiceNames  pulumi.StringMapOutput              `pulumi:"routeServiceNames"`
 }
 
 // Annotate documents the ProducerService outputs for the schema.
@@ -71,6 +72,7 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.NatAddressesFree, "NAT addresses still free: natCapacity minus natAddressesUsed.")
 	a.Describe(&p.ConnectionWarning, "Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix "+
 		"(also logged as a warning); empty when none waits.")
+	a.Describe(&p.RouteServiceNames, "The Cloud Run service of each route, by the route's key (empty without routes).")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
@@ -166,11 +168,15 @@ func (b *producerBuilder) build() error {
 	if err != nil {
 		return err
 	}
-	run, err := b.cloudRun()
+	run, err := b.cloudRun(b.mainRun())
 	if err != nil {
 		return err
 	}
-	lb, err := b.loadBalancer(nets, run)
+	routes, err := b.routes()
+	if err != nil {
+		return err
+	}
+	lb, err := b.loadBalancer(nets, run, routes)
 	if err != nil {
 		return err
 	}
@@ -179,6 +185,7 @@ func (b *producerBuilder) build() error {
 		return err
 	}
 	b.setOutputs(nets, run, lb, attachment)
+	b.comp.RouteServiceNames = routeOutputs(routes)
 	return nil
 }
 

@@ -144,6 +144,28 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 		"(the old one is deleted first, so requests fail until the new one is ready).")
 }
 
+// withDefaults returns the Cloud Run inputs with their defaults applied.
+func (c CloudRunArgs) withDefaults() CloudRunArgs {
+	if c.Port == nil {
+		c.Port = pulumi.IntRef(defaultContainerPort)
+	}
+	if c.Cpu == "" {
+		c.Cpu = defaultCPU
+	}
+	if c.Memory == "" {
+		c.Memory = defaultMemory
+	}
+	if v := c.VpcEgress; v != nil && v.Egress == "" {
+		e := *v
+		e.Egress = defaultVpcEgress
+		c.VpcEgress = &e
+	}
+	if c.CallerAuth == "" {
+		c.CallerAuth = callerAuthIAM
+	}
+	return c
+}
+
 // networkAuth reports whether Cloud Run's invoker IAM check is off (callerAuth network).
 func (c *CloudRunArgs) networkAuth() bool { return c.CallerAuth == callerAuthNetwork }
 
@@ -241,6 +263,7 @@ type ProducerServiceArgs struct {
 	AllowGlobalAccess         bool                 `pulumi:"allowGlobalAccess,optional"`
 	Labels                    map[string]string    `pulumi:"labels,optional"`
 	ServiceAttachmentName     string               `pulumi:"serviceAttachmentName,optional"`
+	Routes                    []RouteArgs          `pulumi:"routes,optional"`
 }
 
 // republishes warns, in the description of each input whose change replaces the load balancer's
@@ -296,6 +319,12 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"(projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at "+
 		"most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until "+
 		"its consumer is updated.")
+	a.Describe(&p.Routes, "Several Cloud Run services behind the one attachment, routed by host and path prefix. "+
+		"Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun "+
+		"serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, "+
+		"serverless NEG and backend service (with the backendService controls), and every other request (a host or "+
+		"path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its "+
+		"children, so removing a route deletes only its own.")
 }
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema
@@ -304,19 +333,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 // (providerDefaults).
 func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	a := *args
-	if a.CloudRun.Port == nil {
-		a.CloudRun.Port = pulumi.IntRef(defaultContainerPort)
-	}
-	if a.CloudRun.Cpu == "" {
-		a.CloudRun.Cpu = defaultCPU
-	}
-	if a.CloudRun.Memory == "" {
-		a.CloudRun.Memory = defaultMemory
-	}
-	if v := a.CloudRun.VpcEgress; v != nil && v.Egress == "" {
-		c := *v
-		c.Egress = defaultVpcEgress
-		a.CloudRun.VpcEgress = &c
+	a.CloudRun = a.CloudRun.withDefaults()
+	a.Routes = append([]RouteArgs(nil), a.Routes...)
+	for i := range a.Routes {
+		a.Routes[i].CloudRun = a.Routes[i].CloudRun.withDefaults()
 	}
 	// An explicit connectionLimit of 0 stays 0, for validation to refuse; only an unset one
 	// takes the default.
@@ -337,9 +357,6 @@ func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	}
 	if a.ReconcileConnections == nil {
 		a.ReconcileConnections = pulumi.BoolRef(true)
-	}
-	if a.CloudRun.CallerAuth == "" {
-		a.CloudRun.CallerAuth = callerAuthIAM
 	}
 	a.BackendService = a.BackendService.withDefaults()
 	return a

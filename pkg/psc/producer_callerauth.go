@@ -17,35 +17,36 @@ const networkAuthWarning = "callerAuth network sets invokerIamDisabled on the Cl
 	"list, the consumers' networks and their firewalls are the only gate"
 
 // validateCallerAuth checks callerAuth and what it excludes.
-func (c *CloudRunArgs) validateCallerAuth(p *problems) {
+func (c *CloudRunArgs) validateCallerAuth(p *problems, path string) {
 	switch c.CallerAuth {
 	case callerAuthIAM:
 	case callerAuthNetwork:
 		if c.ExistingServiceName != "" {
-			p.addf("cloudRun.callerAuth", "network applies only to a service the component creates (it sets invokerIamDisabled on it); for existingServiceName, set invokerIamDisabled on that service where it is defined")
+			p.addf(path+".callerAuth", "network applies only to a service the component creates (it sets invokerIamDisabled on it); for existingServiceName, set invokerIamDisabled on that service where it is defined")
 		}
 		if len(c.Invokers) > 0 {
-			p.addf("cloudRun.invokers", "apply only with callerAuth iam: with network, Cloud Run checks no identity, so grants would mislead; remove them or use callerAuth iam")
+			p.addf(path+".invokers", "apply only with callerAuth iam: with network, Cloud Run checks no identity, so grants would mislead; remove them or use callerAuth iam")
 		}
 		if c.AllowUnauthenticated {
-			p.addf("cloudRun.allowUnauthenticated", "applies only with callerAuth iam: network already lets every caller that reaches the endpoint in without an identity")
+			p.addf(path+".allowUnauthenticated", "applies only with callerAuth iam: network already lets every caller that reaches the endpoint in without an identity")
 		}
 		if len(c.CustomAudiences) > 0 {
-			p.addf("cloudRun.customAudiences", "apply only with callerAuth iam: with network no ID token is checked")
+			p.addf(path+".customAudiences", "apply only with callerAuth iam: with network no ID token is checked")
 		}
 	default:
-		p.addf("cloudRun.callerAuth", "must be iam (Cloud Run checks an ID token and roles/run.invoker, the default) or network (no identity check: the private path is the only gate), got %q", c.CallerAuth)
+		p.addf(path+".callerAuth", "must be iam (Cloud Run checks an ID token and roles/run.invoker, the default) or network (no identity check: the private path is the only gate), got %q", c.CallerAuth)
 	}
 	if c.OrganizationDomain != "" {
 		if err := checkHostname(c.OrganizationDomain); err != nil || !strings.Contains(c.OrganizationDomain, ".") {
-			p.addf("cloudRun.organizationDomain", "must be a domain such as acme.com, got %q", c.OrganizationDomain)
+			p.addf(path+".organizationDomain", "must be a domain such as acme.com, got %q", c.OrganizationDomain)
 		}
 	}
 }
 
-// foreignInvokerWarnings warns, for each invoker known now whose domain is not the producer's
-// organisation domain (when given), that Domain Restricted Sharing would refuse the grant.
-func (c *CloudRunArgs) foreignInvokerWarnings() []string {
+// foreignInvokerWarnings warns, for each invoker known now of the cloudRun block at path whose
+// domain is not the producer's organisation domain (when given), that Domain Restricted Sharing
+// would refuse the grant.
+func (c *CloudRunArgs) foreignInvokerWarnings(path string) []string {
 	org := strings.ToLower(c.OrganizationDomain)
 	if org == "" || c.networkAuth() {
 		return nil
@@ -60,10 +61,10 @@ func (c *CloudRunArgs) foreignInvokerWarnings() []string {
 		if d == "" || d == org || strings.HasSuffix(d, "."+org) {
 			continue
 		}
-		out = append(out, fmt.Sprintf("cloudRun.invokers[%d] (%s) is of domain %s, not the producer organisation's %s: "+
+		out = append(out, fmt.Sprintf("%s.invokers[%d] (%s) is of domain %s, not the producer organisation's %s: "+
 			"under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) Google refuses the "+
 			"grant (\"do not belong to a permitted customer\"); see Troubleshooting in the README, or use callerAuth network",
-			i, m, d, org))
+			path, i, m, d, org))
 	}
 	return out
 }

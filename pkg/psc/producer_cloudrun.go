@@ -3,6 +3,7 @@ package psc
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/cloudrunv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -12,28 +13,46 @@ import (
 // URI (empty for an existing service).
 type cloudRunService struct{ name, uri pulumi.StringOutput }
 
+// runSpec is one Cloud Run service the component puts behind the load balancer: the top-level
+// cloudRun, or a route's. Its children are named <component>-<role><suffix>, so a route's (suffix
+// "-KEY") never collide with the main service's or another route's.
+type runSpec struct {
+	cr     CloudRunArgs
+	path   string   // of its cloudRun input, for messages
+	suffix string   // "" for the main service, "-KEY" for a route
+	hosts  []string // the hosts it serves by name: its ID-token audiences
+}
+
+// mainRun is the top-level cloudRun, served at hostname.
+func (b *producerBuilder) mainRun() runSpec {
+	var hosts []string
+	if b.args.Hostname != "" {
+		hosts = []string{b.args.Hostname}
+	}
+	return runSpec{cr: b.args.CloudRun, path: "cloudRun", hosts: hosts}
+}
+
 // cloudRun creates the Cloud Run service and its invoker bindings, or refers to an existing
 // service.
-func (b *producerBuilder) cloudRun() (cloudRunService, error) {
-	run, err := b.cloudRunNameAndURI()
+func (b *producerBuilder) cloudRun(s runSpec) (cloudRunService, error) {
+	run, err := b.cloudRunNameAndURI(s)
 	if err != nil {
 		return run, err
 	}
-	return run, b.invokers(run.name)
+	return run, b.invokers(s, run.name)
 }
 
 // cloudRunNameAndURI creates the Cloud Run service, or names the existing one.
-func (b *producerBuilder) cloudRunNameAndURI() (cloudRunService, error) {
-	cr := b.args.CloudRun
-	if cr.ExistingServiceName != "" {
+func (b *producerBuilder) cloudRunNameAndURI(s runSpec) (cloudRunService, error) {
+	if s.cr.ExistingServiceName != "" {
 		return cloudRunService{
-			name: pulumi.String(cr.ExistingServiceName).ToStringOutput(),
+			name: pulumi.String(s.cr.ExistingServiceName).ToStringOutput(),
 			uri:  pulumi.String("").ToStringOutput(),
 		}, nil
 	}
-	svc, err := cloudrunv2.NewService(b.ctx, b.child("run"), b.serviceArgs(), b.opts()...)
+	svc, err := cloudrunv2.NewService(b.ctx, b.child("run"+s.suffix), b.serviceArgs(s), b.opts()...)
 	if err != nil {
-		return cloudRunService{}, fmt.Errorf("Cloud Run service: %w", err)
+		return cloudRunService{}, fmt.Errorf("%s: Cloud Run service: %w", s.path, err)
 	}
 	return cloudRunService{name: svc.Name, uri: svc.Uri}, nil
 }
@@ -44,15 +63,15 @@ func (b *producerBuilder) cloudRunNameAndURI() (cloudRunService, error) {
 // entry never revokes, even for a moment, a member that stays, and members that are Outputs
 // need no name of their own. On an existing service, which others may grant the role on too,
 // each member is an additive grant named by the member (validation requires them known).
-func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
-	cr := b.args.CloudRun
-	members := checkedStrings(cr.Invokers, "cloudRun.invokers", checkInvoker)
+func (b *producerBuilder) invokers(s runSpec, service pulumi.StringOutput) error {
+	cr := s.cr
+	members := checkedStrings(cr.Invokers, s.path+".invokers", checkInvoker)
 	if cr.AllowUnauthenticated {
 		members = append(members, pulumi.String("allUsers"))
 	}
 	switch {
 	case cr.ExistingServiceName == "" && len(members) > 0:
-		_, err := cloudrunv2.NewServiceIamBinding(b.ctx, b.child("invokers"), &cloudrunv2.ServiceIamBindingArgs{
+		_, err := cloudrunv2.NewServiceIamBinding(b.ctx, b.child("invokers"+s.suffix), &cloudrunv2.ServiceIamBindingArgs{
 			Project:  b.project(),
 			Location: pulumi.String(b.args.Region),
 			Name:     service,
@@ -60,18 +79,22 @@ func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
 			Members:  members,
 		}, b.opts()...)
 		if err != nil {
-			return fmt.Errorf("invokers: %w", err)
+			return fmt.Errorf("%s.invokers: %w", s.path, err)
 		}
 	case cr.ExistingServiceName != "":
-		if err := b.existingServiceInvokers(service, members); err != nil {
+		if err := b.existingServiceInvokers(s, service, members); err != nil {
 			return err
 		}
 	}
-	for _, w := range cr.foreignInvokerWarnings() {
+	for _, w := range cr.foreignInvokerWarnings(s.path) {
 		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
 	}
 	if cr.networkAuth() {
-		_ = b.ctx.Log.Warn(networkAuthWarning, &pulumi.LogArgs{Resource: b.comp})
+		w := networkAuthWarning
+		if s.suffix != "" {
+			w = s.path + ": " + w
+		}
+		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
 	}
 	if cr.AllowUnauthenticated {
 		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
@@ -82,10 +105,10 @@ func (b *producerBuilder) invokers(service pulumi.StringOutput) error {
 
 // existingServiceInvokers grants roles/run.invoker on an existing service, one additive grant per
 // member, named by the member (validation requires the members known when the program runs).
-func (b *producerBuilder) existingServiceInvokers(service pulumi.StringOutput, members pulumi.StringArray) error {
+func (b *producerBuilder) existingServiceInvokers(s runSpec, service pulumi.StringOutput, members pulumi.StringArray) error {
 	for _, in := range members {
 		m, _ := knownOrNil(in)
-		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child("invoker-"+m), &cloudrunv2.ServiceIamMemberArgs{
+		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child("invoker"+s.suffix+"-"+m), &cloudrunv2.ServiceIamMemberArgs{
 			Project:  b.project(),
 			Location: pulumi.String(b.args.Region),
 			Name:     service,
@@ -93,7 +116,7 @@ func (b *producerBuilder) existingServiceInvokers(service pulumi.StringOutput, m
 			Member:   pulumi.String(m),
 		}, b.opts()...)
 		if err != nil {
-			return fmt.Errorf("invoker %s: %w", m, err)
+			return fmt.Errorf("%s: invoker %s: %w", s.path, m, err)
 		}
 	}
 	return nil
@@ -101,8 +124,8 @@ func (b *producerBuilder) existingServiceInvokers(service pulumi.StringOutput, m
 
 // serviceArgs describes the Cloud Run service to create: internal ingress, invoker IAM on, and the
 // private URL as an accepted ID-token audience.
-func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
-	cr := b.args.CloudRun
+func (b *producerBuilder) serviceArgs(s runSpec) *cloudrunv2.ServiceArgs {
+	cr := s.cr
 	container := &cloudrunv2.ServiceTemplateContainerArgs{
 		Image: cr.Image,
 		Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(*cr.Port)},
@@ -146,7 +169,7 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 		InvokerIamDisabled: pulumi.Bool(cr.networkAuth()),
 		Labels:             childLabels(b.args.Labels),
 		DeletionProtection: pulumi.Bool(cr.DeletionProtection),
-		CustomAudiences:    b.audiences(),
+		CustomAudiences:    b.audiences(s),
 		Template:           template,
 		Name:               optionalString(cr.ServiceName),
 	}
@@ -158,17 +181,20 @@ func (b *producerBuilder) serviceArgs() *cloudrunv2.ServiceArgs {
 	return args
 }
 
-// audiences are the ID-token audiences the service accepts: the private URL, then the extra ones.
-func (b *producerBuilder) audiences() pulumi.StringArray {
+// audiences are the ID-token audiences the service accepts: the private URL of each host it is
+// served at by name (a wildcard host names no URL), then the extra ones.
+func (b *producerBuilder) audiences(s runSpec) pulumi.StringArray {
 	out := pulumi.StringArray{}
-	if h := b.args.Hostname; h != "" {
-		scheme := "http"
-		if b.args.https() {
-			scheme = "https"
-		}
-		out = append(out, pulumi.String(scheme+"://"+h))
+	scheme := "http"
+	if b.args.https() {
+		scheme = "https"
 	}
-	return append(out, checkedStrings(b.args.CloudRun.CustomAudiences, "cloudRun.customAudiences", noCheck)...)
+	for _, h := range s.hosts {
+		if !strings.Contains(h, "*") {
+			out = append(out, pulumi.String(scheme+"://"+h))
+		}
+	}
+	return append(out, checkedStrings(s.cr.CustomAudiences, s.path+".customAudiences", noCheck)...)
 }
 
 // envList turns an environment map into Cloud Run's ordered list (sorted by name, so the plan is

@@ -24,38 +24,17 @@ type certs struct {
 	dnsRecords         pulumix.Output[[]DnsAuthorizationRecord]
 }
 
-// loadBalancer creates the serverless NEG, the backend service, the URL map, the proxy and the
-// forwarding rule, each pointing at the one before.
-func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService) (loadBalancer, error) {
+// loadBalancer creates the serverless NEG and backend service of the main service and of each
+// route, the URL map, the proxy and the forwarding rule, each pointing at the one before.
+func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService, routes []routeBackend) (loadBalancer, error) {
 	a := &b.args
 	region := pulumi.String(a.Region)
-	neg, err := compute.NewRegionNetworkEndpointGroup(b.ctx, b.child("neg"), &compute.RegionNetworkEndpointGroupArgs{
-		Project:             b.project(),
-		Region:              region,
-		NetworkEndpointType: pulumi.String("SERVERLESS"),
-		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
-	}, b.replacedInUse()...)
+	_, port := a.protocolAndPort()
+	backend, err := b.backendService(b.mainRun(), run)
 	if err != nil {
-		return loadBalancer{}, fmt.Errorf("serverless NEG: %w", err)
+		return loadBalancer{}, err
 	}
-
-	protocol, port := a.protocolAndPort()
-	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
-	// rejects them (BS-SERVERLESS-HC, BS-SERVERLESS-MODE).
-	backendArgs := &compute.RegionBackendServiceArgs{
-		Project:             b.project(),
-		Region:              region,
-		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
-		Protocol:            pulumi.String(protocol),
-		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
-	}
-	b.backendControls(backendArgs)
-	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"), backendArgs, b.opts()...)
-	if err != nil {
-		return loadBalancer{}, fmt.Errorf("backend service: %w", err)
-	}
-
-	urlMap, err := compute.NewRegionUrlMap(b.ctx, b.child("urlmap"), b.urlMapArgs(backend.SelfLink), b.opts()...)
+	urlMap, err := compute.NewRegionUrlMap(b.ctx, b.child("urlmap"), b.urlMapArgs(backend, routes), b.opts()...)
 	if err != nil {
 		return loadBalancer{}, fmt.Errorf("URL map: %w", err)
 	}
@@ -97,12 +76,47 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	return loadBalancer{rule: rule, certs: certs}, nil
 }
 
+// backendService creates the serverless NEG of one Cloud Run service and the regional backend
+// service in front of it, with the backend controls, and returns the backend service's self link.
+func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi.StringOutput, error) {
+	region := pulumi.String(b.args.Region)
+	neg, err := compute.NewRegionNetworkEndpointGroup(b.ctx, b.child("neg"+s.suffix), &compute.RegionNetworkEndpointGroupArgs{
+		Project:             b.project(),
+		Region:              region,
+		NetworkEndpointType: pulumi.String("SERVERLESS"),
+		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
+	}, b.replacedInUse()...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s: serverless NEG: %w", s.path, err)
+	}
+	protocol, _ := b.args.protocolAndPort()
+	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
+	// rejects them (BS-SERVERLESS-HC, BS-SERVERLESS-MODE).
+	backendArgs := &compute.RegionBackendServiceArgs{
+		Project:             b.project(),
+		Region:              region,
+		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
+		Protocol:            pulumi.String(protocol),
+		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
+	}
+	b.backendControls(backendArgs)
+	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"+s.suffix), backendArgs, b.opts()...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s: backend service: %w", s.path, err)
+	}
+	return backend.SelfLink, nil
+}
+
 // globalAccessWarning is the warning of allowGlobalAccess.
 const globalAccessWarning = "allowGlobalAccess lets clients in every region of the producer VPC reach the load " +
 	"balancer, not only those in its region"
 
-// urlMapArgs routes everything to the backend, with a host rule for the private hostname.
-func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput) *compute.RegionUrlMapArgs {
+// urlMapArgs routes everything to the backend, with a host rule for the private hostname; with
+// routes, it routes by host and path and refuses the rest (routeURLMapArgs).
+func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput, routes []routeBackend) *compute.RegionUrlMapArgs {
+	if len(routes) > 0 {
+		return b.routeURLMapArgs(backend, routes)
+	}
 	args := &compute.RegionUrlMapArgs{
 		Project:        b.project(),
 		Region:         pulumi.String(b.args.Region),
@@ -111,10 +125,10 @@ func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput) *compute.Regio
 	if h := b.args.Hostname; h != "" {
 		args.HostRules = compute.RegionUrlMapHostRuleArray{&compute.RegionUrlMapHostRuleArgs{
 			Hosts:       pulumi.StringArray{pulumi.String(h)},
-			PathMatcher: pulumi.String("private-host"),
+			PathMatcher: pulumi.String(mainPathMatcher),
 		}}
 		args.PathMatchers = compute.RegionUrlMapPathMatcherArray{&compute.RegionUrlMapPathMatcherArgs{
-			Name:           pulumi.String("private-host"),
+			Name:           pulumi.String(mainPathMatcher),
 			DefaultService: backend,
 		}}
 	}

@@ -51,7 +51,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if a.Hostname != "" {
 		p.add("hostname", checkHostname(a.Hostname))
 	}
-	a.CloudRun.validate(&p)
+	a.CloudRun.validate(&p, "cloudRun")
 	a.validateSubnets(&p)
 	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
@@ -63,48 +63,49 @@ func (a *ProducerServiceArgs) validate(name string) error {
 		p.addf("propagatedConnectionLimit", "must be 0 or more, got %d", *l)
 	}
 	a.BackendService.validate(&p)
+	a.validateRoutes(&p, name)
 	checkLabels(&p, a.Labels)
 	checkNameOverride(&p, "serviceAttachmentName", a.ServiceAttachmentName, maxComputeName, "service attachment name")
 	return p.err()
 }
 
-func (c *CloudRunArgs) validate(p *problems) {
+func (c *CloudRunArgs) validate(p *problems, path string) {
 	existing, image := c.ExistingServiceName != "", given(c.Image)
 	switch {
 	case existing == image:
-		p.addf("cloudRun", "give exactly one of existingServiceName and image")
+		p.addf(path, "give exactly one of existingServiceName and image")
 	case image:
 		if ref, ok := knownString(c.Image); ok && !imageRe.MatchString(ref) {
-			p.addf("cloudRun.image", "must be a container image reference such as europe-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG (a lowercase path, then an optional :tag and @sha256:digest), got %q", ref)
+			p.addf(path+".image", "must be a container image reference such as europe-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG (a lowercase path, then an optional :tag and @sha256:digest), got %q", ref)
 		}
 	case existing:
 		if !resourceNameRe.MatchString(c.ExistingServiceName) {
-			p.addf("cloudRun.existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q",
+			p.addf(path+".existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q",
 				c.ExistingServiceName)
 		}
 		if c.VpcEgress != nil || c.DisableDefaultUrl || len(c.CustomAudiences) > 0 || c.Env != nil || c.ServiceName != "" {
-			p.addf("cloudRun", "vpcEgress, disableDefaultUrl, customAudiences, env and serviceName apply only to a service the component creates, not to existingServiceName")
+			p.addf(path, "vpcEgress, disableDefaultUrl, customAudiences, env and serviceName apply only to a service the component creates, not to existingServiceName")
 		}
 	}
-	checkNameOverride(p, "cloudRun.serviceName", c.ServiceName, maxCloudRunServiceName, "Cloud Run service name")
+	checkNameOverride(p, path+".serviceName", c.ServiceName, maxCloudRunServiceName, "Cloud Run service name")
 	if c.Port != nil && (*c.Port < 1 || *c.Port > 65535) {
-		p.addf("cloudRun.port", "must be between 1 and 65535, got %d", *c.Port)
+		p.addf(path+".port", "must be between 1 and 65535, got %d", *c.Port)
 	}
 	if c.MinInstances < 0 {
-		p.addf("cloudRun.minInstances", "must be 0 or more, got %d", c.MinInstances)
+		p.addf(path+".minInstances", "must be 0 or more, got %d", c.MinInstances)
 	}
 	if c.MaxInstances < 0 || (c.MaxInstances > 0 && c.MaxInstances < c.MinInstances) {
-		p.addf("cloudRun.maxInstances", "must be 0 (Cloud Run's default) or at least minInstances (%d), got %d",
+		p.addf(path+".maxInstances", "must be 0 (Cloud Run's default) or at least minInstances (%d), got %d",
 			c.MinInstances, c.MaxInstances)
 	}
 	if !cpuRe.MatchString(c.Cpu) {
-		p.addf("cloudRun.cpu", "must be a CPU quantity such as 1, 2 or 500m, got %q", c.Cpu)
+		p.addf(path+".cpu", "must be a CPU quantity such as 1, 2 or 500m, got %q", c.Cpu)
 	}
 	if !memoryRe.MatchString(c.Memory) {
-		p.addf("cloudRun.memory", "must be a memory quantity such as 512Mi or 2Gi, got %q", c.Memory)
+		p.addf(path+".memory", "must be a memory quantity such as 512Mi or 2Gi, got %q", c.Memory)
 	}
 	for i, in := range c.Invokers {
-		path := fmt.Sprintf("cloudRun.invokers[%d]", i)
+		path := fmt.Sprintf("%s.invokers[%d]", path, i)
 		m, known := knownOrNil(in)
 		switch {
 		case known:
@@ -113,23 +114,23 @@ func (c *CloudRunArgs) validate(p *problems) {
 			p.addf(path, "must be known when the program runs with existingServiceName: on a service the component does not own, each invoker is its own grant named by its member (an Output has no value to name it by yet); give the member as a plain string, or let the component create the service")
 		}
 	}
-	checkKnown(p, "cloudRun.serviceAccount", c.ServiceAccount, checkServiceAccount)
-	c.validateCallerAuth(p)
+	checkKnown(p, path+".serviceAccount", c.ServiceAccount, checkServiceAccount)
+	c.validateCallerAuth(p, path)
 	if v := c.VpcEgress; v != nil {
-		checkKnown(p, "cloudRun.vpcEgress.network", v.Network, checkNetworkRef)
-		checkKnown(p, "cloudRun.vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
-		checkKnown(p, "cloudRun.vpcEgress.connector", v.Connector, checkConnector)
+		checkKnown(p, path+".vpcEgress.network", v.Network, checkNetworkRef)
+		checkKnown(p, path+".vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
+		checkKnown(p, path+".vpcEgress.connector", v.Connector, checkConnector)
 		direct := given(v.Network) || given(v.Subnetwork)
 		switch {
 		case direct == given(v.Connector):
-			p.addf("cloudRun.vpcEgress", "give either network and subnetwork (Direct VPC egress) or connector, not both and not neither")
+			p.addf(path+".vpcEgress", "give either network and subnetwork (Direct VPC egress) or connector, not both and not neither")
 		case direct && (!given(v.Network) || !given(v.Subnetwork)):
-			p.addf("cloudRun.vpcEgress", "Direct VPC egress needs both network and subnetwork")
+			p.addf(path+".vpcEgress", "Direct VPC egress needs both network and subnetwork")
 		case given(v.Connector) && len(v.NetworkTags) > 0:
-			p.addf("cloudRun.vpcEgress.networkTags", "apply only to Direct VPC egress, not to a connector")
+			p.addf(path+".vpcEgress.networkTags", "apply only to Direct VPC egress, not to a connector")
 		}
 		if v.Egress != "PRIVATE_RANGES_ONLY" && v.Egress != "ALL_TRAFFIC" {
-			p.addf("cloudRun.vpcEgress.egress", "must be PRIVATE_RANGES_ONLY or ALL_TRAFFIC, got %q", v.Egress)
+			p.addf(path+".vpcEgress.egress", "must be PRIVATE_RANGES_ONLY or ALL_TRAFFIC, got %q", v.Egress)
 		}
 	}
 }

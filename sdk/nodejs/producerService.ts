@@ -124,6 +124,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly region: pulumi.Output<string>;
     /**
+     * The Cloud Run service of each route, by the route's key (empty without routes).
+     */
+    declare public /*out*/ readonly routeServiceNames: pulumi.Output<{[key: string]: string}>;
+    /**
      * Self link of the service attachment.
      */
     declare public /*out*/ readonly serviceAttachmentSelfLink: pulumi.Output<string>;
@@ -179,6 +183,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["reconcileConnections"] = args?.reconcileConnections;
             resourceInputs["region"] = args?.region;
             resourceInputs["rejectedConsumers"] = args?.rejectedConsumers;
+            resourceInputs["routes"] = args?.routes;
             resourceInputs["serviceAttachmentName"] = args?.serviceAttachmentName;
             resourceInputs["tls"] = args?.tls;
             resourceInputs["certificatePem"] = undefined /*out*/;
@@ -193,6 +198,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["natCapacity"] = undefined /*out*/;
             resourceInputs["port"] = undefined /*out*/;
             resourceInputs["protocol"] = undefined /*out*/;
+            resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         } else {
@@ -215,6 +221,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["protocol"] = undefined /*out*/;
             resourceInputs["proxyOnlySubnet"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;
+            resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         }
@@ -311,6 +318,10 @@ export interface ProducerServiceArgs {
      * Consumer projects or networks always rejected.
      */
     rejectedConsumers?: pulumi.Input<string>[];
+    /**
+     * Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
+     */
+    routes?: inputs.RouteArgs[];
     /**
      * Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
      */

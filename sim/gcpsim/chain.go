@@ -58,6 +58,12 @@ type chainEval struct {
 	now    time.Time
 	path   []string
 	images []string
+	// When req is set, the URL map is followed for this request only (chain_request.go): status
+	// is the load balancer's own answer, matched the backend service and run the Cloud Run
+	// service it reached.
+	req          *Request
+	status       int
+	matched, run *Record
 }
 
 // EvaluateChains evaluates the serving chain of every PSC endpoint (a forwarding rule whose
@@ -194,6 +200,9 @@ func (c *chainEval) certificates(proxy *Record) error {
 // urlMap: every backend service the URL map routes to must serve; one routed to by several
 // rules is evaluated once.
 func (c *chainEval) urlMap(um *Record) error {
+	if c.req != nil {
+		return c.requestURLMap(um)
+	}
 	refs := urlMapServices(um.out())
 	if len(refs) == 0 {
 		return broken(LinkBackend, "URL map %s routes to no backend service", um.ID)
@@ -252,6 +261,7 @@ func (c *chainEval) neg(neg *Record) error {
 // cloudRun: the service admits load balancer traffic, is Ready, and serves a ready revision
 // with a container image.
 func (c *chainEval) cloudRun(svc *Record) error {
+	c.run = svc
 	out := svc.out()
 	if out.str("ingress") == "INGRESS_TRAFFIC_NONE" {
 		return broken(LinkCloudRun, "Cloud Run service %s has ingress INGRESS_TRAFFIC_NONE", svc.ID)

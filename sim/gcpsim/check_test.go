@@ -27,6 +27,12 @@ func TestCheckRules(t *testing.T) {
 		{"RUN-INGRESS", cloudRunServiceToken, map[string]any{"location": region, "template": container(), "ingress": "INGRESS_TRAFFIC_NONE"}, "ingress", `expected ingress to be one of ["INGRESS_TRAFFIC_ALL" "INGRESS_TRAFFIC_INTERNAL_ONLY"`},
 		{"RUN-IMAGE", cloudRunServiceToken, map[string]any{"location": region, "template": map[string]any{"containers": []any{map[string]any{}}}}, "template.containers[0].image", "Missing required property 'image'"},
 		{"GEN-REQUIRED template", cloudRunServiceToken, map[string]any{"location": region}, "template", "Missing required property 'template'"},
+		{"URLMAP-DEFAULT none", urlMapToken, map[string]any{}, "defaultService", "one of `defaultService,defaultUrlRedirect,defaultRouteAction.weightedBackendServices` must be specified"},
+		{"URLMAP-DEFAULT abort alone", urlMapToken, map[string]any{"defaultRouteAction": abort404(nil)}, "defaultService", "must be specified"},
+		{"URLMAP-DEFAULT two", urlMapToken, map[string]any{"defaultService": "bs", "defaultRouteAction": abort404([]any{map[string]any{"backendService": "bs", "weight": 100.0}})}, "defaultService", "only one of"},
+		{"URLMAP-DEFAULT redirect and action", urlMapToken, map[string]any{"defaultUrlRedirect": map[string]any{"stripQuery": false}, "defaultRouteAction": map[string]any{"timeout": map[string]any{"seconds": "1"}}}, "defaultUrlRedirect", "conflicts with defaultRouteAction"},
+		{"URLMAP-ABORT status", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultRouteAction": map[string]any{
+			"faultInjectionPolicy": map[string]any{"abort": map[string]any{"httpStatus": 600.0, "percentage": 100.0}}}}}}, "pathMatchers[0].defaultRouteAction.faultInjectionPolicy.abort.httpStatus", "expected httpStatus to be in the range (200 - 599)"},
 		{"IAM-MEMBER", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "jane@example.com"}, "member", `invalid value "jane@example.com" for member`},
 		{"IAM-MEMBER binding", cloudRunIamBindingToken, map[string]any{"name": "s", "role": "roles/run.invoker", "members": []any{"user:a@example.com", "jane@example.com"}}, "members[1]", `invalid value "jane@example.com" for member`},
 		{"IAM-MEMBER deleted", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "deleted:user:a@b.c"}, "member", "deleted principals"},
@@ -93,8 +99,15 @@ func TestAPIRules(t *testing.T) {
 		{"IAM-ROLE", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "run.invoker", "member": "user:a@b.c"}, "role", "Role run.invoker is not supported"},
 		{"NEG-SOURCE-REQUIRED", negToken, map[string]any{"region": region}, "cloudRun", "needs one of cloudRun"},
 		{"NEG-SOURCE-REQUIRED service", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"tag": "x"}}, "cloudRun.service", "cloudRun needs service"},
-		{"URLMAP-DEFAULT", urlMapToken, map[string]any{}, "defaultService", "one of defaultService, defaultUrlRedirect or defaultRouteAction must be set"},
-		{"URLMAP-DEFAULT matcher", urlMapToken, map[string]any{"defaultService": "bs", "hostRules": []any{map[string]any{"hosts": []any{"a"}, "pathMatcher": "pm"}}}, "hostRules[0].pathMatcher", `path matcher "pm" is not defined`},
+		{"URLMAP-MATCHERS undefined", urlMapToken, map[string]any{"defaultService": "bs", "hostRules": []any{map[string]any{"hosts": []any{"a"}, "pathMatcher": "pm"}}}, "hostRules[0].pathMatcher", `path matcher "pm" is not defined`},
+		{"URLMAP-MATCHERS twice", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs"}, map[string]any{"name": "pm", "defaultService": "bs"}}}, "pathMatchers[1].name", `path matcher "pm" is defined twice`},
+		{"URLMAP-MATCHERS both rule kinds", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs",
+			"pathRules": []any{map[string]any{"paths": []any{"/a"}, "service": "bs"}}, "routeRules": []any{map[string]any{"priority": 1.0, "service": "bs"}}}}}, "pathMatchers[0]", "only one of pathRules or routeRules"},
+		{"URLMAP-HOSTS", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs"}},
+			"hostRules": []any{map[string]any{"hosts": []any{"a*.internal"}, "pathMatcher": "pm"}}}, "hostRules[0].hosts", "Host must be a valid hostname"},
+		{"URLMAP-PATHS slash", urlMapToken, urlMapWithPath("admin"), "pathMatchers[0].pathRules[0].paths", `path "admin" must start with /`},
+		{"URLMAP-PATHS star", urlMapToken, urlMapWithPath("/a*/b"), "pathMatchers[0].pathRules[0].paths", "may hold * only at its end"},
+		{"URLMAP-PATHS query", urlMapToken, urlMapWithPath("/a?b"), "pathMatchers[0].pathRules[0].paths", "must not contain ? or #"},
 		{"PROXY-CERTS none", httpsProxyToken, map[string]any{"urlMap": "um"}, "sslCertificates", "needs sslCertificates (regional compute certificates) or certificateManagerCertificates"},
 		{"PROXY-CERTS map", httpsProxyToken, map[string]any{"urlMap": "um", "certificateManagerCertificates": []any{"projects/p/locations/global/certificateMaps/m"}}, "certificateManagerCertificates[0]", "certificate maps do not apply to regional proxies"},
 		{"SSL policy custom", sslPolicyToken, map[string]any{"profile": "CUSTOM"}, "customFeatures", "customFeatures is required when profile is CUSTOM"},
@@ -170,4 +183,20 @@ func TestCheckSkipsUnknowns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// urlMapWithPath is a URL map whose one path rule has the path p.
+func urlMapWithPath(p string) map[string]any {
+	return map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs",
+		"pathRules": []any{map[string]any{"paths": []any{p}, "service": "bs"}}}}}
+}
+
+// abort404 is a route action that answers every request with 404, beside the weighted backend
+// services given (nil for none).
+func abort404(weighted []any) map[string]any {
+	a := map[string]any{"faultInjectionPolicy": map[string]any{"abort": map[string]any{"httpStatus": 404.0, "percentage": 100.0}}}
+	if weighted != nil {
+		a["weightedBackendServices"] = weighted
+	}
+	return a
 }

@@ -230,33 +230,10 @@ var _ = register(&kind{
 	computed:   []string{"selfLink", "mapId", "fingerprint", "creationTimestamp"},
 	sets:       []string{"hostRules"},
 	suppress:   map[string]string{"defaultService": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
-	apiCheck:   checkURLMap,
+	check:      checkURLMapPlan,
+	apiCheck:   checkURLMapAPI,
 	apply:      applyURLMap,
 })
-
-// checkURLMap is what the API refuses in a URL map request (URLMAP-DEFAULT).
-func checkURLMap(in obj, f *failures) {
-	set, unknownDefault := 0, false
-	for _, k := range []string{"defaultService", "defaultUrlRedirect", "defaultRouteAction"} {
-		set += btoi(in.known(k))
-		unknownDefault = unknownDefault || in.unknown(k)
-	}
-	if set == 0 && !unknownDefault {
-		f.add("defaultService", "one of defaultService, defaultUrlRedirect or defaultRouteAction must be set")
-	}
-	if in.known("defaultService") && in.known("defaultUrlRedirect") {
-		f.add("defaultUrlRedirect", "defaultUrlRedirect cannot be combined with defaultService")
-	}
-	matchers := map[string]bool{}
-	for _, m := range in.objs("pathMatchers") {
-		matchers[m.str("name")] = true
-	}
-	for i, h := range in.objs("hostRules") {
-		if h.known("pathMatcher") && !matchers[h.str("pathMatcher")] {
-			f.add(fmt.Sprintf("hostRules[%d].pathMatcher", i), "path matcher %q is not defined in pathMatchers", h.str("pathMatcher"))
-		}
-	}
-}
 
 // urlMapServices lists every backend service an URL map routes to, with its field path.
 func urlMapServices(in obj) map[string]string {
@@ -266,17 +243,24 @@ func urlMapServices(in obj) map[string]string {
 			refs[field] = v
 		}
 	}
-	add("defaultService", in.str("defaultService"))
-	for i, w := range in.sub("defaultRouteAction").objs("weightedBackendServices") {
-		add(fmt.Sprintf("defaultRouteAction.weightedBackendServices[%d].backendService", i), w.str("backendService"))
+	weighted := func(at string, action obj) {
+		for i, w := range action.objs("weightedBackendServices") {
+			add(fmt.Sprintf("%s.weightedBackendServices[%d].backendService", at, i), w.str("backendService"))
+		}
 	}
+	add("defaultService", in.str("defaultService"))
+	weighted("defaultRouteAction", in.sub("defaultRouteAction"))
 	for i, m := range in.objs("pathMatchers") {
-		add(fmt.Sprintf("pathMatchers[%d].defaultService", i), m.str("defaultService"))
+		at := fmt.Sprintf("pathMatchers[%d]", i)
+		add(at+".defaultService", m.str("defaultService"))
+		weighted(at+".defaultRouteAction", m.sub("defaultRouteAction"))
 		for j, r := range m.objs("pathRules") {
-			add(fmt.Sprintf("pathMatchers[%d].pathRules[%d].service", i, j), r.str("service"))
+			add(fmt.Sprintf("%s.pathRules[%d].service", at, j), r.str("service"))
+			weighted(fmt.Sprintf("%s.pathRules[%d].routeAction", at, j), r.sub("routeAction"))
 		}
 		for j, r := range m.objs("routeRules") {
-			add(fmt.Sprintf("pathMatchers[%d].routeRules[%d].service", i, j), r.str("service"))
+			add(fmt.Sprintf("%s.routeRules[%d].service", at, j), r.str("service"))
+			weighted(fmt.Sprintf("%s.routeRules[%d].routeAction", at, j), r.sub("routeAction"))
 		}
 	}
 	return refs

@@ -121,6 +121,18 @@ var badBases = map[string]obj{
 	},
 }
 
+// route is a ProducerService route with a created service (hosts nil and prefix "" leave them unset).
+func route(key string, hosts []any, prefix string) obj {
+	r := obj{"key": key, "cloudRun": obj{"image": "europe-docker.pkg.dev/acme/payments/admin:1"}}
+	if hosts != nil {
+		r["hosts"] = hosts
+	}
+	if prefix != "" {
+		r["pathPrefix"] = prefix
+	}
+	return r
+}
+
 // badCases is the table both languages run.
 func badCases(t *testing.T) []badCase {
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
@@ -233,6 +245,20 @@ func badCases(t *testing.T) []badCase {
 			path: "backendService.outlierDetection", reason: "set at least one field"},
 		{name: "label-key-invalid", component: P, patch: obj{"labels": obj{"Team": "payments"}},
 			path: `labels["Team"]`, reason: "a label key must start with a lowercase letter"},
+		// Issue 12 item 4: routes.
+		{name: "route-path-prefix-no-slash", component: P, patch: obj{"routes": []any{route("admin", nil, "admin")}},
+			path: "routes[0].pathPrefix", reason: "must start with /"},
+		{name: "route-host-invalid", component: P, patch: obj{"routes": []any{route("admin", []any{"Admin_Host"}, "")}},
+			path: "routes[0].hosts[0]", reason: "must be a DNS name such as reports.internal"},
+		{name: "route-hostname-root", component: P, patch: obj{"routes": []any{route("admin", nil, "")}},
+			path: "routes[0]", reason: "host payment-api.internal and path prefix / are already served by the top-level cloudRun"},
+		{name: "route-served-twice", component: P, patch: obj{"routes": []any{route("admin", nil, "/admin"), route("ops", nil, "/admin")}},
+			path: "routes[1]", reason: "are already served by routes[0]"},
+		{name: "route-key-invalid", component: P, patch: obj{"routes": []any{route("Admin", nil, "/admin")}},
+			path: "routes[0].key", reason: "must start with a lowercase letter"},
+		{name: "route-allow-unauthenticated", component: P,
+			patch: obj{"routes": []any{obj{"key": "admin", "pathPrefix": "/admin", "cloudRun": obj{"image": "europe-docker.pkg.dev/acme/payments/admin:1", "allowUnauthenticated": true}}}},
+			path:  "routes[0].cloudRun.allowUnauthenticated", reason: "is not offered on routes"},
 		// ConsumerEndpoint.
 		{name: "fixed-ip-outside-subnet", component: C, patch: obj{"ipAddress": "10.9.9.9"},
 			path: "ipAddress", reason: "10.9.9.9 is not inside the subnet range 192.168.10.0/24"},

@@ -185,9 +185,8 @@ func find(d *apitype.DeploymentV3, typ string) []apitype.ResourceV3 {
 // simRecords returns the simulator's records of type typ, with their inputs and outputs.
 func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	t.Helper()
-	state := simState(t, env)
 	var out []*gcpsim.Record
-	for _, r := range state.Resources {
+	for _, r := range simState(t, env).Resources {
 		if r.Type == typ {
 			out = append(out, r)
 		}

@@ -100,6 +100,8 @@ type ProducerService struct {
 	ProxyOnlySubnet pulumi.StringOutput `pulumi:"proxyOnlySubnet"`
 	// Region of the producer resources.
 	Region pulumi.StringOutput `pulumi:"region"`
+	// The Cloud Run service of each route, by the route's key (empty without routes).
+	RouteServiceNames pulumi.StringMapOutput `pulumi:"routeServiceNames"`
 	// Self link of the service attachment.
 	ServiceAttachmentSelfLink pulumi.StringOutput `pulumi:"serviceAttachmentSelfLink"`
 	// Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.
@@ -168,6 +170,8 @@ type producerServiceArgs struct {
 	Region *string `pulumi:"region"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
+	// Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
+	Routes []Route `pulumi:"routes"`
 	// Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
 	ServiceAttachmentName *string `pulumi:"serviceAttachmentName"`
 	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
@@ -218,6 +222,8 @@ type ProducerServiceArgs struct {
 	Region *string
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []pulumi.StringInput
+	// Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
+	Routes []RouteArgs
 	// Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
 	ServiceAttachmentName *string
 	// Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
@@ -404,6 +410,11 @@ func (o ProducerServiceOutput) ProxyOnlySubnet() pulumi.StringOutput {
 // Region of the producer resources.
 func (o ProducerServiceOutput) Region() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.Region }).(pulumi.StringOutput)
+}
+
+// The Cloud Run service of each route, by the route's key (empty without routes).
+func (o ProducerServiceOutput) RouteServiceNames() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringMapOutput { return v.RouteServiceNames }).(pulumi.StringMapOutput)
 }
 
 // Self link of the service attachment.

@@ -1787,6 +1787,133 @@ func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput 
 	}).(pulumi.IntPtrOutput)
 }
 
+// Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+type Route struct {
+	// The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+	CloudRun CloudRun `pulumi:"cloudRun"`
+	// Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+	Hosts []string `pulumi:"hosts"`
+	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+	Key string `pulumi:"key"`
+	// Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+	PathPrefix *string `pulumi:"pathPrefix"`
+}
+
+// RouteInput is an input type that accepts RouteArgs and RouteOutput values.
+// You can construct a concrete instance of `RouteInput` via:
+//
+//	RouteArgs{...}
+type RouteInput interface {
+	pulumi.Input
+
+	ToRouteOutput() RouteOutput
+	ToRouteOutputWithContext(context.Context) RouteOutput
+}
+
+// Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+type RouteArgs struct {
+	// The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+	CloudRun CloudRunArgs `pulumi:"cloudRun"`
+	// Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+	Hosts []string `pulumi:"hosts"`
+	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+	Key string `pulumi:"key"`
+	// Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+	PathPrefix *string `pulumi:"pathPrefix"`
+}
+
+func (RouteArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Route)(nil)).Elem()
+}
+
+func (i RouteArgs) ToRouteOutput() RouteOutput {
+	return i.ToRouteOutputWithContext(context.Background())
+}
+
+func (i RouteArgs) ToRouteOutputWithContext(ctx context.Context) RouteOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RouteOutput)
+}
+
+// RouteArrayInput is an input type that accepts RouteArray and RouteArrayOutput values.
+// You can construct a concrete instance of `RouteArrayInput` via:
+//
+//	RouteArray{ RouteArgs{...} }
+type RouteArrayInput interface {
+	pulumi.Input
+
+	ToRouteArrayOutput() RouteArrayOutput
+	ToRouteArrayOutputWithContext(context.Context) RouteArrayOutput
+}
+
+type RouteArray []RouteInput
+
+func (RouteArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Route)(nil)).Elem()
+}
+
+func (i RouteArray) ToRouteArrayOutput() RouteArrayOutput {
+	return i.ToRouteArrayOutputWithContext(context.Background())
+}
+
+func (i RouteArray) ToRouteArrayOutputWithContext(ctx context.Context) RouteArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(RouteArrayOutput)
+}
+
+// Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+type RouteOutput struct{ *pulumi.OutputState }
+
+func (RouteOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Route)(nil)).Elem()
+}
+
+func (o RouteOutput) ToRouteOutput() RouteOutput {
+	return o
+}
+
+func (o RouteOutput) ToRouteOutputWithContext(ctx context.Context) RouteOutput {
+	return o
+}
+
+// The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+func (o RouteOutput) CloudRun() CloudRunOutput {
+	return o.ApplyT(func(v Route) CloudRun { return v.CloudRun }).(CloudRunOutput)
+}
+
+// Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+func (o RouteOutput) Hosts() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Route) []string { return v.Hosts }).(pulumi.StringArrayOutput)
+}
+
+// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+func (o RouteOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v Route) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+func (o RouteOutput) PathPrefix() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Route) *string { return v.PathPrefix }).(pulumi.StringPtrOutput)
+}
+
+type RouteArrayOutput struct{ *pulumi.OutputState }
+
+func (RouteArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Route)(nil)).Elem()
+}
+
+func (o RouteArrayOutput) ToRouteArrayOutput() RouteArrayOutput {
+	return o
+}
+
+func (o RouteArrayOutput) ToRouteArrayOutputWithContext(ctx context.Context) RouteArrayOutput {
+	return o
+}
+
+func (o RouteArrayOutput) Index(i pulumi.IntInput) RouteOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Route {
+		return vs[0].([]Route)[vs[1].(int)]
+	}).(RouteOutput)
+}
+
 // Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
 type ServiceDirectoryRegistration struct {
 	// Service Directory namespace (lowercase letters, digits and hyphens, at most 63, starting with a letter); Google picks one when unset.
@@ -2469,6 +2596,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ManagedCertificatePtrInput)(nil)).Elem(), ManagedCertificateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionInput)(nil)).Elem(), OutlierDetectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionPtrInput)(nil)).Elem(), OutlierDetectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RouteInput)(nil)).Elem(), RouteArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RouteArrayInput)(nil)).Elem(), RouteArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationPtrInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetInput)(nil)).Elem(), SubnetArgs{})
@@ -2497,6 +2626,8 @@ func init() {
 	pulumi.RegisterOutputType(ManagedCertificatePtrOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionPtrOutput{})
+	pulumi.RegisterOutputType(RouteOutput{})
+	pulumi.RegisterOutputType(RouteArrayOutput{})
 	pulumi.RegisterOutputType(ServiceDirectoryRegistrationOutput{})
 	pulumi.RegisterOutputType(ServiceDirectoryRegistrationPtrOutput{})
 	pulumi.RegisterOutputType(SubnetOutput{})

@@ -252,6 +252,28 @@ export interface OutlierDetectionArgs {
 }
 
 /**
+ * Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+ */
+export interface RouteArgs {
+    /**
+     * The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+     */
+    cloudRun: inputs.CloudRunArgs;
+    /**
+     * Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+     */
+    hosts?: string[];
+    /**
+     * Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+     */
+    key: string;
+    /**
+     * Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+     */
+    pathPrefix?: string;
+}
+
+/**
  * Where the endpoint is registered in Service Directory, in the endpoint's region: the registration through which Private Service Connect's automatic DNS answers for the producer's domainNames. Set once: changing it replaces the endpoint (a new PSC connection).
  */
 export interface ServiceDirectoryRegistrationArgs {

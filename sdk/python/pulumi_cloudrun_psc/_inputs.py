@@ -33,6 +33,8 @@ __all__ = [
     'ManagedCertificateArgsDict',
     'OutlierDetectionArgs',
     'OutlierDetectionArgsDict',
+    'RouteArgs',
+    'RouteArgsDict',
     'ServiceDirectoryRegistrationArgs',
     'ServiceDirectoryRegistrationArgsDict',
     'SubnetArgs',
@@ -1125,6 +1127,98 @@ class OutlierDetectionArgs:
     @success_rate_stdev_factor.setter
     def success_rate_stdev_factor(self, value: Optional[_builtins.int]):
         pulumi.set(self, "success_rate_stdev_factor", value)
+
+
+class RouteArgsDict(TypedDict):
+    """
+    Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+    """
+    cloud_run: 'CloudRunArgsDict'
+    """
+    The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+    """
+    key: _builtins.str
+    """
+    Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+    """
+    hosts: NotRequired[Sequence[_builtins.str]]
+    """
+    Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+    """
+    path_prefix: NotRequired[_builtins.str]
+    """
+    Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+    """
+
+@pulumi.input_type
+class RouteArgs:
+    def __init__(__self__, *,
+                 cloud_run: 'CloudRunArgs',
+                 key: _builtins.str,
+                 hosts: Optional[Sequence[_builtins.str]] = None,
+                 path_prefix: Optional[_builtins.str] = None):
+        """
+        Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
+
+        :param 'CloudRunArgs' cloud_run: The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+        :param _builtins.str key: Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+        :param Sequence[_builtins.str] hosts: Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+        :param _builtins.str path_prefix: Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+        """
+        pulumi.set(__self__, "cloud_run", cloud_run)
+        pulumi.set(__self__, "key", key)
+        if hosts is not None:
+            pulumi.set(__self__, "hosts", hosts)
+        if path_prefix is not None:
+            pulumi.set(__self__, "path_prefix", path_prefix)
+
+    @_builtins.property
+    @pulumi.getter(name="cloudRun")
+    def cloud_run(self) -> 'CloudRunArgs':
+        """
+        The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
+        """
+        return pulumi.get(self, "cloud_run")
+
+    @cloud_run.setter
+    def cloud_run(self, value: 'CloudRunArgs'):
+        pulumi.set(self, "cloud_run", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: _builtins.str):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def hosts(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
+        """
+        return pulumi.get(self, "hosts")
+
+    @hosts.setter
+    def hosts(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "hosts", value)
+
+    @_builtins.property
+    @pulumi.getter(name="pathPrefix")
+    def path_prefix(self) -> Optional[_builtins.str]:
+        """
+        Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
+        """
+        return pulumi.get(self, "path_prefix")
+
+    @path_prefix.setter
+    def path_prefix(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "path_prefix", value)
 
 
 class ServiceDirectoryRegistrationArgsDict(TypedDict):

@@ -42,6 +42,7 @@ class ProducerServiceArgs:
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 routes: Optional[Sequence['RouteArgs']] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional['TlsArgs'] = None):
         """
@@ -68,6 +69,7 @@ class ProducerServiceArgs:
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param Sequence['RouteArgs'] routes: Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
         :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param 'TlsArgs' tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
@@ -108,6 +110,8 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "region", region)
         if rejected_consumers is not None:
             pulumi.set(__self__, "rejected_consumers", rejected_consumers)
+        if routes is not None:
+            pulumi.set(__self__, "routes", routes)
         if service_attachment_name is not None:
             pulumi.set(__self__, "service_attachment_name", service_attachment_name)
         if tls is not None:
@@ -366,6 +370,18 @@ class ProducerServiceArgs:
         pulumi.set(self, "rejected_consumers", value)
 
     @_builtins.property
+    @pulumi.getter
+    def routes(self) -> Optional[Sequence['RouteArgs']]:
+        """
+        Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
+        """
+        return pulumi.get(self, "routes")
+
+    @routes.setter
+    def routes(self, value: Optional[Sequence['RouteArgs']]):
+        pulumi.set(self, "routes", value)
+
+    @_builtins.property
     @pulumi.getter(name="serviceAttachmentName")
     def service_attachment_name(self) -> Optional[_builtins.str]:
         """
@@ -417,6 +433,7 @@ class ProducerService(pulumi.ComponentResource):
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 routes: Optional[Sequence[Union['RouteArgs', 'RouteArgsDict']]] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
@@ -471,6 +488,7 @@ class ProducerService(pulumi.ComponentResource):
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
         :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
+        :param Sequence[Union['RouteArgs', 'RouteArgsDict']] routes: Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
         :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param Union['TlsArgs', 'TlsArgsDict'] tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
@@ -544,6 +562,7 @@ class ProducerService(pulumi.ComponentResource):
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 routes: Optional[Sequence[Union['RouteArgs', 'RouteArgsDict']]] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
                  tls: Optional[Union['TlsArgs', 'TlsArgsDict']] = None,
                  __props__=None):
@@ -588,6 +607,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["reconcile_connections"] = reconcile_connections
             __props__.__dict__["region"] = region
             __props__.__dict__["rejected_consumers"] = rejected_consumers
+            __props__.__dict__["routes"] = routes
             __props__.__dict__["service_attachment_name"] = service_attachment_name
             __props__.__dict__["tls"] = tls
             __props__.__dict__["certificate_pem"] = None
@@ -602,6 +622,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["nat_capacity"] = None
             __props__.__dict__["port"] = None
             __props__.__dict__["protocol"] = None
+            __props__.__dict__["route_service_names"] = None
             __props__.__dict__["service_attachment_self_link"] = None
             __props__.__dict__["service_attachment_uri"] = None
         super(ProducerService, __self__).__init__(
@@ -762,6 +783,14 @@ class ProducerService(pulumi.ComponentResource):
         Region of the producer resources.
         """
         return pulumi.get(self, "region")
+
+    @_builtins.property
+    @pulumi.getter(name="routeServiceNames")
+    def route_service_names(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        The Cloud Run service of each route, by the route's key (empty without routes).
+        """
+        return pulumi.get(self, "route_service_names")
 
     @_builtins.property
     @pulumi.getter(name="serviceAttachmentSelfLink")
