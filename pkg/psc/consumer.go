@@ -199,7 +199,7 @@ func (args *ConsumerEndpointArgs) withDefaults() ConsumerEndpointArgs {
 }
 
 func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, comp *ConsumerEndpoint, providerRegion string) error {
-	opts := []pulumi.ResourceOption{pulumi.Parent(comp)}
+	opts := []pulumi.ResourceOption{pulumi.Parent(comp), describedOnce()}
 	var project pulumi.StringPtrInput
 	if a.Project != "" {
 		project = pulumi.StringPtr(a.Project)
@@ -238,7 +238,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 	if a.IpAddress != "" {
 		addrArgs.Address = pulumi.String(a.IpAddress)
 	}
-	addr, err := compute.NewAddress(ctx, name+"-ip", addrArgs, append(opts, describedOnce())...)
+	addr, err := compute.NewAddress(ctx, name+"-ip", addrArgs, opts...)
 	if err != nil {
 		return fmt.Errorf("endpoint address: %w", err)
 	}
@@ -265,7 +265,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		Labels:                        childLabels(a.Labels),
 		ServiceDirectoryRegistrations: a.serviceDirectoryArgs(),
 		Description:                   description("ConsumerEndpoint", name, "Private Service Connect endpoint"),
-	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true), describedOnce())...)
+	}, append(opts, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return fmt.Errorf("endpoint forwarding rule: %w", err)
 	}

@@ -7,21 +7,22 @@ import (
 )
 
 // Every child that takes a description gets one that names the component that made it and what it
-// is for, so that the console, gcloud and audit logs show where a resource comes from. Where the
-// provider updates a description in place (Cloud Run services, backend services, URL maps,
-// service attachments, firewall rules, DNS zones, Certificate Manager resources), it follows a
-// rename of the component. Where a description change forces a replacement (addresses, forwarding
-// rules, NEGs, target proxies, SSL certificates, subnets: `description` is ForceNew there,
-// docs/gcp-rules.md GEN-DESCRIPTION), it is written when the child is created and never changed:
-// otherwise an upgrade that adds it, or a component rename, would replace the load balancer's
-// forwarding rule, and with it the service attachment every consumer is connected to.
+// is for, so that the console, gcloud and audit logs show where a resource comes from. It is
+// written when the child is created and never changed after (ignoreChanges on description, for
+// every child): on addresses, forwarding rules, NEGs, target proxies, SSL certificates and
+// subnets a description change forces a replacement (`description` is ForceNew there, see the
+// fidelity table), so an upgrade that adds descriptions, or a rename of the component with an
+// alias, would otherwise replace the load balancer's forwarding rule, and with it the service
+// attachment every consumer is connected to; on the other children it would be an update that
+// changes nothing that matters. Children created before descriptions existed keep none until
+// they are replaced for another reason.
 
 // description is the description of a component's child.
 func description(component, name, role string) pulumi.StringPtrInput {
 	return pulumi.StringPtr(fmt.Sprintf("%s of the cloudrun-psc %s %q.", role, component, name))
 }
 
-// describedOnce keeps the description a ForceNew-description child was created with.
+// describedOnce keeps the description a child was created with.
 func describedOnce() pulumi.ResourceOption {
 	return pulumi.IgnoreChanges([]string{"description"})
 }

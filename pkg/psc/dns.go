@@ -95,7 +95,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	if err := providerDefaults(ctx, comp, &a.Project, nil); err != nil {
 		return nil, fmt.Errorf("DnsBinding %q: %w", name, err)
 	}
-	opts = []pulumi.ResourceOption{pulumi.Parent(comp)}
+	opts = []pulumi.ResourceOption{pulumi.Parent(comp), describedOnce()}
 	var project pulumi.StringPtrInput
 	if a.Project != "" {
 		project = pulumi.StringPtr(a.Project)

@@ -132,9 +132,15 @@ type producerBuilder struct {
 	natCapacity int // of the NAT subnets whose range is known at preview (validateExisting)
 }
 
-// opts are the options every child gets: the component as its parent, plus extra.
+// describe is the description of the component's child that does role (descriptions.go).
+func (b *producerBuilder) describe(role string) pulumi.StringPtrInput {
+	return description("ProducerService", b.name, role)
+}
+
+// opts are the options every child gets: the component as its parent, its description kept as
+// it was created (describedOnce), plus extra.
 func (b *producerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.comp)}, extra...)
+	return append([]pulumi.ResourceOption{pulumi.Parent(b.comp), describedOnce()}, extra...)
 }
 
 // replacedInUse are the options of the children that are replaced while the next link of the

@@ -172,6 +172,7 @@ func (b *producerBuilder) serviceArgs(s runSpec) *cloudrunv2.ServiceArgs {
 		CustomAudiences:    b.audiences(s),
 		Template:           template,
 		Name:               optionalString(cr.ServiceName),
+		Description:        b.describe("Cloud Run service of " + s.path + ", published privately through Private Service Connect"),
 	}
 	if cr.DisableDefaultUrl {
 		// A beta field: the API takes it only from a BETA service (catalogue RUN-BETA-LAUNCH-STAGE).

@@ -34,7 +34,9 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	if err != nil {
 		return loadBalancer{}, err
 	}
-	urlMap, err := compute.NewRegionUrlMap(b.ctx, b.child("urlmap"), b.urlMapArgs(backend, routes), b.opts()...)
+	urlMapArgs := b.urlMapArgs(backend, routes)
+	urlMapArgs.Description = b.describe("URL map of the internal Application Load Balancer")
+	urlMap, err := compute.NewRegionUrlMap(b.ctx, b.child("urlmap"), urlMapArgs, b.opts()...)
 	if err != nil {
 		return loadBalancer{}, fmt.Errorf("URL map: %w", err)
 	}
@@ -60,6 +62,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		Network:             qualifiedNetwork(a.Network, a.NetworkProject),
 		Subnetwork:          nets.loadBalancer,
 		Labels:              childLabels(a.Labels),
+		Description:         b.describe("Forwarding rule of the internal Application Load Balancer, the service attachment's target"),
 	}
 	if a.AllowGlobalAccess {
 		// Changed in place (setting allowGlobalAccess is an update, not a replacement).
@@ -85,6 +88,7 @@ func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi
 		Region:              region,
 		NetworkEndpointType: pulumi.String("SERVERLESS"),
 		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
+		Description:         b.describe("Serverless NEG of the Cloud Run service of " + s.path),
 	}, b.replacedInUse()...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("%s: serverless NEG: %w", s.path, err)
@@ -98,6 +102,7 @@ func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi
 		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
 		Protocol:            pulumi.String(protocol),
 		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
+		Description:         b.describe("Backend service of the Cloud Run service of " + s.path),
 	}
 	b.backendControls(backendArgs)
 	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"+s.suffix), backendArgs, b.opts()...)
@@ -143,9 +148,10 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 	c := certs{certificatePem: none, managedCertificate: none, dnsRecords: noRecords()}
 	if !a.https() {
 		p, err := compute.NewRegionTargetHttpProxy(b.ctx, b.child("proxy"), &compute.RegionTargetHttpProxyArgs{
-			Project: b.project(),
-			Region:  pulumi.String(a.Region),
-			UrlMap:  urlMap,
+			Project:     b.project(),
+			Region:      pulumi.String(a.Region),
+			UrlMap:      urlMap,
+			Description: b.describe("HTTP target proxy of the internal Application Load Balancer"),
 		}, b.opts()...)
 		if err != nil {
 			return pulumi.StringOutput{}, c, fmt.Errorf("HTTP proxy: %w", err)
@@ -153,9 +159,10 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 		return p.SelfLink, c, nil
 	}
 	args := &compute.RegionTargetHttpsProxyArgs{
-		Project: b.project(),
-		Region:  pulumi.String(a.Region),
-		UrlMap:  urlMap,
+		Project:     b.project(),
+		Region:      pulumi.String(a.Region),
+		UrlMap:      urlMap,
+		Description: b.describe("HTTPS target proxy of the internal Application Load Balancer"),
 	}
 	switch {
 	case a.Tls.selfManaged():
@@ -165,6 +172,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 			Region:      pulumi.String(a.Region),
 			Certificate: certificate,
 			PrivateKey:  checkedPrivateKey(a.Tls),
+			Description: b.describe("Self-managed TLS certificate of the internal Application Load Balancer"),
 		}, b.replacedInUse()...)
 		if err != nil {
 			return pulumi.StringOutput{}, c, fmt.Errorf("TLS certificate: %w", err)

@@ -164,7 +164,7 @@ func (b *producerBuilder) managedCertificate() (pulumi.StringOutput, pulumix.Out
 			Location:    pulumi.String(a.Region),
 			Domain:      pulumi.String(domain),
 			Type:        pulumi.String(dnsAuthPerProject),
-			Description: pulumi.String("DNS authorization of " + domain + " for the managed certificate of ProducerService " + b.name),
+			Description: b.describe("DNS authorization of " + domain + " for the Google-managed certificate"),
 			Labels:      childLabels(a.Labels),
 		}, b.opts()...)
 		if err != nil {
@@ -180,7 +180,7 @@ func (b *producerBuilder) managedCertificate() (pulumi.StringOutput, pulumix.Out
 	cert, err := certificatemanager.NewCertificate(b.ctx, b.child("mcert"), &certificatemanager.CertificateArgs{
 		Project:     b.project(),
 		Location:    pulumi.String(a.Region),
-		Description: pulumi.String("Google-managed certificate of ProducerService " + b.name),
+		Description: b.describe("Google-managed certificate of the internal Application Load Balancer"),
 		Labels:      childLabels(a.Labels),
 		Managed: &certificatemanager.CertificateManagedArgs{
 			Domains:           pulumi.ToStringArray(domains),
