@@ -192,6 +192,10 @@ func badCases(t *testing.T) []badCase {
 			path: "acceptAllConsumers", reason: "cannot be combined with consumers"},
 		{name: "rejected-not-a-project", component: P, patch: obj{"rejectedConsumers": []any{"Not A Project"}},
 			path: "rejectedConsumers[0]", reason: "must be a project id"},
+		{name: "attachment-name-too-long", component: P, patch: obj{"serviceAttachmentName": strings.Repeat("a", 64)},
+			path: "serviceAttachmentName", reason: "must be at most 63 characters (service attachment name), got 64"},
+		{name: "service-name-invalid", component: P, patch: obj{"cloudRun": obj{"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "serviceName": "payments-"}},
+			path: "cloudRun.serviceName", reason: "must be a Cloud Run service name"},
 		{name: "domain-name-without-dot", component: P, patch: obj{"domainNames": []any{"payments.example.com"}},
 			path: "domainNames[0]", reason: "must end with a dot"},
 		// ProducerService: names, TLS, Cloud Run.
@@ -290,6 +294,8 @@ func badCases(t *testing.T) []badCase {
 			path: "firewall.priority", reason: "must be between 0 and 65535"},
 		{name: "directory-namespace-invalid", component: C, patch: obj{"serviceDirectoryRegistrations": obj{"namespace": "Partners"}},
 			path: "serviceDirectoryRegistrations.namespace", reason: "must be a Service Directory namespace"},
+		{name: "endpoint-name-invalid", component: C, patch: obj{"endpointName": "Orders_Endpoint"},
+			path: "endpointName", reason: "must be a forwarding rule name"},
 		{name: "producer-domain-without-dot", component: C, patch: obj{"producerDomainNames": []any{"p.acme.example"}},
 			path: "producerDomainNames[0]", reason: "must end with a dot"},
 		// DnsBinding.
