@@ -24,12 +24,7 @@ const (
 func TestRoutes(t *testing.T) {
 	run(t, routesLangs, func(t *testing.T, env *harness.Env, l lang) {
 		st := l.new(env, "routes")
-		for k, v := range map[string]string{
-			"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject,
-			"consumerProject": consumerProject, "withAdmin": "true",
-		} {
-			st.SetConfig(k, v, false)
-		}
+		configure(st, map[string]string{"withAdmin": "true"})
 		up := st.Up()
 		if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("pscConnectionStatus = %q, want ACCEPTED", got)
