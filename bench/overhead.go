@@ -112,14 +112,18 @@ func sortedPrograms[V any](m map[Program]V) []Program {
 var autoname = regexp.MustCompile(`-[0-9a-f]{7}\b`)
 
 // inputsByID returns the inputs of every cloud resource of a stack export as JSON, by
-// critpath.ID, with autonamed suffixes masked.
+// critpath.ID, with autonamed suffixes masked and descriptions left out: the components describe
+// each child for the people who read the console, which changes nothing a deployment does, so
+// the hand-written programs need not repeat the texts.
 func inputsByID(dep *apitype.DeploymentV3) map[string]string {
 	out := map[string]string{}
 	for _, r := range dep.Resources {
 		if !r.Custom || !isCloud(string(r.Type)) {
 			continue
 		}
-		raw, err := json.Marshal(r.Inputs) // maps marshal with sorted keys
+		inputs := maps.Clone(r.Inputs)
+		delete(inputs, "description")
+		raw, err := json.Marshal(inputs) // maps marshal with sorted keys
 		if err != nil {
 			raw = []byte(err.Error())
 		}

@@ -37,7 +37,6 @@ const (
 	ProducerVPCName  = "producer-vpc"
 	ConsumerVPCName  = "consumer-vpc"
 	ConsumerSubnet   = "apps"
-	DNSZoneDesc      = "Private names of Private Service Connect endpoints (cloudrun-psc)."
 	EndpointProtocol = "HTTP"
 )
 

@@ -16,7 +16,6 @@ export const producerName = "payments";
 export const producerVpcName = "producer-vpc";
 export const consumerVpcName = "consumer-vpc";
 export const consumerSubnet = "apps";
-export const dnsZoneDesc = "Private names of Private Service Connect endpoints (cloudrun-psc).";
 export const endpointProtocol = "HTTP";
 
 /** How many consumer endpoints the stack holds (configuration key endpoints, 1 by default). */

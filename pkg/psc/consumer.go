@@ -233,7 +233,7 @@ func buildConsumer(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, com
 		AddressType: pulumi.String("INTERNAL"),
 		Subnetwork:  subnet,
 		Labels:      childLabels(a.Labels),
-		Description: description("ConsumerEndpoint", name, "Internal IP of the Private Service Connect endpoint"),
+		Description: description("ConsumerEndpoint", name, "internal IP of the Private Service Connect endpoint"),
 	}
 	if a.IpAddress != "" {
 		addrArgs.Address = pulumi.String(a.IpAddress)
@@ -404,7 +404,7 @@ func endpointFirewall(ctx *pulumi.Context, name string, a ConsumerEndpointArgs, 
 		Priority:          pulumi.Int(*f.Priority),
 		DestinationRanges: pulumi.StringArray{pulumi.Sprintf("%s/32", ip)},
 		Allows:            compute.FirewallAllowArray{&compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: ports}},
-		Description:       description("ConsumerEndpoint", name, "Egress from the clients to the Private Service Connect endpoint"),
+		Description:       description("ConsumerEndpoint", name, "egress from the clients to the Private Service Connect endpoint"),
 	}
 	if len(f.ClientRanges) > 0 {
 		args.SourceRanges = checkedStrings(f.ClientRanges, "firewall.clientRanges", checkClientRange)

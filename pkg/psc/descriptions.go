@@ -19,7 +19,7 @@ import (
 
 // description is the description of a component's child.
 func description(component, name, role string) pulumi.StringPtrInput {
-	return pulumi.StringPtr(fmt.Sprintf("%s of the cloudrun-psc %s %q.", role, component, name))
+	return pulumi.StringPtr(fmt.Sprintf("%s %q (cloudrun-psc): %s.", component, name, role))
 }
 
 // describedOnce keeps the description a child was created with.

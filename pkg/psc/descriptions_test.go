@@ -52,9 +52,12 @@ func TestEveryChildIsDescribed(t *testing.T) {
 		if r.Custom && !undescribed[r.Type] {
 			seen[r.Type] = true
 			d := str(r, "description")
-			owner := map[bool]string{true: `cloudrun-psc ProducerService "`, false: `cloudrun-psc `}[strings.HasPrefix(r.Name, "payments") || strings.HasPrefix(r.Name, "ledger")]
-			if !strings.Contains(d, owner) || !strings.HasSuffix(d, `".`) {
-				t.Errorf("%s %s description = %q, want the role and the component that made it", r.Type, r.Name, d)
+			component := map[bool]string{true: "ProducerService", false: "ConsumerEndpoint"}[strings.HasPrefix(r.Name, "payments") || strings.HasPrefix(r.Name, "ledger")]
+			if strings.HasPrefix(r.Name, "orders-dns") {
+				component = "DnsBinding"
+			}
+			if !strings.HasPrefix(d, component+` "`) || !strings.Contains(d, `" (cloudrun-psc): `) || !strings.HasSuffix(d, ".") {
+				t.Errorf("%s %s description = %q, want `%s \"<name>\" (cloudrun-psc): <role>.`", r.Type, r.Name, d, component)
 			}
 		}
 	}

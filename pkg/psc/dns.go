@@ -108,7 +108,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 			DnsName:     pulumi.String(a.ZoneDnsName),
 			Visibility:  pulumi.String("private"),
 			Labels:      childLabels(a.Labels),
-			Description: description("DnsBinding", name, "Private name of a Private Service Connect endpoint"),
+			Description: description("DnsBinding", name, "private name of a Private Service Connect endpoint"),
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
 				Networks: a.Networks.ToStringArrayOutput().ApplyT(visibleNetworks).(dns.ManagedZonePrivateVisibilityConfigNetworkArrayOutput),
 			},

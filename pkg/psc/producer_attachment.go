@@ -15,7 +15,7 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 		Project:              b.project(),
 		Region:               pulumi.String(a.Region),
 		Name:                 optionalString(a.ServiceAttachmentName),
-		Description:          b.describe("Private Service Connect service attachment, published to the accepted consumers"),
+		Description:          b.describe("Private Service Connect service attachment that publishes the service to the accepted consumers"),
 		TargetService:        target,
 		NatSubnets:           natSubnets,
 		EnableProxyProtocol:  pulumi.Bool(false), // required by the API; true breaks an ALB producer

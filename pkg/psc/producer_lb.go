@@ -62,7 +62,7 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		Network:             qualifiedNetwork(a.Network, a.NetworkProject),
 		Subnetwork:          nets.loadBalancer,
 		Labels:              childLabels(a.Labels),
-		Description:         b.describe("Forwarding rule of the internal Application Load Balancer, the service attachment's target"),
+		Description:         b.describe("forwarding rule of the internal Application Load Balancer, the target of the service attachment"),
 	}
 	if a.AllowGlobalAccess {
 		// Changed in place (setting allowGlobalAccess is an update, not a replacement).
@@ -88,7 +88,7 @@ func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi
 		Region:              region,
 		NetworkEndpointType: pulumi.String("SERVERLESS"),
 		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
-		Description:         b.describe("Serverless NEG of the Cloud Run service of " + s.path),
+		Description:         b.describe("serverless NEG of the Cloud Run service of " + s.path),
 	}, b.replacedInUse()...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("%s: serverless NEG: %w", s.path, err)
@@ -102,7 +102,7 @@ func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi
 		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
 		Protocol:            pulumi.String(protocol),
 		Backends:            compute.RegionBackendServiceBackendArray{&compute.RegionBackendServiceBackendArgs{Group: neg.SelfLink}},
-		Description:         b.describe("Backend service of the Cloud Run service of " + s.path),
+		Description:         b.describe("backend service of the Cloud Run service of " + s.path),
 	}
 	b.backendControls(backendArgs)
 	backend, err := compute.NewRegionBackendService(b.ctx, b.child("backend"+s.suffix), backendArgs, b.opts()...)
@@ -172,7 +172,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 			Region:      pulumi.String(a.Region),
 			Certificate: certificate,
 			PrivateKey:  checkedPrivateKey(a.Tls),
-			Description: b.describe("Self-managed TLS certificate of the internal Application Load Balancer"),
+			Description: b.describe("self-managed TLS certificate of the internal Application Load Balancer"),
 		}, b.replacedInUse()...)
 		if err != nil {
 			return pulumi.StringOutput{}, c, fmt.Errorf("TLS certificate: %w", err)

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,7 +100,9 @@ func TestProducerManagedCertificateWildcard(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
 	records, _ := managedProducer(t, f, "api.example.com", "example.com", "*.example.com", "payments.example.org")
+	// The fake cloud records registrations as they arrive, which the SDK makes concurrently.
 	auths := f.Custom(typeDnsAuth)
+	slices.SortFunc(auths, func(a, b registered) int { return strings.Compare(str(a, "domain"), str(b, "domain")) })
 	if len(auths) != 2 || str(auths[0], "domain") != "example.com" || str(auths[1], "domain") != "payments.example.org" {
 		t.Fatalf("DNS authorizations = %v, want example.com and payments.example.org", auths)
 	}

@@ -61,11 +61,10 @@ func Graph(ctx *pulumi.Context) error {
 
 		dnsName, host := spec.DNSName(i), spec.EndpointHost(i)
 		zone, err := dns.NewManagedZone(ctx, dnsName+"-zone", &dns.ManagedZoneArgs{
-			Project:     project,
-			DnsName:     pulumi.String(host + "."),
-			Visibility:  pulumi.String("private"),
-			Description: pulumi.String(spec.DNSZoneDesc),
-			Labels:      managedBy,
+			Project:    project,
+			DnsName:    pulumi.String(host + "."),
+			Visibility: pulumi.String("private"),
+			Labels:     managedBy,
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
 				Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
 					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: nets.Consumer.SelfLink},

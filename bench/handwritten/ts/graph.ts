@@ -136,7 +136,6 @@ export function graph(): Record<string, pulumi.Output<unknown>> {
             project,
             dnsName: `${host}.`,
             visibility: "private",
-            description: spec.dnsZoneDesc,
             labels: managedBy,
             privateVisibilityConfig: { networks: [{ networkUrl: nets.consumer.selfLink }] },
         });
