@@ -75,11 +75,8 @@ func automaticDNSClaim(hostname string, domains []string) error {
 // unknown at preview) and claim the hostname.
 func checkedHostname(hostname string, domains pulumi.StringArrayInput) pulumi.StringInput {
 	fqdn := hostname + "."
-	if domains == nil {
-		return pulumi.String(fqdn)
-	}
 	if _, known := knownArray(domains); known {
-		return pulumi.String(fqdn) // checked at preview by validate
+		return pulumi.String(fqdn) // none, or checked at preview by validate
 	}
 	return domains.ToStringArrayOutput().ApplyT(func(ds []string) (string, error) {
 		if err := automaticDNSClaim(hostname, ds); err != nil {
@@ -87,21 +84,4 @@ func checkedHostname(hostname string, domains pulumi.StringArrayInput) pulumi.St
 		}
 		return fqdn, nil
 	}).(pulumi.StringOutput)
-}
-
-// knownArray returns the entries of a list input when the list and every entry are known now.
-func knownArray(in pulumi.StringArrayInput) ([]string, bool) {
-	arr, ok := in.(pulumi.StringArray)
-	if !ok {
-		return nil, in == nil
-	}
-	out := make([]string, 0, len(arr))
-	for _, e := range arr {
-		s, ok := knownOrNil(e)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
-	return out, true
 }

@@ -148,5 +148,22 @@ func knownStrings(ins []pulumi.StringInput) []string {
 	return out
 }
 
+// knownArray returns the entries of a list input when the list and every entry are known now.
+func knownArray(in pulumi.StringArrayInput) ([]string, bool) {
+	arr, ok := in.(pulumi.StringArray)
+	if !ok {
+		return nil, in == nil
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, ok := knownOrNil(e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
 // noCheck accepts every value, for inputs checked only for being given.
 func noCheck(string) error { return nil }
