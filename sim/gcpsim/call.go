@@ -154,14 +154,6 @@ func (c *call) lookup(from *Record, value, collection string) *Record {
 	return c.st.Resources[r.path()]
 }
 
-// sameRef reports whether two references name the same resource of collection, each completed
-// with the project def.
-func sameRef(a, b, collection, project string) bool {
-	ra, okA := parseRef(a, ref{Project: project, Collection: collection})
-	rb, okB := parseRef(b, ref{Project: project, Collection: collection})
-	return okA && okB && ra.path() == rb.path()
-}
-
 // regularSubnets are the client-capable subnets of a network in region, by ID.
 func (st *State) regularSubnets(networkID, region string) []*Record {
 	var out []*Record

@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func armorMatches(m obj, src netip.Addr) (bool, error) {
 	switch {
 	case m.str("versionedExpr") == "SRC_IPS_V1":
 		ranges := m.sub("config").strs("srcIpRanges")
-		return containsString(ranges, "*") || inRanges(ranges, src), nil
+		return slices.Contains(ranges, "*") || inRanges(ranges, src), nil
 	case m.sub("expr").str("expression") != "":
 		return celMatch(m.sub("expr").str("expression"), src)
 	}

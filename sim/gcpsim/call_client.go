@@ -2,6 +2,7 @@ package gcpsim
 
 import (
 	"net/netip"
+	"slices"
 )
 
 // client places the caller (CLIENT-NETWORK): its network exists, and its address is in one of
@@ -24,7 +25,7 @@ func (c *call) client() (*refusal, error) {
 		switch {
 		case !ok || s.Collection != "subnetworks" || sub == nil:
 			return refuse(LinkClient, "CLIENT-NETWORK", ErrInvalidClient, "the client's subnet %q does not exist", c.req.Subnet), nil
-		case !containsRecord(subnets, sub):
+		case !slices.ContainsFunc(subnets, func(s *Record) bool { return s.ID == sub.ID }):
 			return refuse(LinkClient, "CLIENT-NETWORK", ErrInvalidClient, "subnet %s is not a regular subnet of %s in region %s", sub.ID, c.network.ID, c.req.Region), nil
 		}
 		subnets = []*Record{sub}
@@ -50,13 +51,4 @@ func (c *call) client() (*refusal, error) {
 	c.res.Source = c.source.String()
 	c.hop(LinkClient, c.subnet, "%s in %s, region %s", c.source, c.network.ID, c.req.Region)
 	return nil, nil
-}
-
-func containsRecord(list []*Record, r *Record) bool {
-	for _, x := range list {
-		if x.ID == r.ID {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -91,7 +92,7 @@ func (st *State) vpcZones(networkID string) []*dnsZone {
 			zone.unsupported = "peering"
 		}
 		for _, r := range st.byType(recordSetToken) {
-			if !containsString(r.Uses, z.ID) {
+			if !slices.Contains(r.Uses, z.ID) {
 				continue
 			}
 			if r.out().has("routingPolicy") {
@@ -204,13 +205,4 @@ func wildcardCandidates(name, zone string) []string {
 		n = parent
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

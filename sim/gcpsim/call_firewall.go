@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -122,7 +123,7 @@ func inRanges(ranges []string, ip netip.Addr) bool {
 
 func intersects(a, b []string) bool {
 	for _, x := range a {
-		if containsString(b, x) {
+		if slices.Contains(b, x) {
 			return true
 		}
 	}

@@ -1,14 +1,6 @@
 package gcpsim
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,61 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-// testCA is a certificate authority the tests issue server certificates from.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  string
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"}, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign, NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key, pem: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
-}
-
-// issue returns a server certificate and key for names (DNS names or addresses) valid until
-// notAfter; signed by ca, or self-signed when ca is nil.
-func issue(t *testing.T, ca *testCA, notAfter time.Time, names ...string) (certPEM, keyPEM string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: names[0]},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	parent, signer := tmpl, any(key)
-	if ca != nil {
-		parent, signer = ca.cert, ca.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-}
 
 const (
 	callerSA  = "caller@cons-p.iam.gserviceaccount.com"
@@ -125,11 +62,29 @@ func newCallWorld(t *testing.T) *callWorld {
 
 func (w *callWorld) snapshot(t *testing.T) *State {
 	t.Helper()
-	st, err := w.prod.sim.Store().Snapshot()
+	return w.prod.snapshot()
+}
+
+// call makes the world's request on a copy of the state, each changed by its function (if any),
+// at now (the world's time when zero).
+func (w *callWorld) call(t *testing.T, state func(*State), change func(*ClientRequest), now time.Time) CallResult {
+	t.Helper()
+	st := w.snapshot(t)
+	if state != nil {
+		state(st)
+	}
+	req := w.request()
+	if change != nil {
+		change(&req)
+	}
+	if now.IsZero() {
+		now = w.now
+	}
+	r, err := st.Call(req, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return r
 }
 
 // request is the tutorial's call: the caller's service account on a VM in the consumer VPC,
@@ -334,22 +289,7 @@ func TestCallRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			st := w.snapshot(t)
-			if tt.state != nil {
-				tt.state(st)
-			}
-			req := w.request()
-			if tt.req != nil {
-				tt.req(&req)
-			}
-			now := w.now
-			if !tt.now.IsZero() {
-				now = tt.now
-			}
-			r, err := st.Call(req, now)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := w.call(t, tt.state, tt.req, tt.now)
 			if r.Status != tt.status || r.Error != tt.err || r.Link != tt.link || r.Rule != tt.rule || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("got status %d, error %q, link %q, rule %q, reason %q\nwant status %d, error %q, link %q, rule %q, reason containing %q",
 					r.Status, r.Error, r.Link, r.Rule, r.Reason, tt.status, tt.err, tt.link, tt.rule, tt.reason)
@@ -448,18 +388,7 @@ func TestCallPasses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			st := w.snapshot(t)
-			if tt.state != nil {
-				tt.state(st)
-			}
-			req := w.request()
-			if tt.req != nil {
-				tt.req(&req)
-			}
-			r, err := st.Call(req, w.now)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := w.call(t, tt.state, tt.req, time.Time{})
 			if !r.OK() || r.CloudRun != w.ids["run"] {
 				t.Fatalf("call = status %d, error %q at %s (%s): %s; want 200", r.Status, r.Error, r.Link, r.Rule, r.Reason)
 			}

@@ -2,17 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
@@ -20,29 +14,10 @@ import (
 // seed creates a network and a subnet through the provider, as an engine would.
 func seed(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	sim, err := gcpsim.New(gcpsim.Options{StateDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	cfg := property.NewMap(map[string]property.Value{"project": property.New("p"), "region": property.New("europe-west1")})
-	if err := sim.Configure(ctx, p.ConfigureRequest{Args: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []struct {
-		token string
-		in    map[string]property.Value
-	}{
-		{"gcp:compute/network:Network", map[string]property.Value{"name": property.New("vpc"), "autoCreateSubnetworks": property.New(false)}},
-		{"gcp:compute/subnetwork:Subnetwork", map[string]property.Value{"name": property.New("s"), "network": property.New("vpc"), "ipCidrRange": property.New("10.0.0.0/24")}},
-	} {
-		urn := resource.NewURN("dev", "test", "", tokens.Type(r.token), "r")
-		if _, err := sim.Create(ctx, p.CreateRequest{Urn: urn, Properties: property.NewMap(r.in)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return deploy(t, []resourceIn{
+		{"gcp:compute/network:Network", "vpc", map[string]any{"name": "vpc", "autoCreateSubnetworks": false}},
+		{"gcp:compute/subnetwork:Subnetwork", "s", map[string]any{"name": "s", "network": "vpc", "ipCidrRange": "10.0.0.0/24"}},
+	})
 }
 
 func TestCommands(t *testing.T) {

@@ -2,66 +2,21 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
-
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
-
-// value converts a plain Go value to a property value.
-func value(v any) property.Value {
-	switch x := v.(type) {
-	case string:
-		return property.New(x)
-	case bool:
-		return property.New(x)
-	case float64:
-		return property.New(x)
-	case []any:
-		vals := make([]property.Value, len(x))
-		for i, e := range x {
-			vals[i] = value(e)
-		}
-		return property.New(vals)
-	case map[string]any:
-		m := map[string]property.Value{}
-		for k, e := range x {
-			m[k] = value(e)
-		}
-		return property.New(m)
-	}
-	panic("unsupported value")
-}
 
 // seedChain deploys, through the provider as an engine would, an HTTP producer in project p
 // (Cloud Run service hello, invoker caller@p, audience http://payment-api.internal) and a
 // consumer VPC cvpc in the same project with an accepted endpoint named payment-api.internal.
 func seedChain(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	sim, err := gcpsim.New(gcpsim.Options{StateDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	cfg := property.NewMap(map[string]property.Value{"project": property.New("p"), "region": property.New("europe-west1")})
-	if err := sim.Configure(ctx, p.ConfigureRequest{Args: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	ids := map[string]string{}
-	for _, r := range []struct {
-		token, name string
-		in          map[string]any
-	}{
+	return deploy(t, []resourceIn{
 		{"gcp:compute/network:Network", "vpc", map[string]any{"name": "vpc", "autoCreateSubnetworks": false}},
 		{"gcp:compute/subnetwork:Subnetwork", "lb", map[string]any{"name": "lb", "network": "vpc", "ipCidrRange": "10.0.0.0/24"}},
 		{"gcp:compute/subnetwork:Subnetwork", "proxy", map[string]any{"name": "proxy", "network": "vpc", "ipCidrRange": "10.0.1.0/26", "purpose": "REGIONAL_MANAGED_PROXY", "role": "ACTIVE"}},
@@ -86,23 +41,7 @@ func seedChain(t *testing.T) string {
 		{"gcp:dns/managedZone:ManagedZone", "zone", map[string]any{"name": "zone", "dnsName": "payment-api.internal.", "visibility": "private",
 			"privateVisibilityConfig": map[string]any{"networks": []any{map[string]any{"networkUrl": "cvpc"}}}}},
 		{"gcp:dns/recordSet:RecordSet", "record", map[string]any{"managedZone": "zone", "name": "payment-api.internal.", "type": "A", "rrdatas": []any{"192.168.1.50"}}},
-	} {
-		urn := resource.NewURN("dev", "test", "", tokens.Type(r.token), r.name)
-		in := map[string]property.Value{}
-		for k, v := range r.in {
-			in[k] = value(v)
-		}
-		checked, err := sim.Check(ctx, p.CheckRequest{Urn: urn, Inputs: property.NewMap(in)})
-		if err != nil || len(checked.Failures) > 0 {
-			t.Fatalf("check %s: %v %v", r.name, err, checked.Failures)
-		}
-		resp, err := sim.Create(ctx, p.CreateRequest{Urn: urn, Properties: checked.Inputs})
-		if err != nil {
-			t.Fatalf("create %s: %v", r.name, err)
-		}
-		ids[r.name] = resp.ID
-	}
-	return dir
+	})
 }
 
 // The tutorial's proof from the command line: the caller gets 200, another identity 403 with
