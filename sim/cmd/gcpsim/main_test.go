@@ -83,7 +83,7 @@ func TestChainCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	lines := `{"time":"2026-01-02T03:04:05.006Z","after":"update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep1","intact":true,"path":["projects/c/regions/europe-west1/forwardingRules/ep1"]}
-{"time":"2026-01-02T03:04:06.006Z","after":"delete gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep2","intact":false,"link":"cloudRunService","reason":"gone","path":[]}
+{"time":"2026-01-02T03:04:06.006Z","after":"delete gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep2","intact":false,"link":"cloud-run","reason":"gone","path":[]}
 `
 	if err := os.WriteFile(filepath.Join(dir, "chain.jsonl"), []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func TestChainCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"03:04:05.006 projects/c/regions/europe-west1/forwardingRules/ep1 intact (after update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run)",
-		"forwardingRules/ep2 BROKEN at cloudRunService: gone (after delete",
+		"forwardingRules/ep2 BROKEN at cloud-run: gone (after delete",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("chain output:\n%s\nwant it to contain %q", out.String(), want)
@@ -106,7 +106,7 @@ func TestChainCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		var samples []gcpsim.ChainSample
-		if err := json.Unmarshal(out.Bytes(), &samples); err != nil || len(samples) != 1 || samples[0].Intact || samples[0].Link != "cloudRunService" {
+		if err := json.Unmarshal(out.Bytes(), &samples); err != nil || len(samples) != 1 || samples[0].Intact || samples[0].Link != gcpsim.LinkCloudRun {
 			t.Errorf("chain %s: samples %+v, err %v", filter, samples, err)
 		}
 	}
