@@ -69,7 +69,7 @@ func (e *InvalidRequestError) Error() string {
 }
 
 var (
-	// principalForm is a principal that can hold an ID token: a service account (its email at
+	// A principal that can hold an ID token is a service account (its email at
 	// gserviceaccount.com) or a user (IAM-MEMBER's forms; groups and domains sign no tokens).
 	serviceAccountEmail = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]*@[a-z0-9][-a-z0-9.]*\.gserviceaccount\.com$`)
 	userEmail           = regexp.MustCompile(`^[^@\s:]+@[^@\s:]+\.[^@\s:]+$`)
