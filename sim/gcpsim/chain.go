@@ -11,18 +11,26 @@ import (
 // chainFile is the serving-chain timeline kept beside events.jsonl.
 const chainFile = "chain.jsonl"
 
-// The links of a PSC endpoint's serving chain, in the order a request crosses them. A
-// ChainSample names the first one that is broken.
+// The links of a request's path, in the order it crosses them, named as cloudrun-psc doctor names
+// them (pkg/doctor/walk.go) so that the two answers compare; the simulator keeps its own copy of
+// the names, as it imports nothing from the library. A ChainSample names the first broken one of
+// the links from LinkEndpoint on; a CallResult (call.go) the first that refuses a client's call.
 const (
-	LinkEndpoint       = "endpoint"             // the consumer's PSC forwarding rule
-	LinkAttachment     = "serviceAttachment"    // the producer's service attachment
-	LinkForwardingRule = "forwardingRule"       // the INTERNAL_MANAGED load balancer rule
-	LinkProxy          = "targetProxy"          // the regional target HTTP(S) proxy
-	LinkCertificate    = "sslCertificate"       // the HTTPS proxy's certificates
-	LinkURLMap         = "urlMap"               // the regional URL map
-	LinkBackend        = "backendService"       // the regional backend services it routes to
-	LinkNEG            = "networkEndpointGroup" // the serverless NEGs behind them
-	LinkCloudRun       = "cloudRunService"      // the Cloud Run services the NEGs name
+	LinkClient         = "client"          // the calling client: its project, network, subnet and region
+	LinkDNS            = "dns-record"      // the name's resolution in the client's VPC
+	LinkFirewall       = "egress-firewall" // the client VPC's egress firewall rules
+	LinkEndpointIP     = "endpoint-ip"     // the PSC endpoint that holds the destination address
+	LinkEndpoint       = "endpoint"        // the consumer's PSC forwarding rule
+	LinkAttachment     = "attachment"      // the producer's service attachment
+	LinkNAT            = "nat"             // the attachment's PSC NAT subnets: the source the producer sees
+	LinkForwardingRule = "lb-rule"         // the INTERNAL_MANAGED load balancer rule
+	LinkProxy          = "proxy"           // the regional target HTTP(S) proxy
+	LinkCertificate    = "certificate"     // the HTTPS proxy's certificates
+	LinkURLMap         = "url-map"         // the regional URL map
+	LinkBackend        = "backend"         // the regional backend services it routes to
+	LinkSecurityPolicy = "security-policy" // the backend service's Cloud Armor policy
+	LinkNEG            = "neg"             // the serverless NEGs behind them
+	LinkCloudRun       = "cloud-run"       // the Cloud Run services the NEGs name
 )
 
 // ChainSample is the state of one PSC endpoint's serving chain right after one mutation of

@@ -33,11 +33,7 @@ func newChainWorld(t *testing.T) *chainWorld {
 // snapshot reads the shared state afresh: each case breaks its own copy.
 func (w *chainWorld) snapshot(t *testing.T) *State {
 	t.Helper()
-	st, err := w.prod.sim.Store().Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return w.prod.snapshot()
 }
 
 // only returns the single chain sample of st, failing when there is not exactly one.

@@ -121,6 +121,16 @@ func (h *harness) count() int {
 	return n
 }
 
+// snapshot reads the shared state afresh: a test may break its own copy.
+func (h *harness) snapshot() *State {
+	h.t.Helper()
+	st, err := h.sim.Store().Snapshot()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
 func wantErr(t *testing.T, err error, want string) {
 	t.Helper()
 	if err == nil {

@@ -1,16 +1,6 @@
 package gcpsim
 
-import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"testing"
-	"time"
-)
+import "testing"
 
 // TestCreateRules holds one row per stateful rule: the setup builds the producer chain,
 // then one more Create (or Update) must fail with the API-shaped error.
@@ -207,27 +197,6 @@ func TestPSCEndpointAddressCannotBeShared(t *testing.T) {
 	c.endpoint("ep1", network, subnet, selfLinkOf(attID))
 	_, _, err := c.create(forwardingRuleToken, "ep2", map[string]any{"name": "ep2", "loadBalancingScheme": "", "network": network, "target": selfLinkOf(attID), "ipAddress": "ep1-ip"})
 	wantErr(t, err, "IP_IN_USE_BY_ANOTHER_RESOURCE - IP '10.0.0.2' is already being used by another resource: 'projects/cons-p/regions/europe-west1/forwardingRules/ep1'")
-}
-
-// selfSigned returns a PEM certificate and its PEM private key.
-func selfSigned(t *testing.T) (certPEM, keyPEM string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "api.internal.example"},
-		NotBefore: time.Now(), NotAfter: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), DNSNames: []string{"api.internal.example"}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
 }
 
 func TestHTTPSChainWithRegionalCertificate(t *testing.T) {

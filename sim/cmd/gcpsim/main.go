@@ -5,6 +5,7 @@
 //	gcpsim [-state DIR] [-json] count                      the number of resources
 //	gcpsim [-state DIR] [-json] events                     the mutation timeline
 //	gcpsim [-state DIR] [-json] chain [ENDPOINT]           the serving-chain timeline of the PSC endpoints
+//	gcpsim [-state DIR] [-json] request [FLAGS] URL        what a client's call gets, link by link (see request.go)
 //	gcpsim [-state DIR] [-json] request ENDPOINT HOST PATH where a request through an endpoint ends (URL map by host and path)
 //
 // DIR defaults to $GCPSIM_STATE_DIR.
@@ -20,7 +21,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
@@ -55,8 +55,10 @@ func run(args []string, w io.Writer) error {
 		return events(w, store, *asJSON) // the timeline only: the state is not read
 	case cmd == "chain" && fs.NArg() <= 2:
 		return chain(w, store, fs.Arg(1), *asJSON)
-	case cmd != "list" && cmd != "count" && !(cmd == "connections" && fs.NArg() == 2) && !(cmd == "request" && fs.NArg() == 4):
-		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | chain [ENDPOINT] | connections ATTACHMENT | request ENDPOINT HOST PATH")
+	case cmd == "request":
+		return request(w, store, fs.Args()[1:], *asJSON)
+	case cmd != "list" && cmd != "count" && !(cmd == "connections" && fs.NArg() == 2):
+		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | chain [ENDPOINT] | connections ATTACHMENT | request [FLAGS] URL | request ENDPOINT HOST PATH")
 	}
 	st, err := store.Snapshot()
 	if err != nil {
@@ -67,8 +69,6 @@ func run(args []string, w io.Writer) error {
 		return list(w, st, *asJSON)
 	case "count":
 		return output(w, *asJSON, map[string]int{"count": len(st.Resources)}, fmt.Sprint(len(st.Resources)))
-	case "request":
-		return request(w, st, fs.Arg(1), gcpsim.Request{Host: fs.Arg(2), Path: fs.Arg(3)}, *asJSON)
 	default:
 		return connections(w, st, fs.Arg(1), *asJSON)
 	}
@@ -179,23 +179,4 @@ func chain(w io.Writer, store *gcpsim.Store, endpoint string, asJSON bool) error
 		fmt.Fprintf(w, "%s %s %s (after %s)\n", s.Time.Format("15:04:05.000"), s.Endpoint, verdict, s.After)
 	}
 	return nil
-}
-
-// request prints where a request through a PSC endpoint (its ID) ends: the Cloud Run service its
-// URL map routes the host and path to, the load balancer's own status, or the broken link.
-func request(w io.Writer, st *gcpsim.State, endpoint string, req gcpsim.Request, asJSON bool) error {
-	r, err := st.SendRequest(endpoint, req, time.Now())
-	if err != nil {
-		return err
-	}
-	text := ""
-	switch {
-	case r.Link != "":
-		text = "BROKEN at " + r.Link + ": " + r.Reason
-	case r.Status != 0:
-		text = fmt.Sprintf("%d from the load balancer", r.Status)
-	default:
-		text = "served by " + r.CloudRun + " (backend " + r.BackendService + ")"
-	}
-	return output(w, asJSON, r, text)
 }

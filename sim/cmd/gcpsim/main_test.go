@@ -2,17 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	p "github.com/pulumi/pulumi-go-provider"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
@@ -20,29 +14,10 @@ import (
 // seed creates a network and a subnet through the provider, as an engine would.
 func seed(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	sim, err := gcpsim.New(gcpsim.Options{StateDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	cfg := property.NewMap(map[string]property.Value{"project": property.New("p"), "region": property.New("europe-west1")})
-	if err := sim.Configure(ctx, p.ConfigureRequest{Args: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []struct {
-		token string
-		in    map[string]property.Value
-	}{
-		{"gcp:compute/network:Network", map[string]property.Value{"name": property.New("vpc"), "autoCreateSubnetworks": property.New(false)}},
-		{"gcp:compute/subnetwork:Subnetwork", map[string]property.Value{"name": property.New("s"), "network": property.New("vpc"), "ipCidrRange": property.New("10.0.0.0/24")}},
-	} {
-		urn := resource.NewURN("dev", "test", "", tokens.Type(r.token), "r")
-		if _, err := sim.Create(ctx, p.CreateRequest{Urn: urn, Properties: property.NewMap(r.in)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return deploy(t, []resourceIn{
+		{"gcp:compute/network:Network", "vpc", map[string]any{"name": "vpc", "autoCreateSubnetworks": false}},
+		{"gcp:compute/subnetwork:Subnetwork", "s", map[string]any{"name": "s", "network": "vpc", "ipCidrRange": "10.0.0.0/24"}},
+	})
 }
 
 func TestCommands(t *testing.T) {
@@ -108,7 +83,7 @@ func TestChainCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	lines := `{"time":"2026-01-02T03:04:05.006Z","after":"update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep1","intact":true,"path":["projects/c/regions/europe-west1/forwardingRules/ep1"]}
-{"time":"2026-01-02T03:04:06.006Z","after":"delete gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep2","intact":false,"link":"cloudRunService","reason":"gone","path":[]}
+{"time":"2026-01-02T03:04:06.006Z","after":"delete gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run","endpoint":"projects/c/regions/europe-west1/forwardingRules/ep2","intact":false,"link":"cloud-run","reason":"gone","path":[]}
 `
 	if err := os.WriteFile(filepath.Join(dir, "chain.jsonl"), []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
@@ -119,7 +94,7 @@ func TestChainCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"03:04:05.006 projects/c/regions/europe-west1/forwardingRules/ep1 intact (after update gcp:cloudrunv2/service:Service projects/p/locations/europe-west1/services/run)",
-		"forwardingRules/ep2 BROKEN at cloudRunService: gone (after delete",
+		"forwardingRules/ep2 BROKEN at cloud-run: gone (after delete",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("chain output:\n%s\nwant it to contain %q", out.String(), want)
@@ -131,7 +106,7 @@ func TestChainCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		var samples []gcpsim.ChainSample
-		if err := json.Unmarshal(out.Bytes(), &samples); err != nil || len(samples) != 1 || samples[0].Intact || samples[0].Link != "cloudRunService" {
+		if err := json.Unmarshal(out.Bytes(), &samples); err != nil || len(samples) != 1 || samples[0].Intact || samples[0].Link != gcpsim.LinkCloudRun {
 			t.Errorf("chain %s: samples %+v, err %v", filter, samples, err)
 		}
 	}
