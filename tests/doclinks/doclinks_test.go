@@ -185,6 +185,7 @@ func TestRelativeLinksResolve(t *testing.T) {
 	if checked == 0 {
 		t.Error("no relative link found on any page: the link reader is broken")
 	}
+	t.Logf("%d relative links on %d pages", checked, len(pages))
 }
 
 // The readers the test relies on, on cases whose answer is known.

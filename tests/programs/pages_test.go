@@ -114,4 +114,5 @@ func TestEveryProgramBlockRuns(t *testing.T) {
 	if run == 0 {
 		t.Error("no program block found on any page: the page walk is broken")
 	}
+	t.Logf("%d program blocks run, on %d pages", run, len(snippetPages)+1)
 }
