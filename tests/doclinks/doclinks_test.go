@@ -12,7 +12,6 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/mdblocks"
 )
 
@@ -142,16 +141,10 @@ func links(page string, prose []string) []link {
 
 func TestRelativeLinksResolve(t *testing.T) {
 	t.Parallel()
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := mdblocks.Pages(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, pages := mdblocks.RepoPages(t)
 	prose := map[string][]string{}
 	for _, p := range pages {
+		var err error
 		if prose[p], err = mdblocks.Prose(filepath.Join(root, p)); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"testing"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
 
 // Block is one fenced code block.
@@ -112,4 +115,18 @@ func Pages(root string) ([]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// RepoPages returns the repository's root and its Markdown pages (Pages), failing t when either
+// cannot be read: the start of every check over the pages.
+func RepoPages(t testing.TB) (root string, pages []string) {
+	t.Helper()
+	root, err := harness.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages, err = Pages(root); err != nil {
+		t.Fatal(err)
+	}
+	return root, pages
 }

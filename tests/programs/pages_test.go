@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/mdblocks"
 )
 
@@ -57,14 +56,7 @@ func programLanguage(info string) string {
 // on a page a test runs, in a spelling that test reads; pages in notRun excepted, by name.
 func TestEveryProgramBlockRuns(t *testing.T) {
 	t.Parallel()
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := mdblocks.Pages(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, pages := mdblocks.RepoPages(t)
 	for _, want := range append([]string{registryPage}, snippetPages...) {
 		if !slices.Contains(pages, want) {
 			t.Errorf("%s, which a test runs, is not a page of the repository", want)
