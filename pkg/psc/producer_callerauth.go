@@ -63,7 +63,7 @@ func (c *CloudRunArgs) foreignInvokerWarnings(path string) []string {
 		}
 		out = append(out, fmt.Sprintf("%s.invokers[%d] (%s) is of domain %s, not the producer organisation's %s: "+
 			"under the Domain Restricted Sharing organisation policy (iam.allowedPolicyMemberDomains) Google refuses the "+
-			"grant (\"do not belong to a permitted customer\"); see Troubleshooting in the README, or use callerAuth network",
+			"grant (\"do not belong to a permitted customer\"); see docs/troubleshooting.md, or use callerAuth network",
 			path, i, m, d, org))
 	}
 	return out

@@ -33,7 +33,7 @@ func TestRegistryDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, err := mdblocks.Read(filepath.Join(root, "docs", "_index.md"), "typescript", "python", "go", "yaml")
+	blocks, err := mdblocks.Read(filepath.Join(root, filepath.FromSlash(registryPage)), registryLangs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestRegistryDocs(t *testing.T) {
 		}
 		examples[b.Lang] = b
 	}
-	for _, lang := range []string{"typescript", "python", "go", "yaml"} {
+	for _, lang := range registryLangs {
 		if _, ok := examples[lang]; !ok {
 			t.Errorf("docs/_index.md has no %s example", lang)
 		}

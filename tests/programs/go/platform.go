@@ -14,7 +14,7 @@ import (
 )
 
 // IgnoreImage lets CI roll the Cloud Run image while Pulumi owns the rest of the service (the
-// README recipe): a transform on the ProducerService reaches the service it creates.
+// recipe of docs/recipes.md): a transform on the ProducerService reaches the service it creates.
 func IgnoreImage(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 	if args.Type != "gcp:cloudrunv2/service:Service" {
 		return nil

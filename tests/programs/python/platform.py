@@ -4,7 +4,7 @@ The producer (acme) and the consumer (bank) each have their own explicit gcp.Pro
 gcp:project names a third project that must receive nothing. Inputs come the way real programs
 produce them: the image and the invoker from other resources' outputs, the TLS certificate and key
 from secret configuration, the consumer to accept from the consumer VPC's project. The producer is
-protected, and CI rolls its image out of band (README "Let CI roll the image").
+protected, and CI rolls its image out of band (docs/recipes.md, "Let CI roll the image").
 
 The simulator emulates no Artifact Registry and no service account: the image ref is built from
 the producer VPC's project output, and the invoker's email from the consumer VPC's project output,
@@ -22,7 +22,7 @@ from organisations import organisations
 
 
 def ignore_image(args: pulumi.ResourceTransformArgs):
-    """CI rolls the image; Pulumi owns the rest of the service (the README recipe)."""
+    """CI rolls the image; Pulumi owns the rest of the service (the recipe of docs/recipes.md)."""
     if args.type_ != "gcp:cloudrunv2/service:Service":
         return None
     opts = pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(ignore_changes=["template.containers[0].image"]))

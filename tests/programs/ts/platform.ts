@@ -3,7 +3,7 @@
 // names a third project that must receive nothing. Inputs come the way real programs produce them:
 // the image and the invoker from other resources' outputs, the TLS certificate and key from
 // secret configuration, the consumer to accept from the consumer VPC's project. The producer is
-// protected, and CI rolls its image out of band (README "Let CI roll the image").
+// protected, and CI rolls its image out of band (docs/recipes.md, "Let CI roll the image").
 //
 // The simulator emulates no Artifact Registry and no service account: the image ref is built
 // from the producer VPC's project output, and the invoker's email from the consumer VPC's project
@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import * as cloudrunpsc from "@cloudrun-psc/pulumi";
 
-// CI rolls the image; Pulumi owns the rest of the service (the README recipe).
+// CI rolls the image; Pulumi owns the rest of the service (the recipe of docs/recipes.md).
 const ignoreImage: pulumi.ResourceTransform = ({ type, props, opts }) =>
     type === "gcp:cloudrunv2/service:Service"
         ? { props, opts: pulumi.mergeOptions(opts, { ignoreChanges: ["template.containers[0].image"] }) }
