@@ -52,7 +52,7 @@ func loadFidelity(t *testing.T) []fidelityRow {
 
 // A source is a provider line, a magic-modules file, a Google docs URL, a pulumi-gcp fact, or
 // says it is an assumption (docs/gcp-rules.md, Sources).
-var sourceForm = regexp.MustCompile(`^(TPG:[a-z0-9]+/[a-z0-9_]+\.go:\d+|TPG-root:google/\S+\.go:\d+|MM:\S+:\d+|https://cloud\.google\.com/\S+|pulumi-)|assumption`)
+var sourceForm = regexp.MustCompile(`^(TPGB?:[a-z0-9]+/[a-z0-9_]+\.go:\d+|TPG-root:google/\S+\.go:\d+|MM:\S+:\d+|https://cloud\.google\.com/\S+|pulumi-)|assumption`)
 
 // TestFidelityTable holds the simulator's kinds to the table, in both directions: every
 // property the simulator gives a field has its row, and every row is what the simulator does.
@@ -162,6 +162,9 @@ func kindProperties(k *kind) map[string]string {
 	defaults("api-default", k.apiDefaults)
 	for f, fields := range k.setHash {
 		m[f+"\tset-hash"] = strings.Join(fields, ",")
+	}
+	for f, flag := range k.zeroSentIf {
+		m[f+"\tzero-sent-if"] = flag
 	}
 	for f, fn := range k.suppress {
 		m[f+"\tsuppress"] = fn

@@ -43,6 +43,7 @@ type kind struct {
 	apiDefaults map[string]any      // what the API returns for an unset input
 	sets        []string            // list inputs the provider holds as sets: order does not diff
 	apiOrder    []string            // lists the API returns in its own order, diffed against it (SA-NAT-LIST-ORDER)
+	zeroSentIf  map[string]string   // inputs whose 0 the provider sends only when the named flag is true (SA-PROPAGATED-ZERO)
 	setHash     map[string][]string // the element fields a set's hash reads, when not all of them
 	suppress    map[string]string   // the provider's DiffSuppressFunc per input (suppress.go)
 	computed    []string            // outputs the provider marks Computed that are unknown during a preview

@@ -378,6 +378,7 @@ func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 	// as Certificate Manager's "global", places the resource).
 	req := in.clone()
 	k.applyRequestDefaults(req)
+	k.omitUnsentZeros(req)
 	regionKey := k.regionInput()
 	if regionKey != "" {
 		rec.Region = firstNonEmpty(req.str(regionKey), t.cfg.Region)
