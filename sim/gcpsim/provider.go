@@ -249,6 +249,11 @@ func (s *Simulator) Check(ctx context.Context, req p.CheckRequest) (p.CheckRespo
 			}
 			if name != "" {
 				inputs = inputs.Set("name", property.New(name))
+			}
+			// The bridge's autoname is in the configuration the provider validates; a name drawn from
+			// namePrefix is the provider's own, made on create, so it does not conflict with namePrefix
+			// at plan (GEN-CONFLICTS).
+			if name != "" && !in.has("namePrefix") {
 				in["name"] = name
 			}
 		}
