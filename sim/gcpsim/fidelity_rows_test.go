@@ -34,26 +34,26 @@ func TestFidelityRowsHold(t *testing.T) {
 			case "enum":
 				in := map[string]any{}
 				setPath(in, r.field, "NOT_AN_ALLOWED_VALUE")
-				requireFailure(t, check(in), field, "to be one of")
+				wantFailure(t, check(in), field, "to be one of")
 			case "conflicts-with":
 				for _, other := range strings.Split(r.value, ",") {
 					in := map[string]any{}
 					setPath(in, r.field, "x")
 					setPath(in, other, "x")
-					requireFailure(t, check(in), field, "conflicts with "+other)
+					wantFailure(t, check(in), field, "conflicts with "+other)
 				}
 			case "exactly-one-of", "at-least-one-of":
 				in := map[string]any{}
 				if parent, _, nested := cutLast(r.field); nested {
 					setPath(in, parent, map[string]any{})
 				}
-				requireFailure(t, check(in), field, "one of `"+r.value+"` must be specified")
+				wantFailure(t, check(in), field, "one of `"+r.value+"` must be specified")
 				if r.property == "exactly-one-of" {
 					in := map[string]any{}
 					for _, m := range strings.Split(r.value, ",") {
 						setPath(in, m, "x")
 					}
-					requireFailure(t, check(in), field, "only one of `"+r.value+"` can be specified")
+					wantFailure(t, check(in), field, "only one of `"+r.value+"` can be specified")
 				}
 			case "secret":
 				out := map[string]any{}
@@ -96,16 +96,6 @@ func setPath(in map[string]any, path string, v any) {
 
 // enginePath is a table path as the engine names the property of its first element: "a[0].b".
 func enginePath(path string) string { return strings.ReplaceAll(path, "[]", "[0]") }
-
-func requireFailure(t *testing.T, failures []p.CheckFailure, prop, reason string) {
-	t.Helper()
-	for _, f := range failures {
-		if f.Property == prop && strings.Contains(f.Reason, reason) {
-			return
-		}
-	}
-	t.Errorf("no failure on %q containing %q; got %v", prop, reason, failures)
-}
 
 // valueAtPath returns the property value at a table path, the first element of a list segment.
 func valueAtPath(m property.Map, path string) (property.Value, bool) {

@@ -14,6 +14,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -109,7 +110,7 @@ func Generate(opts Options) ([]byte, error) {
 			return nil, err
 		}
 	}
-	for _, tok := range sortedKeys(opts.Secrets) {
+	for _, tok := range slices.Sorted(maps.Keys(opts.Secrets)) {
 		for _, path := range opts.Secrets[tok] {
 			if err := g.markNestedSecret(tok, path); err != nil {
 				return nil, fmt.Errorf("%s: secret %s: %w", tok, path, err)
@@ -428,13 +429,4 @@ func (g *gen) markNestedSecret(tok, path string) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
