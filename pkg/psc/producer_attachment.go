@@ -40,8 +40,13 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	if len(a.DomainNames) > 0 {
 		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
 	}
-	if a.PropagatedConnectionLimit != nil {
-		args.PropagatedConnectionLimit = pulumi.IntPtr(*a.PropagatedConnectionLimit)
+	if l := a.PropagatedConnectionLimit; l != nil {
+		args.PropagatedConnectionLimit = pulumi.IntPtr(*l)
+		if *l == 0 {
+			// The provider leaves a 0 out of the request unless told to send it, and Google's
+			// default of 250 would stand (catalogue SA-PROPAGATED-ZERO).
+			args.SendPropagatedConnectionLimitIfZero = pulumi.BoolPtr(true)
+		}
 	}
 	// A NAT subnet serves one attachment at a time, so a replacement of the attachment (its target,
 	// the load balancer rule, is replaced by a switch between HTTP and HTTPS or a new subnet or IP)

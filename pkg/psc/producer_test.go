@@ -692,3 +692,36 @@ func TestProducerExistingServiceRefusesComputedInvoker(t *testing.T) {
 		t.Errorf("a known invoker was refused: %v", err)
 	}
 }
+
+// propagatedConnectionLimit 0 reaches the attachment as 0: the provider omits a 0 from the request
+// unless sendPropagatedConnectionLimitIfZero is true, and the API's default of 250 would stand
+// (catalogue SA-PROPAGATED-ZERO). Any other limit is sent as it is, without the flag.
+func TestProducerPropagatedConnectionLimitZeroIsSent(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		limit    *int
+		wantFlag bool
+	}{{pulumi.IntRef(0), true}, {pulumi.IntRef(7), false}, {nil, false}} {
+		f := newFakeCloud()
+		err := f.Run(func(ctx *pulumi.Context) error {
+			args := producerArgs()
+			args.PropagatedConnectionLimit = tt.limit
+			_, err := NewProducerService(ctx, "payments", args)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sa := f.One(t, typeAttachment)
+		limit, flag := input(sa, "propagatedConnectionLimit"), input(sa, "sendPropagatedConnectionLimitIfZero")
+		switch {
+		case tt.limit == nil && !limit.IsNull():
+			t.Errorf("unset limit: propagatedConnectionLimit = %v, want unset (Google's default)", limit)
+		case tt.limit != nil && (!limit.IsNumber() || int(limit.NumberValue()) != *tt.limit):
+			t.Errorf("limit %d: propagatedConnectionLimit = %v", *tt.limit, limit)
+		}
+		if got := flag.IsBool() && flag.BoolValue(); got != tt.wantFlag {
+			t.Errorf("propagatedConnectionLimit %v: sendPropagatedConnectionLimitIfZero = %v, want %v", limit, flag, tt.wantFlag)
+		}
+	}
+}

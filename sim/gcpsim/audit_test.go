@@ -36,14 +36,43 @@ func (h *harness) natSubnet(name, cidr string) string {
 }
 
 // SA-PROPAGATED-ZERO: 0 is not sent unless sendPropagatedConnectionLimitIfZero, so the API's
-// default 250 applies.
+// default 250 is stored, and the provider diffs the program's 0 against it on every preview (an
+// update that changes nothing); with the flag, 0 is sent, stored and diffs no more.
 func TestAuditPropagatedConnectionLimitZero(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, producerProject)
 	ids := h.producer()
-	_, out := h.mustCreate(serviceAttachmentToken, "att", attachmentInputs(ids, map[string]any{"propagatedConnectionLimit": 0.0}))
+	in := attachmentInputs(ids, map[string]any{"propagatedConnectionLimit": 0.0})
+	id, out := h.mustCreate(serviceAttachmentToken, "att", in)
 	if got, _ := out.num("propagatedConnectionLimit"); got != 250 {
 		t.Errorf("propagatedConnectionLimit 0 without the flag: got %v, want the API default 250", got)
+	}
+	diff := func(olds, state, news map[string]any) map[string]p.PropertyDiff {
+		t.Helper()
+		resp, err := h.sim.Diff(context.Background(), p.DiffRequest{ID: id, Urn: urnOf(serviceAttachmentToken, "att"),
+			State: props(state), OldInputs: props(olds), Inputs: props(news)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.DetailedDiff
+	}
+	changed := func(d map[string]p.PropertyDiff, key string) bool { _, ok := d[key]; return ok }
+	if d := diff(in, out, in); d["propagatedConnectionLimit"].Kind != p.Update || len(d) != 1 {
+		t.Errorf("unchanged inputs with 0 not sent: diff %+v, want an update of propagatedConnectionLimit (0 against the 250 read back)", d)
+	}
+	flagged := with(in, "sendPropagatedConnectionLimitIfZero", true)
+	if d := diff(in, out, flagged); d["propagatedConnectionLimit"].Kind != p.Update || !changed(d, "sendPropagatedConnectionLimitIfZero") {
+		t.Errorf("setting the flag: diff %+v, want an update of propagatedConnectionLimit and a change of the flag", d)
+	}
+	out, err := h.update(serviceAttachmentToken, id, in, flagged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := out.num("propagatedConnectionLimit"); !ok || got != 0 {
+		t.Errorf("update with sendPropagatedConnectionLimitIfZero: propagatedConnectionLimit %v, want 0", got)
+	}
+	if d := diff(flagged, out, flagged); len(d) != 0 {
+		t.Errorf("0 sent and stored: diff %+v, want none", d)
 	}
 	_, out = h.mustCreate(serviceAttachmentToken, "att2", attachmentInputs(ids, map[string]any{
 		"name": "att2", "natSubnets": []any{h.natSubnet("nat2", "10.0.3.0/29")},

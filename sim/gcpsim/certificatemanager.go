@@ -35,6 +35,7 @@ var _ = register(&kind{
 	enums:      map[string][]string{"type": {"FIXED_RECORD", "PER_PROJECT_RECORD"}},
 	forceNew:   []string{"name", "project", "location", "domain", "type"},
 	computed:   []string{"dnsResourceRecords", "effectiveLabels", "pulumiLabels"},
+	secrets:    labelSecrets,
 	defaults:   map[string]any{"location": "global"},
 	apiCheck:   checkDNSAuthorization,
 	apply:      applyDNSAuthorization,
@@ -85,22 +86,15 @@ var _ = register(&kind{
 	defaults:   map[string]any{"location": "global", "scope": "DEFAULT"},
 	suppress: map[string]string{"scope": "certManagerDefaultScopeDiffSuppress",
 		"managed.dnsAuthorizations": "ProjectNumberDiffSuppress", "managed.issuanceConfig": suppressResourceNames},
-	secrets:  []string{"selfManaged"}, // its private key; the PEMs of a self-managed one are stored, not parsed
-	check:    checkCMCertificate,
+	// CM-CERT-ONE-OF; the PEMs of a self-managed certificate are stored, not parsed.
+	exactlyOneOf: [][]string{{"managed", "selfManaged"},
+		{"selfManaged.certificatePem", "selfManaged.pemCertificate"}, {"selfManaged.pemPrivateKey", "selfManaged.privateKeyPem"}},
+	secrets: append([]string{"selfManaged.certificatePem", "selfManaged.pemPrivateKey", "selfManaged.privateKeyPem"},
+		labelSecrets...),
 	apiCheck: checkCMCertificateAPI,
 	apply:    applyCMCertificate,
 	refresh:  func(t *tx, r *Record) { t.st.setManagedState(r) },
 })
-
-// checkCMCertificate is the provider's ExactlyOneOf of selfManaged and managed (CM-CERT-ONE-OF).
-func checkCMCertificate(in obj, f *failures) {
-	if in.unknown("managed") || in.unknown("selfManaged") {
-		return
-	}
-	if in.has("managed") == in.has("selfManaged") {
-		f.add("managed", "exactly one of `managed,self_managed` must be specified")
-	}
-}
 
 // checkCMCertificateAPI is what the API refuses in a managed certificate's request alone
 // (CM-MANAGED-AUTH, LABEL-FORMAT): domains, and DNS authorizations or an issuance config, not

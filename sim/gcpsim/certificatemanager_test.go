@@ -64,7 +64,7 @@ func TestManagedCertificateRules(t *testing.T) {
 	auth, _ := h.dnsAuth("auth", "example.com")
 	far, _ := h.mustCreate(dnsAuthToken, "far", map[string]any{"name": "far", "location": "us-east1", "domain": "example.com"})
 	_, failures := h.check(cmCertificateToken, "c", map[string]any{"location": region})
-	wantFailure(t, failures, "managed", "exactly one of `managed,self_managed` must be specified")
+	wantFailure(t, failures, "managed", "one of `managed,selfManaged` must be specified")
 	for _, tc := range []struct {
 		in   map[string]any
 		want string

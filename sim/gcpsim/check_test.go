@@ -21,13 +21,17 @@ func TestCheckRules(t *testing.T) {
 		{"GEN-REQUIRED", subnetworkToken, map[string]any{"ipCidrRange": "10.0.0.0/24"}, "network", "Missing required property 'network'"},
 		{"SUBNET-CIDR-SYNTAX", subnetworkToken, map[string]any{"network": "n", "ipCidrRange": "10.0.0.0/33"}, "ipCidrRange", "is not a valid IP CIDR range"},
 		{"GEN-NAME-PLAN", networkToken, map[string]any{"name": "My_VPC"}, "name", "must match the regular expression"},
-		{"FW-ALLOW-DENY", firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}}, "allows", "one of allows or denies must be set"},
+		{"FW-ALLOW-DENY", firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}}, "allows", "one of `allows,denies` must be specified"},
+		{"FW-ALLOW-DENY both", firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}, "allows": []any{map[string]any{"protocol": "tcp"}},
+			"denies": []any{map[string]any{"protocol": "udp"}}}, "denies", "only one of `allows,denies` can be specified"},
+		{"FW-TAGS-ACCOUNTS", firewallToken, map[string]any{"network": "n", "sourceTags": []any{"web"}, "targetServiceAccounts": []any{"sa@p.iam.gserviceaccount.com"},
+			"allows": []any{map[string]any{"protocol": "tcp"}}}, "sourceTags", "conflicts with targetServiceAccounts"},
 		{"FW-PRIORITY", firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}, "allows": []any{map[string]any{"protocol": "tcp"}}, "priority": 70000.0}, "priority", "expected priority to be in the range (0 - 65535)"},
 		{"FW-SOURCE", firewallToken, map[string]any{"network": "n", "allows": []any{map[string]any{"protocol": "tcp"}}}, "sourceRanges", "one of sourceTags, sourceRanges, or sourceServiceAccounts must be defined"},
 		{"RUN-INGRESS", cloudRunServiceToken, map[string]any{"location": region, "template": container(), "ingress": "INGRESS_TRAFFIC_NONE"}, "ingress", `expected ingress to be one of ["INGRESS_TRAFFIC_ALL" "INGRESS_TRAFFIC_INTERNAL_ONLY"`},
 		{"RUN-IMAGE", cloudRunServiceToken, map[string]any{"location": region, "template": map[string]any{"containers": []any{map[string]any{}}}}, "template.containers[0].image", "Missing required property 'image'"},
 		{"GEN-REQUIRED template", cloudRunServiceToken, map[string]any{"location": region}, "template", "Missing required property 'template'"},
-		{"URLMAP-DEFAULT none", urlMapToken, map[string]any{}, "defaultService", "one of `defaultService,defaultUrlRedirect,defaultRouteAction.weightedBackendServices` must be specified"},
+		{"URLMAP-DEFAULT none", urlMapToken, map[string]any{}, "defaultService", "one of `defaultRouteAction.weightedBackendServices,defaultService,defaultUrlRedirect` must be specified"},
 		{"URLMAP-DEFAULT abort alone", urlMapToken, map[string]any{"defaultRouteAction": abort404(nil)}, "defaultService", "must be specified"},
 		{"URLMAP-DEFAULT two", urlMapToken, map[string]any{"defaultService": "bs", "defaultRouteAction": abort404([]any{map[string]any{"backendService": "bs", "weight": 100.0}})}, "defaultService", "only one of"},
 		{"URLMAP-DEFAULT redirect and action", urlMapToken, map[string]any{"defaultUrlRedirect": map[string]any{"stripQuery": false}, "defaultRouteAction": map[string]any{"timeout": map[string]any{"seconds": "1"}}}, "defaultUrlRedirect", "conflicts with defaultRouteAction"},
@@ -36,7 +40,8 @@ func TestCheckRules(t *testing.T) {
 		{"IAM-MEMBER", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "jane@example.com"}, "member", `invalid value "jane@example.com" for member`},
 		{"IAM-MEMBER binding", cloudRunIamBindingToken, map[string]any{"name": "s", "role": "roles/run.invoker", "members": []any{"user:a@example.com", "jane@example.com"}}, "members[1]", `invalid value "jane@example.com" for member`},
 		{"IAM-MEMBER deleted", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "roles/run.invoker", "member": "deleted:user:a@b.c"}, "member", "deleted principals"},
-		{"NEG-ONE-SOURCE", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"service": "s"}, "appEngine": map[string]any{}}, "cloudRun", "only one of cloudRun"},
+		{"NEG-ONE-SOURCE", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"service": "s"}, "appEngine": map[string]any{}}, "cloudRun", "conflicts with appEngine"},
+		{"NEG-SOURCE-REQUIRED service", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"tag": "x"}}, "cloudRun.service", "one of `cloudRun.service,cloudRun.urlMask` must be specified"},
 		{"GEN-ENUM backend scheme", backendServiceToken, map[string]any{"loadBalancingScheme": "INTERNAL_SELF"}, "loadBalancingScheme", "expected loadBalancingScheme to be one of"},
 		{"GEN-ENUM balancing mode", backendServiceToken, map[string]any{"backends": []any{map[string]any{"group": negLink, "balancingMode": "RATES"}}}, "backends[0].balancingMode", "expected backends[0].balancingMode to be one of"},
 		{"GEN-REQUIRED backend group", backendServiceToken, map[string]any{"backends": []any{map[string]any{}}}, "backends[0].group", "Missing required property 'group'"},
@@ -50,7 +55,7 @@ func TestCheckRules(t *testing.T) {
 		{"GEN-ENUM visibility", managedZoneToken, map[string]any{"dnsName": "example.com.", "visibility": "Private"}, "visibility", "expected visibility to be one of"},
 		{"DNS-ZONE-DESCRIPTION", managedZoneToken, map[string]any{"dnsName": "example.com.", "description": ""}, "description", "to not be an empty string"},
 		{"DNS-RECORD-DOT", recordSetToken, map[string]any{"managedZone": "z", "name": "a.example.com", "type": "A", "rrdatas": []any{"10.0.0.2"}}, "name", "must end with a dot"},
-		{"DNS-RRDATAS", recordSetToken, map[string]any{"managedZone": "z", "name": "a.example.com.", "type": "A"}, "rrdatas", "one of `rrdatas,routingPolicy` must be specified"},
+		{"DNS-RRDATAS", recordSetToken, map[string]any{"managedZone": "z", "name": "a.example.com.", "type": "A"}, "rrdatas", "one of `routingPolicy,rrdatas` must be specified"},
 	}
 	h := newHarness(t, producerProject)
 	for _, tt := range tests {
@@ -98,7 +103,6 @@ func TestAPIRules(t *testing.T) {
 		{"RUN-BETA-LAUNCH-STAGE", cloudRunServiceToken, map[string]any{"name": "svc", "location": region, "template": container(), "defaultUriDisabled": true}, "launchStage", "The feature 'default URI disabled' is not supported in the declared launch stage on resource svc"},
 		{"IAM-ROLE", cloudRunIamMemberToken, map[string]any{"name": "s", "role": "run.invoker", "member": "user:a@b.c"}, "role", "Role run.invoker is not supported"},
 		{"NEG-SOURCE-REQUIRED", negToken, map[string]any{"region": region}, "cloudRun", "needs one of cloudRun"},
-		{"NEG-SOURCE-REQUIRED service", negToken, map[string]any{"region": region, "cloudRun": map[string]any{"tag": "x"}}, "cloudRun.service", "cloudRun needs service"},
 		{"URLMAP-MATCHERS undefined", urlMapToken, map[string]any{"defaultService": "bs", "hostRules": []any{map[string]any{"hosts": []any{"a"}, "pathMatcher": "pm"}}}, "hostRules[0].pathMatcher", `path matcher "pm" is not defined`},
 		{"URLMAP-MATCHERS twice", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs"}, map[string]any{"name": "pm", "defaultService": "bs"}}}, "pathMatchers[1].name", `path matcher "pm" is defined twice`},
 		{"URLMAP-MATCHERS both rule kinds", urlMapToken, map[string]any{"defaultService": "bs", "pathMatchers": []any{map[string]any{"name": "pm", "defaultService": "bs",
@@ -173,6 +177,11 @@ func TestCheckSkipsUnknowns(t *testing.T) {
 		{managedZoneToken, map[string]any{"dnsName": "x.", "visibility": "private", "privateVisibilityConfig": unknown}},
 		{backendServiceToken, map[string]any{"backends": []any{map[string]any{"group": unknown}}}},
 		{httpsProxyToken, map[string]any{"urlMap": unknown, "sslCertificates": unknown}},
+		// GEN-ONE-OF: an unknown member may be the one set; an unknown block may hold it.
+		{firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}, "allows": unknown}},
+		{urlMapToken, map[string]any{"defaultRouteAction": unknown}},
+		{recordSetToken, map[string]any{"managedZone": "z", "name": "a.example.com.", "type": "A", "routingPolicy": unknown}},
+		{cmCertificateToken, map[string]any{"selfManaged": map[string]any{"pemCertificate": unknown, "pemPrivateKey": "k"}}},
 	}
 	h := newHarness(t, producerProject)
 	for _, tt := range tests {
@@ -182,6 +191,25 @@ func TestCheckSkipsUnknowns(t *testing.T) {
 				t.Errorf("unknown inputs failed Check: %v", failures)
 			}
 		})
+	}
+}
+
+// TestCheckEmptyListIsUnset: for ConflictsWith and the one-of groups an empty list is not set
+// (GEN-CONFLICTS), and a block is validated only when present.
+func TestCheckEmptyListIsUnset(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	for _, tt := range []struct {
+		token string
+		in    map[string]any
+	}{
+		{httpsProxyToken, map[string]any{"urlMap": "um", "sslCertificates": []any{}, "certificateManagerCertificates": []any{"projects/p/locations/r/certificates/c"}}},
+		{firewallToken, map[string]any{"network": "n", "sourceRanges": []any{"10.0.0.0/8"}, "allows": []any{map[string]any{"protocol": "tcp"}}, "denies": []any{}}},
+		{backendServiceToken, map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED"}},
+	} {
+		if _, failures := h.check(tt.token, "r", tt.in); len(failures) > 0 {
+			t.Errorf("%s %v failed Check: %v", tt.token, tt.in, failures)
+		}
 	}
 }
 

@@ -12,20 +12,29 @@ const (
 )
 
 var _ = register(&kind{
-	token:       managedZoneToken,
-	collection:  "managedZones",
-	noun:        "managed_zone",
-	scope:       scopeProject,
-	autoName:    true,
-	nameRule:    computeName,
-	required:    []string{"dnsName", "privateVisibilityConfig.networks[].networkUrl"},
-	enums:       map[string][]string{"visibility": {"public", "private"}},
-	forceNew:    []string{"name", "project", "dnsName", "visibility"},
-	computed:    []string{"managedZoneId", "nameServers", "creationTime", "effectiveLabels", "pulumiLabels"},
-	defaults:    map[string]any{"visibility": "public", "description": "Managed by Pulumi", "forceDestroy": false},
-	apiDefaults: map[string]any{"labels": map[string]any{}},
-	sets:        []string{"privateVisibilityConfig.networks"},
-	suppress:    map[string]string{"visibility": suppressCase},
+	token:      managedZoneToken,
+	collection: "managedZones",
+	noun:       "managed_zone",
+	scope:      scopeProject,
+	autoName:   true,
+	nameRule:   computeName,
+	required:   []string{"dnsName", "privateVisibilityConfig.networks[].networkUrl"},
+	enums: map[string][]string{
+		"visibility": {"public", "private"},
+		"dnssecConfig.defaultKeySpecs[].algorithm":            {"ecdsap256sha256", "ecdsap384sha384", "rsasha1", "rsasha256", "rsasha512"},
+		"dnssecConfig.defaultKeySpecs[].keyType":              {"keySigning", "zoneSigning"},
+		"dnssecConfig.nonExistence":                           {"nsec", "nsec3"},
+		"dnssecConfig.state":                                  {"off", "on", "transfer"},
+		"forwardingConfig.targetNameServers[].forwardingPath": {"default", "private"},
+	},
+	atLeastOneOf: [][]string{{"dnssecConfig.defaultKeySpecs", "dnssecConfig.kind", "dnssecConfig.nonExistence", "dnssecConfig.state"}},
+	secrets:      labelSecrets,
+	forceNew:     []string{"name", "project", "dnsName", "visibility"},
+	computed:     []string{"managedZoneId", "nameServers", "creationTime", "effectiveLabels", "pulumiLabels"},
+	defaults:     map[string]any{"visibility": "public", "description": "Managed by Pulumi", "forceDestroy": false},
+	apiDefaults:  map[string]any{"labels": map[string]any{}},
+	sets:         []string{"privateVisibilityConfig.networks"},
+	suppress:     map[string]string{"visibility": suppressCase},
 	check: func(in obj, f *failures) {
 		if in.known("description") && in.str("description") == "" { // DNS-ZONE-DESCRIPTION
 			f.add("description", "expected \"description\" to not be an empty string")
@@ -110,6 +119,14 @@ var _ = register(&kind{
 	scope:      scopeCustom,
 	required:   []string{"managedZone", "name", "type"},
 	apiEnums:   map[string][]string{"type": recordTypes},
+	enums: dnsHealthCheckedTargetEnums("routingPolicy.wrrs[].healthCheckedTargets", "routingPolicy.geos[].healthCheckedTargets",
+		"routingPolicy.primaryBackup.primary", "routingPolicy.primaryBackup.backupGeos[].healthCheckedTargets"),
+	conflicts: map[string][]string{
+		"routingPolicy.enableGeoFencing": {"routingPolicy.primaryBackup", "routingPolicy.wrrs"},
+		"routingPolicy.primaryBackup":    {"routingPolicy.enableGeoFencing"},
+		"routingPolicy.wrrs":             {"routingPolicy.enableGeoFencing"},
+	},
+	exactlyOneOf: [][]string{{"routingPolicy", "rrdatas"}, {"routingPolicy.geos", "routingPolicy.primaryBackup", "routingPolicy.wrrs"}}, // DNS-RRDATAS
 	// type is not ForceNew: the provider changes a record's type in place.
 	forceNew: []string{"name", "project", "managedZone"},
 	suppress: map[string]string{"managedZone": suppressSelfLinkOrName, "rrdatas": "rrdatasDnsDiffSuppress"},
@@ -146,16 +163,22 @@ func (o *op) zone() (*Record, error) {
 	return o.t.lookup(r)
 }
 
-// checkRecordSet is what the provider checks at plan time (DNS-RECORD-DOT, DNS-RRDATAS).
+// dnsHealthCheckedTargetEnums are the enums of a routing policy's health-checked targets, which the
+// provider declares once (healthCheckedTargetSchema) and uses at each path given.
+func dnsHealthCheckedTargetEnums(paths ...string) map[string][]string {
+	enums := map[string][]string{}
+	for _, p := range paths {
+		enums[p+".internalLoadBalancers[].loadBalancerType"] = []string{"regionalL4ilb", "regionalL7ilb", "globalL7ilb"}
+		enums[p+".internalLoadBalancers[].ipProtocol"] = []string{"tcp", "udp"}
+	}
+	return enums
+}
+
+// checkRecordSet is what the provider checks at plan time beyond the field properties
+// (DNS-RECORD-DOT).
 func checkRecordSet(in obj, f *failures) {
 	if in.known("name") && !strings.HasSuffix(in.str("name"), ".") {
 		f.add("name", "DNS name %q must end with a dot", in.str("name"))
-	}
-	switch hasData, hasPolicy := in.has("rrdatas"), in.has("routingPolicy"); {
-	case !hasData && !hasPolicy:
-		f.add("rrdatas", "one of `rrdatas,routingPolicy` must be specified")
-	case hasData && hasPolicy:
-		f.add("routingPolicy", "only one of `rrdatas,routingPolicy` can be specified")
 	}
 }
 

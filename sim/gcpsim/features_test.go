@@ -48,9 +48,9 @@ func TestBackendServiceLogAndOutlierRules(t *testing.T) {
 	bs := map[string]any{"name": "bs2", "loadBalancingScheme": "INTERNAL_MANAGED", "protocol": "HTTP",
 		"backends": []any{map[string]any{"group": selfLinkOf(ids["neg"])}}}
 	_, failures := h.check(backendServiceToken, "bs2", with(bs, "logConfig", map[string]any{}))
-	wantFailure(t, failures, "logConfig", "must be specified")
+	wantFailure(t, failures, "logConfig.enable", "one of `logConfig.enable,logConfig.optionalMode,logConfig.sampleRate` must be specified")
 	_, failures = h.check(backendServiceToken, "bs2", with(bs, "outlierDetection", map[string]any{}))
-	wantFailure(t, failures, "outlierDetection", "outlierDetection.0.consecutiveErrors")
+	wantFailure(t, failures, "outlierDetection.interval", "outlierDetection.consecutiveErrors")
 	_, failures = h.check(backendServiceToken, "bs2", with(bs, "outlierDetection", map[string]any{"interval": map[string]any{"nanos": 5.0}}))
 	wantFailure(t, failures, "outlierDetection.interval.seconds", "Missing required property 'seconds'")
 	_, _, err := h.create(backendServiceToken, "bs2", with(bs, "logConfig", map[string]any{"enable": true, "sampleRate": 1.5}))

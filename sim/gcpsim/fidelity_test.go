@@ -52,7 +52,7 @@ func loadFidelity(t *testing.T) []fidelityRow {
 
 // A source is a provider line, a magic-modules file, a Google docs URL, a pulumi-gcp fact, or
 // says it is an assumption (docs/gcp-rules.md, Sources).
-var sourceForm = regexp.MustCompile(`^(TPG:[a-z0-9]+/[a-z0-9_]+\.go:\d+|TPG-root:google/\S+\.go:\d+|MM:\S+:\d+|https://cloud\.google\.com/\S+|pulumi-)|assumption`)
+var sourceForm = regexp.MustCompile(`^(TPGB?:[a-z0-9]+/[a-z0-9_]+\.go:\d+|TPG-root:google/\S+\.go:\d+|MM:\S+:\d+|https://cloud\.google\.com/\S+|pulumi-)|assumption`)
 
 // TestFidelityTable holds the simulator's kinds to the table, in both directions: every
 // property the simulator gives a field has its row, and every row is what the simulator does.
@@ -73,7 +73,7 @@ func TestFidelityTable(t *testing.T) {
 			t.Errorf("fidelity.tsv:%d: duplicate row %s %s", r.line, r.typ, key)
 		}
 		got[r.typ][key] = r.value
-		if strings.HasSuffix(r.property, "enum") {
+		if strings.HasSuffix(r.property, "enum") || strings.HasSuffix(r.property, "-of") || r.property == "conflicts-with" {
 			got[r.typ][key] = sortedList(r.value)
 		}
 	}
@@ -144,6 +144,7 @@ func kindProperties(k *kind) map[string]string {
 	flag("set", k.sets)
 	flag("api-order", k.apiOrder)
 	flag("computed", k.computed)
+	flag("secret", k.secrets)
 	enums := func(prop string, e map[string][]string) {
 		for f, vals := range e {
 			vals = slices.DeleteFunc(slices.Clone(vals), func(s string) bool { return s == "" })
@@ -162,6 +163,21 @@ func kindProperties(k *kind) map[string]string {
 	defaults("api-default", k.apiDefaults)
 	for f, fields := range k.setHash {
 		m[f+"\tset-hash"] = strings.Join(fields, ",")
+	}
+	for f, others := range k.conflicts {
+		m[f+"\tconflicts-with"] = sortedList(strings.Join(others, ","))
+	}
+	groups := func(prop string, gs [][]string) {
+		for _, g := range gs {
+			for _, f := range g {
+				m[f+"\t"+prop] = sortedList(strings.Join(g, ","))
+			}
+		}
+	}
+	groups("exactly-one-of", k.exactlyOneOf)
+	groups("at-least-one-of", k.atLeastOneOf)
+	for f, flag := range k.zeroSentIf {
+		m[f+"\tzero-sent-if"] = flag
 	}
 	for f, fn := range k.suppress {
 		m[f+"\tsuppress"] = fn

@@ -117,6 +117,18 @@ func (k *kind) applyRequestDefaults(req obj) {
 	}
 }
 
+// omitUnsentZeros drops from the request the inputs whose 0 the provider sends only when their flag
+// is true (zeroSentIf): without the flag the API's default stands (SA-PROPAGATED-ZERO).
+func (k *kind) omitUnsentZeros(req obj) {
+	for key, flag := range k.zeroSentIf {
+		if n, ok := req.num(key); ok && n == 0 {
+			if send, _ := req.boolean(flag); !send {
+				delete(req, key)
+			}
+		}
+	}
+}
+
 // applyDefaults sets the provider's defaults and the API's values for unset inputs in the
 // outputs, at any path.
 func (k *kind) applyDefaults(out obj) {

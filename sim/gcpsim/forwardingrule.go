@@ -23,6 +23,7 @@ var _ = register(&kind{
 		"networkTier":         {"PREMIUM", "STANDARD"},
 		"ipVersion":           {"IPV4", "IPV6"},
 	},
+	secrets: labelSecrets,
 	// target is not ForceNew: the provider changes it in place with setTarget (FR-TARGET-UPDATE).
 	forceNew: []string{"name", "project", "region", "ipAddress", "network", "subnetwork", "loadBalancingScheme",
 		"ipProtocol", "portRange", "ports", "allPorts", "backendService", "description", "ipVersion", "networkTier",

@@ -37,16 +37,22 @@ type kind struct {
 	required    []string            // the provider's Required (GEN-REQUIRED): refused at preview
 	apiRequired []string            // required by the API only: refused on create/update
 	enums       map[string][]string // the provider's ValidateEnum values (GEN-ENUM); "" is always allowed
-	apiEnums    map[string][]string // enum values only the API checks (GEN-API-ENUM)
-	forceNew    []string            // the provider's ForceNew: a change replaces the resource
-	defaults    map[string]any      // the provider's schema Default: sent when the input is unset
-	apiDefaults map[string]any      // what the API returns for an unset input
-	sets        []string            // list inputs the provider holds as sets: order does not diff
-	apiOrder    []string            // lists the API returns in its own order, diffed against it (SA-NAT-LIST-ORDER)
-	setHash     map[string][]string // the element fields a set's hash reads, when not all of them
-	suppress    map[string]string   // the provider's DiffSuppressFunc per input (suppress.go)
-	computed    []string            // outputs the provider marks Computed that are unknown during a preview
-	secrets     []string            // outputs returned as secrets
+	// The provider's ConflictsWith per field, and its ExactlyOneOf and AtLeastOneOf groups, by
+	// object path ("a.b"): refused at preview (GEN-CONFLICTS, GEN-ONE-OF, checkGroups).
+	conflicts    map[string][]string
+	exactlyOneOf [][]string
+	atLeastOneOf [][]string
+	apiEnums     map[string][]string // enum values only the API checks (GEN-API-ENUM)
+	forceNew     []string            // the provider's ForceNew: a change replaces the resource
+	defaults     map[string]any      // the provider's schema Default: sent when the input is unset
+	apiDefaults  map[string]any      // what the API returns for an unset input
+	sets         []string            // list inputs the provider holds as sets: order does not diff
+	apiOrder     []string            // lists the API returns in its own order, diffed against it (SA-NAT-LIST-ORDER)
+	zeroSentIf   map[string]string   // inputs whose 0 the provider sends only when the named flag is true (SA-PROPAGATED-ZERO)
+	setHash      map[string][]string // the element fields a set's hash reads, when not all of them
+	suppress     map[string]string   // the provider's DiffSuppressFunc per input (suppress.go)
+	computed     []string            // outputs the provider marks Computed that are unknown during a preview
+	secrets      []string            // values returned as secrets, by path (GEN-SECRET)
 
 	replaceIf func(key string, old, new any) bool // extra replacement rules (CustomizeDiff)
 	// replaceOnState returns the output whose current value forces a replacement ("" for none).
@@ -108,6 +114,7 @@ func (f *failures) enum(prop string, v any, allowed []string) {
 func (k *kind) validate(in obj) []p.CheckFailure {
 	var f failures
 	checkFields(in, k.required, k.enums, &f)
+	k.checkGroups(in, &f)
 	if k.nameAtPlan {
 		k.checkName(in, &f)
 	}

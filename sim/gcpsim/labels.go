@@ -14,6 +14,10 @@ var (
 	labelValue = regexp.MustCompile(`^[a-z0-9_-]{0,63}$`)
 )
 
+// labelSecrets are the label outputs pulumi-gcp returns as secrets, on the resources whose
+// constructors list them in AdditionalSecretOutputs (GEN-SECRET).
+var labelSecrets = []string{"effectiveLabels", "pulumiLabels"}
+
 // checkLabels is the API's refusal of labels that break LABEL-FORMAT.
 func checkLabels(in obj, f *failures) {
 	labels := in.sub("labels")

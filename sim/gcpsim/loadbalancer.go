@@ -37,22 +37,21 @@ var _ = register(&kind{
 	enums: map[string][]string{
 		"networkEndpointType": {"SERVERLESS", "PRIVATE_SERVICE_CONNECT", "INTERNET_IP_PORT", "INTERNET_FQDN_PORT", "GCE_VM_IP_PORTMAP"},
 	},
+	conflicts: map[string][]string{ // NEG-ONE-SOURCE
+		"appEngine":            {"cloudFunction", "cloudRun", "serverlessDeployment"},
+		"cloudFunction":        {"appEngine", "cloudRun", "serverlessDeployment"},
+		"cloudRun":             {"appEngine", "cloudFunction", "serverlessDeployment"},
+		"serverlessDeployment": {"appEngine", "cloudFunction", "cloudRun"},
+	},
+	atLeastOneOf: [][]string{{"cloudFunction.function", "cloudFunction.urlMask"}, {"cloudRun.service", "cloudRun.urlMask"}}, // NEG-SOURCE-REQUIRED
 	forceNew: []string{"name", "project", "region", "description", "networkEndpointType", "cloudRun", "appEngine",
 		"cloudFunction", "serverlessDeployment", "pscTargetService", "pscData", "network", "subnetwork"},
 	computed: []string{"selfLink"},
 	defaults: map[string]any{"networkEndpointType": "SERVERLESS"},
 	suppress: map[string]string{"region": suppressSelfLinkOrName, "network": suppressSelfLinkOrName, "subnetwork": suppressSelfLinkOrName},
-	check:    checkNEG,
 	apiCheck: checkNEGAPI,
 	apply:    applyNEG,
 })
-
-// checkNEG is the provider's ConflictsWith among the serverless sources (NEG-ONE-SOURCE).
-func checkNEG(in obj, f *failures) {
-	if n := countKnown(in, serverlessSources); n > 1 {
-		f.add("cloudRun", "only one of %s can be specified, got %d", strings.Join(serverlessSources, ", "), n)
-	}
-}
 
 // checkNEGAPI is what the API refuses in a serverless NEG request (NEG-SOURCE-REQUIRED).
 func checkNEGAPI(in obj, f *failures) {
@@ -61,9 +60,6 @@ func checkNEGAPI(in obj, f *failures) {
 	}
 	if countKnown(in, serverlessSources) == 0 {
 		f.add("cloudRun", "A SERVERLESS network endpoint group needs one of %s.", strings.Join(serverlessSources, ", "))
-	}
-	if cr := in.sub("cloudRun"); cr != nil && !cr.has("service") && !cr.has("urlMask") {
-		f.add("cloudRun.service", "cloudRun needs service (the Cloud Run service name) or urlMask.")
 	}
 }
 
@@ -132,7 +128,31 @@ var _ = register(&kind{
 		"localityLbPolicy":         {"ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM", "ORIGINAL_DESTINATION", "MAGLEV", "WEIGHTED_MAGLEV", "WEIGHTED_ROUND_ROBIN"},
 		"ipAddressSelectionPolicy": {"IPV4_ONLY", "PREFER_IPV6", "IPV6_ONLY"},
 		"backends[].balancingMode": {"UTILIZATION", "RATE", "CONNECTION", "CUSTOM_METRICS"},
+		"cdnPolicy.cacheMode":      {"USE_ORIGIN_HEADERS", "FORCE_CACHE_ALL", "CACHE_ALL_STATIC"},
+		"connectionTrackingPolicy.connectionPersistenceOnUnhealthyBackends": {"DEFAULT_FOR_PROTOCOL", "NEVER_PERSIST", "ALWAYS_PERSIST"},
+		"connectionTrackingPolicy.trackingMode":                             {"PER_CONNECTION", "PER_SESSION"},
+		"haPolicy.fastIpMove":                                               {"DISABLED", "GARP_RA"},
+		"subsetting.policy":                                                 {"CONSISTENT_HASH_SUBSETTING"},
 	},
+	conflicts: map[string][]string{"haPolicy": {"connectionTrackingPolicy", "failoverPolicy", "healthChecks", "sessionAffinity"}},
+	// BS-AT-LEAST-ONE: an empty block is refused at plan.
+	atLeastOneOf: [][]string{
+		{"cdnPolicy.cacheKeyPolicy", "cdnPolicy.signedUrlCacheMaxAgeSec"},
+		{"cdnPolicy.cacheKeyPolicy.includeHost", "cdnPolicy.cacheKeyPolicy.includeNamedCookies", "cdnPolicy.cacheKeyPolicy.includeProtocol",
+			"cdnPolicy.cacheKeyPolicy.includeQueryString", "cdnPolicy.cacheKeyPolicy.queryStringBlacklists", "cdnPolicy.cacheKeyPolicy.queryStringWhitelists"},
+		{"circuitBreakers.connectTimeout", "circuitBreakers.maxConnections", "circuitBreakers.maxPendingRequests", "circuitBreakers.maxRequests",
+			"circuitBreakers.maxRequestsPerConnection", "circuitBreakers.maxRetries"},
+		{"consistentHash.httpCookie", "consistentHash.httpHeaderName", "consistentHash.minimumRingSize"},
+		{"consistentHash.httpCookie.name", "consistentHash.httpCookie.path", "consistentHash.httpCookie.ttl"},
+		{"failoverPolicy.disableConnectionDrainOnFailover", "failoverPolicy.dropTrafficIfUnhealthy", "failoverPolicy.failoverRatio"},
+		{"logConfig.enable", "logConfig.optionalMode", "logConfig.sampleRate"},
+		{"outlierDetection.baseEjectionTime", "outlierDetection.consecutiveErrors", "outlierDetection.consecutiveGatewayFailure",
+			"outlierDetection.enforcingConsecutiveErrors", "outlierDetection.enforcingConsecutiveGatewayFailure", "outlierDetection.enforcingSuccessRate",
+			"outlierDetection.interval", "outlierDetection.maxEjectionPercent", "outlierDetection.successRateMinimumHosts",
+			"outlierDetection.successRateRequestVolume", "outlierDetection.successRateStdevFactor"},
+		{"strongSessionAffinityCookie.name", "strongSessionAffinityCookie.path", "strongSessionAffinityCookie.ttl"},
+	},
+	secrets:  []string{"iap.oauth2ClientSecret", "iap.oauth2ClientSecretSha256"},
 	forceNew: []string{"name", "project", "loadBalancingScheme"},
 	computed: []string{"selfLink", "fingerprint", "generatedId", "creationTimestamp"},
 	defaults: map[string]any{"loadBalancingScheme": "INTERNAL", "connectionDrainingTimeoutSec": 300, "backends[].balancingMode": balancingUtilization,
@@ -141,27 +161,9 @@ var _ = register(&kind{
 	sets:        []string{"backends", "healthChecks"},
 	suppress: map[string]string{"network": suppressSelfLinkOrName, "region": suppressSelfLinkOrName, "securityPolicy": suppressSelfLinkOrName,
 		"logConfig.sampleRate": "suppressWhenDisabled"},
-	check:    checkBackendService,
 	apiCheck: checkBackendServiceAPI,
 	apply:    applyBackendService,
 })
-
-// outlierFields are the fields of outlierDetection, one of which the provider requires
-// (AtLeastOneOf, BS-AT-LEAST-ONE).
-var outlierFields = []string{"baseEjectionTime", "consecutiveErrors", "consecutiveGatewayFailure", "enforcingConsecutiveErrors",
-	"enforcingConsecutiveGatewayFailure", "enforcingSuccessRate", "interval", "maxEjectionPercent", "successRateMinimumHosts",
-	"successRateRequestVolume", "successRateStdevFactor"}
-
-// checkBackendService is the provider's AtLeastOneOf in logConfig and outlierDetection
-// (BS-AT-LEAST-ONE): an empty block is refused at plan.
-func checkBackendService(in obj, f *failures) {
-	if in.known("logConfig") && in.sub("logConfig") != nil && countKnown(in.sub("logConfig"), []string{"enable", "sampleRate", "optionalMode"}) == 0 {
-		f.add("logConfig", "one of `logConfig.0.enable,logConfig.0.optionalMode,logConfig.0.sampleRate` must be specified")
-	}
-	if in.known("outlierDetection") && in.sub("outlierDetection") != nil && countKnown(in.sub("outlierDetection"), outlierFields) == 0 {
-		f.add("outlierDetection", "one of `%s` must be specified", "outlierDetection.0."+strings.Join(outlierFields, ",outlierDetection.0."))
-	}
-}
 
 // checkBackendServiceAPI is what the API refuses that the provider does not check: a log sample
 // rate outside [0, 1] and a timeout outside 1 to 2147483647 seconds (BS-LOG-SAMPLE-RATE,
@@ -230,9 +232,19 @@ var _ = register(&kind{
 	computed:   []string{"selfLink", "mapId", "fingerprint", "creationTimestamp"},
 	sets:       []string{"hostRules"},
 	suppress:   map[string]string{"defaultService": suppressSelfLinkOrName, "region": suppressSelfLinkOrName},
-	check:      checkURLMapPlan,
-	apiCheck:   checkURLMapAPI,
-	apply:      applyURLMap,
+	enums: map[string][]string{
+		"defaultUrlRedirect.redirectResponseCode":                                        urlRedirectCodes,
+		"pathMatchers[].defaultUrlRedirect.redirectResponseCode":                         urlRedirectCodes,
+		"pathMatchers[].pathRules[].urlRedirect.redirectResponseCode":                    urlRedirectCodes,
+		"pathMatchers[].routeRules[].urlRedirect.redirectResponseCode":                   urlRedirectCodes,
+		"pathMatchers[].routeRules[].matchRules[].metadataFilters[].filterMatchCriteria": {"MATCH_ALL", "MATCH_ANY"},
+	},
+	conflicts:    map[string][]string{"defaultRouteAction": {"defaultUrlRedirect"}, "defaultUrlRedirect": {"defaultRouteAction"}},
+	exactlyOneOf: [][]string{urlMapDefaults},
+	atLeastOneOf: urlMapRouteActionGroups,
+	check:        checkURLMapPlan,
+	apiCheck:     checkURLMapAPI,
+	apply:        applyURLMap,
 })
 
 // urlMapServices lists every backend service an URL map routes to, with its field path.
@@ -310,17 +322,11 @@ var _ = register(&kind{
 	suppress: map[string]string{"urlMap": suppressSelfLinkOrName, "region": suppressSelfLinkOrName,
 		"certificateManagerCertificates": suppressResourceNames, "serverTlsPolicy": suppressSelfLinkOrName,
 		"sslCertificates": suppressSelfLinkOrName, "sslPolicy": suppressSelfLinkOrName},
-	check:    checkHTTPSProxy,
+	conflicts: map[string][]string{ // PROXY-CERTS
+		"certificateManagerCertificates": {"sslCertificates"}, "sslCertificates": {"certificateManagerCertificates"}},
 	apiCheck: checkHTTPSProxyAPI,
 	apply:    applyProxy,
 })
-
-// checkHTTPSProxy is the provider's ConflictsWith of the two certificate lists (PROXY-CERTS).
-func checkHTTPSProxy(in obj, f *failures) {
-	if len(in.list("sslCertificates")) > 0 && len(in.list("certificateManagerCertificates")) > 0 {
-		f.add("certificateManagerCertificates", "conflicts with sslCertificates")
-	}
-}
 
 // checkHTTPSProxyAPI is what the API refuses in a regional HTTPS proxy request (PROXY-CERTS).
 func checkHTTPSProxyAPI(in obj, f *failures) {
@@ -394,7 +400,8 @@ var _ = register(&kind{
 	required:   []string{"certificate", "privateKey"},
 	forceNew:   []string{"name", "namePrefix", "project", "region", "description", "certificate", "privateKey"},
 	computed:   []string{"selfLink", "certificateId", "expireTime", "creationTimestamp"},
-	secrets:    []string{"privateKey"},
+	conflicts:  map[string][]string{"namePrefix": {"name"}},
+	secrets:    []string{"certificate", "privateKey"},
 	suppress:   map[string]string{"privateKey": "sha256DiffSuppress", "region": suppressSelfLinkOrName},
 	apply:      applySSLCertificate,
 })

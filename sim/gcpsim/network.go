@@ -71,7 +71,11 @@ var _ = register(&kind{
 		"role":           {"ACTIVE", "BACKUP"},
 		"stackType":      {"IPV4_ONLY", "IPV4_IPV6", "IPV6_ONLY"},
 		"ipv6AccessType": {"EXTERNAL", "INTERNAL"},
+		"logConfig.aggregationInterval": {"INTERVAL_5_SEC", "INTERVAL_30_SEC", "INTERVAL_1_MIN", "INTERVAL_5_MIN",
+			"INTERVAL_10_MIN", "INTERVAL_15_MIN"},
+		"logConfig.metadata": {"EXCLUDE_ALL_METADATA", "INCLUDE_ALL_METADATA", "CUSTOM_METADATA"},
 	},
+	atLeastOneOf: [][]string{{"logConfig.aggregationInterval", "logConfig.filterExpr", "logConfig.flowSampling", "logConfig.metadata"}},
 	apiEnums: map[string][]string{
 		"purpose": {"PRIVATE", "PRIVATE_RFC_1918", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT", "INTERNAL_HTTPS_LOAD_BALANCER", "PEER_MIGRATION"},
 	},
@@ -308,20 +312,27 @@ func (o *op) allocateIP(sub *Record, field, requested string) (string, error) {
 }
 
 var _ = register(&kind{
-	token:       firewallToken,
-	collection:  "firewalls",
-	noun:        "firewall",
-	scope:       scopeGlobal,
-	autoName:    true,
-	nameRule:    computeName,
-	nameAtPlan:  true,
-	required:    []string{"network"},
-	enums:       map[string][]string{"direction": {"INGRESS", "EGRESS"}},
-	forceNew:    []string{"name", "project", "direction", "params"},
-	computed:    []string{"selfLink", "creationTimestamp"},
-	defaults:    map[string]any{"priority": 1000},
-	apiDefaults: map[string]any{"direction": "INGRESS", "disabled": false},
-	sets:        []string{"allows", "denies", "destinationRanges", "sourceRanges", "sourceServiceAccounts", "sourceTags", "targetServiceAccounts", "targetTags"},
+	token:      firewallToken,
+	collection: "firewalls",
+	noun:       "firewall",
+	scope:      scopeGlobal,
+	autoName:   true,
+	nameRule:   computeName,
+	nameAtPlan: true,
+	required:   []string{"network"},
+	enums:      map[string][]string{"direction": {"INGRESS", "EGRESS"}, "logConfig.metadata": {"EXCLUDE_ALL_METADATA", "INCLUDE_ALL_METADATA"}},
+	conflicts: map[string][]string{
+		"sourceServiceAccounts": {"sourceTags", "targetTags"},
+		"sourceTags":            {"sourceServiceAccounts", "targetServiceAccounts"},
+		"targetServiceAccounts": {"sourceTags", "targetTags"},
+		"targetTags":            {"sourceServiceAccounts", "targetServiceAccounts"},
+	},
+	exactlyOneOf: [][]string{{"allows", "denies"}}, // FW-ALLOW-DENY
+	forceNew:     []string{"name", "project", "direction", "params"},
+	computed:     []string{"selfLink", "creationTimestamp"},
+	defaults:     map[string]any{"priority": 1000},
+	apiDefaults:  map[string]any{"direction": "INGRESS", "disabled": false},
+	sets:         []string{"allows", "denies", "destinationRanges", "sourceRanges", "sourceServiceAccounts", "sourceTags", "targetServiceAccounts", "targetTags"},
 	suppress: map[string]string{"network": suppressSelfLinkOrName, "logConfig": "diffSuppressEnableLogging",
 		"sourceRanges": "diffSuppressSourceRanges"},
 	check:    checkFirewall,
@@ -339,15 +350,8 @@ var _ = register(&kind{
 
 var firewallProtocols = []string{"tcp", "udp", "icmp", "esp", "ah", "sctp", "ipip", "all"}
 
-// checkFirewall is what the provider checks at plan time.
+// checkFirewall is what the provider checks at plan time beyond the field properties.
 func checkFirewall(in obj, f *failures) {
-	allows, denies := in.objs("allows"), in.objs("denies")
-	switch { // FW-ALLOW-DENY
-	case len(allows) == 0 && len(denies) == 0 && !in.unknown("allows") && !in.unknown("denies"):
-		f.add("allows", "one of allows or denies must be set")
-	case len(allows) > 0 && len(denies) > 0:
-		f.add("denies", "allows and denies cannot both be set")
-	}
 	if prio, ok := in.num("priority"); ok && (prio < 0 || prio > 65535) { // FW-PRIORITY
 		f.add("priority", "expected priority to be in the range (0 - 65535), got %v", prio)
 	}
@@ -402,6 +406,7 @@ var _ = register(&kind{
 		"ipVersion":        {"IPV4", "IPV6"},
 		"ipv6EndpointType": {"VM", "NETLB"},
 	},
+	secrets: labelSecrets,
 	apiEnums: map[string][]string{
 		"purpose": {"GCE_ENDPOINT", "SHARED_LOADBALANCER_VIP", "VPC_PEERING", "IPSEC_INTERCONNECT", "PRIVATE_SERVICE_CONNECT", "SERVERLESS", "DNS_RESOLVER", "IPV6_ONLY"},
 	},

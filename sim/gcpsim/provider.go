@@ -249,6 +249,11 @@ func (s *Simulator) Check(ctx context.Context, req p.CheckRequest) (p.CheckRespo
 			}
 			if name != "" {
 				inputs = inputs.Set("name", property.New(name))
+			}
+			// The bridge's autoname is in the configuration the provider validates; a name drawn from
+			// namePrefix is the provider's own, made on create, so it does not conflict with namePrefix
+			// at plan (GEN-CONFLICTS).
+			if name != "" && !in.has("namePrefix") {
 				in["name"] = name
 			}
 		}
@@ -378,6 +383,7 @@ func (t *tx) newOp(k *kind, in obj, old *Record) (*op, error) {
 	// as Certificate Manager's "global", places the resource).
 	req := in.clone()
 	k.applyRequestDefaults(req)
+	k.omitUnsentZeros(req)
 	regionKey := k.regionInput()
 	if regionKey != "" {
 		rec.Region = firstNonEmpty(req.str(regionKey), t.cfg.Region)

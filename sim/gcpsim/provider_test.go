@@ -202,7 +202,10 @@ func TestUnknownTypeIsRejected(t *testing.T) {
 func TestNamePrefixAutonames(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, producerProject)
-	inputs, _ := h.check(sslCertificateToken, "cert", map[string]any{"namePrefix": "api-cert-", "certificate": "c", "privateKey": "k"})
+	inputs, failures := h.check(sslCertificateToken, "cert", map[string]any{"namePrefix": "api-cert-", "certificate": "c", "privateKey": "k"})
+	if len(failures) > 0 { // the name drawn from namePrefix is not in the configuration: no conflict (GEN-CONFLICTS)
+		t.Errorf("namePrefix alone failed Check: %v", failures)
+	}
 	if name := inputs.Get("name").AsString(); len(name) != len("api-cert-")+7 || name[:9] != "api-cert-" {
 		t.Fatalf("name = %q, want api-cert-<7 hex>", name)
 	}

@@ -36,6 +36,8 @@ var _ = register(&kind{
 	apiDefaults: map[string]any{"propagatedConnectionLimit": defaultPropagatedConnectionLimit, "reconcileConnections": false,
 		"consumerAcceptLists": []any{}, "consumerRejectLists": []any{}, "domainNames": []any{}},
 	sets: []string{"consumerAcceptLists"},
+	// SA-PROPAGATED-ZERO: the encoder sends a 0 only with the flag; otherwise the API's 250 stands.
+	zeroSentIf: map[string]string{"propagatedConnectionLimit": "sendPropagatedConnectionLimitIfZero"},
 	// SA-NAT-LIST-ORDER: lists in this provider version, returned in the API's order.
 	apiOrder: []string{"natSubnets", "consumerRejectLists"},
 	// SA-ACCEPT-SET: this version's set hash omits connectionLimit, so a limit-only change shows
@@ -164,7 +166,6 @@ func applyServiceAttachment(o *op) error {
 		// (terraform-provider-google#17153).
 		return errInvalidField("connectionPreference", "ACCEPT_AUTOMATIC", "Incorrect combination of connection preference with accept and/or reject list")
 	}
-	o.sendPropagatedConnectionLimit()
 	o.apiOrderLists()
 	o.out()["fingerprint"] = o.fingerprint()
 	if o.old != nil {
@@ -172,17 +173,6 @@ func applyServiceAttachment(o *op) error {
 		o.t.reconcile(o.rec, reconcileAll)
 	}
 	return nil
-}
-
-// sendPropagatedConnectionLimit emulates the provider's encoder: a propagatedConnectionLimit of
-// 0 is not sent unless sendPropagatedConnectionLimitIfZero is set, so the API's default applies
-// (SA-PROPAGATED-ZERO).
-func (o *op) sendPropagatedConnectionLimit() {
-	if n, ok := o.in.num("propagatedConnectionLimit"); ok && n == 0 {
-		if send, _ := o.in.boolean("sendPropagatedConnectionLimitIfZero"); !send {
-			o.out()["propagatedConnectionLimit"] = float64(defaultPropagatedConnectionLimit)
-		}
-	}
 }
 
 // useNATSubnets checks the NAT subnets: PRIVATE_SERVICE_CONNECT purpose, same region, and

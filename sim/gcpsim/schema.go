@@ -23,7 +23,7 @@ func (s *Simulator) GetSchema(context.Context, p.GetSchemaRequest) (p.GetSchemaR
 }
 
 // SecretOutputs lists, per type token, the properties the schema marks secret and the simulator
-// returns as secrets.
+// returns as secrets, by path ("a", "a.b", "a[].b"; GEN-SECRET).
 func SecretOutputs() map[string][]string {
 	out := map[string][]string{}
 	for tok, k := range kinds {

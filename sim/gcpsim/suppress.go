@@ -117,11 +117,12 @@ func (k *kind) sameSet(key string, old, new any) bool {
 
 // diffOld is the value the provider diffs a new input against: the state read back from the API
 // for an input whose read-back form differs from the program's (those with a suppression: self
-// links for names, the IP for an address reference; the lists the API orders itself), the
-// previous input otherwise.
+// links for names, the IP for an address reference; the lists the API orders itself; a 0 the
+// provider did not send, SA-PROPAGATED-ZERO), the previous input otherwise.
 func (k *kind) diffOld(key string, oldInputs, state obj) any {
 	_, hasSuppression := k.suppress[key]
-	if (hasSuppression || slices.Contains(k.apiOrder, key)) && state.has(key) && oldInputs.has(key) {
+	_, zeroMaybeUnsent := k.zeroSentIf[key]
+	if (hasSuppression || zeroMaybeUnsent || slices.Contains(k.apiOrder, key)) && state.has(key) && oldInputs.has(key) {
 		return state[key]
 	}
 	return oldInputs[key]

@@ -14,32 +14,38 @@ import (
 // (URLMAP-DEFAULT): `TPG:compute/resource_compute_region_url_map.go:501`, `:518`, `:591`.
 var urlMapDefaults = []string{"defaultService", "defaultUrlRedirect", "defaultRouteAction.weightedBackendServices"}
 
-// checkURLMapPlan is the provider's plan-time rules of a URL map: exactly one default
-// (URLMAP-DEFAULT), no redirect beside a route action (ConflictsWith, `:505`, `:590`), and
-// fault-injection aborts in range (URLMAP-ABORT).
-func checkURLMapPlan(in obj, f *failures) {
-	set, unknown := 0, false
-	for _, k := range urlMapDefaults {
-		o, field := in, k
-		if parent, child, ok := strings.Cut(k, "."); ok {
-			if in.unknown(parent) {
-				unknown = true
-				continue
-			}
-			o, field = in.sub(parent), child
+// urlMapRouteActionGroups are the provider's AtLeastOneOf groups inside a URL map's
+// defaultRouteAction: an empty block is refused at plan (fidelity table, at-least-one-of).
+var urlMapRouteActionGroups = func() [][]string {
+	in := func(block string, fields ...string) []string {
+		for i, f := range fields {
+			fields[i] = block + "." + f
 		}
-		set += btoi(o.known(field) && !isEmptyValue(o[field]))
-		unknown = unknown || o.unknown(field)
+		return fields
 	}
-	switch {
-	case set == 0 && !unknown:
-		f.add("defaultService", "one of `%s` must be specified", strings.Join(urlMapDefaults, ","))
-	case set > 1:
-		f.add("defaultService", "only one of `%s` can be specified", strings.Join(urlMapDefaults, ","))
+	const action, fault = "defaultRouteAction", "defaultRouteAction.faultInjectionPolicy"
+	return [][]string{
+		in(action, "corsPolicy", "faultInjectionPolicy", "requestMirrorPolicy", "retryPolicy", "timeout", "urlRewrite", "weightedBackendServices"),
+		in(action+".corsPolicy", "allowCredentials", "allowHeaders", "allowMethods", "allowOriginRegexes", "allowOrigins", "disabled",
+			"exposeHeaders", "maxAge"),
+		in(fault, "abort", "delay"),
+		in(fault+".abort", "httpStatus", "percentage"),
+		in(fault+".delay", "fixedDelay", "percentage"),
+		in(fault+".delay.fixedDelay", "nanos", "seconds"),
+		in(action+".retryPolicy", "numRetries", "perTryTimeout", "retryConditions"),
+		in(action+".retryPolicy.perTryTimeout", "nanos", "seconds"),
+		in(action+".timeout", "nanos", "seconds"),
+		in(action+".urlRewrite", "hostRewrite", "pathPrefixRewrite"),
 	}
-	if in.known("defaultUrlRedirect") && in.known("defaultRouteAction") {
-		f.add("defaultUrlRedirect", "conflicts with defaultRouteAction")
-	}
+}()
+
+// urlRedirectCodes are the redirect response codes the provider takes in every urlRedirect.
+var urlRedirectCodes = []string{"FOUND", "MOVED_PERMANENTLY_DEFAULT", "PERMANENT_REDIRECT", "SEE_OTHER", "TEMPORARY_REDIRECT"}
+
+// checkURLMapPlan is the provider's plan-time rule of a URL map beyond the field properties (its
+// default, URLMAP-DEFAULT, and the redirect beside a route action are conflicts and groups of the
+// kind): fault-injection aborts in range (URLMAP-ABORT).
+func checkURLMapPlan(in obj, f *failures) {
 	checkAbort(in.sub("defaultRouteAction"), "defaultRouteAction", f)
 	for i, m := range in.objs("pathMatchers") {
 		checkAbort(m.sub("defaultRouteAction"), fmt.Sprintf("pathMatchers[%d].defaultRouteAction", i), f)
@@ -59,21 +65,6 @@ func checkAbort(action obj, path string, f *failures) {
 	if p, ok := abort.num("percentage"); ok && (p < 0 || p > 100) {
 		f.add(path+".faultInjectionPolicy.abort.percentage", "expected percentage to be in the range (0.000000 - 100.000000), got %v", p)
 	}
-}
-
-// isEmptyValue is the provider's view of an unset value: "", an empty list or object.
-func isEmptyValue(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == ""
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
 }
 
 // urlMapHostRe is a host rule's host as the API takes it: a hostname, optionally with a port,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
@@ -96,18 +97,43 @@ func fromPlain(v any) property.Value {
 	}
 }
 
-// plainToMap converts a plain map back to a property map, marking the listed keys secret.
+// plainToMap converts a plain map back to a property map, marking the values at the listed paths
+// ("a", "a.b", "a[].b") secret (GEN-SECRET).
 func plainToMap(m map[string]any, secrets []string) property.Map {
 	out := map[string]property.Value{}
 	for k, v := range m {
 		out[k] = fromPlain(v)
 	}
-	for _, k := range secrets {
-		if v, ok := out[k]; ok && !v.IsNull() {
-			out[k] = v.WithSecret(true)
-		}
+	pm := property.NewMap(out)
+	for _, path := range secrets {
+		pm = secretAt(pm, strings.Split(path, "."))
 	}
-	return property.NewMap(out)
+	return pm
+}
+
+// secretAt marks the value at a path's segments secret, inside every element of a "[]" segment.
+func secretAt(m property.Map, segs []string) property.Map {
+	name, isList := strings.CutSuffix(segs[0], "[]")
+	v, ok := m.GetOk(name)
+	switch {
+	case !ok || v.IsNull():
+		return m
+	case len(segs) == 1:
+		v = v.WithSecret(true)
+	case isList && v.IsArray():
+		elems := v.AsArray().AsSlice()
+		for i, e := range elems {
+			if e.IsMap() {
+				elems[i] = property.New(secretAt(e.AsMap(), segs[1:]))
+			}
+		}
+		v = property.New(property.NewArray(elems))
+	case !isList && v.IsMap():
+		v = property.New(secretAt(v.AsMap(), segs[1:]))
+	default:
+		return m
+	}
+	return m.Set(name, v)
 }
 
 // normalize turns a value into its JSON round-trip form so that values read from the

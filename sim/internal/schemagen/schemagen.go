@@ -14,6 +14,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,10 +73,10 @@ type PropertySpec struct {
 
 // Options say which resources to describe and where the SDK is.
 type Options struct {
-	SDKDir    string   // .../pulumi-gcp/sdk/v8@VERSION/go/gcp
-	Version   string   // the pulumi-gcp version
-	Tokens    []string // resource type tokens, e.g. gcp:compute/network:Network
-	Secrets   map[string][]string
+	SDKDir    string                  // .../pulumi-gcp/sdk/v8@VERSION/go/gcp
+	Version   string                  // the pulumi-gcp version
+	Tokens    []string                // resource type tokens, e.g. gcp:compute/network:Network
+	Secrets   map[string][]string     // per token, the secret properties by path ("a", "a.b", "a[].b")
 	Providers map[string]PropertySpec // provider configuration properties
 }
 
@@ -107,6 +108,13 @@ func Generate(opts Options) ([]byte, error) {
 		g.queue = g.queue[1:]
 		if err := g.objectType(next); err != nil {
 			return nil, err
+		}
+	}
+	for _, tok := range slices.Sorted(maps.Keys(opts.Secrets)) {
+		for _, path := range opts.Secrets[tok] {
+			if err := g.markNestedSecret(tok, path); err != nil {
+				return nil, fmt.Errorf("%s: secret %s: %w", tok, path, err)
+			}
 		}
 	}
 	data, err := json.MarshalIndent(g.spec, "", "  ")
@@ -388,3 +396,37 @@ func doc(f *ast.Field) string {
 }
 
 func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// markNestedSecret marks a nested property ("a.b", "a[].b") of a resource's object types secret;
+// top-level ones are marked as the resource is described.
+func (g *gen) markNestedSecret(tok, path string) error {
+	segs := strings.Split(path, ".")
+	if len(segs) == 1 {
+		return nil
+	}
+	res := g.spec.Resources[tok]
+	for _, props := range []map[string]PropertySpec{res.Properties, res.InputProperties} {
+		for i, props := 0, props; i < len(segs); i++ {
+			name := strings.TrimSuffix(segs[i], "[]")
+			prop, ok := props[name]
+			if !ok {
+				return fmt.Errorf("no property %s", name)
+			}
+			if i == len(segs)-1 {
+				prop.Secret = true
+				props[name] = prop
+				break
+			}
+			ref := prop.Ref
+			if prop.Items != nil {
+				ref = prop.Items.Ref
+			}
+			t, ok := g.spec.Types[strings.TrimPrefix(ref, "#/types/")]
+			if !ok {
+				return fmt.Errorf("%s is not an object type", name)
+			}
+			props = t.Properties
+		}
+	}
+	return nil
+}
