@@ -12,6 +12,8 @@ package doctor
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // Resource is one resource of a stack as the refresh read it.
@@ -59,25 +61,14 @@ func (s *Side) find(token, ref string) *Resource {
 	if s == nil || ref == "" {
 		return nil
 	}
-	want := refKey(ref)
+	want := chain.RelativeName(ref)
 	for _, r := range s.ofType(token) {
-		if refKey(r.ID) == want || refKey(str(r.Outputs, "selfLink")) == want {
+		if chain.RelativeName(r.ID) == want || chain.RelativeName(str(r.Outputs, "selfLink")) == want {
 			return r
 		}
 	}
 	return nil
 }
-
-// refKey normalises a Google Cloud reference to its projects/... path.
-func refKey(ref string) string {
-	if i := strings.Index(ref, "projects/"); i >= 0 {
-		return ref[i:]
-	}
-	return ref
-}
-
-// lastSegment is the name at the end of a reference.
-func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
 
 func str(m map[string]any, k string) string {
 	s, _ := m[k].(string)
