@@ -7,10 +7,12 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // ProducerServiceType is the type token of the ProducerService component.
-const ProducerServiceType = "cloudrun-psc:index:ProducerService"
+const ProducerServiceType = chain.ProducerServiceType
 
 // ProducerService publishes a Cloud Run service privately through Private Service Connect: Cloud Run
 // (internal ingress) behind a serverless NEG and a regional internal Application Load Balancer,
