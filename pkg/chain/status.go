@@ -44,7 +44,7 @@ var ConnectionStatuses = []ConnectionStatus{
 			"(together with another change of the accept list: pulumi-gcp v8 sends no change of a limit alone, " +
 			"SA-ACCEPT-SET), and runs `pulumi up`; then `pulumi refresh` on the consumer"},
 	{Name: Rejected,
-		cause: "{consumer} is on the service attachment's reject list (a reject wins over an accept)",
+		cause: "{consumer} is on the reject list of the producer's service attachment (a reject wins over an accept)",
 		fix:   "the producer removes {consumer} from `rejectedConsumers` and runs `pulumi up`; then `pulumi refresh` on the consumer"},
 	{Name: NeedsAttention,
 		cause: "the producer's PSC NAT subnets have no free address for {consumer} (each accepted connection holds one)",

@@ -14,7 +14,7 @@ func TestConnectionStatuses(t *testing.T) {
 	}{
 		{Accepted, true, "", ""},
 		{Pending, false, "the producer has not accepted c-prj", "adds c-prj to `consumers`"},
-		{Rejected, false, "c-prj is on the service attachment's reject list", "removes c-prj from `rejectedConsumers`"},
+		{Rejected, false, "c-prj is on the reject list", "removes c-prj from `rejectedConsumers`"},
 		{NeedsAttention, false, "no free address for c-prj", "`additionalNatSubnets`"},
 		{Closed, false, "the connection of c-prj closed", "recreateClosedPsc"},
 		{"STATUS_UNSPECIFIED", false, "is STATUS_UNSPECIFIED, which cloudrun-psc does not know", "`pulumi refresh`"},
