@@ -161,9 +161,9 @@ func set(fields map[string]any) func(map[string]any) bool {
 func remove(map[string]any) bool { return true }
 
 const (
-	tCertificate  = "gcp:compute/regionSslCertificate:RegionSslCertificate"
-	tInvokers     = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	tFirewallRule = "gcp:compute/firewall:Firewall"
+	tCertificate  = chain.RegionSslCertificateType
+	tInvokers     = chain.CloudRunServiceIamBindingType
+	tFirewallRule = chain.FirewallType
 )
 
 func TestDoctor(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
@@ -39,11 +40,11 @@ const (
 )
 
 const (
-	tBackend  = "gcp:compute/regionBackendService:RegionBackendService"
-	tRule     = "gcp:compute/forwardingRule:ForwardingRule"
-	tAddress  = "gcp:compute/address:Address"
-	tPolicy   = "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy"
-	tAttached = "gcp:compute/serviceAttachment:ServiceAttachment"
+	tBackend  = chain.RegionBackendServiceType
+	tRule     = chain.ForwardingRuleType
+	tAddress  = chain.AddressType
+	tPolicy   = chain.RegionSecurityPolicyType
+	tAttached = chain.ServiceAttachmentType
 )
 
 func TestFeatures(t *testing.T) {
@@ -90,7 +91,7 @@ func assertAutomaticDNSClaim(t *testing.T, env *harness.Env, st *harness.Stack, 
 	if got := fmt.Sprint(up.Outputs["automaticDnsDomains"].Value); got != "[p.acme.example.]" {
 		t.Errorf("automaticDnsDomains = %s, want the producer's domainNames [p.acme.example.]", got)
 	}
-	records := simRecords(t, env, "gcp:dns/recordSet:RecordSet")
+	records := simRecords(t, env, chain.RecordSetType)
 	if len(records) != 1 || records[0].Outputs["name"] != "payment-api.internal." {
 		t.Fatalf("want the DnsBinding's one record payment-api.internal., got %d records", len(records))
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
@@ -17,9 +18,9 @@ import (
 var managedCertLangs = pick(langs("managedcert", nil, gonative.ManagedCert), "python", "go")
 
 const (
-	tCMCert  = "gcp:certificatemanager/certificate:Certificate"
-	tDNSAuth = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
-	tHTTPS   = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	tCMCert  = chain.CertificateManagerCertificateType
+	tDNSAuth = chain.DnsAuthorizationType
+	tHTTPS   = chain.RegionTargetHttpsProxyType
 )
 
 func TestManagedCertificate(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
@@ -41,10 +42,10 @@ const (
 
 // Resource types the assertions read.
 const (
-	tService  = "gcp:cloudrunv2/service:Service"
-	tInvokers = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	tSubnet   = "gcp:compute/subnetwork:Subnetwork"
-	tCert     = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	tService  = chain.CloudRunServiceType
+	tInvokers = chain.CloudRunServiceIamBindingType
+	tSubnet   = chain.SubnetworkType
+	tCert     = chain.RegionSslCertificateType
 )
 
 // program makes the stack of one language's version of a corpus program in a world.

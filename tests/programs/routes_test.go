@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
@@ -17,8 +18,8 @@ import (
 var routesLangs = pick(langs("routes", nil, gonative.Routes), "python", "go")
 
 const (
-	tNEG    = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
-	tURLMap = "gcp:compute/regionUrlMap:RegionUrlMap"
+	tNEG    = chain.RegionNetworkEndpointGroupType
+	tURLMap = chain.RegionUrlMapType
 )
 
 func TestRoutes(t *testing.T) {
