@@ -11,7 +11,7 @@ import (
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 )
 
-// The features program of issue 12 (python/features.py through the generated SDK and the
+// The features program (python/features.py through the generated SDK and the
 // provider plugin, gonative.Features natively): callerAuth network, a created Cloud Armor policy,
 // request logging, outlier detection, a backend timeout, global access on the load balancer,
 // labels on the producer's and the consumer's children, and the endpoint's Service Directory

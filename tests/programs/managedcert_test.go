@@ -12,7 +12,7 @@ import (
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 )
 
-// The managed-certificate program of issue 12 item 7 (python/managedcert.py through the
+// The managed-certificate program (python/managedcert.py through the
 // generated SDK and the provider plugin, gonative.ManagedCert natively): tls.managed on a public
 // hostname, then the DNS authorization record published in the program's public zone.
 var managedCertLangs = pick(langs("managedcert", nil, gonative.ManagedCert), "python", "go")

@@ -1,4 +1,4 @@
-// Package programs runs the corpus of issue 10: programs written the way users write them
+// Package programs runs the corpus: programs written the way users write them
 // (computed and secret nested inputs, explicit providers, renames, autonaming, transforms,
 // protect, ignoreChanges, the README's own snippets), in TypeScript, Python, the Go SDK and
 // native Go, each through the real engine against the GCP simulator:
@@ -120,8 +120,8 @@ func destroyed(t *testing.T, env *harness.Env, stacks ...*harness.Stack) {
 }
 
 // componentOutputs are, per component type, outputs that must be in the state of every
-// deployed component (issue 10 item 4: a Go component that never calls RegisterResourceOutputs
-// has none there).
+// deployed component (a Go component that never calls RegisterResourceOutputs has none there:
+// outputs.go).
 var componentOutputs = map[string][]string{
 	psc.ProducerServiceType:  {"serviceAttachmentUri", "loadBalancerIp", "protocol", "natCapacity", "cloudRunServiceName"},
 	psc.ConsumerEndpointType: {"ipAddress", "pscConnectionStatus", "consumerProject", "serviceAttachmentUri"},
