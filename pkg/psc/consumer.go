@@ -72,7 +72,8 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if err := invalidInput("ConsumerEndpoint", name, a.validateExisting(newLookup(ctx, comp))); err != nil {
 		return nil, err
 	}
-	b := &consumerBuilder{ctx: ctx, name: name, args: a, comp: comp, providerRegion: providerRegion}
+	b := &consumerBuilder{children: children{ctx: ctx, component: "ConsumerEndpoint", name: name, parent: comp, projectID: a.Project},
+		args: a, comp: comp, providerRegion: providerRegion}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
@@ -84,33 +85,10 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 
 // consumerBuilder creates the children of one ConsumerEndpoint.
 type consumerBuilder struct {
-	ctx            *pulumi.Context
-	name           string
+	children
 	args           ConsumerEndpointArgs
 	comp           *ConsumerEndpoint
 	providerRegion string // of the component's gcp provider; stands in for a subnetwork's
-}
-
-// describe is the description of the component's child that does role (descriptions.go).
-func (b *consumerBuilder) describe(role string) pulumi.StringPtrInput {
-	return description("ConsumerEndpoint", b.name, role)
-}
-
-// opts are the options every child gets: the component as its parent, its description kept as
-// it was created (describedOnce), plus extra.
-func (b *consumerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.comp), describedOnce()}, extra...)
-}
-
-// child names a child resource `<component>-<role>`.
-func (b *consumerBuilder) child(role string) string { return b.name + "-" + role }
-
-// project is the project input of every child (nil lets the provider use its default).
-func (b *consumerBuilder) project() pulumi.StringPtrInput {
-	if b.args.Project == "" {
-		return nil
-	}
-	return pulumi.StringPtr(b.args.Project)
 }
 
 // build creates the endpoint in the order a request reaches it backwards: the attachment it
