@@ -83,7 +83,7 @@ func (s Subnet) field(name string) (string, bool) {
 
 // New returns a fake cloud whose PSC endpoints report ACCEPTED.
 func New() *FakeCloud {
-	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED",
+	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: chain.Accepted,
 		Config: map[string]string{"gcp:project": Project, "gcp:region": Region}}
 }
 
