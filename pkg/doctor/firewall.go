@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -40,12 +39,6 @@ func (w *walk) checkEgressFirewall() {
 		return
 	}
 	w.skip("the consumer stack manages no egress rule to " + ip + " (the VPC's own rules apply)")
-}
-
-func covers(cidr, ip string) bool {
-	p, err := netip.ParsePrefix(cidr)
-	a, err2 := netip.ParseAddr(ip)
-	return err == nil && err2 == nil && p.Contains(a)
 }
 
 func allowsPort(fw map[string]any, port int) bool {

@@ -11,6 +11,7 @@ package doctor
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -125,4 +126,11 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// covers reports whether the range cidr holds the address ip.
+func covers(cidr, ip string) bool {
+	p, err := netip.ParsePrefix(cidr)
+	a, err2 := netip.ParseAddr(ip)
+	return err == nil && err2 == nil && p.Contains(a)
 }

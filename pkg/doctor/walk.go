@@ -2,6 +2,8 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -195,4 +197,46 @@ func (w *walk) follow(from any, field, token string) *Resource {
 		return nil
 	}
 	return r
+}
+
+// noEndpoint is why a consumer link that needs the endpoint is not checked without one.
+const noEndpoint = "the consumer stack holds no Private Service Connect endpoint (endpoint)"
+
+// pscEndpoints are the consumer's forwarding rules whose target is a service attachment.
+func (w *walk) pscEndpoints() []*Resource {
+	var out []*Resource
+	for _, r := range w.consumer.ofType(chain.ForwardingRuleType) {
+		if strings.Contains(str(r.Outputs, "target"), "/serviceAttachments/") || r.Gone {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// pick is the endpoint clients use: the one a DNS record names, else the one an egress rule
+// opens, else the first.
+func (w *walk) pick(eps, records []*Resource) *Resource {
+	for _, rec := range records {
+		for _, ep := range eps {
+			if slices.Contains(strs(rec.Outputs, "rrdatas"), str(ep.Outputs, "ipAddress")) {
+				return ep
+			}
+		}
+	}
+	for _, f := range w.consumer.ofType(chain.FirewallType) {
+		for _, ep := range eps {
+			if slices.ContainsFunc(strs(f.Outputs, "destinationRanges"), func(r string) bool { return covers(r, str(ep.Outputs, "ipAddress")) }) {
+				return ep
+			}
+		}
+	}
+	return eps[0]
+}
+
+// liveEndpoint is the endpoint clients use, nil when there is none or it was deleted.
+func (w *walk) liveEndpoint() *Resource {
+	if w.endpoint == nil || w.endpoint.Gone {
+		return nil
+	}
+	return w.endpoint
 }
