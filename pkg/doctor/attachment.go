@@ -155,7 +155,7 @@ func (w *walk) consumerEntry(conns []map[string]any, consumer string, names func
 		return
 	}
 	w.broken(w.attachment, "consumer "+consumer+" is not on the attachment's accept list, so its endpoint stays PENDING",
-		chain.StatusOf(chain.Pending).Fix(consumer))
+		"the producer adds "+consumer+" to `consumers` (or the consumer's stack to `consumerStacks`) and runs `pulumi up`; then `pulumi refresh` on the consumer")
 }
 
 // NATUsage counts the NAT addresses of an attachment's subnets: used (one per accepted
