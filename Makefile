@@ -44,7 +44,7 @@ build: bin/pulumi-resource-cloudrun-psc bin/pulumi-resource-gcp bin/gcpsim bin/c
 bin/pulumi-resource-cloudrun-psc: $(LIB_SRC)
 	tools/alive.sh "building $@" go build -ldflags "$(LDFLAGS)" -o $@ ./provider/cmd/pulumi-resource-cloudrun-psc
 
-bin/cloudrun-psc: go.mod go.sum $(shell find pkg/doctor cmd -name '*.go' -not -name '*_test.go')
+bin/cloudrun-psc: go.mod go.sum $(shell find pkg/doctor pkg/chain cmd -name '*.go' -not -name '*_test.go')
 	tools/alive.sh "building $@" go build -ldflags "-s -w" -o $@ ./cmd/cloudrun-psc
 
 bin/pulumi-resource-gcp: $(SIM_SRC)

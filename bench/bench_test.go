@@ -9,23 +9,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
 
 // graph1 is the benchmark graph's cloud resources with one endpoint, by type.
 var graph1 = map[string]int{
-	"gcp:compute/network:Network":                                       2,
-	"gcp:compute/subnetwork:Subnetwork":                                 4,
-	"gcp:cloudrunv2/service:Service":                                    1,
-	"gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": 1,
-	"gcp:compute/regionBackendService:RegionBackendService":             1,
-	"gcp:compute/regionUrlMap:RegionUrlMap":                             1,
-	"gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy":           1,
-	"gcp:compute/forwardingRule:ForwardingRule":                         2,
-	"gcp:compute/serviceAttachment:ServiceAttachment":                   1,
-	"gcp:compute/address:Address":                                       1,
-	"gcp:dns/managedZone:ManagedZone":                                   1,
-	"gcp:dns/recordSet:RecordSet":                                       1,
+	chain.NetworkType:                    2,
+	chain.SubnetworkType:                 4,
+	chain.CloudRunServiceType:            1,
+	chain.RegionNetworkEndpointGroupType: 1,
+	chain.RegionBackendServiceType:       1,
+	chain.RegionUrlMapType:               1,
+	chain.RegionTargetHttpProxyType:      1,
+	chain.ForwardingRuleType:             2,
+	chain.ServiceAttachmentType:          1,
+	chain.AddressType:                    1,
+	chain.ManagedZoneType:                1,
+	chain.RecordSetType:                  1,
 }
 
 // The smoke run: every section on the smallest inputs, through the real CLI and simulator.
@@ -127,7 +128,7 @@ func TestSameGraphCatchesDrift(t *testing.T) {
 		t.Errorf("sameGraph of equal graphs: %v", err)
 	}
 	drift := same()
-	drift[TSByHand][0].Creates["gcp:dns/recordSet:RecordSet"] = 2
+	drift[TSByHand][0].Creates[chain.RecordSetType] = 2
 	if err := sameGraph(drift, false); err == nil || !strings.Contains(err.Error(), "TypeScript, by hand") {
 		t.Errorf("sameGraph with an extra record = %v, want an error naming the program", err)
 	}

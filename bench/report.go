@@ -252,11 +252,11 @@ func (r *Report) criticalSection(p printer) {
 			row.Path.Seconds(), ratio(row.Ratio), ratio(row.Latency), row.Sum.Seconds(), ratio(row.SumRatio), ratio(row.SumLatency))
 	}
 	p("")
-	p("The critical path Google Cloud requires (the hand-written graph) is %.1f s: %s.", c.Required.Seconds(), chain(c.RequiredPath))
+	p("The critical path Google Cloud requires (the hand-written graph) is %.1f s: %s.", c.Required.Seconds(), chainText(c.RequiredPath))
 	for _, row := range c.Rows {
 		if row.Program.Components && row.Path != c.Required {
 			p("")
-			p("%s: %.1f s, through %s.", row.Program, row.Path.Seconds(), chain(row.Chain))
+			p("%s: %.1f s, through %s.", row.Program, row.Path.Seconds(), chainText(row.Chain))
 		}
 	}
 	p("")
@@ -284,7 +284,8 @@ func node(id string) string {
 	return shortType(typ) + " " + name
 }
 
-func chain(ids []string) string {
+// chainText is a path of the graph, its nodes joined by arrows.
+func chainText(ids []string) string {
 	var out []string
 	for _, id := range ids {
 		out = append(out, node(id))

@@ -4,12 +4,14 @@ import (
 	"testing"
 
 	rpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // An alias spec resolves to the URN it names, each empty part taken from the resource itself.
 func TestAliasSpecsResolveToURNs(t *testing.T) {
 	t.Parallel()
-	req := &rpc.ConstructRequest{Name: "payments-v2", Type: "cloudrun-psc:index:ProducerService", Project: "naming",
+	req := &rpc.ConstructRequest{Name: "payments-v2", Type: chain.ProducerServiceType, Project: "naming",
 		Stack: "prod", Parent: "urn:pulumi:prod::naming::pulumi:pulumi:Stack::naming-prod"}
 	cases := []struct {
 		name string

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/urn"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
@@ -82,7 +83,7 @@ func TestConstructProducerServiceNestedInputsWithDependencies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := child(t, cloud, "gcp:cloudrunv2/service:Service", "payments-run")
+	run := child(t, cloud, chain.CloudRunServiceType, "payments-run")
 	containers := psctest.Input(run, "template").ObjectValue()["containers"].ArrayValue()
 	if got := containers[0].ObjectValue()["image"].StringValue(); got != imageRef {
 		t.Errorf("Cloud Run image = %q, want %q", got, imageRef)
@@ -93,14 +94,14 @@ func TestConstructProducerServiceNestedInputsWithDependencies(t *testing.T) {
 	if got := stringsOf(psctest.Input(run, "customAudiences")); len(got) != 2 || got[1] != "https://payments.example.com" {
 		t.Errorf("customAudiences = %v, want the private URL and https://payments.example.com", got)
 	}
-	invokers := child(t, cloud, "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding", "payments-invokers")
+	invokers := child(t, cloud, chain.CloudRunServiceIamBindingType, "payments-invokers")
 	if got := stringsOf(psctest.Input(invokers, "members")); len(got) != 1 || got[0] != caller {
 		t.Errorf("invoker binding members = %v, want [%s]", got, caller)
 	}
 	if got := psctest.Str(invokers, "role"); got != "roles/run.invoker" {
 		t.Errorf("invoker binding role = %q", got)
 	}
-	sa := child(t, cloud, "gcp:compute/serviceAttachment:ServiceAttachment", "payments-attachment")
+	sa := child(t, cloud, chain.ServiceAttachmentType, "payments-attachment")
 	accept := psctest.Input(sa, "consumerAcceptLists").ArrayValue()
 	if len(accept) != 1 || accept[0].ObjectValue()["projectIdOrNum"].StringValue() != "consumer-prj" {
 		t.Errorf("consumerAcceptLists = %v, want consumer-prj", accept)
@@ -177,12 +178,12 @@ func TestConstructProducerServiceSecretAndUnknownNestedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := child(t, cloud, "gcp:cloudrunv2/service:Service", "payments-run")
+	run := child(t, cloud, chain.CloudRunServiceType, "payments-run")
 	image := psctest.Input(run, "template").ObjectValue()["containers"].ArrayValue()[0].ObjectValue()["image"]
 	if !image.ContainsUnknowns() {
 		t.Errorf("Cloud Run image = %v, want unknown at preview", image)
 	}
-	cert := child(t, cloud, "gcp:compute/regionSslCertificate:RegionSslCertificate", "payments-cert")
+	cert := child(t, cloud, chain.RegionSslCertificateType, "payments-cert")
 	if v := cert.Inputs["certificate"]; !v.ContainsSecrets() {
 		t.Errorf("the certificate given as a secret reached the certificate in plain text: %v", v)
 	}
@@ -192,7 +193,7 @@ func TestConstructProducerServiceSecretAndUnknownNestedFields(t *testing.T) {
 	if v := cert.Inputs["privateKey"]; !v.ContainsSecrets() {
 		t.Errorf("the private key is not secret: %v", v)
 	}
-	invokers := child(t, cloud, "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding", "payments-invokers")
+	invokers := child(t, cloud, chain.CloudRunServiceIamBindingType, "payments-invokers")
 	members := psctest.Input(invokers, "members")
 	if !members.ContainsUnknowns() || len(members.ArrayValue()) != 2 || members.ArrayValue()[0].StringValue() != "user:alice@example.com" {
 		t.Errorf("invoker binding members = %v, want alice and one unknown member", members)
@@ -222,7 +223,7 @@ func TestConstructConsumerAndDnsNestedInputsWithDependencies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fw := child(t, cloud, "gcp:compute/firewall:Firewall", "payments-egress")
+		fw := child(t, cloud, chain.FirewallType, "payments-egress")
 		if got := stringsOf(psctest.Input(fw, "sourceRanges")); len(got) != 1 || got[0] != "192.168.10.0/24" {
 			t.Errorf("firewall sourceRanges = %v", got)
 		}
@@ -245,7 +246,7 @@ func TestConstructConsumerAndDnsNestedInputsWithDependencies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		zone := child(t, cloud, "gcp:dns/managedZone:ManagedZone", "payments-dns-zone")
+		zone := child(t, cloud, chain.ManagedZoneType, "payments-dns-zone")
 		nets := psctest.Input(zone, "privateVisibilityConfig").ObjectValue()["networks"].ArrayValue()
 		if len(nets) != 2 || nets[0].ObjectValue()["networkUrl"].StringValue() != consumerVPC {
 			t.Errorf("zone networks = %v, want both VPCs", nets)

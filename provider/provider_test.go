@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
@@ -116,16 +117,16 @@ func TestConstructProducerService(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkChildren(t, cloud, resp.Urn, map[string]int{
-		"gcp:compute/subnetwork:Subnetwork":                                 3,
-		"gcp:cloudrunv2/service:Service":                                    1,
-		"gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": 1,
-		"gcp:compute/regionBackendService:RegionBackendService":             1,
-		"gcp:compute/regionUrlMap:RegionUrlMap":                             1,
-		"gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy":           1,
-		"gcp:compute/forwardingRule:ForwardingRule":                         1,
-		"gcp:compute/serviceAttachment:ServiceAttachment":                   1,
+		chain.SubnetworkType:                 3,
+		chain.CloudRunServiceType:            1,
+		chain.RegionNetworkEndpointGroupType: 1,
+		chain.RegionBackendServiceType:       1,
+		chain.RegionUrlMapType:               1,
+		chain.RegionTargetHttpProxyType:      1,
+		chain.ForwardingRuleType:             1,
+		chain.ServiceAttachmentType:          1,
 	})
-	sa := cloud.One(t, "gcp:compute/serviceAttachment:ServiceAttachment")
+	sa := cloud.One(t, chain.ServiceAttachmentType)
 	if got := psctest.Str(sa, "connectionPreference"); got != "ACCEPT_MANUAL" {
 		t.Errorf("connectionPreference = %q, want ACCEPT_MANUAL", got)
 	}
@@ -134,7 +135,7 @@ func TestConstructProducerService(t *testing.T) {
 		accept[0].ObjectValue()["connectionLimit"].NumberValue() != 10 {
 		t.Errorf("consumerAcceptLists = %v, want consumer-prj with the default limit 10", accept)
 	}
-	run := cloud.One(t, "gcp:cloudrunv2/service:Service")
+	run := cloud.One(t, chain.CloudRunServiceType)
 	if got := psctest.Str(run, "ingress"); got != "INGRESS_TRAFFIC_INTERNAL_ONLY" {
 		t.Errorf("Cloud Run ingress = %q", got)
 	}
@@ -165,10 +166,10 @@ func TestConstructProducerServicePreviewWithUnknowns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(cloud.Custom("gcp:compute/subnetwork:Subnetwork")); n != 2 {
+	if n := len(cloud.Custom(chain.SubnetworkType)); n != 2 {
 		t.Errorf("subnets created: %d, want 2 (the NAT subnet is an existing one)", n)
 	}
-	if rule := cloud.One(t, "gcp:compute/forwardingRule:ForwardingRule"); !rule.Inputs["network"].ContainsUnknowns() {
+	if rule := cloud.One(t, chain.ForwardingRuleType); !rule.Inputs["network"].ContainsUnknowns() {
 		t.Errorf("forwarding rule network = %v, want the unknown VPC", rule.Inputs["network"])
 	}
 	if n := resp.State.Get("natSubnet"); !n.IsComputed() {
@@ -193,7 +194,7 @@ func TestConstructProducerServiceKeepsTheTLSKeySecret(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cert := cloud.One(t, "gcp:compute/regionSslCertificate:RegionSslCertificate")
+			cert := cloud.One(t, chain.RegionSslCertificateType)
 			if v := cert.Inputs["privateKey"]; !v.ContainsSecrets() {
 				t.Errorf("the certificate's privateKey is not secret: %v", v)
 			}
@@ -235,13 +236,13 @@ func TestConstructConsumerEndpoint(t *testing.T) {
 		children map[string]int
 	}{
 		"serviceAttachment": {byURI, map[string]int{
-			"gcp:compute/address:Address":               1,
-			"gcp:compute/forwardingRule:ForwardingRule": 1,
+			chain.AddressType:        1,
+			chain.ForwardingRuleType: 1,
 		}},
 		"firewall": {withFirewall, map[string]int{
-			"gcp:compute/address:Address":               1,
-			"gcp:compute/forwardingRule:ForwardingRule": 1,
-			"gcp:compute/firewall:Firewall":             1,
+			chain.AddressType:        1,
+			chain.ForwardingRuleType: 1,
+			chain.FirewallType:       1,
 		}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -254,7 +255,7 @@ func TestConstructConsumerEndpoint(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkChildren(t, cloud, resp.Urn, tc.children)
-			rule := cloud.One(t, "gcp:compute/forwardingRule:ForwardingRule")
+			rule := cloud.One(t, chain.ForwardingRuleType)
 			if got := psctest.Str(rule, "target"); got != attachment {
 				t.Errorf("endpoint target = %q, want %q", got, attachment)
 			}
@@ -278,7 +279,7 @@ func TestConstructConsumerEndpointPreviewWithUnknownAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(cloud.Custom("gcp:compute/forwardingRule:ForwardingRule")); n != 1 {
+	if n := len(cloud.Custom(chain.ForwardingRuleType)); n != 1 {
 		t.Errorf("forwarding rules: %d, want 1", n)
 	}
 	for _, k := range []string{"serviceAttachmentUri", "region"} {
@@ -312,14 +313,14 @@ func TestConstructDnsBinding(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkChildren(t, cloud, resp.Urn, map[string]int{
-				"gcp:dns/managedZone:ManagedZone": 1,
-				"gcp:dns/recordSet:RecordSet":     1,
+				chain.ManagedZoneType: 1,
+				chain.RecordSetType:   1,
 			})
-			zone := cloud.One(t, "gcp:dns/managedZone:ManagedZone")
+			zone := cloud.One(t, chain.ManagedZoneType)
 			if got := psctest.Str(zone, "dnsName"); got != "payment-api.internal." {
 				t.Errorf("zone dnsName = %q, want payment-api.internal. (a zone per hostname)", got)
 			}
-			record := cloud.One(t, "gcp:dns/recordSet:RecordSet")
+			record := cloud.One(t, chain.RecordSetType)
 			if tc.ip.Secret() && !record.Inputs["rrdatas"].ContainsSecrets() {
 				t.Errorf("a secret IP reached the record in plain text: %v", record.Inputs["rrdatas"])
 			}

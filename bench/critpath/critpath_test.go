@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 const s = time.Second
@@ -118,14 +120,14 @@ func TestFromDeployment(t *testing.T) {
 	t.Parallel()
 	const (
 		stack    = "pulumi:pulumi:Stack"
-		network  = "gcp:compute/network:Network"
-		subnet   = "gcp:compute/subnetwork:Subnetwork"
-		address  = "gcp:compute/address:Address"
-		record   = "gcp:dns/recordSet:RecordSet"
-		endpoint = "cloudrun-psc:index:ConsumerEndpoint"
+		network  = chain.NetworkType
+		subnet   = chain.SubnetworkType
+		address  = chain.AddressType
+		record   = chain.RecordSetType
+		endpoint = chain.ConsumerEndpointType
 		// dnsBinding stands for a component a provider constructs.
-		dnsBinding = "cloudrun-psc:index:DnsBinding"
-		zoneType   = "gcp:dns/managedZone:ManagedZone"
+		dnsBinding = chain.DnsBindingType
+		zoneType   = chain.ManagedZoneType
 	)
 	stackURN := urn("", stack, "bench-dev")
 	prov := resource.URN("urn:pulumi:dev::bench::pulumi:providers:gcp::default_8_41_1")

@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// WriteText prints the report as a platform engineer reads it: one line per link, the cause
-// and the fix under each broken one, and the verdict.
+// WriteText prints the report as a platform engineer reads it: one line per link, each problem's
+// cause and fix under a broken or warned one, and the verdict.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	var sides []string
@@ -21,12 +21,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "cloudrun-psc doctor: %s (read through the engine, nothing changed)\n\n", strings.Join(sides, ", "))
 	for _, l := range r.Links {
 		mark := map[string]string{OK: "ok", Warning: "WARN", Broken: "BROKEN", Skipped: "-"}[l.Status]
-		switch l.Status {
-		case Broken, Warning:
-			fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Resource)
-			fmt.Fprintf(&b, "          cause: %s\n          fix:   %s\n", l.Cause, l.Fix)
-		default:
+		if len(l.Problems) == 0 {
 			fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Detail)
+			continue
+		}
+		fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Problems[0].Resource)
+		for i, p := range l.Problems {
+			if i > 0 && p.Resource != l.Problems[i-1].Resource {
+				fmt.Fprintf(&b, "%27s%s\n", "", p.Resource)
+			}
+			fmt.Fprintf(&b, "          cause: %s\n          fix:   %s\n", p.Cause, p.Fix)
 		}
 	}
 	if r.Healthy {

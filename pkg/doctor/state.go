@@ -11,7 +11,10 @@ package doctor
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // Resource is one resource of a stack as the refresh read it.
@@ -59,25 +62,14 @@ func (s *Side) find(token, ref string) *Resource {
 	if s == nil || ref == "" {
 		return nil
 	}
-	want := refKey(ref)
+	want := chain.RelativeName(ref)
 	for _, r := range s.ofType(token) {
-		if refKey(r.ID) == want || refKey(str(r.Outputs, "selfLink")) == want {
+		if chain.RelativeName(r.ID) == want || chain.RelativeName(str(r.Outputs, "selfLink")) == want {
 			return r
 		}
 	}
 	return nil
 }
-
-// refKey normalises a Google Cloud reference to its projects/... path.
-func refKey(ref string) string {
-	if i := strings.Index(ref, "projects/"); i >= 0 {
-		return ref[i:]
-	}
-	return ref
-}
-
-// lastSegment is the name at the end of a reference.
-func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
 
 func str(m map[string]any, k string) string {
 	s, _ := m[k].(string)
@@ -134,4 +126,11 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// covers reports whether the range cidr holds the address ip.
+func covers(cidr, ip string) bool {
+	p, err := netip.ParsePrefix(cidr)
+	a, err2 := netip.ParseAddr(ip)
+	return err == nil && err2 == nil && p.Contains(a)
 }

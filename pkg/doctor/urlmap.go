@@ -1,6 +1,10 @@
 package doctor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
+)
 
 // servingRoute picks the URL map field whose backend service serves the hostname consumers call:
 // defaultService in the single-service form; with routes (whose default is a route action that
@@ -9,7 +13,7 @@ import "fmt"
 // defaultService, whose absence the backend link then reports.
 func servingRoute(um map[string]any, hostname string) (field map[string]any, note string) {
 	if s := str(um, "defaultService"); s != "" || len(sub(um, "defaultRouteAction")) == 0 {
-		return um, "default service " + lastSegment(s)
+		return um, "default service " + chain.NameOf(s)
 	}
 	matcher := ""
 	for _, h := range objs(um, "hostRules") {
@@ -23,8 +27,8 @@ func servingRoute(um map[string]any, hostname string) (field map[string]any, not
 	for _, m := range objs(um, "pathMatchers") {
 		if str(m, "name") == matcher && str(m, "defaultService") != "" {
 			return map[string]any{"defaultService": str(m, "defaultService")},
-				fmt.Sprintf("%d host rule(s); %s served by %s, unmatched requests refused", routes, hostname, lastSegment(str(m, "defaultService")))
+				fmt.Sprintf("%d host rule(s); %s served by %s, unmatched requests refused", routes, hostname, chain.NameOf(str(m, "defaultService")))
 		}
 	}
-	return um, "default service " + lastSegment(str(um, "defaultService"))
+	return um, "default service " + chain.NameOf(str(um, "defaultService"))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
@@ -17,21 +18,21 @@ func producerSide(t *testing.T, certHost string) *Side {
 		return &Resource{URN: "urn:" + id, Type: token, ID: id, Custom: true, Outputs: out}
 	}
 	return &Side{Stack: "org/prod/dev", Resources: []*Resource{
-		{URN: "urn:comp", Type: tProducer, Outputs: map[string]any{"hostname": "api.internal", "port": 443.0, "certificatePem": certPEM}},
-		res(tAttachment, sa, map[string]any{"targetService": "projects/p/regions/r/forwardingRules/lb", "connectionPreference": "ACCEPT_MANUAL",
+		{URN: "urn:comp", Type: chain.ProducerServiceType, Outputs: map[string]any{"hostname": "api.internal", "port": 443.0, "certificatePem": certPEM}},
+		res(chain.ServiceAttachmentType, sa, map[string]any{"targetService": "projects/p/regions/r/forwardingRules/lb", "connectionPreference": "ACCEPT_MANUAL",
 			"natSubnets":          []any{"projects/p/regions/r/subnetworks/nat"},
 			"consumerAcceptLists": []any{map[string]any{"projectIdOrNum": "c", "connectionLimit": 10.0}},
 			"connectedEndpoints":  []any{map[string]any{"endpoint": "projects/c/regions/r/forwardingRules/ep", "status": "PENDING"}}}),
-		res(tSubnetwork, "projects/p/regions/r/subnetworks/nat", map[string]any{"ipCidrRange": "10.0.0.0/29", "purpose": "PRIVATE_SERVICE_CONNECT"}),
-		res(tForwardingRule, "projects/p/regions/r/forwardingRules/lb", map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED",
+		res(chain.SubnetworkType, "projects/p/regions/r/subnetworks/nat", map[string]any{"ipCidrRange": "10.0.0.0/29", "purpose": "PRIVATE_SERVICE_CONNECT"}),
+		res(chain.ForwardingRuleType, "projects/p/regions/r/forwardingRules/lb", map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED",
 			"target": "projects/p/regions/r/targetHttpsProxies/px", "network": "projects/p/global/networks/n", "region": "r"}),
-		res(tHTTPSProxy, "projects/p/regions/r/targetHttpsProxies/px", map[string]any{"urlMap": "projects/p/regions/r/urlMaps/um",
+		res(chain.RegionTargetHttpsProxyType, "projects/p/regions/r/targetHttpsProxies/px", map[string]any{"urlMap": "projects/p/regions/r/urlMaps/um",
 			"sslCertificates": []any{"projects/p/regions/r/sslCertificates/cert"}}),
-		res(tCertificate, "projects/p/regions/r/sslCertificates/cert", map[string]any{"expireTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}),
-		res(tURLMap, "projects/p/regions/r/urlMaps/um", map[string]any{"defaultService": "projects/p/regions/r/backendServices/bs"}),
-		res(tBackend, "projects/p/regions/r/backendServices/bs", map[string]any{"backends": []any{map[string]any{"group": "projects/p/regions/r/networkEndpointGroups/neg"}}}),
-		res(tNEG, "projects/p/regions/r/networkEndpointGroups/neg", map[string]any{"networkEndpointType": "SERVERLESS", "cloudRun": map[string]any{"service": "run"}}),
-		res(tCloudRun, "projects/p/locations/r/services/run", map[string]any{"name": "run", "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+		res(chain.RegionSslCertificateType, "projects/p/regions/r/sslCertificates/cert", map[string]any{"expireTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}),
+		res(chain.RegionUrlMapType, "projects/p/regions/r/urlMaps/um", map[string]any{"defaultService": "projects/p/regions/r/backendServices/bs"}),
+		res(chain.RegionBackendServiceType, "projects/p/regions/r/backendServices/bs", map[string]any{"backends": []any{map[string]any{"group": "projects/p/regions/r/networkEndpointGroups/neg"}}}),
+		res(chain.RegionNetworkEndpointGroupType, "projects/p/regions/r/networkEndpointGroups/neg", map[string]any{"networkEndpointType": "SERVERLESS", "cloudRun": map[string]any{"service": "run"}}),
+		res(chain.CloudRunServiceType, "projects/p/locations/r/services/run", map[string]any{"name": "run", "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
 			"latestReadyRevision": "rev", "terminalConditions": []any{map[string]any{"type": "Ready", "state": "CONDITION_SUCCEEDED"}},
 			"invokerIamDisabled": true}),
 	}}
@@ -43,24 +44,21 @@ func TestProducerAlone(t *testing.T) {
 	rep := Diagnose(producerSide(t, "api.internal"), nil, time.Now())
 	var broken []string
 	for _, l := range rep.Broken() {
-		broken = append(broken, l.Name+": "+l.Cause)
+		for _, p := range l.Problems {
+			broken = append(broken, l.Name+": "+p.Cause)
+		}
 	}
 	if len(broken) != 1 || !strings.Contains(broken[0], "accept-list: consumer(s) c are PENDING") {
 		t.Errorf("broken links %q, want only the accept list naming consumer c", broken)
 	}
 	for _, l := range rep.Links {
-		if l.Name == LinkNAT && l.Detail != "0 of 4 NAT addresses used, 4 free" {
+		if l.Name == chain.LinkNAT && l.Detail != "0 of 4 NAT addresses used, 4 free" {
 			t.Errorf("nat: %q", l.Detail)
 		}
 	}
 
 	rep = Diagnose(producerSide(t, "other.internal"), nil, time.Now())
-	found := false
-	for _, l := range rep.Broken() {
-		found = found || l.Name == LinkCertificate && strings.Contains(l.Cause, "the certificate is for other.internal, not for api.internal") &&
-			strings.Contains(l.Fix, "SAN covers api.internal")
-	}
-	if !found || rep.Healthy {
+	if !names(rep, chain.LinkCertificate, Broken, "the certificate is for other.internal, not for api.internal", "SAN covers api.internal") || rep.Healthy {
 		t.Errorf("a certificate for another name: broken %+v", rep.Broken())
 	}
 }
@@ -71,28 +69,16 @@ func TestNoInvokerInTheStackWarns(t *testing.T) {
 	side := producerSide(t, "api.internal")
 	side.Resources[0].Outputs["port"] = 443.0
 	for _, r := range side.Resources {
-		if r.Type == tCloudRun {
+		if r.Type == chain.CloudRunServiceType {
 			r.Outputs["invokerIamDisabled"] = false
 		}
-		if r.Type == tAttachment {
+		if r.Type == chain.ServiceAttachmentType {
 			r.Outputs["connectedEndpoints"] = []any{}
 		}
 	}
 	rep := Diagnose(side, nil, time.Now())
-	var warned bool
-	for _, l := range rep.Links {
-		warned = warned || l.Name == LinkCloudRun && l.Status == Warning && strings.Contains(l.Cause, "grants roles/run.invoker on run to no one")
-	}
-	if !warned || !rep.Healthy {
+	if !names(rep, chain.LinkCloudRun, Warning, "grants roles/run.invoker on run to no one", "cloudRun.invokers") || !rep.Healthy {
 		t.Errorf("healthy %v, links %+v: want healthy with a cloud-run warning", rep.Healthy, rep.Links)
-	}
-}
-
-func TestUsableNATAddresses(t *testing.T) {
-	for cidr, want := range map[string]int{"10.0.0.0/24": 252, "10.0.0.0/29": 4, "10.0.0.0/30": 0, "bad": 0} {
-		if got := usable(cidr); got != want {
-			t.Errorf("usable(%s) = %d, want %d", cidr, got, want)
-		}
 	}
 }
 
@@ -106,21 +92,29 @@ func TestManagedCertificateProvisioning(t *testing.T) {
 		side := producerSide(t, "api.internal")
 		cm := "projects/p/locations/r/certificates/mcert"
 		for _, r := range side.Resources {
-			if r.Type == tHTTPSProxy {
+			if r.Type == chain.RegionTargetHttpsProxyType {
 				r.Outputs["sslCertificates"] = []any{}
 				r.Outputs["certificateManagerCertificates"] = []any{cm}
 			}
 		}
-		side.Resources = append(side.Resources, &Resource{URN: "urn:mcert", Type: tCMCertificate, ID: cm, Custom: true,
+		side.Resources = append(side.Resources, &Resource{URN: "urn:mcert", Type: chain.CertificateManagerCertificateType, ID: cm, Custom: true,
 			Outputs: map[string]any{"name": "mcert", "managed": map[string]any{"state": tc.state, "domains": []any{"api.internal"}}}})
 		rep := Diagnose(side, nil, time.Now())
-		found := false
-		for _, l := range rep.Broken() {
-			found = found || l.Name == LinkCertificate && strings.Contains(l.Cause, "is PROVISIONING: Google has not verified its DNS authorization records") &&
-				strings.Contains(l.Fix, "dnsAuthorizationRecords")
-		}
+		found := names(rep, chain.LinkCertificate, Broken, "is PROVISIONING: Google has not verified its DNS authorization records", "dnsAuthorizationRecords")
 		if found != tc.broken {
 			t.Errorf("managed certificate %s: certificate link broken %v, want %v (%+v)", tc.state, found, tc.broken, rep.Broken())
 		}
 	}
+}
+
+// names reports whether the report's link has status and a problem with cause and fix.
+func names(rep *Report, link, status, cause, fix string) bool {
+	for _, l := range rep.Links {
+		for _, p := range l.Problems {
+			if l.Name == link && l.Status == status && strings.Contains(p.Cause, cause) && strings.Contains(p.Fix, fix) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -338,21 +338,21 @@ type consumerCase struct {
 	want   string
 }
 
-func TestStatusAdvice(t *testing.T) {
+func TestStatusWarning(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
 		"ACCEPTED":        "",
 		"":                "",
-		"PENDING":         "or this consumer already has as many endpoints as its connectionLimit allows. Ask them to add this endpoint's consumerProject",
+		"PENDING":         "PSC connection status is PENDING: the producer has not accepted c-prj: it is not on the service attachment's accept list, or it already has as many endpoints as its connectionLimit allows. Fix: the producer adds c-prj to `consumers`",
 		"REJECTED":        "rejectedConsumers",
 		"CLOSED":          "recreateClosedPsc",
-		"NEEDS_ATTENTION": "NAT subnets have no free address for this connection (each connected endpoint takes one). The producer must add a NAT subnet (ProducerService additionalNatSubnets)",
-		"STRANGE":         "unexpected status",
+		"NEEDS_ATTENTION": "NAT subnets have no free address for c-prj (each accepted connection holds one). Fix: the producer widens `natSubnet.ipCidrRange`",
+		"STRANGE":         "which cloudrun-psc does not know",
 	}
 	for status, want := range cases {
-		got := statusAdvice(status)
+		got := statusWarning(status, "c-prj")
 		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("statusAdvice(%q) = %q, want it to mention %q", status, got, want)
+			t.Errorf("statusWarning(%q) = %q, want it to mention %q", status, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,7 +15,7 @@ import (
 // (ownSubnetDescription: it is how a created subnet is recognised among existing ones).
 var undescribed = map[string]bool{
 	typeIAM: true, typeIAMBinding: true, typeRecord: true, typeStackRef: true,
-	"gcp:compute/subnetwork:Subnetwork": true,
+	chain.SubnetworkType: true,
 }
 
 // Every child that takes a description names the component that made it and what it does, over
@@ -62,7 +63,7 @@ func TestEveryChildIsDescribed(t *testing.T) {
 		}
 	}
 	for _, typ := range []string{typeService, typeNEG, typeBackend, typeURLMap, typeHTTPSProxy, typeCert, typeRule, typeAttachment,
-		typeAddress, typeFirewall, typeZone, "gcp:certificatemanager/certificate:Certificate", "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"} {
+		typeAddress, typeFirewall, typeZone, chain.CertificateManagerCertificateType, chain.DnsAuthorizationType} {
 		if !seen[typ] {
 			t.Errorf("no %s in the graphs: the test no longer covers it", typ)
 		}

@@ -6,10 +6,12 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/dns"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // DnsBindingType is the type token of the DnsBinding component.
-const DnsBindingType = "cloudrun-psc:index:DnsBinding"
+const DnsBindingType = chain.DnsBindingType
 
 const defaultTTL = 300
 

@@ -18,7 +18,8 @@ package psc
 // served schema marks plain (provider/plain.go derives that from these Go types), because the
 // component decides from it which children to create or checks it before creating any. Defaults
 // are applied by withDefaults, not by the schema, so the SDKs never lift a nested object into an
-// Output.
+// Output. The table is held to the Go types by provider/plain_doc_test.go: a row that names a
+// field that does not exist, or gives it another kind than provider/plain.go derives, fails it.
 //
 //	type / field                           kind    why
 //	Subnet.ipCidrRange                     plain   creates the subnet; overlaps checked at preview
@@ -27,11 +28,14 @@ package psc
 //	CloudRun.image, serviceAccount, env    Input   from a build step, a created account, secrets
 //	CloudRun.invokers[]                    Input   a created account's member; one binding (see Invokers)
 //	CloudRun.customAudiences[]             Input   computed URLs
-//	CloudRun.port, min/maxInstances        plain   numbers checked at preview (port: *int, 0 refused)
+//	CloudRun.port, minInstances,
+//	  maxInstances                         plain   numbers checked at preview (port: *int, 0 refused)
 //	CloudRun.cpu, memory                   plain   quantities checked at preview
 //	CloudRun.allowUnauthenticated,
 //	  disableDefaultUrl, deletionProtection plain  switches that add grants or change the service
-//	CloudRun.vpcEgress                     plain   object; network, subnetwork, connector Input
+//	CloudRun.vpcEgress                     plain   object, with Inputs inside (below)
+//	VpcEgress.network, subnetwork,
+//	  connector                            Input   a created VPC, subnet or connector
 //	VpcEgress.networkTags[]                Input   names that may come from other resources
 //	VpcEgress.egress                       plain   an enum checked at preview
 //	Tls.certificatePem, privateKeyPem      Input   secret configuration; stay secret on the certificate

@@ -7,7 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Issue 12: the production capabilities reach the children they configure.
+// The production inputs (callerAuth, backendService, labels, allowGlobalAccess) reach the children
+// they configure.
 
 // callerAuth network turns Cloud Run's invoker IAM check off and grants nobody; iam (the default)
 // keeps it on.

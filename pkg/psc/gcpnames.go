@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // Google Cloud naming rules used by the validators.
@@ -243,32 +246,15 @@ func parseSubnetCIDR(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
-// usableAddresses is how many addresses of a subnet can be assigned: Google Cloud reserves four
-// (network, gateway, second-to-last and broadcast).
-func usableAddresses(p netip.Prefix) int {
-	return 1<<(32-p.Bits()) - 4
-}
-
-// checkHostIn checks that ip is an address of p that Google Cloud lets a resource use.
+// checkHostIn checks that ip is an address of p that Google Cloud lets a resource use (ADDR-FIXED-IP).
 func checkHostIn(ip netip.Addr, p netip.Prefix) error {
 	if !p.Contains(ip) {
 		return fmt.Errorf("%s is not inside the subnet range %s", ip, p)
 	}
-	network := p.Addr()
-	gateway := network.Next()
-	last := lastAddr(p)
-	if ip == network || ip == gateway || ip == last || ip == last.Prev() {
+	if slices.Contains(chain.ReservedAddresses(p), ip) {
 		return fmt.Errorf("%s is reserved by Google Cloud in %s (network, gateway, second-to-last and broadcast addresses)", ip, p)
 	}
 	return nil
-}
-
-// lastAddr is the broadcast address of an IPv4 prefix.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Addr().As4()
-	host := uint32(1)<<(32-p.Bits()) - 1
-	v := (uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])) | host
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 // parseIPv4 parses a fixed internal IPv4 address.

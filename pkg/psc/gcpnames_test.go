@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 func TestSubnetRegion(t *testing.T) {
@@ -83,8 +85,8 @@ func TestSubnetMath(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || usableAddresses(p) != tc.usable {
-			t.Errorf("usableAddresses(%q) = %d, %v; want %d", tc.cidr, usableAddresses(p), err, tc.usable)
+		if err != nil || chain.UsableAddresses(p) != tc.usable {
+			t.Errorf("chain.UsableAddresses(%q) = %d, %v; want %d", tc.cidr, chain.UsableAddresses(p), err, tc.usable)
 		}
 	}
 }
@@ -186,12 +188,12 @@ func FuzzParseSubnetCIDR(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !p.Addr().Is4() || p.Masked() != p || p.String() != cidr || usableAddresses(p) < 4 {
-			t.Fatalf("subnet %q accepted as %v with %d usable addresses", cidr, p, usableAddresses(p))
+		if !p.Addr().Is4() || p.Masked() != p || p.String() != cidr || chain.UsableAddresses(p) < 4 {
+			t.Fatalf("subnet %q accepted as %v with %d usable addresses", cidr, p, chain.UsableAddresses(p))
 		}
-		last := lastAddr(p)
+		last := chain.ReservedAddresses(p)[3]
 		if !p.Contains(last) || (last.Next().IsValid() && p.Contains(last.Next())) {
-			t.Fatalf("lastAddr(%v) = %v is not its broadcast address", p, last)
+			t.Fatalf("the last reserved address of %v, %v, is not its broadcast address", p, last)
 		}
 		if first := p.Addr().Next().Next(); checkHostIn(first, p) != nil {
 			t.Fatalf("the first usable address %v of %v is refused: %v", first, p, checkHostIn(first, p))

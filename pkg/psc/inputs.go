@@ -167,3 +167,11 @@ func knownArray(in pulumi.StringArrayInput) ([]string, bool) {
 
 // noCheck accepts every value, for inputs checked only for being given.
 func noCheck(string) error { return nil }
+
+// optionalString is a plain optional string as an input: "" stays unset.
+func optionalString(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.StringPtr(s)
+}

@@ -7,10 +7,12 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // ProducerServiceType is the type token of the ProducerService component.
-const ProducerServiceType = "cloudrun-psc:index:ProducerService"
+const ProducerServiceType = chain.ProducerServiceType
 
 // ProducerService publishes a Cloud Run service privately through Private Service Connect: Cloud Run
 // (internal ingress) behind a serverless NEG and a regional internal Application Load Balancer,
@@ -113,7 +115,8 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if w := a.natLimitWarning(capacity); w != "" {
 		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp})
 	}
-	b := &producerBuilder{ctx: ctx, name: name, args: a, comp: comp, natCapacity: capacity}
+	b := &producerBuilder{children: children{ctx: ctx, component: "ProducerService", name: name, parent: comp, projectID: a.Project},
+		args: a, comp: comp, natCapacity: capacity}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
@@ -125,22 +128,10 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 
 // producerBuilder creates the children of one ProducerService.
 type producerBuilder struct {
-	ctx         *pulumi.Context
-	name        string
+	children
 	args        ProducerServiceArgs
 	comp        *ProducerService
 	natCapacity int // of the NAT subnets whose range is known at preview (validateExisting)
-}
-
-// describe is the description of the component's child that does role (descriptions.go).
-func (b *producerBuilder) describe(role string) pulumi.StringPtrInput {
-	return description("ProducerService", b.name, role)
-}
-
-// opts are the options every child gets: the component as its parent, its description kept as
-// it was created (describedOnce), plus extra.
-func (b *producerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.comp), describedOnce()}, extra...)
 }
 
 // replacedInUse are the options of the children that are replaced while the next link of the
@@ -153,17 +144,6 @@ func (b *producerBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.Resource
 // then the old one deleted, so the serving chain never breaks.
 func (b *producerBuilder) replacedInUse() []pulumi.ResourceOption {
 	return b.opts(pulumi.DeleteBeforeReplace(false))
-}
-
-// child names a child resource `<component>-<role>`.
-func (b *producerBuilder) child(role string) string { return b.name + "-" + role }
-
-// project is the project input of every child (nil lets the provider use its default).
-func (b *producerBuilder) project() pulumi.StringPtrInput {
-	if b.args.Project == "" {
-		return nil
-	}
-	return pulumi.StringPtr(b.args.Project)
 }
 
 // build creates the chain in the order it serves a request backwards: the subnets, the Cloud Run

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // BackendServiceArgs are the controls of the load balancer's regional backend service. Their
@@ -95,9 +97,9 @@ func (o *OutlierDetectionArgs) Annotate(a infer.Annotator) {
 	a.Describe(&o.SuccessRateStdevFactor, "Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.")
 }
 
-// regionalSecurityPolicyRe is a regional Cloud Armor policy path; its region is the first group.
+// regionalSecurityPolicyRe is a regional Cloud Armor policy path.
 var (
-	regionalSecurityPolicyRe = regexp.MustCompile(`^(?:projects/[^/]+/)?regions/([^/]+)/securityPolicies/[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	regionalSecurityPolicyRe = regexp.MustCompile(`^(?:projects/[^/]+/)?regions/[^/]+/securityPolicies/[a-z]([-a-z0-9]*[a-z0-9])?$`)
 	globalSecurityPolicyRe   = regexp.MustCompile(`^(?:projects/[^/]+/)?global/securityPolicies/[^/]+$`)
 )
 
@@ -129,8 +131,8 @@ func checkSecurityPolicyShape(s string) error {
 
 // securityPolicyRegion checks that a regional policy is in the producer's region (BS-REGION).
 func (a *ProducerServiceArgs) securityPolicyRegion(s string) error {
-	if m := regionalSecurityPolicyRe.FindStringSubmatch(trimComputePrefix(s)); m != nil && m[1] != a.Region {
-		return fmt.Errorf("is in region %s but the load balancer is in %s; a backend service takes a security policy of its own region", m[1], a.Region)
+	if path := trimComputePrefix(s); regionalSecurityPolicyRe.MatchString(path) && chain.RegionOf(path) != a.Region {
+		return fmt.Errorf("is in region %s but the load balancer is in %s; a backend service takes a security policy of its own region", chain.RegionOf(path), a.Region)
 	}
 	return nil
 }

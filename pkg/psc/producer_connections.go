@@ -2,8 +2,11 @@ package psc
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -52,7 +55,7 @@ func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections
 			for _, e := range in {
 				c := ConnectedEndpoint{Endpoint: deref(e.Endpoint), ConsumerNetwork: deref(e.ConsumerNetwork),
 					Status: deref(e.Status), PscConnectionId: deref(e.PscConnectionId)}
-				c.ConsumerProject = projectOf(c.Endpoint)
+				c.ConsumerProject = chain.ProjectOf(c.Endpoint)
 				if e.PropagatedConnectionCount != nil {
 					c.PropagatedConnectionCount = *e.PropagatedConnectionCount
 				}
@@ -63,7 +66,7 @@ func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections
 	used := pulumix.Apply(eps, func(eps []ConnectedEndpoint) int {
 		n := 0
 		for _, e := range eps {
-			if e.Status == "ACCEPTED" {
+			if chain.HoldsNATAddress(e.Status) {
 				n++
 			}
 		}
@@ -80,45 +83,41 @@ func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections
 	return connections{
 		endpoints: eps,
 		natUsed:   pulumi.IntOutput{OutputState: used.OutputState},
-		natFree:   pulumi.IntOutput{OutputState: pulumix.Apply(used, func(n int) int { return max(capacity-n, 0) }).OutputState},
+		natFree:   pulumi.IntOutput{OutputState: pulumix.Apply(used, func(n int) int { return chain.NATFree(capacity, n) }).OutputState},
 		warning:   pulumi.StringOutput{OutputState: warning.OutputState},
 	}
 }
 
-// connectionWarning names the consumers whose endpoints carry no traffic yet and the fix; ""
-// when none waits.
+// connectionWarning names the consumers whose endpoints wait on the attachment (PENDING, or
+// NEEDS_ATTENTION when the NAT subnets are full), each status's cause and its fix; "" when none
+// waits.
 func connectionWarning(eps []ConnectedEndpoint, natCapacity int) string {
-	waiting := map[string][]string{}
-	for _, e := range eps {
-		if e.Status == "PENDING" || e.Status == "NEEDS_ATTENTION" {
-			waiting[e.Status] = append(waiting[e.Status], e.ConsumerProject+" ("+e.Endpoint+")")
-		}
-	}
 	var parts []string
-	if p := waiting["PENDING"]; len(p) > 0 {
-		sort.Strings(p)
-		parts = append(parts, fmt.Sprintf("PENDING: %s: add the consumer to consumers (or consumerStacks), or raise its "+
-			"connectionLimit, and run pulumi up", strings.Join(p, ", ")))
-	}
-	if n := waiting["NEEDS_ATTENTION"]; len(n) > 0 {
-		sort.Strings(n)
-		parts = append(parts, fmt.Sprintf("NEEDS_ATTENTION: %s: the NAT subnets (%d addresses) are full; add one with "+
-			"additionalNatSubnets and run pulumi up", strings.Join(n, ", "), natCapacity))
+	for _, status := range []string{chain.Pending, chain.NeedsAttention} {
+		var endpoints, consumers []string
+		for _, e := range eps {
+			if e.Status == status {
+				endpoints = append(endpoints, e.ConsumerProject+" ("+e.Endpoint+")")
+				consumers = append(consumers, e.ConsumerProject)
+			}
+		}
+		if len(endpoints) == 0 {
+			continue
+		}
+		sort.Strings(endpoints)
+		slices.Sort(consumers)
+		who := strings.Join(slices.Compact(consumers), ", ")
+		s := chain.StatusOf(status)
+		cause := s.Cause(who)
+		if status == chain.NeedsAttention {
+			cause += fmt.Sprintf("; they hold %d addresses", natCapacity)
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s: %s. Fix: %s.", status, strings.Join(endpoints, ", "), cause, s.Fix(who)))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "consumer endpoints waiting on this service attachment: " + strings.Join(parts, "; ") +
-		" (then the consumers run pulumi refresh)"
-}
-
-// projectOf is the project of a resource self link or path, or "" when it names none.
-func projectOf(ref string) string {
-	if _, rest, ok := strings.Cut(ref, "projects/"); ok {
-		p, _, _ := strings.Cut(rest, "/")
-		return p
-	}
-	return ""
+	return "consumer endpoints waiting on this service attachment: " + strings.Join(parts, " ")
 }
 
 func deref(s *string) string {

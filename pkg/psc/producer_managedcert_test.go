@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 const (
-	typeDnsAuth     = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
-	typeManagedCert = "gcp:certificatemanager/certificate:Certificate"
+	typeDnsAuth     = chain.DnsAuthorizationType
+	typeManagedCert = chain.CertificateManagerCertificateType
 )
 
 // managedProducer runs a producer with tls.managed on a public hostname and returns its

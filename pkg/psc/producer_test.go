@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"slices"
 	"strings"
@@ -10,22 +11,22 @@ import (
 )
 
 const (
-	typeSubnet     = "gcp:compute/subnetwork:Subnetwork"
-	typeService    = "gcp:cloudrunv2/service:Service"
-	typeIAM        = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
-	typeIAMBinding = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	typeNEG        = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
-	typeBackend    = "gcp:compute/regionBackendService:RegionBackendService"
-	typeURLMap     = "gcp:compute/regionUrlMap:RegionUrlMap"
-	typeHTTPProxy  = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
-	typeHTTPSProxy = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
-	typeCert       = "gcp:compute/regionSslCertificate:RegionSslCertificate"
-	typeRule       = "gcp:compute/forwardingRule:ForwardingRule"
-	typeAttachment = "gcp:compute/serviceAttachment:ServiceAttachment"
-	typeAddress    = "gcp:compute/address:Address"
-	typeFirewall   = "gcp:compute/firewall:Firewall"
-	typeZone       = "gcp:dns/managedZone:ManagedZone"
-	typeRecord     = "gcp:dns/recordSet:RecordSet"
+	typeSubnet     = chain.SubnetworkType
+	typeService    = chain.CloudRunServiceType
+	typeIAM        = chain.CloudRunServiceIamMemberType
+	typeIAMBinding = chain.CloudRunServiceIamBindingType
+	typeNEG        = chain.RegionNetworkEndpointGroupType
+	typeBackend    = chain.RegionBackendServiceType
+	typeURLMap     = chain.RegionUrlMapType
+	typeHTTPProxy  = chain.RegionTargetHttpProxyType
+	typeHTTPSProxy = chain.RegionTargetHttpsProxyType
+	typeCert       = chain.RegionSslCertificateType
+	typeRule       = chain.ForwardingRuleType
+	typeAttachment = chain.ServiceAttachmentType
+	typeAddress    = chain.AddressType
+	typeFirewall   = chain.FirewallType
+	typeZone       = chain.ManagedZoneType
+	typeRecord     = chain.RecordSetType
 	typeStackRef   = "pulumi:pulumi:StackReference"
 )
 

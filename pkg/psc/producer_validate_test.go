@@ -123,7 +123,7 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"cloudRun.image: must be a container image reference"}},
 		{"image with empty tag", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("nginx:") }, []string{"cloudRun.image"}},
 		{"image with a space", func(a *ProducerServiceArgs) { a.CloudRun.Image = pulumi.String("gcr.io/p/app :1") }, []string{"cloudRun.image"}},
-		// Shapes (issue 10 item 13): every input that names something is checked for its form.
+		// Shapes (shapes.go): every input that names something is checked for its form.
 		{"network shape", func(a *ProducerServiceArgs) { a.Network = pulumi.String("projects/p/networks/vpc") }, []string{"network: must be a VPC network"}},
 		{"service account shape", func(a *ProducerServiceArgs) { a.CloudRun.ServiceAccount = pulumi.String("payments-sa") }, []string{"cloudRun.serviceAccount: must be a service account email"}},
 		{"connector shape", func(a *ProducerServiceArgs) {
@@ -137,7 +137,7 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"tls.sslPolicy: must be a regional SSL policy"}},
 		{"consumer stack shape", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{Stack: "payments consumer"}} }, []string{"consumerStacks[0].stack: must be a fully qualified stack name"}},
 		{"rejected consumer shape", func(a *ProducerServiceArgs) { a.RejectedConsumers = pulumi.ToStringArray([]string{"Bad Project"}) }, []string{"rejectedConsumers[0]: must be a project id"}},
-		// Issue 12: caller identity, backend controls, labels.
+		// Caller identity, backend controls, labels (producer_callerauth.go, producer_backend.go, labels.go).
 		{"caller auth value", func(a *ProducerServiceArgs) { a.CloudRun.CallerAuth = "none" }, []string{"cloudRun.callerAuth: must be iam"}},
 		{"network auth with invokers", func(a *ProducerServiceArgs) {
 			a.CloudRun.CallerAuth = "network"

@@ -10,7 +10,7 @@ import (
 
 // The shapes of the inputs that name something (a network, a subnet, a stack, a service account,
 // a connector, an SSL policy): each is checked at preview when it is known, naming the input, so
-// that none is left for the engine or the API to refuse part-way through an up (issue 10 item 13).
+// that none is left for the engine or the API to refuse part-way through an up.
 var (
 	// A Pulumi stack reference across projects: organization/project/stack, each part of the
 	// characters Pulumi allows in names.

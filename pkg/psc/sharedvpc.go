@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Shared VPC (issue 12 item 2): a side's VPC may be a Shared VPC network of a host project,
+// Shared VPC: a side's VPC may be a Shared VPC network of a host project,
 // networkProject, while its load balancer, attachment and endpoint stay in the service project
 // (project). Subnets the component creates go to the host project, existing subnets and the VPC
 // are looked up there, and bare names resolve there (catalogue XPN-SERVICE-PROJECT: the service

@@ -7,8 +7,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 )
 
-// The disagreements the audit of issue 11 found between the simulator and the provider over
-// Google's API, one test each, named by the docs/gcp-rules.md rule.
+// The disagreements an audit of the simulator against the provider's source found over Google's
+// API, one test each, named by the docs/gcp-rules.md rule.
 
 // SA-AUTOMATIC-LISTS: the provider sends both consumer lists in every PATCH, even empty, so a
 // switch from ACCEPT_MANUAL to ACCEPT_AUTOMATIC is refused even when the program clears them.

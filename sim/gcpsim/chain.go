@@ -12,7 +12,7 @@ import (
 const chainFile = "chain.jsonl"
 
 // The links of a request's path, in the order it crosses them, named as cloudrun-psc doctor names
-// them (pkg/doctor/walk.go) so that the two answers compare; the simulator keeps its own copy of
+// them (pkg/chain/links.go) so that the two answers compare; the simulator keeps its own copy of
 // the names, as it imports nothing from the library. A ChainSample names the first broken one of
 // the links from LinkEndpoint on; a CallResult (call.go) the first that refuses a client's call.
 const (

@@ -4,7 +4,8 @@ import (
 	"testing"
 )
 
-// Issue 12: the backend controls, global access, labels and Domain Restricted Sharing.
+// The backend controls (BS-*), global access (FR-GLOBAL-ACCESS), labels (LABEL-FORMAT), Domain
+// Restricted Sharing (IAM-DRS) and Shared VPC (XPN-SERVICE-PROJECT).
 
 // BS-SECURITY-POLICY: a backend service takes a regional CLOUD_ARMOR policy of its own region,
 // which it then holds (GEN-IN-USE); BS-REGION refuses another region's, and a global path.

@@ -212,7 +212,7 @@ func badCases(t *testing.T) []badCase {
 		{name: "tls-certificate-manager-other-region", component: P,
 			patch: obj{"tls": obj{"certificateManagerCertificates": []any{"projects/p/locations/us-east1/certificates/c"}}},
 			path:  "tls.certificateManagerCertificates[0]", reason: "is in us-east1 but the load balancer is in europe-west1"},
-		// Issue 12 item 7: Google-managed certificates.
+		// Google-managed certificates (producer_managedcert.go).
 		{name: "tls-managed-and-pem", component: P, patch: obj{"tls": obj{"managed": obj{}, "certificatePem": cert, "privateKeyPem": key}},
 			path: "tls", reason: "give exactly one of certificatePem and privateKeyPem"},
 		{name: "tls-managed-internal-hostname", component: P, patch: obj{"tls": obj{"managed": obj{}}},
@@ -238,7 +238,7 @@ func badCases(t *testing.T) []badCase {
 		{name: "egress-connector-and-network", component: P,
 			patch: obj{"cloudRun": obj{"vpcEgress": obj{"network": fxVPC, "subnetwork": fxRegular, "connector": "projects/p/locations/europe-west1/connectors/c"}}},
 			path:  "cloudRun.vpcEgress", reason: "not both and not neither"},
-		// Issue 12: caller identity, backend controls, labels.
+		// Caller identity, backend controls, labels.
 		{name: "caller-auth-invalid", component: P, patch: obj{"cloudRun": obj{"callerAuth": "anyone"}},
 			path: "cloudRun.callerAuth", reason: `must be iam`},
 		{name: "security-policy-global", component: P, patch: obj{"backendService": obj{"securityPolicy": "projects/" + badProject + "/global/securityPolicies/edge"}},
@@ -249,7 +249,7 @@ func badCases(t *testing.T) []badCase {
 			path: "backendService.outlierDetection", reason: "set at least one field"},
 		{name: "label-key-invalid", component: P, patch: obj{"labels": obj{"Team": "payments"}},
 			path: `labels["Team"]`, reason: "a label key must start with a lowercase letter"},
-		// Issue 12 item 4: routes.
+		// Routes (producer_routes_validate.go).
 		{name: "route-path-prefix-no-slash", component: P, patch: obj{"routes": []any{route("admin", nil, "admin")}},
 			path: "routes[0].pathPrefix", reason: "must start with /"},
 		{name: "route-host-invalid", component: P, patch: obj{"routes": []any{route("admin", []any{"Admin_Host"}, "")}},

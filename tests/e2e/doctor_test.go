@@ -7,10 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/doctor"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
@@ -60,6 +62,13 @@ func runDoctor(t *testing.T, env *harness.Env, jsonOut bool, args ...string) doc
 		if healthy := run.code == 0; healthy != run.report.Healthy {
 			t.Errorf("exit code %d but healthy=%v", run.code, run.report.Healthy)
 		}
+		var names []string
+		for _, l := range run.report.Links {
+			names = append(names, l.Name)
+		}
+		if !slices.Equal(names, chain.LinkNames()) {
+			t.Errorf("the report lists %v, want every link once in order %v", names, chain.LinkNames())
+		}
 	}
 	return run
 }
@@ -75,8 +84,10 @@ type brokenLink struct{ link, cause, fix string }
 
 func (r doctorRun) names(w brokenLink) bool {
 	for _, l := range r.report.Broken() {
-		if l.Name == w.link && strings.Contains(l.Cause, w.cause) && strings.Contains(l.Fix, w.fix) {
-			return true
+		for _, p := range l.Problems {
+			if l.Name == w.link && strings.Contains(p.Cause, w.cause) && strings.Contains(p.Fix, w.fix) {
+				return true
+			}
 		}
 	}
 	return false
@@ -150,9 +161,9 @@ func set(fields map[string]any) func(map[string]any) bool {
 func remove(map[string]any) bool { return true }
 
 const (
-	tCertificate  = "gcp:compute/regionSslCertificate:RegionSslCertificate"
-	tInvokers     = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	tFirewallRule = "gcp:compute/firewall:Firewall"
+	tCertificate  = chain.RegionSslCertificateType
+	tInvokers     = chain.CloudRunServiceIamBindingType
+	tFirewallRule = chain.FirewallType
 )
 
 func TestDoctor(t *testing.T) {
@@ -197,14 +208,14 @@ func TestDoctor(t *testing.T) {
 		t.Fatalf("healthy deployment: exit %d, broken %+v", healthy.code, healthy.report.Broken())
 	}
 	for _, l := range healthy.report.Links {
-		if l.Status != doctor.OK && l.Name != doctor.LinkFirewall || l.Status != doctor.OK && l.Status != doctor.Skipped {
+		if l.Status != doctor.OK && l.Name != chain.LinkFirewall || l.Status != doctor.OK && l.Status != doctor.Skipped {
 			t.Errorf("healthy deployment: link %s is %s: %s", l.Name, l.Status, l.Detail)
 		}
 	}
-	if nat := healthy.link(doctor.LinkNAT); !strings.Contains(nat.Detail, "2 of 252 NAT addresses used, 250 free") {
+	if nat := healthy.link(chain.LinkNAT); !strings.Contains(nat.Detail, "2 of 252 NAT addresses used, 250 free") {
 		t.Errorf("nat link: %q", nat.Detail)
 	}
-	if l := healthy.link(doctor.LinkCertificate); !strings.Contains(l.Detail, "covers payment-api.internal") {
+	if l := healthy.link(chain.LinkCertificate); !strings.Contains(l.Detail, "covers payment-api.internal") {
 		t.Errorf("certificate link: %+v", l)
 	}
 	prodOnly := runDoctor(t, env, true, "--producer-stack", prod.Ref(), "--producer-dir", prod.WorkDir())
@@ -212,10 +223,10 @@ func TestDoctor(t *testing.T) {
 	if prodOnly.code != 0 || consOnly.code != 0 {
 		t.Errorf("one side alone: producer exit %d %+v, consumer exit %d %+v", prodOnly.code, prodOnly.report.Broken(), consOnly.code, consOnly.report.Broken())
 	}
-	if l := consOnly.link(doctor.LinkCloudRun); l.Status != doctor.Skipped || !strings.Contains(l.Detail, "--producer-stack") {
+	if l := consOnly.link(chain.LinkCloudRun); l.Status != doctor.Skipped || !strings.Contains(l.Detail, "--producer-stack") {
 		t.Errorf("consumer alone: cloud-run link %+v, want skipped naming --producer-stack", l)
 	}
-	if l := prodOnly.link(doctor.LinkAttachment); l.Status != doctor.OK || !strings.Contains(l.Detail, "2 ACCEPTED") {
+	if l := prodOnly.link(chain.LinkAttachment); l.Status != doctor.OK || !strings.Contains(l.Detail, "2 ACCEPTED") {
 		t.Errorf("producer alone: attachment link %+v, want its two ACCEPTED connections", l)
 	}
 
@@ -240,10 +251,10 @@ func TestDoctor(t *testing.T) {
 			{tRecord, "payment-api", set(map[string]any{"rrdatas": []any{"192.168.10.99"}})},
 			{tRule, "payments-lb-rule", remove},
 		}, want: []brokenLink{
-			{doctor.LinkEndpoint, "PENDING", "adds consumer-prj to `consumers`"},
-			{doctor.LinkAcceptList, "not on the attachment's accept list", "adds consumer-prj to `consumers`"},
-			{doctor.LinkDNS, "resolves to 192.168.10.99, not to the endpoint's IP", "`pulumi up` on the consumer stack"},
-			{doctor.LinkLBRule, "deleted outside Pulumi", "recreates it"},
+			{chain.LinkEndpoint, "PENDING", "adds consumer-prj to `consumers`"},
+			{chain.LinkAcceptList, "not on the attachment's accept list", "adds consumer-prj to `consumers`"},
+			{chain.LinkDNS, "resolves to 192.168.10.99, not to the endpoint's IP", "`pulumi up` on the consumer stack"},
+			{chain.LinkLBRule, "deleted outside Pulumi", "recreates it"},
 		}, text: true},
 		{name: "pending: connection limit; dns record deleted; lb scheme, proxy-only subnet, proxy deleted", edits: []edit{
 			{tAttachment, "payments-attachment", set(map[string]any{"consumerAcceptLists": []any{map[string]any{"projectIdOrNum": consumerProject, "connectionLimit": 1.0}}})},
@@ -253,11 +264,11 @@ func TestDoctor(t *testing.T) {
 			{tSubnet, "payments-proxy-subnet", set(map[string]any{"role": "BACKUP"})},
 			{tHTTPSProxy, "payments-proxy", remove},
 		}, want: []brokenLink{
-			{doctor.LinkAcceptList, "its connectionLimit is 1", "raises `connectionLimit`"},
-			{doctor.LinkDNS, "was deleted outside Pulumi", "recreates the record"},
-			{doctor.LinkLBRule, "not INTERNAL_MANAGED", "`pulumi up` on the producer"},
-			{doctor.LinkLBRule, "BACKUP, not ACTIVE", "promote it to ACTIVE"},
-			{doctor.LinkProxy, "deleted outside Pulumi", "recreates it"},
+			{chain.LinkAcceptList, "its connectionLimit is 1", "raises `connectionLimit`"},
+			{chain.LinkDNS, "was deleted outside Pulumi", "recreates the record"},
+			{chain.LinkLBRule, "not INTERNAL_MANAGED", "`pulumi up` on the producer"},
+			{chain.LinkLBRule, "BACKUP, not ACTIVE", "promote it to ACTIVE"},
+			{chain.LinkProxy, "deleted outside Pulumi", "recreates it"},
 		}},
 		{name: "rejected; firewall disabled; no certificate, url map deleted", edits: []edit{
 			{tAttachment, "payments-attachment", set(map[string]any{"consumerRejectLists": []any{consumerProject}})}, status("REJECTED"),
@@ -265,11 +276,11 @@ func TestDoctor(t *testing.T) {
 			{tHTTPSProxy, "payments-proxy", set(map[string]any{"sslCertificates": []any{}})},
 			{tURLMap, "payments-urlmap", remove},
 		}, want: []brokenLink{
-			{doctor.LinkEndpoint, "REJECTED", "removes consumer-prj from `rejectedConsumers`"},
-			{doctor.LinkAcceptList, "on the reject list", "removes consumer-prj from `rejectedConsumers`"},
-			{doctor.LinkFirewall, "is disabled", "enable it"},
-			{doctor.LinkCertificate, "no certificate", "tls.certificatePem"},
-			{doctor.LinkURLMap, "deleted outside Pulumi", "recreates it"},
+			{chain.LinkEndpoint, "REJECTED", "removes consumer-prj from `rejectedConsumers`"},
+			{chain.LinkAcceptList, "on the reject list", "removes consumer-prj from `rejectedConsumers`"},
+			{chain.LinkFirewall, "is disabled", "enable it"},
+			{chain.LinkCertificate, "no certificate", "tls.certificatePem"},
+			{chain.LinkURLMap, "deleted outside Pulumi", "recreates it"},
 		}},
 		{name: "needs attention; firewall port; certificate expired, url map routes nowhere", edits: []edit{
 			{tSubnet, "payments-nat-subnet", set(map[string]any{"ipCidrRange": "10.20.0.0/30"})}, status("NEEDS_ATTENTION"),
@@ -277,37 +288,37 @@ func TestDoctor(t *testing.T) {
 			{tCertificate, "payments-cert", set(map[string]any{"expireTime": past})},
 			{tURLMap, "payments-urlmap", set(map[string]any{"defaultService": ""})},
 		}, want: []brokenLink{
-			{doctor.LinkEndpoint, "NEEDS_ATTENTION", "`additionalNatSubnets`"},
-			{doctor.LinkNAT, "the NAT subnets are full", "`additionalNatSubnets`"},
-			{doctor.LinkFirewall, "not tcp:443", "`firewall.ports` to [443]"},
-			{doctor.LinkCertificate, "expired at " + past, "renewed certificate"},
-			{doctor.LinkBackend, "defaultService is not set", "`pulumi up` on the producer"},
+			{chain.LinkEndpoint, "NEEDS_ATTENTION", "`additionalNatSubnets`"},
+			{chain.LinkNAT, "the NAT subnets are full", "`additionalNatSubnets`"},
+			{chain.LinkFirewall, "not tcp:443", "`firewall.ports` to [443]"},
+			{chain.LinkCertificate, "expired at " + past, "renewed certificate"},
+			{chain.LinkBackend, "defaultService is not set", "`pulumi up` on the producer"},
 		}},
 		{name: "closed; firewall deleted", edits: []edit{
 			{tAttachment, "payments-attachment", remove}, status("CLOSED"),
 			{tFirewallRule, "payments-egress", remove},
 		}, want: []brokenLink{
-			{doctor.LinkEndpoint, "CLOSED", "recreateClosedPsc"},
-			{doctor.LinkAttachment, "deleted outside Pulumi", "`pulumi up` on the producer stack"},
-			{doctor.LinkFirewall, "was deleted", "firewall rule is recreated"},
+			{chain.LinkEndpoint, "CLOSED", "recreateClosedPsc"},
+			{chain.LinkAttachment, "deleted outside Pulumi", "`pulumi up` on the producer stack"},
+			{chain.LinkFirewall, "was deleted", "firewall rule is recreated"},
 		}},
 		{name: "endpoint deleted; certificate deleted, backend deleted", edits: []edit{
 			{tRule, "payments-endpoint", remove},
 			{tCertificate, "payments-cert", remove},
 			{tBackend, "payments-backend", remove},
 		}, want: []brokenLink{
-			{doctor.LinkEndpoint, "deleted outside Pulumi", "the endpoint is recreated"},
-			{doctor.LinkCertificate, "deleted outside Pulumi", "recreates it"},
-			{doctor.LinkBackend, "deleted outside Pulumi", "recreates it"},
+			{chain.LinkEndpoint, "deleted outside Pulumi", "the endpoint is recreated"},
+			{chain.LinkCertificate, "deleted outside Pulumi", "recreates it"},
+			{chain.LinkBackend, "deleted outside Pulumi", "recreates it"},
 		}},
 		{name: "backend empty", only: "producer", edits: []edit{{tBackend, "payments-backend", set(map[string]any{"backends": []any{}})}},
-			want: []brokenLink{{doctor.LinkBackend, "no backends", "serverless NEG is attached again"}}},
+			want: []brokenLink{{chain.LinkBackend, "no backends", "serverless NEG is attached again"}}},
 		{name: "neg deleted", only: "producer", edits: []edit{{tNEG, "payments-neg", remove}},
-			want: []brokenLink{{doctor.LinkNEG, "deleted outside Pulumi", "recreates it"}}},
+			want: []brokenLink{{chain.LinkNEG, "deleted outside Pulumi", "recreates it"}}},
 		{name: "neg names no service", only: "producer", edits: []edit{{tNEG, "payments-neg", set(map[string]any{"cloudRun": map[string]any{}})}},
-			want: []brokenLink{{doctor.LinkNEG, "names no Cloud Run service", "`pulumi up` on the producer"}}},
+			want: []brokenLink{{chain.LinkNEG, "names no Cloud Run service", "`pulumi up` on the producer"}}},
 		{name: "cloud run deleted", only: "producer", edits: []edit{{tService, "payments-run", remove}},
-			want: []brokenLink{{doctor.LinkCloudRun, "deleted outside Pulumi", "the service is recreated"}}},
+			want: []brokenLink{{chain.LinkCloudRun, "deleted outside Pulumi", "the service is recreated"}}},
 		{name: "neg not serverless; cloud run ingress, readiness, revision, image, invokers, audiences", edits: []edit{
 			{tNEG, "payments-neg", set(map[string]any{"networkEndpointType": "GCE_VM_IP_PORT"})},
 			{tService, "payments-run", set(map[string]any{
@@ -317,13 +328,13 @@ func TestDoctor(t *testing.T) {
 			})},
 			{tInvokers, "payments-run", remove},
 		}, want: []brokenLink{
-			{doctor.LinkNEG, "not SERVERLESS", "`pulumi up` on the producer"},
-			{doctor.LinkCloudRun, "INGRESS_TRAFFIC_NONE", "INGRESS_TRAFFIC_INTERNAL_ONLY"},
-			{doctor.LinkCloudRun, "Ready is CONDITION_FAILED", "working image"},
-			{doctor.LinkCloudRun, "no ready revision", "working image"},
-			{doctor.LinkCloudRun, "serves no container image", "working image"},
-			{doctor.LinkCloudRun, "no one holds roles/run.invoker", "binding of `cloudRun.invokers` is recreated"},
-			{doctor.LinkCloudRun, "do not include https://payment-api.internal", "`cloudRun.customAudiences`"},
+			{chain.LinkNEG, "not SERVERLESS", "`pulumi up` on the producer"},
+			{chain.LinkCloudRun, "INGRESS_TRAFFIC_NONE", "INGRESS_TRAFFIC_INTERNAL_ONLY"},
+			{chain.LinkCloudRun, "Ready is CONDITION_FAILED", "working image"},
+			{chain.LinkCloudRun, "no ready revision", "working image"},
+			{chain.LinkCloudRun, "serves no container image", "working image"},
+			{chain.LinkCloudRun, "no one holds roles/run.invoker", "binding of `cloudRun.invokers` is recreated"},
+			{chain.LinkCloudRun, "do not include https://payment-api.internal", "`cloudRun.customAudiences`"},
 		}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
@@ -21,8 +22,8 @@ import (
 
 const faultsVar = "GCPSIM_FAULTS"
 
-// chain is a world with a chainProducer stack and, once consumer is called, a chainConsumer stack.
-type chain struct {
+// chainWorld is a world with a chainProducer stack and, once consumer is called, a chainConsumer stack.
+type chainWorld struct {
 	t    *testing.T
 	env  *harness.Env
 	prod *harness.Stack
@@ -30,25 +31,25 @@ type chain struct {
 }
 
 // newChain creates a world whose producer accepts the given consumer projects.
-func newChain(t *testing.T, consumerProjects ...string) *chain {
+func newChain(t *testing.T, consumerProjects ...string) *chainWorld {
 	t.Helper()
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
 	env := harness.New(t, harness.GCP())
-	c := &chain{t: t, env: env, prod: env.GoStack("payments-producer", "dev", chainProducer(cert, key))}
+	c := &chainWorld{t: t, env: env, prod: env.GoStack("payments-producer", "dev", chainProducer(cert, key))}
 	configure(c.prod, producerProject, map[string]string{"consumerProjects": jsonList(consumerProjects)})
 	return c
 }
 
 // consumer creates a consumer stack (of project payments-consumer) configured with extra; it
 // replaces the chain's previous consumer.
-func (c *chain) consumer(stack string, extra map[string]string) *harness.Stack {
+func (c *chainWorld) consumer(stack string, extra map[string]string) *harness.Stack {
 	c.cons = c.env.GoStack("payments-consumer", stack, chainConsumer)
 	configure(c.cons, consumerProject, extra)
 	return c.cons
 }
 
 // stacks returns the chain's stacks, consumer first (the order to destroy them in).
-func (c *chain) stacks() []*harness.Stack {
+func (c *chainWorld) stacks() []*harness.Stack {
 	if c.cons == nil {
 		return []*harness.Stack{c.prod}
 	}
@@ -56,7 +57,7 @@ func (c *chain) stacks() []*harness.Stack {
 }
 
 // deployProducer brings the producer up and returns its attachment URI.
-func (c *chain) deployProducer() string {
+func (c *chainWorld) deployProducer() string {
 	c.t.Helper()
 	return output(c.t, c.prod.Up(), "serviceAttachmentUri")
 }
@@ -127,10 +128,10 @@ func planTargets(t *testing.T) []target {
 // chainTypes are the types each chain must create for the fault test to cover what the
 // components can create, with how many of each at least.
 var chainTypes = map[bool]map[string]int{
-	false: {tNetwork: 1, tSubnet: 3, tService: 1, "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding": 1, tNEG: 1,
-		tBackend: 1, tURLMap: 1, "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": 1,
-		"gcp:compute/regionSslCertificate:RegionSslCertificate": 1, tRule: 1, tAttachment: 1},
-	true: {tNetwork: 1, tSubnet: 1, tAddress: 1, tRule: 1, "gcp:compute/firewall:Firewall": 1, tZone: 1, tRecord: 1},
+	false: {tNetwork: 1, tSubnet: 3, tService: 1, chain.CloudRunServiceIamBindingType: 1, tNEG: 1,
+		tBackend: 1, tURLMap: 1, chain.RegionTargetHttpsProxyType: 1,
+		chain.RegionSslCertificateType: 1, tRule: 1, tAttachment: 1},
+	true: {tNetwork: 1, tSubnet: 1, tAddress: 1, tRule: 1, chain.FirewallType: 1, tZone: 1, tRecord: 1},
 }
 
 // assertFailedOn checks that an up failed because of the fault injected into tg: the error
@@ -235,7 +236,7 @@ func TestTransientFaultOnEveryCreate(t *testing.T) {
 // transientCreate fails the first create of tg with a transient error: the up of st fails and
 // names tg and the error, the chain's states and the simulator agree, and a second up converges
 // with nothing left to change. It returns the second up's summary.
-func transientCreate(t *testing.T, c *chain, st *harness.Stack, tg target) *harness.Summary {
+func transientCreate(t *testing.T, c *chainWorld, st *harness.Stack, tg target) *harness.Summary {
 	t.Helper()
 	c.env.SetEnv(faultsVar, tg.fault("transient", 1))
 	defer c.env.UnsetEnv(faultsVar)

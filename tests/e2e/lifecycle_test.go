@@ -9,26 +9,27 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
 
 // Resource types of the example graphs.
 const (
-	tNetwork    = "gcp:compute/network:Network"
-	tSubnet     = "gcp:compute/subnetwork:Subnetwork"
-	tService    = "gcp:cloudrunv2/service:Service"
-	tNEG        = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
-	tBackend    = "gcp:compute/regionBackendService:RegionBackendService"
-	tURLMap     = "gcp:compute/regionUrlMap:RegionUrlMap"
-	tHTTPProxy  = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
-	tRule       = "gcp:compute/forwardingRule:ForwardingRule"
-	tAttachment = "gcp:compute/serviceAttachment:ServiceAttachment"
-	tAddress    = "gcp:compute/address:Address"
-	tZone       = "gcp:dns/managedZone:ManagedZone"
-	tRecord     = "gcp:dns/recordSet:RecordSet"
-	tProducer   = "cloudrun-psc:index:ProducerService"
-	tConsumer   = "cloudrun-psc:index:ConsumerEndpoint"
-	tDNS        = "cloudrun-psc:index:DnsBinding"
+	tNetwork    = chain.NetworkType
+	tSubnet     = chain.SubnetworkType
+	tService    = chain.CloudRunServiceType
+	tNEG        = chain.RegionNetworkEndpointGroupType
+	tBackend    = chain.RegionBackendServiceType
+	tURLMap     = chain.RegionUrlMapType
+	tHTTPProxy  = chain.RegionTargetHttpProxyType
+	tRule       = chain.ForwardingRuleType
+	tAttachment = chain.ServiceAttachmentType
+	tAddress    = chain.AddressType
+	tZone       = chain.ManagedZoneType
+	tRecord     = chain.RecordSetType
+	tProducer   = chain.ProducerServiceType
+	tConsumer   = chain.ConsumerEndpointType
+	tDNS        = chain.DnsBindingType
 )
 
 // producerPlan is what a preview of the producer example creates, by type.
@@ -114,9 +115,9 @@ func deploy(t *testing.T, st *harness.Stack, plan map[string]int) *harness.Summa
 
 // componentOutput is one output every deployed component of a type must record in state.
 var componentOutput = map[string]string{
-	"cloudrun-psc:index:ProducerService":  "serviceAttachmentUri",
-	"cloudrun-psc:index:ConsumerEndpoint": "ipAddress",
-	"cloudrun-psc:index:DnsBinding":       "url",
+	chain.ProducerServiceType:  "serviceAttachmentUri",
+	chain.ConsumerEndpointType: "ipAddress",
+	chain.DnsBindingType:       "url",
 }
 
 // assertComponentOutputs checks that every cloudrun-psc component in the stack's state holds

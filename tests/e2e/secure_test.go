@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sdk/go/cloudrunpsc"
@@ -76,7 +77,7 @@ func TestHTTPSPrivateKeyStaysSecret(t *testing.T) {
 	prod := env.GoStack("payments-producer", "dev", httpsProducer(cert, key))
 	configure(prod, producerProject, nil)
 	up := prod.Up()
-	if n := up.Count(harness.OpCreate, "gcp:compute/regionSslCertificate:RegionSslCertificate"); n != 2 {
+	if n := up.Count(harness.OpCreate, chain.RegionSslCertificateType); n != 2 {
 		t.Fatalf("created %d certificates, want 2 (native and SDK)", n)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
@@ -18,8 +19,8 @@ import (
 
 // Resource types the zero-downtime scenarios replace or update.
 const (
-	tCert       = "gcp:compute/regionSslCertificate:RegionSslCertificate"
-	tHTTPSProxy = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	tCert       = chain.RegionSslCertificateType
+	tHTTPSProxy = chain.RegionTargetHttpsProxyType
 )
 
 const (

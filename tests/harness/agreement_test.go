@@ -10,20 +10,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 func TestDisagreements(t *testing.T) {
 	t.Parallel()
 	const (
-		network = "gcp:compute/network:Network"
-		subnet  = "gcp:compute/subnetwork:Subnetwork"
+		network = chain.NetworkType
+		subnet  = chain.SubnetworkType
 	)
 	res := func(typ, urn, id string) apitype.ResourceV3 {
 		return apitype.ResourceV3{URN: resource.URN(urn), Type: tokens.Type(typ), ID: resource.ID(id), Custom: true}
 	}
 	vpc := res(network, "urn:a::vpc", "projects/p/global/networks/vpc")
 	sub := res(subnet, "urn:a::sub", "projects/p/regions/r/subnetworks/sub")
-	component := apitype.ResourceV3{URN: "urn:a::comp", Type: "cloudrun-psc:index:ProducerService"}
+	component := apitype.ResourceV3{URN: "urn:a::comp", Type: chain.ProducerServiceType}
 	provider := apitype.ResourceV3{URN: "urn:a::default", Type: "pulumi:providers:gcp", ID: "x", Custom: true}
 	simVPC := SimResource{Type: network, ID: "projects/p/global/networks/vpc"}
 	simSub := SimResource{Type: subnet, ID: "projects/p/regions/r/subnetworks/sub"}

@@ -8,13 +8,15 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // A gcp resource created by a Go program reaches the simulator installed as the gcp plugin, and
 // destroying the stack empties the simulator again.
 func TestGCPNetworkThroughSimulator(t *testing.T) {
 	t.Parallel()
-	const networkType = "gcp:compute/network:Network"
+	const networkType = chain.NetworkType
 	env := New(t, GCP())
 	st := env.GoStack("harness-gcp", "dev", func(ctx *pulumi.Context) error {
 		net, err := compute.NewNetwork(ctx, "harness-net", &compute.NetworkArgs{
@@ -109,7 +111,7 @@ func TestExportRecordsDependencies(t *testing.T) {
 	if !slices.Contains(second.Dependencies, first.URN) || !slices.Contains(second.Dependencies, net.URN) {
 		t.Errorf("second subnet's dependencies = %v, want the network and the first subnet", second.Dependencies)
 	}
-	if first.Inputs["ipCidrRange"] != "10.0.0.0/24" || !first.Custom || first.Type != "gcp:compute/subnetwork:Subnetwork" {
+	if first.Inputs["ipCidrRange"] != "10.0.0.0/24" || !first.Custom || first.Type != chain.SubnetworkType {
 		t.Errorf("first subnet exported as %+v", first)
 	}
 	st.Destroy()

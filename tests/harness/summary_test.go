@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 func pre(op apitype.OpType, typ, urn string) apitype.EngineEvent {
@@ -25,7 +27,7 @@ func summary(changes map[apitype.OpType]int) apitype.EngineEvent {
 
 func TestSummarize(t *testing.T) {
 	t.Parallel()
-	const net, sub = "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"
+	const net, sub = chain.NetworkType, chain.SubnetworkType
 	for name, tc := range map[string]struct {
 		op          Operation
 		events      []apitype.EngineEvent

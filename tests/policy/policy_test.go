@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
@@ -84,7 +85,7 @@ type attachment struct {
 // external one (it is judged at up, with the value known).
 func unknownTargetEndpoint(ctx *pulumi.Context) error {
 	var att attachment
-	if err := ctx.RegisterResource("gcp:compute/serviceAttachment:ServiceAttachment", "endpoint-attachment", pulumi.Map{
+	if err := ctx.RegisterResource(chain.ServiceAttachmentType, "endpoint-attachment", pulumi.Map{
 		"region":               pulumi.String("europe-west1"),
 		"targetService":        pulumi.String("projects/producer-prj/regions/europe-west1/forwardingRules/payments-lb-rule"),
 		"natSubnets":           pulumi.StringArray{pulumi.String("projects/producer-prj/regions/europe-west1/subnetworks/nat")},
@@ -94,7 +95,7 @@ func unknownTargetEndpoint(ctx *pulumi.Context) error {
 		return err
 	}
 	var rule pulumi.CustomResourceState
-	return ctx.RegisterResource("gcp:compute/forwardingRule:ForwardingRule", "endpoint-unknown-target", pulumi.Map{
+	return ctx.RegisterResource(chain.ForwardingRuleType, "endpoint-unknown-target", pulumi.Map{
 		"region":              pulumi.String("europe-west1"),
 		"network":             pulumi.String("projects/consumer-prj/global/networks/vpc"),
 		"ipAddress":           pulumi.String("projects/consumer-prj/regions/europe-west1/addresses/payments-ip"),
@@ -174,7 +175,7 @@ func TestMandatoryRuleBlocksUp(t *testing.T) {
 	env := harness.New(t, harness.GCP())
 	st := env.GoStack("blocked", "dev", func(ctx *pulumi.Context) error {
 		var addr pulumi.CustomResourceState
-		return ctx.RegisterResource("gcp:compute/address:Address", "public-ip",
+		return ctx.RegisterResource(chain.AddressType, "public-ip",
 			pulumi.Map{"region": pulumi.String("europe-west1"), "addressType": pulumi.String("EXTERNAL")}, &addr)
 	})
 	configure(st)
@@ -194,7 +195,7 @@ func TestMandatoryRuleBlocksUp(t *testing.T) {
 		if !found {
 			t.Errorf("%s: no mandatory no-external-address-or-rule violation naming public-ip and the fix: %v (%v)", op, sum.Policy, err)
 		}
-		if n := sum.Count(harness.OpCreate, "gcp:compute/address:Address"); op == harness.Up && n != 0 {
+		if n := sum.Count(harness.OpCreate, chain.AddressType); op == harness.Up && n != 0 {
 			t.Errorf("the blocked up created the address: %v", sum)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/mdblocks"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/docs"
@@ -97,8 +98,8 @@ func TestRegistryDocs(t *testing.T) {
 				st.SetConfig(kv[0], kv[1], false)
 			}
 			sum := st.Preview()
-			for _, typ := range []string{"cloudrun-psc:index:ProducerService", "gcp:compute/serviceAttachment:ServiceAttachment",
-				"gcp:cloudrunv2/service:Service", "gcp:compute/network:Network"} {
+			for _, typ := range []string{chain.ProducerServiceType, chain.ServiceAttachmentType,
+				chain.CloudRunServiceType, chain.NetworkType} {
 				if n := sum.Count(harness.OpCreate, typ); n != 1 {
 					t.Errorf("docs/_index.md:%d: the %s example's preview plans %d %s, want 1 (plan: %v)",
 						examples[lang].Line, lang, n, typ, sum.Changes)

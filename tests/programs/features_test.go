@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 )
 
-// The features program of issue 12 (python/features.py through the generated SDK and the
+// The features program (python/features.py through the generated SDK and the
 // provider plugin, gonative.Features natively): callerAuth network, a created Cloud Armor policy,
 // request logging, outlier detection, a backend timeout, global access on the load balancer,
 // labels on the producer's and the consumer's children, and the endpoint's Service Directory
@@ -39,11 +40,11 @@ const (
 )
 
 const (
-	tBackend  = "gcp:compute/regionBackendService:RegionBackendService"
-	tRule     = "gcp:compute/forwardingRule:ForwardingRule"
-	tAddress  = "gcp:compute/address:Address"
-	tPolicy   = "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy"
-	tAttached = "gcp:compute/serviceAttachment:ServiceAttachment"
+	tBackend  = chain.RegionBackendServiceType
+	tRule     = chain.ForwardingRuleType
+	tAddress  = chain.AddressType
+	tPolicy   = chain.RegionSecurityPolicyType
+	tAttached = chain.ServiceAttachmentType
 )
 
 func TestFeatures(t *testing.T) {
@@ -90,7 +91,7 @@ func assertAutomaticDNSClaim(t *testing.T, env *harness.Env, st *harness.Stack, 
 	if got := fmt.Sprint(up.Outputs["automaticDnsDomains"].Value); got != "[p.acme.example.]" {
 		t.Errorf("automaticDnsDomains = %s, want the producer's domainNames [p.acme.example.]", got)
 	}
-	records := simRecords(t, env, "gcp:dns/recordSet:RecordSet")
+	records := simRecords(t, env, chain.RecordSetType)
 	if len(records) != 1 || records[0].Outputs["name"] != "payment-api.internal." {
 		t.Fatalf("want the DnsBinding's one record payment-api.internal., got %d records", len(records))
 	}

@@ -6,20 +6,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 )
 
-// The managed-certificate program of issue 12 item 7 (python/managedcert.py through the
+// The managed-certificate program (python/managedcert.py through the
 // generated SDK and the provider plugin, gonative.ManagedCert natively): tls.managed on a public
 // hostname, then the DNS authorization record published in the program's public zone.
 var managedCertLangs = pick(langs("managedcert", nil, gonative.ManagedCert), "python", "go")
 
 const (
-	tCMCert  = "gcp:certificatemanager/certificate:Certificate"
-	tDNSAuth = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
-	tHTTPS   = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	tCMCert  = chain.CertificateManagerCertificateType
+	tDNSAuth = chain.DnsAuthorizationType
+	tHTTPS   = chain.RegionTargetHttpsProxyType
 )
 
 func TestManagedCertificate(t *testing.T) {

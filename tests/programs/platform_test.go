@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
@@ -108,8 +109,8 @@ func TestPlatform(t *testing.T) {
 func assertTwoOrganisations(t *testing.T, env *harness.Env) {
 	t.Helper()
 	want := map[string]string{
-		tService: producerProject, "gcp:compute/serviceAttachment:ServiceAttachment": producerProject,
-		"gcp:compute/address:Address": consumerProject, "gcp:dns/managedZone:ManagedZone": consumerProject,
+		tService: producerProject, chain.ServiceAttachmentType: producerProject,
+		chain.AddressType: consumerProject, chain.ManagedZoneType: consumerProject,
 	}
 	in := map[string]int{}
 	var stray, misplaced []string

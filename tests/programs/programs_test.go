@@ -1,4 +1,4 @@
-// Package programs runs the corpus of issue 10: programs written the way users write them
+// Package programs runs the corpus: programs written the way users write them
 // (computed and secret nested inputs, explicit providers, renames, autonaming, transforms,
 // protect, ignoreChanges, the README's own snippets), in TypeScript, Python, the Go SDK and
 // native Go, each through the real engine against the GCP simulator:
@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
@@ -41,10 +42,10 @@ const (
 
 // Resource types the assertions read.
 const (
-	tService  = "gcp:cloudrunv2/service:Service"
-	tInvokers = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
-	tSubnet   = "gcp:compute/subnetwork:Subnetwork"
-	tCert     = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	tService  = chain.CloudRunServiceType
+	tInvokers = chain.CloudRunServiceIamBindingType
+	tSubnet   = chain.SubnetworkType
+	tCert     = chain.RegionSslCertificateType
 )
 
 // program makes the stack of one language's version of a corpus program in a world.
@@ -119,8 +120,8 @@ func destroyed(t *testing.T, env *harness.Env, stacks ...*harness.Stack) {
 }
 
 // componentOutputs are, per component type, outputs that must be in the state of every
-// deployed component (issue 10 item 4: a Go component that never calls RegisterResourceOutputs
-// has none there).
+// deployed component (a Go component that never calls RegisterResourceOutputs has none there:
+// outputs.go).
 var componentOutputs = map[string][]string{
 	psc.ProducerServiceType:  {"serviceAttachmentUri", "loadBalancerIp", "protocol", "natCapacity", "cloudRunServiceName"},
 	psc.ConsumerEndpointType: {"ipAddress", "pscConnectionStatus", "consumerProject", "serviceAttachmentUri"},

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/mdblocks"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/readme"
@@ -378,7 +379,7 @@ func TestReadmeSnippets(t *testing.T) {
 	phase("consumers", "consumer")
 	accepted := 0
 	for _, r := range env.SimList() {
-		if r.Type == "gcp:compute/forwardingRule:ForwardingRule" && r.Fields["pscConnectionStatus"] == "ACCEPTED" {
+		if r.Type == chain.ForwardingRuleType && r.Fields["pscConnectionStatus"] == "ACCEPTED" {
 			accepted++
 		}
 	}

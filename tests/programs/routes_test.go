@@ -6,19 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 )
 
-// The routes program of issue 12 item 4 (python/routes.py through the generated SDK and the
+// The routes program (python/routes.py through the generated SDK and the
 // provider plugin, gonative.Routes natively): the main service, a created admin service for
 // /admin and an existing reports service for reports.internal behind one attachment.
 var routesLangs = pick(langs("routes", nil, gonative.Routes), "python", "go")
 
 const (
-	tNEG    = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
-	tURLMap = "gcp:compute/regionUrlMap:RegionUrlMap"
+	tNEG    = chain.RegionNetworkEndpointGroupType
+	tURLMap = chain.RegionUrlMapType
 )
 
 func TestRoutes(t *testing.T) {

@@ -32,6 +32,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
@@ -179,12 +180,12 @@ const (
 // The resource types each invariant reads. The global variants are not emulated today; they are
 // listed so that a program using them can never pass as internal.
 var (
-	runServices = []string{"gcp:cloudrunv2/service:Service"}
-	backends    = []string{"gcp:compute/regionBackendService:RegionBackendService", "gcp:compute/backendService:BackendService"}
-	rules       = []string{"gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule"}
-	addresses   = []string{"gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress"}
-	attachments = []string{"gcp:compute/serviceAttachment:ServiceAttachment"}
-	zones       = []string{"gcp:dns/managedZone:ManagedZone"}
+	runServices = []string{chain.CloudRunServiceType}
+	backends    = []string{chain.RegionBackendServiceType, chain.BackendServiceType}
+	rules       = []string{chain.ForwardingRuleType, chain.GlobalForwardingRuleType}
+	addresses   = []string{chain.AddressType, chain.GlobalAddressType}
+	attachments = []string{chain.ServiceAttachmentType}
+	zones       = []string{chain.ManagedZoneType}
 	publicIAM   = []string{"allUsers", "allAuthenticatedUsers"}
 )
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
@@ -38,26 +39,26 @@ func secretValue(ciphertext string) map[string]any {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
-	certRec := rec("gcp:compute/regionSslCertificate:RegionSslCertificate", "projects/producer-prj/regions/europe-west1/sslCertificates/payments-cert",
+	certRec := rec(chain.RegionSslCertificateType, "projects/producer-prj/regions/europe-west1/sslCertificates/payments-cert",
 		map[string]any{"certificate": cert, "privateKey": key, "expireTime": "2030-01-01T00:00:00Z"})
 	certRec.Inputs = map[string]any{"certificate": cert, "privateKey": key}
 	records := []*gcpsim.Record{
-		rec("gcp:cloudrunv2/service:Service", "projects/producer-prj/locations/europe-west1/services/payments-run",
+		rec(chain.CloudRunServiceType, "projects/producer-prj/locations/europe-west1/services/payments-run",
 			map[string]any{"ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY", "invokerIamDisabled": false}),
-		rec("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "projects/producer-prj/locations/europe-west1/services/payments-run/roles/run.invoker/serviceAccount:caller@consumer-prj.iam.gserviceaccount.com",
+		rec(chain.CloudRunServiceIamMemberType, "projects/producer-prj/locations/europe-west1/services/payments-run/roles/run.invoker/serviceAccount:caller@consumer-prj.iam.gserviceaccount.com",
 			map[string]any{"member": "serviceAccount:caller@consumer-prj.iam.gserviceaccount.com", "role": "roles/run.invoker"}),
-		rec("gcp:compute/regionBackendService:RegionBackendService", "projects/producer-prj/regions/europe-west1/backendServices/payments-backend",
+		rec(chain.RegionBackendServiceType, "projects/producer-prj/regions/europe-west1/backendServices/payments-backend",
 			map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED"}),
 		certRec,
-		rec("gcp:compute/forwardingRule:ForwardingRule", "projects/producer-prj/regions/europe-west1/forwardingRules/payments-lb-rule",
+		rec(chain.ForwardingRuleType, "projects/producer-prj/regions/europe-west1/forwardingRules/payments-lb-rule",
 			map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED", "target": proxyLink, "ipAddress": "10.10.0.2"}),
-		rec("gcp:compute/serviceAttachment:ServiceAttachment", "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
+		rec(chain.ServiceAttachmentType, "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
 			map[string]any{"connectionPreference": "ACCEPT_MANUAL"}),
-		rec("gcp:compute/address:Address", "projects/consumer-prj/regions/europe-west1/addresses/payments-ip",
+		rec(chain.AddressType, "projects/consumer-prj/regions/europe-west1/addresses/payments-ip",
 			map[string]any{"addressType": "INTERNAL", "address": "192.168.10.2"}),
-		rec("gcp:compute/forwardingRule:ForwardingRule", "projects/consumer-prj/regions/europe-west1/forwardingRules/payments-endpoint",
+		rec(chain.ForwardingRuleType, "projects/consumer-prj/regions/europe-west1/forwardingRules/payments-endpoint",
 			map[string]any{"loadBalancingScheme": "", "target": attachmentLink, "ipAddress": "192.168.10.2"}),
-		rec("gcp:dns/managedZone:ManagedZone", "projects/consumer-prj/managedZones/payments-dns-zone",
+		rec(chain.ManagedZoneType, "projects/consumer-prj/managedZones/payments-dns-zone",
 			map[string]any{"dnsName": "internal.", "visibility": "private"}),
 	}
 	sim := &gcpsim.State{Resources: map[string]*gcpsim.Record{}}
@@ -66,7 +67,7 @@ func newWorld(t *testing.T) *world {
 	}
 	w := &world{sim: sim, key: key}
 	w.setState(map[string]any{
-		"type": "gcp:compute/regionSslCertificate:RegionSslCertificate",
+		"type": chain.RegionSslCertificateType,
 		"inputs": map[string]any{
 			"certificate": secretValue("v1:c2VjcmV0LWNlcnQ="), "privateKey": secretValue("v1:c2VjcmV0LWtleQ=="),
 		},
@@ -158,7 +159,7 @@ func TestEachInvariantFires(t *testing.T) {
 			w.record("forwardingRules/payments-lb-rule").Outputs["loadBalancingScheme"] = ""
 		}, NoExternal},
 		{"global forwarding rule", func(w *world) {
-			r := rec("gcp:compute/globalForwardingRule:GlobalForwardingRule", "projects/p/global/forwardingRules/r",
+			r := rec(chain.GlobalForwardingRuleType, "projects/p/global/forwardingRules/r",
 				map[string]any{"loadBalancingScheme": "EXTERNAL", "target": proxyLink})
 			w.sim.Resources[r.ID] = r
 		}, NoExternal},
@@ -177,19 +178,19 @@ func TestEachInvariantFires(t *testing.T) {
 			delete(w.record("managedZones/payments-dns-zone").Outputs, "visibility")
 		}, PrivateDNS},
 		{"plaintext key in the state file", func(w *world) {
-			w.setState(map[string]any{"type": "gcp:compute/regionSslCertificate:RegionSslCertificate",
+			w.setState(map[string]any{"type": chain.RegionSslCertificateType,
 				"inputs": map[string]any{"privateKey": w.key}})
 		}, KeySecretInState},
 		{"key body without its PEM header in the state file", func(w *world) {
 			body := strings.SplitN(w.key, "\n", 3)[1]
-			w.setState(map[string]any{"type": "cloudrun-psc:index:ProducerService", "outputs": map[string]any{"debug": body}})
+			w.setState(map[string]any{"type": chain.ProducerServiceType, "outputs": map[string]any{"debug": body}})
 		}, KeySecretInState},
 		{"component input privateKeyPem not a secret", func(w *world) {
-			w.setState(map[string]any{"type": "cloudrun-psc:index:ProducerService",
+			w.setState(map[string]any{"type": chain.ProducerServiceType,
 				"inputs": map[string]any{"tls": map[string]any{"privateKeyPem": "opaque-but-not-secret"}}})
 		}, KeySecretInState},
 		{"secret stored as plaintext", func(w *world) {
-			w.setState(map[string]any{"type": "gcp:compute/regionSslCertificate:RegionSslCertificate",
+			w.setState(map[string]any{"type": chain.RegionSslCertificateType,
 				"inputs": map[string]any{"privateKey": map[string]any{resource.SigKey: resource.SecretSig, "plaintext": `"x"`}}})
 		}, KeySecretInState},
 		{"key in a backup file", func(w *world) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
@@ -32,11 +33,11 @@ func TestProducerExample(t *testing.T) {
 		"consumerStacks":   `["organization/payments-consumer/dev"]`,
 	})
 	counts := f.CountByType()
-	if counts["gcp:compute/network:Network"] != 1 || counts["gcp:compute/serviceAttachment:ServiceAttachment"] != 1 ||
-		counts["gcp:compute/subnetwork:Subnetwork"] != 3 {
+	if counts[chain.NetworkType] != 1 || counts[chain.ServiceAttachmentType] != 1 ||
+		counts[chain.SubnetworkType] != 3 {
 		t.Errorf("producer example graph = %v", counts)
 	}
-	accept := psctest.Input(f.One(t, "gcp:compute/serviceAttachment:ServiceAttachment"), "consumerAcceptLists").ArrayValue()
+	accept := psctest.Input(f.One(t, chain.ServiceAttachmentType), "consumerAcceptLists").ArrayValue()
 	if len(accept) != 2 {
 		t.Errorf("accept list = %v, want the configured project and the consumer stack's", accept)
 	}
@@ -55,11 +56,11 @@ func TestConsumerExample(t *testing.T) {
 				"serviceAttachmentUri": "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
 			}
 			runWith(t, f, "payments-consumer", Consumer, cfg)
-			rule := f.One(t, "gcp:compute/forwardingRule:ForwardingRule")
+			rule := f.One(t, chain.ForwardingRuleType)
 			if psctest.Str(rule, "target") != "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment" {
 				t.Errorf("endpoint target = %q", psctest.Str(rule, "target"))
 			}
-			record := f.One(t, "gcp:dns/recordSet:RecordSet")
+			record := f.One(t, chain.RecordSetType)
 			if psctest.Str(record, "name") != "payment-api.internal." {
 				t.Errorf("record = %v", record.Inputs)
 			}
@@ -76,10 +77,10 @@ func TestExamplesOnASharedVPC(t *testing.T) {
 	hostVPC := "projects/" + host + "/global/networks/shared"
 	f := psctest.New()
 	runWith(t, f, "payments-producer", Producer, map[string]string{"networkProject": host, "network": "shared"})
-	if n := f.CountByType()["gcp:compute/network:Network"]; n != 0 {
+	if n := f.CountByType()[chain.NetworkType]; n != 0 {
 		t.Errorf("the producer example created %d VPCs on a Shared VPC, want none", n)
 	}
-	for _, s := range f.Custom("gcp:compute/subnetwork:Subnetwork") {
+	for _, s := range f.Custom(chain.SubnetworkType) {
 		if psctest.Str(s, "project") != host || !strings.HasSuffix(psctest.Str(s, "network"), hostVPC) {
 			t.Errorf("producer subnet %s is in project %q on %q, want the host's %s", s.Name, psctest.Str(s, "project"), psctest.Str(s, "network"), hostVPC)
 		}
@@ -94,10 +95,10 @@ func TestExamplesOnASharedVPC(t *testing.T) {
 		"networkProject": host, "network": hostVPC, "subnetwork": subnet,
 		"serviceAttachment": "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment",
 	})
-	if counts := f.CountByType(); counts["gcp:compute/network:Network"] != 0 || counts["gcp:compute/subnetwork:Subnetwork"] != 0 {
+	if counts := f.CountByType(); counts[chain.NetworkType] != 0 || counts[chain.SubnetworkType] != 0 {
 		t.Errorf("the consumer example created networks or subnets on a Shared VPC: %v", counts)
 	}
-	rule := f.One(t, "gcp:compute/forwardingRule:ForwardingRule")
+	rule := f.One(t, chain.ForwardingRuleType)
 	if !strings.HasSuffix(psctest.Str(rule, "network"), hostVPC) || psctest.Str(rule, "subnetwork") != subnet || psctest.Str(rule, "project") != psctest.Project {
 		t.Errorf("endpoint rule on %q/%q in project %q, want the host's VPC and subnet and the stack's project",
 			psctest.Str(rule, "network"), psctest.Str(rule, "subnetwork"), psctest.Str(rule, "project"))

@@ -11,6 +11,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // The gcp:project and gcp:region configuration Run gives programs.
@@ -81,7 +83,7 @@ func (s Subnet) field(name string) (string, bool) {
 
 // New returns a fake cloud whose PSC endpoints report ACCEPTED.
 func New() *FakeCloud {
-	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: "ACCEPTED",
+	return &FakeCloud{Stacks: map[string]map[string]any{}, Status: chain.Accepted,
 		Config: map[string]string{"gcp:project": Project, "gcp:region": Region}}
 }
 
@@ -138,8 +140,8 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 
 // certificateManagerCollections are the Certificate Manager types' collections.
 var certificateManagerCollections = map[string]string{
-	"gcp:certificatemanager/certificate:Certificate":           "certificates",
-	"gcp:certificatemanager/dnsAuthorization:DnsAuthorization": "dnsAuthorizations",
+	chain.CertificateManagerCertificateType: "certificates",
+	chain.DnsAuthorizationType:              "dnsAuthorizations",
 }
 
 // outputs computes the state the fake cloud returns for a custom resource.
@@ -157,16 +159,16 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 	out["name"] = resource.NewProperty(name)
 	out["project"] = resource.NewProperty(project)
 	collection := map[string]string{
-		"gcp:compute/subnetwork:Subnetwork":                                 "subnetworks",
-		"gcp:compute/address:Address":                                       "addresses",
-		"gcp:compute/forwardingRule:ForwardingRule":                         "forwardingRules",
-		"gcp:compute/serviceAttachment:ServiceAttachment":                   "serviceAttachments",
-		"gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "networkEndpointGroups",
-		"gcp:compute/regionBackendService:RegionBackendService":             "backendServices",
-		"gcp:compute/regionUrlMap:RegionUrlMap":                             "urlMaps",
-		"gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy":           "targetHttpProxies",
-		"gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy":         "targetHttpsProxies",
-		"gcp:compute/regionSslCertificate:RegionSslCertificate":             "sslCertificates",
+		chain.SubnetworkType:                 "subnetworks",
+		chain.AddressType:                    "addresses",
+		chain.ForwardingRuleType:             "forwardingRules",
+		chain.ServiceAttachmentType:          "serviceAttachments",
+		chain.RegionNetworkEndpointGroupType: "networkEndpointGroups",
+		chain.RegionBackendServiceType:       "backendServices",
+		chain.RegionUrlMapType:               "urlMaps",
+		chain.RegionTargetHttpProxyType:      "targetHttpProxies",
+		chain.RegionTargetHttpsProxyType:     "targetHttpsProxies",
+		chain.RegionSslCertificateType:       "sslCertificates",
 	}[args.TypeToken]
 	if collection != "" {
 		out["region"] = resource.NewProperty(region)
@@ -174,9 +176,9 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 			"https://www.googleapis.com/compute/v1/projects/%s/regions/%s/%s/%s", project, region, collection, name))
 	}
 	switch args.TypeToken {
-	case "gcp:compute/address:Address":
+	case chain.AddressType:
 		out["address"] = resource.NewProperty(str("address", "192.168.10.7"))
-	case "gcp:compute/forwardingRule:ForwardingRule":
+	case chain.ForwardingRuleType:
 		out["ipAddress"] = resource.NewProperty(str("ipAddress", "10.10.0.9"))
 		out["network"] = resource.NewProperty("https://www.googleapis.com/compute/v1/projects/" + project +
 			"/global/networks/" + strings.TrimPrefix(str("network", "vpc"), "projects/"+project+"/global/networks/"))
@@ -184,9 +186,9 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 			out["pscConnectionStatus"] = resource.NewProperty(f.Status)
 			out["pscConnectionId"] = resource.NewProperty("4242")
 		}
-	case "gcp:cloudrunv2/service:Service":
+	case chain.CloudRunServiceType:
 		out["uri"] = resource.NewProperty("https://" + name + "-abcdefghij-ew.a.run.app")
-	case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+	case chain.DnsAuthorizationType:
 		out["location"] = resource.NewProperty(str("location", "global"))
 		domain := str("domain", "")
 		out["dnsResourceRecords"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
@@ -194,7 +196,7 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 			"type": resource.NewProperty("CNAME"),
 			"data": resource.NewProperty(name + ".1.authorize.certificatemanager.goog."),
 		})})
-	case "gcp:certificatemanager/certificate:Certificate":
+	case chain.CertificateManagerCertificateType:
 		out["location"] = resource.NewProperty(str("location", "global"))
 	}
 	return out
@@ -210,7 +212,7 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 		}
 		return ""
 	}
-	if args.Token == "gcp:organizations/getClientConfig:getClientConfig" {
+	if args.Token == chain.GetClientConfigFunc {
 		project, region := f.providerConfig(args.Provider)
 		return resource.NewPropertyMapFromMap(map[string]any{"project": project, "region": region, "zone": "", "id": project}), nil
 	}
@@ -222,7 +224,7 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 		region = Region
 	}
 	switch args.Token {
-	case "gcp:compute/getSubnetwork:getSubnetwork":
+	case chain.GetSubnetworkFunc:
 		for _, s := range f.Subnets {
 			if s.Project == project && s.Region == region && s.Name == arg("name") {
 				return resource.NewPropertyMapFromMap(map[string]any{
@@ -232,7 +234,7 @@ func (f *FakeCloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error)
 			}
 		}
 		return resource.PropertyMap{}, nil
-	case "gcp:compute/getSubnetworks:getSubnetworks":
+	case chain.GetSubnetworksFunc:
 		terms, err := parseFilter(arg("filter"))
 		if err != nil {
 			return nil, err

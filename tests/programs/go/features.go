@@ -9,7 +9,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 )
 
-// Features is the production program of issue 12, natively: a producer whose callers are
+// Features is the production features program, natively: a producer whose callers are
 // authenticated by the network path (callerAuth network, for a consumer organisation under Domain
 // Restricted Sharing), behind a created regional Cloud Armor policy, with request logging,
 // outlier detection, a backend timeout, global access on its load balancer and labels; and a
@@ -27,7 +27,7 @@ func Features(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	// The producer's VPC is a Shared VPC network of a host project (item 2): the host is
+	// The producer's VPC is a Shared VPC network of a host project (networkProject): the host is
 	// enabled, the producer's project attached, and the VPC created there; the component creates
 	// the subnets.
 	hostProject := cfg.Require("hostProject")

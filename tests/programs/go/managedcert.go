@@ -8,7 +8,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 )
 
-// ManagedCert is the program of issue 12 item 7, natively: a producer on a public hostname whose
+// ManagedCert is the Google-managed certificate program, natively: a producer on a public hostname whose
 // certificate is Google-managed (tls.managed), a consumer endpoint, and the producer's public
 // Cloud DNS zone for example.com, in which the program publishes the DNS authorization record the
 // component reports once publishRecords is set. As python/managedcert.py.

@@ -8,7 +8,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc"
 )
 
-// Routes is the several-services program of issue 12 item 4, natively: one attachment in front of
+// Routes is the several-services program (routes), natively: one attachment in front of
 // the main payments service (hostname's other paths), an admin service the component creates for
 // /admin on the hostname, and an existing reports service (created here beside it) for
 // reports.internal; what no route matches gets 404. With withAdmin false the admin route is left

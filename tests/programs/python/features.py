@@ -1,4 +1,4 @@
-"""The production program of issue 12, in Python (as gonative.Features).
+"""The production features program, in Python (as gonative.Features).
 
 A producer whose callers are authenticated by the network path (caller_auth "network", for a
 consumer organisation under Domain Restricted Sharing), behind a created regional Cloud Armor

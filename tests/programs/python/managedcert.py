@@ -1,4 +1,4 @@
-"""The program of issue 12 item 7, in Python (as gonative.ManagedCert).
+"""The Google-managed certificate program (tls managed), in Python (as gonative.ManagedCert).
 
 A producer on a public hostname whose certificate is Google-managed (tls managed), a consumer
 endpoint, and the producer's public Cloud DNS zone for example.com, in which the program

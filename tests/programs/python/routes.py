@@ -1,4 +1,4 @@
-"""The several-services program of issue 12 item 4, in Python (as gonative.Routes).
+"""The several-services program (routes), in Python (as gonative.Routes).
 
 One attachment in front of the main payments service (the hostname's other paths), an admin
 service the component creates for /admin on the hostname, and an existing reports service

@@ -1,0 +1,50 @@
+package chain
+
+// The type tokens of the components (the schema's, provider/).
+const (
+	ProducerServiceType  = "cloudrun-psc:index:ProducerService"
+	ConsumerEndpointType = "cloudrun-psc:index:ConsumerEndpoint"
+	DnsBindingType       = "cloudrun-psc:index:DnsBinding"
+)
+
+// The pulumi-gcp resources of the chain, named as the pulumi-gcp Go SDK names them (with the
+// module where the name alone is ambiguous).
+const (
+	NetworkType                       = "gcp:compute/network:Network"
+	SubnetworkType                    = "gcp:compute/subnetwork:Subnetwork"
+	AddressType                       = "gcp:compute/address:Address"
+	ForwardingRuleType                = "gcp:compute/forwardingRule:ForwardingRule"
+	FirewallType                      = "gcp:compute/firewall:Firewall"
+	ServiceAttachmentType             = "gcp:compute/serviceAttachment:ServiceAttachment"
+	RegionTargetHttpProxyType         = "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy"
+	RegionTargetHttpsProxyType        = "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"
+	RegionSslCertificateType          = "gcp:compute/regionSslCertificate:RegionSslCertificate"
+	RegionSslPolicyType               = "gcp:compute/regionSslPolicy:RegionSslPolicy"
+	RegionUrlMapType                  = "gcp:compute/regionUrlMap:RegionUrlMap"
+	RegionBackendServiceType          = "gcp:compute/regionBackendService:RegionBackendService"
+	RegionSecurityPolicyType          = "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy"
+	RegionNetworkEndpointGroupType    = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
+	CloudRunServiceType               = "gcp:cloudrunv2/service:Service"
+	CloudRunServiceIamBindingType     = "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding"
+	CloudRunServiceIamMemberType      = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+	CertificateManagerCertificateType = "gcp:certificatemanager/certificate:Certificate"
+	DnsAuthorizationType              = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
+	ManagedZoneType                   = "gcp:dns/managedZone:ManagedZone"
+	RecordSetType                     = "gcp:dns/recordSet:RecordSet"
+)
+
+// The global (external-capable) counterparts of chain resources: the chain never uses them, and
+// the secure-by-default checks (tests/secure) look for them.
+const (
+	GlobalAddressType        = "gcp:compute/globalAddress:GlobalAddress"
+	GlobalForwardingRuleType = "gcp:compute/globalForwardingRule:GlobalForwardingRule"
+	BackendServiceType       = "gcp:compute/backendService:BackendService"
+)
+
+// The pulumi-gcp functions the components invoke at preview: the provider's project and region,
+// and the existing subnets they are given.
+const (
+	GetClientConfigFunc = "gcp:organizations/getClientConfig:getClientConfig"
+	GetSubnetworkFunc   = "gcp:compute/getSubnetwork:getSubnetwork"
+	GetSubnetworksFunc  = "gcp:compute/getSubnetworks:getSubnetworks"
+)

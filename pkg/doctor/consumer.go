@@ -1,0 +1,119 @@
+package doctor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
+)
+
+// The consumer's side of the chain: the DNS record, the endpoint's address, the endpoint and its
+// connection status (the egress rule is firewall.go's).
+
+// checkDNSRecord: the A record of the name clients use points at the endpoint, in a private zone
+// visible from the endpoint's network.
+func (w *walk) checkDNSRecord() {
+	if w.endpoint == nil {
+		w.skip(noEndpoint)
+		return
+	}
+	ip := str(w.endpoint.Outputs, "ipAddress")
+	var rec *Resource
+	for _, r := range w.consumer.ofType(chain.RecordSetType) {
+		if str(r.Outputs, "type") == "A" || r.Gone {
+			rec = r
+			break
+		}
+	}
+	switch {
+	case rec == nil:
+		w.skip("the consumer stack holds no DNS record (no DnsBinding): clients must use the endpoint IP " + ip)
+		return
+	case rec.Gone:
+		w.broken(rec, "the A record "+rec.Name()+" was deleted outside Pulumi: the name no longer resolves",
+			"run `pulumi up` on the consumer stack: the DnsBinding recreates the record")
+		return
+	}
+	name := str(rec.Outputs, "name")
+	w.hostname = firstNonEmpty(strings.TrimSuffix(name, "."), w.hostname)
+	if got := strs(rec.Outputs, "rrdatas"); !slices.Contains(got, ip) {
+		w.broken(rec, fmt.Sprintf("%s resolves to %s, not to the endpoint's IP %s", name, strings.Join(got, ", "), ip),
+			"run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)")
+		return
+	}
+	zone := w.zoneOf(rec)
+	network := chain.RelativeName(str(w.endpoint.Outputs, "network"))
+	if zone == nil || zone.Gone {
+		w.broken(rec, "the private zone of "+name+" is gone", "run `pulumi up` on the consumer stack: the DnsBinding recreates its zone")
+		return
+	}
+	visible := false
+	for _, n := range objs(sub(zone.Outputs, "privateVisibilityConfig"), "networks") {
+		visible = visible || chain.RelativeName(str(n, "networkUrl")) == network
+	}
+	if !visible {
+		w.broken(zone, fmt.Sprintf("the private zone %s is not visible from the endpoint's network %s, so clients there do not resolve %s",
+			str(zone.Outputs, "name"), network, name), "add the network to the DnsBinding's networks and run `pulumi up` on the consumer stack")
+		return
+	}
+	w.ok(rec, "%s → %s (private zone %s)", name, ip, str(zone.Outputs, "name"))
+}
+
+// zoneOf is the managed zone that holds a record.
+func (w *walk) zoneOf(rec *Resource) *Resource {
+	zone := chain.NameOf(str(rec.Outputs, "managedZone"))
+	for _, z := range w.consumer.ofType(chain.ManagedZoneType) {
+		if str(z.Outputs, "name") == zone || chain.NameOf(z.ID) == zone {
+			return z
+		}
+	}
+	return nil
+}
+
+// checkEndpointIP: the endpoint's address is reserved.
+func (w *walk) checkEndpointIP() {
+	if w.endpoint == nil {
+		w.skip(noEndpoint)
+		return
+	}
+	ip := str(w.endpoint.Outputs, "ipAddress")
+	for _, a := range w.consumer.ofType(chain.AddressType) {
+		if a.Gone && !w.endpoint.Gone && str(a.Outputs, "address") == ip {
+			w.broken(a, "the endpoint's reserved address "+a.Name()+" ("+ip+") was released",
+				"run `pulumi up` on the consumer stack: the address is reserved again")
+			return
+		}
+		if str(a.Outputs, "address") == ip && !a.Gone {
+			w.ok(a, "%s reserved in %s", ip, chain.NameOf(str(a.Outputs, "subnetwork")))
+			return
+		}
+	}
+	if w.endpoint.Gone {
+		w.skip("the endpoint is gone (endpoint)")
+		return
+	}
+	w.ok(w.endpoint, "%s (not reserved by this stack)", ip)
+}
+
+// checkEndpoint: the endpoint exists and its connection is ACCEPTED.
+func (w *walk) checkEndpoint() {
+	ep := w.endpoint
+	switch {
+	case ep == nil:
+		w.broken(nil, "the consumer stack "+w.consumer.Stack+" holds no Private Service Connect endpoint",
+			"create a ConsumerEndpoint in the consumer stack and run `pulumi up`")
+		return
+	case ep.Gone:
+		w.broken(ep, "the endpoint "+ep.Name()+" was deleted outside Pulumi", "run `pulumi up` on the consumer stack: the endpoint is recreated")
+		return
+	}
+	status := chain.StatusOf(str(ep.Outputs, "pscConnectionStatus"))
+	if status.Serving {
+		w.ok(ep, "%s %s (connection %s) by %s", str(ep.Outputs, "ipAddress"), status.Name, str(ep.Outputs, "pscConnectionId"),
+			chain.RelativeName(str(ep.Outputs, "target")))
+		return
+	}
+	consumer := str(ep.Outputs, "project")
+	w.broken(ep, "the connection status is "+status.Name+": "+status.Cause(consumer), status.Fix(consumer))
+}

@@ -1,0 +1,105 @@
+package psc
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// endpointRegion is the region of the endpoint's address and forwarding rule: region when
+// given; otherwise the region the subnetwork's self link or ID names, or, for a subnetwork given
+// by bare name, the region of the component's gcp provider (where the provider looks the name up;
+// the gcp:region configuration for the default provider). Only when neither says does it wait
+// for the attachment URI and take its region.
+func (a *ConsumerEndpointArgs) endpointRegion(configured string, attachment pulumi.StringOutput) pulumi.StringOutput {
+	if a.Region != "" {
+		return pulumi.String(a.Region).ToStringOutput()
+	}
+	subnet := a.Subnetwork.ToStringOutput()
+	if configured != "" {
+		return subnet.ApplyT(func(link string) string {
+			if r := subnetRegion(link); r != "" {
+				return r
+			}
+			return configured
+		}).(pulumi.StringOutput)
+	}
+	return pulumi.All(subnet, attachment).ApplyT(func(v []any) string {
+		if r := subnetRegion(v[0].(string)); r != "" {
+			return r
+		}
+		ref, _ := ParseServiceAttachmentURI(v[1].(string)) // a bad URI fails the target's check
+		return ref.Region
+	}).(pulumi.StringOutput)
+}
+
+// regionProblem says, naming the input that chose it, why the endpoint's region is wrong: ""
+// when it is the attachment's.
+func (a *ConsumerEndpointArgs) regionProblem(region, subnet, attachmentRegion string) (path, problem string) {
+	switch {
+	case region == attachmentRegion:
+		return "", ""
+	case a.Region != "":
+		return "region", fmt.Sprintf("%s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
+			region, attachmentRegion)
+	case subnetRegion(subnet) != "":
+		return "subnetwork", fmt.Sprintf("is in region %s, but the service attachment is in %s; a PSC endpoint and its subnet must be in the attachment's region",
+			region, attachmentRegion)
+	default:
+		return "region", fmt.Sprintf("the endpoint went to %s, the region of the component's gcp provider (subnetwork %q names no region), but the service attachment is in %s; set region or give subnetwork as a self link",
+			region, subnet, attachmentRegion)
+	}
+}
+
+// attachmentInput names the input the attachment URI came from, for error messages.
+func (a *ConsumerEndpointArgs) attachmentInput() string {
+	if a.ProducerStack != "" {
+		return fmt.Sprintf("producerStack (output %q of %q)", a.ProducerStackOutput, a.ProducerStack)
+	}
+	return "serviceAttachment"
+}
+
+// targetAttachment is the service attachment the endpoint targets, as given: its URI (not yet
+// checked when it is an Output) and the producer's domainNames.
+type targetAttachment struct {
+	uri     pulumi.StringOutput
+	domains pulumi.StringArrayOutput
+}
+
+// attachment returns the attachment URI and the producer's domainNames, given directly or read
+// from the producer's stack (a StackReference child).
+func (b *consumerBuilder) attachment() (targetAttachment, error) {
+	a := &b.args
+	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput()}
+	if a.ProducerDomainNames != nil {
+		t.domains = a.ProducerDomainNames.ToStringArrayOutput()
+	}
+	if a.ProducerStack == "" {
+		t.uri = a.ServiceAttachment.ToStringOutput()
+		return t, nil
+	}
+	ref, err := stackReference(b.ctx, b.comp, b.child("producer"), "producerStack", a.ProducerStack)
+	if err != nil {
+		return targetAttachment{}, err
+	}
+	if a.ProducerDomainNames == nil {
+		t.domains = stackDomainNames(ref, a.ProducerStack)
+	}
+	t.uri = stackString(ref, "producerStack", a.ProducerStack, a.ProducerStackOutput)
+	return t, nil
+}
+
+// checkedURI is the attachment's canonical URI, failing, naming the input that chose it, when
+// the URI is malformed or the endpoint's region is not the attachment's.
+func (a *ConsumerEndpointArgs) checkedURI(attachment, region pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.All(attachment, region, a.Subnetwork).ApplyT(func(v []any) (string, error) {
+		ref, err := ParseServiceAttachmentURI(v[0].(string))
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", a.attachmentInput(), hidden(err, v[0].(string)))
+		}
+		if path, problem := a.regionProblem(v[1].(string), v[2].(string), ref.Region); problem != "" {
+			return "", fmt.Errorf("%s: %s", path, problem)
+		}
+		return ref.URI(), nil
+	}).(pulumi.StringOutput)
+}

@@ -1,0 +1,122 @@
+package psc
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// validateConsumers checks the accept and reject lists: one kind of entry, valid values, limits of
+// at least one, nobody both accepted and rejected, and no lists with automatic acceptance.
+func (a *ProducerServiceArgs) validateConsumers(p *problems) {
+	if a.AcceptAllConsumers {
+		if len(a.Consumers) > 0 || len(a.ConsumerStacks) > 0 || len(a.RejectedConsumers) > 0 {
+			p.addf("acceptAllConsumers", "cannot be combined with consumers, consumerStacks or rejectedConsumers: Google Cloud rejects accept and reject lists with ACCEPT_AUTOMATIC")
+		}
+		return
+	}
+	kinds := map[string][]string{}
+	accepted := map[string]string{}
+	for i, c := range a.Consumers {
+		path := fmt.Sprintf("consumers[%d]", i)
+		switch {
+		case given(c.ProjectIdOrNum) == given(c.NetworkUrl):
+			p.addf(path, "give exactly one of projectIdOrNum and networkUrl")
+			continue
+		case given(c.ProjectIdOrNum):
+			kinds["projectIdOrNum"] = append(kinds["projectIdOrNum"], path)
+			if v, ok := knownString(c.ProjectIdOrNum); ok {
+				p.add(path+".projectIdOrNum", checkProject(v))
+				accepted[v] = path
+			}
+		default:
+			kinds["networkUrl"] = append(kinds["networkUrl"], path)
+			if v, ok := knownString(c.NetworkUrl); ok {
+				p.add(path+".networkUrl", checkNetworkURL(v))
+				accepted[trimComputePrefix(v)] = path
+			}
+		}
+		checkConnectionLimit(p, path, c.ConnectionLimit)
+	}
+	for i, cs := range a.ConsumerStacks {
+		path := fmt.Sprintf("consumerStacks[%d]", i)
+		if cs.Stack == "" {
+			p.addf(path+".stack", "is required")
+		} else {
+			p.add(path+".stack", checkStackName(cs.Stack))
+		}
+		if cs.Output == "" || strings.ContainsAny(cs.Output, " /") {
+			p.addf(path+".output", "must be a stack output name such as consumerProject or consumerNetwork, got %q", cs.Output)
+		}
+		checkConnectionLimit(p, path, cs.ConnectionLimit)
+		kind := "projectIdOrNum"
+		if cs.byNetwork() {
+			kind = "networkUrl"
+		}
+		kinds[kind] = append(kinds[kind], path)
+	}
+	if len(kinds) > 1 {
+		p.addf("consumers", "all accept-list entries must be of one kind, projects or networks: projects at %s, networks at %s",
+			strings.Join(kinds["projectIdOrNum"], ", "), strings.Join(kinds["networkUrl"], ", "))
+	}
+	for i, in := range a.RejectedConsumers {
+		path := fmt.Sprintf("rejectedConsumers[%d]", i)
+		r, ok := knownOrNil(in)
+		if !ok {
+			continue
+		}
+		p.add(path, checkRejected(r))
+		if at, ok := accepted[trimComputePrefix(r)]; ok {
+			p.addf(path, "%q is also accepted at %s; a rejected consumer stays rejected, remove it from one list", r, at)
+		}
+	}
+	if dup := firstDuplicate(knownStrings(a.RejectedConsumers)); dup != "" {
+		p.addf("rejectedConsumers", "lists %q twice", dup)
+	}
+}
+
+// checkRejected checks a rejected consumer: a network URL or a project.
+func checkRejected(r string) error {
+	if strings.Contains(r, "/") {
+		return checkNetworkURL(r)
+	}
+	return checkProject(r)
+}
+
+// checkConnectionLimit checks an accept-list entry's limit (nil means the default).
+func checkConnectionLimit(p *problems, path string, limit *int) {
+	if limit != nil && *limit < 1 {
+		p.addf(path+".connectionLimit", "must be at least 1, got %d", *limit)
+	}
+}
+
+// checkStackConsumer checks, when it resolves, a consumer read from another stack.
+func checkStackConsumer(v pulumi.StringOutput, input string, cs ConsumerStackArgs, rejected []string) pulumi.StringOutput {
+	return v.ApplyT(func(s string) (string, error) {
+		check := checkProject
+		if cs.byNetwork() {
+			check = checkNetworkURL
+		}
+		if err := check(s); err != nil {
+			return "", fmt.Errorf("%s: output %q of stack %q %w", input, cs.Output, cs.Stack, hidden(err, s))
+		}
+		if slices.Contains(rejected, s) {
+			return "", fmt.Errorf("%s: %q from stack %q is also in rejectedConsumers; remove it from one list", input, s, cs.Stack)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// firstDuplicate returns the first value that appears twice, or "".
+func firstDuplicate(values []string) string {
+	seen := map[string]bool{}
+	for _, v := range values {
+		if seen[v] {
+			return v
+		}
+		seen[v] = true
+	}
+	return ""
+}

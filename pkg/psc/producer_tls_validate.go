@@ -1,0 +1,146 @@
+package psc
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
+)
+
+// certManagerRe is a Certificate Manager certificate's ID, whose location is the first group.
+var certManagerRe = regexp.MustCompile(`^projects/[^/]+/locations/([^/]+)/certificates/[^/]+$`)
+
+// validateTLS checks that TLS inputs are complete, consistent and cover the hostname.
+func (a *ProducerServiceArgs) validateTLS(p *problems) {
+	t := a.Tls
+	if t == nil {
+		return
+	}
+	checkKnown(p, "tls.sslPolicy", t.SslPolicy, checkSSLPolicy)
+	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
+	existing := len(t.CertificateManagerCertificates) > 0
+	switch n := countTrue(selfManaged, existing, t.Managed != nil); {
+	case n != 1:
+		p.addf("tls", "give exactly one of certificatePem and privateKeyPem (a self-managed certificate), certificateManagerCertificates (existing Certificate Manager certificates) or managed (a Google-managed certificate the component creates)")
+		return
+	case selfManaged && !given(t.CertificatePem):
+		p.addf("tls.certificatePem", "is required with tls.privateKeyPem")
+		return
+	case selfManaged && !given(t.PrivateKeyPem):
+		p.addf("tls.privateKeyPem", "is required with tls.certificatePem")
+		return
+	case t.Managed != nil:
+		a.validateManaged(p)
+		return
+	}
+	if cert, ok := knownString(t.CertificatePem); ok && selfManaged {
+		p.add("tls.certificatePem", checkCertificate(cert, a.Hostname, time.Now()))
+		if key, ok := knownString(t.PrivateKeyPem); ok {
+			p.add("tls.privateKeyPem", checkKeyPair(cert, key))
+		}
+	}
+	for i, in := range t.CertificateManagerCertificates {
+		if c, ok := knownOrNil(in); ok {
+			p.add(fmt.Sprintf("tls.certificateManagerCertificates[%d]", i), a.checkCertManagerCert(c))
+		}
+	}
+}
+
+// countTrue counts the true values.
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// certManagerRegion checks that a well-formed regional Certificate Manager certificate is in the
+// producer's region.
+func (a *ProducerServiceArgs) certManagerRegion(c string) error {
+	if r := chain.RegionOf(c); certManagerRe.MatchString(c) && r != "" && r != a.Region {
+		return fmt.Errorf("is in %s but the load balancer is in %s", r, a.Region)
+	}
+	return nil
+}
+
+// checkCertManagerCert checks the shape of a Certificate Manager certificate and that it is regional;
+// validatePlaced checks its region once the producer's is known.
+func (a *ProducerServiceArgs) checkCertManagerCert(c string) error {
+	m := certManagerRe.FindStringSubmatch(c)
+	switch {
+	case m == nil:
+		return fmt.Errorf("must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
+	case m[1] == "global":
+		return fmt.Errorf("a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
+	}
+	return nil
+}
+
+// checkCertificate parses a PEM certificate chain and checks that its leaf covers hostname and
+// has not expired.
+func checkCertificate(certPEM, hostname string, now time.Time) error {
+	block, _ := pem.Decode([]byte(certPEM))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return fmt.Errorf("must be a PEM certificate (-----BEGIN CERTIFICATE-----)")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("cannot be parsed: %w", err)
+	}
+	if now.After(cert.NotAfter) {
+		return fmt.Errorf("expired on %s", cert.NotAfter.UTC().Format(time.DateOnly))
+	}
+	if hostname != "" {
+		if err := cert.VerifyHostname(hostname); err != nil {
+			return fmt.Errorf("does not cover hostname %q (names: %s): clients calling https://%s would reject it",
+				hostname, strings.Join(cert.DNSNames, ", "), hostname)
+		}
+	}
+	return nil
+}
+
+// checkKeyPair checks that a PEM private key belongs to the certificate, without echoing the key.
+func checkKeyPair(certPEM, keyPEM string) error {
+	if _, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM)); err != nil {
+		return fmt.Errorf("is not a PEM private key matching tls.certificatePem")
+	}
+	return nil
+}
+
+// checkedCertificate returns the TLS certificate, failing, naming the input, when a certificate
+// given as an Output resolves to one that does not parse, has expired or does not cover
+// hostname. A secret certificate stays secret.
+func checkedCertificate(t *TlsArgs, hostname string) pulumi.StringOutput {
+	if cert, ok := knownString(t.CertificatePem); ok {
+		return pulumi.String(cert).ToStringOutput()
+	}
+	return t.CertificatePem.ToStringOutput().ApplyT(func(cert string) (string, error) {
+		if err := checkCertificate(cert, hostname, time.Now()); err != nil {
+			return "", fmt.Errorf("tls.certificatePem: %w", err)
+		}
+		return cert, nil
+	}).(pulumi.StringOutput)
+}
+
+// checkedPrivateKey returns the TLS private key as a secret that fails, naming the input, when it
+// does not match the certificate (checked when a key or certificate given as an Output resolves).
+func checkedPrivateKey(t *TlsArgs) pulumi.StringOutput {
+	key := pulumi.All(t.CertificatePem, t.PrivateKeyPem).ApplyT(func(v []any) (string, error) {
+		cert, k := v[0].(string), v[1].(string)
+		if err := checkKeyPair(cert, k); err != nil {
+			return "", fmt.Errorf("tls.privateKeyPem: %w", err)
+		}
+		return k, nil
+	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(key).(pulumi.StringOutput)
+}
