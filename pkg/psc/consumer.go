@@ -89,7 +89,9 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"holds the attachment URI, read through a StackReference.")
 	a.Describe(&c.ProducerStackOutput, "Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).")
 	a.SetDefault(&c.ProducerStackOutput, defaultProducerOutput)
-	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint.")
+	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint "+
+		"(allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. "+
+		"An explicit opt-in that warns at preview.")
 	a.Describe(&c.NoAutomateDnsZone, "Do not let PSC create its automatic DNS zone for the producer's domainNames; "+
 		"set it when a DnsBinding owns the name.")
 	a.Describe(&c.Firewall, "Egress firewall rule that lets consumer clients reach the endpoint.")
@@ -156,8 +158,8 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 		return nil, err
 	}
 	comp := &ConsumerEndpoint{}
-	if err := ctx.RegisterComponentResourceV2(ConsumerEndpointType, name, a.optIns(), comp, opts...); err != nil {
-		return nil, err
+	if err := registerComponent(ctx, ConsumerEndpointType, name, a, comp, opts...); err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
 	// The provider's project and region, and the subnetwork, are read with the component's
 	// providers, so only once it is registered. The region stays unset when not given: it is the
