@@ -11,8 +11,8 @@ import (
 )
 
 // The explicit opt-ins (chain.OptIns) are recorded as the component's inputs, in the engine's
-// view of the component (what a policy pack analyzes, at preview and from the state): only they,
-// never a secret, read from the args at each opt-in's input path. policy/ acknowledges them as
+// view of the component (what a policy pack analyzes, at preview and from the state): only those
+// set, never a secret, read from the args at each opt-in's input path. policy/ acknowledges them as
 // opt-ins rather than reporting the children they produce (the allUsers binding, the
 // invokerIamDisabled service, the ACCEPT_AUTOMATIC attachment) as violations. Each opt-in set is
 // warned of once, with what it widens (chain.OptIn.Says).
@@ -35,12 +35,14 @@ func registerComponent(ctx *pulumi.Context, typ, name string, args any, comp pul
 	return nil
 }
 
-// optInInputs returns the inputs of args (a struct whose `pulumi` tags name its inputs) that the
-// opt-ins of the component of type typ name, under the same names: plain values, maps and lists.
+// optInInputs returns the inputs of args (a struct whose `pulumi` tags name its inputs) that set
+// an opt-in of the component of type typ, under the same names: plain values in maps and lists.
+// An opt-in not set is left out, so that the component's inputs change only when an opt-in does
+// (removing a route without one, say, updates nothing but the route's children).
 func optInInputs(typ string, args any) (map[string]any, error) {
 	inputs := map[string]any{}
 	for _, o := range chain.Of(typ) {
-		if err := putInput(inputs, strings.Split(o.Input, "."), reflect.ValueOf(args)); err != nil {
+		if _, err := putInput(inputs, strings.Split(o.Input, "."), reflect.ValueOf(args), o.Value); err != nil {
 			return nil, fmt.Errorf("opt-in %s: %w", o.Input, err)
 		}
 	}
@@ -58,25 +60,23 @@ func optInWarnings(typ string, inputs map[string]any) []string {
 	return out
 }
 
-// putInput copies the input at path of the struct v into m, under the same names; "[]" after a
-// name copies from every element of that list (an empty list is left out).
-func putInput(m map[string]any, path []string, v reflect.Value) error {
+// putInput copies the input at path of the struct v into m, under the same names, if it is value;
+// "[]" after a name copies from every element of that list, the list kept whole (an element
+// without the value as an empty object) when one element has it. It reports whether it copied.
+func putInput(m map[string]any, path []string, v reflect.Value, value any) (bool, error) {
 	name, list := strings.CutSuffix(path[0], "[]")
 	f, ok := inputField(v, name)
 	if !ok {
-		return nil // under a nil pointer: not given
+		return false, nil // under a nil pointer: not given
 	}
 	if !f.IsValid() {
-		return fmt.Errorf("%s has no input %s", v.Type(), name)
+		return false, fmt.Errorf("%s has no input %s", v.Type(), name)
 	}
 	rest := path[1:]
 	switch {
 	case list:
 		if f.Kind() != reflect.Slice || len(rest) == 0 {
-			return fmt.Errorf("input %s is not a list of objects", name)
-		}
-		if f.Len() == 0 {
-			return nil
+			return false, fmt.Errorf("input %s is not a list of objects", name)
 		}
 		elems, _ := m[name].([]any)
 		if elems == nil {
@@ -85,29 +85,43 @@ func putInput(m map[string]any, path []string, v reflect.Value) error {
 				elems[i] = map[string]any{}
 			}
 		}
+		var set bool
 		for i := range f.Len() {
-			if err := putInput(elems[i].(map[string]any), rest, f.Index(i)); err != nil {
-				return err
+			ok, err := putInput(elems[i].(map[string]any), rest, f.Index(i), value)
+			if err != nil {
+				return false, err
 			}
+			set = set || ok
 		}
-		m[name] = elems
+		if set {
+			m[name] = elems
+		}
+		return set, nil
 	case len(rest) > 0:
 		sub, _ := m[name].(map[string]any)
 		if sub == nil {
 			sub = map[string]any{}
 		}
-		if err := putInput(sub, rest, f); err != nil {
-			return err
+		set, err := putInput(sub, rest, f, value)
+		if set {
+			m[name] = sub
 		}
-		m[name] = sub
-	case f.Kind() == reflect.Bool:
-		m[name] = f.Bool()
-	case f.Kind() == reflect.String:
-		m[name] = f.String()
-	default:
-		return fmt.Errorf("input %s is a %s, not a plain switch or enum", name, f.Type())
+		return set, err
 	}
-	return nil
+	var plain any
+	switch f.Kind() {
+	case reflect.Bool:
+		plain = f.Bool()
+	case reflect.String:
+		plain = f.String()
+	default:
+		return false, fmt.Errorf("input %s is a %s, not a plain switch or enum", name, f.Type())
+	}
+	if plain != value {
+		return false, nil
+	}
+	m[name] = plain
+	return true, nil
 }
 
 // inputField returns the field of struct v (or of what v points to) whose `pulumi` tag names

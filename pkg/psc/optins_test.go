@@ -26,7 +26,7 @@ func optedInArgs() *ProducerServiceArgs {
 }
 
 // The opt-ins are read from the args at the inputs chain.OptIns names, and each one set is warned
-// of with what it widens; none set, nothing to say.
+// of with what it widens; none set, nothing is recorded and nothing said.
 func TestOptInInputsAndWarnings(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -57,6 +57,11 @@ func TestOptInInputsAndWarnings(t *testing.T) {
 			}
 			if !slices.Equal(paths, tc.want) {
 				t.Errorf("opt-ins set at %q, want %q (inputs %v)", paths, tc.want, inputs)
+			}
+			// An opt-in not set is not recorded: the component's inputs change only when an opt-in
+			// does, not when a route without one is removed.
+			if tc.want == nil && len(inputs) != 0 {
+				t.Errorf("no opt-in set, yet the inputs %v are recorded", inputs)
 			}
 			if got := optInWarnings(tc.typ, inputs); !slices.Equal(got, want) {
 				t.Errorf("warnings %q, want %q", got, want)
