@@ -9,6 +9,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The routes program of issue 12 item 4 (python/routes.py through the generated SDK and the
@@ -51,6 +52,7 @@ func TestRoutes(t *testing.T) {
 		}
 		assertRequests(t, env, requests)
 		converged(t, st)
+		secure.AssertPolicy(t, env, st)
 
 		// Removing the admin route deletes its own children, updates the URL map in place and
 		// touches nothing else.
