@@ -56,6 +56,9 @@ type OptIn struct {
 	Explains Finding
 }
 
+// onlyGate is what stands between a caller and a service whose invoker IAM check is off.
+const onlyGate = "the attachment's accept list, the consumers' networks and their firewalls are the only gate"
+
 // The opt-ins, by what they set.
 var (
 	AllowUnauthenticated = OptIn{
@@ -67,15 +70,13 @@ var (
 	CallerAuthNetwork = OptIn{
 		Component: producerService, Input: "cloudRun.callerAuth", Value: "network",
 		Widens: "sets invokerIamDisabled on the Cloud Run service: Cloud Run checks no identity, so any client that " +
-			"can reach the private endpoint can call the service; the attachment's accept list, the consumers' " +
-			"networks and their firewalls are the only gate",
+			"can reach the private endpoint can call the service; " + onlyGate,
 		Child: "invokerIamDisabled on the Cloud Run service", Explains: InvokerIAMDisabled,
 	}
 	RouteCallerAuthNetwork = OptIn{
 		Component: producerService, Input: "routes[].cloudRun.callerAuth", Value: "network",
 		Widens: "sets invokerIamDisabled on the route's Cloud Run service: Cloud Run checks no identity, so any " +
-			"client that can reach the private endpoint can call it at the route's hosts and path; the attachment's " +
-			"accept list, the consumers' networks and their firewalls are the only gate",
+			"client that can reach the private endpoint can call it at the route's hosts and path; " + onlyGate,
 		Child: "invokerIamDisabled on the route's Cloud Run service", Explains: InvokerIAMDisabled,
 	}
 	AcceptAllConsumers = OptIn{
