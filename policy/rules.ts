@@ -3,6 +3,8 @@
 // IDs name the invariants of tests/secure (secure.RuleIDs). testdata/fixtures.json holds cases
 // that both this pack (tests/policy, through the CLI) and tests/secure (Go) must judge alike.
 
+import { Finding as Explained, OPT_INS, OptIn } from "./optins";
+
 /** One resource as the analyzer sees it: its type, name, URN, parent URN and inputs. */
 export interface Res {
     type: string;
@@ -37,25 +39,63 @@ export const RULES: { id: string; description: string }[] = [
     { id: ATTACHMENT, description: "A PSC service attachment has connectionPreference ACCEPT_MANUAL." },
     { id: DNS, description: "A Cloud DNS managed zone is private (unset visibility means public)." },
     { id: KEY, description: "A PEM private key appears only in a property the provider keeps secret (privateKey of an SSL certificate, tls.privateKeyPem of ProducerService)." },
-    { id: OPT_IN, description: "A cloudrun-psc component uses a documented opt-in that widens access (allowUnauthenticated, acceptAllConsumers, allowGlobalAccess): acknowledged, advisory." },
+    {
+        id: OPT_IN,
+        description: "A cloudrun-psc component uses a documented opt-in that widens access (" +
+            [...new Set(OPT_INS.map(o => name(o, o.input)))].join(", ") + "): acknowledged, advisory.",
+    },
 ];
 
-// The cloudrun-psc components and their explicit opt-ins: the input path, what it allows and the
-// raw finding it accounts for in the component's children.
+// The cloudrun-psc component whose inputs may hold a private key (SECRET_KEY_PROPS).
 export const PRODUCER = "cloudrun-psc:index:ProducerService";
-export const CONSUMER = "cloudrun-psc:index:ConsumerEndpoint";
 
-interface OptIn {
-    component: string;
-    path: string[];
-    allows: string;
+/** name is how the opt-in set at path is named: the path, and the value unless it is a switch. */
+export function name(o: OptIn, path: string): string {
+    return o.value === true ? path : `${path} ${o.value}`;
 }
 
-export const OPT_INS: OptIn[] = [
-    { component: PRODUCER, path: ["cloudRun", "allowUnauthenticated"], allows: "roles/run.invoker for allUsers" },
-    { component: PRODUCER, path: ["acceptAllConsumers"], allows: "ACCEPT_AUTOMATIC: any project that knows the attachment connects" },
-    { component: CONSUMER, path: ["allowGlobalAccess"], allows: "clients in every region of the consumer VPC reach the endpoint" },
-];
+/** says is what a component warns about the opt-in set at path, and the pack acknowledges. */
+export function says(o: OptIn, path: string): string {
+    return `${name(o, path)} ${o.widens}`;
+}
+
+/** setIn returns the paths at which props set the opt-in, each "[]" of its input an index. */
+export function setIn(o: OptIn, props: any): string[] {
+    const out: string[] = [];
+    const walk = (v: any, path: string, rest: string[]) => {
+        if (rest.length === 0) {
+            if (v === o.value) {
+                out.push(path);
+            }
+            return;
+        }
+        const list = rest[0].endsWith("[]");
+        const key = list ? rest[0].slice(0, -2) : rest[0];
+        const p = path === "" ? key : `${path}.${key}`;
+        const next = v !== null && typeof v === "object" && !Array.isArray(v) ? v[key] : undefined;
+        if (!list) {
+            walk(next, p, rest.slice(1));
+        } else if (Array.isArray(next)) {
+            next.forEach((e, i) => walk(e, `${p}[${i}]`, rest.slice(1)));
+        }
+    };
+    walk(props, "", o.input.split("."));
+    return out;
+}
+
+// handled marks the findings check() lets through on a component's child when the component sets
+// an opt-in that explains them: tsc refuses this file when optins.ts (generated from the Go list)
+// names a finding that is not handled here.
+const handled: Record<Explained, true> = {
+    "public-invoker": true,
+    "invoker-iam-disabled": true,
+    "accept-automatic": true,
+};
+for (const o of OPT_INS) {
+    if (o.explains !== "" && !handled[o.explains]) {
+        throw new Error(`opt-in ${o.input} explains ${o.explains}, which the pack does not handle`);
+    }
+}
 
 const runServices = ["gcp:cloudrunv2/service:Service"];
 const backends = ["gcp:compute/regionBackendService:RegionBackendService", "gcp:compute/backendService:BackendService"];
@@ -82,51 +122,39 @@ const privateKeyMarker = "PRIVATE KEY";
 export const UNKNOWN: unique symbol = Symbol("unknown");
 
 /**
- * Context remembers, across one deployment, the components seen and their opt-ins, so that a
- * child resource the opt-in produces is recognised as such. The engine analyzes a component
- * before its children, and `pulumi policy analyze` reads the state in the same order.
+ * Context remembers, across one deployment, the components seen and the findings their opt-ins
+ * explain, so that a child resource the opt-in produces is recognised as such. The engine analyzes
+ * a component before its children, and `pulumi policy analyze` reads the state in the same order.
  */
 export class Context {
     private parents = new Map<string, string | undefined>();
-    private optIns = new Map<string, Set<string>>();
+    private explained = new Map<string, Set<Explained>>();
 
-    /** record notes a resource's parent and, for a component, its opt-ins. Idempotent. */
+    /** record notes a resource's parent and, for a component, what its opt-ins explain. Idempotent. */
     record(r: Res): void {
         this.parents.set(r.urn, r.parent);
-        const on = new Set<string>();
+        const on = new Set<Explained>();
         for (const o of OPT_INS) {
-            if (o.component === r.type && get(r.props, o.path) === true) {
-                on.add(o.path.join("."));
+            if (o.component === r.type && o.explains !== "" && setIn(o, r.props).length > 0) {
+                on.add(o.explains);
             }
         }
         if (on.size > 0) {
-            this.optIns.set(r.urn, on);
+            this.explained.set(r.urn, on);
         }
     }
 
-    /** optedIn reports whether r (recorded first) or one of its ancestors sets the opt-in at path (dotted). */
-    optedIn(r: Res, path: string): boolean {
+    /** explains reports whether r (recorded first) or one of its ancestors sets an opt-in that explains f. */
+    explains(r: Res, f: Explained): boolean {
         const seen = new Set<string>();
         for (let urn: string | undefined = r.urn; urn && !seen.has(urn); urn = this.parents.get(urn)) {
             seen.add(urn);
-            if (this.optIns.get(urn)?.has(path)) {
+            if (this.explained.get(urn)?.has(f)) {
                 return true;
             }
         }
         return false;
     }
-}
-
-/** get returns the value at path in props, or undefined. */
-export function get(props: any, path: string[]): any {
-    let v = props;
-    for (const k of path) {
-        if (v === null || typeof v !== "object") {
-            return undefined;
-        }
-        v = v[k];
-    }
-    return v;
 }
 
 function str(props: Record<string, any>, key: string): string {
@@ -146,9 +174,9 @@ export function check(r: Res, ctx: Context): Finding[] {
         out.push({ rule, message: `${r.type} '${r.name}': ${what}. Fix: ${fix}.` });
     const p = r.props;
 
-    if (runServices.includes(r.type) && p["invokerIamDisabled"] === true) {
+    if (runServices.includes(r.type) && p["invokerIamDisabled"] === true && !ctx.explains(r, "invoker-iam-disabled")) {
         fail(INVOKER, "invokerIamDisabled is true: anyone who reaches the service can call it",
-            "remove invokerIamDisabled and grant roles/run.invoker to the callers' service accounts");
+            "remove invokerIamDisabled and grant roles/run.invoker to the callers' service accounts (ProducerService cloudRun.callerAuth network is the explicit opt-in)");
     }
     if (runServices.includes(r.type) && !unknown(p, "ingress")) {
         const ingress = str(p, "ingress");
@@ -182,7 +210,7 @@ export function check(r: Res, ctx: Context): Finding[] {
         }
     } else if (attachments.includes(r.type) && !unknown(p, "connectionPreference")) {
         const pref = str(p, "connectionPreference");
-        if (pref !== "ACCEPT_MANUAL" && !(pref === "ACCEPT_AUTOMATIC" && ctx.optedIn(r, "acceptAllConsumers"))) {
+        if (pref !== "ACCEPT_MANUAL" && !(pref === "ACCEPT_AUTOMATIC" && ctx.explains(r, "accept-automatic"))) {
             fail(ATTACHMENT, `connectionPreference is ${JSON.stringify(pref)}: any project that knows the attachment may connect`,
                 "set connectionPreference: ACCEPT_MANUAL with consumerAcceptLists (ProducerService does; acceptAllConsumers is its explicit opt-in)");
         }
@@ -195,7 +223,7 @@ export function check(r: Res, ctx: Context): Finding[] {
     }
 
     const principal = publicPrincipal(p);
-    if (principal && !ctx.optedIn(r, "cloudRun.allowUnauthenticated")) {
+    if (principal && !ctx.explains(r, "public-invoker")) {
         fail(INVOKER, `grants ${principal}: anyone on the internet (or with any Google account) may call it`,
             "grant the callers' service accounts instead (ProducerService cloudRun.invokers); allowUnauthenticated is the explicit opt-in");
     }
@@ -212,10 +240,13 @@ export function check(r: Res, ctx: Context): Finding[] {
 export function optIns(r: Res): Finding[] {
     const out: Finding[] = [];
     for (const o of OPT_INS) {
-        if (o.component === r.type && get(r.props, o.path) === true) {
+        if (o.component !== r.type) {
+            continue;
+        }
+        for (const path of setIn(o, r.props)) {
             out.push({
                 rule: OPT_IN,
-                message: `${r.type} '${r.name}': explicit opt-in ${o.path.join(".")} allows ${o.allows}. ` +
+                message: `${r.type} '${r.name}': explicit opt-in ${says(o, path)}. ` +
                     `Acknowledged, not a violation; to forbid it set ${OPT_IN} to mandatory, to silence it set it to disabled.`,
             });
         }

@@ -59,8 +59,8 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 		return nil, err
 	}
 	comp := &ConsumerEndpoint{}
-	if err := ctx.RegisterComponentResourceV2(ConsumerEndpointType, name, a.optIns(), comp, opts...); err != nil {
-		return nil, err
+	if err := registerComponent(ctx, ConsumerEndpointType, name, a, comp, opts...); err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
 	// The provider's project and region, and the subnetwork, are read with the component's
 	// providers, so only once it is registered. The region stays unset when not given: it is the

@@ -82,7 +82,9 @@ func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 		"holds the attachment URI, read through a StackReference.")
 	a.Describe(&c.ProducerStackOutput, "Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).")
 	a.SetDefault(&c.ProducerStackOutput, defaultProducerOutput)
-	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint.")
+	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint "+
+		"(allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. "+
+		"An explicit opt-in that warns at preview.")
 	a.Describe(&c.NoAutomateDnsZone, "Do not let PSC create its automatic DNS zone for the producer's domainNames; "+
 		"set it when a DnsBinding owns the name.")
 	a.Describe(&c.Firewall, "Egress firewall rule that lets consumer clients reach the endpoint.")

@@ -100,8 +100,8 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 		return nil, err
 	}
 	comp := &ProducerService{}
-	if err := ctx.RegisterComponentResourceV2(ProducerServiceType, name, a.optIns(), comp, opts...); err != nil {
-		return nil, err
+	if err := registerComponent(ctx, ProducerServiceType, name, a, comp, opts...); err != nil {
+		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
 	// The provider's project and region, and existing subnets, are read with the component's
 	// providers, so only once it is registered.

@@ -23,9 +23,7 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 		ReconcileConnections: pulumi.BoolPtr(*a.ReconcileConnections),
 	}
 	if a.AcceptAllConsumers {
-		args.ConnectionPreference = pulumi.String(acceptAutomatic)
-		_ = b.ctx.Log.Warn("acceptAllConsumers sets the service attachment to ACCEPT_AUTOMATIC: any project that knows "+
-			"its URI can connect an endpoint without being listed", &pulumi.LogArgs{Resource: b.comp})
+		args.ConnectionPreference = pulumi.String(acceptAutomatic) // an opt-in, warned of by registerComponent
 	} else {
 		accept, err := b.acceptList()
 		if err != nil {

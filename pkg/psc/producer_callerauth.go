@@ -11,11 +11,6 @@ import (
 // refuses IAM grants to principals of other organisations, so a cross-organisation consumer can
 // then only be served with network (catalogue IAM-DRS).
 
-// networkAuthWarning is the warning of callerAuth network.
-const networkAuthWarning = "callerAuth network sets invokerIamDisabled on the Cloud Run service: Cloud Run checks " +
-	"no identity, so any client that can reach the private endpoint can call the service; the attachment's accept " +
-	"list, the consumers' networks and their firewalls are the only gate"
-
 // validateCallerAuth checks callerAuth and what it excludes.
 func (c *CloudRunArgs) validateCallerAuth(p *problems, path string) {
 	switch c.CallerAuth {

@@ -58,7 +58,7 @@ func (b *producerBuilder) cloudRunNameAndURI(s runSpec) (cloudRunService, error)
 }
 
 // invokers grants roles/run.invoker on the service to the listed members (and to allUsers when
-// that is asked for, with a warning). On a service the component creates, one authoritative
+// that is asked for: an opt-in, warned of by registerComponent). On a service the component creates, one authoritative
 // binding holds every member: it is updated in place, so reordering the list or removing an
 // entry never revokes, even for a moment, a member that stays, and members that are Outputs
 // need no name of their own. On an existing service, which others may grant the role on too,
@@ -88,17 +88,6 @@ func (b *producerBuilder) invokers(s runSpec, service pulumi.StringOutput) error
 	}
 	for _, w := range cr.foreignInvokerWarnings(s.path) {
 		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
-	}
-	if cr.networkAuth() {
-		w := networkAuthWarning
-		if s.suffix != "" {
-			w = s.path + ": " + w
-		}
-		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.comp})
-	}
-	if cr.AllowUnauthenticated {
-		_ = b.ctx.Log.Warn("allowUnauthenticated grants roles/run.invoker to allUsers: anyone who can reach the "+
-			"private endpoint can call the service without an identity", &pulumi.LogArgs{Resource: b.comp})
 	}
 	return nil
 }

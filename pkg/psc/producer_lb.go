@@ -65,9 +65,9 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 		Description:         b.describe("forwarding rule of the internal Application Load Balancer, the target of the service attachment"),
 	}
 	if a.AllowGlobalAccess {
-		// Changed in place (setting allowGlobalAccess is an update, not a replacement).
+		// Changed in place (setting allowGlobalAccess is an update, not a replacement); an opt-in,
+		// warned of by registerComponent.
 		ruleArgs.AllowGlobalAccess = pulumi.Bool(true)
-		_ = b.ctx.Log.Warn(globalAccessWarning, &pulumi.LogArgs{Resource: b.comp})
 	}
 	if a.LoadBalancerIp != "" {
 		ruleArgs.IpAddress = pulumi.String(a.LoadBalancerIp)
@@ -111,10 +111,6 @@ func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi
 	}
 	return backend.SelfLink, nil
 }
-
-// globalAccessWarning is the warning of allowGlobalAccess.
-const globalAccessWarning = "allowGlobalAccess lets clients in every region of the producer VPC reach the load " +
-	"balancer, not only those in its region"
 
 // urlMapArgs routes everything to the backend, with a host rule for the private hostname; with
 // routes, it routes by host and path and refuses the rest (routeURLMapArgs).

@@ -147,7 +147,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
  */
 export interface ConsumerEndpointArgs {
     /**
-     * Let clients in other regions of the consumer VPC reach the endpoint.
+     * Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
      */
     allowGlobalAccess?: boolean;
     /**

@@ -1,10 +1,16 @@
 // Package policy tests the policy pack (policy/) through the real CLI and engine: the pack judges
 // the shared fixtures (policy/testdata/fixtures.json) exactly as tests/secure does, and a
-// mandatory rule blocks an update before anything is created. That the examples and the demo
-// pass it is checked where they are deployed (secure.Assert runs `pulumi policy analyze`).
+// mandatory rule blocks an update before anything is created; each explicit opt-in (chain.OptIns)
+// is acknowledged with what it widens. That the deployed programs pass it, with no violation but
+// the acknowledgement of each opt-in they set, is checked where they are deployed, so that nothing
+// is deployed twice: secure.AssertPolicy runs `pulumi policy analyze` over the state of every
+// example (tests/e2e; TestGoProducerAndConsumerBothDirections deploys the demo's programs as the
+// demo does) and of every corpus program of tests/programs (features, routes, managed
+// certificates, naming, platform).
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -157,6 +163,7 @@ func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 			}
 		}
 	}
+	assertAcknowledgements(t, fixtures, sum.Policy)
 	for _, v := range sum.Policy {
 		if v.Pack != "cloudrun-psc" || v.Level != "advisory" {
 			t.Errorf("violation from pack %q at level %q, want cloudrun-psc, advisory: %s", v.Pack, v.Level, v)
@@ -201,5 +208,41 @@ func TestMandatoryRuleBlocksUp(t *testing.T) {
 	}
 	if n := env.SimCount(); n != 0 {
 		t.Errorf("the blocked up created %d resources in the simulator", n)
+	}
+}
+
+// assertAcknowledgements checks the pack's explicit-opt-in messages on the fixtures' components:
+// one per opt-in the component sets (chain.OptIns), each saying what chain.OptIn.Says, the
+// component's warning, names.
+func assertAcknowledgements(t *testing.T, fixtures []secure.Fixture, vs []harness.PolicyViolation) {
+	t.Helper()
+	acks := map[string][]string{}
+	for _, v := range vs {
+		if v.Policy == secure.OptInRule {
+			name := v.URN[strings.LastIndex(v.URN, "::")+2:]
+			acks[name] = append(acks[name], v.Message)
+		}
+	}
+	for _, f := range fixtures {
+		p := f.Parent
+		if p == nil {
+			continue
+		}
+		got := acks[f.Name+"-"+p.Name]
+		var want []string
+		for _, o := range chain.Of(p.Type) {
+			for _, path := range o.SetIn(p.Inputs) {
+				want = append(want, fmt.Sprintf("%s '%s': explicit opt-in %s.", p.Type, f.Name+"-"+p.Name, o.Says(path)))
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("component %s of %s: %d acknowledgements %q, want %d, one per opt-in it sets", p.Name, f.Name, len(got), got, len(want))
+			continue
+		}
+		for _, w := range want {
+			if !slices.ContainsFunc(got, func(m string) bool { return strings.Contains(m, w) }) {
+				t.Errorf("component %s of %s: no acknowledgement says %q; got %q", p.Name, f.Name, w, got)
+			}
+		}
 	}
 }

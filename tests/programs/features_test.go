@@ -9,6 +9,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The features program (python/features.py through the generated SDK and the
@@ -61,6 +62,11 @@ func TestFeatures(t *testing.T) {
 		}
 		assertFeatureRecords(t, env, output(t, up, "securityPolicy"))
 		converged(t, st)
+		// The policy pack acknowledges both opt-ins and lets through what they produce: the
+		// service's invokerIamDisabled, the load balancer rule's global access.
+		if acks := secure.AssertPolicy(t, env, st); len(acks) != 2 {
+			t.Errorf("the policy pack acknowledges %d opt-ins, want callerAuth network and allowGlobalAccess: %v", len(acks), acks)
+		}
 		assertAutomaticDNSClaim(t, env, st, up)
 		assertNamedChildren(t, env, st)
 

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The managed-certificate program (python/managedcert.py through the
@@ -59,6 +60,9 @@ func TestManagedCertificate(t *testing.T) {
 			t.Errorf("after the record and a refresh the stack holds the certificate as %v, want it ACTIVE", certs)
 		}
 		converged(t, st)
+		// The components pass the pack; the program's own public zone, where Google looks for
+		// the authorization record, is what dns-zone-private refuses.
+		secure.AssertPolicyExcept(t, env, map[string]string{"example-com": "dns-zone-private"}, st)
 		destroyed(t, env, st)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/gosdk"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The naming program (ts/naming.ts, python/naming.py, gosdk.Naming, gonative.Naming): the stack
@@ -101,6 +102,7 @@ func TestNaming(t *testing.T) {
 		assertNames(t, env)
 		assertComponentOutputs(t, st.Export(), 2)
 		converged(t, st)
+		secure.AssertPolicy(t, env, st)
 
 		// Rename payments to payments-v2, with an alias to its old name: nothing is replaced,
 		// and the next preview does not refuse the component's own subnets.

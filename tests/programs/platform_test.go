@@ -82,6 +82,7 @@ func TestPlatform(t *testing.T) {
 		assertComponentOutputs(t, d, 3)
 		assertProtected(t, d)
 		converged(t, st)
+		secure.AssertPolicy(t, env, st)
 
 		// CI rolls the image: the program's image changes, and the service must not.
 		st.SetConfig("imageTag", "1.5.0", false)

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The routes program (python/routes.py through the generated SDK and the
@@ -52,6 +53,7 @@ func TestRoutes(t *testing.T) {
 		}
 		assertRequests(t, env, requests)
 		converged(t, st)
+		secure.AssertPolicy(t, env, st)
 
 		// Removing the admin route deletes its own children, updates the URL map in place and
 		// touches nothing else.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 )
 
@@ -114,4 +115,44 @@ func parentWant(f Fixture) []string {
 		return nil
 	}
 	return f.Parent.Want
+}
+
+// Every explicit opt-in (chain.OptIns) has a fixture whose component sets it alone and is
+// acknowledged; one that explains a finding has such a fixture whose child passes, and breaks a
+// rule without the component: the pack (tests/policy judges the same fixtures) then acknowledges
+// every opt-in and lets through exactly what each produces.
+func TestFixturesCoverEveryOptIn(t *testing.T) {
+	t.Parallel()
+	fixtures := LoadFixtures(t)
+	for _, o := range chain.OptIns {
+		var acknowledged, explained bool
+		for _, f := range fixtures {
+			if p := f.Parent; p == nil || p.Type != o.Component || !slices.Contains(p.Want, OptInRule) || !setsAlone(o, p.Inputs) {
+				continue
+			}
+			acknowledged = true
+			if len(f.Want) == 0 {
+				orphan := f
+				orphan.Parent = nil
+				res, _ := judge(orphan)
+				explained = explained || len(res) > 0
+			}
+		}
+		if !acknowledged {
+			t.Errorf("no fixture's component sets %s %s alone and is acknowledged", o.Component, o.Input)
+		}
+		if o.Explains != "" && !explained {
+			t.Errorf("no fixture shows %s %s letting through %s (%s), which breaks a rule without it", o.Component, o.Input, o.Child, o.Explains)
+		}
+	}
+}
+
+// setsAlone reports whether a component's inputs set the opt-in o and no other of its component.
+func setsAlone(o chain.OptIn, inputs map[string]any) bool {
+	for _, other := range chain.Of(o.Component) {
+		if set := len(other.SetIn(inputs)) > 0; set != (other == o) {
+			return false
+		}
+	}
+	return true
 }

@@ -14,8 +14,8 @@
 //     no output other than the secret output itself.
 //
 // Check is the pure checker, used by the unit tests with synthetic worlds; Inspect and Assert read a
-// harness world. The explicit opt-ins (cloudRun.allowUnauthenticated, acceptAllConsumers) are
-// allowed only when Options says so.
+// harness world. What the explicit opt-ins (chain.OptIns) produce is allowed only when Options
+// says so (OptInsOf).
 package secure
 
 import (
@@ -30,6 +30,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -73,36 +74,24 @@ var RuleIDs = map[string]string{
 // OptInRule is the ID of the pack's rule that acknowledges a component's explicit opt-in.
 const OptInRule = "explicit-opt-in"
 
-// OptIn is one explicit opt-in of a cloudrun-psc component: the input that sets it and what it
-// lets through, as an Options switch (nil when no invariant is concerned).
-type OptIn struct {
-	Type  string   // the component's type token
-	Input []string // the input's path
-	Allow func(*Options)
+// allows are what the findings an opt-in explains (chain.Finding) let through, as Options switches.
+var allows = map[chain.Finding]func(*Options){
+	chain.PublicInvoker:      func(o *Options) { o.AllowPublicInvoker = true },
+	chain.InvokerIAMDisabled: func(o *Options) { o.AllowInvokerIAMOff = true },
+	chain.AcceptAutomatic:    func(o *Options) { o.AllowAcceptAutomatic = true },
 }
 
-// OptIns are the components' explicit opt-ins; the pack's OPT_INS lists the same.
-var OptIns = []OptIn{
-	{"cloudrun-psc:index:ProducerService", []string{"cloudRun", "allowUnauthenticated"}, func(o *Options) { o.AllowPublicInvoker = true }},
-	{"cloudrun-psc:index:ProducerService", []string{"acceptAllConsumers"}, func(o *Options) { o.AllowAcceptAutomatic = true }},
-	{"cloudrun-psc:index:ConsumerEndpoint", []string{"allowGlobalAccess"}, nil},
-}
-
-// OptInsOf returns the opt-ins a component of type typ sets in its inputs, and adds what they
-// allow to opts.
-func OptInsOf(typ string, inputs map[string]any, opts *Options) []OptIn {
-	var on []OptIn
-	for _, o := range OptIns {
-		var v any = inputs
-		for _, k := range o.Input {
-			m, _ := v.(map[string]any)
-			v = m[k]
+// OptInsOf returns the explicit opt-ins (chain.OptIns) a component of type typ sets in its
+// inputs, and adds what they allow to opts.
+func OptInsOf(typ string, inputs map[string]any, opts *Options) []chain.OptIn {
+	var on []chain.OptIn
+	for _, o := range chain.Of(typ) {
+		if len(o.SetIn(inputs)) == 0 {
+			continue
 		}
-		if o.Type == typ && v == true {
-			on = append(on, o)
-			if o.Allow != nil {
-				o.Allow(opts)
-			}
+		on = append(on, o)
+		if allow := allows[o.Explains]; allow != nil {
+			allow(opts)
 		}
 	}
 	return on
@@ -113,6 +102,9 @@ type Options struct {
 	// AllowPublicInvoker accepts allUsers/allAuthenticatedUsers invoker members
 	// (cloudRun.allowUnauthenticated).
 	AllowPublicInvoker bool
+	// AllowInvokerIAMOff accepts Cloud Run services with invokerIamDisabled (cloudRun.callerAuth
+	// network).
+	AllowInvokerIAMOff bool
 	// AllowAcceptAutomatic accepts ACCEPT_AUTOMATIC service attachments (acceptAllConsumers).
 	AllowAcceptAutomatic bool
 	// Secrets are values that must never appear in plain text in the state backend, besides the
@@ -248,8 +240,8 @@ func (c *checker) resource(r *gcpsim.Record) {
 			c.fail(InternalIngress, r.ID, "ingress is %q (unset means INGRESS_TRAFFIC_ALL), want %s", got, ingressInternal)
 		}
 		c.rep.Checked[NoPublicInvoker]++
-		if v, _ := field(r, "invokerIamDisabled"); v == true {
-			c.fail(NoPublicInvoker, r.ID, "invokerIamDisabled is true: anyone who reaches the service can call it")
+		if v, _ := field(r, "invokerIamDisabled"); v == true && !c.opts.AllowInvokerIAMOff {
+			c.fail(NoPublicInvoker, r.ID, "invokerIamDisabled is true: anyone who reaches the service can call it (only cloudRun.callerAuth network may)")
 		}
 	case slices.Contains(backends, r.Type):
 		c.rep.Checked[InternalLB]++
@@ -579,9 +571,20 @@ func Assert(t harness.T, env *harness.Env, stacks ...*harness.Stack) Report {
 }
 
 // AssertPolicy runs the policy pack (policy/, its default levels) over each stack's state with
-// `pulumi policy analyze`, and fails t for every violation it reports, advisory ones included: a
-// deployment with no opt-in passes the pack with nothing to say.
-func AssertPolicy(t harness.T, env *harness.Env, stacks ...*harness.Stack) {
+// `pulumi policy analyze`, and fails t for every violation it reports, advisory ones included,
+// but the acknowledgements of the explicit opt-ins the stack's components set, which must be
+// there: one advisory explicit-opt-in per opt-in set (chain.OptIns), on its component, saying what
+// it widens. A deployment with no opt-in passes the pack with nothing to say. It returns the
+// acknowledgements.
+func AssertPolicy(t harness.T, env *harness.Env, stacks ...*harness.Stack) []harness.PolicyViolation {
+	t.Helper()
+	return AssertPolicyExcept(t, env, nil, stacks...)
+}
+
+// AssertPolicyExcept is AssertPolicy for a program that creates, besides the components, a
+// resource the pack rightly refuses: own maps the name of each such resource to the policy it
+// must break (and nothing else may break).
+func AssertPolicyExcept(t harness.T, env *harness.Env, own map[string]string, stacks ...*harness.Stack) []harness.PolicyViolation {
 	t.Helper()
 	pack := env.PolicyPack()
 	// One analysis per stack, all at once: each starts the CLI and the pack (seconds).
@@ -600,17 +603,87 @@ func AssertPolicy(t harness.T, env *harness.Env, stacks ...*harness.Stack) {
 		})
 	}
 	wg.Wait()
+	seen := map[string]bool{}
+	var acknowledged []harness.PolicyViolation
 	for i, r := range results {
 		ref := stacks[i].Ref()
 		if r.err != nil {
 			t.Errorf("policy pack on %s: %v", ref, r.err)
 			continue
 		}
-		for _, v := range r.vs {
-			t.Errorf("policy pack on %s: %s", ref, v)
+		acks, err := acknowledgements(stacks[i].StateFile())
+		if err != nil {
+			t.Errorf("policy pack on %s: %v", ref, err)
+			continue
 		}
-		if r.failed {
+		ownMandatory := false
+		for _, v := range r.vs {
+			name := resource.URN(v.URN).Name()
+			switch {
+			case v.Policy == OptInRule && v.Level == "advisory" && takeAck(acks, v):
+				acknowledged = append(acknowledged, v)
+			case own[name] == v.Policy && !strings.Contains(string(resource.URN(v.URN).QualifiedType()), "cloudrun-psc:"):
+				seen[name] = true
+				ownMandatory = ownMandatory || v.Level == "mandatory"
+			default:
+				t.Errorf("policy pack on %s: %s", ref, v)
+			}
+		}
+		for urn, says := range acks {
+			for _, s := range says {
+				t.Errorf("policy pack on %s: no advisory %s on %s for %q", ref, OptInRule, urn, s)
+			}
+		}
+		if r.failed && !ownMandatory {
 			t.Errorf("policy pack on %s: the analysis failed", ref)
 		}
 	}
+	for name, policy := range own {
+		if !seen[name] {
+			t.Errorf("policy pack: %s on the program's own %s was not reported", policy, name)
+		}
+	}
+	return acknowledged
+}
+
+// acknowledgements returns, by component URN, what the pack must acknowledge in the state file at
+// path: "explicit opt-in <what the opt-in says>." for each opt-in a component sets.
+func acknowledgements(path string) (map[string][]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Checkpoint apitype.CheckpointV3 `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if doc.Checkpoint.Latest == nil {
+		return nil, fmt.Errorf("%s holds no deployment", path)
+	}
+	out := map[string][]string{}
+	for _, r := range doc.Checkpoint.Latest.Resources {
+		for _, o := range chain.Of(string(r.Type)) {
+			for _, p := range o.SetIn(r.Inputs) {
+				out[string(r.URN)] = append(out[string(r.URN)], "explicit opt-in "+o.Says(p)+".")
+			}
+		}
+	}
+	return out, nil
+}
+
+// takeAck removes from acks the acknowledgement v makes, reporting whether it was expected.
+func takeAck(acks map[string][]string, v harness.PolicyViolation) bool {
+	says := acks[v.URN]
+	i := slices.IndexFunc(says, func(s string) bool { return strings.Contains(v.Message, s) })
+	if i < 0 {
+		return false
+	}
+	if says = slices.Delete(says, i, i+1); len(says) == 0 {
+		delete(acks, v.URN)
+	} else {
+		acks[v.URN] = says
+	}
+	return true
 }

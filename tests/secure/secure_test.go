@@ -266,4 +266,27 @@ func TestOptInsAllowOnlyThemselves(t *testing.T) {
 	if len(rep.Of(NoPublicInvoker)) != 1 || len(rep.Of(AcceptManual)) != 1 {
 		t.Errorf("invoker IAM off and an unknown preference must still fire: %v", rep.Violations)
 	}
+
+	// callerAuth network turns invoker IAM off; it never allows allUsers.
+	w.record("serviceAttachments/payments-attachment").Outputs["connectionPreference"] = "ACCEPT_MANUAL"
+	rep = Check(w.sim, w.files, Options{AllowInvokerIAMOff: true})
+	if got := rep.Of(NoPublicInvoker); len(got) != 1 || !strings.Contains(got[0].Detail, "allUsers") {
+		t.Errorf("with invoker IAM off allowed, only the allUsers grant must fire: %v", rep.Violations)
+	}
+}
+
+// Every finding an opt-in may explain (chain.Findings) is an Options switch, which OptInsOf sets
+// for a component that sets the opt-in.
+func TestEveryFindingIsAllowed(t *testing.T) {
+	t.Parallel()
+	for _, f := range chain.Findings {
+		if allows[f] == nil {
+			t.Errorf("finding %s allows nothing in Options", f)
+		}
+	}
+	var opts Options
+	on := OptInsOf(chain.CallerAuthNetwork.Component, map[string]any{"cloudRun": map[string]any{"callerAuth": "network"}}, &opts)
+	if len(on) != 1 || on[0] != chain.CallerAuthNetwork || !opts.AllowInvokerIAMOff || opts.AllowPublicInvoker || opts.AllowAcceptAutomatic {
+		t.Errorf("callerAuth network: opt-ins %v, options %+v; want itself, allowing invoker IAM off only", on, opts)
+	}
 }

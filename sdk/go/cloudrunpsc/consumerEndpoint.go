@@ -112,7 +112,7 @@ func NewConsumerEndpoint(ctx *pulumi.Context,
 }
 
 type consumerEndpointArgs struct {
-	// Let clients in other regions of the consumer VPC reach the endpoint.
+	// Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
 	AllowGlobalAccess *bool `pulumi:"allowGlobalAccess"`
 	// Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
 	EndpointName *string `pulumi:"endpointName"`
@@ -148,7 +148,7 @@ type consumerEndpointArgs struct {
 
 // The set of arguments for constructing a ConsumerEndpoint resource.
 type ConsumerEndpointArgs struct {
-	// Let clients in other regions of the consumer VPC reach the endpoint.
+	// Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
 	AllowGlobalAccess *bool
 	// Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
 	EndpointName *string

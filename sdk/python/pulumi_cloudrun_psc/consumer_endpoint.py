@@ -41,7 +41,7 @@ class ConsumerEndpointArgs:
 
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
         :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
-        :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
+        :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
         :param _builtins.str endpoint_name: Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
         :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
@@ -117,7 +117,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter(name="allowGlobalAccess")
     def allow_global_access(self) -> Optional[_builtins.bool]:
         """
-        Let clients in other regions of the consumer VPC reach the endpoint.
+        Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
         """
         return pulumi.get(self, "allow_global_access")
 
@@ -335,7 +335,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint.
+        :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
         :param _builtins.str endpoint_name: Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
         :param Union['EndpointFirewallArgs', 'EndpointFirewallArgsDict'] firewall: Egress firewall rule that lets consumer clients reach the endpoint.
         :param _builtins.str ip_address: Fixed endpoint IP inside subnetwork; allocated when unset.
