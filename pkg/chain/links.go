@@ -11,7 +11,7 @@ const (
 
 // Link is one link of the chain: a resource a request crosses, or that decides whether it may.
 type Link struct {
-	Name    string // as doctor reports it and README's Troubleshooting table lists it
+	Name    string // as doctor reports it and docs/troubleshooting.md lists it
 	Side    Side   // whose project holds it
 	Meaning string // what it is, in one line
 }
