@@ -72,6 +72,14 @@ dist: ## Build the release into dist/: plugin archives for PLATFORMS, the npm pa
 	rm -rf $(DIST)
 	LDFLAGS="$(LDFLAGS)" tools/dist.sh -o $(DIST) -v $(VERSION) $(PLATFORMS)
 
+# make packages: what a user installs before a release, for this machine's platform only (make
+# dist cross-compiles the plugin for every platform); docs/installation-configuration.md.
+HOST_PLATFORM = $(shell go env GOOS)-$(shell go env GOARCH)
+
+.PHONY: packages
+packages: ## Build into dist/ this platform's plugin archive, the npm package and the Python wheel (installing from a clone).
+	$(MAKE) --no-print-directory dist PLATFORMS=$(HOST_PLATFORM)
+
 .PHONY: test
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
 	tools/gotest.sh -timeout 40m
