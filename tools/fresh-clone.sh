@@ -67,10 +67,12 @@ names=() statuses=() times=()
 summary() {
   ((${#names[@]})) || return 0
   printf '\nfresh-clone: commit %s, empty caches in %s\n' "${commit:0:12}" "$tmp"
-  printf '| %-12s | %-6s | %-14s |\n' command status "wall time"
-  printf '|%s|%s|%s|\n' -------------- -------- ----------------
+  local w=7 name
+  for name in "${names[@]}"; do ((${#name} <= w)) || w=${#name}; done
+  printf "| %-${w}s | status | wall time      |\n" command
+  printf "|%s|--------|----------------|\n" "$(printf -- '-%.0s' $(seq $((w + 2))))"
   for i in "${!names[@]}"; do
-    printf '| %-12s | %-6s | %-14s |\n' "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
+    printf "| %-${w}s | %-6s | %-14s |\n" "${names[$i]}" "${statuses[$i]}" "${times[$i]}"
   done
   # Which of the README's two cold cases `make demo` was: a Pulumi CLI on PATH, or one built.
   local log=$tmp/logs/demo.log
