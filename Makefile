@@ -72,11 +72,23 @@ dist: ## Build the release into dist/: plugin archives for PLATFORMS, the npm pa
 	rm -rf $(DIST)
 	LDFLAGS="$(LDFLAGS)" tools/dist.sh -o $(DIST) -v $(VERSION) $(PLATFORMS)
 
+# make packages: what a user installs before a release, for this machine's platform only (make
+# dist cross-compiles the plugin for every platform); docs/installation-configuration.md.
+HOST_PLATFORM = $(shell go env GOOS)-$(shell go env GOARCH)
+
+.PHONY: packages
+packages: ## Build into dist/ this platform's plugin archive, the npm package and the Python wheel (installing from a clone).
+	$(MAKE) --no-print-directory dist PLATFORMS=$(HOST_PLATFORM)
+
 .PHONY: test
 test: tools build ## Run every test: unit, simulator, provider, SDKs and end to end through the engine.
 	tools/gotest.sh -timeout 40m
 	tools/check-sdks.sh -r ProducerService -r ConsumerEndpoint -r DnsBinding sdk
 	tools/check-examples.sh
+
+.PHONY: fresh
+fresh: ## Maintainers: make demo, then make test, in a fresh clone of HEAD with empty caches; prints their times (about 40 min; FRESH_FLAGS=--keep).
+	tools/fresh-clone.sh $(FRESH_FLAGS)
 
 .PHONY: e2e-gcp
 e2e-gcp: tools build ## On Google Cloud (never in CI): the Go examples up, converge, a VM calls the service; docs/maintaining.md.

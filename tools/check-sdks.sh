@@ -48,9 +48,7 @@ NODE_PATH="$repo/tests/node_modules" node -e '
 # --- Python ----------------------------------------------------------------------------------
 step "python: pip install"
 python3 -m venv "$work/venv"
-# pip builds inside the project directory (build/, *.egg-info), so it installs a copy.
-cp -r "$sdk/python" "$work/python-sdk"
-"$work/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$(venv_pulumi_version)" "$work/python-sdk"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$(venv_pulumi_version)" "$sdk/python"
 step "python: import"
 pkg=$(sed -n 's/^ *name = "\(.*\)"/\1/p' "$sdk/python/pyproject.toml" | head -n1)
 (cd "$work" && "$work/venv/bin/python" - "$pkg" "${resources[@]}" <<'EOF'

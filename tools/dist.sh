@@ -17,7 +17,7 @@
 # dependency tree. DIST_DEV=1 builds them as `make build` does instead (the Go cache's
 # configuration, so only the link runs; dynamically linked on linux): for tests of the
 # archives' names, contents and installation, never for a release. Needs tests/node_modules
-# (tsc) and .venv (setuptools): tools/bootstrap.sh node python. Publishes nothing.
+# (tsc) and .venv (hatchling): tools/bootstrap.sh node python. Publishes nothing.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -87,16 +87,16 @@ tgz=$(cd "$work/nodejs" && npm pack --silent --pack-destination "$out")
 say "wrote ${out#"$repo"/}/$tgz"
 
 # --- Python SDK ------------------------------------------------------------------------------
-# The sdist is built with .venv's setuptools (the backend pyproject.toml names) through its PEP 517
-# hook, on a copy that gets the package README (pyproject's readme) and LICENSE at its root; the
-# wheel is built from the unpacked sdist by `pip wheel`, in an isolated environment with the
-# build requirements pyproject.toml declares (from PyPI or pip's cache), as `python -m build` does.
+# The sdist is built with .venv's hatchling (the backend pyproject.toml names; pinned in
+# tests/python/requirements.txt) through its PEP 517 hook, on a copy that gets LICENSE at its root
+# (hatchling ships it as the licence file); the wheel is built from the unpacked sdist by `pip
+# wheel`, in an isolated environment with the build requirements pyproject.toml declares (from
+# PyPI or pip's cache), as `python -m build` does.
 python=$repo/.venv/bin/python
 [[ -x $python ]] || { echo "dist.sh: .venv is missing; run tools/bootstrap.sh python" >&2; exit 1; }
 cp -r "$repo/sdk/python" "$work/python"
 cp "$repo/LICENSE" "$work/python/"
-cp "$repo/sdk/python/pulumi_cloudrun_psc/README.md" "$work/python/README.md"
-sdist=$(cd "$work/python" && "$python" -c 'import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))' "$out" \
+sdist=$(cd "$work/python" && "$python" -c 'import sys, hatchling.build as b; print(b.build_sdist(sys.argv[1]))' "$out" \
   2>"$work/sdist.log" | tail -n1) || { cat "$work/sdist.log" >&2; exit 1; }
 say "wrote ${out#"$repo"/}/$sdist"
 mkdir -p "$work/unpacked" "$work/wheel"

@@ -75,16 +75,12 @@ venv_sdk_install() {
   fi
 }
 
-# venv_sdk_pip_install: pip-install a copy of sdk/python into .venv (pip builds inside the
-# project directory, and sdk/ is to be left as it is).
-venv_sdk_pip_install() (
-  local work
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  cp -r "$repo/sdk/python" "$work/python"
+# venv_sdk_pip_install: pip-install sdk/python into .venv. Its build backend (hatchling, set by
+# tools/sdkgen/python.go) writes nothing into sdk/python; tests/release checks that it does not.
+venv_sdk_pip_install() {
   "$repo/.venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall \
-    "$work/python"
-)
+    "$repo/sdk/python"
+}
 
 # say MESSAGE: a progress line, prefixed with the script's name.
 say() { local name=${0##*/}; printf '%s: %s\n' "${name%.sh}" "$*"; }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -16,13 +15,19 @@ import (
 
 var updateSchema = flag.Bool("update-schema", false, "regenerate schema.json from the pulumi-gcp SDK sources")
 
+// sdkDir returns the sources of the pulumi-gcp Go SDK at Version, downloaded into the module cache
+// when it lacks them: the simulator's build does not need pulumi-gcp (only its sources are read,
+// and sim/go.mod does not require it), so on a cold cache nothing else has downloaded it. `go mod
+// download` reaches the module proxy and checks the checksum database as any download does.
 func sdkDir(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatalf("go env GOMODCACHE: %v", err)
+	mod := "github.com/pulumi/pulumi-gcp/sdk/v8@v" + Version
+	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	var info struct{ Dir, Error string }
+	if jsonErr := json.Unmarshal(out, &info); jsonErr != nil || info.Dir == "" {
+		t.Fatalf("go mod download %s: %v %s (%v)", mod, err, info.Error, jsonErr)
 	}
-	return filepath.Join(strings.TrimSpace(string(out)), "github.com/pulumi/pulumi-gcp/sdk/v8@v"+Version, "go/gcp")
+	return filepath.Join(info.Dir, "go", "gcp")
 }
 
 func generateSchema(t *testing.T) []byte {

@@ -1,14 +1,17 @@
 // Package release tests the release artifacts that `make dist` builds, as a user gets them: the
 // plugin archive fetched by the engine from the schema's pluginDownloadURL, the npm package and
 // the Python sdist and wheel installed into scratch projects outside the repository, and the Go
-// SDK used as a module of its own. The installation commands of docs/installation-configuration.md
-// are the ones run, with the registries swapped for the local artifacts (docs_test.go).
+// SDK used as a module of its own. The commands of docs/installation-configuration.md are the ones
+// run, verbatim (install_test.go): `make packages` builds the artifacts, the commands that install
+// from a clone install them, and those that install a release by its published name are pointed
+// at them as a registry would serve them.
 package release
 
 import (
 	"archive/tar"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,13 +33,49 @@ type schemaInfo struct {
 	Version           string `json:"version"`
 	PluginDownloadURL string `json:"pluginDownloadURL"`
 	License           string `json:"license"`
+	Language          struct {
+		Go struct {
+			ImportBasePath string `json:"importBasePath"`
+		} `json:"go"`
+		Python struct {
+			PackageName string `json:"packageName"`
+		} `json:"python"`
+	} `json:"language"`
 }
 
-// dist is one `make dist` run for the host platform, shared by the tests of this package.
+// repo returns the repository root and its schema.json.
+func repo(t *testing.T) (string, schemaInfo) {
+	t.Helper()
+	root, err := harness.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := readSchema(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, s
+}
+
+func readSchema(root string) (schemaInfo, error) {
+	var s schemaInfo
+	raw, err := os.ReadFile(filepath.Join(root, "schema.json"))
+	if err == nil {
+		err = json.Unmarshal(raw, &s)
+	}
+	if err != nil {
+		return s, fmt.Errorf("schema.json: %w", err)
+	}
+	return s, nil
+}
+
+// dist is one run of the installation page's `make packages`, shared by the tests of this package.
 type dist struct {
-	root, dir string
-	schema    schemaInfo
-	host      string // <os>-<arch>
+	root   string
+	clone  string // what the page calls $CLOUDRUN_PSC: a temporary directory holding dist/ and sdk/
+	dir    string // clone/dist, where make packages wrote the artifacts
+	schema schemaInfo
+	host   string // <os>-<arch>
 }
 
 var (
@@ -45,10 +84,13 @@ var (
 	distErr  string
 )
 
-// built runs `make dist PLATFORMS=<host>` once into a temporary directory (the other platforms'
-// archives are the same build cross-compiled; their names are checked in TestPluginArchive).
-// DIST_DEV=1 builds the plugin in the Go cache's configuration, as make build does: a release's
-// static, path-free build would compile the whole dependency tree again (minutes on 2 cores).
+// built runs the installation page's `make packages` once, verbatim, in the repository, with DIST
+// pointed at the dist/ of a temporary directory that stands for the user's clone (its sdk/ is a
+// link to the repository's), so that a release build of the maintainer's in dist/ is left alone.
+// make packages builds the archive of the host platform only (the other platforms' archives are
+// the same build cross-compiled; their names are checked in TestPluginArchive). DIST_DEV=1 builds
+// the plugin in the Go cache's configuration, as make build does: a release's static, path-free
+// build would compile the whole dependency tree again (minutes on 2 cores).
 func built(t *testing.T) *dist {
 	t.Helper()
 	distOnce.Do(func() {
@@ -58,24 +100,29 @@ func built(t *testing.T) *dist {
 			return
 		}
 		d := &dist{root: root, host: runtime.GOOS + "-" + runtime.GOARCH}
-		raw, err := os.ReadFile(filepath.Join(root, "schema.json"))
-		if err == nil {
-			err = json.Unmarshal(raw, &d.schema)
-		}
-		if err != nil {
-			distErr = "schema.json: " + err.Error()
+		if d.schema, err = readSchema(root); err != nil {
+			distErr = err.Error()
 			return
 		}
-		d.dir, err = os.MkdirTemp("", "cloudrun-psc-dist-")
+		k := buildPackages
+		lines, err := pageLines(root, &k)
+		if err != nil || len(lines) != 1 {
+			distErr = fmt.Sprintf("%s: want one `%s` command, found %q (%v)", installPage, buildPackages.prefix, lines, err)
+			return
+		}
+		if d.clone, err = os.MkdirTemp("", "cloudrun-psc-clone-"); err == nil {
+			d.dir = filepath.Join(d.clone, "dist")
+			err = os.Symlink(filepath.Join(root, "sdk"), filepath.Join(d.clone, "sdk"))
+		}
 		if err != nil {
 			distErr = err.Error()
 			return
 		}
-		cmd := exec.Command("make", "-s", "dist", "PLATFORMS="+d.host, "DIST="+d.dir, "VERSION="+d.schema.Version)
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", lines[0])
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "DIST_DEV=1")
+		cmd.Env = append(os.Environ(), "DIST="+d.dir, "DIST_DEV=1")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			distErr = "make dist: " + err.Error() + "\n" + string(out)
+			distErr = lines[0] + ": " + err.Error() + "\n" + string(out)
 			return
 		}
 		distRun = d
@@ -89,7 +136,7 @@ func built(t *testing.T) *dist {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if distRun != nil {
-		os.RemoveAll(distRun.dir)
+		os.RemoveAll(distRun.clone)
 	}
 	os.Exit(code)
 }
@@ -123,11 +170,12 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) st
 }
 
 // TestPluginArchive: the engine, given the schema's pluginDownloadURL, downloads the archive
-// `make dist` built for this platform by the name it computes itself, installs it, and the
+// `make packages` built for this platform by the name it computes itself, installs it, and the
 // installed plugin serves the schema at the release's version. The engine is pointed at a local
 // server with PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES (the GitHub releases are not reachable here),
-// which keeps the github:// source's naming. The command is the installation page's. The names of the other platforms' archives
-// (`tools/dist.sh -n`) must be that name with the platform swapped.
+// which keeps the github:// source's naming. The command is the installation page's release
+// command, run verbatim. The names of the other platforms' archives (`tools/dist.sh -n`) must be
+// that name with the platform swapped.
 func TestPluginArchive(t *testing.T) {
 	t.Parallel()
 	d := built(t)
@@ -144,30 +192,15 @@ func TestPluginArchive(t *testing.T) {
 	env := harness.New(t)
 	env.SetEnv("PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES", "^"+strings.ReplaceAll(d.schema.PluginDownloadURL, ".", `\.`)+"$="+srv.URL)
 	// The installation page's command (TestInstallPageCommandsAreRun checks its arguments).
-	if _, err := env.Pulumi(pageCommand(t, d.root, pluginInstall)[1:]...); err != nil {
-		t.Fatalf("the engine could not install the plugin from the release archive: %v (it asked for %v)", err, requested)
-	}
+	shell(t, env.Dir, worldEnv(env), pageCommand(t, d.root, pluginRelease))
 	if len(requested) != 1 {
 		t.Fatalf("the engine requested %v, want one archive", requested)
 	}
 	asset := strings.TrimPrefix(requested[0], "/")
 	if _, err := os.Stat(filepath.Join(d.dir, asset)); err != nil {
-		t.Fatalf("the engine asked for %s, which make dist did not build", asset)
+		t.Fatalf("the engine asked for %s, which make packages did not build", asset)
 	}
-
-	// The plugin it installed runs and is the release: the schema it serves is schema.json's.
-	installed := filepath.Join(env.Home, "plugins", "resource-"+d.schema.Name+"-v"+d.schema.Version, "pulumi-resource-"+d.schema.Name)
-	out, err := env.Pulumi("package", "get-schema", installed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var served schemaInfo
-	if err := json.Unmarshal([]byte(out), &served); err != nil {
-		t.Fatalf("get-schema: %v\n%s", err, out)
-	}
-	if served != d.schema {
-		t.Errorf("the installed plugin serves %+v, want schema.json's %+v", served, d.schema)
-	}
+	servesTheRelease(t, env, d)
 
 	// Every platform's archive is named as the engine names this one.
 	names := strings.Fields(run(t, d.root, nil, "tools/dist.sh", "-n", "-v", d.schema.Version))
@@ -184,6 +217,44 @@ func TestPluginArchive(t *testing.T) {
 	}
 	if files := tarFiles(t, filepath.Join(d.dir, asset)); !slices.Equal(files, []string{"LICENSE", "README.md", "pulumi-resource-" + d.schema.Name}) {
 		t.Errorf("%s holds %v, want the plugin, LICENSE and README.md", asset, files)
+	}
+}
+
+// TestInstallPluginFromClone: the installation page's command that installs the plugin from the
+// archive `make packages` built (before a release, when there is nothing to download), run
+// verbatim, installs the release's plugin.
+func TestInstallPluginFromClone(t *testing.T) {
+	t.Parallel()
+	d := built(t)
+	env := harness.New(t)
+	shell(t, env.Dir, append(worldEnv(env), "CLOUDRUN_PSC="+d.clone), pageCommand(t, d.root, pluginClone))
+	servesTheRelease(t, env, d)
+}
+
+// worldEnv is the environment of a harness world, as a list for exec.
+func worldEnv(env *harness.Env) []string {
+	var out []string
+	for k, v := range env.Environ() {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// servesTheRelease checks that the plugin installed in env's PULUMI_HOME runs and is the release:
+// the schema it serves is schema.json's.
+func servesTheRelease(t *testing.T, env *harness.Env, d *dist) {
+	t.Helper()
+	installed := filepath.Join(env.Home, "plugins", "resource-"+d.schema.Name+"-v"+d.schema.Version, "pulumi-resource-"+d.schema.Name)
+	out, err := env.Pulumi("package", "get-schema", installed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served schemaInfo
+	if err := json.Unmarshal([]byte(out), &served); err != nil {
+		t.Fatalf("get-schema: %v\n%s", err, out)
+	}
+	if served != d.schema {
+		t.Errorf("the installed plugin serves %+v, want schema.json's %+v", served, d.schema)
 	}
 }
 

@@ -125,7 +125,11 @@ func generate(rawSchema []byte, goSDKVersion string) (map[string]map[string][]by
 		return nil, fmt.Errorf("nodejs: %w", err)
 	}
 	if sdks["python"], err = withPackage(spec, func(pkg *schema.Package) (map[string][]byte, error) {
-		return python.GeneratePackage(tool, pkg, nil, noDependencies{})
+		files, err := python.GeneratePackage(tool, pkg, nil, noDependencies{})
+		if err != nil {
+			return nil, err
+		}
+		return files, hatchlingBuild(files)
 	}); err != nil {
 		return nil, fmt.Errorf("python: %w", err)
 	}

@@ -152,3 +152,48 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+func TestPythonBuildsWithHatchling(t *testing.T) {
+	t.Parallel()
+	sdks, err := generate(testSchema(t), "v3.274.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pyproject := string(sdks["python"]["pyproject.toml"])
+	for _, want := range []string{`build-backend = "hatchling.build"`, `requires = ["hatchling"]`, `readme = "pulumi_cloudrun_psc/README.md"`} {
+		if !strings.Contains(pyproject, want) {
+			t.Errorf("pyproject.toml lacks %s:\n%s", want, pyproject)
+		}
+	}
+	if strings.Contains(pyproject, "setuptools") {
+		t.Errorf("pyproject.toml still names setuptools:\n%s", pyproject)
+	}
+	if _, ok := sdks["python"]["pulumi_cloudrun_psc/README.md"]; !ok {
+		t.Errorf("the readme pyproject.toml names is not in the SDK")
+	}
+}
+
+func TestWithoutTables(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ in, want string }{
+		"last, with a bare parent": {
+			"[project]\n  name = \"x\"\n\n[tool]\n  [tool.setuptools]\n    [tool.setuptools.package-data]\n      x = [\"a\"]\n",
+			"[project]\n  name = \"x\"\n",
+		},
+		"a parent with keys of its own stays": {
+			"[tool]\n  k = 1\n[tool.setuptools]\n  z = 2\n[project]\n  name = \"x\"\n",
+			"[tool]\n  k = 1\n[project]\n  name = \"x\"\n",
+		},
+		"a sibling stays": {
+			"[tool.setuptools]\n  z = 2\n[tool.other]\n  y = 1\n",
+			"[tool.other]\n  y = 1\n",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := withoutTables(tc.in, "tool.setuptools"); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
