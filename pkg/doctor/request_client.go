@@ -78,7 +78,9 @@ func (a *asked) client() *refusal {
 }
 
 // regionOf is a regional resource's region: its region output, else its reference's.
-func regionOf(r *Resource) string { return firstNonEmpty(str(r.Outputs, "region"), chain.RegionOf(r.ID)) }
+func regionOf(r *Resource) string {
+	return firstNonEmpty(str(r.Outputs, "region"), chain.RegionOf(r.ID))
+}
 
 // regularPurpose reports whether a subnet's purpose lets VMs use it (not a proxy-only or a PSC
 // NAT subnet).

@@ -155,7 +155,10 @@ func TestAskRefuses(t *testing.T) {
 			get(c, "forwardingRules/ep").Outputs["pscConnectionStatus"] = "PENDING"
 			return time.Time{}
 		}, ErrTimeout, chain.LinkEndpoint, "EP-STATUS"},
-		{"attachment gone", func(p, c *Side, req *Request) time.Time { get(p, "serviceAttachments/sa").Gone = true; return time.Time{} },
+		{"attachment gone", func(p, c *Side, req *Request) time.Time {
+			get(p, "serviceAttachments/sa").Gone = true
+			return time.Time{}
+		},
 			ErrTimeout, chain.LinkAttachment, "SA-CLOSED"},
 		{"another port", func(p, c *Side, req *Request) time.Time { req.URL = "https://api.internal:8443/"; return time.Time{} },
 			ErrTimeout, chain.LinkLBRule, "FR-PORT-LISTENER"},
@@ -185,7 +188,10 @@ func TestAskRefuses(t *testing.T) {
 					"match": map[string]any{"versionedExpr": "SRC_IPS_V1", "config": map[string]any{"srcIpRanges": []any{"10.9.0.0/29"}}}}}}})
 			return time.Time{}
 		}, "403", chain.LinkSecurityPolicy, "ARMOR-EVAL"},
-		{"no backends", func(p, c *Side, req *Request) time.Time { get(p, "backendServices/bs").Outputs["backends"] = []any{}; return time.Time{} },
+		{"no backends", func(p, c *Side, req *Request) time.Time {
+			get(p, "backendServices/bs").Outputs["backends"] = []any{}
+			return time.Time{}
+		},
 			"503", chain.LinkBackend, "LB-BACKEND-503"},
 		{"ingress none", func(p, c *Side, req *Request) time.Time {
 			get(p, "services/run").Outputs["ingress"] = "INGRESS_TRAFFIC_NONE"
