@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/doctor"
@@ -46,6 +47,10 @@ func TestDifferentialCall(t *testing.T) {
 			simSays, doctorSays = verdict(sim.Status, sim.Error, sim.Link, ""), verdict(ans.Status, ans.Error, ans.Link, "")
 		}
 		outcomes[simSays]++
+		if sh, dh := hopLinks(sim.Hops, nil), hopLinks(nil, ans.Hops); sh != dh {
+			simSays += " via " + sh
+			doctorSays += " via " + dh
+		}
 		if simSays != doctorSays {
 			disagreements++
 			t.Errorf("configuration %d [%s]\n  simulator: %s: %s\n  doctor:    %s: %s", i, c.name, simSays, sim.Reason, doctorSays, ans.Cause)
@@ -56,6 +61,18 @@ func TestDifferentialCall(t *testing.T) {
 	if outcomes[verdict(200, "", "", "")] == 0 || len(outcomes) < 20 {
 		t.Errorf("the configurations reach too few outcomes: %v", outcomes)
 	}
+}
+
+// hopLinks are the links a call crossed, in order.
+func hopLinks(sim []gcpsim.Hop, doc []doctor.Hop) string {
+	var links []string
+	for _, h := range sim {
+		links = append(links, h.Link)
+	}
+	for _, h := range doc {
+		links = append(links, h.Link)
+	}
+	return strings.Join(links, " ")
 }
 
 func verdict(status int, errKind, link, rule string) string {

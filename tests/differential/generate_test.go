@@ -91,7 +91,7 @@ func (w *world) rec(role string) *gcpsim.Record {
 func (w *world) out(role string) map[string]any { return w.rec(role).Outputs }
 
 // put stores a resource as a provider would hold it.
-func (w *world) put(token, id string, outputs map[string]any, uses ...string) {
+func (w *world) put(token, id string, outputs map[string]any, uses ...string) *gcpsim.Record {
 	parts := strings.Split(id, "/")
 	reg := ""
 	if parts[2] == "regions" || parts[2] == "locations" {
@@ -99,6 +99,24 @@ func (w *world) put(token, id string, outputs map[string]any, uses ...string) {
 	}
 	w.st.Resources[id] = &gcpsim.Record{Type: token, ID: id, Project: parts[1], Region: reg, Name: parts[len(parts)-1],
 		Inputs: map[string]any{}, Outputs: outputs, Uses: uses, CreatedAt: w.b.now, UpdatedAt: w.b.now}
+	return w.st.Resources[id]
+}
+
+// earlierEndpoints connects n endpoints of the consumer to the attachment before the baseline's,
+// each in status s: accepted ones take the NAT addresses first (PSC-NAT-SOURCE).
+func earlierEndpoints(n int, s string) func(w *world) {
+	return func(w *world) {
+		ep := w.rec("ep")
+		for i := range n {
+			id := fmt.Sprintf("projects/%s/regions/%s/forwardingRules/early-%d", consumerProject, region, i)
+			out := map[string]any{"name": fmt.Sprintf("early-%d", i), "target": ep.Outputs["target"], "network": ep.Outputs["network"],
+				"ipAddress": fmt.Sprintf("10.0.0.%d", 200+i), "pscConnectionStatus": s, "pscConnectionId": fmt.Sprint(900 + i),
+				"loadBalancingScheme": "", "selfLink": selfLink(id), "region": region}
+			r := w.put(chain.ForwardingRuleType, id, out, ep.Uses...)
+			r.Links = ep.Links
+			r.CreatedAt = ep.CreatedAt.Add(-time.Duration(n-i) * time.Minute)
+		}
+	}
 }
 
 func (w *world) del(role string) { delete(w.st.Resources, w.b.ids[role]) }
@@ -270,6 +288,26 @@ var dimensions = []dimension{
 		{chain.Rejected, status(chain.Rejected)},
 		{chain.Closed, status(chain.Closed)},
 		{chain.NeedsAttention, status(chain.NeedsAttention)},
+	}},
+	{"nat", []option{
+		{"first-connection", nil},
+		{"after-one-accepted", earlierEndpoints(1, chain.Accepted)},
+		{"after-two-pending", earlierEndpoints(2, chain.Pending)},
+		{"nat-full", earlierEndpoints(4, chain.Accepted)},
+		{"second-nat-subnet", func(w *world) {
+			earlierEndpoints(4, chain.Accepted)(w)
+			id := "projects/" + producerProject + "/regions/" + region + "/subnetworks/nat2"
+			w.put(chain.SubnetworkType, id, map[string]any{"name": "nat2", "ipCidrRange": "10.0.3.0/29", "purpose": "PRIVATE_SERVICE_CONNECT",
+				"network": selfLink(w.b.ids["network"]), "region": region, "selfLink": selfLink(id)}, w.b.ids["network"])
+			w.out("att")["natSubnets"] = append(w.out("att")["natSubnets"].([]any), selfLink(id))
+		}},
+	}},
+	{"url", []option{
+		{"as-given", nil},
+		{"uppercase-host", func(w *world) { w.req.URL = strings.Replace(w.req.URL, host, "Payment-API.Internal", 1) }},
+		{"trailing-dot", func(w *world) { w.req.URL = strings.Replace(w.req.URL, host, host+".", 1) }},
+		{"query", func(w *world) { w.req.URL += "?q=1" }},
+		{"explicit-default-port", func(w *world) { w.req.URL = strings.Replace(w.req.URL, host, host+":443", 1) }},
 	}},
 	{"load-balancer", []option{
 		{"https", nil},
