@@ -326,3 +326,41 @@ func TestAnswerOutput(t *testing.T) {
 		t.Errorf("JSON %s: %v", js.String(), err)
 	}
 }
+
+// The stack keeps a RegionSslCertificate's PEM secret: doctor reads the certificate from the
+// ProducerService's certificatePem output when the component made it, and otherwise knows only
+// its expiry, assuming the rest and saying so.
+func TestAskSecretCertificate(t *testing.T) {
+	other, _ := psctest.SelfSignedCert(t, "api.internal")
+	secret := func(p *Side, child bool) {
+		c := get(p, "sslCertificates/cert")
+		c.Outputs["certificate"] = "[secret]"
+		c.Outputs["expireTime"] = time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+		if child {
+			c.URN = "urn:pulumi:dev::prod::" + chain.ProducerServiceType + "$" + chain.RegionSslCertificateType + "::api-cert"
+		}
+	}
+	// The component's output: the client's other CA does not trust it.
+	p, c, req := callWorld(t)
+	cert := get(p, "sslCertificates/cert")
+	p.Resources = append(p.Resources, &Resource{URN: "urn:pulumi:dev::prod::" + chain.ProducerServiceType + "::api", Type: chain.ProducerServiceType,
+		Outputs: map[string]any{"certificatePem": cert.Outputs["certificate"]}})
+	secret(p, true)
+	req.CABundle = other
+	if a := ask(t, p, c, req, time.Now()); a.Error != ErrTLS || a.Rule != "TLS-VERIFY" || !strings.Contains(a.Cause, "does not chain") {
+		t.Errorf("component's certificate: %s (%s) %s", a.Outcome(), a.Rule, a.Cause)
+	}
+	// No component: assumed, and said; expired by its expireTime: refused.
+	p, c, req = callWorld(t)
+	secret(p, false)
+	req.CABundle = other
+	a := ask(t, p, c, req, time.Now())
+	if !a.OK() || !slices.ContainsFunc(a.Warnings, func(w Assumption) bool {
+		return w.Link == chain.LinkCertificate && strings.Contains(w.Assumption, "keeps secret")
+	}) {
+		t.Errorf("secret certificate: %s, warnings %+v", a.Outcome(), a.Warnings)
+	}
+	if a := ask(t, p, c, req, time.Now().Add(2*time.Hour)); a.Error != ErrTLS || !strings.Contains(a.Cause, "expired") {
+		t.Errorf("expired secret certificate: %s %s", a.Outcome(), a.Cause)
+	}
+}

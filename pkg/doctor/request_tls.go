@@ -3,18 +3,22 @@ package doctor
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
-// presented is a certificate an HTTPS proxy can present: a PEM chain, or a Google-managed
-// certificate issued by a public CA for its domains.
+// presented is a certificate an HTTPS proxy can present: a PEM chain, a Google-managed
+// certificate issued by a public CA for its domains, or a certificate whose PEM the stack keeps
+// secret (unknown), of which doctor knows only the expiry.
 type presented struct {
 	resource string
 	chain    []*x509.Certificate
 	managed  []string // the domains of a Google-managed certificate
+	unknown  bool
+	expiry   time.Time // of an unknown certificate, from its expireTime output; zero when not given
 }
 
 // certificate: over HTTPS the proxy presents the certificate that names the host the client
@@ -36,23 +40,64 @@ func (a *asked) certificate() *refusal {
 		return dropped(chain.LinkCertificate, rule, ErrTLS, "give the producer a certificate (`tls`) and run `pulumi up`; a managed one needs its DNS authorization records published",
 			"HTTPS proxy %s has no certificate to present%s", id(a.proxy), why)
 	}
-	cert := certs[0]
-	if !a.url.ip.IsValid() {
-		for _, c := range certs {
-			if c.names(a.url.host) == nil {
-				cert = c
-				break
-			}
-		}
-	}
+	cert := a.sni(certs)
 	a.hop(chain.LinkCertificate, cert.resource, "presents %s", cert.describe())
 	if a.req.Insecure {
+		return nil
+	}
+	if cert.unknown {
+		if !cert.expiry.IsZero() && !a.now.Before(cert.expiry) {
+			return dropped(chain.LinkCertificate, "TLS-VERIFY", ErrTLS, "give the producer a renewed certificate in `tls` and run `pulumi up`",
+				"the client refuses certificate %s: it expired at %s", cert.resource, cert.expiry.UTC().Format(time.RFC3339))
+		}
+		a.assume(chain.LinkCertificate, "`openssl s_client -connect "+a.dest.String()+":"+fmt.Sprint(a.url.port)+" -servername "+a.url.host+"` from a client",
+			"certificate %s, whose PEM the producer stack keeps secret and no component output gives, names %s and chains to the client's trust", cert.resource, a.url.host)
 		return nil
 	}
 	if err := a.accepts(cert); err != nil {
 		return dropped(chain.LinkCertificate, "TLS-VERIFY", ErrTLS, err.fix, "the client refuses certificate %s: %s", cert.resource, err.cause)
 	}
 	return nil
+}
+
+// sni is the certificate the proxy presents: the first that names the host the client asks for
+// (SNI), else, when doctor cannot read some, the first of those (assumed), else the first; a
+// client calling an address sends no SNI and gets the first.
+func (a *asked) sni(certs []presented) presented {
+	if a.url.ip.IsValid() {
+		return certs[0]
+	}
+	for _, c := range certs {
+		if !c.unknown && c.names(a.url.host) == nil {
+			return c
+		}
+	}
+	for _, c := range certs {
+		if c.unknown {
+			return c
+		}
+	}
+	return certs[0]
+}
+
+// componentPEM is the certificate of a ProducerService's own RegionSslCertificate: the
+// component's certificatePem output (the stack keeps the certificate's own output secret).
+func (a *asked) componentPEM(cert *Resource) string {
+	parts := strings.SplitN(cert.URN, "::", 4) // urn:pulumi:STACK, PROJECT, PARENT$...$TYPE, NAME
+	if len(parts) < 4 {
+		return ""
+	}
+	types := strings.Split(parts[2], "$")
+	if !slices.Contains(types[:len(types)-1], chain.ProducerServiceType) {
+		return ""
+	}
+	name := cert.Name()
+	for _, c := range a.producer.ofType(chain.ProducerServiceType) {
+		if strings.HasPrefix(name, c.Name()+"-") {
+			return str(c.Outputs, "certificatePem")
+		}
+	}
+	return ""
 }
 
 // presentable are the proxy's certificates the producer stack holds in a presentable state, and
@@ -66,7 +111,16 @@ func (a *asked) presentable() ([]presented, string) {
 			why = append(why, chain.RelativeName(ref)+" is not in the producer stack")
 			continue
 		}
-		pems, err := pemCertificates(str(c.Outputs, "certificate"))
+		text := str(c.Outputs, "certificate")
+		if !strings.Contains(text, "-----BEGIN") {
+			text = a.componentPEM(c)
+		}
+		if text == "" {
+			expiry, _ := time.Parse(time.RFC3339, str(c.Outputs, "expireTime"))
+			out = append(out, presented{resource: id(c), unknown: true, expiry: expiry})
+			continue
+		}
+		pems, err := pemCertificates(text)
 		if err != nil {
 			why = append(why, id(c)+": "+err.Error())
 			continue
@@ -121,6 +175,9 @@ func (p presented) names(host string) error {
 }
 
 func (p presented) describe() string {
+	if p.unknown {
+		return "a certificate whose PEM the stack keeps secret"
+	}
 	if p.managed != nil {
 		return "a Google-managed certificate for " + strings.Join(p.managed, ", ")
 	}
