@@ -77,9 +77,13 @@ func (a *asked) client() *refusal {
 	return nil
 }
 
-// regionOf is a regional resource's region: its region output, else its reference's.
+// regionOf is a regional resource's region: its region output (a name or a self link), else
+// its reference's.
 func regionOf(r *Resource) string {
-	return firstNonEmpty(str(r.Outputs, "region"), chain.RegionOf(r.ID))
+	if reg := str(r.Outputs, "region"); reg != "" {
+		return chain.NameOf(reg)
+	}
+	return chain.RegionOf(r.ID)
 }
 
 // regularPurpose reports whether a subnet's purpose lets VMs use it (not a proxy-only or a PSC

@@ -364,3 +364,13 @@ func TestAskSecretCertificate(t *testing.T) {
 		t.Errorf("expired secret certificate: %s %s", a.Outcome(), a.Cause)
 	}
 }
+
+// A region output written as a self link names the same region.
+func TestAskRegionSelfLink(t *testing.T) {
+	p, c, req := callWorld(t)
+	get(c, "forwardingRules/ep").Outputs["region"] = "https://www.googleapis.com/compute/v1/projects/c/regions/europe-west1"
+	get(p, "forwardingRules/lb").Outputs["region"] = "https://www.googleapis.com/compute/v1/projects/p/regions/europe-west1"
+	if a := ask(t, p, c, req, time.Now()); !a.OK() {
+		t.Errorf("answer %s at %s: %s", a.Outcome(), a.Link, a.Cause)
+	}
+}
