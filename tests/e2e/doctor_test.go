@@ -218,6 +218,7 @@ func TestDoctor(t *testing.T) {
 	if l := healthy.link(chain.LinkCertificate); !strings.Contains(l.Detail, "covers payment-api.internal") {
 		t.Errorf("certificate link: %+v", l)
 	}
+	checkRequests(t, env, both, cert)
 	prodOnly := runDoctor(t, env, true, "--producer-stack", prod.Ref(), "--producer-dir", prod.WorkDir())
 	consOnly := runDoctor(t, env, true, "--consumer-stack", cons.Ref())
 	if prodOnly.code != 0 || consOnly.code != 0 {
