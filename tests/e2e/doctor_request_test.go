@@ -12,7 +12,6 @@ import (
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/doctor"
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
 
@@ -49,15 +48,7 @@ func askDoctor(t *testing.T, env *harness.Env, both []string, cert string, flags
 // consumerNetwork is the name of the consumer's VPC (autonamed) in the simulated cloud.
 func consumerNetwork(t *testing.T, env *harness.Env) string {
 	t.Helper()
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range st.Sorted() {
+	for _, r := range simSnapshot(t, env).Sorted() {
 		if r.Type == chain.NetworkType && r.Project == consumerProject {
 			return r.Name
 		}
