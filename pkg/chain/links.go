@@ -18,27 +18,29 @@ type Link struct {
 
 // The names of the links.
 const (
-	LinkDNS         = "dns-record"
-	LinkFirewall    = "egress-firewall"
-	LinkEndpointIP  = "endpoint-ip"
-	LinkEndpoint    = "endpoint"
-	LinkAttachment  = "attachment"
-	LinkAcceptList  = "accept-list"
-	LinkNAT         = "nat"
-	LinkLBRule      = "lb-rule"
-	LinkProxy       = "proxy"
-	LinkCertificate = "certificate"
-	LinkURLMap      = "url-map"
-	LinkBackend     = "backend"
-	LinkNEG         = "neg"
-	LinkCloudRun    = "cloud-run"
+	LinkClient         = "client"
+	LinkDNS            = "dns-record"
+	LinkFirewall       = "egress-firewall"
+	LinkEndpointIP     = "endpoint-ip"
+	LinkEndpoint       = "endpoint"
+	LinkAttachment     = "attachment"
+	LinkAcceptList     = "accept-list"
+	LinkNAT            = "nat"
+	LinkLBRule         = "lb-rule"
+	LinkProxy          = "proxy"
+	LinkCertificate    = "certificate"
+	LinkURLMap         = "url-map"
+	LinkBackend        = "backend"
+	LinkSecurityPolicy = "security-policy"
+	LinkNEG            = "neg"
+	LinkCloudRun       = "cloud-run"
 )
 
-// Links are the links of the chain in the order a request crosses them: from the client's name
-// lookup in the consumer's VPC to the Cloud Run service in the producer's project. A new link
-// (a security policy between the URL map and the backend service, say) is one more entry here;
-// doctor reports every entry, checked or skipped with the reason.
+// Links are the links of the chain in the order a request crosses them: from the client and its
+// name lookup in the consumer's VPC to the Cloud Run service in the producer's project. A new link
+// is one more entry here; doctor reports every entry, checked or skipped with the reason.
 var Links = []Link{
+	{LinkClient, Consumer, "the calling client: its project, VPC network, subnet, region and address"},
 	{LinkDNS, Consumer, "the private zone and A record that name the endpoint"},
 	{LinkFirewall, Consumer, "the consumer's egress firewall rule from the clients to the endpoint"},
 	{LinkEndpointIP, Consumer, "the endpoint's reserved internal address"},
@@ -51,6 +53,7 @@ var Links = []Link{
 	{LinkCertificate, Producer, "the HTTPS proxy's certificates: present, unexpired, covering the hostname"},
 	{LinkURLMap, Producer, "the regional URL map, which picks a backend service by host and path"},
 	{LinkBackend, Producer, "the regional backend service"},
+	{LinkSecurityPolicy, Producer, "the backend service's Cloud Armor policy, evaluated on the PSC NAT address"},
 	{LinkNEG, Producer, "the serverless network endpoint group"},
 	{LinkCloudRun, Producer, "the Cloud Run service: exists, ready, ingress, invokers, audiences"},
 }

@@ -19,7 +19,7 @@ func TestLinks(t *testing.T) {
 		slices.ContainsFunc(Links[i:], func(l Link) bool { return l.Side == Consumer }) {
 		t.Errorf("a consumer link after a producer link: %v", LinkNames())
 	}
-	if got := LinkNames(); got[0] != LinkDNS || got[len(got)-1] != LinkCloudRun || len(got) != len(Links) {
+	if got := LinkNames(); got[0] != LinkClient || got[len(got)-1] != LinkCloudRun || len(got) != len(Links) {
 		t.Errorf("LinkNames() = %v", got)
 	}
 }

@@ -11,6 +11,11 @@ import (
 // The consumer's side of the chain: the DNS record, the endpoint's address, the endpoint and its
 // connection status (the egress rule is firewall.go's).
 
+// checkClient: the client is a request's, not a stack's: the walk has none.
+func (w *walk) checkClient() {
+	w.skip("a client is a request's: `doctor --request URL` with the client's flags follows one call")
+}
+
 // checkDNSRecord: the A record of the name clients use points at the endpoint, in a private zone
 // visible from the endpoint's network.
 func (w *walk) checkDNSRecord() {

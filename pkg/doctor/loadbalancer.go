@@ -94,6 +94,7 @@ func (w *walk) checkBackend() {
 		w.stop()
 		return
 	}
+	w.backend = bs
 	backends := objs(bs.Outputs, "backends")
 	if len(backends) == 0 {
 		w.broken(bs, "the backend service has no backends, so the load balancer answers 503", "run `pulumi up` on the producer stack: the serverless NEG is attached again")
@@ -102,6 +103,32 @@ func (w *walk) checkBackend() {
 	}
 	w.group = backends[0]
 	w.ok(bs, "%d backend(s)", len(backends))
+}
+
+// checkSecurityPolicy: the Cloud Armor policy the backend service names, if any, is one the
+// producer stack holds. Its rules decide per request, on the PSC NAT address the producer sees
+// (docs/gcp-rules.md ARMOR-EVAL): `doctor --request` evaluates them for one call.
+func (w *walk) checkSecurityPolicy() {
+	if w.backend == nil {
+		w.unreached()
+		return
+	}
+	ref := str(w.backend.Outputs, "securityPolicy")
+	if ref == "" {
+		w.ok(w.backend, "no Cloud Armor policy on the backend service")
+		return
+	}
+	pol := w.producer.find(chain.RegionSecurityPolicyType, ref)
+	switch {
+	case pol == nil:
+		w.warn(w.backend, "the backend service names Cloud Armor policy "+chain.RelativeName(ref)+", which the producer stack does not hold: its rules are not read",
+			"check the policy's rules with `gcloud compute security-policies describe "+chain.NameOf(ref)+"`, or manage it in the producer stack")
+	case pol.Gone:
+		w.broken(pol, "the Cloud Armor policy "+pol.Name()+" was deleted outside Pulumi: the load balancer answers 503",
+			"run `pulumi up` on the producer stack: the policy is recreated")
+	default:
+		w.ok(pol, "%d rule(s); `doctor --request URL` evaluates them for a call", len(objs(pol.Outputs, "rules")))
+	}
 }
 
 // checkNEG: the backend's network endpoint group exists, is SERVERLESS and names a Cloud Run service.

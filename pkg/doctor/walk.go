@@ -17,20 +17,22 @@ type check func(*walk)
 // (loadbalancer.go, certificates.go) and Cloud Run (cloudrun.go). A link without a check is
 // reported skipped, never dropped.
 var checks = map[string]check{
-	chain.LinkDNS:         (*walk).checkDNSRecord,
-	chain.LinkFirewall:    (*walk).checkEgressFirewall,
-	chain.LinkEndpointIP:  (*walk).checkEndpointIP,
-	chain.LinkEndpoint:    (*walk).checkEndpoint,
-	chain.LinkAttachment:  (*walk).checkAttachment,
-	chain.LinkAcceptList:  (*walk).checkAcceptList,
-	chain.LinkNAT:         (*walk).checkNAT,
-	chain.LinkLBRule:      (*walk).checkLBRule,
-	chain.LinkProxy:       (*walk).checkProxy,
-	chain.LinkCertificate: (*walk).checkCertificate,
-	chain.LinkURLMap:      (*walk).checkURLMap,
-	chain.LinkBackend:     (*walk).checkBackend,
-	chain.LinkNEG:         (*walk).checkNEG,
-	chain.LinkCloudRun:    (*walk).checkCloudRun,
+	chain.LinkClient:         (*walk).checkClient,
+	chain.LinkDNS:            (*walk).checkDNSRecord,
+	chain.LinkFirewall:       (*walk).checkEgressFirewall,
+	chain.LinkEndpointIP:     (*walk).checkEndpointIP,
+	chain.LinkEndpoint:       (*walk).checkEndpoint,
+	chain.LinkAttachment:     (*walk).checkAttachment,
+	chain.LinkAcceptList:     (*walk).checkAcceptList,
+	chain.LinkNAT:            (*walk).checkNAT,
+	chain.LinkLBRule:         (*walk).checkLBRule,
+	chain.LinkProxy:          (*walk).checkProxy,
+	chain.LinkCertificate:    (*walk).checkCertificate,
+	chain.LinkURLMap:         (*walk).checkURLMap,
+	chain.LinkBackend:        (*walk).checkBackend,
+	chain.LinkSecurityPolicy: (*walk).checkSecurityPolicy,
+	chain.LinkNEG:            (*walk).checkNEG,
+	chain.LinkCloudRun:       (*walk).checkCloudRun,
 }
 
 // notRead says why the links of a side whose stack was not given are not checked.
@@ -56,6 +58,7 @@ type walk struct {
 	proxy      *Resource      // its target proxy
 	https      bool           // whether the proxy is HTTPS
 	route      map[string]any // the URL map field whose defaultService serves the hostname
+	backend    *Resource      // the backend service that serves the hostname
 	group      map[string]any // the backend service's backend that names the NEG
 	neg        *Resource
 	service    string // the Cloud Run service the NEG names

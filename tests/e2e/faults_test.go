@@ -305,8 +305,8 @@ func statuses(t *testing.T, up *harness.Summary) map[string]int {
 	return out
 }
 
-// connections returns the endpoints the simulator has connected to the attachment at uri.
-func connections(t *testing.T, env *harness.Env, uri string) []gcpsim.Connection {
+// simSnapshot is the simulated cloud's state now.
+func simSnapshot(t *testing.T, env *harness.Env) *gcpsim.State {
 	t.Helper()
 	store, err := gcpsim.OpenStore(env.SimState)
 	if err != nil {
@@ -316,7 +316,13 @@ func connections(t *testing.T, env *harness.Env, uri string) []gcpsim.Connection
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns, err := st.Connections(uri)
+	return st
+}
+
+// connections returns the endpoints the simulator has connected to the attachment at uri.
+func connections(t *testing.T, env *harness.Env, uri string) []gcpsim.Connection {
+	t.Helper()
+	conns, err := simSnapshot(t, env).Connections(uri)
 	if err != nil {
 		t.Fatal(err)
 	}
