@@ -1,14 +1,18 @@
 // Command demo runs the main job of cloudrun-psc on this machine: the producer and consumer
 // example stacks, through the real Pulumi engine, on a local file backend, against the GCP
 // simulator. It prints the plan, the service attachment URI, the endpoint IP, the connection
-// status before and after the producer accepts the consumer, and the private URL, checks the
-// secure-by-default invariants over the result (tests/secure), and ends with a `cloudrun-psc
-// doctor` run over both stacks.
+// status before and after the producer accepts the consumer, and the private URL; then the call
+// itself: a client in the consumer's VPC calling the private URL as the invoker the producer
+// granted (cloudRun.invokers) and as an identity without the grant, each followed link by link by
+// the simulator (bin/gcpsim request). It checks the secure-by-default invariants over the result
+// (tests/secure), runs `cloudrun-psc doctor` over both stacks, and ends with the statuses the
+// calls got: it fails unless the invoker got 200 and the other identity 403.
 //
 // Run it with `make demo` (which builds the tools first). Everything it creates lives in .demo/.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -36,6 +40,14 @@ func main() {
 	run(&demoT{dir: dir}, *keep)
 }
 
+// The demo's two callers, service accounts of the consumer's organisation: invoker is granted
+// roles/run.invoker through the producer's cloudRun.invokers, outsider is not.
+const (
+	invoker  = "orders-caller@consumer-prj.iam.gserviceaccount.com"
+	outsider = "batch-job@consumer-prj.iam.gserviceaccount.com"
+	region   = "europe-west1"
+)
+
 func run(t *demoT, keep bool) {
 	env := harness.New(t, harness.GCP())
 	prod := env.GoStack("payments-producer", "dev", programs.Producer)
@@ -45,11 +57,12 @@ func run(t *demoT, keep bool) {
 		project string
 	}{{prod, "producer-prj"}, {cons, "consumer-prj"}} {
 		s.st.SetConfig("gcp:project", s.project, false)
-		s.st.SetConfig("gcp:region", "europe-west1", false)
+		s.st.SetConfig("gcp:region", region, false)
 	}
 	cons.SetConfig("producerStack", prod.Ref(), false)
+	prod.SetConfig("invokers", `["serviceAccount:`+invoker+`"]`, false)
 
-	heading("1. Producer (organisation A, project producer-prj): publish the Cloud Run service")
+	heading("1. Producer (organisation A, project producer-prj): publish the Cloud Run service, callable by " + invoker)
 	printPlan(prod.Preview())
 	up := prod.Up()
 	uri := out(up, "serviceAttachmentUri")
@@ -80,6 +93,14 @@ func run(t *demoT, keep bool) {
 		fail(fmt.Errorf("gcpsim connections: %v: %s", err, conns))
 	}
 	fmt.Print(indent(string(conns), "     "))
+
+	url := out(up, "url").(string) + "/"
+	heading("4. The call: a client in the consumer's VPC (" + region + ") calls " + url + " (bin/gcpsim request)")
+	network := out(up, "consumerNetwork").(string)
+	granted := call(env, network, invoker, url)
+	denied := call(env, network, outsider, url)
+	// Once doctor answers a request from the stacks (cloudrun-psc doctor --request), the demo shows
+	// its cause and fix for the refused call here, beside the simulator's.
 	// The Go invariants always run; the policy pack runs where `make tools` installed it (it needs
 	// Node.js, which the Go-only demo does not).
 	rep := secure.Inspect(t, env, secure.Options{}, prod, cons)
@@ -111,7 +132,60 @@ func run(t *demoT, keep bool) {
 		prod.Destroy()
 		fmt.Printf("\nDestroyed both stacks; the simulated cloud now holds %d resources.\n", env.SimCount())
 	}
+	heading("Summary: what the calls got")
+	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict())
+	fmt.Printf("   %s (no grant): %s\n", outsider, denied.verdict())
+	if !granted.ok() || denied.Status != 403 {
+		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict(), denied.verdict()))
+	}
 	fmt.Print(realCloud)
+}
+
+// callResult is the part of `gcpsim -json request`'s answer the demo reads (sim/gcpsim CallResult).
+type callResult struct {
+	Status   int    `json:"status"`
+	Error    string `json:"error"`
+	Link     string `json:"link"`
+	Rule     string `json:"rule"`
+	Reason   string `json:"reason"`
+	CloudRun string `json:"cloudRun"`
+}
+
+func (r callResult) ok() bool { return r.Status == 200 && r.Link == "" }
+
+// verdict says what the client got: the status or network error, and what refused the call.
+func (r callResult) verdict() string {
+	outcome := r.Error
+	if r.Status != 0 {
+		outcome = fmt.Sprint(r.Status)
+	}
+	if r.Link == "" {
+		return outcome + " from Cloud Run service " + r.CloudRun
+	}
+	return fmt.Sprintf("%s, refused at %s (%s): %s", outcome, r.Link, r.Rule, r.Reason)
+}
+
+// call shows `gcpsim request` for a client VM of the consumer's VPC calling url as the service
+// account caller, with an ID token for the URL, and returns its answer.
+func call(env *harness.Env, network, caller, url string) callResult {
+	args := []string{"request", "--project", "consumer-prj", "--network", network, "--region", region,
+		"--impersonate-service-account", caller, url}
+	fmt.Printf("\n   as %s:\n   $ bin/gcpsim request %s\n", caller, strings.Join(args[1:], " "))
+	gcpsim := filepath.Join(env.Root, "bin", "gcpsim")
+	text, err := exec.Command(gcpsim, append([]string{"-state", env.SimState}, args...)...).CombinedOutput()
+	if err != nil {
+		fail(fmt.Errorf("gcpsim request: %v: %s", err, text))
+	}
+	fmt.Print(indent(string(text), "     "))
+	js, err := exec.Command(gcpsim, append([]string{"-state", env.SimState, "-json"}, args...)...).Output()
+	if err != nil {
+		fail(fmt.Errorf("gcpsim -json request: %v", err))
+	}
+	var r callResult
+	if err := json.Unmarshal(js, &r); err != nil {
+		fail(fmt.Errorf("gcpsim -json request: %w", err))
+	}
+	return r
 }
 
 const realCloud = `
@@ -119,7 +193,10 @@ The same programs against real Google Cloud (two projects, Pulumi's Go language 
    cd examples/go/producer && pulumi stack init dev && pulumi config set gcp:project <producer-project> && pulumi up
    cd examples/go/consumer && pulumi stack init dev && pulumi config set gcp:project <consumer-project> \
       && pulumi config set producerStack <org>/payments-producer/dev && pulumi up
-   then, on the producer: pulumi config set --path 'consumerStacks[0]' <org>/payments-consumer/dev && pulumi up
+   then, on the producer: pulumi config set --path 'consumerStacks[0]' <org>/payments-consumer/dev \
+      && pulumi config set --path 'invokers[0]' serviceAccount:<caller>@<consumer-project>.iam.gserviceaccount.com && pulumi up
+   and the call, from a VM in the consumer's VPC running as that service account:
+      curl -H "Authorization: Bearer $(gcloud auth print-identity-token --audiences=http://payment-api.internal)" http://payment-api.internal/
 `
 
 // printPlan prints a preview's planned creations and updates by resource type.
