@@ -93,14 +93,6 @@ func run(t *demoT, keep bool) {
 		fail(fmt.Errorf("gcpsim connections: %v: %s", err, conns))
 	}
 	fmt.Print(indent(string(conns), "     "))
-
-	url := out(up, "url").(string) + "/"
-	heading("4. The call: a client in the consumer's VPC (" + region + ") calls " + url + " (bin/gcpsim request)")
-	network := out(up, "consumerNetwork").(string)
-	granted := call(env, network, invoker, url)
-	denied := call(env, network, outsider, url)
-	// Once doctor answers a request from the stacks (cloudrun-psc doctor --request), the demo shows
-	// its cause and fix for the refused call here, beside the simulator's.
 	// The Go invariants always run; the policy pack runs where `make tools` installed it (it needs
 	// Node.js, which the Go-only demo does not).
 	rep := secure.Inspect(t, env, secure.Options{}, prod, cons)
@@ -116,6 +108,15 @@ func run(t *demoT, keep bool) {
 	fmt.Printf("   secure by default: %d invariants hold over %d simulated resources and %d state files (tests/secure);\n   %s\n",
 		len(secure.Invariants), rep.Resources, rep.Files, policy)
 
+	url := out(up, "url").(string) + "/"
+	heading("4. The call: a client VM in the consumer's VPC (" + region + ") calls " + url + " (bin/gcpsim request)")
+	network := out(up, "consumerNetwork").(string)
+	network = network[strings.LastIndex(network, "/")+1:]
+	granted := call(env, network, invoker, url)
+	denied := call(env, network, outsider, url)
+	// Once doctor answers a request from the stacks (cloudrun-psc doctor --request), the demo shows
+	// its cause and fix for the refused call here, beside the simulator's.
+
 	heading("Doctor: the path link by link, both stacks read through the engine (bin/cloudrun-psc doctor)")
 	doctor := env.Command("cloudrun-psc", "doctor", "--pulumi", filepath.Join(env.Root, "bin", "pulumi"),
 		"--producer-stack", prod.Ref(), "--consumer-stack", cons.Ref())
@@ -125,18 +126,19 @@ func run(t *demoT, keep bool) {
 		fail(fmt.Errorf("cloudrun-psc doctor: %v", err))
 	}
 
+	heading("Summary: what the calls got")
+	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict())
+	fmt.Printf("   %s (not in cloudRun.invokers): %s\n", outsider, denied.verdict())
+	if !granted.ok() || denied.Status != 403 {
+		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict(), denied.verdict()))
+	}
+
 	if keep {
 		fmt.Printf("\nKept: inspect the simulated cloud with  bin/gcpsim -state %s list\n", env.SimState)
 	} else {
 		cons.Destroy()
 		prod.Destroy()
 		fmt.Printf("\nDestroyed both stacks; the simulated cloud now holds %d resources.\n", env.SimCount())
-	}
-	heading("Summary: what the calls got")
-	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict())
-	fmt.Printf("   %s (no grant): %s\n", outsider, denied.verdict())
-	if !granted.ok() || denied.Status != 403 {
-		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict(), denied.verdict()))
 	}
 	fmt.Print(realCloud)
 }

@@ -96,7 +96,7 @@ func TestCall(t *testing.T) {
 				{"connection rejected", nil, callWant{0, gcpsim.ErrTimeout, gcpsim.LinkEndpoint, "EP-STATUS", gcpsim.StatusRejected}},
 			}},
 			{config: map[string]string{"connection": "", "armorDeny": "true"}, calls: []callCase{
-				{"Cloud Armor deny", nil, callWant{403, "", gcpsim.LinkSecurityPolicy, "ARMOR-EVAL", gonative.CallNatRange[:len("10.20.0.")]}},
+				{"Cloud Armor deny", nil, callWant{403, "", gcpsim.LinkSecurityPolicy, "ARMOR-EVAL", "the PSC NAT address the producer sees"}},
 			}},
 			{config: map[string]string{"armorDeny": "false"}, calls: []callCase{{"the invoker again", nil, ok}}},
 		}
@@ -134,6 +134,7 @@ func assertCall(t *testing.T, env *harness.Env, name string, req gcpsim.ClientRe
 		t.Errorf("%s: %v", name, err)
 		return
 	}
+	t.Logf("%s: status %d, error %q, at %q (%s): %s", name, res.Status, res.Error, res.Link, res.Rule, res.Reason)
 	if res.Status != want.status || res.Error != want.err || res.Link != want.link || res.Rule != want.rule ||
 		!strings.Contains(res.Reason, want.reason) {
 		hops, _ := json.Marshal(res.Hops)
