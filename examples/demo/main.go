@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/examples/go/programs"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
@@ -127,10 +128,10 @@ func run(t *demoT, keep bool) {
 	}
 
 	heading("Summary: what the calls got")
-	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict())
-	fmt.Printf("   %s (not in cloudRun.invokers): %s\n", outsider, denied.verdict())
-	if !granted.ok() || denied.Status != 403 {
-		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict(), denied.verdict()))
+	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict)
+	fmt.Printf("   %s (not in cloudRun.invokers): %s\n", outsider, denied.verdict)
+	if !granted.OK() || denied.Status != 403 {
+		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict, denied.verdict))
 	}
 
 	if keep {
@@ -143,51 +144,35 @@ func run(t *demoT, keep bool) {
 	fmt.Print(realCloud)
 }
 
-// callResult is the part of `gcpsim -json request`'s answer the demo reads (sim/gcpsim CallResult).
-type callResult struct {
-	Status   int    `json:"status"`
-	Error    string `json:"error"`
-	Link     string `json:"link"`
-	Rule     string `json:"rule"`
-	Reason   string `json:"reason"`
-	CloudRun string `json:"cloudRun"`
-}
-
-func (r callResult) ok() bool { return r.Status == 200 && r.Link == "" }
-
-// verdict says what the client got: the status or network error, and what refused the call.
-func (r callResult) verdict() string {
-	outcome := r.Error
-	if r.Status != 0 {
-		outcome = fmt.Sprint(r.Status)
-	}
-	if r.Link == "" {
-		return outcome + " from Cloud Run service " + r.CloudRun
-	}
-	return fmt.Sprintf("%s, refused at %s (%s): %s", outcome, r.Link, r.Rule, r.Reason)
+// answer is what a call got: the simulator's answer, and the verdict line `gcpsim request` ends
+// its text with (the status, or the refusing link, its rule and why).
+type answer struct {
+	gcpsim.CallResult
+	verdict string
 }
 
 // call shows `gcpsim request` for a client VM of the consumer's VPC calling url as the service
 // account caller, with an ID token for the URL, and returns its answer.
-func call(env *harness.Env, network, caller, url string) callResult {
+func call(env *harness.Env, network, caller, url string) answer {
 	args := []string{"request", "--project", "consumer-prj", "--network", network, "--region", region,
 		"--impersonate-service-account", caller, url}
 	fmt.Printf("\n   as %s:\n   $ bin/gcpsim request %s\n", caller, strings.Join(args[1:], " "))
-	gcpsim := filepath.Join(env.Root, "bin", "gcpsim")
-	text, err := exec.Command(gcpsim, append([]string{"-state", env.SimState}, args...)...).CombinedOutput()
+	bin := filepath.Join(env.Root, "bin", "gcpsim")
+	text, err := exec.Command(bin, append([]string{"-state", env.SimState}, args...)...).CombinedOutput()
 	if err != nil {
 		fail(fmt.Errorf("gcpsim request: %v: %s", err, text))
 	}
 	fmt.Print(indent(string(text), "     "))
-	js, err := exec.Command(gcpsim, append([]string{"-state", env.SimState, "-json"}, args...)...).Output()
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	a := answer{verdict: lines[len(lines)-1]}
+	js, err := exec.Command(bin, append([]string{"-state", env.SimState, "-json"}, args...)...).Output()
 	if err != nil {
 		fail(fmt.Errorf("gcpsim -json request: %v", err))
 	}
-	var r callResult
-	if err := json.Unmarshal(js, &r); err != nil {
+	if err := json.Unmarshal(js, &a.CallResult); err != nil {
 		fail(fmt.Errorf("gcpsim -json request: %w", err))
 	}
-	return r
+	return a
 }
 
 const realCloud = `
