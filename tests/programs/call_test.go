@@ -48,7 +48,7 @@ func TestCall(t *testing.T) {
 		cert, key := psctest.SelfSignedCert(t, hostname, legacyHost)
 		st := l.new(env, "call")
 		configure(st, map[string]string{"otherRegion": otherRegion, "invoker": caller})
-		st.SetConfig("tlsCertificate", cert, true)
+		st.SetConfig("tlsCertificate", cert, false)
 		st.SetConfig("tlsPrivateKey", key, true)
 		up := st.Up()
 		ip, network := output(t, up, "ipAddress"), output(t, up, "consumerNetwork")

@@ -18,7 +18,8 @@ const CallNatRange = "10.20.0.0/28"
 // otherRegion, with configuration that breaks one link at a time. As python/call.py.
 //
 // Configuration: producerProject, consumerProject, gcp:region, gcp:project (a third project),
-// otherRegion, invoker (a principal), tlsCertificate and tlsPrivateKey (secrets); and the faults:
+// otherRegion, invoker (a principal), tlsCertificate (public, as certificates are) and tlsPrivateKey
+// (a secret); and the faults:
 // dnsHostname (the name the DNS binding gives the endpoint; default the service's hostname),
 // withRoutes (an /admin route, so that the URL map refuses hosts no route names), connection
 // (pending: the producer accepts no one; rejected: it rejects the consumer's project),
@@ -45,7 +46,7 @@ func Call(ctx *pulumi.Context) error {
 		},
 		Hostname: "payment-api.internal",
 		Tls: &psc.TlsArgs{
-			CertificatePem: cfg.RequireSecret("tlsCertificate"),
+			CertificatePem: pulumi.String(cfg.Require("tlsCertificate")),
 			PrivateKeyPem:  cfg.RequireSecret("tlsPrivateKey"),
 		},
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},

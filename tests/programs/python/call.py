@@ -5,7 +5,8 @@ consumer's caller granted the invoker role through cloudRun.invokers, an endpoin
 it) plus a second client subnet in otherRegion, with configuration that breaks one link at a time.
 
 Configuration: producerProject, consumerProject, gcp:region, gcp:project (a third project),
-otherRegion, invoker (a principal), tlsCertificate and tlsPrivateKey (secrets); and the faults:
+otherRegion, invoker (a principal), tlsCertificate (public, as certificates are) and tlsPrivateKey (a
+secret); and the faults:
 dnsHostname (the name the DNS binding gives the endpoint; default the service's hostname),
 withRoutes (an /admin route, so that the URL map refuses hosts no route names), connection
 (pending: the producer accepts no one; rejected: it rejects the consumer's project), denyEgress
@@ -37,7 +38,7 @@ def call():
         cloud_run={"image": "europe-docker.pkg.dev/acme/payments/api:1.0", "invokers": [invoker]},
         hostname="payment-api.internal",
         tls={
-            "certificate_pem": config.require_secret("tlsCertificate"),
+            "certificate_pem": config.require("tlsCertificate"),
             "private_key_pem": config.require_secret("tlsPrivateKey"),
         },
         load_balancer_subnet={"ip_cidr_range": "10.10.0.0/24"},
