@@ -11,6 +11,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 	gonative "github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/programs/go"
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
 // The call program (python/call.py through the generated SDK and the provider plugin,
@@ -51,6 +52,7 @@ func TestCall(t *testing.T) {
 		st.SetConfig("tlsCertificate", cert, false)
 		st.SetConfig("tlsPrivateKey", key, true)
 		up := st.Up()
+		secure.AssertPolicy(t, env, st)
 		ip, network := output(t, up, "ipAddress"), output(t, up, "consumerNetwork")
 		// base is a VM of the consumer's apps subnet calling https://payment-api.internal/ as
 		// caller, trusting the producer's certificate.
