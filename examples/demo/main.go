@@ -13,6 +13,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -113,10 +114,8 @@ func run(t *demoT, keep bool) {
 	heading("4. The call: a client VM in the consumer's VPC (" + region + ") calls " + url + " (bin/gcpsim request)")
 	network := out(up, "consumerNetwork").(string)
 	network = network[strings.LastIndex(network, "/")+1:]
-	granted := call(env, network, invoker, url)
-	denied := call(env, network, outsider, url)
-	// Once doctor answers a request from the stacks (cloudrun-psc doctor --request), the demo shows
-	// its cause and fix for the refused call here, beside the simulator's.
+	granted := call(env, clientFlags(network, invoker), url)
+	denied := call(env, clientFlags(network, outsider), url)
 
 	heading("Doctor: the path link by link, both stacks read through the engine (bin/cloudrun-psc doctor)")
 	doctor := env.Command("cloudrun-psc", "doctor", "--pulumi", filepath.Join(env.Root, "bin", "pulumi"),
@@ -127,11 +126,24 @@ func run(t *demoT, keep bool) {
 		fail(fmt.Errorf("cloudrun-psc doctor: %v", err))
 	}
 
+	// The refused call again, answered by doctor from the two stacks' state alone (pkg/doctor,
+	// written apart from the simulator): its cause and its fix. Exit status 1: not a 200.
+	args := append([]string{"doctor", "--pulumi", filepath.Join(env.Root, "bin", "pulumi"),
+		"--producer-stack", prod.Ref(), "--consumer-stack", cons.Ref(), "--request", url}, clientFlags(network, outsider)...)
+	fmt.Printf("\n   The refused call, as doctor answers it:\n   $ bin/cloudrun-psc %s\n", strings.Join(args[:1], " ")+" "+strings.Join(args[3:], " "))
+	report, err = env.Command("cloudrun-psc", args...).CombinedOutput()
+	fmt.Print(indent(string(report), "   "))
+	if code := exitCode(err); code != 1 {
+		fail(fmt.Errorf("cloudrun-psc doctor --request: exit status %d, want 1 (a refused call): %v", code, err))
+	}
+	doctorVerdict := lastLine(string(report))
+
 	heading("Summary: what the calls got")
 	fmt.Printf("   %s (granted roles/run.invoker by cloudRun.invokers): %s\n", invoker, granted.verdict)
-	fmt.Printf("   %s (not in cloudRun.invokers): %s\n", outsider, denied.verdict)
-	if !granted.OK() || denied.Status != 403 {
-		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403; they got %s and %s", granted.verdict, denied.verdict))
+	fmt.Printf("   %s (not in cloudRun.invokers): %s\n      doctor: %s\n", outsider, denied.verdict, doctorVerdict)
+	if !granted.OK() || denied.Status != 403 || !strings.HasPrefix(doctorVerdict, "answer: 403, refused at "+denied.Link+" ("+denied.Rule+")") {
+		fail(fmt.Errorf("the invoker's call must get 200 and the other identity's 403 from the simulator and from doctor; they got %q, %q and doctor %q",
+			granted.verdict, denied.verdict, doctorVerdict))
 	}
 
 	if keep {
@@ -151,20 +163,24 @@ type answer struct {
 	verdict string
 }
 
-// call shows `gcpsim request` for a client VM of the consumer's VPC calling url as the service
-// account caller, with an ID token for the URL, and returns its answer.
-func call(env *harness.Env, network, caller, url string) answer {
-	args := []string{"request", "--project", "consumer-prj", "--network", network, "--region", region,
-		"--impersonate-service-account", caller, url}
-	fmt.Printf("\n   as %s:\n   $ bin/gcpsim request %s\n", caller, strings.Join(args[1:], " "))
+// clientFlags place a client VM in the consumer's apps subnet, calling as the service account
+// caller with an ID token for the URL: the flags `gcpsim request` and `cloudrun-psc doctor
+// --request` share.
+func clientFlags(network, caller string) []string {
+	return []string{"--project", "consumer-prj", "--network", network, "--region", region, "--impersonate-service-account", caller}
+}
+
+// call shows `gcpsim request` for a client calling url and returns its answer.
+func call(env *harness.Env, client []string, url string) answer {
+	args := append(append([]string{"request"}, client...), url)
+	fmt.Printf("\n   as %s:\n   $ bin/gcpsim %s\n", client[len(client)-1], strings.Join(args, " "))
 	bin := filepath.Join(env.Root, "bin", "gcpsim")
 	text, err := exec.Command(bin, append([]string{"-state", env.SimState}, args...)...).CombinedOutput()
 	if err != nil {
 		fail(fmt.Errorf("gcpsim request: %v: %s", err, text))
 	}
 	fmt.Print(indent(string(text), "     "))
-	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
-	a := answer{verdict: lines[len(lines)-1]}
+	a := answer{verdict: lastLine(string(text))}
 	js, err := exec.Command(bin, append([]string{"-state", env.SimState, "-json"}, args...)...).Output()
 	if err != nil {
 		fail(fmt.Errorf("gcpsim -json request: %v", err))
@@ -173,6 +189,24 @@ func call(env *harness.Env, network, caller, url string) answer {
 		fail(fmt.Errorf("gcpsim -json request: %w", err))
 	}
 	return a
+}
+
+// lastLine is the last line of a command's output: the verdict of gcpsim request and doctor.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// exitCode is a command's exit status (0 when err is nil).
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		fail(err)
+	}
+	return 0
 }
 
 const realCloud = `
