@@ -2,7 +2,11 @@ package programs
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,8 +123,7 @@ func TestCall(t *testing.T) {
 					c.req(&req)
 				}
 				assertCall(t, env, c.name, req, c.want)
-				// Here doctor's answer to the same request (cloudrun-psc doctor --request) is to be
-				// asserted against c.want, once doctor answers requests.
+				assertDoctor(t, env, st, c.name, req, c.want)
 			}
 			undo()
 		}
@@ -145,6 +148,54 @@ func assertCall(t *testing.T, env *harness.Env, name string, req gcpsim.ClientRe
 	}
 	if want.status == 200 && !strings.Contains(res.CloudRun, "payments-run") {
 		t.Errorf("%s: answered by %q, want the payments service", name, res.CloudRun)
+	}
+}
+
+// assertDoctor asks cloudrun-psc doctor the same request, answered from the stack's state (the
+// stack is producer and consumer both), and checks its answer against want.
+func assertDoctor(t *testing.T, env *harness.Env, st *harness.Stack, name string, req gcpsim.ClientRequest, want callWant) {
+	t.Helper()
+	args := []string{"doctor", "--json", "--pulumi", filepath.Join(env.Root, "bin", "pulumi"),
+		"--producer-stack", st.Ref(), "--consumer-stack", st.Ref(), "--request", req.URL,
+		"--project", req.Project, "--network", req.Network, "--region", req.Region, "--identity", req.Identity}
+	if req.NoToken {
+		args = append(args, "--no-token")
+	}
+	if req.Audience != "" {
+		args = append(args, "--audience", req.Audience)
+	}
+	if req.CABundle != "" {
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(ca, []byte(req.CABundle), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--cacert", ca)
+	}
+	out, err := env.Command("cloudrun-psc", args...).Output()
+	var exit *exec.ExitError
+	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
+		t.Errorf("%s: doctor --request: %v: %s", name, err, out)
+		return
+	}
+	var got struct {
+		Status           int
+		Error, Link      string
+		Rule, Cause, Fix string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Errorf("%s: doctor --request --json: %v: %s", name, err, out)
+		return
+	}
+	t.Logf("%s: doctor: status %d, error %q, at %q (%s): %s; fix: %s", name, got.Status, got.Error, got.Link, got.Rule, got.Cause, got.Fix)
+	if got.Status != want.status || got.Error != want.err || got.Link != want.link || got.Rule != want.rule {
+		t.Errorf("%s: doctor answers status %d, error %q, refused at %q (%s), want status %d, error %q, refused at %q (%s)",
+			name, got.Status, got.Error, got.Link, got.Rule, want.status, want.err, want.link, want.rule)
+	}
+	if (want.link != "") != (got.Cause != "" && got.Fix != "") {
+		t.Errorf("%s: doctor's cause %q and fix %q: want both for a refused call, neither for a 200", name, got.Cause, got.Fix)
+	}
+	if (err == nil) != (want.status == 200 && want.link == "") {
+		t.Errorf("%s: doctor --request exit status %v for %d %s", name, err, want.status, want.err)
 	}
 }
 
