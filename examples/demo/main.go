@@ -5,8 +5,10 @@
 // itself: a client in the consumer's VPC calling the private URL as the invoker the producer
 // granted (cloudRun.invokers) and as an identity without the grant, each followed link by link by
 // the simulator (bin/gcpsim request). It checks the secure-by-default invariants over the result
-// (tests/secure), runs `cloudrun-psc doctor` over both stacks, and ends with the statuses the
-// calls got: it fails unless the invoker got 200 and the other identity 403.
+// (tests/secure), runs `cloudrun-psc doctor` over both stacks and `cloudrun-psc doctor --request`
+// for the refused call (its cause and fix, from the stacks' state alone), and ends with the
+// statuses the calls got: it fails unless the invoker got 200 and the other identity 403 from the
+// simulator and from doctor alike.
 //
 // Run it with `make demo` (which builds the tools first). Everything it creates lives in .demo/.
 package main
