@@ -7,7 +7,7 @@ require (
 	github.com/cloudrun-psc/pulumi-cloudrun-psc/tests v0.0.0
 )
 
-require github.com/cloudrun-psc/pulumi-cloudrun-psc/sim v0.0.0 // indirect
+require github.com/cloudrun-psc/pulumi-cloudrun-psc/sim v0.0.0
 
 replace github.com/cloudrun-psc/pulumi-cloudrun-psc => ../../
 
