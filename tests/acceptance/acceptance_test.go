@@ -10,7 +10,6 @@
 package acceptance
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -28,8 +27,8 @@ func TestAcceptance(t *testing.T) {
 
 	prod := env.GoStack("payments-producer", stack, programs.Producer)
 	tg.configure(prod, tg.producerProject)
-	prod.SetConfig("consumerProjects", jsonList(tg.consumerProject), false)
-	prod.SetConfig("invokers", jsonList(tg.invoker), false)
+	prod.SetConfig("consumerProjects", harness.JSONList(tg.consumerProject), false)
+	prod.SetConfig("invokers", harness.JSONList(tg.invoker), false)
 	cons := env.GoStack("payments-consumer", stack, programs.Consumer)
 	tg.configure(cons, tg.consumerProject)
 	// Destroy whatever was created, even when a step below fails: on Google Cloud, a leftover
@@ -97,12 +96,4 @@ func stringOutput(t *testing.T, s *harness.Summary, name string) string {
 		t.Fatalf("output %s = %v (%T), want a string", name, v, v)
 	}
 	return str
-}
-
-func jsonList(items ...string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return "[" + strings.Join(quoted, ",") + "]"
 }

@@ -325,7 +325,7 @@ func TestBadInput(t *testing.T) {
 	t.Parallel()
 	world := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	fixture := world.GoStack("badinput-fixture", "dev", badInputFixture)
-	configure(fixture, badProject, nil)
+	fixture.Configure(badProject, region, nil)
 	fixture.Up()
 	fixtureCount := world.SimCount()
 	if fixtureCount != 8 {
@@ -380,7 +380,7 @@ func TestBadInputChecksSpareTheComponentsOwnSubnets(t *testing.T) {
 		}
 		return nil
 	})
-	configure(fixture, badProject, nil)
+	fixture.Configure(badProject, region, nil)
 	fixture.Up()
 	// The producer creates all three subnets in a VPC it names by a plain self link, so every
 	// check runs.
@@ -510,7 +510,7 @@ func (c badCase) goStack(t *testing.T, env *harness.Env) *harness.Stack {
 		}
 		return err
 	})
-	configure(st, badProject, nil)
+	st.Configure(badProject, region, nil)
 	return st
 }
 
@@ -523,7 +523,7 @@ func (c badCase) nodeStack(t *testing.T, env *harness.Env) *harness.Stack {
 		t.Fatal(err)
 	}
 	st := env.NodeStack("badinput", "ts-"+c.name, badModule, "badInput")
-	configure(st, badProject, map[string]string{"case": string(raw)})
+	st.Configure(badProject, region, map[string]string{"case": string(raw)})
 	return st
 }
 

@@ -48,7 +48,7 @@ func askDoctor(t *testing.T, env *harness.Env, both []string, cert string, flags
 // consumerNetwork is the name of the consumer's VPC (autonamed) in the simulated cloud.
 func consumerNetwork(t *testing.T, env *harness.Env) string {
 	t.Helper()
-	for _, r := range simSnapshot(t, env).Sorted() {
+	for _, r := range env.For(t).SimSnapshot().Sorted() {
 		if r.Type == chain.NetworkType && r.Project == consumerProject {
 			return r.Name
 		}

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/doctor"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/sim/gcpsim"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/harness"
 )
 
@@ -102,52 +100,6 @@ func (r doctorRun) link(name string) doctor.Link {
 	return doctor.Link{}
 }
 
-// simEdit changes the simulated cloud out of band: edit gets the record of the first resource
-// of token whose ID contains name (nil state when it returns true: delete it). It returns the
-// function that puts the record back as it was.
-func simEdit(t *testing.T, env *harness.Env, token, name string, edit func(out map[string]any) (remove bool)) (restore func()) {
-	t.Helper()
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var saved []byte
-	var id string
-	err = store.Update(func(st *gcpsim.State) error {
-		for _, r := range st.Sorted() {
-			if r.Type != token || !strings.Contains(r.ID, name) {
-				continue
-			}
-			id = r.ID
-			if saved, err = json.Marshal(r); err != nil {
-				return err
-			}
-			if edit(r.Outputs) {
-				delete(st.Resources, r.ID)
-			}
-			return nil
-		}
-		return fmt.Errorf("no %s %q in the simulator", token, name)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		t.Helper()
-		err := store.Update(func(st *gcpsim.State) error {
-			var r gcpsim.Record
-			if err := json.Unmarshal(saved, &r); err != nil {
-				return err
-			}
-			st.Resources[id] = &r
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // set returns an edit that sets output fields.
 func set(fields map[string]any) func(map[string]any) bool {
 	return func(out map[string]any) bool {
@@ -171,10 +123,10 @@ func TestDoctor(t *testing.T) {
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
 	env := harness.New(t, harness.GCP())
 	prod := env.GoStack("payments-producer", "dev", chainProducer(cert, key))
-	configure(prod, producerProject, map[string]string{"consumerProjects": jsonList([]string{consumerProject}), "connectionLimit": "2"})
+	prod.Configure(producerProject, region, map[string]string{"consumerProjects": harness.JSONList(consumerProject), "connectionLimit": "2"})
 	prod.Up()
 	cons := env.GoStack("payments-consumer", "dev", chainConsumer)
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref(), "endpoints": "2"})
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref(), "endpoints": "2"})
 	cons.Up()
 	// The producer's visibility outputs: a plain refresh reads the attachment's connections into
 	// its state, but the engine does not re-run component code on refresh, so the component's
@@ -342,7 +294,7 @@ func TestDoctor(t *testing.T) {
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			for _, e := range sc.edits {
-				defer simEdit(t, env, e.token, e.id, e.edit)()
+				defer env.For(t).EditSim(e.token, e.id, e.edit)()
 			}
 			args := both
 			switch sc.only {

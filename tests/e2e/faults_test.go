@@ -36,7 +36,7 @@ func newChain(t *testing.T, consumerProjects ...string) *chainWorld {
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
 	env := harness.New(t, harness.GCP())
 	c := &chainWorld{t: t, env: env, prod: env.GoStack("payments-producer", "dev", chainProducer(cert, key))}
-	configure(c.prod, producerProject, map[string]string{"consumerProjects": jsonList(consumerProjects)})
+	c.prod.Configure(producerProject, region, map[string]string{"consumerProjects": harness.JSONList(consumerProjects...)})
 	return c
 }
 
@@ -44,7 +44,7 @@ func newChain(t *testing.T, consumerProjects ...string) *chainWorld {
 // replaces the chain's previous consumer.
 func (c *chainWorld) consumer(stack string, extra map[string]string) *harness.Stack {
 	c.cons = c.env.GoStack("payments-consumer", stack, chainConsumer)
-	configure(c.cons, consumerProject, extra)
+	c.cons.Configure(consumerProject, region, extra)
 	return c.cons
 }
 
@@ -59,14 +59,7 @@ func (c *chainWorld) stacks() []*harness.Stack {
 // deployProducer brings the producer up and returns its attachment URI.
 func (c *chainWorld) deployProducer() string {
 	c.t.Helper()
-	return output(c.t, c.prod.Up(), "serviceAttachmentUri")
-}
-
-func jsonList(items []string) string {
-	if len(items) == 0 {
-		return "[]"
-	}
-	return `["` + strings.Join(items, `","`) + `"]`
+	return c.prod.Up().OutputString(c.t, "serviceAttachmentUri")
 }
 
 // assertAgreement checks that the stacks' states and the simulator hold the same resources.
@@ -222,7 +215,7 @@ func TestTransientFaultOnEveryCreate(t *testing.T) {
 		for i, tg := range consumerTargets {
 			t.Run(tg.name, func(t *testing.T) {
 				cons := c.consumer(fmt.Sprintf("fault-%d", i), map[string]string{"serviceAttachment": uri})
-				if got := output(t, transientCreate(t, c, cons, tg), "pscConnectionStatus"); got != "ACCEPTED" {
+				if got := transientCreate(t, c, cons, tg).OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 					t.Errorf("status after the second up = %q, want ACCEPTED", got)
 				}
 				cons.Destroy()
@@ -274,7 +267,7 @@ func TestQuotaFault(t *testing.T) {
 	assertFailedOn(t, cons, sum, err, endpoint, "googleapi: Error 403", "Quota exceeded", "QUOTA_EXCEEDED")
 	assertAgreement(t, c.env, "after the consumer's up over quota", c.stacks()...)
 	c.env.UnsetEnv(faultsVar)
-	if got := output(t, cons.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := cons.Up().OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("status once the quota is raised = %q, want ACCEPTED", got)
 	}
 	assertConverged(t, cons)
@@ -305,24 +298,10 @@ func statuses(t *testing.T, up *harness.Summary) map[string]int {
 	return out
 }
 
-// simSnapshot is the simulated cloud's state now.
-func simSnapshot(t *testing.T, env *harness.Env) *gcpsim.State {
-	t.Helper()
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
 // connections returns the endpoints the simulator has connected to the attachment at uri.
 func connections(t *testing.T, env *harness.Env, uri string) []gcpsim.Connection {
 	t.Helper()
-	conns, err := simSnapshot(t, env).Connections(uri)
+	conns, err := env.For(t).SimSnapshot().Connections(uri)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,12 +315,12 @@ func connections(t *testing.T, env *harness.Env, uri string) []gcpsim.Connection
 func TestNatExhaustionAndGrowth(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, consumerProject)
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/29"]`})
 	prodUp := c.prod.Up()
 	if got := prodUp.Outputs["natCapacity"].Value; got != 4.0 {
 		t.Errorf("natCapacity of a /29 = %v, want 4", got)
 	}
-	uri := output(t, prodUp, "serviceAttachmentUri")
+	uri := prodUp.OutputString(t, "serviceAttachmentUri")
 	cons := c.consumer("dev", map[string]string{"serviceAttachment": uri, "endpoints": "5"})
 	up := cons.Up()
 	if got := statuses(t, up); got["ACCEPTED"] != 4 || got["NEEDS_ATTENTION"] != 1 {
@@ -358,7 +337,7 @@ func TestNatExhaustionAndGrowth(t *testing.T) {
 		}
 	}
 
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.8/29"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.8/29"]`})
 	if p := c.prod.Preview(); p.Count(harness.OpCreate, tSubnet) != 1 || p.Count(harness.OpUpdate, tAttachment) != 1 ||
 		p.Count(harness.OpReplace, "") != 0 || p.Count(harness.OpDelete, "") != 0 {
 		t.Errorf("adding a NAT subnet must create it and update the attachment in place, plan: %v", p.ByType())
@@ -427,7 +406,7 @@ func TestProducerDestroyedWhileConnected(t *testing.T) {
 	consumers := []*harness.Stack{byRef, plain}
 	all := []*harness.Stack{byRef, plain, c.prod}
 	for _, st := range consumers {
-		if got := output(t, st.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := st.Up().OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Fatalf("%s: status = %q, want ACCEPTED", st.Ref(), got)
 		}
 	}
@@ -467,13 +446,13 @@ func TestProducerDestroyedWhileConnected(t *testing.T) {
 	// The producer is back, with a new attachment: the stack reference follows it, the other
 	// consumer is given the new URI.
 	newURI := c.deployProducer()
-	configure(plain, consumerProject, map[string]string{"serviceAttachment": newURI})
+	plain.Configure(consumerProject, region, map[string]string{"serviceAttachment": newURI})
 	for _, st := range consumers {
 		up := st.Up()
-		if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("%s: status once the producer is back = %q, want ACCEPTED", st.Ref(), got)
 		}
-		if got := output(t, up, "serviceAttachmentUri"); got != newURI {
+		if got := up.OutputString(t, "serviceAttachmentUri"); got != newURI {
 			t.Errorf("%s: the endpoint targets %q, want the new attachment %q", st.Ref(), got, newURI)
 		}
 		assertConverged(t, st)
@@ -489,7 +468,7 @@ func TestProducerDestroyedWhileConnected(t *testing.T) {
 func TestConcurrentConsumersOneSlot(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, consumerProject)
-	configure(c.prod, producerProject, map[string]string{"connectionLimit": "1"})
+	c.prod.Configure(producerProject, region, map[string]string{"connectionLimit": "1"})
 	uri := c.deployProducer()
 	a := c.consumer("a", map[string]string{"serviceAttachment": uri})
 	b := c.consumer("b", map[string]string{"serviceAttachment": uri})
@@ -519,7 +498,7 @@ func TestConcurrentConsumersOneSlot(t *testing.T) {
 
 	got := map[string]*harness.Stack{}
 	for i, st := range consumers {
-		got[output(t, ups[i], "pscConnectionStatus")] = st
+		got[ups[i].OutputString(t, "pscConnectionStatus")] = st
 	}
 	pending, accepted := got["PENDING"], got["ACCEPTED"]
 	if len(got) != 2 || pending == nil || accepted == nil {
@@ -565,15 +544,15 @@ func TestConcurrentConsumersOneSlot(t *testing.T) {
 func TestWideningTheNatSubnetGrowsCapacityInPlace(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, consumerProject)
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29"]`})
-	uri := output(t, c.prod.Up(), "serviceAttachmentUri")
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/29"]`})
+	uri := c.prod.Up().OutputString(t, "serviceAttachmentUri")
 	cons := c.consumer("dev", map[string]string{"serviceAttachment": uri})
 	if got := statuses(t, cons.Up()); got["ACCEPTED"] != 1 {
 		t.Fatalf("endpoint statuses = %v, want 1 ACCEPTED", got)
 	}
 	before := connections(t, c.env, uri)
 
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/28"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/28"]`})
 	p := c.prod.Preview()
 	if p.Count(harness.OpUpdate, tSubnet) != 1 || p.Count(harness.OpReplace, "") != 0 || p.Count(harness.OpCreate, "") != 0 ||
 		p.Count(harness.OpDelete, "") != 0 || p.Count(harness.OpUpdate, tAttachment) != 0 {
@@ -592,7 +571,7 @@ func TestWideningTheNatSubnetGrowsCapacityInPlace(t *testing.T) {
 	}
 	assertConverged(t, c.prod)
 
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/28","10.20.0.16/29"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/28","10.20.0.16/29"]`})
 	if !warnedWith(c.prod.Preview(), "more than one NAT subnet", "hashicorp/terraform-provider-google#25913", "widen natSubnet") {
 		t.Errorf("two NAT subnets must warn about the list order and name the in-place alternative")
 	}
@@ -605,7 +584,7 @@ func TestWideningTheNatSubnetGrowsCapacityInPlace(t *testing.T) {
 func TestRemovingAnAdditionalNatSubnetKeepsTheOthers(t *testing.T) {
 	t.Parallel()
 	c := newChain(t, consumerProject)
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.8/29","10.20.0.16/29"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.8/29","10.20.0.16/29"]`})
 	if got := c.prod.Up().Outputs["natCapacity"].Value; got != 12.0 {
 		t.Errorf("natCapacity of three /29 = %v, want 12", got)
 	}
@@ -615,7 +594,7 @@ func TestRemovingAnAdditionalNatSubnetKeepsTheOthers(t *testing.T) {
 			kept = r.ID
 		}
 	}
-	configure(c.prod, producerProject, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.16/29"]`})
+	c.prod.Configure(producerProject, region, map[string]string{"natSubnets": `["10.20.0.0/29","10.20.0.16/29"]`})
 	p := c.prod.Preview()
 	if p.Count(harness.OpDelete, tSubnet) != 1 || p.Count(harness.OpCreate, "") != 0 || p.Count(harness.OpReplace, "") != 0 ||
 		p.Count(harness.OpUpdate, tAttachment) != 1 {

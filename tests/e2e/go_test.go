@@ -17,8 +17,8 @@ func TestGoProducerAndConsumerBothDirections(t *testing.T) {
 	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
 	// The producer goes first, accepting nobody yet: its accept list will come from the
 	// consumer's stack, which does not exist yet.
-	configure(prod, producerProject, nil)
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	prod.Configure(producerProject, region, nil)
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref()})
 	uri := deployProducer(t, prod)
 
 	// Nobody is accepted yet: the endpoint is PENDING and the component says why.
@@ -32,16 +32,16 @@ func TestGoConsumerWithPlainURI(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP())
 	prod := env.GoStack("payments-producer", "dev", programs.Producer)
-	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
-	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	prod.Configure(producerProject, region, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	uri := deploy(t, prod, producerPlan).OutputString(t, "serviceAttachmentUri")
 
 	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
-	configure(cons, consumerProject, map[string]string{"serviceAttachment": uri})
+	cons.Configure(consumerProject, region, map[string]string{"serviceAttachment": uri})
 	up := deploy(t, cons, consumerPlan)
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("status = %q, want ACCEPTED", got)
 	}
-	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
+	if ip := up.OutputString(t, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
 		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
 	}
 	assertConverged(t, cons)

@@ -56,7 +56,7 @@ const attachmentPrefix = "projects/" + producerProject + "/regions/" + region + 
 // attachment URI, checking that it names the example's attachment.
 func deployProducer(t *testing.T, prod *harness.Stack) string {
 	t.Helper()
-	uri := output(t, deploy(t, prod, producerPlan), "serviceAttachmentUri")
+	uri := deploy(t, prod, producerPlan).OutputString(t, "serviceAttachmentUri")
 	if !strings.HasPrefix(uri, attachmentPrefix) {
 		t.Errorf("serviceAttachmentUri = %q, want %s…", uri, attachmentPrefix)
 	}
@@ -68,26 +68,17 @@ func deployProducer(t *testing.T, prod *harness.Stack) string {
 // from the consumer subnet, and the DNS binding names it.
 func assertAcceptedByConfig(t *testing.T, up *harness.Summary, uri string) {
 	t.Helper()
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("status = %q, want ACCEPTED (the producer accepts %s by configuration)", got, consumerProject)
 	}
-	if got := output(t, up, "serviceAttachmentUri"); got != uri {
+	if got := up.OutputString(t, "serviceAttachmentUri"); got != uri {
 		t.Errorf("consumer connected to %q, want %q", got, uri)
 	}
-	if ip := output(t, up, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
+	if ip := up.OutputString(t, "ipAddress"); !strings.HasPrefix(ip, "192.168.10.") {
 		t.Errorf("endpoint IP %q is not from the consumer subnet 192.168.10.0/24", ip)
 	}
-	if got := output(t, up, "url"); got != "http://payment-api.internal" {
+	if got := up.OutputString(t, "url"); got != "http://payment-api.internal" {
 		t.Errorf("url = %q", got)
-	}
-}
-
-// configure sets a stack's gcp project and region plus extra project configuration.
-func configure(st *harness.Stack, project string, extra map[string]string) {
-	st.SetConfig("gcp:project", project, false)
-	st.SetConfig("gcp:region", region, false)
-	for k, v := range extra {
-		st.SetConfig(k, v, false)
 	}
 }
 
@@ -150,17 +141,6 @@ func assertConverged(t *testing.T, st *harness.Stack) {
 	}
 }
 
-// output returns a stack output as a string, failing the test when it is missing.
-func output(t *testing.T, s *harness.Summary, name string) string {
-	t.Helper()
-	v, err := s.Output(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	str, _ := v.(string)
-	return str
-}
-
 // destroyAll destroys the stacks in order and checks that the simulator is empty afterwards.
 func destroyAll(t *testing.T, env *harness.Env, stacks ...*harness.Stack) {
 	t.Helper()
@@ -193,32 +173,32 @@ func warnedWith(s *harness.Summary, fragments ...string) bool {
 // destroy must leave the simulator empty.
 func pendingThenAccepted(t *testing.T, env *harness.Env, prod, cons *harness.Stack, consUp *harness.Summary, uri string) {
 	t.Helper()
-	if got := output(t, consUp, "pscConnectionStatus"); got != "PENDING" {
+	if got := consUp.OutputString(t, "pscConnectionStatus"); got != "PENDING" {
 		t.Errorf("status before acceptance = %q, want PENDING", got)
 	}
 	if !warnedWith(consUp, "PENDING", "consumerProject") {
 		t.Errorf("a PENDING endpoint must warn and name the fix, warnings: %v", consUp.Warnings())
 	}
-	if got := output(t, consUp, "serviceAttachmentUri"); got != uri {
+	if got := consUp.OutputString(t, "serviceAttachmentUri"); got != uri {
 		t.Errorf("consumer connected to %q, want %q", got, uri)
 	}
 
 	// The producer accepts the consumer's stack; reconcileConnections moves the endpoint to
 	// ACCEPTED, which the consumer sees on refresh.
-	configure(prod, producerProject, map[string]string{"consumerStacks": `["` + cons.Ref() + `"]`})
+	prod.Configure(producerProject, region, map[string]string{"consumerStacks": `["` + cons.Ref() + `"]`})
 	if p := prod.Preview(); p.Count(harness.OpUpdate, tAttachment) != 1 || p.Count(harness.OpReplace, "") != 0 {
 		t.Errorf("accepting a consumer must update the attachment in place, plan: %v", p.ByType())
 	}
 	prod.Up()
 	cons.Refresh()
 	consUp = cons.Up()
-	if got := output(t, consUp, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := consUp.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("status after acceptance = %q, want ACCEPTED", got)
 	}
 	if warnedWith(consUp, "PSC connection status") {
 		t.Errorf("an ACCEPTED endpoint must not warn: %v", consUp.Warnings())
 	}
-	if got := output(t, consUp, "url"); got != "http://payment-api.internal" {
+	if got := consUp.OutputString(t, "url"); got != "http://payment-api.internal" {
 		t.Errorf("url = %q", got)
 	}
 	assertConverged(t, prod)

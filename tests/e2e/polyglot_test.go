@@ -77,11 +77,11 @@ func TestPythonProducerGoSDKConsumer(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.PythonStack("payments-producer", "dev", "examples/python/producer/producer.py", "producer")
-	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	prod.Configure(producerProject, region, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
 	uri := deployProducer(t, prod)
 
 	cons := env.GoStack("payments-consumer", "dev", sdkConsumer)
-	configure(cons, consumerProject, map[string]string{"serviceAttachment": uri})
+	cons.Configure(consumerProject, region, map[string]string{"serviceAttachment": uri})
 	up := deploy(t, cons, consumerPlan)
 	assertAcceptedByConfig(t, up, uri)
 	assertConverged(t, prod)
@@ -98,11 +98,11 @@ func TestTypeScriptProducerPythonConsumer(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.NodeStack("payments-producer", "dev", exampleModule(t, env, "examples/ts/producer/producer.ts"), "producer")
-	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	prod.Configure(producerProject, region, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
 	uri := deployProducer(t, prod)
 
 	cons := env.PythonStack("payments-consumer", "dev", "examples/python/consumer/consumer.py", "consumer")
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref()})
 	up := deploy(t, cons, consumerPlan)
 	assertAcceptedByConfig(t, up, uri)
 	assertSecureByDefault(t, env, prod, cons)
@@ -139,13 +139,13 @@ func TestGoProducerTypeScriptConsumer(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", programs.Producer)
 	cons := env.NodeStack("payments-consumer", "dev", exampleModule(t, env, "examples/ts/consumer/consumer.ts"), "consumer")
-	configure(prod, producerProject, nil)
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	prod.Configure(producerProject, region, nil)
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref()})
 	uri := deployProducer(t, prod)
 
 	// Nobody is accepted yet: the endpoint is PENDING and the component says why.
 	consUp := deploy(t, cons, consumerPlan)
-	if got := output(t, consUp, "consumerProject"); got != consumerProject {
+	if got := consUp.OutputString(t, "consumerProject"); got != consumerProject {
 		t.Errorf("consumerProject = %q, want %q", got, consumerProject)
 	}
 	pendingThenAccepted(t, env, prod, cons, consUp, uri)
@@ -159,14 +159,14 @@ func TestGoProducerYAMLConsumer(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", programs.Producer)
-	configure(prod, producerProject, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
+	prod.Configure(producerProject, region, map[string]string{"consumerProjects": `["` + consumerProject + `"]`})
 	uri := deployProducer(t, prod)
 
 	cons := env.YAMLStack("examples/yaml/consumer", "dev")
 	if cons.Project != "payments-consumer" {
 		t.Fatalf("examples/yaml/consumer is project %q, want payments-consumer", cons.Project)
 	}
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref()})
 	up := deploy(t, cons, consumerPlan)
 	assertAcceptedByConfig(t, up, uri)
 	if warnedWith(up, "PSC connection status") {

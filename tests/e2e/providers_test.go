@@ -83,13 +83,13 @@ func TestExplicitProvidersPlaceEveryChild(t *testing.T) {
 	st.SetConfig("gcp:project", strayProject, false)
 	st.SetConfig("gcp:region", "us-east1", false)
 	up := st.Up()
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("status = %q, want ACCEPTED: the producer accepts %s, where the endpoint must be", got, consumerProject)
 	}
-	if got := output(t, up, "serviceAttachmentUri"); !strings.HasPrefix(got, attachmentPrefix) {
+	if got := up.OutputString(t, "serviceAttachmentUri"); !strings.HasPrefix(got, attachmentPrefix) {
 		t.Errorf("serviceAttachmentUri = %q, want %s…", got, attachmentPrefix)
 	}
-	if p, c := output(t, up, "producerProject"), output(t, up, "consumerProject"); p != producerProject || c != consumerProject {
+	if p, c := up.OutputString(t, "producerProject"), up.OutputString(t, "consumerProject"); p != producerProject || c != consumerProject {
 		t.Errorf("outputs project = %q, consumerProject = %q; want %s and %s", p, c, producerProject, consumerProject)
 	}
 	producerTypes := map[string]bool{tSubnet: true, tService: true, tNEG: true, tBackend: true, tURLMap: true, tHTTPProxy: true, tAttachment: true}

@@ -75,7 +75,7 @@ func TestHTTPSPrivateKeyStaysSecret(t *testing.T) {
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
 	prod := env.GoStack("payments-producer", "dev", httpsProducer(cert, key))
-	configure(prod, producerProject, nil)
+	prod.Configure(producerProject, region, nil)
 	up := prod.Up()
 	if n := up.Count(harness.OpCreate, chain.RegionSslCertificateType); n != 2 {
 		t.Fatalf("created %d certificates, want 2 (native and SDK)", n)
@@ -130,7 +130,7 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 	t.Parallel()
 	env := harness.New(t, harness.GCP(), harness.CloudrunPSC(sdkVersion))
 	prod := env.GoStack("payments-producer", "dev", optInProducer)
-	configure(prod, producerProject, nil)
+	prod.Configure(producerProject, region, nil)
 	// Previewed and deployed with the policy pack at its defaults: the opt-ins are acknowledged
 	// (advisory) and block nothing.
 	prod.WithPolicyPack(env.PolicyPack(), "")
@@ -155,8 +155,8 @@ func TestOptInsAreExplicitAndLoud(t *testing.T) {
 
 	// A consumer the producer never listed connects and is accepted.
 	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
-	configure(cons, consumerProject, map[string]string{"serviceAttachment": output(t, up, "serviceAttachmentUri")})
-	if got := output(t, cons.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+	cons.Configure(consumerProject, region, map[string]string{"serviceAttachment": up.OutputString(t, "serviceAttachmentUri")})
+	if got := cons.Up().OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("with acceptAllConsumers an unlisted consumer's endpoint is %q, want ACCEPTED", got)
 	}
 

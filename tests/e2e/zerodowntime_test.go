@@ -173,11 +173,11 @@ func TestZeroDowntimeUpdates(t *testing.T) {
 	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
 	z := &zdProducer{image: blueImage, certPEM: certPEM, keyPEM: keyPEM, consumers: []string{consumerProject}, green: "payments-green"}
 	prod := env.GoStack("payments-producer", "dev", z.program)
-	configure(prod, producerProject, nil)
-	uri := output(t, prod.Up(), "serviceAttachmentUri")
+	prod.Configure(producerProject, region, nil)
+	uri := prod.Up().OutputString(t, "serviceAttachmentUri")
 	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
-	configure(cons, consumerProject, map[string]string{"serviceAttachment": uri, "protocol": "HTTPS"})
-	if got := output(t, cons.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+	cons.Configure(consumerProject, region, map[string]string{"serviceAttachment": uri, "protocol": "HTTPS"})
+	if got := cons.Up().OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Fatalf("consumer status = %q, want ACCEPTED", got)
 	}
 
@@ -211,10 +211,10 @@ func TestZeroDowntimeUpdates(t *testing.T) {
 
 	t.Run("new consumer", func(t *testing.T) {
 		second := env.GoStack("payments-consumer", "second", programs.Consumer)
-		configure(second, "consumer-b-prj", map[string]string{"serviceAttachment": uri, "protocol": "HTTPS"})
+		second.Configure("consumer-b-prj", region, map[string]string{"serviceAttachment": uri, "protocol": "HTTPS"})
 		samples, ups := update(t, env, func() { z.consumers = append(z.consumers, "consumer-b-prj") }, prod, second)
 		assertIntact(t, "new consumer", samples)
-		if got := output(t, ups[1], "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := ups[1].OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("new consumer status = %q, want ACCEPTED", got)
 		}
 		if _, s := chainSamples(t, env, "consumer-b-prj", 0); len(s) == 0 || !s[len(s)-1].Intact {
@@ -276,16 +276,16 @@ func TestRepublishingClosesEndpointsUntilConsumersUp(t *testing.T) {
 	certPEM, keyPEM := psctest.SelfSignedCert(t, "payment-api.internal")
 	z := &zdProducer{http: true, image: blueImage, certPEM: certPEM, keyPEM: keyPEM, consumers: []string{consumerProject}, green: "payments-green"}
 	prod := env.GoStack("payments-producer", "dev", z.program)
-	configure(prod, producerProject, nil)
-	oldURI := output(t, prod.Up(), "serviceAttachmentUri")
+	prod.Configure(producerProject, region, nil)
+	oldURI := prod.Up().OutputString(t, "serviceAttachmentUri")
 	cons := env.GoStack("payments-consumer", "dev", programs.Consumer)
-	configure(cons, consumerProject, map[string]string{"producerStack": prod.Ref()})
-	if got := output(t, cons.Up(), "pscConnectionStatus"); got != "ACCEPTED" {
+	cons.Configure(consumerProject, region, map[string]string{"producerStack": prod.Ref()})
+	if got := cons.Up().OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Fatalf("consumer status = %q, want ACCEPTED", got)
 	}
 
 	samples, ups := update(t, env, func() { z.http = false }, prod)
-	newURI := output(t, ups[0], "serviceAttachmentUri")
+	newURI := ups[0].OutputString(t, "serviceAttachmentUri")
 	if newURI == oldURI || ups[0].Count(harness.OpReplace, tAttachment) != 1 || ups[0].Count(harness.OpReplace, tRule) != 1 {
 		t.Errorf("HTTP to HTTPS must replace the rule and the attachment (URI %s -> %s): %v", oldURI, newURI, ups[0].ByType())
 	}
@@ -297,7 +297,7 @@ func TestRepublishingClosesEndpointsUntilConsumersUp(t *testing.T) {
 	}
 
 	recovered := cons.Up()
-	if got := output(t, recovered, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := recovered.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("after the consumer's up the status is %q, want ACCEPTED", got)
 	}
 	if recovered.Count(harness.OpReplace, tRule) != 1 {

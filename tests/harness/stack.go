@@ -451,3 +451,13 @@ func (s *Stack) WorkDir() string {
 	}
 	return ""
 }
+
+// Configure sets the stack's gcp:project and gcp:region, and extra as more plain configuration
+// values.
+func (s *Stack) Configure(project, region string, extra map[string]string) {
+	s.SetConfig("gcp:project", project, false)
+	s.SetConfig("gcp:region", region, false)
+	for k, v := range extra {
+		s.SetConfig(k, v, false)
+	}
+}

@@ -197,3 +197,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// OutputString returns stack output name in its printed form, failing t when the summary has no
+// such output.
+func (s *Summary) OutputString(t T, name string) string {
+	t.Helper()
+	v, err := s.Output(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(v)
+}

@@ -125,11 +125,6 @@ func byName(vs []harness.PolicyViolation) map[string][]string {
 	return out
 }
 
-func configure(st *harness.Stack) {
-	st.SetConfig("gcp:project", "producer-prj", false)
-	st.SetConfig("gcp:region", "europe-west1", false)
-}
-
 // The pack, run by `pulumi preview --policy-pack policy` over a program holding every fixture,
 // breaks exactly the rules the fixture names on each resource and component: the verdicts
 // tests/secure's TestFixtures gets from Check.
@@ -144,7 +139,7 @@ func TestPackJudgesFixturesLikeSecure(t *testing.T) {
 		}
 		return unknownTargetEndpoint(ctx)
 	})
-	configure(st)
+	st.Configure("producer-prj", "europe-west1", nil)
 	// Advisory everywhere, so that the preview reports every violation and succeeds.
 	st.WithPolicyPack(env.PolicyPack(), env.PolicyConfig(map[string]string{"all": "advisory"}))
 	sum := st.Preview()
@@ -185,7 +180,7 @@ func TestMandatoryRuleBlocksUp(t *testing.T) {
 		return ctx.RegisterResource(chain.AddressType, "public-ip",
 			pulumi.Map{"region": pulumi.String("europe-west1"), "addressType": pulumi.String("EXTERNAL")}, &addr)
 	})
-	configure(st)
+	st.Configure("producer-prj", "europe-west1", nil)
 	st.WithPolicyPack(env.PolicyPack(), "")
 	for _, op := range []harness.Operation{harness.Preview, harness.Up} {
 		sum, err := st.Try(op)

@@ -3,7 +3,6 @@ package programs
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,7 +56,7 @@ func TestCall(t *testing.T) {
 		st.SetConfig("tlsPrivateKey", key, true)
 		up := st.Up()
 		secure.AssertPolicy(t, env, st)
-		ip, network := output(t, up, "ipAddress"), output(t, up, "consumerNetwork")
+		ip, network := up.OutputString(t, "ipAddress"), up.OutputString(t, "consumerNetwork")
 		// base is a VM of the consumer's apps subnet calling https://payment-api.internal/ as
 		// caller, trusting the producer's certificate.
 		base := gcpsim.ClientRequest{Project: consumerProject, Network: network, Region: region,
@@ -82,7 +81,7 @@ func TestCall(t *testing.T) {
 					callWant{0, gcpsim.ErrTLS, gcpsim.LinkCertificate, "TLS-VERIFY", ip}},
 			}},
 			{edit: func() func() {
-				return simEdit(t, env, tService, "payments-run", map[string]any{
+				return env.For(t).SetSimFields(tService, "payments-run", map[string]any{
 					"terminalConditions": []any{map[string]any{"type": "Ready", "state": "CONDITION_FAILED"}}})
 			}, calls: []callCase{{"Cloud Run not ready", nil, callWant{503, "", gcpsim.LinkCloudRun, "RUN-NOT-READY", "not ready"}}}},
 			{config: map[string]string{"dnsHostname": legacyHost}, calls: []callCase{
@@ -134,7 +133,7 @@ func TestCall(t *testing.T) {
 // checks the answer against want.
 func assertCall(t *testing.T, env *harness.Env, name string, req gcpsim.ClientRequest, want callWant) {
 	t.Helper()
-	res, err := simState(t, env).Call(req, time.Now())
+	res, err := env.For(t).SimSnapshot().Call(req, time.Now())
 	if err != nil {
 		t.Errorf("%s: %v", name, err)
 		return
@@ -196,43 +195,5 @@ func assertDoctor(t *testing.T, env *harness.Env, st *harness.Stack, name string
 	}
 	if (err == nil) != (want.status == 200 && want.link == "") {
 		t.Errorf("%s: doctor --request exit status %v for %d %s", name, err, want.status, want.err)
-	}
-}
-
-// simEdit changes the outputs of the simulated resource of type token whose ID contains name, as
-// a change outside Pulumi would, and returns the undo.
-func simEdit(t *testing.T, env *harness.Env, token, name string, fields map[string]any) func() {
-	t.Helper()
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := map[string]any{}
-	update := func(apply func(out map[string]any)) {
-		err := store.Update(func(st *gcpsim.State) error {
-			for _, r := range st.Sorted() {
-				if r.Type == token && strings.Contains(r.ID, name) {
-					apply(r.Outputs)
-					return nil
-				}
-			}
-			return fmt.Errorf("no %s %q in the simulator", token, name)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	update(func(out map[string]any) {
-		for k, v := range fields {
-			saved[k] = out[k]
-			out[k] = v
-		}
-	})
-	return func() {
-		update(func(out map[string]any) {
-			for k, v := range saved {
-				out[k] = v
-			}
-		})
 	}
 }

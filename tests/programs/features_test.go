@@ -57,10 +57,10 @@ func TestFeatures(t *testing.T) {
 		wantWarnings(t, preview, "callerAuth network sets invokerIamDisabled", "allowGlobalAccess lets clients in every region")
 
 		up := st.Up()
-		if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("pscConnectionStatus = %q, want ACCEPTED", got)
 		}
-		assertFeatureRecords(t, env, output(t, up, "securityPolicy"))
+		assertFeatureRecords(t, env, up.OutputString(t, "securityPolicy"))
 		converged(t, st)
 		// The policy pack acknowledges both opt-ins and lets through what they produce: the
 		// service's invokerIamDisabled, the load balancer rule's global access.
@@ -137,7 +137,7 @@ func assertNamedChildren(t *testing.T, env *harness.Env, st *harness.Stack) {
 		t.Errorf("renaming the endpoint must replace its forwarding rule alone, plan: %v", p.ByType())
 	}
 	up := st.Up()
-	if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+	if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 		t.Errorf("pscConnectionStatus after renaming the endpoint = %q, want ACCEPTED", got)
 	}
 	var renamed bool

@@ -29,8 +29,8 @@ func TestManagedCertificate(t *testing.T) {
 		st := l.new(env, "managedcert")
 		configure(st, map[string]string{"publishRecords": "false"})
 		up := st.Up()
-		cert := assertManagedCertRecords(t, env, output(t, up, "managedCertificate"))
-		name, typ, data := output(t, up, "recordName"), output(t, up, "recordType"), output(t, up, "recordData")
+		cert := assertManagedCertRecords(t, env, up.OutputString(t, "managedCertificate"))
+		name, typ, data := up.OutputString(t, "recordName"), up.OutputString(t, "recordType"), up.OutputString(t, "recordData")
 		if !strings.HasSuffix(name, ".payments.example.com.") || typ != "CNAME" || !strings.HasSuffix(data, ".authorize.certificatemanager.goog.") {
 			t.Errorf("the DNS authorization record output is %s %s %s, want a CNAME under payments.example.com.", name, typ, data)
 		}
@@ -111,7 +111,7 @@ func managedState(outputs map[string]any) string {
 // chainOf evaluates the one endpoint's serving chain in the simulator now.
 func chainOf(t *testing.T, env *harness.Env) gcpsim.ChainSample {
 	t.Helper()
-	st := simState(t, env)
+	st := env.For(t).SimSnapshot()
 	samples := st.EvaluateChains(time.Now())
 	if len(samples) != 1 {
 		t.Fatalf("%d endpoint chains, want 1", len(samples))

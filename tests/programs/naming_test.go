@@ -88,8 +88,8 @@ func TestNaming(t *testing.T) {
 		st := l.new(env, "naming")
 		st.SetConfig("gcp:project", namingProject, false)
 		st.SetConfig("gcp:region", region, false)
-		st.SetConfig("network", output(t, vpcs, "corp-vpc"), false)
-		st.SetConfig("ledgerNetwork", output(t, vpcs, "ledger-vpc"), false)
+		st.SetConfig("network", vpcs.OutputString(t, "corp-vpc"), false)
+		st.SetConfig("ledgerNetwork", vpcs.OutputString(t, "ledger-vpc"), false)
 		setAutonaming(t, env, st)
 
 		st.Preview()

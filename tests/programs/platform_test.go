@@ -37,16 +37,16 @@ func TestPlatform(t *testing.T) {
 
 		st.Preview()
 		up := st.Up()
-		if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("pscConnectionStatus = %q, want ACCEPTED: the producer accepts the consumer VPC's project", got)
 		}
-		if got := output(t, up, "consumerProject"); got != consumerProject {
+		if got := up.OutputString(t, "consumerProject"); got != consumerProject {
 			t.Errorf("consumerProject = %q, want %q (the consumer's explicit provider)", got, consumerProject)
 		}
-		if got := output(t, up, "url"); got != "https://"+hostname {
+		if got := up.OutputString(t, "url"); got != "https://"+hostname {
 			t.Errorf("url = %q, want https://%s", got, hostname)
 		}
-		if got := output(t, up, "certificatePem"); got != cert {
+		if got := up.OutputString(t, "certificatePem"); got != cert {
 			t.Errorf("the certificatePem output is not the certificate from configuration: %.60q…", got)
 		}
 		assertTwoOrganisations(t, env)

@@ -9,7 +9,6 @@
 package programs
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -187,7 +186,7 @@ func find(d *apitype.DeploymentV3, typ string) []apitype.ResourceV3 {
 func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	t.Helper()
 	var out []*gcpsim.Record
-	for _, r := range simState(t, env).Resources {
+	for _, r := range env.For(t).SimSnapshot().Resources {
 		if r.Type == typ {
 			out = append(out, r)
 		}
@@ -196,31 +195,14 @@ func simRecords(t *testing.T, env *harness.Env, typ string) []*gcpsim.Record {
 	return out
 }
 
-// simState reads the simulator's state now.
-func simState(t *testing.T, env *harness.Env) *gcpsim.State {
-	t.Helper()
-	var state *gcpsim.State
-	store, err := gcpsim.OpenStore(env.SimState)
-	if err == nil {
-		state, err = store.Snapshot()
-	}
-	if err != nil {
-		t.Fatalf("reading the simulator's state: %v", err)
-	}
-	return state
-}
-
 // configure sets the configuration of a corpus program: the stack's and both organisations'
 // projects, the region, and the program's own values.
 func configure(st *harness.Stack, own map[string]string) {
-	for k, v := range map[string]string{
-		"gcp:project": stackProject, "gcp:region": region, "producerProject": producerProject, "consumerProject": consumerProject,
-	} {
-		st.SetConfig(k, v, false)
-	}
+	extra := map[string]string{"producerProject": producerProject, "consumerProject": consumerProject}
 	for k, v := range own {
-		st.SetConfig(k, v, false)
+		extra[k] = v
 	}
+	st.Configure(stackProject, region, extra)
 }
 
 // image returns the image of a Cloud Run service record's first container.
@@ -246,15 +228,4 @@ func stepsOf(s *harness.Summary, typ string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// output returns a stack output of an up as a string ("" and a test error when missing).
-func output(t *testing.T, s *harness.Summary, name string) string {
-	t.Helper()
-	v, err := s.Output(name)
-	if err != nil {
-		t.Error(err)
-		return ""
-	}
-	return fmt.Sprint(v)
 }

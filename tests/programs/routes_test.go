@@ -28,10 +28,10 @@ func TestRoutes(t *testing.T) {
 		st := l.new(env, "routes")
 		configure(st, map[string]string{"withAdmin": "true"})
 		up := st.Up()
-		if got := output(t, up, "pscConnectionStatus"); got != "ACCEPTED" {
+		if got := up.OutputString(t, "pscConnectionStatus"); got != "ACCEPTED" {
 			t.Errorf("pscConnectionStatus = %q, want ACCEPTED", got)
 		}
-		names := output(t, up, "routeServiceNames")
+		names := up.OutputString(t, "routeServiceNames")
 		if !strings.Contains(names, "admin:payments-run-admin") || !strings.Contains(names, "reports:reports-api") {
 			t.Errorf("routeServiceNames = %s, want admin → payments-run-admin-…, reports → reports-api", names)
 		}
@@ -107,7 +107,7 @@ func assertRoutedURLMap(t *testing.T, env *harness.Env) {
 // load balancer.
 func assertRequests(t *testing.T, env *harness.Env, requests map[string]string) {
 	t.Helper()
-	st := simState(t, env)
+	st := env.For(t).SimSnapshot()
 	var endpoint string
 	for _, r := range simRecords(t, env, tRule) {
 		if r.Project == consumerProject {
