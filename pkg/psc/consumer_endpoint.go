@@ -92,5 +92,11 @@ func statusWarning(status, project string) string {
 	if status == "" || s.Serving {
 		return ""
 	}
-	return fmt.Sprintf("PSC connection status is %s: %s. Fix: %s", status, s.Cause(project), s.Fix(project))
+	// The consumer acts through the producer (but for CLOSED): name the output that tells the
+	// producer which project to accept.
+	named := project
+	if status != chain.Closed {
+		named = project + " (this endpoint's `consumerProject` output)"
+	}
+	return fmt.Sprintf("PSC connection status is %s: %s. Fix: %s", status, s.Cause(project), s.Fix(named))
 }

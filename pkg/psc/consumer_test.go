@@ -343,7 +343,7 @@ func TestStatusWarning(t *testing.T) {
 	cases := map[string]string{
 		"ACCEPTED":        "",
 		"":                "",
-		"PENDING":         "PSC connection status is PENDING: the producer has not accepted c-prj: it is not on the service attachment's accept list, or it already has as many endpoints as its connectionLimit allows. Fix: the producer adds c-prj to `consumers`",
+		"PENDING":         "PSC connection status is PENDING: the producer has not accepted c-prj: it is not on the service attachment's accept list, or it already has as many endpoints as its connectionLimit allows. Fix: the producer adds c-prj (this endpoint's `consumerProject` output) to `consumers`",
 		"REJECTED":        "rejectedConsumers",
 		"CLOSED":          "recreateClosedPsc",
 		"NEEDS_ATTENTION": "NAT subnets have no free address for c-prj (each accepted connection holds one). Fix: the producer widens `natSubnet.ipCidrRange`",

@@ -5,7 +5,6 @@ package e2e
 
 import (
 	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -105,10 +104,10 @@ func deploy(t *testing.T, st *harness.Stack, plan map[string]int) *harness.Summa
 }
 
 // componentOutput is one output every deployed component of a type must record in state.
-var componentOutput = map[string]string{
-	chain.ProducerServiceType:  "serviceAttachmentUri",
-	chain.ConsumerEndpointType: "ipAddress",
-	chain.DnsBindingType:       "url",
+var componentOutput = map[string][]string{
+	chain.ProducerServiceType:  {"serviceAttachmentUri"},
+	chain.ConsumerEndpointType: {"ipAddress"},
+	chain.DnsBindingType:       {"url"},
 }
 
 // assertComponentOutputs checks that every cloudrun-psc component in the stack's state holds
@@ -116,15 +115,7 @@ var componentOutput = map[string]string{
 // provider in Construct.
 func assertComponentOutputs(t *testing.T, st *harness.Stack) {
 	t.Helper()
-	for _, r := range st.Export().Resources {
-		key, ok := componentOutput[string(r.Type)]
-		if !ok {
-			continue
-		}
-		if v, has := r.Outputs[key]; !has || v == "" || v == nil {
-			t.Errorf("%s: component %s has no %s output in state (outputs: %v)", st.Ref(), r.URN, key, slices.Sorted(maps.Keys(r.Outputs)))
-		}
-	}
+	harness.AssertComponentOutputs(t, st.Ref(), st.Export(), componentOutput)
 }
 
 // assertConverged checks that a deployed stack has no drift: a second preview and a refresh both

@@ -9,7 +9,6 @@
 package programs
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -131,25 +130,7 @@ var componentOutputs = map[string][]string{
 // its outputs, and that there are want components.
 func assertComponentOutputs(t *testing.T, d *apitype.DeploymentV3, want int) {
 	t.Helper()
-	n := 0
-	for _, r := range d.Resources {
-		keys, ok := componentOutputs[string(r.Type)]
-		if !ok {
-			continue
-		}
-		n++
-		var missing []string
-		for _, k := range keys {
-			if v, ok := r.Outputs[k]; !ok || v == nil || v == "" {
-				missing = append(missing, k)
-			}
-		}
-		if len(missing) > 0 {
-			t.Errorf("stack export: component %s has no outputs %v (its outputs: %v); the component must register them",
-				r.URN, missing, slices.Sorted(maps.Keys(r.Outputs)))
-		}
-	}
-	if n != want {
+	if n := harness.AssertComponentOutputs(t, "stack export", d, componentOutputs); n != want {
 		t.Errorf("stack export holds %d cloudrun-psc components, want %d", n, want)
 	}
 }
