@@ -19,6 +19,9 @@ const (
 type ConnectionStatus struct {
 	Name    string
 	Serving bool
+	// ConsumerActs is true when the consumer's own `pulumi up` fixes the status (CLOSED: the
+	// endpoint is recreated); otherwise the producer acts, on the consumer's project.
+	ConsumerActs bool
 	// cause and fix name the consumer as {consumer}.
 	cause, fix string
 }
@@ -51,7 +54,7 @@ var ConnectionStatuses = []ConnectionStatus{
 		fix: "the producer widens `natSubnet.ipCidrRange` to a range that holds the current one (an in-place update) " +
 			"or adds a NAT subnet with `additionalNatSubnets`, and runs `pulumi up` (no connection is disturbed); " +
 			"then `pulumi refresh` on the consumer"},
-	{Name: Closed,
+	{Name: Closed, ConsumerActs: true,
 		cause: "the producer's service attachment was deleted, so the connection of {consumer} closed; a CLOSED " +
 			"endpoint never reconnects",
 		fix: "once the producer has published the service again, run `pulumi up` on the consumer {consumer} (with " +

@@ -92,10 +92,9 @@ func statusWarning(status, project string) string {
 	if status == "" || s.Serving {
 		return ""
 	}
-	// The consumer acts through the producer (but for CLOSED): name the output that tells the
-	// producer which project to accept.
+	// Where the producer acts, name the output that tells the producer which project to accept.
 	named := project
-	if status != chain.Closed {
+	if !s.ConsumerActs {
 		named = project + " (this endpoint's `consumerProject` output)"
 	}
 	return fmt.Sprintf("PSC connection status is %s: %s. Fix: %s", status, s.Cause(project), s.Fix(named))
