@@ -131,15 +131,20 @@ func parsePortRange(s string) (lo, hi int, ok bool) {
 	return lo, hi, lo >= 1 && hi <= 65535 && lo <= hi
 }
 
-func applyForwardingRule(o *op) error {
+// ruleOutputs sets the outputs every forwarding rule, regional or global, computes.
+func (o *op) ruleOutputs() {
 	out := o.out()
 	o.keepNumericID("forwardingRuleId")
 	out["labelFingerprint"] = o.fingerprint()
 	o.mirrorLabels()
 	out["baseForwardingRule"] = ""
-	out["serviceName"] = ""
 	out.setDefault("pscConnectionStatus", "")
 	out.setDefault("pscConnectionId", "")
+}
+
+func applyForwardingRule(o *op) error {
+	o.ruleOutputs()
+	o.out()["serviceName"] = ""
 	if isPSCTarget(o.in.str("target")) {
 		return applyPSCEndpoint(o)
 	}

@@ -52,13 +52,7 @@ var _ = register(&kind{
 // Manager certificates have scope ALL_REGIONS (XLB-CERTS), and the address comes from the
 // subnetwork. Other schemes are not emulated.
 func applyGlobalForwardingRule(o *op) error {
-	out := o.out()
-	o.keepNumericID("forwardingRuleId")
-	out["labelFingerprint"] = o.fingerprint()
-	o.mirrorLabels()
-	out["baseForwardingRule"] = ""
-	out.setDefault("pscConnectionStatus", "")
-	out.setDefault("pscConnectionId", "")
+	o.ruleOutputs()
 	if scheme := o.in.str("loadBalancingScheme"); scheme != schemeInternalManaged {
 		return errBadRequest("invalid", "gcpsim: only INTERNAL_MANAGED global forwarding rules (cross-region internal Application Load Balancer) are emulated, not %s", firstNonEmpty(scheme, "EXTERNAL"))
 	}
@@ -90,6 +84,6 @@ func applyGlobalForwardingRule(o *op) error {
 		}
 	}
 	o.use(proxy)
-	out["target"] = selfLinkOf(proxy.ID)
+	o.out()["target"] = selfLinkOf(proxy.ID)
 	return o.assignRuleIP(sub)
 }

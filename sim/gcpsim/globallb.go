@@ -94,28 +94,22 @@ func applyGlobalBackendService(o *op) error {
 		return errInvalidField("securityPolicy", o.in.str("securityPolicy"), "Cloud Armor security policies are not supported by the cross-region internal Application Load Balancer (backend services with load balancing scheme INTERNAL_MANAGED that are global).")
 	}
 	regions := map[string]string{}
-	for i, b := range o.in.objs("backends") {
-		field := fmt.Sprintf("backends[%d].group", i)
-		group := b.str("group")
-		neg, err := o.resolve(field, group, "networkEndpointGroups", true)
-		if err != nil {
-			return err
+	err := o.eachBackendGroup(func(i int, field, group string, b obj, neg *Record) error {
+		if negType(neg) != "SERVERLESS" {
+			return nil
 		}
-		if negType(neg) == "SERVERLESS" {
-			if prev, dup := regions[neg.Region]; dup {
-				return errInvalidField(field, group, fmt.Sprintf("A backend service can have only one serverless network endpoint group per region: '%s' and '%s' are both in region '%s'.", prev, neg.Name, neg.Region))
-			}
-			regions[neg.Region] = neg.Name
-			backend := b
-			if c, ok := b.num("capacityScaler"); ok && c == 1 {
-				backend = b.clone()
-				delete(backend, "capacityScaler")
-			}
-			if err := rejectServerlessSettings(o.in, backend, i); err != nil {
-				return err
-			}
+		if prev, dup := regions[neg.Region]; dup {
+			return errInvalidField(field, group, fmt.Sprintf("A backend service can have only one serverless network endpoint group per region: '%s' and '%s' are both in region '%s'.", prev, neg.Name, neg.Region))
 		}
-		o.use(neg)
+		regions[neg.Region] = neg.Name
+		if c, ok := b.num("capacityScaler"); ok && c == 1 {
+			b = b.clone()
+			delete(b, "capacityScaler")
+		}
+		return rejectServerlessSettings(o.in, b, i)
+	})
+	if err != nil {
+		return err
 	}
 	o.keepNumericID("generatedId")
 	o.out()["fingerprint"] = o.fingerprint()

@@ -177,7 +177,9 @@ func checkBackendServiceAPI(in obj, f *failures) {
 	}
 }
 
-func applyBackendService(o *op) error {
+// eachBackendGroup resolves every backend group of a backend service, runs fn on it and holds
+// it.
+func (o *op) eachBackendGroup(fn func(i int, field, group string, b obj, neg *Record) error) error {
 	for i, b := range o.in.objs("backends") {
 		field := fmt.Sprintf("backends[%d].group", i)
 		group := b.str("group")
@@ -185,15 +187,26 @@ func applyBackendService(o *op) error {
 		if err != nil {
 			return err
 		}
+		if err := fn(i, field, group, b, neg); err != nil {
+			return err
+		}
+		o.use(neg)
+	}
+	return nil
+}
+
+func applyBackendService(o *op) error {
+	err := o.eachBackendGroup(func(i int, field, group string, b obj, neg *Record) error {
 		if neg.Region != o.rec.Region {
 			return errInvalidField(field, group, fmt.Sprintf("The network endpoint group is in region '%s'; a regional backend service in '%s' can only use groups of its region.", neg.Region, o.rec.Region))
 		}
 		if negType(neg) == "SERVERLESS" {
-			if err := rejectServerlessSettings(o.in, b, i); err != nil {
-				return err
-			}
+			return rejectServerlessSettings(o.in, b, i)
 		}
-		o.use(neg)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := o.useSecurityPolicy(); err != nil {
 		return err
