@@ -37,6 +37,9 @@ type CallResult struct {
 	NATSource   string `json:"natSource,omitempty"`
 	// CloudRun is the ID of the Cloud Run service the URL map routed the call to, once reached.
 	CloudRun string `json:"cloudRun,omitempty"`
+	// ServedRegion is the region of that Cloud Run service: with a cross-region load balancer,
+	// the Envoy's own region, or the region it failed over to (XLB-FAILOVER).
+	ServedRegion string `json:"servedRegion,omitempty"`
 }
 
 // OK reports whether a Cloud Run service answered the call.

@@ -18,6 +18,9 @@ func (c *call) cloudRun() (*refusal, error) {
 	out := svc.out()
 	ingress := firstNonEmpty(out.str("ingress"), "INGRESS_TRAFFIC_ALL")
 	c.hop(LinkCloudRun, svc, "ingress %s", ingress)
+	if c.st.OutageOf(svc.Region).CloudRun {
+		return answer(LinkCloudRun, "SIM-OUTAGE", 503, "Cloud Run in region %s is down (outage): service %s does not answer", svc.Region, svc.ID), nil
+	}
 	if !slices.Contains(cloudRunIngress, ingress) {
 		return answer(LinkCloudRun, "RUN-INGRESS-404", 404, "Cloud Run service %s has ingress %s, which admits no load balancer traffic", svc.ID, ingress), nil
 	}

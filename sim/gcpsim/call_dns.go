@@ -25,6 +25,7 @@ type dnsZone struct {
 type dnsRecord struct {
 	resource string
 	rrdatas  []string
+	geos     []obj // a geo routing policy's items (DNS-GEO), when the record has one
 }
 
 // resolve turns the URL's host into the destination address (DNS-RESOLVE): an address is
@@ -56,6 +57,9 @@ func (c *call) resolve() (*refusal, error) {
 		case "CNAME":
 			name = strings.ToLower(rec.rrdatas[0])
 			continue
+		}
+		if len(rec.geos) > 0 {
+			rec.rrdatas = c.geoAnswer(rec)
 		}
 		for _, d := range rec.rrdatas {
 			if ip, err := netip.ParseAddr(d); err == nil && ip.Is4() {
@@ -95,11 +99,12 @@ func (st *State) vpcZones(networkID string) []*dnsZone {
 			if !slices.Contains(r.Uses, z.ID) {
 				continue
 			}
-			if r.out().has("routingPolicy") {
-				zone.unsupported = "routing-policy"
+			policy := r.out().sub("routingPolicy")
+			if policy != nil && !policy.has("geos") {
+				zone.unsupported = "routing-policy (wrr or primaryBackup)"
 			}
 			key := strings.ToLower(r.out().str("name")) + " " + r.out().str("type")
-			zone.records[key] = dnsRecord{resource: r.ID, rrdatas: r.out().strs("rrdatas")}
+			zone.records[key] = dnsRecord{resource: r.ID, rrdatas: r.out().strs("rrdatas"), geos: policy.objs("geos")}
 		}
 		zones = append(zones, zone)
 	}
@@ -184,7 +189,7 @@ func mostSpecificZone(zones []*dnsZone, name string) *dnsZone {
 func (z *dnsZone) lookup(name string) (dnsRecord, string) {
 	for _, candidate := range wildcardCandidates(name, z.dnsName) {
 		for _, t := range []string{"A", "CNAME"} {
-			if rec, ok := z.records[candidate+" "+t]; ok && len(rec.rrdatas) > 0 {
+			if rec, ok := z.records[candidate+" "+t]; ok && (len(rec.rrdatas) > 0 || len(rec.geos) > 0) {
 				return rec, t
 			}
 		}

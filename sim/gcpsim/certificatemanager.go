@@ -233,10 +233,14 @@ func anyStrings(ss []string) []any {
 func (o *op) useCMCertificates() error {
 	for i, c := range o.in.strs("certificateManagerCertificates") {
 		field := fmt.Sprintf("certificateManagerCertificates[%d]", i)
-		if !strings.Contains(c, "locations/"+o.rec.Region+"/") {
+		if o.rec.Region != "" && !strings.Contains(c, "locations/"+o.rec.Region+"/") {
 			return errInvalidField(field, c, fmt.Sprintf("A regional target HTTPS proxy needs Certificate Manager certificates of its region '%s'.", o.rec.Region))
 		}
-		cert, err := o.resolve(field, c, "certificates", true)
+		r, ok := parseRef(c, ref{Project: o.rec.Project, Region: firstNonEmpty(o.rec.Region, "global"), Collection: "certificates"})
+		if !ok || r.Collection != "certificates" {
+			return errInvalidField(field, c, "The URL is malformed or does not reference a certificates.")
+		}
+		cert, err := o.t.lookup(r)
 		if err != nil {
 			return err
 		}

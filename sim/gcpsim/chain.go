@@ -144,8 +144,9 @@ func (c *chainEval) forwardingRule(rule *Record) error {
 	if scheme := rule.out().str("loadBalancingScheme"); scheme != schemeInternalManaged {
 		return broken(LinkForwardingRule, "%s has load balancing scheme %q, not INTERNAL_MANAGED", rule.ID, scheme)
 	}
-	if !(&tx{st: c.st}).hasActiveProxyOnly(trimRefPrefix(rule.out().str("network")), rule.Region) {
-		return broken(LinkForwardingRule, "no ACTIVE proxy-only subnet (REGIONAL_MANAGED_PROXY) in region %s of %s", rule.Region, rule.out().str("network"))
+	if !c.st.ruleServed(rule) {
+		region, purpose := ruleProxies(rule)
+		return broken(LinkForwardingRule, "no ACTIVE proxy-only subnet (%s) in region %s of %s", purpose, region, rule.out().str("network"))
 	}
 	target := rule.out().str("target")
 	collection := "targetHttpProxies"

@@ -10,7 +10,7 @@ import (
 // makes the rule a Private Service Connect endpoint.
 func isPSCTarget(target string) bool { return strings.Contains(target, "serviceAttachments/") }
 
-var _ = register(&kind{
+var forwardingRuleKind = register(&kind{
 	token:      forwardingRuleToken,
 	collection: "forwardingRules",
 	noun:       "forwarding_rule",
@@ -59,16 +59,24 @@ func checkForwardingRule(in obj, f *failures) {
 	if in.str("loadBalancingScheme") != schemeInternalManaged {
 		return
 	}
+	checkALBRule(in, f, "regional")
+}
+
+// checkALBRule is the API's refusal of an INTERNAL_MANAGED forwarding rule of an internal
+// Application Load Balancer, scope "regional" or "global" (FR-LB, XLB-RULE): it needs a target
+// proxy of its scope, a network, a subnetwork and one TCP port.
+func checkALBRule(in obj, f *failures, scope string) {
+	lb := map[string]string{"regional": "regional internal Application Load Balancer", "global": "cross-region internal Application Load Balancer"}[scope]
 	for _, req := range []string{"target", "network", "subnetwork", "portRange"} {
 		if !in.has(req) {
-			f.add(req, "%s is required for an INTERNAL_MANAGED forwarding rule (regional internal Application Load Balancer)", req)
+			f.add(req, "%s is required for an INTERNAL_MANAGED forwarding rule (%s)", req, lb)
 		}
 	}
 	if in.known("ipProtocol") && in.str("ipProtocol") != "TCP" {
 		f.add("ipProtocol", "ipProtocol must be TCP for an INTERNAL_MANAGED forwarding rule, got %q", in.str("ipProtocol"))
 	}
 	if t := in.str("target"); in.known("target") && !strings.Contains(t, "targetHttpProxies/") && !strings.Contains(t, "targetHttpsProxies/") {
-		f.add("target", "target of an INTERNAL_MANAGED forwarding rule must be a regional target HTTP or HTTPS proxy, got %q", t)
+		f.add("target", "target of an INTERNAL_MANAGED forwarding rule must be a %s target HTTP or HTTPS proxy, got %q", scope, t)
 	}
 	if in.known("portRange") {
 		if lo, hi, ok := parsePortRange(in.str("portRange")); !ok || lo != hi {
@@ -123,15 +131,20 @@ func parsePortRange(s string) (lo, hi int, ok bool) {
 	return lo, hi, lo >= 1 && hi <= 65535 && lo <= hi
 }
 
-func applyForwardingRule(o *op) error {
+// ruleOutputs sets the outputs every forwarding rule, regional or global, computes.
+func (o *op) ruleOutputs() {
 	out := o.out()
 	o.keepNumericID("forwardingRuleId")
 	out["labelFingerprint"] = o.fingerprint()
 	o.mirrorLabels()
 	out["baseForwardingRule"] = ""
-	out["serviceName"] = ""
 	out.setDefault("pscConnectionStatus", "")
 	out.setDefault("pscConnectionId", "")
+}
+
+func applyForwardingRule(o *op) error {
+	o.ruleOutputs()
+	o.out()["serviceName"] = ""
 	if isPSCTarget(o.in.str("target")) {
 		return applyPSCEndpoint(o)
 	}
@@ -199,29 +212,63 @@ func applyLBForwardingRule(o *op) error {
 // requireProxyOnlySubnet enforces that an ACTIVE proxy-only subnet exists in the rule's VPC
 // and region before the rule is created.
 func (o *op) requireProxyOnlySubnet(netw *Record) error {
-	if o.t.hasActiveProxyOnly(netw.ID, o.rec.Region) {
+	return o.requireProxyOnlySubnetOf(netw, o.rec.Region, purposeProxyOnly)
+}
+
+// requireProxyOnlySubnetOf enforces that an ACTIVE proxy-only subnet of purpose exists in the
+// rule's VPC and region: REGIONAL_MANAGED_PROXY for a regional rule (FR-PROXY-ONLY-FIRST),
+// GLOBAL_MANAGED_PROXY for a global one (XLB-PROXY-ONLY).
+func (o *op) requireProxyOnlySubnetOf(netw *Record, region, purpose string) error {
+	if o.t.hasActiveProxyOnlyOf(netw.ID, region, purpose) {
 		return nil
 	}
 	return errInvalidField("target", o.in.str("target"), fmt.Sprintf(
-		"An active proxy-only subnetwork (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) is required in region '%s' of network '%s' before an INTERNAL_MANAGED forwarding rule can be created.",
-		o.rec.Region, netw.Name))
+		"An active proxy-only subnetwork (purpose %s, role ACTIVE) is required in region '%s' of network '%s' before an INTERNAL_MANAGED forwarding rule can be created.",
+		purpose, region, netw.Name))
 }
 
-// hasActiveProxyOnly reports whether the network has an ACTIVE proxy-only subnet in region.
+// hasActiveProxyOnly reports whether the network has an ACTIVE REGIONAL_MANAGED_PROXY subnet in
+// region.
 func (t *tx) hasActiveProxyOnly(networkID, region string) bool {
+	return t.hasActiveProxyOnlyOf(networkID, region, purposeProxyOnly)
+}
+
+// hasActiveProxyOnlyOf reports whether the network has an ACTIVE proxy-only subnet of purpose in
+// region.
+func (t *tx) hasActiveProxyOnlyOf(networkID, region, purpose string) bool {
 	for _, s := range t.subnetsOf(networkID) {
-		if s.Region == region && subnetPurpose(s) == purposeProxyOnly && s.out().str("role") == "ACTIVE" {
+		if s.Region == region && subnetPurpose(s) == purpose && s.out().str("role") == "ACTIVE" {
 			return true
 		}
 	}
 	return false
 }
 
+// ruleProxies are the region and the proxy-only purpose of the Envoy proxies that serve an
+// INTERNAL_MANAGED rule: a regional rule's own region and REGIONAL_MANAGED_PROXY, or for a global
+// rule the region of its subnetwork and GLOBAL_MANAGED_PROXY (XLB-PROXY-ONLY).
+func ruleProxies(rule *Record) (region, purpose string) {
+	if rule.Type == globalForwardingRuleToken {
+		if r, ok := parseRef(rule.out().str("subnetwork"), ref{Collection: "subnetworks"}); ok {
+			region = r.Region
+		}
+		return region, purposeGlobalProxyOnly
+	}
+	return rule.Region, purposeProxyOnly
+}
+
+// ruleServed reports whether the proxies of an INTERNAL_MANAGED rule exist: an ACTIVE proxy-only
+// subnet of their purpose in the rule's VPC and region.
+func (st *State) ruleServed(rule *Record) bool {
+	region, purpose := ruleProxies(rule)
+	return (&tx{st: st}).hasActiveProxyOnlyOf(trimRefPrefix(rule.out().str("network")), region, purpose)
+}
+
 // checkChainScheme requires the backend services behind the proxy to use the rule's scheme.
 func (o *op) checkChainScheme(proxy *Record) error {
 	for _, umID := range proxy.Uses {
 		um := o.t.get(umID)
-		if um == nil || um.Type != urlMapToken {
+		if um == nil || (um.Type != urlMapToken && um.Type != globalURLMapToken) {
 			continue
 		}
 		for _, bsID := range um.Uses {
@@ -267,12 +314,21 @@ func (o *op) assignRuleIP(sub *Record) error {
 // the rule names none) that holds ip, or nil. Two VPCs of one project may reserve the same IP.
 func (o *op) reservedAddress(ip string, sub *Record) *Record {
 	for _, r := range o.t.st.byType(addressToken) {
-		if r.Project == o.rec.Project && r.Region == o.rec.Region && r.out().str("address") == ip &&
+		if r.Project == o.rec.Project && r.Region == o.ruleRegion(sub) && r.out().str("address") == ip &&
 			(sub == nil || r.out().str("subnetwork") == selfLinkOf(sub.ID)) {
 			return r
 		}
 	}
 	return nil
+}
+
+// ruleRegion is the region a forwarding rule's address is in: its own, or for a global rule
+// that of its subnetwork (XLB-RULE).
+func (o *op) ruleRegion(sub *Record) string {
+	if o.rec.Region == "" && sub != nil {
+		return sub.Region
+	}
+	return o.rec.Region
 }
 
 // useAddressResource takes the rule's IP from a reserved compute address.
@@ -281,8 +337,8 @@ func (o *op) useAddressResource(value string, sub *Record) error {
 	if err != nil {
 		return err
 	}
-	if addr.Region != o.rec.Region {
-		return errInvalidField("ipAddress", value, fmt.Sprintf("The address is in region '%s'; it must be in the forwarding rule's region '%s'.", addr.Region, o.rec.Region))
+	if region := o.ruleRegion(sub); addr.Region != region {
+		return errInvalidField("ipAddress", value, fmt.Sprintf("The address is in region '%s'; it must be in the forwarding rule's region '%s'.", addr.Region, region))
 	}
 	if addr.out().str("addressType") != "INTERNAL" {
 		return errInvalidField("ipAddress", value, "An internal forwarding rule needs an INTERNAL address.")

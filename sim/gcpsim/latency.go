@@ -50,6 +50,12 @@ var LatencyTable = []LatencyEntry{
 	{Type: forwardingRuleToken, Create: sec(17), Update: sec(17), Delete: sec(17), Basis: "INTERNAL_MANAGED 12-22 (internal passthrough 12, global external 22)", StandIn: true},
 	{Type: forwardingRuleToken, Variant: "PSC", Create: sec(20), Update: sec(20), Delete: sec(10), Basis: "1 debug log"},
 	{Type: serviceAttachmentToken, Create: sec(11), Update: sec(11), Delete: sec(11), Basis: "1 debug log; delete assumed", StandIn: true},
+	{Type: globalBackendServiceToken, Create: sec(10), Update: sec(10), Delete: sec(10), Basis: "regional backend service figure (a global one took 63 once); delete assumed", StandIn: true},
+	{Type: globalURLMapToken, Create: sec(11), Update: sec(11), Delete: sec(11), Basis: "global URL map; delete assumed", StandIn: true},
+	{Type: globalHTTPProxyToken, Create: sec(12), Update: sec(12), Delete: sec(12), Basis: "global proxies; delete assumed", StandIn: true},
+	{Type: globalHTTPSProxyToken, Create: sec(12), Update: sec(12), Delete: sec(12), Basis: "global proxies; delete assumed", StandIn: true},
+	{Type: globalForwardingRuleToken, Create: sec(17), Update: sec(17), Delete: sec(17), Basis: "INTERNAL_MANAGED 12-22 (internal passthrough 12, global external 22)", StandIn: true},
+	{Type: subnetworkToken, Variant: purposeGlobalProxyOnly, Create: sec(21), Update: sec(21), Delete: sec(18), Basis: "regular subnet used", StandIn: true},
 	{Type: managedZoneToken, Create: sec(1), Update: sec(1), Delete: sec(1), Basis: "3 observations; delete assumed", StandIn: true},
 	{Type: recordSetToken, Create: sec(2), Update: sec(2), Delete: sec(2), Basis: "8 observations; delete assumed", StandIn: true},
 }

@@ -112,7 +112,7 @@ var capacityFields = []string{"capacityScaler", "maxUtilization", "maxRate", "ma
 
 const balancingUtilization = "UTILIZATION"
 
-var _ = register(&kind{
+var regionBackendServiceKind = register(&kind{
 	token:      backendServiceToken,
 	collection: "backendServices",
 	noun:       "backend_service",
@@ -177,7 +177,9 @@ func checkBackendServiceAPI(in obj, f *failures) {
 	}
 }
 
-func applyBackendService(o *op) error {
+// eachBackendGroup resolves every backend group of a backend service, runs fn on it and holds
+// it.
+func (o *op) eachBackendGroup(fn func(i int, field, group string, b obj, neg *Record) error) error {
 	for i, b := range o.in.objs("backends") {
 		field := fmt.Sprintf("backends[%d].group", i)
 		group := b.str("group")
@@ -185,15 +187,26 @@ func applyBackendService(o *op) error {
 		if err != nil {
 			return err
 		}
+		if err := fn(i, field, group, b, neg); err != nil {
+			return err
+		}
+		o.use(neg)
+	}
+	return nil
+}
+
+func applyBackendService(o *op) error {
+	err := o.eachBackendGroup(func(i int, field, group string, b obj, neg *Record) error {
 		if neg.Region != o.rec.Region {
 			return errInvalidField(field, group, fmt.Sprintf("The network endpoint group is in region '%s'; a regional backend service in '%s' can only use groups of its region.", neg.Region, o.rec.Region))
 		}
 		if negType(neg) == "SERVERLESS" {
-			if err := rejectServerlessSettings(o.in, b, i); err != nil {
-				return err
-			}
+			return rejectServerlessSettings(o.in, b, i)
 		}
-		o.use(neg)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := o.useSecurityPolicy(); err != nil {
 		return err
@@ -221,7 +234,7 @@ func rejectServerlessSettings(in, backend obj, i int) error {
 	return nil
 }
 
-var _ = register(&kind{
+var regionURLMapKind = register(&kind{
 	token:      urlMapToken,
 	collection: "urlMaps",
 	noun:       "url_map",
@@ -286,6 +299,9 @@ func applyURLMap(o *op) error {
 			return err
 		}
 		if bs.Region != o.rec.Region {
+			if o.rec.Region == "" {
+				return errInvalidField(field, refs[field], fmt.Sprintf("The backend service is in region '%s'; a global URL map can only use global backend services.", bs.Region))
+			}
 			return errInvalidField(field, refs[field], fmt.Sprintf("The backend service is in region '%s'; a regional URL map in '%s' can only use backend services of its region.", bs.Region, o.rec.Region))
 		}
 		o.use(bs)
@@ -295,7 +311,7 @@ func applyURLMap(o *op) error {
 	return nil
 }
 
-var _ = register(&kind{
+var regionHTTPProxyKind = register(&kind{
 	token:      httpProxyToken,
 	collection: "targetHttpProxies",
 	noun:       "target_http_proxy",
@@ -309,7 +325,7 @@ var _ = register(&kind{
 	apply:      applyProxy,
 })
 
-var _ = register(&kind{
+var regionHTTPSProxyKind = register(&kind{
 	token:      httpsProxyToken,
 	collection: "targetHttpsProxies",
 	noun:       "target_https_proxy",
@@ -350,7 +366,7 @@ func applyProxy(o *op) error {
 		return err
 	}
 	if um.Region != o.rec.Region {
-		return errInvalidField("urlMap", o.in.str("urlMap"), fmt.Sprintf("The URL map is in region '%s'; it must be in the proxy's region '%s'.", um.Region, o.rec.Region))
+		return errInvalidField("urlMap", o.in.str("urlMap"), fmt.Sprintf("The URL map is in %s; it must be in the proxy's %s.", placeOf(um.Region), placeOf(o.rec.Region)))
 	}
 	o.use(um)
 	o.out()["urlMap"] = selfLinkOf(um.ID)
@@ -370,6 +386,14 @@ func applyProxy(o *op) error {
 	}
 	o.keepNumericID("proxyId")
 	return nil
+}
+
+// placeOf names where a resource is: "region 'R'", or "global scope" for a global one.
+func placeOf(region string) string {
+	if region == "" {
+		return "global scope"
+	}
+	return fmt.Sprintf("region '%s'", region)
 }
 
 // useRegional resolves a reference that must be a regional resource of the same region.

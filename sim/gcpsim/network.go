@@ -16,11 +16,12 @@ const (
 
 // Subnet purposes.
 const (
-	purposePrivate      = "PRIVATE"
-	purposeProxyOnly    = "REGIONAL_MANAGED_PROXY"
-	purposePSC          = "PRIVATE_SERVICE_CONNECT"
-	minProxyOnlyPrefix  = 26
-	maxSubnetPrefixBits = 29
+	purposePrivate         = "PRIVATE"
+	purposeProxyOnly       = "REGIONAL_MANAGED_PROXY"
+	purposeGlobalProxyOnly = "GLOBAL_MANAGED_PROXY"
+	purposePSC             = "PRIVATE_SERVICE_CONNECT"
+	minProxyOnlyPrefix     = 26
+	maxSubnetPrefixBits    = 29
 )
 
 var _ = register(&kind{
@@ -270,7 +271,7 @@ func (o *op) regularSubnet(field, value, use string) (*Record, error) {
 	if err := o.sharedVPC(field, value, sub); err != nil {
 		return nil, err
 	}
-	if sub.Region != o.rec.Region {
+	if o.rec.Region != "" && sub.Region != o.rec.Region { // a global resource takes its region from the subnet
 		return nil, errInvalidField(field, value, fmt.Sprintf("The subnetwork is in region '%s', but the resource is in region '%s'; they must be in the same region.", sub.Region, o.rec.Region))
 	}
 	if purpose := subnetPurpose(sub); !isRegularPurpose(purpose) {

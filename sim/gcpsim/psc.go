@@ -143,7 +143,12 @@ func applyServiceAttachment(o *op) error {
 	if err != nil {
 		return err
 	}
-	if rule.Region != o.rec.Region {
+	if rule.Type == globalForwardingRuleToken {
+		// SA-GLOBAL-TARGET: a global rule serves the attachment of its subnetwork's region.
+		if region, _ := ruleProxies(rule); region != o.rec.Region {
+			return errInvalidField("targetService", target, fmt.Sprintf("The global forwarding rule's subnetwork is in region '%s'; a service attachment must be in the region of its target service's subnetwork ('%s').", region, o.rec.Region))
+		}
+	} else if rule.Region != o.rec.Region {
 		return errInvalidField("targetService", target, fmt.Sprintf("The forwarding rule is in region '%s'; a service attachment must be in the region of its target service ('%s').", rule.Region, o.rec.Region))
 	}
 	if isPSCTarget(rule.out().str("target")) || rule.out().str("loadBalancingScheme") == "" {

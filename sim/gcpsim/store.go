@@ -59,6 +59,8 @@ type State struct {
 	Resources map[string]*Record `json:"resources"`
 	Counters  map[string]int     `json:"counters"`
 	Sequence  int64              `json:"sequence"`
+	// Outages are the regions a test has taken down, by region (SIM-OUTAGE, outage.go).
+	Outages map[string]Outage `json:"outages,omitempty"`
 
 	events []Event
 	now    time.Time

@@ -57,8 +57,10 @@ func run(args []string, w io.Writer) error {
 		return chain(w, store, fs.Arg(1), *asJSON)
 	case cmd == "request":
 		return request(w, store, fs.Args()[1:], *asJSON)
+	case cmd == "outage":
+		return outage(w, store, fs.Args()[1:], *asJSON)
 	case cmd != "list" && cmd != "count" && !(cmd == "connections" && fs.NArg() == 2):
-		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | chain [ENDPOINT] | connections ATTACHMENT | request [FLAGS] URL | request ENDPOINT HOST PATH")
+		return errors.New("usage: gcpsim [-state DIR] [-json] list | count | events | chain [ENDPOINT] | connections ATTACHMENT | request [FLAGS] URL | request ENDPOINT HOST PATH | outage [REGION [--cloud-run] [--proxies] | --clear]")
 	}
 	st, err := store.Snapshot()
 	if err != nil {

@@ -111,3 +111,31 @@ func TestChainCommand(t *testing.T) {
 		}
 	}
 }
+
+// `gcpsim outage` takes a region down (both parts without a flag), lists it, and brings it back
+// (SIM-OUTAGE); a region that is not one is refused.
+func TestOutageCommand(t *testing.T) {
+	t.Parallel()
+	dir := seed(t)
+	runOK := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(append([]string{"-state", dir}, args...), &out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	runOK("outage", "europe-west1")
+	runOK("outage", "us-central1", "--proxies")
+	if got := runOK("outage"); got != "europe-west1 cloudRun=true proxies=true\nus-central1 cloudRun=false proxies=true\n" {
+		t.Errorf("outage list = %q", got)
+	}
+	runOK("outage", "europe-west1", "--clear")
+	if got := runOK("-json", "outage"); !strings.Contains(got, `"us-central1"`) || strings.Contains(got, "europe-west1") {
+		t.Errorf("outage -json after clearing europe-west1 = %q", got)
+	}
+	var out bytes.Buffer
+	if err := run([]string{"-state", dir, "outage", "mars-1"}, &out); err == nil || !strings.Contains(err.Error(), `"mars-1" is not a Google Cloud region`) {
+		t.Errorf("outage mars-1: %v", err)
+	}
+}

@@ -146,13 +146,19 @@ func (g *gen) resource(tok string) error {
 		return fmt.Errorf("unexpected token shape")
 	}
 	module, file, goName := m[1], m[2], m[3]
-	path := filepath.Join(g.opts.SDKDir, module, file+".go")
+	path, err := sdkFile(filepath.Join(g.opts.SDKDir, module), file+".go")
+	if err != nil {
+		return err
+	}
 	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return err
 	}
 	structs := structsOf(f)
 	res, args := structs[goName], structs[lowerFirst(goName)+"Args"]
+	if args == nil { // the file's own spelling: urlmapArgs in urlmap.go
+		args = structs[strings.TrimSuffix(filepath.Base(path), ".go")+"Args"]
+	}
 	if res == nil || args == nil {
 		return fmt.Errorf("structs %s and %sArgs not found in %s", goName, lowerFirst(goName), path)
 	}
@@ -429,4 +435,23 @@ func (g *gen) markNestedSecret(tok, path string) error {
 		}
 	}
 	return nil
+}
+
+// sdkFile is the SDK file of a token's file part: the same name, or, as pulumi-gcp names some of
+// them (gcp:compute/uRLMap:URLMap is in urlmap.go), the one name that differs only in case.
+func sdkFile(dir, name string) (string, error) {
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), name) {
+			return filepath.Join(dir, e.Name()), nil
+		}
+	}
+	return "", fmt.Errorf("no SDK file %s in %s", name, dir)
 }
