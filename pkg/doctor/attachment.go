@@ -22,7 +22,11 @@ func (w *walk) checkAttachment() {
 		w.stop()
 		return
 	}
-	att := cmp.Or(w.start, atts[0])
+	att := w.start
+	if att == nil && w.endpoint != nil { // the attachment of the path's endpoint, deleted or not
+		att = w.producer.find(chain.ServiceAttachmentType, str(w.endpoint.Outputs, "target"))
+	}
+	att = cmp.Or(att, atts[0])
 	ep := w.liveEndpoint()
 	if ep != nil {
 		target := chain.RelativeName(str(ep.Outputs, "target"))

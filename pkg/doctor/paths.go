@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,7 +32,7 @@ func paths(producer, consumer *Side) []path {
 	for _, ep := range eps {
 		byRegion[regionOf(ep)] = append(byRegion[regionOf(ep)], ep)
 	}
-	for _, region := range sortedKeys(byRegion) {
+	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
 		out = append(out, path{region: region, endpoint: pick(consumer, byRegion[region])})
 	}
 	for _, att := range producer.ofType(chain.ServiceAttachmentType) {
@@ -44,15 +45,6 @@ func paths(producer, consumer *Side) []path {
 		out = append(out, path{})
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // pscEndpoints are the consumer's forwarding rules whose target is a service attachment.

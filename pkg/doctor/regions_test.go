@@ -173,6 +173,14 @@ func TestOneRegionBroken(t *testing.T) {
 		t.Errorf("broken %v, want %v", broken, want)
 	}
 
+	// A deleted endpoint's path goes on at the attachment it targeted, not the first one.
+	producer, consumer, _ = regionsWorld(t)
+	get(consumer, "us-central1/forwardingRules/pay-endpoint").Gone = true
+	rep = Diagnose(producer, consumer, time.Now())
+	if l := inRegion(rep, twoRegions[1])[5]; l.Name != chain.LinkAttachment || !strings.HasSuffix(l.Resource, "pay-us-central1-attachment") {
+		t.Errorf("deleted endpoint in us-central1: attachment link %+v", l)
+	}
+
 	// The producer alone: both regions' chains, the consumer's links not read.
 	producer, consumer, _ = regionsWorld(t)
 	rep = Diagnose(producer, nil, time.Now())
