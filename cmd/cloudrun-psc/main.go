@@ -8,9 +8,10 @@
 //
 // doctor reads a producer stack, a consumer stack or both through the Pulumi engine (a refresh
 // preview: the providers read the cloud, the stacks are not changed) and walks the Private
-// Service Connect chain link by link, printing each link as ok or broken with the cause and the
-// fix. Exit status: 0 when every link checked is ok, 1 when one is broken, 2 when the stacks
-// cannot be read.
+// Service Connect chain link by link (once per region when the producer or the consumer is in
+// several), printing each link as ok or broken with the cause and the fix, then warns where a
+// region's outage is not failed over. Exit status: 0 when every link checked is ok (warnings
+// included), 1 when one is broken, 2 when the stacks cannot be read.
 //
 // With --request, doctor follows one call from a client in the consumer's VPC (flags named as
 // gcloud and curl name them) through both stacks and says what the client gets: the HTTP

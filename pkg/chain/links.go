@@ -41,20 +41,20 @@ const (
 // is one more entry here; doctor reports every entry, checked or skipped with the reason.
 var Links = []Link{
 	{LinkClient, Consumer, "the calling client: its project, VPC network, subnet, region and address"},
-	{LinkDNS, Consumer, "the private zone and A record that name the endpoint"},
+	{LinkDNS, Consumer, "the private zone and A record that name the endpoint (with several regions, the geolocation item of the endpoint's region)"},
 	{LinkFirewall, Consumer, "the consumer's egress firewall rule from the clients to the endpoint"},
 	{LinkEndpointIP, Consumer, "the endpoint's reserved internal address"},
-	{LinkEndpoint, Consumer, "the consumer's PSC forwarding rule and its connection status"},
-	{LinkAttachment, Producer, "the producer's service attachment"},
+	{LinkEndpoint, Consumer, "the consumer's PSC forwarding rule (one per region it serves) and its connection status"},
+	{LinkAttachment, Producer, "the producer's service attachment (one per region for the cross-region load balancer)"},
 	{LinkAcceptList, Producer, "the attachment's accept and reject lists and connection limits"},
 	{LinkNAT, Producer, "the attachment's PSC NAT subnets: one address per accepted connection"},
-	{LinkLBRule, Producer, "the INTERNAL_MANAGED forwarding rule and its proxy-only subnet"},
-	{LinkProxy, Producer, "the regional target HTTP(S) proxy"},
+	{LinkLBRule, Producer, "the INTERNAL_MANAGED forwarding rule (the cross-region load balancer's: global, one per region) and its proxy-only subnet"},
+	{LinkProxy, Producer, "the target HTTP(S) proxy: regional, or global for the cross-region load balancer"},
 	{LinkCertificate, Producer, "the HTTPS proxy's certificates: present, unexpired, covering the hostname"},
-	{LinkURLMap, Producer, "the regional URL map, which picks a backend service by host and path"},
-	{LinkBackend, Producer, "the regional backend service"},
+	{LinkURLMap, Producer, "the URL map (regional or global), which picks a backend service by host and path"},
+	{LinkBackend, Producer, "the backend service: regional, or global with a NEG per region and outlier detection (failover)"},
 	{LinkSecurityPolicy, Producer, "the backend service's Cloud Armor policy, evaluated on the PSC NAT address"},
-	{LinkNEG, Producer, "the serverless network endpoint group"},
+	{LinkNEG, Producer, "the serverless network endpoint group (of the path's region)"},
 	{LinkCloudRun, Producer, "the Cloud Run service: exists, ready, ingress, invokers, audiences"},
 }
 

@@ -33,12 +33,17 @@ const (
 	RecordSetType                     = "gcp:dns/recordSet:RecordSet"
 )
 
-// The global (external-capable) counterparts of chain resources: the chain never uses them, and
-// the secure-by-default checks (tests/secure) look for them.
+// The global counterparts of chain resources: the cross-region internal Application Load
+// Balancer's (INTERNAL_MANAGED) load-balancing resources (global.go pairs them with the regional
+// ones), and global addresses, which the chain never uses. They can also be external: the
+// secure-by-default checks (tests/secure) look at them.
 const (
 	GlobalAddressType        = "gcp:compute/globalAddress:GlobalAddress"
 	GlobalForwardingRuleType = "gcp:compute/globalForwardingRule:GlobalForwardingRule"
 	BackendServiceType       = "gcp:compute/backendService:BackendService"
+	URLMapType               = "gcp:compute/uRLMap:URLMap"
+	TargetHttpProxyType      = "gcp:compute/targetHttpProxy:TargetHttpProxy"
+	TargetHttpsProxyType     = "gcp:compute/targetHttpsProxy:TargetHttpsProxy"
 )
 
 // The pulumi-gcp functions the components invoke at preview: the provider's project and region,

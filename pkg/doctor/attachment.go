@@ -22,13 +22,25 @@ func (w *walk) checkAttachment() {
 		w.stop()
 		return
 	}
-	att := atts[0]
+	att := w.start
+	if att == nil && w.endpoint != nil { // the attachment of the path's endpoint, deleted or not
+		att = w.producer.find(chain.ServiceAttachmentType, str(w.endpoint.Outputs, "target"))
+	}
+	att = cmp.Or(att, atts[0])
 	ep := w.liveEndpoint()
 	if ep != nil {
 		target := chain.RelativeName(str(ep.Outputs, "target"))
 		if att = w.producer.find(chain.ServiceAttachmentType, target); att == nil {
-			w.broken(ep, fmt.Sprintf("the endpoint targets %s, which is not the producer's attachment %s", target, chain.RelativeName(atts[0].ID)),
-				"run `pulumi up` on the consumer with the producer's current `serviceAttachmentUri` (`producerStack` follows it)")
+			var ids []string
+			for _, a := range atts {
+				ids = append(ids, chain.RelativeName(a.ID))
+			}
+			which := "the producer's attachment " + ids[0]
+			if len(ids) > 1 {
+				which = "any of the producer's attachments " + strings.Join(ids, ", ")
+			}
+			w.broken(ep, fmt.Sprintf("the endpoint targets %s, which is not %s", target, which),
+				"run `pulumi up` on the consumer with the producer's current `serviceAttachmentUri` (`serviceAttachmentUris` by region for a producer in several; `producerStack` follows it)")
 			w.stop()
 			return
 		}

@@ -14,14 +14,14 @@ func (w *walk) checkCloudRun() {
 		w.unreached()
 		return
 	}
-	service := w.service
+	service, region := w.service, regionOf(w.neg)
 	var svc *Resource
 	for _, s := range w.producer.ofType(chain.CloudRunServiceType) {
-		if str(s.Outputs, "name") == service || chain.NameOf(s.ID) == service {
+		// A producer in several regions may run services of one name, one per region.
+		if (str(s.Outputs, "name") == service || chain.NameOf(s.ID) == service) && (region == "" || regionOf(s) == "" || regionOf(s) == region) {
 			svc = s
 		}
 	}
-	region := str(w.neg.Outputs, "region")
 	switch {
 	case svc == nil:
 		w.broken(w.neg, "the NEG names Cloud Run service "+service+", which this stack does not hold (an existing service: check it exists in "+region+")",

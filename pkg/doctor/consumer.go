@@ -19,8 +19,7 @@ func (w *walk) checkClient() {
 // checkDNSRecord: the A record of the name clients use points at the endpoint, in a private zone
 // visible from the endpoint's network.
 func (w *walk) checkDNSRecord() {
-	if w.endpoint == nil {
-		w.skip(noEndpoint)
+	if w.noEndpointHere() {
 		return
 	}
 	ip := str(w.endpoint.Outputs, "ipAddress")
@@ -42,9 +41,19 @@ func (w *walk) checkDNSRecord() {
 	}
 	name := str(rec.Outputs, "name")
 	w.hostname = firstNonEmpty(strings.TrimSuffix(name, "."), w.hostname)
-	if got := strs(rec.Outputs, "rrdatas"); !slices.Contains(got, ip) {
-		w.broken(rec, fmt.Sprintf("%s resolves to %s, not to the endpoint's IP %s", name, strings.Join(got, ", "), ip),
-			"run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)")
+	// With a geolocation policy (dnsrecord.go), the item of the endpoint's region answers its clients.
+	region := regionOf(w.endpoint)
+	got, exact := answerFor(rec.Outputs, region)
+	fix := "run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)"
+	switch all := recordAddresses(rec.Outputs); {
+	case !slices.Contains(all, ip):
+		w.broken(rec, fmt.Sprintf("%s resolves to %s, not to the endpoint's IP %s", name, strings.Join(all, ", "), ip), fix)
+		return
+	case !exact:
+		w.warn(rec, fmt.Sprintf("%s has no geolocation item for %s: clients there resolve to the nearest region's endpoint, not to %s", name, region, ip),
+			"give the DnsBinding the endpoint of "+region+" and run `pulumi up` on the consumer stack")
+	case !slices.Contains(got.addresses, ip):
+		w.broken(rec, fmt.Sprintf("%s resolves to %s for clients in %s, not to the endpoint's IP %s", name, strings.Join(got.addresses, ", "), region, ip), fix)
 		return
 	}
 	zone := w.zoneOf(rec)
@@ -60,6 +69,10 @@ func (w *walk) checkDNSRecord() {
 	if !visible {
 		w.broken(zone, fmt.Sprintf("the private zone %s is not visible from the endpoint's network %s, so clients there do not resolve %s",
 			str(zone.Outputs, "name"), network, name), "add the network to the DnsBinding's networks and run `pulumi up` on the consumer stack")
+		return
+	}
+	if got.location != "" {
+		w.ok(rec, "%s → %s for clients in %s (geolocation policy, private zone %s)", name, ip, region, str(zone.Outputs, "name"))
 		return
 	}
 	w.ok(rec, "%s → %s (private zone %s)", name, ip, str(zone.Outputs, "name"))
@@ -78,8 +91,7 @@ func (w *walk) zoneOf(rec *Resource) *Resource {
 
 // checkEndpointIP: the endpoint's address is reserved.
 func (w *walk) checkEndpointIP() {
-	if w.endpoint == nil {
-		w.skip(noEndpoint)
+	if w.noEndpointHere() {
 		return
 	}
 	ip := str(w.endpoint.Outputs, "ipAddress")
@@ -105,6 +117,9 @@ func (w *walk) checkEndpointIP() {
 func (w *walk) checkEndpoint() {
 	ep := w.endpoint
 	switch {
+	case ep == nil && w.elsewhere:
+		w.skip(notOnPath)
+		return
 	case ep == nil:
 		w.broken(nil, "the consumer stack "+w.consumer.Stack+" holds no Private Service Connect endpoint",
 			"create a ConsumerEndpoint in the consumer stack and run `pulumi up`")

@@ -11,8 +11,7 @@ import (
 // checkEgressFirewall: the consumer's egress rule to the endpoint, when the stack manages one, is
 // enabled and allows the port the producer serves.
 func (w *walk) checkEgressFirewall() {
-	if w.endpoint == nil {
-		w.skip(noEndpoint)
+	if w.noEndpointHere() {
 		return
 	}
 	ip := str(w.endpoint.Outputs, "ipAddress")

@@ -27,14 +27,20 @@ func (w *walk) checkLBRule() {
 		w.broken(rule, "the load balancer rule has scheme "+scheme+", not INTERNAL_MANAGED", "run `pulumi up` on the producer stack")
 	}
 	w.proxyOnlySubnet(rule)
+	if rule.Type == chain.GlobalForwardingRuleType {
+		w.ok(rule, "%s INTERNAL_MANAGED, cross-region (global rule in %s), proxy-only subnet ACTIVE", str(rule.Outputs, "ipAddress"), regionOf(rule))
+		return
+	}
 	w.ok(rule, "%s INTERNAL_MANAGED, proxy-only subnet ACTIVE", str(rule.Outputs, "ipAddress"))
 }
 
+// proxyOnlySubnet: the proxy-only subnet of the rule's network and region, of the purpose its
+// kind of load balancer needs (chain.ProxyOnlyPurpose), is there and ACTIVE.
 func (w *walk) proxyOnlySubnet(rule *Resource) {
-	network, region := chain.RelativeName(str(rule.Outputs, "network")), str(rule.Outputs, "region")
+	network, region, purpose := chain.RelativeName(str(rule.Outputs, "network")), regionOf(rule), chain.ProxyOnlyPurpose(rule.Type)
 	for _, s := range w.producer.ofType(chain.SubnetworkType) {
 		o := s.Outputs
-		if str(o, "purpose") == "REGIONAL_MANAGED_PROXY" && chain.RelativeName(str(o, "network")) == network && str(o, "region") == region {
+		if str(o, "purpose") == purpose && chain.RelativeName(str(o, "network")) == network && regionOf(s) == region {
 			switch {
 			case s.Gone:
 				w.broken(s, "the proxy-only subnet "+s.Name()+" was deleted: the load balancer's proxies have nowhere to run",
@@ -101,8 +107,26 @@ func (w *walk) checkBackend() {
 		w.stop()
 		return
 	}
-	w.group = backends[0]
+	region := regionOf(w.rule)
+	w.group = localBackend(w.producer, backends, region)
+	if len(backends) > 1 {
+		w.ok(bs, "%d backend(s) in %s; this path: %s", len(backends), strings.Join(negRegions(w.producer, bs), ", "), region)
+		return
+	}
 	w.ok(bs, "%d backend(s)", len(backends))
+}
+
+// localBackend is the backend that serves a request the proxies of region take: the cross-region
+// backend service has a serverless NEG per region and prefers the one of the proxy's own region
+// (https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-serverless;
+// failing over to another region is the simulator's to follow); the regional one has one.
+func localBackend(producer *Side, backends []map[string]any, region string) map[string]any {
+	for _, b := range backends {
+		if negRegion(producer, str(b, "group")) == region {
+			return b
+		}
+	}
+	return backends[0]
 }
 
 // checkSecurityPolicy: the Cloud Armor policy the backend service names, if any, is one the

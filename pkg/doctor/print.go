@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // WriteText prints the report as a platform engineer reads it: one line per link, each problem's
@@ -19,18 +21,26 @@ func (r *Report) WriteText(w io.Writer) error {
 		sides = append(sides, "producer "+r.Producer)
 	}
 	fmt.Fprintf(&b, "cloudrun-psc doctor: %s (read through the engine, nothing changed)\n\n", strings.Join(sides, ", "))
-	for _, l := range r.Links {
-		mark := map[string]string{OK: "ok", Warning: "WARN", Broken: "BROKEN", Skipped: "-"}[l.Status]
+	for i, l := range r.Links {
+		if l.Region != "" && l.Name == chain.Links[0].Name {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "region %s\n", l.Region)
+		}
+		mark := marks[l.Status]
 		if len(l.Problems) == 0 {
 			fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Detail)
 			continue
 		}
 		fmt.Fprintf(&b, "  %-7s %-16s %s\n", mark, l.Name, l.Problems[0].Resource)
-		for i, p := range l.Problems {
-			if i > 0 && p.Resource != l.Problems[i-1].Resource {
-				fmt.Fprintf(&b, "%27s%s\n", "", p.Resource)
-			}
-			fmt.Fprintf(&b, "          cause: %s\n          fix:   %s\n", p.Cause, p.Fix)
+		writeProblems(&b, l.Problems)
+	}
+	if len(r.Problems) > 0 {
+		b.WriteString("\nfailover (a region's outage)\n")
+		for _, p := range r.Problems {
+			fmt.Fprintf(&b, "  %-7s %-16s %s\n", marks[p.Status], p.Link, p.Resource)
+			writeProblems(&b, []Problem{p})
 		}
 	}
 	if r.Healthy {
@@ -38,12 +48,24 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		var names []string
 		for _, l := range r.Broken() {
-			names = append(names, l.Name)
+			names = append(names, strings.TrimPrefix(l.Region+" ", " ")+l.Name)
 		}
 		fmt.Fprintf(&b, "\nbroken: %s\n", strings.Join(names, ", "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+var marks = map[string]string{OK: "ok", Warning: "WARN", Broken: "BROKEN", Skipped: "-"}
+
+// writeProblems prints each problem's cause and fix, naming its resource when it changes.
+func writeProblems(b *strings.Builder, ps []Problem) {
+	for i, p := range ps {
+		if i > 0 && p.Resource != ps[i-1].Resource {
+			fmt.Fprintf(b, "%27s%s\n", "", p.Resource)
+		}
+		fmt.Fprintf(b, "          cause: %s\n          fix:   %s\n", p.Cause, p.Fix)
+	}
 }
 
 // WriteJSON prints the report as JSON, for CI.

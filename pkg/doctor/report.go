@@ -13,6 +13,7 @@ const (
 // warning, with each problem found there; or skipped, with why it was not checked.
 type Link struct {
 	Name     string    `json:"link"`
+	Region   string    `json:"region,omitempty"` // the region whose chain it is, when the path spans several (paths.go)
 	Status   string    `json:"status"`
 	Resource string    `json:"resource,omitempty"` // the resource an ok link resolved to
 	Detail   string    `json:"detail,omitempty"`   // what was found, for an ok link; why not checked, for a skipped one
@@ -21,19 +22,22 @@ type Link struct {
 
 // Problem is one thing wrong at a link, or likely wrong for a warning: its cause and its fix.
 type Problem struct {
-	Status   string `json:"status"` // Broken or Warning
+	Link     string `json:"link,omitempty"` // the link it concerns, for a problem of the whole path (Report.Problems)
+	Status   string `json:"status"`         // Broken or Warning
 	Resource string `json:"resource,omitempty"`
 	Cause    string `json:"cause"`
 	Fix      string `json:"fix"`
 }
 
 // Report is doctor's verdict on a path: every link of the chain, in the order a request crosses
-// them.
+// them, once per region when the path spans several (each link then names its region); and what
+// the whole path risks (a region's outage it cannot fail over from, failover.go), as warnings.
 type Report struct {
-	Producer string `json:"producerStack,omitempty"`
-	Consumer string `json:"consumerStack,omitempty"`
-	Healthy  bool   `json:"healthy"`
-	Links    []Link `json:"links"`
+	Producer string    `json:"producerStack,omitempty"`
+	Consumer string    `json:"consumerStack,omitempty"`
+	Healthy  bool      `json:"healthy"`
+	Links    []Link    `json:"links"`
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 // Broken returns the broken links.

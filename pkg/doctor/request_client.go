@@ -77,15 +77,6 @@ func (a *asked) client() *refusal {
 	return nil
 }
 
-// regionOf is a regional resource's region: its region output (a name or a self link), else
-// its reference's.
-func regionOf(r *Resource) string {
-	if reg := str(r.Outputs, "region"); reg != "" {
-		return chain.NameOf(reg)
-	}
-	return chain.RegionOf(r.ID)
-}
-
 // regularPurpose reports whether a subnet's purpose lets VMs use it (not a proxy-only or a PSC
 // NAT subnet).
 func regularPurpose(p string) bool { return p == "" || p == "PRIVATE" || p == "PRIVATE_RFC_1918" }

@@ -20,6 +20,7 @@ type zone struct {
 type record struct {
 	resource string
 	data     []string
+	assumed  string // the item of a routing policy doctor takes for the client's region, when it is not that region's
 }
 
 // resolve looks the URL's host up in the client's VPC (DNS-RESOLVE): the bound zone with the
@@ -71,6 +72,10 @@ func (a *asked) resolve() *refusal {
 				if !z.automatic {
 					other()
 				}
+				if rec.assumed != "" {
+					a.assume(chain.LinkDNS, "`dig "+name+"` from a client in "+a.req.Region,
+						"the record's routing policy has no item for %s; Cloud DNS answers with the nearest geolocation item (or a weighted one), taken to be item %s", a.req.Region, rec.assumed)
+				}
 				a.hop(chain.LinkDNS, rec.resource, "%s A %s (zone %s)", name, ip, z.name)
 				return nil
 			}
@@ -103,10 +108,13 @@ func (a *asked) zones() []*zone {
 			if rs.Gone || chain.NameOf(str(rs.Outputs, "managedZone")) != str(o, "name") {
 				continue
 			}
-			if len(sub(rs.Outputs, "routingPolicy")) > 0 {
-				z.other = "a routing policy"
+			// A routing policy answers the client's region (dnsrecord.go).
+			ans, exact := answerFor(rs.Outputs, a.req.Region)
+			rec := record{resource: id(rs), data: ans.addresses}
+			if !exact {
+				rec.assumed = firstNonEmpty(ans.location, "the first")
 			}
-			z.records[strings.ToLower(str(rs.Outputs, "name"))+" "+str(rs.Outputs, "type")] = record{resource: id(rs), data: strs(rs.Outputs, "rrdatas")}
+			z.records[strings.ToLower(str(rs.Outputs, "name"))+" "+str(rs.Outputs, "type")] = rec
 		}
 		out = append(out, z)
 	}

@@ -29,22 +29,24 @@ func (a *asked) lbRule() *refusal {
 	if s := str(o, "loadBalancingScheme"); s != "INTERNAL_MANAGED" {
 		return dropped(chain.LinkLBRule, "FR-LB", ErrTimeout, producerUp, "load balancer rule %s has scheme %q, not INTERNAL_MANAGED", id(a.rule), s)
 	}
-	held, active := false, false
+	held, active, purpose := false, false, chain.ProxyOnlyPurpose(a.rule.Type)
 	for _, s := range a.producer.ofType(chain.SubnetworkType) {
 		so := s.Outputs
-		if !s.Gone && str(so, "purpose") == "REGIONAL_MANAGED_PROXY" && regionOf(s) == region && chain.RelativeName(str(so, "network")) == chain.RelativeName(str(o, "network")) {
+		if !s.Gone && str(so, "purpose") == purpose && regionOf(s) == region && chain.RelativeName(str(so, "network")) == chain.RelativeName(str(o, "network")) {
 			held, active = true, active || str(so, "role") == "ACTIVE"
 		}
 	}
 	switch {
 	case !held:
-		a.assume(chain.LinkLBRule, "`gcloud compute networks subnets list --filter=purpose=REGIONAL_MANAGED_PROXY --regions "+region+"`",
+		a.assume(chain.LinkLBRule, "`gcloud compute networks subnets list --filter=purpose="+purpose+" --regions "+region+"`",
 			"an ACTIVE proxy-only subnet outside the producer stack runs the load balancer's proxies in %s", region)
 	case !active:
 		return dropped(chain.LinkLBRule, "FR-PROXY-ONLY-FIRST", ErrTimeout, "promote the proxy-only subnet to ACTIVE, or "+producerUp,
 			"no ACTIVE proxy-only subnet in %s runs the load balancer's proxies", region)
 	}
-	if region != a.req.Region && !boolean(o, "allowGlobalAccess") {
+	// The cross-region load balancer's rules are reachable from every region of the VPC
+	// (https://cloud.google.com/load-balancing/docs/l7-internal: no allowGlobalAccess switch).
+	if region != a.req.Region && a.rule.Type != chain.GlobalForwardingRuleType && !boolean(o, "allowGlobalAccess") {
 		return dropped(chain.LinkLBRule, "EP-GLOBAL-ACCESS", ErrTimeout,
 			"the producer turns on global access of its load balancer (allowGlobalAccess) and runs `pulumi up`, or the client calls from "+region,
 			"the client is in %s and the producer's load balancer %s in %s has no global access", a.req.Region, id(a.rule), region)
@@ -131,7 +133,7 @@ func (a *asked) serverless() *refusal {
 	if len(backends) == 0 {
 		return answered(chain.LinkBackend, "LB-BACKEND-503", 503, producerUp+": the serverless NEG is attached again", "backend service %s has no backends", id(a.backend))
 	}
-	ref := str(backends[0], "group")
+	ref := str(localBackend(a.producer, backends, regionOf(a.rule)), "group")
 	neg := live(a.producer, chain.RegionNetworkEndpointGroupType, ref)
 	if neg == nil {
 		return answered(chain.LinkNEG, "LB-BACKEND-503", 503, producerUp, "backend service %s names NEG %s, which the producer stack does not hold", id(a.backend), chain.RelativeName(ref))

@@ -80,8 +80,9 @@ func (a *asked) sni(certs []presented) presented {
 	return certs[0]
 }
 
-// componentPEM is the certificate of a ProducerService's own RegionSslCertificate: the
-// component's certificatePem output (the stack keeps the certificate's own output secret).
+// componentPEM is the certificate of a ProducerService's own RegionSslCertificate (or
+// Certificate Manager certificate): the component's certificatePem output (the stack keeps the
+// certificate's own output secret).
 func (a *asked) componentPEM(cert *Resource) string {
 	parts := strings.SplitN(cert.URN, "::", 4) // urn:pulumi:STACK, PROJECT, PARENT$...$TYPE, NAME
 	if len(parts) < 4 {
@@ -142,7 +143,11 @@ func (a *asked) presentable() ([]presented, string) {
 			continue
 		}
 		sm := sub(c.Outputs, "selfManaged")
-		pems, err := pemCertificates(firstNonEmpty(str(sm, "pemCertificate"), str(sm, "certificatePem")))
+		text := firstNonEmpty(str(sm, "pemCertificate"), str(sm, "certificatePem"))
+		if !strings.Contains(text, "-----BEGIN") {
+			text = firstNonEmpty(a.componentPEM(c), text) // the cross-region chain's <name>-global-cert
+		}
+		pems, err := pemCertificates(text)
 		if err != nil {
 			why = append(why, id(c)+": "+err.Error())
 			continue

@@ -56,19 +56,36 @@ func (s *Side) ofType(token string) []*Resource {
 	return out
 }
 
-// find resolves a reference (self link, relative path or ID) to a resource of the side; a
-// resource the refresh found gone is returned too, with Gone set.
+// find resolves a reference (self link, relative path or ID) to a resource of the side, of the
+// type token or, for a link of the load balancer, of its cross-region counterpart
+// (chain.Variants: the reference says which); a resource the refresh found gone is returned too,
+// with Gone set.
 func (s *Side) find(token, ref string) *Resource {
 	if s == nil || ref == "" {
 		return nil
 	}
 	want := chain.RelativeName(ref)
-	for _, r := range s.ofType(token) {
-		if chain.RelativeName(r.ID) == want || chain.RelativeName(str(r.Outputs, "selfLink")) == want {
-			return r
+	for _, t := range chain.Variants(token) {
+		for _, r := range s.ofType(t) {
+			if chain.RelativeName(r.ID) == want || chain.RelativeName(str(r.Outputs, "selfLink")) == want {
+				return r
+			}
 		}
 	}
 	return nil
+}
+
+// regionOf is a resource's region: its region output (a name or a self link), else its
+// reference's, else, for a global forwarding rule of the cross-region load balancer, its
+// subnetwork's.
+func regionOf(r *Resource) string {
+	if reg := str(r.Outputs, "region"); reg != "" {
+		return chain.NameOf(reg)
+	}
+	if reg := chain.RegionOf(r.ID); reg != "" {
+		return reg
+	}
+	return chain.RegionOf(str(r.Outputs, "subnetwork"))
 }
 
 func str(m map[string]any, k string) string {

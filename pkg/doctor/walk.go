@@ -2,8 +2,6 @@ package doctor
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -53,6 +51,8 @@ type walk struct {
 	stopped  string // the producer link past which the chain could not be followed
 
 	endpoint   *Resource // the consumer's PSC forwarding rule clients use (Gone when deleted)
+	start      *Resource // the attachment the walk starts at when no endpoint of the consumer targets it
+	elsewhere  bool      // the consumer stack has endpoints, none on this walk's path
 	attachment *Resource
 	rule       *Resource      // the load balancer's forwarding rule
 	proxy      *Resource      // its target proxy
@@ -65,27 +65,36 @@ type walk struct {
 }
 
 // Diagnose walks the chain over a consumer side, a producer side, or both (either may be nil)
-// at time now: every link of chain.Links, in order.
+// at time now: every link of chain.Links, in order, once per path (paths.go: one per region
+// when the producer or the consumer is in several); then what the whole path risks
+// (failover.go).
 func Diagnose(producer, consumer *Side, now time.Time) *Report {
-	w := &walk{producer: producer, consumer: consumer, now: now}
-	w.resolve()
 	rep := &Report{}
-	for _, l := range chain.Links {
-		w.link = &Link{Name: l.Name}
-		check, known := checks[l.Name]
-		switch {
-		case w.side(l.Side) == nil:
-			w.skip(notRead[l.Side])
-		case !known:
-			w.skip("doctor does not check this link yet")
-		default:
-			check(w)
+	ps := paths(producer, consumer)
+	for _, p := range ps {
+		w := &walk{producer: producer, consumer: consumer, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere}
+		w.resolve()
+		for _, l := range chain.Links {
+			w.link = &Link{Name: l.Name}
+			if len(ps) > 1 {
+				w.link.Region = p.region
+			}
+			check, known := checks[l.Name]
+			switch {
+			case w.side(l.Side) == nil:
+				w.skip(notRead[l.Side])
+			case !known:
+				w.skip("doctor does not check this link yet")
+			default:
+				check(w)
+			}
+			if w.link.Status == "" {
+				w.skip("doctor found nothing to report")
+			}
+			rep.Links = append(rep.Links, *w.link)
 		}
-		if w.link.Status == "" {
-			w.skip("doctor found nothing to report")
-		}
-		rep.Links = append(rep.Links, *w.link)
 	}
+	rep.Problems = failover(producer, consumer)
 	if producer != nil {
 		rep.Producer = producer.Stack
 	}
@@ -96,17 +105,13 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 	return rep
 }
 
-// resolve reads what the walk needs before its first link: the producer's hostname and port,
-// and the endpoint clients use.
+// resolve reads what the walk needs before its first link: the producer's hostname and port.
 func (w *walk) resolve() {
 	if p := w.component(); p != nil {
 		w.hostname = str(p.Outputs, "hostname")
 		if n, ok := num(p.Outputs, "port"); ok {
 			w.port = int(n)
 		}
-	}
-	if eps := w.pscEndpoints(); len(eps) > 0 {
-		w.endpoint = w.pick(eps, w.consumer.ofType(chain.RecordSetType))
 	}
 }
 
@@ -205,35 +210,22 @@ func (w *walk) follow(from any, field, token string) *Resource {
 // noEndpoint is why a consumer link that needs the endpoint is not checked without one.
 const noEndpoint = "the consumer stack holds no Private Service Connect endpoint (endpoint)"
 
-// pscEndpoints are the consumer's forwarding rules whose target is a service attachment.
-func (w *walk) pscEndpoints() []*Resource {
-	var out []*Resource
-	for _, r := range w.consumer.ofType(chain.ForwardingRuleType) {
-		if strings.Contains(str(r.Outputs, "target"), "/serviceAttachments/") || r.Gone {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// notOnPath is why the consumer's links are not checked on the path of an attachment none of
+// its endpoints targets.
+const notOnPath = "no endpoint of the consumer stack targets this region's attachment"
 
-// pick is the endpoint clients use: the one a DNS record names, else the one an egress rule
-// opens, else the first.
-func (w *walk) pick(eps, records []*Resource) *Resource {
-	for _, rec := range records {
-		for _, ep := range eps {
-			if slices.Contains(strs(rec.Outputs, "rrdatas"), str(ep.Outputs, "ipAddress")) {
-				return ep
-			}
-		}
+// noEndpointHere skips a consumer link that needs the endpoint when the walk has none, and says
+// whether it did.
+func (w *walk) noEndpointHere() bool {
+	switch {
+	case w.endpoint != nil:
+		return false
+	case w.elsewhere:
+		w.skip(notOnPath)
+	default:
+		w.skip(noEndpoint)
 	}
-	for _, f := range w.consumer.ofType(chain.FirewallType) {
-		for _, ep := range eps {
-			if slices.ContainsFunc(strs(f.Outputs, "destinationRanges"), func(r string) bool { return covers(r, str(ep.Outputs, "ipAddress")) }) {
-				return ep
-			}
-		}
-	}
-	return eps[0]
+	return true
 }
 
 // liveEndpoint is the endpoint clients use, nil when there is none or it was deleted.
