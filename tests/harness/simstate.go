@@ -93,3 +93,23 @@ func (e *Env) SetSimFields(token, name string, fields map[string]any) (restore f
 		})
 	}
 }
+
+// SetOutage takes a region of the simulated cloud down as o says (its Cloud Run services, its
+// load-balancer proxies, or both: sim/README.md "Regional outages"), as a failover drill does, and
+// returns the function that brings it back.
+func (e *Env) SetOutage(region string, o gcpsim.Outage) (restore func()) {
+	e.t.Helper()
+	store, err := gcpsim.OpenStore(e.SimState)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := store.SetOutage(region, o); err != nil {
+		e.t.Fatalf("harness: taking %s down: %v", region, err)
+	}
+	return func() {
+		e.t.Helper()
+		if err := store.SetOutage(region, gcpsim.Outage{}); err != nil {
+			e.t.Fatalf("harness: bringing %s back: %v", region, err)
+		}
+	}
+}
