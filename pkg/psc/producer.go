@@ -207,7 +207,7 @@ func (b *producerBuilder) build() error {
 		if err != nil {
 			return err
 		}
-		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName,
+		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, regional: true,
 			target: lb.rule.SelfLink, nat: nets.nat})
 		if err != nil {
 			return err

@@ -14,8 +14,11 @@ type attachmentSpec struct {
 	role   string // child role: attachment, or R-attachment
 	region string
 	name   string // the explicit name; "" for an autoname
-	target pulumi.StringOutput
-	nat    pulumi.StringArray
+	// regional is the regional load balancer's attachment, the one domainNames and
+	// serviceAttachmentName apply to.
+	regional bool
+	target   pulumi.StringOutput
+	nat      pulumi.StringArray
 }
 
 // attachment publishes a load balancer's forwarding rule with a PSC service attachment. Every
@@ -51,7 +54,7 @@ func (b *producerBuilder) attachment(spec attachmentSpec) (*compute.ServiceAttac
 		b.warnedListOrder = true
 		_ = b.ctx.Log.Warn(listOrderWarning, &pulumi.LogArgs{Resource: b.comp})
 	}
-	if len(a.DomainNames) > 0 {
+	if len(a.DomainNames) > 0 && spec.regional {
 		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
 	}
 	if l := a.PropagatedConnectionLimit; l != nil {

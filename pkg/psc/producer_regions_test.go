@@ -265,6 +265,7 @@ func TestProducerRegionsMigrationState(t *testing.T) {
 	f := newFakeCloud()
 	args := producerArgs()
 	args.Regions = map[string]ProducerRegionArgs{testRegion: regionArgs(testRegion), "us-east1": regionArgs("us-east1")}
+	args.DomainNames, args.ServiceAttachmentName = []string{"payments.example.com."}, "payments-psc"
 	out := runProducer(t, f, args)
 	want := map[string]int{typeSubnet: 9, typeService: 2, typeNEG: 3, typeBackend: 1, typeURLMap: 1, typeHTTPProxy: 1, typeRule: 1,
 		chain.BackendServiceType: 1, chain.URLMapType: 1, chain.TargetHttpProxyType: 1, chain.GlobalForwardingRuleType: 2, typeAttachment: 3}
@@ -285,7 +286,14 @@ func TestProducerRegionsMigrationState(t *testing.T) {
 	if got := input(f.Named(t, "payments-neg"), "cloudRun").ObjectValue()["service"].StringValue(); got != "payments-run" {
 		t.Errorf("the regional NEG serves %q, want payments-run, which both chains share", got)
 	}
-	if !strings.HasSuffix(out.uri, "/serviceAttachments/payments-attachment") || out.ip != "10.10.0.9" {
+	// domainNames and serviceAttachmentName stay the regional attachment's.
+	if sa := f.Named(t, "payments-attachment"); str(sa, "name") != "payments-psc" || len(strs(input(sa, "domainNames"))) != 1 {
+		t.Errorf("the regional attachment's name %q, domainNames %v: want them kept", str(sa, "name"), input(sa, "domainNames"))
+	}
+	if sa := f.Named(t, "payments-us-east1-attachment"); str(sa, "name") != "" || !input(sa, "domainNames").IsNull() {
+		t.Errorf("a region's attachment has name %q, domainNames %v: want neither", str(sa, "name"), input(sa, "domainNames"))
+	}
+	if !strings.HasSuffix(out.uri, "/serviceAttachments/payments-psc") || out.ip != "10.10.0.9" {
 		t.Errorf("serviceAttachmentUri %s, loadBalancerIp %s: want the regional chain's", out.uri, out.ip)
 	}
 	if _, regional := out.uris[testRegion]; !regional || strings.HasSuffix(out.uris[testRegion], "/payments-attachment") || len(out.uris) != 2 {

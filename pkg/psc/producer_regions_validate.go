@@ -83,8 +83,8 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 	if len(a.Routes) > 0 {
 		p.addf("routes", "cannot be used with regions yet: each route would need a Cloud Run service and NEG per region behind a global backend service of its own; publish the routes' services from a ProducerService of one region")
 	}
-	if len(a.DomainNames) > 0 {
-		p.addf("domainNames", "cannot be used with regions: every region's attachment would publish the same domains, and a consumer connected to two of them would get two zones of one name; use a DnsBinding with the endpoint of each region instead")
+	if len(a.DomainNames) > 0 && !a.regionalChain() {
+		p.addf("domainNames", "cannot be used with regions (beside the top-level subnets, it stays the regional attachment's only): every region's attachment would publish the same domains, and a consumer connected to two of them would get two zones of one name; use a DnsBinding with the endpoint of each region instead")
 	}
 	if t := a.Tls; t != nil && given(t.SslPolicy) {
 		p.addf("tls.sslPolicy", "cannot be used with regions: it is a regional SSL policy, and the cross-region load balancer's global HTTPS proxy is not given one; remove it")
