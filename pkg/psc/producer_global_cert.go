@@ -11,7 +11,7 @@ import (
 // globalProxy creates the cross-region load balancer's global target HTTP or HTTPS proxy and
 // returns its self link and what its certificates give the outputs. Its HTTPS proxy takes
 // Certificate Manager certificates in location global with scope ALL_REGIONS, not Compute Engine
-// SSL certificates (CM-CROSS-REGION, docs/gcp-rules.md): a self-managed PEM pair becomes one, a
+// SSL certificates (XLB-CERTS, docs/gcp-rules.md): a self-managed PEM pair becomes one, a
 // managed certificate is created there, and existing ones must be global (validateRegionsTLS).
 func (b *producerBuilder) globalProxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, certs, error) {
 	a := &b.args

@@ -12,7 +12,7 @@ import (
 // shares) and serverless NEG; one global INTERNAL_MANAGED backend service with every region's NEG
 // and outlier detection (producer_outlier.go), a global URL map and target proxy; then per region
 // a global forwarding rule in the region's subnet and the service attachment that publishes it
-// (XR-ATTACHMENT-GLOBAL-RULE, docs/gcp-rules.md). capacities are the regions' NAT capacities, in
+// (SA-GLOBAL-TARGET, docs/gcp-rules.md). capacities are the regions' NAT capacities, in
 // the order of regionKeys.
 func (b *producerBuilder) crossRegionChain(run cloudRunService, capacities []int) ([]published, *certs, error) {
 	a := &b.args
@@ -119,7 +119,7 @@ func (b *producerBuilder) publishRegion(r *published, proxy pulumi.StringOutput)
 	var opts []pulumi.ResourceOption
 	if r.nets.proxyOnlyRes != nil {
 		// The rule does not reference the region's GLOBAL_MANAGED_PROXY subnet, yet Google
-		// requires it to exist first (FR-PROXY-ONLY-FIRST).
+		// requires it to exist first (XLB-PROXY-ONLY).
 		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{r.nets.proxyOnlyRes}))
 	}
 	args := &compute.GlobalForwardingRuleArgs{

@@ -161,7 +161,7 @@ func (a *ProducerServiceArgs) regionalCertPlace() certPlace {
 }
 
 // globalCertPlace is the global location with scope ALL_REGIONS, the certificates a cross-region
-// internal load balancer's HTTPS proxy takes (CM-CROSS-REGION, docs/gcp-rules.md).
+// internal load balancer's HTTPS proxy takes (XLB-CERTS, docs/gcp-rules.md).
 var globalCertPlace = certPlace{location: "global", scope: "ALL_REGIONS", certRole: "global-cert", authRole: "global-dnsauth-"}
 
 // managedCertificate creates the DNS authorizations and the Google-managed certificate at a place,

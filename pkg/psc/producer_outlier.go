@@ -14,7 +14,7 @@ import (
 // (https://cloud.google.com/load-balancing/docs/l7-internal/setting-up-l7-cross-reg-serverless);
 // without outlierDetection the feature is off (BackendService.outlierDetection, "If not set, this
 // feature is considered disabled", https://cloud.google.com/compute/docs/reference/rest/v1/backendServices).
-// So with regions it is on unless backendService.disableOutlierDetection opts out (XR-OUTLIER,
+// So with regions it is on unless backendService.disableOutlierDetection opts out (COMP-FAILOVER-OUTLIER,
 // docs/gcp-rules.md), and the component sets every value failover depends on rather than leave
 // them to defaults that Google's API reference and the provider document differently (the API
 // reference gives consecutiveGatewayFailure 3 and enforcingConsecutiveErrors 0; the provider,

@@ -15,7 +15,7 @@ import (
 // (producer_lb.go) standing: the migration state.
 
 // purposeGlobalProxyOnly is the purpose of the proxy-only subnet of a cross-region internal
-// Application Load Balancer, one per VPC and region (SUBNET-GLOBAL-PROXY-ONLY, docs/gcp-rules.md).
+// Application Load Balancer, one per VPC and region (XLB-PROXY-ONLY, docs/gcp-rules.md).
 const purposeGlobalProxyOnly = "GLOBAL_MANAGED_PROXY"
 
 // ProducerRegionArgs is one region of a ProducerService in several regions.

@@ -72,7 +72,7 @@ func (a *ProducerServiceArgs) checkPrimaryRegion(p *problems) {
 }
 
 // refuseWithRegions refuses the inputs the cross-region load balancer does not take, each naming
-// why (COMP-REGIONS, XR-NO-ARMOR, XR-GLOBAL-RULE, docs/gcp-rules.md).
+// why (COMP-REGIONS, XLB-NO-ARMOR, XLB-GLOBAL-ACCESS, docs/gcp-rules.md).
 func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 	if b := a.BackendService; b != nil && given(b.SecurityPolicy) {
 		p.addf("backendService.securityPolicy", "cannot be used with regions: Cloud Armor covers the regional internal Application Load Balancer, not the cross-region one (https://cloud.google.com/armor/docs/security-policy-overview); remove it")
@@ -101,7 +101,7 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 }
 
 // validateRegionsTLS checks the Certificate Manager certificates given with regions: the
-// cross-region load balancer's global HTTPS proxy takes global certificates (CM-CROSS-REGION,
+// cross-region load balancer's global HTTPS proxy takes global certificates (XLB-CERTS,
 // docs/gcp-rules.md); in the migration state the regional proxy keeps the regional ones, so both
 // kinds are needed, and each entry must be known to go to its proxy.
 func (a *ProducerServiceArgs) validateRegionsTLS(p *problems) {
