@@ -11,12 +11,15 @@ import (
 // subnet of ProducerServiceArgs stays a plain struct so that Go programs give it as a value, as
 // they did when it was required; it is optional in the schema because regions can replace it.
 // Such a field carries the tag schema:"optional" (pkg/psc, beside the field), and the served
-// schema drops it from the component's requiredInputs: the SDKs then let it be omitted, and
-// Construct leaves an omitted one the zero value, which the component validates.
+// schema drops it from the component's requiredInputs, and does not mark the property itself
+// plain (its fields keep their plainness): the generated Go SDK then types it as an Input, which a
+// SubnetArgs value still satisfies, rather than as a pointer, so programs written when it was
+// required keep compiling. Construct refuses an Output there all the same (plainProblems, which
+// reads the Go type), and leaves an omitted one the zero value, which the component validates.
 
-// unrequire removes from the requiredInputs of a component's schema resource every input whose Go
-// field of t has the tag schema:"optional".
-func unrequire(res map[string]json.RawMessage, t reflect.Type) error {
+// optionalStructs applies schema:"optional" to a component's schema resource res and its input
+// properties inputs, for the Go struct type t of its args.
+func optionalStructs(res map[string]json.RawMessage, inputs map[string]any, t reflect.Type) error {
 	var required []string
 	if raw, ok := res["requiredInputs"]; ok {
 		if err := json.Unmarshal(raw, &required); err != nil {
@@ -25,8 +28,13 @@ func unrequire(res map[string]json.RawMessage, t reflect.Type) error {
 	}
 	n := len(required)
 	for _, f := range reflect.VisibleFields(t) {
-		if name := fieldName(f); name != "" && f.Tag.Get("schema") == "optional" {
-			required = slices.DeleteFunc(required, func(r string) bool { return r == name })
+		name := fieldName(f)
+		if name == "" || f.Tag.Get("schema") != "optional" {
+			continue
+		}
+		required = slices.DeleteFunc(required, func(r string) bool { return r == name })
+		if spec, ok := inputs[name].(map[string]any); ok {
+			delete(spec, "plain")
 		}
 	}
 	if len(required) == n {

@@ -173,7 +173,7 @@ func withExamples(raw string) (string, error) {
 		if err := markPlain(inputs, t, types); err != nil {
 			return "", fmt.Errorf("%s: %w", token, err)
 		}
-		if err := unrequire(resources[token], t); err != nil {
+		if err := optionalStructs(resources[token], inputs, t); err != nil {
 			return "", fmt.Errorf("%s: %w", token, err)
 		}
 		var err error
