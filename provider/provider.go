@@ -150,8 +150,8 @@ func Main() {
 
 // withExamples appends each component's per-language examples to the description that infer
 // took from the component's Annotate method, so that the summary sentence stays beside the Go
-// code and the examples beside the other docs; and marks plain every input whose Go field takes
-// no Output (see plain.go).
+// code and the examples beside the other docs; marks plain every input whose Go field takes no
+// Output (see plain.go); and makes optional the struct inputs tagged so (see optional.go).
 func withExamples(raw string) (string, error) {
 	var spec map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
@@ -171,6 +171,9 @@ func withExamples(raw string) (string, error) {
 			return "", fmt.Errorf("%s: inputProperties: %w", token, err)
 		}
 		if err := markPlain(inputs, t, types); err != nil {
+			return "", fmt.Errorf("%s: %w", token, err)
+		}
+		if err := optionalStructs(resources[token], inputs, t); err != nil {
 			return "", fmt.Errorf("%s: %w", token, err)
 		}
 		var err error

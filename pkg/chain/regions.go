@@ -1,6 +1,9 @@
 package chain
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Regions are Google Cloud's Compute Engine regions, as
 // https://cloud.google.com/compute/docs/regions-zones lists them (docs/gcp-rules.md
@@ -22,3 +25,18 @@ var Regions = []string{
 
 // IsRegion reports whether region is a Compute Engine region.
 func IsRegion(region string) bool { return slices.Contains(Regions, region) }
+
+// ZoneRegion returns the region of a Compute Engine zone name such as europe-west1-b (a region,
+// a hyphen and one lowercase letter), and whether zone is one: a zone given where a region is
+// wanted is refused with the region it is in.
+func ZoneRegion(zone string) (string, bool) {
+	i := strings.LastIndex(zone, "-")
+	if i < 0 || len(zone)-i != 2 || zone[i+1] < 'a' || zone[i+1] > 'z' || !IsRegion(zone[:i]) {
+		return "", false
+	}
+	return zone[:i], true
+}
+
+// RegionSpelling is the form in which two spellings of one region (case, surrounding spaces)
+// compare equal: Compute Engine names regions in lowercase.
+func RegionSpelling(region string) string { return strings.ToLower(strings.TrimSpace(region)) }

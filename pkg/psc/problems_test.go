@@ -7,8 +7,16 @@ import (
 	"testing"
 )
 
-// problemRe splits a validation problem into the input path it names and its reason.
-var problemRe = regexp.MustCompile(`^([A-Za-z]+(?:\[[0-9]+\])?(?:\.[A-Za-z]+(?:\[[0-9]+\])?)*): (\S.*)$`)
+// A path segment is an input's name, with an index into a list ([2]) or a quoted key of a map
+// (["europe-west1"], as Pulumi writes it).
+const pathSegment = `[A-Za-z]+(?:\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])?`
+
+// problemRe splits a validation problem into the input path it names and its reason;
+// segmentRe reads the segments of a path.
+var (
+	problemRe = regexp.MustCompile(`^(` + pathSegment + `(?:\.` + pathSegment + `)*): (\S.*)$`)
+	segmentRe = regexp.MustCompile(`(?:^|\.)([A-Za-z]+)(\[([0-9]+|"(?:[^"\\]|\\.)*")\])?`)
+)
 
 // assertProblemsNameInputs checks the promise every validator makes: each problem it reports
 // starts with the path of an input that exists in args (or "name", the component's name), and
@@ -37,30 +45,30 @@ func assertProblemsNameInputs(t *testing.T, args any, validate func() error) {
 	}
 }
 
-// inputPath reports whether path (such as consumers[2].connectionLimit) names an input of the args
-// type t, following the `pulumi:"..."` tags; an index needs a list.
+// inputPath reports whether path (such as consumers[2].connectionLimit or
+// regions["europe-west1"].natSubnet) names an input of the args type t, following the
+// `pulumi:"..."` tags; a numeric index needs a list, a quoted key a map.
 func inputPath(t reflect.Type, path string) bool {
-	for _, seg := range strings.Split(path, ".") {
+	for _, seg := range segmentRe.FindAllStringSubmatch(path, -1) {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
 		if t.Kind() != reflect.Struct {
 			return false
 		}
-		name, indexed := strings.CutSuffix(seg, "]")
-		if indexed {
-			name = name[:strings.Index(name, "[")]
-		}
-		f, ok := fieldByTag(t, name)
+		f, ok := fieldByTag(t, seg[1])
 		if !ok {
 			return false
 		}
 		t = f.Type
-		if indexed {
-			if t.Kind() != reflect.Slice {
-				return false
-			}
+		switch index := seg[3]; {
+		case index == "" && seg[2] == "":
+		case strings.HasPrefix(index, `"`) && t.Kind() == reflect.Map:
 			t = t.Elem()
+		case !strings.HasPrefix(index, `"`) && t.Kind() == reflect.Slice:
+			t = t.Elem()
+		default:
+			return false
 		}
 	}
 	return true

@@ -44,6 +44,10 @@ type ProducerService struct {
 	ConnectionWarning  pulumi.StringOutput                 `pulumi:"connectionWarning"`
 	DomainNames        pulumi.StringArrayOutput            `pulumi:"domainNames"`
 	RouteServiceNames  pulumi.StringMapOutput              `pulumi:"routeServiceNames"`
+	// Every region's attachment and load balancer IP (producer_regions.go).
+	ServiceAttachmentUris pulumi.StringMapOutput   `pulumi:"serviceAttachmentUris"`
+	LoadBalancerIps       pulumi.StringMapOutput   `pulumi:"loadBalancerIps"`
+	Regions               pulumi.StringArrayOutput `pulumi:"regions"`
 }
 
 // Annotate documents the ProducerService outputs for the schema.
@@ -51,7 +55,9 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(p, "A Cloud Run service published privately through Private Service Connect: Cloud Run with "+
 		"internal ingress, a serverless NEG, a regional internal Application Load Balancer and a PSC service "+
 		"attachment that accepts only the listed consumers.")
-	a.Describe(&p.ServiceAttachmentUri, "Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.")
+	a.Describe(&p.ServiceAttachmentUri, "Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to "+
+		"consumers; with regions, the primary region's (the regional load balancer's in the migration state), as are "+
+		"loadBalancerIp, natSubnet, proxyOnlySubnet, region and cloudRunServiceName.")
 	a.Describe(&p.ServiceAttachmentSelfLink, "Self link of the service attachment.")
 	a.Describe(&p.LoadBalancerIp, "Internal IP of the load balancer in the producer VPC.")
 	a.Describe(&p.Hostname, "Private hostname the service answers to (empty when none was given).")
@@ -86,6 +92,13 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they "+
 		"resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they "+
 		"stay. Empty without tls.managed.")
+	a.Describe(&p.ServiceAttachmentUris, "The service attachment URI of each region, by region: with regions, every "+
+		"region's attachment of the cross-region load balancer (also in the migration state, where "+
+		"serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint "+
+		"with producerStack picks its own region's from the stack output serviceAttachmentUris.")
+	a.Describe(&p.LoadBalancerIps, "The internal IP of the load balancer's forwarding rule in each region, by region, "+
+		"as serviceAttachmentUris.")
+	a.Describe(&p.Regions, "The regions the service is published in, sorted.")
 }
 
 // NewProducerService validates args, then creates the producer chain as children of the component.
@@ -108,15 +121,23 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if err := providerDefaults(ctx, comp, &a.Project, &a.Region); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
-	capacity, err := a.validatePlaced(name, newLookup(ctx, comp))
+	capacities, err := a.validatePlaced(name, newLookup(ctx, comp))
 	if err := invalidInput("ProducerService", name, err); err != nil {
 		return nil, err
 	}
-	if w := a.natLimitWarning(capacity); w != "" {
-		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp})
+	for i, set := range a.subnetSets() {
+		if w := a.natLimitWarning(capacities[i]); w != "" {
+			if set.path != "" {
+				w = "in " + set.region + ", " + w
+			}
+			_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp})
+		}
+	}
+	if a.crossRegion() && a.crossRegionOutlierDetection() == nil {
+		_ = ctx.Log.Warn(noOutlierDetectionWarning, &pulumi.LogArgs{Resource: comp})
 	}
 	b := &producerBuilder{children: children{ctx: ctx, component: "ProducerService", name: name, parent: comp, projectID: a.Project},
-		args: a, comp: comp, natCapacity: capacity}
+		args: a, comp: comp, natCapacities: capacities}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
@@ -129,9 +150,13 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 // producerBuilder creates the children of one ProducerService.
 type producerBuilder struct {
 	children
-	args        ProducerServiceArgs
-	comp        *ProducerService
-	natCapacity int // of the NAT subnets whose range is known at preview (validateExisting)
+	args ProducerServiceArgs
+	comp *ProducerService
+	// natCapacities are the NAT capacities of the subnet sets (subnetSets), as far as their ranges
+	// are known at preview (validateExisting).
+	natCapacities   []int
+	accept          *compute.ServiceAttachmentConsumerAcceptListArray // every attachment's, built once
+	warnedListOrder bool
 }
 
 // replacedInUse are the options of the children that are replaced while the next link of the
@@ -146,63 +171,135 @@ func (b *producerBuilder) replacedInUse() []pulumi.ResourceOption {
 	return b.opts(pulumi.DeleteBeforeReplace(false))
 }
 
+// published is one service attachment and what stands behind it in its region.
+type published struct {
+	region     string
+	run        cloudRunService
+	ip         pulumi.StringOutput
+	nets       producerSubnets
+	attachment *compute.ServiceAttachment
+	capacity   int
+}
+
 // build creates the chain in the order it serves a request backwards: the subnets, the Cloud Run
 // service, the load balancer in front of it, and the service attachment that publishes it; then
-// it sets the component's outputs.
+// it sets the component's outputs. The regional chain is built without regions, or beside them in
+// the migration state; the cross-region chain with regions (crossRegionChain).
 func (b *producerBuilder) build() error {
-	nets, err := b.subnets()
-	if err != nil {
-		return err
+	a := &b.args
+	var regional *published
+	var run cloudRunService
+	var lbCerts certs
+	var err error
+	if a.regionalChain() {
+		nets, err := b.subnets(a.topSubnets())
+		if err != nil {
+			return err
+		}
+		if run, err = b.cloudRun(b.mainRun()); err != nil {
+			return err
+		}
+		routes, err := b.routes()
+		if err != nil {
+			return err
+		}
+		lb, err := b.loadBalancer(nets, run, routes)
+		if err != nil {
+			return err
+		}
+		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, regional: true,
+			target: lb.rule.SelfLink, nat: nets.nat})
+		if err != nil {
+			return err
+		}
+		regional = &published{region: a.Region, run: run, ip: lb.rule.IpAddress, nets: nets, attachment: attachment,
+			capacity: b.natCapacities[0]}
+		lbCerts = lb.certs
+		b.comp.RouteServiceNames = routeOutputs(routes)
+	} else {
+		if run, err = b.cloudRun(b.mainRun()); err != nil {
+			return err
+		}
+		b.comp.RouteServiceNames = routeOutputs(nil)
 	}
-	run, err := b.cloudRun(b.mainRun())
-	if err != nil {
-		return err
+	var regions []published
+	var xrCerts *certs
+	if a.crossRegion() {
+		capacities := b.natCapacities[len(b.natCapacities)-len(a.Regions):]
+		regions, xrCerts, err = b.crossRegionChain(run, capacities)
+		if err != nil {
+			return err
+		}
 	}
-	routes, err := b.routes()
-	if err != nil {
-		return err
-	}
-	lb, err := b.loadBalancer(nets, run, routes)
-	if err != nil {
-		return err
-	}
-	attachment, err := b.attachment(lb.rule.SelfLink, nets.nat)
-	if err != nil {
-		return err
-	}
-	b.setOutputs(nets, run, lb, attachment)
-	b.comp.RouteServiceNames = routeOutputs(routes)
+	b.setOutputs(regional, regions, lbCerts, xrCerts)
 	return nil
 }
 
-// setOutputs fills the component's outputs from its children.
-func (b *producerBuilder) setOutputs(nets producerSubnets, run cloudRunService, lb loadBalancer,
-	attachment *compute.ServiceAttachment,
-) {
+// setOutputs fills the component's outputs from its children: the single ones from the regional
+// chain when it stands, else from the primary region's; the maps from every region's attachment.
+func (b *producerBuilder) setOutputs(regional *published, regions []published, lbCerts certs, xrCerts *certs) {
 	a := &b.args
 	protocol, port := a.protocolAndPort()
 	c := b.comp
-	c.ServiceAttachmentUri = pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s",
-		attachment.Project, attachment.Region, attachment.Name)
+	first, certs, all := regional, lbCerts, regions
+	if regional == nil {
+		for i := range regions {
+			if regions[i].region == a.Region {
+				first = &regions[i]
+			}
+		}
+		certs = *xrCerts
+	} else {
+		all = append([]published{*regional}, regions...)
+	}
+	if xrCerts != nil && regional != nil {
+		certs.dnsRecords = pulumix.Apply2(lbCerts.dnsRecords, xrCerts.dnsRecords,
+			func(x, y []DnsAuthorizationRecord) []DnsAuthorizationRecord {
+				return append(append([]DnsAuthorizationRecord{}, x...), y...)
+			})
+	}
+	attachment := first.attachment
+	c.ServiceAttachmentUri = attachmentURI(attachment)
 	c.ServiceAttachmentSelfLink = attachment.SelfLink
-	c.LoadBalancerIp = lb.rule.IpAddress
+	c.LoadBalancerIp = first.ip
 	c.Hostname = pulumi.String(a.Hostname).ToStringOutput()
 	c.Protocol = pulumi.String(protocol).ToStringOutput()
 	c.Port = pulumi.Int(port).ToIntOutput()
-	c.CloudRunServiceName = run.name
-	c.CloudRunUri = run.uri
+	c.CloudRunServiceName = first.run.name
+	c.CloudRunUri = first.run.uri
 	c.Region = attachment.Region
 	c.Project = attachment.Project
-	c.NatSubnet = nets.nat[0].ToStringOutput()
-	c.ProxyOnlySubnet = nets.proxyOnly
-	c.NatCapacity = pulumi.Int(b.natCapacity).ToIntOutput()
-	c.CertificatePem = lb.certificatePem
-	c.ManagedCertificate = lb.managedCertificate
-	c.DnsAuthorizationRecords = lb.dnsRecords
-	conns := b.connections(attachment)
+	c.NatSubnet = first.nets.nat[0].ToStringOutput()
+	c.ProxyOnlySubnet = first.nets.proxyOnly
+	c.CertificatePem = certs.certificatePem
+	c.ManagedCertificate = certs.managedCertificate
+	c.DnsAuthorizationRecords = certs.dnsRecords
+	served := regions
+	if len(served) == 0 {
+		served = []published{*regional}
+	}
+	uris, ips, names := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringArray{}
+	for _, r := range served {
+		uris[r.region], ips[r.region] = attachmentURI(r.attachment), r.ip
+		names = append(names, pulumi.String(r.region))
+	}
+	c.ServiceAttachmentUris, c.LoadBalancerIps, c.Regions = uris.ToStringMapOutput(), ips.ToStringMapOutput(), names.ToStringArrayOutput()
+	capacity := 0
+	var parts []connections
+	for _, r := range all {
+		capacity += r.capacity
+		parts = append(parts, b.connections(r.attachment, r.region, r.capacity))
+	}
+	c.NatCapacity = pulumi.Int(capacity).ToIntOutput()
+	conns := allConnections(parts)
 	c.ConnectedEndpoints = conns.endpoints
 	c.NatAddressesUsed = conns.natUsed
 	c.NatAddressesFree = conns.natFree
 	c.ConnectionWarning = conns.warning
 	c.DomainNames = attachment.DomainNames
+}
+
+// attachmentURI is the URI consumers connect to: projects/P/regions/R/serviceAttachments/N.
+func attachmentURI(sa *compute.ServiceAttachment) pulumi.StringOutput {
+	return pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", sa.Project, sa.Region, sa.Name)
 }

@@ -238,7 +238,9 @@ func (c *ConsumerStackArgs) Annotate(a infer.Annotator) {
 // byNetwork reports whether the entry accepts a network rather than a project.
 func (c ConsumerStackArgs) byNetwork() bool { return c.Output == consumerNetworkOutput }
 
-// ProducerServiceArgs are the inputs of a ProducerService.
+// ProducerServiceArgs are the inputs of a ProducerService. The top-level subnets are plain structs,
+// so that a Go program gives them as values, and optional in the schema (schema:"optional", which
+// the provider applies, provider/optional.go): required without regions, which validate checks.
 type ProducerServiceArgs struct {
 	Project                   string               `pulumi:"project,optional"`
 	Region                    string               `pulumi:"region,optional"`
@@ -247,10 +249,10 @@ type ProducerServiceArgs struct {
 	CloudRun                  CloudRunArgs         `pulumi:"cloudRun"`
 	Hostname                  string               `pulumi:"hostname,optional"`
 	Tls                       *TlsArgs             `pulumi:"tls,optional"`
-	LoadBalancerSubnet        SubnetArgs           `pulumi:"loadBalancerSubnet"`
+	LoadBalancerSubnet        SubnetArgs           `pulumi:"loadBalancerSubnet" schema:"optional"`
 	LoadBalancerIp            string               `pulumi:"loadBalancerIp,optional"`
-	ProxyOnlySubnet           SubnetArgs           `pulumi:"proxyOnlySubnet"`
-	NatSubnet                 SubnetArgs           `pulumi:"natSubnet"`
+	ProxyOnlySubnet           SubnetArgs           `pulumi:"proxyOnlySubnet" schema:"optional"`
+	NatSubnet                 SubnetArgs           `pulumi:"natSubnet" schema:"optional"`
 	AdditionalNatSubnets      []SubnetArgs         `pulumi:"additionalNatSubnets,optional"`
 	Consumers                 []ConsumerAcceptArgs `pulumi:"consumers,optional"`
 	ConsumerStacks            []ConsumerStackArgs  `pulumi:"consumerStacks,optional"`
@@ -264,6 +266,8 @@ type ProducerServiceArgs struct {
 	Labels                    map[string]string    `pulumi:"labels,optional"`
 	ServiceAttachmentName     string               `pulumi:"serviceAttachmentName,optional"`
 	Routes                    []RouteArgs          `pulumi:"routes,optional"`
+	// The cross-region form (producer_regions.go).
+	Regions map[string]ProducerRegionArgs `pulumi:"regions,optional"`
 }
 
 // republishes warns, in the description of each input whose change replaces the load balancer's
@@ -272,12 +276,17 @@ const republishes = "Changing it later replaces the load balancer rule and so th
 	"a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up " +
 	"(a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one)."
 
+// topLevelSubnet says, in the description of each top-level subnet input, when it is required.
+const topLevelSubnet = "Required without regions; with regions, giving the top-level subnets keeps the regional load " +
+	"balancer beside the cross-region one (the migration state) until they are removed. "
+
 // Annotate documents ProducerServiceArgs for the schema.
 func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.Project, "Producer project; by default the project of the component's gcp provider (the "+
 		"gcp:project configuration for the default provider).")
 	a.Describe(&p.Region, "Region of every producer resource; by default the region of the component's gcp "+
-		"provider (the gcp:region configuration for the default provider).")
+		"provider (the gcp:region configuration for the default provider). With regions, the primary region: one of "+
+		"its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.")
 	a.Describe(&p.Network, "Producer VPC network (name or self link) that holds the load balancer and the subnets.")
 	a.Describe(&p.NetworkProject, networkProjectDescription+" The load balancer, its proxy-only and NAT subnets' "+
 		"users, the attachment and Cloud Run stay in project.")
@@ -285,13 +294,13 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.Hostname, "Private hostname consumers call, such as payment-api.internal: the load balancer's host "+
 		"rule, the service's ID-token audience, and the name the TLS certificate must cover.")
 	a.Describe(&p.Tls, "Serve HTTPS on port 443 instead of HTTP on port 80. "+republishes)
-	a.Describe(&p.LoadBalancerSubnet, "Regular subnet that holds the load balancer's forwarding rule. "+republishes)
+	a.Describe(&p.LoadBalancerSubnet, "Regular subnet that holds the load balancer's forwarding rule. "+topLevelSubnet+republishes)
 	a.Describe(&p.LoadBalancerIp, "Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when "+
 		"unset. "+republishes)
 	a.Describe(&p.ProxyOnlySubnet, "Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and "+
-		"region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.")
+		"region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. "+topLevelSubnet)
 	a.Describe(&p.NatSubnet, "PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each "+
-		"connected endpoint takes one of its addresses.")
+		"connected endpoint takes one of its addresses. "+topLevelSubnet)
 	a.Describe(&p.AdditionalNatSubnets, "More PSC NAT subnets for the attachment. Add one when natCapacity runs out "+
 		"(consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not "+
 		"disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its "+
@@ -308,7 +317,7 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 	a.Describe(&p.DomainNames, "DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs "+
 		"proven domain ownership and cannot change later.")
 	a.Describe(&p.PropagatedConnectionLimit, "Most propagated connections per consumer (Google's default 250 when unset).")
-	a.Describe(&p.BackendService, "Controls of the load balancer's regional backend service: a Cloud Armor policy, "+
+	a.Describe(&p.BackendService, "Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, "+
 		"request logging, outlier detection and the backend timeout. Unset, the backend service has none of them "+
 		"(Google's defaults: no policy, no logging, a 30 s timeout).")
 	a.Describe(&p.AllowGlobalAccess, "Let clients in every region of the producer VPC reach the load balancer "+
@@ -325,6 +334,7 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"serverless NEG and backend service (with the backendService controls), and every other request (a host or "+
 		"path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its "+
 		"children, so removing a route deletes only its own.")
+	a.Describe(&p.Regions, regionsDescription)
 }
 
 // withDefaults returns a copy of the args with every default applied; infer does not apply schema

@@ -8,15 +8,30 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// attachment publishes the load balancer with a PSC service attachment.
-func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulumi.StringArray) (*compute.ServiceAttachment, error) {
+// attachmentSpec is one service attachment the component creates: the regional load balancer's,
+// or a region's of the cross-region one.
+type attachmentSpec struct {
+	role   string // child role: attachment, or R-attachment
+	region string
+	name   string // the explicit name; "" for an autoname
+	// regional is the regional load balancer's attachment, the one domainNames and
+	// serviceAttachmentName apply to.
+	regional bool
+	target   pulumi.StringOutput
+	nat      pulumi.StringArray
+}
+
+// attachment publishes a load balancer's forwarding rule with a PSC service attachment. Every
+// attachment of the component takes the same consumers (acceptList, built once).
+func (b *producerBuilder) attachment(spec attachmentSpec) (*compute.ServiceAttachment, error) {
 	a := &b.args
+	natSubnets := spec.nat
 	args := &compute.ServiceAttachmentArgs{
 		Project:              b.project(),
-		Region:               pulumi.String(a.Region),
-		Name:                 optionalString(a.ServiceAttachmentName),
+		Region:               pulumi.String(spec.region),
+		Name:                 optionalString(spec.name),
 		Description:          b.describe("Private Service Connect service attachment that publishes the service to the accepted consumers"),
-		TargetService:        target,
+		TargetService:        spec.target,
 		NatSubnets:           natSubnets,
 		EnableProxyProtocol:  pulumi.Bool(false), // required by the API; true breaks an ALB producer
 		ConnectionPreference: pulumi.String(acceptManual),
@@ -25,17 +40,21 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	if a.AcceptAllConsumers {
 		args.ConnectionPreference = pulumi.String(acceptAutomatic) // an opt-in, warned of by registerComponent
 	} else {
-		accept, err := b.acceptList()
-		if err != nil {
-			return nil, err
+		if b.accept == nil {
+			accept, err := b.acceptList()
+			if err != nil {
+				return nil, err
+			}
+			b.accept = &accept
 		}
-		args.ConsumerAcceptLists = accept
+		args.ConsumerAcceptLists = *b.accept
 		args.ConsumerRejectLists = checkedStrings(a.RejectedConsumers, "rejectedConsumers", checkRejected)
 	}
-	if len(natSubnets) > 1 || len(a.RejectedConsumers) > 1 {
+	if (len(natSubnets) > 1 || len(a.RejectedConsumers) > 1) && !b.warnedListOrder {
+		b.warnedListOrder = true
 		_ = b.ctx.Log.Warn(listOrderWarning, &pulumi.LogArgs{Resource: b.comp})
 	}
-	if len(a.DomainNames) > 0 {
+	if len(a.DomainNames) > 0 && spec.regional {
 		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
 	}
 	if l := a.PropagatedConnectionLimit; l != nil {
@@ -52,10 +71,10 @@ func (b *producerBuilder) attachment(target pulumi.StringOutput, natSubnets pulu
 	// The connected endpoints are CLOSED either way; they reconnect when their stacks are updated.
 	// Switching acceptAllConsumers replaces it too: the API refuses the switch in place, as the
 	// provider sends both consumer lists with every update (catalogue SA-AUTOMATIC-LISTS).
-	sa, err := compute.NewServiceAttachment(b.ctx, b.child("attachment"), args,
+	sa, err := compute.NewServiceAttachment(b.ctx, b.child(spec.role), args,
 		b.opts(pulumi.DeleteBeforeReplace(true), pulumi.ReplaceOnChanges([]string{"connectionPreference"}))...)
 	if err != nil {
-		return nil, fmt.Errorf("service attachment: %w", err)
+		return nil, fmt.Errorf("service attachment in %s: %w", spec.region, err)
 	}
 	return sa, nil
 }

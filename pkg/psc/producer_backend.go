@@ -20,6 +20,8 @@ type BackendServiceArgs struct {
 	LogConfig        *BackendLogConfigArgs `pulumi:"logConfig,optional"`
 	OutlierDetection *OutlierDetectionArgs `pulumi:"outlierDetection,optional"`
 	TimeoutSec       *int                  `pulumi:"timeoutSec,optional"`
+	// With regions (producer_outlier.go).
+	DisableOutlierDetection bool `pulumi:"disableOutlierDetection,optional"`
 }
 
 // Annotate documents BackendServiceArgs for the schema.
@@ -32,7 +34,13 @@ func (b *BackendServiceArgs) Annotate(a infer.Annotator) {
 		"RegionSecurityPolicy's selfLink; changed in place.")
 	a.Describe(&b.LogConfig, "Request logging of the load balancer to Cloud Logging (none when unset).")
 	a.Describe(&b.OutlierDetection, "Eviction of failing backends from the balancing pool (Envoy outlier detection); "+
-		"set at least one field. Unset fields take Google's defaults.")
+		"set at least one field. Unset fields take Google's defaults; with regions, they take the component's "+
+		"failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval "+
+		"10 s, baseEjectionTime 30 s, maxEjectionPercent 50).")
+	a.Describe(&b.DisableOutlierDetection, "With regions, turn off the outlier detection that is on by default. Without "+
+		"it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load "+
+		"balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out "+
+		"that warns at preview.")
 	a.Describe(&b.TimeoutSec, "How long the load balancer waits for the service's response, 1 to 2147483647 seconds "+
 		"(Google's default 30 when unset). Cloud Run's own request timeout still applies.")
 }

@@ -15,21 +15,31 @@ type cloudRunService struct{ name, uri pulumi.StringOutput }
 
 // runSpec is one Cloud Run service the component puts behind the load balancer: the top-level
 // cloudRun, or a route's. Its children are named <component>-<role><suffix>, so a route's (suffix
-// "-KEY") never collide with the main service's or another route's.
+// "-KEY") never collide with the main service's or another route's; another region's than the
+// primary are prefixed with the region ("R-", regionRun).
 type runSpec struct {
 	cr     CloudRunArgs
 	path   string   // of its cloudRun input, for messages
+	prefix string   // "" in the primary region, "R-" in another region R
 	suffix string   // "" for the main service, "-KEY" for a route
 	hosts  []string // the hosts it serves by name: its ID-token audiences
+	region string   // "" for the producer's region
 }
 
-// mainRun is the top-level cloudRun, served at hostname.
+// mainRun is the top-level cloudRun, served at hostname, in the primary region.
 func (b *producerBuilder) mainRun() runSpec {
-	var hosts []string
-	if b.args.Hostname != "" {
-		hosts = []string{b.args.Hostname}
+	if len(b.args.Regions) > 0 {
+		return b.args.regionRun(b.args.Region)
 	}
-	return runSpec{cr: b.args.CloudRun, path: "cloudRun", hosts: hosts}
+	return runSpec{cr: b.args.CloudRun, path: "cloudRun", hosts: b.args.mainHosts()}
+}
+
+// location is the region of the service's Cloud Run resources.
+func (b *producerBuilder) location(s runSpec) pulumi.String {
+	if s.region != "" {
+		return pulumi.String(s.region)
+	}
+	return pulumi.String(b.args.Region)
 }
 
 // cloudRun creates the Cloud Run service and its invoker bindings, or refers to an existing
@@ -50,7 +60,7 @@ func (b *producerBuilder) cloudRunNameAndURI(s runSpec) (cloudRunService, error)
 			uri:  pulumi.String("").ToStringOutput(),
 		}, nil
 	}
-	svc, err := cloudrunv2.NewService(b.ctx, b.child("run"+s.suffix), b.serviceArgs(s), b.opts()...)
+	svc, err := cloudrunv2.NewService(b.ctx, b.child(s.prefix+"run"+s.suffix), b.serviceArgs(s), b.opts()...)
 	if err != nil {
 		return cloudRunService{}, fmt.Errorf("%s: Cloud Run service: %w", s.path, err)
 	}
@@ -71,9 +81,9 @@ func (b *producerBuilder) invokers(s runSpec, service pulumi.StringOutput) error
 	}
 	switch {
 	case cr.ExistingServiceName == "" && len(members) > 0:
-		_, err := cloudrunv2.NewServiceIamBinding(b.ctx, b.child("invokers"+s.suffix), &cloudrunv2.ServiceIamBindingArgs{
+		_, err := cloudrunv2.NewServiceIamBinding(b.ctx, b.child(s.prefix+"invokers"+s.suffix), &cloudrunv2.ServiceIamBindingArgs{
 			Project:  b.project(),
-			Location: pulumi.String(b.args.Region),
+			Location: b.location(s),
 			Name:     service,
 			Role:     pulumi.String(invokerRole),
 			Members:  members,
@@ -97,9 +107,9 @@ func (b *producerBuilder) invokers(s runSpec, service pulumi.StringOutput) error
 func (b *producerBuilder) existingServiceInvokers(s runSpec, service pulumi.StringOutput, members pulumi.StringArray) error {
 	for _, in := range members {
 		m, _ := knownOrNil(in)
-		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child("invoker"+s.suffix+"-"+m), &cloudrunv2.ServiceIamMemberArgs{
+		_, err := cloudrunv2.NewServiceIamMember(b.ctx, b.child(s.prefix+"invoker"+s.suffix+"-"+m), &cloudrunv2.ServiceIamMemberArgs{
 			Project:  b.project(),
-			Location: pulumi.String(b.args.Region),
+			Location: b.location(s),
 			Name:     service,
 			Role:     pulumi.String(invokerRole),
 			Member:   pulumi.String(m),
@@ -153,7 +163,7 @@ func (b *producerBuilder) serviceArgs(s runSpec) *cloudrunv2.ServiceArgs {
 	}
 	args := &cloudrunv2.ServiceArgs{
 		Project:            b.project(),
-		Location:           pulumi.String(b.args.Region),
+		Location:           b.location(s),
 		Ingress:            pulumi.String(ingressInternalOnly),
 		InvokerIamDisabled: pulumi.Bool(cr.networkAuth()),
 		Labels:             childLabels(b.args.Labels),

@@ -23,6 +23,7 @@ type ConnectedEndpoint struct {
 	Status                    string `pulumi:"status"`
 	PscConnectionId           string `pulumi:"pscConnectionId"`
 	PropagatedConnectionCount int    `pulumi:"propagatedConnectionCount"`
+	Region                    string `pulumi:"region"`
 }
 
 // Annotate documents the ConnectedEndpoint fields for the schema.
@@ -34,6 +35,7 @@ func (c *ConnectedEndpoint) Annotate(a infer.Annotator) {
 	a.Describe(&c.Status, "Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.")
 	a.Describe(&c.PscConnectionId, "PSC connection ID of the endpoint.")
 	a.Describe(&c.PropagatedConnectionCount, "Connections propagated from the consumer's Network Connectivity Center hub.")
+	a.Describe(&c.Region, "Region of the service attachment the endpoint is connected to.")
 }
 
 // connections is what the component reports of its attachment's connections.
@@ -45,16 +47,16 @@ type connections struct {
 }
 
 // connections derives the connected endpoints, the NAT addresses they use (one per ACCEPTED
-// endpoint) and the warning about the consumers stuck in PENDING or NEEDS_ATTENTION from the
-// attachment, and logs that warning.
-func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections {
+// endpoint) and the warning about the consumers stuck in PENDING or NEEDS_ATTENTION from one
+// attachment in region, whose NAT subnets hold capacity addresses, and logs that warning.
+func (b *producerBuilder) connections(sa *compute.ServiceAttachment, region string, capacity int) connections {
 	reported := pulumix.MustConvertTyped[[]compute.ServiceAttachmentConnectedEndpoint](sa.ConnectedEndpoints)
 	eps := pulumix.Apply(reported,
 		func(in []compute.ServiceAttachmentConnectedEndpoint) []ConnectedEndpoint {
 			out := []ConnectedEndpoint{}
 			for _, e := range in {
 				c := ConnectedEndpoint{Endpoint: deref(e.Endpoint), ConsumerNetwork: deref(e.ConsumerNetwork),
-					Status: deref(e.Status), PscConnectionId: deref(e.PscConnectionId)}
+					Status: deref(e.Status), PscConnectionId: deref(e.PscConnectionId), Region: region}
 				c.ConsumerProject = chain.ProjectOf(c.Endpoint)
 				if e.PropagatedConnectionCount != nil {
 					c.PropagatedConnectionCount = *e.PropagatedConnectionCount
@@ -72,7 +74,6 @@ func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections
 		}
 		return n
 	})
-	capacity := b.natCapacity
 	warning := pulumix.Apply(eps, func(eps []ConnectedEndpoint) string {
 		w := connectionWarning(eps, capacity)
 		if w != "" {
@@ -85,6 +86,47 @@ func (b *producerBuilder) connections(sa *compute.ServiceAttachment) connections
 		natUsed:   pulumi.IntOutput{OutputState: used.OutputState},
 		natFree:   pulumi.IntOutput{OutputState: pulumix.Apply(used, func(n int) int { return chain.NATFree(capacity, n) }).OutputState},
 		warning:   pulumi.StringOutput{OutputState: warning.OutputState},
+	}
+}
+
+// allConnections adds up the connections of every attachment: their endpoints in order, the NAT
+// addresses used and free, and their warnings.
+func allConnections(parts []connections) connections {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	var eps, used, free, warnings []any
+	for _, c := range parts {
+		eps, used, free, warnings = append(eps, c.endpoints), append(used, c.natUsed), append(free, c.natFree), append(warnings, c.warning)
+	}
+	sum := func(ns []any) pulumi.IntOutput {
+		return pulumi.All(ns...).ApplyT(func(vs []any) int {
+			t := 0
+			for _, v := range vs {
+				t += v.(int)
+			}
+			return t
+		}).(pulumi.IntOutput)
+	}
+	return connections{
+		endpoints: pulumix.Apply(pulumix.MustConvertTyped[[]any](pulumi.All(eps...)), func(vs []any) []ConnectedEndpoint {
+			out := []ConnectedEndpoint{}
+			for _, v := range vs {
+				out = append(out, v.([]ConnectedEndpoint)...)
+			}
+			return out
+		}),
+		natUsed: sum(used),
+		natFree: sum(free),
+		warning: pulumi.All(warnings...).ApplyT(func(vs []any) string {
+			var ws []string
+			for _, v := range vs {
+				if w := v.(string); w != "" {
+					ws = append(ws, w)
+				}
+			}
+			return strings.Join(ws, " ")
+		}).(pulumi.StringOutput),
 	}
 }
 

@@ -24,6 +24,12 @@ type certs struct {
 	dnsRecords         pulumix.Output[[]DnsAuthorizationRecord]
 }
 
+// noCerts is what a proxy without certificates (HTTP) gives the outputs.
+func noCerts() certs {
+	none := pulumi.String("").ToStringOutput()
+	return certs{certificatePem: none, managedCertificate: none, dnsRecords: noRecords()}
+}
+
 // loadBalancer creates the serverless NEG and backend service of the main service and of each
 // route, the URL map, the proxy and the forwarding rule, each pointing at the one before.
 func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService, routes []routeBackend) (loadBalancer, error) {
@@ -79,19 +85,28 @@ func (b *producerBuilder) loadBalancer(nets producerSubnets, run cloudRunService
 	return loadBalancer{rule: rule, certs: certs}, nil
 }
 
-// backendService creates the serverless NEG of one Cloud Run service and the regional backend
-// service in front of it, with the backend controls, and returns the backend service's self link.
-func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi.StringOutput, error) {
-	region := pulumi.String(b.args.Region)
-	neg, err := compute.NewRegionNetworkEndpointGroup(b.ctx, b.child("neg"+s.suffix), &compute.RegionNetworkEndpointGroupArgs{
+// serverlessNEG creates the serverless NEG, the child of role in region, of one Cloud Run service.
+func (b *producerBuilder) serverlessNEG(role, region string, s runSpec, run cloudRunService) (*compute.RegionNetworkEndpointGroup, error) {
+	neg, err := compute.NewRegionNetworkEndpointGroup(b.ctx, b.child(role), &compute.RegionNetworkEndpointGroupArgs{
 		Project:             b.project(),
-		Region:              region,
+		Region:              pulumi.String(region),
 		NetworkEndpointType: pulumi.String("SERVERLESS"),
 		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.name.ToStringPtrOutput()},
 		Description:         b.describe("serverless NEG of the Cloud Run service of " + s.path),
 	}, b.replacedInUse()...)
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("%s: serverless NEG: %w", s.path, err)
+		return nil, fmt.Errorf("%s: serverless NEG in %s: %w", s.path, region, err)
+	}
+	return neg, nil
+}
+
+// backendService creates the serverless NEG of one Cloud Run service and the regional backend
+// service in front of it, with the backend controls, and returns the backend service's self link.
+func (b *producerBuilder) backendService(s runSpec, run cloudRunService) (pulumi.StringOutput, error) {
+	region := pulumi.String(b.args.Region)
+	neg, err := b.serverlessNEG("neg"+s.suffix, b.args.Region, s, run)
+	if err != nil {
+		return pulumi.StringOutput{}, err
 	}
 	protocol, _ := b.args.protocolAndPort()
 	// Serverless NEGs take no health check and no balancing mode or capacity scaler: the API
@@ -140,8 +155,7 @@ func (b *producerBuilder) urlMapArgs(backend pulumi.StringOutput, routes []route
 // when asked for) and returns the proxy's self link and what its certificates give the outputs.
 func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, certs, error) {
 	a := &b.args
-	none := pulumi.String("").ToStringOutput()
-	c := certs{certificatePem: none, managedCertificate: none, dnsRecords: noRecords()}
+	c := noCerts()
 	if !a.https() {
 		p, err := compute.NewRegionTargetHttpProxy(b.ctx, b.child("proxy"), &compute.RegionTargetHttpProxyArgs{
 			Project:     b.project(),
@@ -176,7 +190,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 		args.SslCertificates = pulumi.StringArray{cert.SelfLink}
 		c.certificatePem = certificate
 	case a.Tls.Managed != nil:
-		id, records, err := b.managedCertificate()
+		id, records, err := b.managedCertificate(a.regionalCertPlace())
 		if err != nil {
 			return pulumi.StringOutput{}, c, err
 		}
@@ -185,7 +199,7 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 		args.CertificateManagerCertificates = pulumi.StringArray{id}
 		c.managedCertificate, c.dnsRecords = id, records
 	default:
-		args.CertificateManagerCertificates = checkedStrings(a.Tls.CertificateManagerCertificates,
+		args.CertificateManagerCertificates = checkedStrings(a.certManagerCertificates(false),
 			"tls.certificateManagerCertificates", func(c string) error {
 				return errors.Join(a.checkCertManagerCert(c), a.certManagerRegion(c))
 			})

@@ -149,19 +149,34 @@ func (a *ProducerServiceArgs) validateManaged(p *problems) {
 	}
 }
 
-// managedCertificate creates the DNS authorizations and the Google-managed certificate in the
-// producer's region, and returns the certificate's ID (the form the HTTPS proxy's
-// certificateManagerCertificates takes, PROXY-CERTS) and the records to publish.
-func (b *producerBuilder) managedCertificate() (pulumi.StringOutput, pulumix.Output[[]DnsAuthorizationRecord], error) {
+// certPlace is where the component creates a Certificate Manager certificate: its location and
+// scope ("" for the default), and the roles of its child and of its DNS authorizations'.
+type certPlace struct {
+	location, scope, certRole, authRole string
+}
+
+// regionalCertPlace is the producer's region, for the regional load balancer's HTTPS proxy.
+func (a *ProducerServiceArgs) regionalCertPlace() certPlace {
+	return certPlace{location: a.Region, certRole: "mcert", authRole: "dnsauth-"}
+}
+
+// globalCertPlace is the global location with scope ALL_REGIONS, the certificates a cross-region
+// internal load balancer's HTTPS proxy takes (XLB-CERTS, docs/gcp-rules.md).
+var globalCertPlace = certPlace{location: "global", scope: "ALL_REGIONS", certRole: "global-cert", authRole: "global-dnsauth-"}
+
+// managedCertificate creates the DNS authorizations and the Google-managed certificate at a place,
+// and returns the certificate's ID (the form the HTTPS proxy's certificateManagerCertificates
+// takes, PROXY-CERTS) and the records to publish.
+func (b *producerBuilder) managedCertificate(at certPlace) (pulumi.StringOutput, pulumix.Output[[]DnsAuthorizationRecord], error) {
 	a := &b.args
 	domains := a.Tls.managedDomains(a.Hostname)
 	var auths pulumi.StringArray
 	var reported []any // each authorization's dnsResourceRecords
 	var authorized []string
 	for _, domain := range authorizedDomains(domains) {
-		auth, err := certificatemanager.NewDnsAuthorization(b.ctx, b.child("dnsauth-"+domainKey(domain)), &certificatemanager.DnsAuthorizationArgs{
+		auth, err := certificatemanager.NewDnsAuthorization(b.ctx, b.child(at.authRole+domainKey(domain)), &certificatemanager.DnsAuthorizationArgs{
 			Project:     b.project(),
-			Location:    pulumi.String(a.Region),
+			Location:    pulumi.String(at.location),
 			Domain:      pulumi.String(domain),
 			Type:        pulumi.String(dnsAuthPerProject),
 			Description: b.describe("DNS authorization of " + domain + " for the Google-managed certificate"),
@@ -177,9 +192,10 @@ func (b *producerBuilder) managedCertificate() (pulumi.StringOutput, pulumix.Out
 	// The certificate is replaced when its domains change (managed is ForceNew, CM-CERT-FORCENEW):
 	// autonamed and created before the old one is deleted, like a self-managed one, so that the
 	// proxy is repointed before the old certificate goes.
-	cert, err := certificatemanager.NewCertificate(b.ctx, b.child("mcert"), &certificatemanager.CertificateArgs{
+	cert, err := certificatemanager.NewCertificate(b.ctx, b.child(at.certRole), &certificatemanager.CertificateArgs{
 		Project:     b.project(),
-		Location:    pulumi.String(a.Region),
+		Location:    pulumi.String(at.location),
+		Scope:       optionalString(at.scope),
 		Description: b.describe("Google-managed certificate of the internal Application Load Balancer"),
 		Labels:      childLabels(a.Labels),
 		Managed: &certificatemanager.CertificateManagedArgs{

@@ -16,27 +16,29 @@ type producerSubnets struct {
 	nat          pulumi.StringArray // natSubnet, then additionalNatSubnets in order
 }
 
-// subnets creates the subnets the component creates and refers to the existing ones.
-func (b *producerBuilder) subnets() (producerSubnets, error) {
-	a := &b.args
+// subnets creates the subnets of a set that the component creates and refers to the existing ones.
+func (b *producerBuilder) subnets(set subnetSet) (producerSubnets, error) {
 	var nets producerSubnets
 	var err error
-	if nets.loadBalancer, _, err = b.subnetResource("lb-subnet", a.LoadBalancerSubnet, ""); err != nil {
+	if nets.loadBalancer, _, err = b.subnetResource(set, "lb-subnet", set.lb, ""); err != nil {
 		return nets, err
 	}
-	if nets.proxyOnly, nets.proxyOnlyRes, err = b.subnetResource("proxy-subnet", a.ProxyOnlySubnet, purposeProxyOnly); err != nil {
+	if nets.proxyOnly, nets.proxyOnlyRes, err = b.subnetResource(set, "proxy-subnet", set.proxy, set.proxyUse); err != nil {
 		return nets, err
 	}
-	nat, _, err := b.subnetResource("nat-subnet", a.NatSubnet, purposePSC)
+	nat, _, err := b.subnetResource(set, "nat-subnet", set.nat, purposePSC)
 	if err != nil {
 		return nets, err
 	}
 	nets.nat = pulumi.StringArray{nat}
-	for i, s := range a.AdditionalNatSubnets {
-		// Before keys, the child was named by its position (nat-subnet-2 for the first): the
-		// alias keeps a stack deployed then, once it gives its entries keys in the same order.
-		link, _, err := b.subnetResource(additionalNatRole(s.Key), s, purposePSC,
-			pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.child(fmt.Sprintf("nat-subnet-%d", i+2)))}}))
+	for i, s := range set.extra {
+		var opts []pulumi.ResourceOption
+		if set.role == "" {
+			// Before keys, the child was named by its position (nat-subnet-2 for the first): the
+			// alias keeps a stack deployed then, once it gives its entries keys in the same order.
+			opts = append(opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.child(fmt.Sprintf("nat-subnet-%d", i+2)))}}))
+		}
+		link, _, err := b.subnetResource(set, additionalNatRole(s.Key), s, purposePSC, opts...)
 		if err != nil {
 			return nets, err
 		}
@@ -49,13 +51,14 @@ func (b *producerBuilder) subnets() (producerSubnets, error) {
 // removing or reordering entries never renames the others.
 func additionalNatRole(key string) string { return "nat-" + key }
 
-// subnetResource creates the subnet when asked to and returns its self link and the resource
-// (nil for an existing subnet).
-func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose string, opts ...pulumi.ResourceOption,
+// subnetResource creates the subnet of a set's role when asked to and returns its self link and
+// the resource (nil for an existing subnet).
+func (b *producerBuilder) subnetResource(set subnetSet, role string, s SubnetArgs, purpose string, opts ...pulumi.ResourceOption,
 ) (pulumi.StringOutput, pulumi.Resource, error) {
 	a := &b.args
+	role = set.role + role
 	if !s.created() {
-		return qualifiedSubnet(s.SelfLink, a.NetworkProject, a.Region).ToStringOutput(), nil, nil
+		return qualifiedSubnet(s.SelfLink, a.NetworkProject, set.region).ToStringOutput(), nil, nil
 	}
 	project := b.project()
 	if a.NetworkProject != "" {
@@ -63,7 +66,7 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 	}
 	args := &compute.SubnetworkArgs{
 		Project:     project,
-		Region:      pulumi.String(a.Region),
+		Region:      pulumi.String(set.region),
 		Network:     qualifiedNetwork(a.Network, a.NetworkProject),
 		IpCidrRange: pulumi.String(s.IpCidrRange),
 		Description: pulumi.String(ownSubnetDescription(b.ctx, role)),
@@ -71,7 +74,7 @@ func (b *producerBuilder) subnetResource(role string, s SubnetArgs, purpose stri
 	if purpose != "" {
 		args.Purpose = pulumi.String(purpose)
 	}
-	if purpose == purposeProxyOnly {
+	if purpose == purposeProxyOnly || purpose == purposeGlobalProxyOnly {
 		args.Role = pulumi.String("ACTIVE")
 	}
 	// The description is the marker the checks at preview know the subnet by; Google Cloud

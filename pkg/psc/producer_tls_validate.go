@@ -73,15 +73,18 @@ func (a *ProducerServiceArgs) certManagerRegion(c string) error {
 	return nil
 }
 
-// checkCertManagerCert checks the shape of a Certificate Manager certificate and that it is regional;
-// validatePlaced checks its region once the producer's is known.
+// checkCertManagerCert checks the shape of a Certificate Manager certificate and its kind: regional
+// for the regional load balancer, global for the cross-region one (both in the migration state,
+// validateRegionsTLS); validatePlaced checks a regional one's region once the producer's is known.
 func (a *ProducerServiceArgs) checkCertManagerCert(c string) error {
 	m := certManagerRe.FindStringSubmatch(c)
 	switch {
 	case m == nil:
 		return fmt.Errorf("must be projects/PROJECT/locations/REGION/certificates/NAME, got %q", c)
-	case m[1] == "global":
+	case m[1] == "global" && !a.crossRegion():
 		return fmt.Errorf("a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
+	case m[1] != "global" && a.crossRegion() && !a.regionalChain():
+		return fmt.Errorf("is a regional certificate, but the cross-region load balancer of regions takes global ones (projects/PROJECT/locations/global/certificates/NAME, scope ALL_REGIONS)")
 	}
 	return nil
 }

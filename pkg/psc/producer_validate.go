@@ -21,7 +21,8 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	if a.Hostname != "" {
 		p.add("hostname", checkHostname(a.Hostname))
 	}
-	a.CloudRun.validate(&p, "cloudRun")
+	a.validateCloudRun(&p)
+	a.validateRegions(&p)
 	a.validateSubnets(&p)
 	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
@@ -42,13 +43,14 @@ func (a *ProducerServiceArgs) validate(name string) error {
 // validatePlaced checks, once the project and region are known (given, or the component's
 // provider's), what depends on them: that there is a region, that Certificate Manager
 // certificates are in it, and the existing subnets and VPC (validateExisting).
-// It returns the NAT capacity (natCapacity) as the lookups found it.
-func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) (int, error) {
+// It returns the NAT capacity (natCapacity) of each subnet set as the lookups found it.
+func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) ([]int, error) {
 	var p problems
 	if a.Region == "" {
 		p.addf("region", "is required: set it, or give the component's gcp provider a region (the gcp:region configuration for the default provider)")
-		return 0, p.err()
+		return nil, p.err()
 	}
+	a.checkPrimaryRegion(&p)
 	if t := a.Tls; t != nil {
 		for i, in := range t.CertificateManagerCertificates {
 			if c, ok := knownOrNil(in); ok {

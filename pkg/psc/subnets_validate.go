@@ -61,6 +61,8 @@ var (
 		"a regular subnet (purpose PRIVATE), which forwarding rules and internal addresses need"}
 	proxyOnlyPurpose = purpose{`(purpose = "REGIONAL_MANAGED_PROXY") (role = "ACTIVE")`, true,
 		"an active proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE), which the internal load balancer needs"}
+	globalProxyOnlyPurpose = purpose{`(purpose = "GLOBAL_MANAGED_PROXY") (role = "ACTIVE")`, true,
+		"an active proxy-only subnet for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), which the cross-region internal load balancer needs"}
 	natPurpose = purpose{`(purpose = "PRIVATE_SERVICE_CONNECT")`, true,
 		"a PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT), which a service attachment's NAT subnets must be"}
 )

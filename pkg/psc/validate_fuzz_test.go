@@ -1,12 +1,14 @@
 package psc
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
@@ -19,8 +21,10 @@ import (
 // producerFuzz is one fuzzed ProducerService configuration.
 type producerFuzz struct {
 	name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu, memory, invoker, key string
-	port, minInstances, maxInstances, limit                                                                                int
-	byNetwork, acceptAll, tls                                                                                              bool
+	// Two entries of regions ("" leaves one out) and the first one's load balancer subnet.
+	region1, region2, regionLB              string
+	port, minInstances, maxInstances, limit int
+	byNetwork, acceptAll, tls               bool
 }
 
 func (in producerFuzz) args(cert string) *ProducerServiceArgs {
@@ -65,6 +69,23 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 	if in.tls {
 		a.Tls = &TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(in.key)}
 	}
+	for i, r := range []string{in.region1, in.region2} {
+		if r == "" {
+			continue
+		}
+		if a.Regions == nil {
+			a.Regions = map[string]ProducerRegionArgs{}
+		}
+		entry := ProducerRegionArgs{
+			LoadBalancerSubnet: SubnetArgs{IpCidrRange: fmt.Sprintf("10.%d.0.0/24", 200+i)},
+			ProxyOnlySubnet:    SubnetArgs{IpCidrRange: fmt.Sprintf("10.%d.1.0/26", 200+i)},
+			NatSubnet:          SubnetArgs{IpCidrRange: fmt.Sprintf("10.%d.2.0/28", 200+i)},
+		}
+		if i == 0 {
+			entry.LoadBalancerSubnet.IpCidrRange = in.regionLB
+		}
+		a.Regions[r] = entry
+	}
 	return a
 }
 
@@ -78,24 +99,49 @@ func FuzzProducerValidate(f *testing.F) {
 	}
 	add := func(in producerFuzz) {
 		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.extraNat, in.lbIP, in.consumer, in.rejected,
-			in.domain, in.cpu, in.memory, in.invoker, in.key, in.port, in.minInstances, in.maxInstances, in.limit,
-			in.byNetwork, in.acceptAll, in.tls)
+			in.domain, in.cpu, in.memory, in.invoker, in.key, in.region1, in.region2, in.regionLB, in.port, in.minInstances,
+			in.maxInstances, in.limit, in.byNetwork, in.acceptAll, in.tls)
 	}
 	add(valid)
+	// The migration state (the top-level subnets beside two regions), then bad regions: a zone, a
+	// region twice in two spellings, an unknown one, a primary region that is not a key, and a
+	// range overlapping the top-level subnets.
+	regions := valid
+	regions.region, regions.region1, regions.region2, regions.regionLB = "europe-west1", "europe-west1", "us-east1", "10.110.0.0/24"
+	add(regions)
+	for _, bad := range [][4]string{
+		{"", "europe-west1-b", "us-east1", "10.110.0.0/24"}, {"", "US-EAST1", "us-east1", "10.110.0.0/24"},
+		{"asia-east1", "mars-north1", "europe-west1", "10.10.0.0/25"}, {"", "europe-west1", "", "10.110.0.0/24"},
+	} {
+		b := valid
+		b.region, b.region1, b.region2, b.regionLB = bad[0], bad[1], bad[2], bad[3]
+		add(b)
+	}
 	broken := valid
 	broken.extraNat = "10.20.0.8/29"
 	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1
 	add(broken)
 	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
-		memory, invoker, key string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
+		memory, invoker, key, region1, region2, regionLB string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
 	) {
 		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
-			memory, invoker, key, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
+			memory, invoker, key, region1, region2, regionLB, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
 		a := in.args(cert).withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
-		if in == valid && err != nil {
+		if (in == valid || in == regions) && err != nil {
 			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		// Valid regions are two or more Compute Engine regions, the primary one among them.
+		if err == nil && len(a.Regions) > 0 {
+			if _, primary := a.Regions[a.Region]; len(a.Regions) < 2 || (a.Region != "" && !primary) {
+				t.Fatalf("regions %v with region %q accepted", a.regionKeys(), a.Region)
+			}
+			for _, r := range a.regionKeys() {
+				if !chain.IsRegion(r) {
+					t.Fatalf("regions key %q, not a region, accepted", r)
+				}
+			}
 		}
 		if err != nil && tls && echoes(err.Error(), key, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer,
 			rejected, domain, cpu, memory, invoker) {

@@ -84,6 +84,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly loadBalancerIp: pulumi.Output<string>;
     /**
+     * The internal IP of the load balancer's forwarding rule in each region, by region, as serviceAttachmentUris.
+     */
+    declare public /*out*/ readonly loadBalancerIps: pulumi.Output<{[key: string]: string}>;
+    /**
      * ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
      */
     declare public /*out*/ readonly managedCertificate: pulumi.Output<string>;
@@ -124,6 +128,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public readonly region: pulumi.Output<string>;
     /**
+     * The regions the service is published in, sorted.
+     */
+    declare public readonly regions: pulumi.Output<string[]>;
+    /**
      * The Cloud Run service of each route, by the route's key (empty without routes).
      */
     declare public /*out*/ readonly routeServiceNames: pulumi.Output<{[key: string]: string}>;
@@ -132,9 +140,13 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly serviceAttachmentSelfLink: pulumi.Output<string>;
     /**
-     * Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.
+     * Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers; with regions, the primary region's (the regional load balancer's in the migration state), as are loadBalancerIp, natSubnet, proxyOnlySubnet, region and cloudRunServiceName.
      */
     declare public /*out*/ readonly serviceAttachmentUri: pulumi.Output<string>;
+    /**
+     * The service attachment URI of each region, by region: with regions, every region's attachment of the cross-region load balancer (also in the migration state, where serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint with producerStack picks its own region's from the stack output serviceAttachmentUris.
+     */
+    declare public /*out*/ readonly serviceAttachmentUris: pulumi.Output<{[key: string]: string}>;
 
     /**
      * Create a ProducerService resource with the given unique name, arguments, and options.
@@ -150,17 +162,8 @@ export class ProducerService extends pulumi.ComponentResource {
             if (args?.cloudRun === undefined && !opts.urn) {
                 throw new Error("Missing required property 'cloudRun'");
             }
-            if (args?.loadBalancerSubnet === undefined && !opts.urn) {
-                throw new Error("Missing required property 'loadBalancerSubnet'");
-            }
-            if (args?.natSubnet === undefined && !opts.urn) {
-                throw new Error("Missing required property 'natSubnet'");
-            }
             if (args?.network === undefined && !opts.urn) {
                 throw new Error("Missing required property 'network'");
-            }
-            if (args?.proxyOnlySubnet === undefined && !opts.urn) {
-                throw new Error("Missing required property 'proxyOnlySubnet'");
             }
             resourceInputs["acceptAllConsumers"] = args?.acceptAllConsumers;
             resourceInputs["additionalNatSubnets"] = args?.additionalNatSubnets;
@@ -182,6 +185,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["proxyOnlySubnet"] = args?.proxyOnlySubnet;
             resourceInputs["reconcileConnections"] = args?.reconcileConnections;
             resourceInputs["region"] = args?.region;
+            resourceInputs["regions"] = args?.regions;
             resourceInputs["rejectedConsumers"] = args?.rejectedConsumers;
             resourceInputs["routes"] = args?.routes;
             resourceInputs["serviceAttachmentName"] = args?.serviceAttachmentName;
@@ -192,6 +196,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
             resourceInputs["connectionWarning"] = undefined /*out*/;
             resourceInputs["dnsAuthorizationRecords"] = undefined /*out*/;
+            resourceInputs["loadBalancerIps"] = undefined /*out*/;
             resourceInputs["managedCertificate"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;
             resourceInputs["natAddressesUsed"] = undefined /*out*/;
@@ -201,6 +206,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
+            resourceInputs["serviceAttachmentUris"] = undefined /*out*/;
         } else {
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
@@ -211,6 +217,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["domainNames"] = undefined /*out*/;
             resourceInputs["hostname"] = undefined /*out*/;
             resourceInputs["loadBalancerIp"] = undefined /*out*/;
+            resourceInputs["loadBalancerIps"] = undefined /*out*/;
             resourceInputs["managedCertificate"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;
             resourceInputs["natAddressesUsed"] = undefined /*out*/;
@@ -221,9 +228,11 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["protocol"] = undefined /*out*/;
             resourceInputs["proxyOnlySubnet"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;
+            resourceInputs["regions"] = undefined /*out*/;
             resourceInputs["routeServiceNames"] = undefined /*out*/;
             resourceInputs["serviceAttachmentSelfLink"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
+            resourceInputs["serviceAttachmentUris"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(ProducerService.__pulumiType, name, resourceInputs, opts, true /*remote*/);
@@ -247,7 +256,7 @@ export interface ProducerServiceArgs {
      */
     allowGlobalAccess?: boolean;
     /**
-     * Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+     * Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
      */
     backendService?: inputs.BackendServiceArgs;
     /**
@@ -279,13 +288,13 @@ export interface ProducerServiceArgs {
      */
     loadBalancerIp?: string;
     /**
-     * Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+     * Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
      */
-    loadBalancerSubnet: inputs.SubnetArgs;
+    loadBalancerSubnet?: pulumi.Input<inputs.SubnetArgs | undefined>;
     /**
-     * PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
+     * PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
      */
-    natSubnet: inputs.SubnetArgs;
+    natSubnet?: pulumi.Input<inputs.SubnetArgs | undefined>;
     /**
      * Producer VPC network (name or self link) that holds the load balancer and the subnets.
      */
@@ -303,17 +312,21 @@ export interface ProducerServiceArgs {
      */
     propagatedConnectionLimit?: number;
     /**
-     * Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
+     * Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
      */
-    proxyOnlySubnet: inputs.SubnetArgs;
+    proxyOnlySubnet?: pulumi.Input<inputs.SubnetArgs | undefined>;
     /**
      * Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
      */
     reconcileConnections?: boolean;
     /**
-     * Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+     * Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
      */
     region?: string;
+    /**
+     * The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
+     */
+    regions?: {[key: string]: inputs.ProducerRegionArgs};
     /**
      * Consumer projects or networks always rejected.
      */

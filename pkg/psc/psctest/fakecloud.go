@@ -144,6 +144,16 @@ var certificateManagerCollections = map[string]string{
 	chain.DnsAuthorizationType:              "dnsAuthorizations",
 }
 
+// globalCollections are the collections of the global Compute Engine types, whose self links have
+// no region.
+var globalCollections = map[string]string{
+	chain.GlobalForwardingRuleType: "forwardingRules",
+	chain.BackendServiceType:       "backendServices",
+	chain.URLMapType:               "urlMaps",
+	chain.TargetHttpProxyType:      "targetHttpProxies",
+	chain.TargetHttpsProxyType:     "targetHttpsProxies",
+}
+
 // outputs computes the state the fake cloud returns for a custom resource.
 func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 	out := args.Inputs.Copy()
@@ -175,7 +185,13 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 		out["selfLink"] = resource.NewProperty(fmt.Sprintf(
 			"https://www.googleapis.com/compute/v1/projects/%s/regions/%s/%s/%s", project, region, collection, name))
 	}
+	if global := globalCollections[args.TypeToken]; global != "" {
+		out["selfLink"] = resource.NewProperty(fmt.Sprintf(
+			"https://www.googleapis.com/compute/v1/projects/%s/global/%s/%s", project, global, name))
+	}
 	switch args.TypeToken {
+	case chain.GlobalForwardingRuleType:
+		out["ipAddress"] = resource.NewProperty(str("ipAddress", "10.50.0.9"))
 	case chain.AddressType:
 		out["address"] = resource.NewProperty(str("address", "192.168.10.7"))
 	case chain.ForwardingRuleType:

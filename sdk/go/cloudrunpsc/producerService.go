@@ -80,6 +80,8 @@ type ProducerService struct {
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
 	LoadBalancerIp pulumi.StringOutput `pulumi:"loadBalancerIp"`
+	// The internal IP of the load balancer's forwarding rule in each region, by region, as serviceAttachmentUris.
+	LoadBalancerIps pulumi.StringMapOutput `pulumi:"loadBalancerIps"`
 	// ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
 	ManagedCertificate pulumi.StringOutput `pulumi:"managedCertificate"`
 	// NAT addresses still free: natCapacity minus natAddressesUsed.
@@ -100,12 +102,16 @@ type ProducerService struct {
 	ProxyOnlySubnet pulumi.StringOutput `pulumi:"proxyOnlySubnet"`
 	// Region of the producer resources.
 	Region pulumi.StringOutput `pulumi:"region"`
+	// The regions the service is published in, sorted.
+	Regions pulumi.StringArrayOutput `pulumi:"regions"`
 	// The Cloud Run service of each route, by the route's key (empty without routes).
 	RouteServiceNames pulumi.StringMapOutput `pulumi:"routeServiceNames"`
 	// Self link of the service attachment.
 	ServiceAttachmentSelfLink pulumi.StringOutput `pulumi:"serviceAttachmentSelfLink"`
-	// Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.
+	// Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers; with regions, the primary region's (the regional load balancer's in the migration state), as are loadBalancerIp, natSubnet, proxyOnlySubnet, region and cloudRunServiceName.
 	ServiceAttachmentUri pulumi.StringOutput `pulumi:"serviceAttachmentUri"`
+	// The service attachment URI of each region, by region: with regions, every region's attachment of the cross-region load balancer (also in the migration state, where serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint with producerStack picks its own region's from the stack output serviceAttachmentUris.
+	ServiceAttachmentUris pulumi.StringMapOutput `pulumi:"serviceAttachmentUris"`
 }
 
 // NewProducerService registers a new resource with the given unique name, arguments, and options.
@@ -134,7 +140,7 @@ type producerServiceArgs struct {
 	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
 	// Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
 	AllowGlobalAccess *bool `pulumi:"allowGlobalAccess"`
-	// Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+	// Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
 	BackendService *BackendService `pulumi:"backendService"`
 	// The Cloud Run service to publish.
 	CloudRun CloudRun `pulumi:"cloudRun"`
@@ -150,10 +156,10 @@ type producerServiceArgs struct {
 	Labels map[string]string `pulumi:"labels"`
 	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string `pulumi:"loadBalancerIp"`
-	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-	LoadBalancerSubnet Subnet `pulumi:"loadBalancerSubnet"`
-	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
-	NatSubnet Subnet `pulumi:"natSubnet"`
+	// Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+	LoadBalancerSubnet *Subnet `pulumi:"loadBalancerSubnet"`
+	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+	NatSubnet *Subnet `pulumi:"natSubnet"`
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network string `pulumi:"network"`
 	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
@@ -162,12 +168,14 @@ type producerServiceArgs struct {
 	Project *string `pulumi:"project"`
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int `pulumi:"propagatedConnectionLimit"`
-	// Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
-	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
+	// Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+	ProxyOnlySubnet *Subnet `pulumi:"proxyOnlySubnet"`
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool `pulumi:"reconcileConnections"`
-	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
 	Region *string `pulumi:"region"`
+	// The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
+	Regions map[string]ProducerRegion `pulumi:"regions"`
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []string `pulumi:"rejectedConsumers"`
 	// Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
@@ -186,7 +194,7 @@ type ProducerServiceArgs struct {
 	AdditionalNatSubnets []SubnetArgs
 	// Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
 	AllowGlobalAccess *bool
-	// Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+	// Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
 	BackendService *BackendServiceArgs
 	// The Cloud Run service to publish.
 	CloudRun CloudRunArgs
@@ -202,10 +210,10 @@ type ProducerServiceArgs struct {
 	Labels map[string]string
 	// Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
 	LoadBalancerIp *string
-	// Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-	LoadBalancerSubnet SubnetArgs
-	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
-	NatSubnet SubnetArgs
+	// Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+	LoadBalancerSubnet SubnetPtrInput
+	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+	NatSubnet SubnetPtrInput
 	// Producer VPC network (name or self link) that holds the load balancer and the subnets.
 	Network pulumi.StringInput
 	// Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
@@ -214,12 +222,14 @@ type ProducerServiceArgs struct {
 	Project *string
 	// Most propagated connections per consumer (Google's default 250 when unset).
 	PropagatedConnectionLimit *int
-	// Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
-	ProxyOnlySubnet SubnetArgs
+	// Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+	ProxyOnlySubnet SubnetPtrInput
 	// Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
 	ReconcileConnections *bool
-	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+	// Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
 	Region *string
+	// The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
+	Regions map[string]ProducerRegionArgs
 	// Consumer projects or networks always rejected.
 	RejectedConsumers []pulumi.StringInput
 	// Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
@@ -362,6 +372,11 @@ func (o ProducerServiceOutput) LoadBalancerIp() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.LoadBalancerIp }).(pulumi.StringOutput)
 }
 
+// The internal IP of the load balancer's forwarding rule in each region, by region, as serviceAttachmentUris.
+func (o ProducerServiceOutput) LoadBalancerIps() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringMapOutput { return v.LoadBalancerIps }).(pulumi.StringMapOutput)
+}
+
 // ID (projects/P/locations/REGION/certificates/N) of the Google-managed certificate created for tls.managed (empty otherwise).
 func (o ProducerServiceOutput) ManagedCertificate() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ManagedCertificate }).(pulumi.StringOutput)
@@ -412,6 +427,11 @@ func (o ProducerServiceOutput) Region() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.Region }).(pulumi.StringOutput)
 }
 
+// The regions the service is published in, sorted.
+func (o ProducerServiceOutput) Regions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayOutput { return v.Regions }).(pulumi.StringArrayOutput)
+}
+
 // The Cloud Run service of each route, by the route's key (empty without routes).
 func (o ProducerServiceOutput) RouteServiceNames() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringMapOutput { return v.RouteServiceNames }).(pulumi.StringMapOutput)
@@ -422,9 +442,14 @@ func (o ProducerServiceOutput) ServiceAttachmentSelfLink() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ServiceAttachmentSelfLink }).(pulumi.StringOutput)
 }
 
-// Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.
+// Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers; with regions, the primary region's (the regional load balancer's in the migration state), as are loadBalancerIp, natSubnet, proxyOnlySubnet, region and cloudRunServiceName.
 func (o ProducerServiceOutput) ServiceAttachmentUri() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.ServiceAttachmentUri }).(pulumi.StringOutput)
+}
+
+// The service attachment URI of each region, by region: with regions, every region's attachment of the cross-region load balancer (also in the migration state, where serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint with producerStack picks its own region's from the stack output serviceAttachmentUris.
+func (o ProducerServiceOutput) ServiceAttachmentUris() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringMapOutput { return v.ServiceAttachmentUris }).(pulumi.StringMapOutput)
 }
 
 type ProducerServiceArrayOutput struct{ *pulumi.OutputState }

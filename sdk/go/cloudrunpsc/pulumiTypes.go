@@ -174,9 +174,11 @@ func (o BackendLogConfigPtrOutput) SampleRate() pulumi.Float64PtrOutput {
 
 // Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
 type BackendService struct {
+	// With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+	DisableOutlierDetection *bool `pulumi:"disableOutlierDetection"`
 	// Request logging of the load balancer to Cloud Logging (none when unset).
 	LogConfig *BackendLogConfig `pulumi:"logConfig"`
-	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
 	OutlierDetection *OutlierDetection `pulumi:"outlierDetection"`
 	// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
 	SecurityPolicy *string `pulumi:"securityPolicy"`
@@ -197,9 +199,11 @@ type BackendServiceInput interface {
 
 // Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
 type BackendServiceArgs struct {
+	// With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+	DisableOutlierDetection *bool `pulumi:"disableOutlierDetection"`
 	// Request logging of the load balancer to Cloud Logging (none when unset).
 	LogConfig *BackendLogConfigArgs `pulumi:"logConfig"`
-	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+	// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
 	OutlierDetection *OutlierDetectionArgs `pulumi:"outlierDetection"`
 	// Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
 	SecurityPolicy pulumi.StringPtrInput `pulumi:"securityPolicy"`
@@ -285,12 +289,17 @@ func (o BackendServiceOutput) ToBackendServicePtrOutputWithContext(ctx context.C
 	}).(BackendServicePtrOutput)
 }
 
+// With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+func (o BackendServiceOutput) DisableOutlierDetection() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v BackendService) *bool { return v.DisableOutlierDetection }).(pulumi.BoolPtrOutput)
+}
+
 // Request logging of the load balancer to Cloud Logging (none when unset).
 func (o BackendServiceOutput) LogConfig() BackendLogConfigPtrOutput {
 	return o.ApplyT(func(v BackendService) *BackendLogConfig { return v.LogConfig }).(BackendLogConfigPtrOutput)
 }
 
-// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
 func (o BackendServiceOutput) OutlierDetection() OutlierDetectionPtrOutput {
 	return o.ApplyT(func(v BackendService) *OutlierDetection { return v.OutlierDetection }).(OutlierDetectionPtrOutput)
 }
@@ -329,6 +338,16 @@ func (o BackendServicePtrOutput) Elem() BackendServiceOutput {
 	}).(BackendServiceOutput)
 }
 
+// With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+func (o BackendServicePtrOutput) DisableOutlierDetection() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *BackendService) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.DisableOutlierDetection
+	}).(pulumi.BoolPtrOutput)
+}
+
 // Request logging of the load balancer to Cloud Logging (none when unset).
 func (o BackendServicePtrOutput) LogConfig() BackendLogConfigPtrOutput {
 	return o.ApplyT(func(v *BackendService) *BackendLogConfig {
@@ -339,7 +358,7 @@ func (o BackendServicePtrOutput) LogConfig() BackendLogConfigPtrOutput {
 	}).(BackendLogConfigPtrOutput)
 }
 
-// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+// Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
 func (o BackendServicePtrOutput) OutlierDetection() OutlierDetectionPtrOutput {
 	return o.ApplyT(func(v *BackendService) *OutlierDetection {
 		if v == nil {
@@ -589,6 +608,8 @@ type ConnectedEndpoint struct {
 	PropagatedConnectionCount int `pulumi:"propagatedConnectionCount"`
 	// PSC connection ID of the endpoint.
 	PscConnectionId string `pulumi:"pscConnectionId"`
+	// Region of the service attachment the endpoint is connected to.
+	Region string `pulumi:"region"`
 	// Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
 	Status string `pulumi:"status"`
 }
@@ -631,6 +652,11 @@ func (o ConnectedEndpointOutput) PropagatedConnectionCount() pulumi.IntOutput {
 // PSC connection ID of the endpoint.
 func (o ConnectedEndpointOutput) PscConnectionId() pulumi.StringOutput {
 	return o.ApplyT(func(v ConnectedEndpoint) string { return v.PscConnectionId }).(pulumi.StringOutput)
+}
+
+// Region of the service attachment the endpoint is connected to.
+func (o ConnectedEndpointOutput) Region() pulumi.StringOutput {
+	return o.ApplyT(func(v ConnectedEndpoint) string { return v.Region }).(pulumi.StringOutput)
 }
 
 // Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
@@ -1787,6 +1813,151 @@ func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput 
 	}).(pulumi.IntPtrOutput)
 }
 
+// One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+type ProducerRegion struct {
+	// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
+	// An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+	ExistingServiceName *string `pulumi:"existingServiceName"`
+	// Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+	LoadBalancerIp *string `pulumi:"loadBalancerIp"`
+	// Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+	LoadBalancerSubnet Subnet `pulumi:"loadBalancerSubnet"`
+	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+	NatSubnet Subnet `pulumi:"natSubnet"`
+	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
+}
+
+// ProducerRegionInput is an input type that accepts ProducerRegionArgs and ProducerRegionOutput values.
+// You can construct a concrete instance of `ProducerRegionInput` via:
+//
+//	ProducerRegionArgs{...}
+type ProducerRegionInput interface {
+	pulumi.Input
+
+	ToProducerRegionOutput() ProducerRegionOutput
+	ToProducerRegionOutputWithContext(context.Context) ProducerRegionOutput
+}
+
+// One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+type ProducerRegionArgs struct {
+	// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+	AdditionalNatSubnets []SubnetArgs `pulumi:"additionalNatSubnets"`
+	// An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+	ExistingServiceName *string `pulumi:"existingServiceName"`
+	// Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+	LoadBalancerIp *string `pulumi:"loadBalancerIp"`
+	// Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+	LoadBalancerSubnet SubnetArgs `pulumi:"loadBalancerSubnet"`
+	// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+	NatSubnet SubnetArgs `pulumi:"natSubnet"`
+	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+	ProxyOnlySubnet SubnetArgs `pulumi:"proxyOnlySubnet"`
+}
+
+func (ProducerRegionArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ProducerRegion)(nil)).Elem()
+}
+
+func (i ProducerRegionArgs) ToProducerRegionOutput() ProducerRegionOutput {
+	return i.ToProducerRegionOutputWithContext(context.Background())
+}
+
+func (i ProducerRegionArgs) ToProducerRegionOutputWithContext(ctx context.Context) ProducerRegionOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ProducerRegionOutput)
+}
+
+// ProducerRegionMapInput is an input type that accepts ProducerRegionMap and ProducerRegionMapOutput values.
+// You can construct a concrete instance of `ProducerRegionMapInput` via:
+//
+//	ProducerRegionMap{ "key": ProducerRegionArgs{...} }
+type ProducerRegionMapInput interface {
+	pulumi.Input
+
+	ToProducerRegionMapOutput() ProducerRegionMapOutput
+	ToProducerRegionMapOutputWithContext(context.Context) ProducerRegionMapOutput
+}
+
+type ProducerRegionMap map[string]ProducerRegionInput
+
+func (ProducerRegionMap) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]ProducerRegion)(nil)).Elem()
+}
+
+func (i ProducerRegionMap) ToProducerRegionMapOutput() ProducerRegionMapOutput {
+	return i.ToProducerRegionMapOutputWithContext(context.Background())
+}
+
+func (i ProducerRegionMap) ToProducerRegionMapOutputWithContext(ctx context.Context) ProducerRegionMapOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ProducerRegionMapOutput)
+}
+
+// One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+type ProducerRegionOutput struct{ *pulumi.OutputState }
+
+func (ProducerRegionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ProducerRegion)(nil)).Elem()
+}
+
+func (o ProducerRegionOutput) ToProducerRegionOutput() ProducerRegionOutput {
+	return o
+}
+
+func (o ProducerRegionOutput) ToProducerRegionOutputWithContext(ctx context.Context) ProducerRegionOutput {
+	return o
+}
+
+// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+func (o ProducerRegionOutput) AdditionalNatSubnets() SubnetArrayOutput {
+	return o.ApplyT(func(v ProducerRegion) []Subnet { return v.AdditionalNatSubnets }).(SubnetArrayOutput)
+}
+
+// An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+func (o ProducerRegionOutput) ExistingServiceName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ProducerRegion) *string { return v.ExistingServiceName }).(pulumi.StringPtrOutput)
+}
+
+// Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+func (o ProducerRegionOutput) LoadBalancerIp() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ProducerRegion) *string { return v.LoadBalancerIp }).(pulumi.StringPtrOutput)
+}
+
+// Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+func (o ProducerRegionOutput) LoadBalancerSubnet() SubnetOutput {
+	return o.ApplyT(func(v ProducerRegion) Subnet { return v.LoadBalancerSubnet }).(SubnetOutput)
+}
+
+// PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+func (o ProducerRegionOutput) NatSubnet() SubnetOutput {
+	return o.ApplyT(func(v ProducerRegion) Subnet { return v.NatSubnet }).(SubnetOutput)
+}
+
+// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+func (o ProducerRegionOutput) ProxyOnlySubnet() SubnetOutput {
+	return o.ApplyT(func(v ProducerRegion) Subnet { return v.ProxyOnlySubnet }).(SubnetOutput)
+}
+
+type ProducerRegionMapOutput struct{ *pulumi.OutputState }
+
+func (ProducerRegionMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]ProducerRegion)(nil)).Elem()
+}
+
+func (o ProducerRegionMapOutput) ToProducerRegionMapOutput() ProducerRegionMapOutput {
+	return o
+}
+
+func (o ProducerRegionMapOutput) ToProducerRegionMapOutputWithContext(ctx context.Context) ProducerRegionMapOutput {
+	return o
+}
+
+func (o ProducerRegionMapOutput) MapIndex(k pulumi.StringInput) ProducerRegionOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) ProducerRegion {
+		return vs[0].(map[string]ProducerRegion)[vs[1].(string)]
+	}).(ProducerRegionOutput)
+}
+
 // Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
 type Route struct {
 	// The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
@@ -2116,6 +2287,72 @@ func (i SubnetArgs) ToSubnetOutputWithContext(ctx context.Context) SubnetOutput 
 	return pulumi.ToOutputWithContext(ctx, i).(SubnetOutput)
 }
 
+func (i SubnetArgs) ToSubnetPtrOutput() SubnetPtrOutput {
+	return i.ToSubnetPtrOutputWithContext(context.Background())
+}
+
+func (i SubnetArgs) ToSubnetPtrOutputWithContext(ctx context.Context) SubnetPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SubnetOutput).ToSubnetPtrOutputWithContext(ctx)
+}
+
+// SubnetPtrInput is an input type that accepts SubnetArgs, SubnetPtr and SubnetPtrOutput values.
+// You can construct a concrete instance of `SubnetPtrInput` via:
+//
+//	        SubnetArgs{...}
+//
+//	or:
+//
+//	        nil
+type SubnetPtrInput interface {
+	pulumi.Input
+
+	ToSubnetPtrOutput() SubnetPtrOutput
+	ToSubnetPtrOutputWithContext(context.Context) SubnetPtrOutput
+}
+
+type subnetPtrType SubnetArgs
+
+func SubnetPtr(v *SubnetArgs) SubnetPtrInput {
+	return (*subnetPtrType)(v)
+}
+
+func (*subnetPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Subnet)(nil)).Elem()
+}
+
+func (i *subnetPtrType) ToSubnetPtrOutput() SubnetPtrOutput {
+	return i.ToSubnetPtrOutputWithContext(context.Background())
+}
+
+func (i *subnetPtrType) ToSubnetPtrOutputWithContext(ctx context.Context) SubnetPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SubnetPtrOutput)
+}
+
+// SubnetArrayInput is an input type that accepts SubnetArray and SubnetArrayOutput values.
+// You can construct a concrete instance of `SubnetArrayInput` via:
+//
+//	SubnetArray{ SubnetArgs{...} }
+type SubnetArrayInput interface {
+	pulumi.Input
+
+	ToSubnetArrayOutput() SubnetArrayOutput
+	ToSubnetArrayOutputWithContext(context.Context) SubnetArrayOutput
+}
+
+type SubnetArray []SubnetInput
+
+func (SubnetArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
+}
+
+func (i SubnetArray) ToSubnetArrayOutput() SubnetArrayOutput {
+	return i.ToSubnetArrayOutputWithContext(context.Background())
+}
+
+func (i SubnetArray) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SubnetArrayOutput)
+}
+
 // A subnet that the component either creates from a CIDR range in the given VPC or uses as it is. Give exactly one of ipCidrRange and selfLink.
 type SubnetOutput struct{ *pulumi.OutputState }
 
@@ -2131,6 +2368,16 @@ func (o SubnetOutput) ToSubnetOutputWithContext(ctx context.Context) SubnetOutpu
 	return o
 }
 
+func (o SubnetOutput) ToSubnetPtrOutput() SubnetPtrOutput {
+	return o.ToSubnetPtrOutputWithContext(context.Background())
+}
+
+func (o SubnetOutput) ToSubnetPtrOutputWithContext(ctx context.Context) SubnetPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Subnet) *Subnet {
+		return &v
+	}).(SubnetPtrOutput)
+}
+
 // IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
 func (o SubnetOutput) IpCidrRange() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.IpCidrRange }).(pulumi.StringPtrOutput)
@@ -2144,6 +2391,80 @@ func (o SubnetOutput) Key() pulumi.StringPtrOutput {
 // Self link of an existing subnet to use instead of creating one.
 func (o SubnetOutput) SelfLink() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Subnet) *string { return v.SelfLink }).(pulumi.StringPtrOutput)
+}
+
+type SubnetPtrOutput struct{ *pulumi.OutputState }
+
+func (SubnetPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Subnet)(nil)).Elem()
+}
+
+func (o SubnetPtrOutput) ToSubnetPtrOutput() SubnetPtrOutput {
+	return o
+}
+
+func (o SubnetPtrOutput) ToSubnetPtrOutputWithContext(ctx context.Context) SubnetPtrOutput {
+	return o
+}
+
+func (o SubnetPtrOutput) Elem() SubnetOutput {
+	return o.ApplyT(func(v *Subnet) Subnet {
+		if v != nil {
+			return *v
+		}
+		var ret Subnet
+		return ret
+	}).(SubnetOutput)
+}
+
+// IPv4 range of a subnet to create, such as 10.10.0.0/24, written from its network address.
+func (o SubnetPtrOutput) IpCidrRange() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Subnet) *string {
+		if v == nil {
+			return nil
+		}
+		return v.IpCidrRange
+	}).(pulumi.StringPtrOutput)
+}
+
+// Stable key of an additionalNatSubnets entry the component creates, required there and used nowhere else: lowercase letters, digits and hyphens, starting with a letter. The subnet is the child <name>-nat-<key>, so removing or reordering entries never touches the others; changing a key replaces its subnet.
+func (o SubnetPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Subnet) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Self link of an existing subnet to use instead of creating one.
+func (o SubnetPtrOutput) SelfLink() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Subnet) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SelfLink
+	}).(pulumi.StringPtrOutput)
+}
+
+type SubnetArrayOutput struct{ *pulumi.OutputState }
+
+func (SubnetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Subnet)(nil)).Elem()
+}
+
+func (o SubnetArrayOutput) ToSubnetArrayOutput() SubnetArrayOutput {
+	return o
+}
+
+func (o SubnetArrayOutput) ToSubnetArrayOutputWithContext(ctx context.Context) SubnetArrayOutput {
+	return o
+}
+
+func (o SubnetArrayOutput) Index(i pulumi.IntInput) SubnetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Subnet {
+		return vs[0].([]Subnet)[vs[1].(int)]
+	}).(SubnetOutput)
 }
 
 // HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
@@ -2596,11 +2917,15 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ManagedCertificatePtrInput)(nil)).Elem(), ManagedCertificateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionInput)(nil)).Elem(), OutlierDetectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionPtrInput)(nil)).Elem(), OutlierDetectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ProducerRegionInput)(nil)).Elem(), ProducerRegionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ProducerRegionMapInput)(nil)).Elem(), ProducerRegionMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteInput)(nil)).Elem(), RouteArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteArrayInput)(nil)).Elem(), RouteArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceDirectoryRegistrationPtrInput)(nil)).Elem(), ServiceDirectoryRegistrationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SubnetInput)(nil)).Elem(), SubnetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SubnetPtrInput)(nil)).Elem(), SubnetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SubnetArrayInput)(nil)).Elem(), SubnetArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TlsPtrInput)(nil)).Elem(), TlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcEgressInput)(nil)).Elem(), VpcEgressArgs{})
@@ -2626,11 +2951,15 @@ func init() {
 	pulumi.RegisterOutputType(ManagedCertificatePtrOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionPtrOutput{})
+	pulumi.RegisterOutputType(ProducerRegionOutput{})
+	pulumi.RegisterOutputType(ProducerRegionMapOutput{})
 	pulumi.RegisterOutputType(RouteOutput{})
 	pulumi.RegisterOutputType(RouteArrayOutput{})
 	pulumi.RegisterOutputType(ServiceDirectoryRegistrationOutput{})
 	pulumi.RegisterOutputType(ServiceDirectoryRegistrationPtrOutput{})
 	pulumi.RegisterOutputType(SubnetOutput{})
+	pulumi.RegisterOutputType(SubnetPtrOutput{})
+	pulumi.RegisterOutputType(SubnetArrayOutput{})
 	pulumi.RegisterOutputType(TlsOutput{})
 	pulumi.RegisterOutputType(TlsPtrOutput{})
 	pulumi.RegisterOutputType(VpcEgressOutput{})

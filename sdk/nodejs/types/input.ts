@@ -24,11 +24,15 @@ export interface BackendLogConfigArgs {
  */
 export interface BackendServiceArgs {
     /**
+     * With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+     */
+    disableOutlierDetection?: boolean;
+    /**
      * Request logging of the load balancer to Cloud Logging (none when unset).
      */
     logConfig?: inputs.BackendLogConfigArgs;
     /**
-     * Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+     * Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
      */
     outlierDetection?: inputs.OutlierDetectionArgs;
     /**
@@ -249,6 +253,36 @@ export interface OutlierDetectionArgs {
      * Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
      */
     successRateStdevFactor?: number;
+}
+
+/**
+ * One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+ */
+export interface ProducerRegionArgs {
+    /**
+     * More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+     */
+    additionalNatSubnets?: inputs.SubnetArgs[];
+    /**
+     * An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+     */
+    existingServiceName?: string;
+    /**
+     * Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+     */
+    loadBalancerIp?: string;
+    /**
+     * Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+     */
+    loadBalancerSubnet: inputs.SubnetArgs;
+    /**
+     * PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+     */
+    natSubnet: inputs.SubnetArgs;
+    /**
+     * Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+     */
+    proxyOnlySubnet: inputs.SubnetArgs;
 }
 
 /**

@@ -30,6 +30,10 @@ export interface ConnectedEndpoint {
      */
     pscConnectionId: string;
     /**
+     * Region of the service attachment the endpoint is connected to.
+     */
+    region: string;
+    /**
      * Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
      */
     status: string;

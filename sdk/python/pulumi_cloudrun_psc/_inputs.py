@@ -33,6 +33,8 @@ __all__ = [
     'ManagedCertificateArgsDict',
     'OutlierDetectionArgs',
     'OutlierDetectionArgsDict',
+    'ProducerRegionArgs',
+    'ProducerRegionArgsDict',
     'RouteArgs',
     'RouteArgsDict',
     'ServiceDirectoryRegistrationArgs',
@@ -103,13 +105,17 @@ class BackendServiceArgsDict(TypedDict):
     """
     Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
     """
+    disable_outlier_detection: NotRequired[_builtins.bool]
+    """
+    With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+    """
     log_config: NotRequired['BackendLogConfigArgsDict']
     """
     Request logging of the load balancer to Cloud Logging (none when unset).
     """
     outlier_detection: NotRequired['OutlierDetectionArgsDict']
     """
-    Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+    Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
     """
     security_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -123,6 +129,7 @@ class BackendServiceArgsDict(TypedDict):
 @pulumi.input_type
 class BackendServiceArgs:
     def __init__(__self__, *,
+                 disable_outlier_detection: Optional[_builtins.bool] = None,
                  log_config: Optional['BackendLogConfigArgs'] = None,
                  outlier_detection: Optional['OutlierDetectionArgs'] = None,
                  security_policy: pulumi.Input[Optional[_builtins.str]] = None,
@@ -130,11 +137,14 @@ class BackendServiceArgs:
         """
         Controls of the load balancer's regional backend service, which sends every request to Cloud Run.
 
+        :param _builtins.bool disable_outlier_detection: With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
         :param 'BackendLogConfigArgs' log_config: Request logging of the load balancer to Cloud Logging (none when unset).
-        :param 'OutlierDetectionArgs' outlier_detection: Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+        :param 'OutlierDetectionArgs' outlier_detection: Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
         :param pulumi.Input[_builtins.str] security_policy: Regional Cloud Armor security policy (type CLOUD_ARMOR) in the producer's project and region that filters the requests: projects/P/regions/REGION/securityPolicies/NAME, its self link, or its name. A regional load balancer takes no global policy. May be an Output, such as a created RegionSecurityPolicy's selfLink; changed in place.
         :param _builtins.int timeout_sec: How long the load balancer waits for the service's response, 1 to 2147483647 seconds (Google's default 30 when unset). Cloud Run's own request timeout still applies.
         """
+        if disable_outlier_detection is not None:
+            pulumi.set(__self__, "disable_outlier_detection", disable_outlier_detection)
         if log_config is not None:
             pulumi.set(__self__, "log_config", log_config)
         if outlier_detection is not None:
@@ -143,6 +153,18 @@ class BackendServiceArgs:
             pulumi.set(__self__, "security_policy", security_policy)
         if timeout_sec is not None:
             pulumi.set(__self__, "timeout_sec", timeout_sec)
+
+    @_builtins.property
+    @pulumi.getter(name="disableOutlierDetection")
+    def disable_outlier_detection(self) -> Optional[_builtins.bool]:
+        """
+        With regions, turn off the outlier detection that is on by default. Without it a region whose Cloud Run service fails keeps receiving the requests of its own region: the cross-region load balancer sends them to another region only when outlier detection ejects the local NEG. An explicit opt-out that warns at preview.
+        """
+        return pulumi.get(self, "disable_outlier_detection")
+
+    @disable_outlier_detection.setter
+    def disable_outlier_detection(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "disable_outlier_detection", value)
 
     @_builtins.property
     @pulumi.getter(name="logConfig")
@@ -160,7 +182,7 @@ class BackendServiceArgs:
     @pulumi.getter(name="outlierDetection")
     def outlier_detection(self) -> Optional['OutlierDetectionArgs']:
         """
-        Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults.
+        Eviction of failing backends from the balancing pool (Envoy outlier detection); set at least one field. Unset fields take Google's defaults; with regions, they take the component's failover defaults instead (consecutiveErrors 5, consecutiveGatewayFailure 5, both enforced at 100, interval 10 s, baseEjectionTime 30 s, maxEjectionPercent 50).
         """
         return pulumi.get(self, "outlier_detection")
 
@@ -1127,6 +1149,137 @@ class OutlierDetectionArgs:
     @success_rate_stdev_factor.setter
     def success_rate_stdev_factor(self, value: Optional[_builtins.int]):
         pulumi.set(self, "success_rate_stdev_factor", value)
+
+
+class ProducerRegionArgsDict(TypedDict):
+    """
+    One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+    """
+    load_balancer_subnet: 'SubnetArgsDict'
+    """
+    Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+    """
+    nat_subnet: 'SubnetArgsDict'
+    """
+    PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+    """
+    proxy_only_subnet: 'SubnetArgsDict'
+    """
+    Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+    """
+    additional_nat_subnets: NotRequired[Sequence['SubnetArgsDict']]
+    """
+    More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+    """
+    existing_service_name: NotRequired[_builtins.str]
+    """
+    An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+    """
+    load_balancer_ip: NotRequired[_builtins.str]
+    """
+    Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+    """
+
+@pulumi.input_type
+class ProducerRegionArgs:
+    def __init__(__self__, *,
+                 load_balancer_subnet: 'SubnetArgs',
+                 nat_subnet: 'SubnetArgs',
+                 proxy_only_subnet: 'SubnetArgs',
+                 additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
+                 existing_service_name: Optional[_builtins.str] = None,
+                 load_balancer_ip: Optional[_builtins.str] = None):
+        """
+        One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
+
+        :param 'SubnetArgs' load_balancer_subnet: Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+        :param 'SubnetArgs' nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+        :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+        :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+        :param _builtins.str existing_service_name: An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+        :param _builtins.str load_balancer_ip: Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+        """
+        pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
+        pulumi.set(__self__, "nat_subnet", nat_subnet)
+        pulumi.set(__self__, "proxy_only_subnet", proxy_only_subnet)
+        if additional_nat_subnets is not None:
+            pulumi.set(__self__, "additional_nat_subnets", additional_nat_subnets)
+        if existing_service_name is not None:
+            pulumi.set(__self__, "existing_service_name", existing_service_name)
+        if load_balancer_ip is not None:
+            pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+
+    @_builtins.property
+    @pulumi.getter(name="loadBalancerSubnet")
+    def load_balancer_subnet(self) -> 'SubnetArgs':
+        """
+        Regular subnet of the region that holds the load balancer's forwarding rule there (<name>-R-lb-rule).
+        """
+        return pulumi.get(self, "load_balancer_subnet")
+
+    @load_balancer_subnet.setter
+    def load_balancer_subnet(self, value: 'SubnetArgs'):
+        pulumi.set(self, "load_balancer_subnet", value)
+
+    @_builtins.property
+    @pulumi.getter(name="natSubnet")
+    def nat_subnet(self) -> 'SubnetArgs':
+        """
+        PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
+        """
+        return pulumi.get(self, "nat_subnet")
+
+    @nat_subnet.setter
+    def nat_subnet(self, value: 'SubnetArgs'):
+        pulumi.set(self, "nat_subnet", value)
+
+    @_builtins.property
+    @pulumi.getter(name="proxyOnlySubnet")
+    def proxy_only_subnet(self) -> 'SubnetArgs':
+        """
+        Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
+        """
+        return pulumi.get(self, "proxy_only_subnet")
+
+    @proxy_only_subnet.setter
+    def proxy_only_subnet(self, value: 'SubnetArgs'):
+        pulumi.set(self, "proxy_only_subnet", value)
+
+    @_builtins.property
+    @pulumi.getter(name="additionalNatSubnets")
+    def additional_nat_subnets(self) -> Optional[Sequence['SubnetArgs']]:
+        """
+        More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+        """
+        return pulumi.get(self, "additional_nat_subnets")
+
+    @additional_nat_subnets.setter
+    def additional_nat_subnets(self, value: Optional[Sequence['SubnetArgs']]):
+        pulumi.set(self, "additional_nat_subnets", value)
+
+    @_builtins.property
+    @pulumi.getter(name="existingServiceName")
+    def existing_service_name(self) -> Optional[_builtins.str]:
+        """
+        An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
+        """
+        return pulumi.get(self, "existing_service_name")
+
+    @existing_service_name.setter
+    def existing_service_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "existing_service_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="loadBalancerIp")
+    def load_balancer_ip(self) -> Optional[_builtins.str]:
+        """
+        Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+        """
+        return pulumi.get(self, "load_balancer_ip")
+
+    @load_balancer_ip.setter
+    def load_balancer_ip(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "load_balancer_ip", value)
 
 
 class RouteArgsDict(TypedDict):

@@ -53,6 +53,7 @@ class ConnectedEndpoint(dict):
                  endpoint: _builtins.str,
                  propagated_connection_count: _builtins.int,
                  psc_connection_id: _builtins.str,
+                 region: _builtins.str,
                  status: _builtins.str):
         """
         A consumer endpoint connected to the service attachment.
@@ -62,6 +63,7 @@ class ConnectedEndpoint(dict):
         :param _builtins.str endpoint: Self link of the consumer's PSC forwarding rule.
         :param _builtins.int propagated_connection_count: Connections propagated from the consumer's Network Connectivity Center hub.
         :param _builtins.str psc_connection_id: PSC connection ID of the endpoint.
+        :param _builtins.str region: Region of the service attachment the endpoint is connected to.
         :param _builtins.str status: Connection status: ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION or CLOSED.
         """
         pulumi.set(__self__, "consumer_network", consumer_network)
@@ -69,6 +71,7 @@ class ConnectedEndpoint(dict):
         pulumi.set(__self__, "endpoint", endpoint)
         pulumi.set(__self__, "propagated_connection_count", propagated_connection_count)
         pulumi.set(__self__, "psc_connection_id", psc_connection_id)
+        pulumi.set(__self__, "region", region)
         pulumi.set(__self__, "status", status)
 
     @_builtins.property
@@ -110,6 +113,14 @@ class ConnectedEndpoint(dict):
         PSC connection ID of the endpoint.
         """
         return pulumi.get(self, "psc_connection_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> _builtins.str:
+        """
+        Region of the service attachment the endpoint is connected to.
+        """
+        return pulumi.get(self, "region")
 
     @_builtins.property
     @pulumi.getter

@@ -22,10 +22,7 @@ __all__ = ['ProducerServiceArgs', 'ProducerService']
 class ProducerServiceArgs:
     def __init__(__self__, *,
                  cloud_run: 'CloudRunArgs',
-                 load_balancer_subnet: 'SubnetArgs',
-                 nat_subnet: 'SubnetArgs',
                  network: pulumi.Input[_builtins.str],
-                 proxy_only_subnet: 'SubnetArgs',
                  accept_all_consumers: Optional[_builtins.bool] = None,
                  additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
                  allow_global_access: Optional[_builtins.bool] = None,
@@ -36,11 +33,15 @@ class ProducerServiceArgs:
                  hostname: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
+                 load_balancer_subnet: pulumi.Input[Optional['SubnetArgs']] = None,
+                 nat_subnet: pulumi.Input[Optional['SubnetArgs']] = None,
                  network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
+                 proxy_only_subnet: pulumi.Input[Optional['SubnetArgs']] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 regions: Optional[Mapping[str, 'ProducerRegionArgs']] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  routes: Optional[Sequence['RouteArgs']] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
@@ -49,35 +50,33 @@ class ProducerServiceArgs:
         The set of arguments for constructing a ProducerService resource.
 
         :param 'CloudRunArgs' cloud_run: The Cloud Run service to publish.
-        :param 'SubnetArgs' load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param 'SubnetArgs' nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
-        :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
-        :param 'BackendServiceArgs' backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+        :param 'BackendServiceArgs' backend_service: Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Sequence['ConsumerStackArgs'] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence['ConsumerAcceptArgs'] consumers: Consumers accepted by the service attachment.
         :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that PSC configures in consumers' VPCs; needs proven domain ownership and cannot change later.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param pulumi.Input['SubnetArgs'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param pulumi.Input['SubnetArgs'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
+        :param pulumi.Input['SubnetArgs'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
+        :param Mapping[str, 'ProducerRegionArgs'] regions: The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param Sequence['RouteArgs'] routes: Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
         :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param 'TlsArgs' tls: Serve HTTPS on port 443 instead of HTTP on port 80. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
         """
         pulumi.set(__self__, "cloud_run", cloud_run)
-        pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
-        pulumi.set(__self__, "nat_subnet", nat_subnet)
         pulumi.set(__self__, "network", network)
-        pulumi.set(__self__, "proxy_only_subnet", proxy_only_subnet)
         if accept_all_consumers is not None:
             pulumi.set(__self__, "accept_all_consumers", accept_all_consumers)
         if additional_nat_subnets is not None:
@@ -98,16 +97,24 @@ class ProducerServiceArgs:
             pulumi.set(__self__, "labels", labels)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+        if load_balancer_subnet is not None:
+            pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
+        if nat_subnet is not None:
+            pulumi.set(__self__, "nat_subnet", nat_subnet)
         if network_project is not None:
             pulumi.set(__self__, "network_project", network_project)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if propagated_connection_limit is not None:
             pulumi.set(__self__, "propagated_connection_limit", propagated_connection_limit)
+        if proxy_only_subnet is not None:
+            pulumi.set(__self__, "proxy_only_subnet", proxy_only_subnet)
         if reconcile_connections is not None:
             pulumi.set(__self__, "reconcile_connections", reconcile_connections)
         if region is not None:
             pulumi.set(__self__, "region", region)
+        if regions is not None:
+            pulumi.set(__self__, "regions", regions)
         if rejected_consumers is not None:
             pulumi.set(__self__, "rejected_consumers", rejected_consumers)
         if routes is not None:
@@ -130,30 +137,6 @@ class ProducerServiceArgs:
         pulumi.set(self, "cloud_run", value)
 
     @_builtins.property
-    @pulumi.getter(name="loadBalancerSubnet")
-    def load_balancer_subnet(self) -> 'SubnetArgs':
-        """
-        Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        """
-        return pulumi.get(self, "load_balancer_subnet")
-
-    @load_balancer_subnet.setter
-    def load_balancer_subnet(self, value: 'SubnetArgs'):
-        pulumi.set(self, "load_balancer_subnet", value)
-
-    @_builtins.property
-    @pulumi.getter(name="natSubnet")
-    def nat_subnet(self) -> 'SubnetArgs':
-        """
-        PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
-        """
-        return pulumi.get(self, "nat_subnet")
-
-    @nat_subnet.setter
-    def nat_subnet(self, value: 'SubnetArgs'):
-        pulumi.set(self, "nat_subnet", value)
-
-    @_builtins.property
     @pulumi.getter
     def network(self) -> pulumi.Input[_builtins.str]:
         """
@@ -164,18 +147,6 @@ class ProducerServiceArgs:
     @network.setter
     def network(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "network", value)
-
-    @_builtins.property
-    @pulumi.getter(name="proxyOnlySubnet")
-    def proxy_only_subnet(self) -> 'SubnetArgs':
-        """
-        Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
-        """
-        return pulumi.get(self, "proxy_only_subnet")
-
-    @proxy_only_subnet.setter
-    def proxy_only_subnet(self, value: 'SubnetArgs'):
-        pulumi.set(self, "proxy_only_subnet", value)
 
     @_builtins.property
     @pulumi.getter(name="acceptAllConsumers")
@@ -217,7 +188,7 @@ class ProducerServiceArgs:
     @pulumi.getter(name="backendService")
     def backend_service(self) -> Optional['BackendServiceArgs']:
         """
-        Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+        Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         """
         return pulumi.get(self, "backend_service")
 
@@ -298,6 +269,30 @@ class ProducerServiceArgs:
         pulumi.set(self, "load_balancer_ip", value)
 
     @_builtins.property
+    @pulumi.getter(name="loadBalancerSubnet")
+    def load_balancer_subnet(self) -> pulumi.Input[Optional['SubnetArgs']]:
+        """
+        Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        """
+        return pulumi.get(self, "load_balancer_subnet")
+
+    @load_balancer_subnet.setter
+    def load_balancer_subnet(self, value: pulumi.Input[Optional['SubnetArgs']]):
+        pulumi.set(self, "load_balancer_subnet", value)
+
+    @_builtins.property
+    @pulumi.getter(name="natSubnet")
+    def nat_subnet(self) -> pulumi.Input[Optional['SubnetArgs']]:
+        """
+        PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+        """
+        return pulumi.get(self, "nat_subnet")
+
+    @nat_subnet.setter
+    def nat_subnet(self, value: pulumi.Input[Optional['SubnetArgs']]):
+        pulumi.set(self, "nat_subnet", value)
+
+    @_builtins.property
     @pulumi.getter(name="networkProject")
     def network_project(self) -> Optional[_builtins.str]:
         """
@@ -334,6 +329,18 @@ class ProducerServiceArgs:
         pulumi.set(self, "propagated_connection_limit", value)
 
     @_builtins.property
+    @pulumi.getter(name="proxyOnlySubnet")
+    def proxy_only_subnet(self) -> pulumi.Input[Optional['SubnetArgs']]:
+        """
+        Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
+        """
+        return pulumi.get(self, "proxy_only_subnet")
+
+    @proxy_only_subnet.setter
+    def proxy_only_subnet(self, value: pulumi.Input[Optional['SubnetArgs']]):
+        pulumi.set(self, "proxy_only_subnet", value)
+
+    @_builtins.property
     @pulumi.getter(name="reconcileConnections")
     def reconcile_connections(self) -> Optional[_builtins.bool]:
         """
@@ -349,13 +356,25 @@ class ProducerServiceArgs:
     @pulumi.getter
     def region(self) -> Optional[_builtins.str]:
         """
-        Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+        Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
         """
         return pulumi.get(self, "region")
 
     @region.setter
     def region(self, value: Optional[_builtins.str]):
         pulumi.set(self, "region", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def regions(self) -> Optional[Mapping[str, 'ProducerRegionArgs']]:
+        """
+        The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
+        """
+        return pulumi.get(self, "regions")
+
+    @regions.setter
+    def regions(self, value: Optional[Mapping[str, 'ProducerRegionArgs']]):
+        pulumi.set(self, "regions", value)
 
     @_builtins.property
     @pulumi.getter(name="rejectedConsumers")
@@ -423,15 +442,16 @@ class ProducerService(pulumi.ComponentResource):
                  hostname: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
-                 load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
-                 nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 load_balancer_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 nat_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
-                 proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 proxy_only_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 regions: Optional[Mapping[str, Union['ProducerRegionArgs', 'ProducerRegionArgsDict']]] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  routes: Optional[Sequence[Union['RouteArgs', 'RouteArgsDict']]] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
@@ -470,7 +490,7 @@ class ProducerService(pulumi.ComponentResource):
         :param _builtins.bool accept_all_consumers: Accept every consumer automatically (ACCEPT_AUTOMATIC). Off by default: connections are accepted only for listed consumers (ACCEPT_MANUAL). An explicit opt-in. Changing it later replaces the service attachment (the API refuses the switch in place): a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up.
         :param Sequence[Union['SubnetArgs', 'SubnetArgsDict']] additional_nat_subnets: More PSC NAT subnets for the attachment. Add one when natCapacity runs out (consumers see NEEDS_ATTENTION): the attachment is updated in place, existing connections are not disturbed, and waiting ones are admitted. Each entry the component creates needs a key, which names its subnet: removing an entry deletes only its subnet (once no endpoint uses it).
         :param _builtins.bool allow_global_access: Let clients in every region of the producer VPC reach the load balancer (allowGlobalAccess on its forwarding rule). Off by default: only clients in the load balancer's region (and PSC consumers, whom the attachment serves either way) reach it. An explicit opt-in that warns at preview.
-        :param Union['BackendServiceArgs', 'BackendServiceArgsDict'] backend_service: Controls of the load balancer's regional backend service: a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
+        :param Union['BackendServiceArgs', 'BackendServiceArgsDict'] backend_service: Controls of the load balancer's backend service (with regions, of the global one too): a Cloud Armor policy, request logging, outlier detection and the backend timeout. Unset, the backend service has none of them (Google's defaults: no policy, no logging, a 30 s timeout).
         :param Union['CloudRunArgs', 'CloudRunArgsDict'] cloud_run: The Cloud Run service to publish.
         :param Sequence[Union['ConsumerStackArgs', 'ConsumerStackArgsDict']] consumer_stacks: Consumers accepted by the service attachment, read from their stacks' outputs.
         :param Sequence[Union['ConsumerAcceptArgs', 'ConsumerAcceptArgsDict']] consumers: Consumers accepted by the service attachment.
@@ -478,15 +498,16 @@ class ProducerService(pulumi.ComponentResource):
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal: the load balancer's host rule, the service's ID-token audience, and the name the TLS certificate must cover.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the load balancer, inside loadBalancerSubnet; allocated when unset. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param Union['SubnetArgs', 'SubnetArgsDict'] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
-        :param Union['SubnetArgs', 'SubnetArgsDict'] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses.
+        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] load_balancer_subnet: Regular subnet that holds the load balancer's forwarding rule. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed. Changing it later replaces the load balancer rule and so the service attachment: a new serviceAttachmentUri, and every connected endpoint is CLOSED until its consumer runs pulumi up (a consumer that reads the URI from this stack follows it; one given the URI as a string needs the new one).
+        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) used only by this attachment; each connected endpoint takes one of its addresses. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
         :param pulumi.Input[_builtins.str] network: Producer VPC network (name or self link) that holds the load balancer and the subnets.
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The load balancer, its proxy-only and NAT subnets' users, the attachment and Cloud Run stay in project.
         :param _builtins.str project: Producer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
         :param _builtins.int propagated_connection_limit: Most propagated connections per consumer (Google's default 250 when unset).
-        :param Union['SubnetArgs', 'SubnetArgsDict'] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists.
+        :param pulumi.Input[Union['SubnetArgs', 'SubnetArgsDict']] proxy_only_subnet: Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY, role ACTIVE) of the VPC and region, /26 or larger; a VPC has only one per region, so use selfLink when it exists. Required without regions; with regions, giving the top-level subnets keeps the regional load balancer beside the cross-region one (the migration state) until they are removed.
         :param _builtins.bool reconcile_connections: Apply accept- and reject-list changes to existing connections too, so removing a consumer revokes it (true by default).
-        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider).
+        :param _builtins.str region: Region of every producer resource; by default the region of the component's gcp provider (the gcp:region configuration for the default provider). With regions, the primary region: one of its keys, whose Cloud Run service is <name>-run and whose attachment fills the single outputs.
+        :param Mapping[str, Union['ProducerRegionArgs', 'ProducerRegionArgsDict']] regions: The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
         :param Sequence[pulumi.Input[_builtins.str]] rejected_consumers: Consumer projects or networks always rejected.
         :param Sequence[Union['RouteArgs', 'RouteArgsDict']] routes: Several Cloud Run services behind the one attachment, routed by host and path prefix. Unset, the single-service form: cloudRun serves every request. With routes, hostname is required; cloudRun serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, serverless NEG and backend service (with the backendService controls), and every other request (a host or path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its children, so removing a route deletes only its own.
         :param _builtins.str service_attachment_name: Name of the service attachment, which every consumer sees in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-attachment-<suffix>; at most 63 characters. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
@@ -552,15 +573,16 @@ class ProducerService(pulumi.ComponentResource):
                  hostname: Optional[_builtins.str] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
-                 load_balancer_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
-                 nat_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 load_balancer_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
+                 nat_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
                  network: pulumi.Input[Optional[_builtins.str]] = None,
                  network_project: Optional[_builtins.str] = None,
                  project: Optional[_builtins.str] = None,
                  propagated_connection_limit: Optional[_builtins.int] = None,
-                 proxy_only_subnet: Optional[Union['SubnetArgs', 'SubnetArgsDict']] = None,
+                 proxy_only_subnet: pulumi.Input[Optional[Union['SubnetArgs', 'SubnetArgsDict']]] = None,
                  reconcile_connections: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 regions: Optional[Mapping[str, Union['ProducerRegionArgs', 'ProducerRegionArgsDict']]] = None,
                  rejected_consumers: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  routes: Optional[Sequence[Union['RouteArgs', 'RouteArgsDict']]] = None,
                  service_attachment_name: Optional[_builtins.str] = None,
@@ -589,11 +611,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["hostname"] = hostname
             __props__.__dict__["labels"] = labels
             __props__.__dict__["load_balancer_ip"] = load_balancer_ip
-            if load_balancer_subnet is None and not opts.urn:
-                raise TypeError("Missing required property 'load_balancer_subnet'")
             __props__.__dict__["load_balancer_subnet"] = load_balancer_subnet
-            if nat_subnet is None and not opts.urn:
-                raise TypeError("Missing required property 'nat_subnet'")
             __props__.__dict__["nat_subnet"] = nat_subnet
             if network is None and not opts.urn:
                 raise TypeError("Missing required property 'network'")
@@ -601,11 +619,10 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["network_project"] = network_project
             __props__.__dict__["project"] = project
             __props__.__dict__["propagated_connection_limit"] = propagated_connection_limit
-            if proxy_only_subnet is None and not opts.urn:
-                raise TypeError("Missing required property 'proxy_only_subnet'")
             __props__.__dict__["proxy_only_subnet"] = proxy_only_subnet
             __props__.__dict__["reconcile_connections"] = reconcile_connections
             __props__.__dict__["region"] = region
+            __props__.__dict__["regions"] = regions
             __props__.__dict__["rejected_consumers"] = rejected_consumers
             __props__.__dict__["routes"] = routes
             __props__.__dict__["service_attachment_name"] = service_attachment_name
@@ -616,6 +633,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["connected_endpoints"] = None
             __props__.__dict__["connection_warning"] = None
             __props__.__dict__["dns_authorization_records"] = None
+            __props__.__dict__["load_balancer_ips"] = None
             __props__.__dict__["managed_certificate"] = None
             __props__.__dict__["nat_addresses_free"] = None
             __props__.__dict__["nat_addresses_used"] = None
@@ -625,6 +643,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["route_service_names"] = None
             __props__.__dict__["service_attachment_self_link"] = None
             __props__.__dict__["service_attachment_uri"] = None
+            __props__.__dict__["service_attachment_uris"] = None
         super(ProducerService, __self__).__init__(
             'cloudrun-psc:index:ProducerService',
             resource_name,
@@ -703,6 +722,14 @@ class ProducerService(pulumi.ComponentResource):
         Internal IP of the load balancer in the producer VPC.
         """
         return pulumi.get(self, "load_balancer_ip")
+
+    @_builtins.property
+    @pulumi.getter(name="loadBalancerIps")
+    def load_balancer_ips(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        The internal IP of the load balancer's forwarding rule in each region, by region, as serviceAttachmentUris.
+        """
+        return pulumi.get(self, "load_balancer_ips")
 
     @_builtins.property
     @pulumi.getter(name="managedCertificate")
@@ -785,6 +812,14 @@ class ProducerService(pulumi.ComponentResource):
         return pulumi.get(self, "region")
 
     @_builtins.property
+    @pulumi.getter
+    def regions(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The regions the service is published in, sorted.
+        """
+        return pulumi.get(self, "regions")
+
+    @_builtins.property
     @pulumi.getter(name="routeServiceNames")
     def route_service_names(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
@@ -804,7 +839,15 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="serviceAttachmentUri")
     def service_attachment_uri(self) -> pulumi.Output[_builtins.str]:
         """
-        Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers.
+        Service attachment URI projects/P/regions/R/serviceAttachments/N to hand to consumers; with regions, the primary region's (the regional load balancer's in the migration state), as are loadBalancerIp, natSubnet, proxyOnlySubnet, region and cloudRunServiceName.
         """
         return pulumi.get(self, "service_attachment_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="serviceAttachmentUris")
+    def service_attachment_uris(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        The service attachment URI of each region, by region: with regions, every region's attachment of the cross-region load balancer (also in the migration state, where serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint with producerStack picks its own region's from the stack output serviceAttachmentUris.
+        """
+        return pulumi.get(self, "service_attachment_uris")
 
