@@ -24,9 +24,30 @@ type dnsOutputs struct {
 	healthChecked bool
 }
 
-func (o *dnsOutputs) read(t *testing.T, d *DnsBinding) {
-	o.regions = psctest.Await[[]string](t, d.Regions)
-	o.healthChecked = psctest.Await[bool](t, d.HealthChecked)
+// runDNS runs a program that makes a DnsBinding with args, after what before creates, and
+// returns the fake cloud and the binding's outputs.
+func runDNS(t *testing.T, args *DnsBindingArgs, before func(ctx *pulumi.Context, a *DnsBindingArgs) error) (*fakeCloud, dnsOutputs) {
+	t.Helper()
+	f := newFakeCloud()
+	var o dnsOutputs
+	err := f.Run(func(ctx *pulumi.Context) error {
+		if before != nil {
+			if err := before(ctx, args); err != nil {
+				return err
+			}
+		}
+		d, err := NewDnsBinding(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		o.regions = psctest.Await[[]string](t, d.Regions)
+		o.healthChecked = psctest.Await[bool](t, d.HealthChecked)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, o
 }
 
 // With an IP per region the record answers each client's region with its endpoint (a geo routing
@@ -34,25 +55,14 @@ func (o *dnsOutputs) read(t *testing.T, d *DnsBinding) {
 // endpoint (DNS-HEALTH-PSC); the outputs say so for doctor.
 func TestDnsBindingGeoRecord(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud()
-	var outs dnsOutputs
-	err := f.Run(func(ctx *pulumi.Context) error {
+	f, outs := runDNS(t, geoDnsArgs(), func(ctx *pulumi.Context, a *DnsBindingArgs) error {
 		ew1, err := NewConsumerEndpoint(ctx, "payments-ew1", consumerArgs())
 		if err != nil {
 			return err
 		}
-		a := geoDnsArgs()
 		a.IpAddresses[testRegion] = ew1.IpAddress // an Output, as in a consumer program
-		d, err := NewDnsBinding(ctx, "payments", a)
-		if err != nil {
-			return err
-		}
-		outs.read(t, d)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	rec := f.One(t, typeRecord)
 	if str(rec, "name") != "payment-api.internal." || str(rec, "type") != "A" || input(rec, "ttl").NumberValue() != 300 {
 		t.Errorf("record = %v, want an A record payment-api.internal. with TTL 300", rec.Inputs)
@@ -92,19 +102,7 @@ func TestDnsBindingGeoRecord(t *testing.T) {
 // A single IP keeps today's record: rrdatas, no routing policy, no regions; not health-checked either.
 func TestDnsBindingSingleIPHasNoRegions(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud()
-	var outs dnsOutputs
-	err := f.Run(func(ctx *pulumi.Context) error {
-		d, err := NewDnsBinding(ctx, "payments", dnsArgs())
-		if err != nil {
-			return err
-		}
-		outs.read(t, d)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, outs := runDNS(t, dnsArgs(), nil)
 	if v := input(f.One(t, typeRecord), "routingPolicy"); !v.IsNull() {
 		t.Errorf("routingPolicy = %v, want none for a single IP", v)
 	}
