@@ -29,14 +29,18 @@ func (b *consumerBuilder) stackAttachmentURI(ref *pulumi.StackReference) pulumi.
 	if a.ProducerStackOutput != defaultProducerOutput {
 		return stackString(ref, "producerStack", a.ProducerStack, a.ProducerStackOutput)
 	}
-	// Only the number of outputs is read, so their secrecy must not spread to the value read.
+	// Only the number of outputs is read, so their secrecy must not spread to the value read. The
+	// subnetwork is waited for only to pick from the map: a stack without it is read as before.
 	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(attachmentUrisOutput)),
-		ref.GetOutput(pulumi.String(defaultProducerOutput)), a.Subnetwork).ApplyT(func(v []any) (string, error) {
-		outputs, _ := v[0].(map[string]any)
+		ref.GetOutput(pulumi.String(defaultProducerOutput))).ApplyT(func(v []any) (pulumi.StringOutput, error) {
 		if v[1] == nil {
-			return stackStringValue("producerStack", a.ProducerStack, defaultProducerOutput, outputs, v[2])
+			outputs, _ := v[0].(map[string]any)
+			uri, err := stackStringValue("producerStack", a.ProducerStack, defaultProducerOutput, outputs, v[2])
+			return pulumi.String(uri).ToStringOutput(), err
 		}
-		return a.pickAttachment(v[1], v[3].(string), b.providerRegion)
+		return a.Subnetwork.ToStringOutput().ApplyT(func(subnet string) (string, error) {
+			return a.pickAttachment(v[1], subnet, b.providerRegion)
+		}).(pulumi.StringOutput), nil
 	}).(pulumi.StringOutput)
 }
 
