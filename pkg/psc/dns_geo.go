@@ -1,16 +1,16 @@
 package psc
 
 import (
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/dns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // A DnsBinding for a consumer with an endpoint in each of several regions (ipAddresses, keyed by
-// region) answers with a geolocation routing policy (DNS-GEO-PRIVATE, docs/gcp-rules.md): Cloud DNS
+// region) answers with a geolocation routing policy (DNS-GEO, docs/gcp-rules.md): Cloud DNS
 // answers a private zone's query with the item of the region the query comes from, or of the
 // nearest region listed. The policy has no health-checked targets: Cloud DNS health-checks only
 // internal load balancers (regionalL4ilb, regionalL7ilb, globalL7ilb) and external endpoints
@@ -41,13 +41,11 @@ func (a *DnsBindingArgs) geoPolicy() *dns.RecordSetRoutingPolicyArgs {
 }
 
 // ipAddressesPath is the input path of one region's IP.
-func ipAddressesPath(region string) string {
-	return fmt.Sprintf("ipAddresses[%q]", region)
-}
+func ipAddressesPath(region string) string { return "ipAddresses[" + strconv.Quote(region) + "]" }
 
 // validateIPAddresses checks that exactly one of ipAddress and ipAddresses is given, and each
-// entry of ipAddresses: a region (not a zone), two or more of them, IPv4 addresses known now, no
-// IP for two regions.
+// entry of ipAddresses: two or more regions, each a Compute Engine region listed once
+// (checkRegionKeys), IPv4 addresses known now, no IP for two regions.
 func (a *DnsBindingArgs) validateIPAddresses(p *problems) {
 	single, byRegion := given(a.IpAddress), len(a.IpAddresses) > 0
 	switch {
@@ -66,10 +64,10 @@ func (a *DnsBindingArgs) validateIPAddresses(p *problems) {
 	if byRegion && len(a.IpAddresses) == 1 {
 		p.addf("ipAddresses", "lists one region: give its endpoint's IP as ipAddress, or list two or more regions")
 	}
+	checkRegionKeys(p, a.regions(), ipAddressesPath)
 	seen := map[string]string{} // IP -> the first region listing it
 	for _, r := range a.regions() {
 		path := ipAddressesPath(r)
-		p.add(path, checkRegion(r))
 		if !given(a.IpAddresses[r]) {
 			p.addf(path, "is required: the IP of the region's ConsumerEndpoint (its ipAddress output)")
 			continue

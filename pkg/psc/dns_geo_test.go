@@ -51,7 +51,7 @@ func runDNS(t *testing.T, args *DnsBindingArgs, before func(ctx *pulumi.Context,
 }
 
 // With an IP per region the record answers each client's region with its endpoint (a geo routing
-// policy, DNS-GEO-PRIVATE) and holds no health-checked target, which Cloud DNS does not offer for a PSC
+// policy, DNS-GEO) and holds no health-checked target, which Cloud DNS does not offer for a PSC
 // endpoint (DNS-HEALTH-PSC); the outputs say so for doctor.
 func TestDnsBindingGeoRecord(t *testing.T) {
 	t.Parallel()
@@ -124,9 +124,12 @@ func TestDnsBindingGeoValidation(t *testing.T) {
 		{"one region", func(a *DnsBindingArgs) { delete(a.IpAddresses, "us-east1") },
 			[]string{"ipAddresses: lists one region: give its endpoint's IP as ipAddress, or list two or more regions"}},
 		{"zone", func(a *DnsBindingArgs) { a.IpAddresses["us-east1-b"] = pulumi.String("192.168.30.50") },
-			[]string{`ipAddresses["us-east1-b"]: must be a Google Cloud region such as europe-west1, got the zone "us-east1-b": give its region us-east1`}},
-		{"not a region", func(a *DnsBindingArgs) { a.IpAddresses["Europe-West9"] = pulumi.String("192.168.30.50") },
-			[]string{`ipAddresses["Europe-West9"]: must be a Google Cloud region such as europe-west1, got "Europe-West9"`}},
+			[]string{`ipAddresses["us-east1-b"]: "us-east1-b" is a zone, not a region: key the entry by its region, us-east1`}},
+		{"unknown region", func(a *DnsBindingArgs) { a.IpAddresses["moon-east1"] = pulumi.String("192.168.30.50") },
+			[]string{`ipAddresses["moon-east1"]: "moon-east1" is not a Compute Engine region`}},
+		{"region listed twice", func(a *DnsBindingArgs) { a.IpAddresses["Europe-West1"] = pulumi.String("192.168.30.50") },
+			[]string{`ipAddresses["Europe-West1"]: "Europe-West1" must be written as Compute Engine names the region: europe-west1`,
+				`ipAddresses["europe-west1"]: is the region of ipAddresses["Europe-West1"] too: list each region once`}},
 		{"bad ip and empty ip, all at once", func(a *DnsBindingArgs) {
 			a.IpAddresses["us-east1"] = pulumi.String("fe80::1")
 			a.IpAddresses[testRegion] = pulumi.String("")
