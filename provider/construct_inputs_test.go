@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -250,6 +251,31 @@ func TestConstructConsumerAndDnsNestedInputsWithDependencies(t *testing.T) {
 		nets := psctest.Input(zone, "privateVisibilityConfig").ObjectValue()["networks"].ArrayValue()
 		if len(nets) != 2 || nets[0].ObjectValue()["networkUrl"].StringValue() != consumerVPC {
 			t.Errorf("zone networks = %v, want both VPCs", nets)
+		}
+	})
+	// ipAddresses is a plain map (its regions decide the record's shape) of Inputs (the endpoints' IPs).
+	t.Run("dns ipAddresses by region", func(t *testing.T) {
+		t.Parallel()
+		cloud := psctest.New()
+		_, err := construct(server(t, cloud), psc.DnsBindingType, "payments-dns", false, map[string]property.Value{
+			"hostname": str("payment-api.internal"),
+			"ipAddresses": obj(map[string]property.Value{
+				"europe-west1": dependsOn(str("192.168.10.7"), "cloudrun-psc:index:ConsumerEndpoint::payments-ew1"),
+				"us-east1":     dependsOn(str("192.168.20.7"), "cloudrun-psc:index:ConsumerEndpoint::payments-use1"),
+			}),
+			"networks": arr(str(consumerVPC)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := child(t, cloud, chain.RecordSetType, "payments-dns-record")
+		var got []string
+		for _, item := range psctest.Input(rec, "routingPolicy").ObjectValue()["geos"].ArrayValue() {
+			o := item.ObjectValue()
+			got = append(got, o["location"].StringValue()+"="+strings.Join(stringsOf(o["rrdatas"]), ","))
+		}
+		if want := []string{"europe-west1=192.168.10.7", "us-east1=192.168.20.7"}; !slices.Equal(got, want) {
+			t.Errorf("geo items = %v, want %v", got, want)
 		}
 	})
 }

@@ -70,17 +70,26 @@ func (s *ServiceDirectoryRegistrationArgs) Annotate(a infer.Annotator) {
 func (c *ConsumerEndpointArgs) Annotate(a infer.Annotator) {
 	a.Describe(&c.Project, "Consumer project; by default the project of the component's gcp provider (the "+
 		"gcp:project configuration for the default provider).")
-	a.Describe(&c.Region, "Region of the endpoint; the service attachment's region by default, and it must be that region.")
+	a.Describe(&c.Region, "Region of the endpoint, which must be the service attachment's: by default the region "+
+		"subnetwork names (a self link or path), else the region of the component's gcp provider, else the "+
+		"attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).")
 	a.Describe(&c.Network, "Consumer VPC network (name or self link).")
 	a.Describe(&c.NetworkProject, networkProjectDescription+" The endpoint's address and forwarding rule stay in "+
 		"project, whose consumerProject output the producer accepts.")
-	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.")
+	a.Describe(&c.Subnetwork, "Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP "+
+		"comes from; given as a self link or path, its region is the endpoint's unless region is set.")
 	a.Describe(&c.IpAddress, "Fixed endpoint IP inside subnetwork; allocated when unset.")
 	a.Describe(&c.ServiceAttachment, "Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. "+
 		"Give exactly one of serviceAttachment and producerStack.")
 	a.Describe(&c.ProducerStack, "Fully qualified name of the producer's stack, whose output producerStackOutput "+
-		"holds the attachment URI, read through a StackReference.")
-	a.Describe(&c.ProducerStackOutput, "Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).")
+		"holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack "+
+		"has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes "+
+		"the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the "+
+		"producer does not serve is refused at preview, naming the input that chose it and the regions offered. "+
+		"Give one ConsumerEndpoint per region for an endpoint in each.")
+	a.Describe(&c.ProducerStackOutput, "Output of producerStack that holds the attachment URI (serviceAttachmentUri by "+
+		"default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as "+
+		"a single URI.")
 	a.SetDefault(&c.ProducerStackOutput, defaultProducerOutput)
 	a.Describe(&c.AllowGlobalAccess, "Let clients in other regions of the consumer VPC reach the endpoint "+
 		"(allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. "+

@@ -67,7 +67,8 @@ type targetAttachment struct {
 }
 
 // attachment returns the attachment URI and the producer's domainNames, given directly or read
-// from the producer's stack (a StackReference child).
+// from the producer's stack (a StackReference child; the entry of the endpoint's region when the
+// stack maps regions to attachments, see consumer_regions.go).
 func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	a := &b.args
 	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput()}
@@ -85,7 +86,7 @@ func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	if a.ProducerDomainNames == nil {
 		t.domains = stackDomainNames(ref, a.ProducerStack)
 	}
-	t.uri = stackString(ref, "producerStack", a.ProducerStack, a.ProducerStackOutput)
+	t.uri = b.stackAttachmentURI(ref)
 	return t, nil
 }
 

@@ -21,15 +21,17 @@ const defaultDNSProtocol = "HTTP"
 
 // DnsBindingArgs are the inputs of a DnsBinding.
 type DnsBindingArgs struct {
-	Project          string                  `pulumi:"project,optional"`
-	Hostname         string                  `pulumi:"hostname"`
-	IpAddress        pulumi.StringInput      `pulumi:"ipAddress"`
-	Networks         pulumi.StringArrayInput `pulumi:"networks,optional"`
-	ZoneDnsName      string                  `pulumi:"zoneDnsName,optional"`
-	ExistingZoneName string                  `pulumi:"existingZoneName,optional"`
-	Ttl              *int                    `pulumi:"ttl,optional"`
-	Protocol         string                  `pulumi:"protocol,optional"`
-	Labels           map[string]string       `pulumi:"labels,optional"`
+	Project   string             `pulumi:"project,optional"`
+	Hostname  string             `pulumi:"hostname"`
+	IpAddress pulumi.StringInput `pulumi:"ipAddress,optional"`
+	// IpAddresses are endpoint IPs by region, for a geo routing policy (dns_geo.go).
+	IpAddresses      map[string]pulumi.StringInput `pulumi:"ipAddresses,optional"`
+	Networks         pulumi.StringArrayInput       `pulumi:"networks,optional"`
+	ZoneDnsName      string                        `pulumi:"zoneDnsName,optional"`
+	ExistingZoneName string                        `pulumi:"existingZoneName,optional"`
+	Ttl              *int                          `pulumi:"ttl,optional"`
+	Protocol         string                        `pulumi:"protocol,optional"`
+	Labels           map[string]string             `pulumi:"labels,optional"`
 	// AutomaticDnsDomains are the domains PSC's automatic DNS claims in the bound networks.
 	AutomaticDnsDomains pulumi.StringArrayInput `pulumi:"automaticDnsDomains,optional"`
 }
@@ -40,7 +42,16 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 		"gcp:project configuration for the default provider).")
 	a.Describe(&d.Hostname, "Private hostname consumers call, such as payment-api.internal, without the trailing "+
 		"dot; for HTTPS it must match the producer's certificate.")
-	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.")
+	a.Describe(&d.IpAddress, "IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one "+
+		"of ipAddress and ipAddresses.")
+	a.Describe(&d.IpAddresses, "Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more "+
+		"regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a "+
+		"geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest "+
+		"region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC "+
+		"endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is "+
+		"down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working "+
+		"attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when "+
+		"that endpoint sets allowGlobalAccess.")
 	a.Describe(&d.Networks, "VPC networks (self links or ids) that can resolve the private zone; required when "+
 		"the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.")
 	a.Describe(&d.ZoneDnsName, "DNS name of the zone to create, ending with a dot: the hostname itself by default "+
@@ -65,18 +76,26 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 type DnsBinding struct {
 	pulumi.ResourceState
 
-	Fqdn     pulumi.StringOutput `pulumi:"fqdn"`
-	ZoneName pulumi.StringOutput `pulumi:"zoneName"`
-	Url      pulumi.StringOutput `pulumi:"url"`
+	Fqdn          pulumi.StringOutput      `pulumi:"fqdn"`
+	ZoneName      pulumi.StringOutput      `pulumi:"zoneName"`
+	Url           pulumi.StringOutput      `pulumi:"url"`
+	Regions       pulumi.StringArrayOutput `pulumi:"regions"`
+	HealthChecked pulumi.BoolOutput        `pulumi:"healthChecked"`
 }
 
 // Annotate documents the DnsBinding outputs for the schema.
 func (d *DnsBinding) Annotate(a infer.Annotator) {
 	a.Describe(d, "A private Cloud DNS zone, visible only to the given networks, and an A record that points the "+
-		"private hostname at a PSC endpoint.")
+		"private hostname at a PSC endpoint, or, with ipAddresses, at each client's nearest endpoint by region "+
+		"(a geolocation routing policy, without health checks).")
 	a.Describe(&d.Fqdn, "Fully qualified record name, with the trailing dot.")
 	a.Describe(&d.ZoneName, "Name of the managed zone that holds the record.")
 	a.Describe(&d.Url, "URL consumers call, such as https://payment-api.internal.")
+	a.Describe(&d.Regions, "The regions of ipAddresses, sorted, that the record's geolocation routing policy answers "+
+		"for; empty with a single ipAddress.")
+	a.Describe(&d.HealthChecked, "Whether Cloud DNS health-checks the IPs the name resolves to, so that it fails over: "+
+		"false, since Cloud DNS health-checks only internal load balancers and external endpoints and a PSC endpoint "+
+		"is neither. cloudrun-psc doctor warns from it that the name does not fail over.")
 }
 
 // NewDnsBinding validates args, then creates the zone (unless an existing one is named) and the
@@ -122,20 +141,27 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	}
 
 	fqdn := a.Hostname + "."
-	if _, err := dns.NewRecordSet(ctx, name+"-record", &dns.RecordSetArgs{
+	record := &dns.RecordSetArgs{
 		Project:     project,
 		ManagedZone: zoneName,
 		Name:        checkedHostname(a.Hostname, a.AutomaticDnsDomains),
 		Type:        pulumi.String("A"),
 		Ttl:         pulumi.Int(*a.Ttl),
-		Rrdatas:     pulumi.StringArray{checkedIP(a.IpAddress)},
-	}, opts...); err != nil {
+	}
+	if len(a.IpAddresses) > 0 {
+		record.RoutingPolicy = a.geoPolicy()
+	} else {
+		record.Rrdatas = pulumi.StringArray{checkedIP(a.IpAddress, "ipAddress")}
+	}
+	if _, err := dns.NewRecordSet(ctx, name+"-record", record, opts...); err != nil {
 		return nil, fmt.Errorf("DnsBinding %q: record: %w", name, err)
 	}
 
 	comp.Fqdn = pulumi.String(fqdn).ToStringOutput()
 	comp.ZoneName = zoneName
 	comp.Url = pulumi.String(a.url()).ToStringOutput()
+	comp.Regions = pulumi.ToStringArray(a.regions()).ToStringArrayOutput()
+	comp.HealthChecked = pulumi.Bool(pscEndpointHealthChecked).ToBoolOutput()
 	if err := registerOutputs(ctx, comp); err != nil {
 		return nil, fmt.Errorf("DnsBinding %q: outputs: %w", name, err)
 	}
@@ -175,11 +201,11 @@ func visibleNetworks(networks []string) []dns.ManagedZonePrivateVisibilityConfig
 	return out
 }
 
-// checkedIP fails, naming the input, when an IP given as an Output is not an IPv4 address.
-func checkedIP(ip pulumi.StringInput) pulumi.StringOutput {
+// checkedIP fails, naming the input at path, when an IP given as an Output is not an IPv4 address.
+func checkedIP(ip pulumi.StringInput, path string) pulumi.StringOutput {
 	return ip.ToStringOutput().ApplyT(func(s string) (string, error) {
 		if _, err := parseIPv4(s); err != nil {
-			return "", fmt.Errorf("ipAddress: %w", hidden(err, s))
+			return "", fmt.Errorf("%s: %w", path, hidden(err, s))
 		}
 		return s, nil
 	}).(pulumi.StringOutput)

@@ -19,12 +19,7 @@ func (a *DnsBindingArgs) validate(name string) error {
 	} else if domains, ok := knownArray(a.AutomaticDnsDomains); ok {
 		p.add("hostname", automaticDNSClaim(a.Hostname, domains))
 	}
-	if !given(a.IpAddress) {
-		p.addf("ipAddress", "is required: the IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress")
-	} else if ip, ok := knownString(a.IpAddress); ok {
-		_, err := parseIPv4(ip)
-		p.add("ipAddress", err)
-	}
+	a.validateIPAddresses(&p)
 	if a.Ttl != nil && (*a.Ttl < 1 || *a.Ttl > 86400) {
 		p.addf("ttl", "must be between 1 and 86400 seconds, got %d", *a.Ttl)
 	}

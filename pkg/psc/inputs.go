@@ -88,21 +88,27 @@ func stackString(ref *pulumi.StackReference, input, stack, output string) pulumi
 	// Only the number of outputs is read, so their secrecy must not spread to the value read.
 	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(output))).ApplyT(func(all []any) (string, error) {
 		outputs, _ := all[0].(map[string]any)
-		s, ok := all[1].(string)
-		switch {
-		case len(outputs) == 0:
-			return "", fmt.Errorf("%s: stack %q has no outputs: it is not deployed (never, or destroyed since); "+
-				"run pulumi up in it first", input, stack)
-		case all[1] == nil:
-			return "", fmt.Errorf("%s: stack %q has no string output %q (it has no output of that name)", input, stack, output)
-		case !ok:
-			// The value may be secret: name its type only.
-			return "", fmt.Errorf("%s: stack %q has no string output %q (got a %T)", input, stack, output, all[1])
-		case s == "":
-			return "", fmt.Errorf("%s: stack %q has no string output %q (got an empty string)", input, stack, output)
-		}
-		return s, nil
+		return stackStringValue(input, stack, output, outputs, all[1])
 	}).(pulumi.StringOutput)
+}
+
+// stackStringValue is stackString's check of value, the output named output of a stack whose
+// outputs (only their number is read) are given.
+func stackStringValue(input, stack, output string, outputs map[string]any, value any) (string, error) {
+	s, ok := value.(string)
+	switch {
+	case len(outputs) == 0:
+		return "", fmt.Errorf("%s: stack %q has no outputs: it is not deployed (never, or destroyed since); "+
+			"run pulumi up in it first", input, stack)
+	case value == nil:
+		return "", fmt.Errorf("%s: stack %q has no string output %q (it has no output of that name)", input, stack, output)
+	case !ok:
+		// The value may be secret: name its type only.
+		return "", fmt.Errorf("%s: stack %q has no string output %q (got a %T)", input, stack, output, value)
+	case s == "":
+		return "", fmt.Errorf("%s: stack %q has no string output %q (got an empty string)", input, stack, output)
+	}
+	return s, nil
 }
 
 // knownOrNil is knownString for an entry of a list of inputs, where a nil entry reads as "".

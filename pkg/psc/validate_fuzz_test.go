@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -214,13 +215,23 @@ func FuzzConsumerValidate(f *testing.F) {
 }
 
 func FuzzDnsBindingValidate(f *testing.F) {
-	f.Add("payments-dns", "", "payment-api.internal", "192.168.10.50", "", "", "HTTP", 300, true)
-	f.Add("payments-dns", "consumer-prj", "payment-api.corp.internal", "192.168.10.5", "internal.", "", "", 0, true)
-	f.Add("payments-dns", "", "api.internal", "::1", "other.", "Zone", "FTP", -1, false)
-	f.Fuzz(func(t *testing.T, name, project, hostname, ip, zone, existingZone, protocol string, ttl int, networks bool) {
+	f.Add("payments-dns", "", "payment-api.internal", "192.168.10.50", "", "", "HTTP", 300, true, "", "")
+	f.Add("payments-dns", "consumer-prj", "payment-api.corp.internal", "192.168.10.5", "internal.", "", "", 0, true, "", "")
+	f.Add("payments-dns", "", "api.internal", "::1", "other.", "Zone", "FTP", -1, false, "", "")
+	// An endpoint IP per region (ipAddresses): valid, then a zone and one IP for two regions.
+	f.Add("payments-dns", "", "payment-api.internal", "", "", "", "HTTP", 300, true, "us-east1", "192.168.20.50")
+	f.Add("payments-dns", "", "payment-api.internal", "192.168.20.50", "", "", "HTTP", 300, true, "us-east1-b", "192.168.20.50")
+	f.Fuzz(func(t *testing.T, name, project, hostname, ip, zone, existingZone, protocol string, ttl int, networks bool,
+		region, regionIP string,
+	) {
 		args := &DnsBindingArgs{
 			Project: project, Hostname: hostname, IpAddress: pulumi.String(ip), ZoneDnsName: zone,
 			ExistingZoneName: existingZone, Protocol: protocol, Ttl: &ttl,
+		}
+		// A region turns the binding into a geo one: the region's IP beside europe-west1's, which
+		// is ip when given alone.
+		if region != "" {
+			args.IpAddresses = map[string]pulumi.StringInput{region: pulumi.String(regionIP), testRegion: pulumi.String("192.168.10.50")}
 		}
 		if networks {
 			args.Networks = pulumi.StringArray{pulumi.String("projects/consumer-prj/global/networks/consumer-vpc")}
@@ -228,9 +239,17 @@ func FuzzDnsBindingValidate(f *testing.F) {
 		a := args.withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
-		if name == "payments-dns" && project == "" && hostname == "payment-api.internal" && ip == "192.168.10.50" &&
-			zone == "" && existingZone == "" && protocol == "HTTP" && ttl == 300 && networks && err != nil {
+		if name == "payments-dns" && project == "" && hostname == "payment-api.internal" &&
+			zone == "" && existingZone == "" && protocol == "HTTP" && ttl == 300 && networks && err != nil &&
+			(region == "" && ip == "192.168.10.50" || region == "us-east1" && ip == "" && regionIP == "192.168.20.50") {
 			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		// Exactly one of ipAddress and ipAddresses, and an IP only once across regions.
+		if err == nil && (ip != "") == (region != "") {
+			t.Fatalf("ipAddress %q with ipAddresses %v accepted", ip, args.IpAddresses)
+		}
+		if err == nil && region != "" && (regionIP == "192.168.10.50" || !chain.IsRegion(region)) {
+			t.Fatalf("ipAddresses %q: %q accepted beside europe-west1's 192.168.10.50", region, regionIP)
 		}
 		if err != nil {
 			return
@@ -241,6 +260,44 @@ func FuzzDnsBindingValidate(f *testing.F) {
 		}
 		if u, perr := url.Parse(a.url()); perr != nil || u.Hostname() != a.Hostname {
 			t.Fatalf("url %q does not parse to host %q: %v", a.url(), a.Hostname, perr)
+		}
+	})
+}
+
+// FuzzConsumerPickAttachment fuzzes the choice of a ConsumerEndpoint's attachment from the
+// producer stack's serviceAttachmentUris. It must not panic; a refusal names region, subnetwork or
+// producerStack and never quotes a URI read from the stack; a pick is the entry of the endpoint's
+// region, in that region.
+func FuzzConsumerPickAttachment(f *testing.F) {
+	f.Add("", "projects/consumer-prj/regions/us-east1/subnetworks/apps", testRegion, "us-east1", testAttachmentUS, testAttachment)
+	f.Add("asia-east1", "apps", testRegion, "us-east1", testAttachmentUS, testAttachment)
+	f.Add("", "apps", "", "us-east1", "projects/s3cr3t", "")
+	f.Fuzz(func(t *testing.T, region, subnet, configured, otherRegion, otherURI, primaryURI string) {
+		a := &ConsumerEndpointArgs{Region: region, ProducerStack: "acme/payments/prod"}
+		uris := map[string]any{otherRegion: otherURI}
+		if primaryURI != "" {
+			uris[testRegion] = primaryURI
+		}
+		got, err := a.pickAttachment(uris, subnet, configured)
+		if err != nil {
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "region: ") && !strings.HasPrefix(msg, "subnetwork: ") && !strings.HasPrefix(msg, "producerStack ") {
+				t.Fatalf("refusal names no input: %v", err)
+			}
+			for _, uri := range []string{otherURI, primaryURI} {
+				if len(uri) > 8 && strings.Contains(msg, uri) && !strings.Contains(subnet+region+configured+otherRegion, uri) {
+					t.Fatalf("refusal quotes the URI %q read from the stack: %v", uri, err)
+				}
+			}
+			return
+		}
+		ref, perr := ParseServiceAttachmentURI(got)
+		if perr != nil || uris[ref.Region] != got {
+			t.Fatalf("picked %q, not an attachment of its own region in %v (%v)", got, uris, perr)
+		}
+		want := cmp.Or(region, subnetRegion(subnet), configured)
+		if want != "" && ref.Region != want {
+			t.Fatalf("picked the attachment of %s for an endpoint in %s", ref.Region, want)
 		}
 	})
 }

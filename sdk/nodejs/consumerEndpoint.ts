@@ -183,11 +183,11 @@ export interface ConsumerEndpointArgs {
      */
     producerDomainNames?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
+     * Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
      */
     producerStack?: string;
     /**
-     * Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+     * Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
      */
     producerStackOutput?: string;
     /**
@@ -195,7 +195,7 @@ export interface ConsumerEndpointArgs {
      */
     project?: string;
     /**
-     * Region of the endpoint; the service attachment's region by default, and it must be that region.
+     * Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
      */
     region?: string;
     /**
@@ -207,7 +207,7 @@ export interface ConsumerEndpointArgs {
      */
     serviceDirectoryRegistrations?: inputs.ServiceDirectoryRegistrationArgs;
     /**
-     * Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+     * Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
      */
     subnetwork: pulumi.Input<string>;
 }

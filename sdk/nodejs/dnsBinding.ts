@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint.
+ * A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint, or, with ipAddresses, at each client's nearest endpoint by region (a geolocation routing policy, without health checks).
  *
  * ## Example Usage
  * ### Name an endpoint in a private zone
@@ -48,6 +48,14 @@ export class DnsBinding extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly fqdn: pulumi.Output<string>;
     /**
+     * Whether Cloud DNS health-checks the IPs the name resolves to, so that it fails over: false, since Cloud DNS health-checks only internal load balancers and external endpoints and a PSC endpoint is neither. cloudrun-psc doctor warns from it that the name does not fail over.
+     */
+    declare public /*out*/ readonly healthChecked: pulumi.Output<boolean>;
+    /**
+     * The regions of ipAddresses, sorted, that the record's geolocation routing policy answers for; empty with a single ipAddress.
+     */
+    declare public /*out*/ readonly regions: pulumi.Output<string[]>;
+    /**
      * URL consumers call, such as https://payment-api.internal.
      */
     declare public /*out*/ readonly url: pulumi.Output<string>;
@@ -70,13 +78,11 @@ export class DnsBinding extends pulumi.ComponentResource {
             if (args?.hostname === undefined && !opts.urn) {
                 throw new Error("Missing required property 'hostname'");
             }
-            if (args?.ipAddress === undefined && !opts.urn) {
-                throw new Error("Missing required property 'ipAddress'");
-            }
             resourceInputs["automaticDnsDomains"] = args?.automaticDnsDomains;
             resourceInputs["existingZoneName"] = args?.existingZoneName;
             resourceInputs["hostname"] = args?.hostname;
             resourceInputs["ipAddress"] = args?.ipAddress;
+            resourceInputs["ipAddresses"] = args?.ipAddresses;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["networks"] = args?.networks;
             resourceInputs["project"] = args?.project;
@@ -84,10 +90,14 @@ export class DnsBinding extends pulumi.ComponentResource {
             resourceInputs["ttl"] = (args?.ttl) ?? 300;
             resourceInputs["zoneDnsName"] = args?.zoneDnsName;
             resourceInputs["fqdn"] = undefined /*out*/;
+            resourceInputs["healthChecked"] = undefined /*out*/;
+            resourceInputs["regions"] = undefined /*out*/;
             resourceInputs["url"] = undefined /*out*/;
             resourceInputs["zoneName"] = undefined /*out*/;
         } else {
             resourceInputs["fqdn"] = undefined /*out*/;
+            resourceInputs["healthChecked"] = undefined /*out*/;
+            resourceInputs["regions"] = undefined /*out*/;
             resourceInputs["url"] = undefined /*out*/;
             resourceInputs["zoneName"] = undefined /*out*/;
         }
@@ -113,9 +123,13 @@ export interface DnsBindingArgs {
      */
     hostname: string;
     /**
-     * IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
+     * IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
      */
-    ipAddress: pulumi.Input<string>;
+    ipAddress?: pulumi.Input<string | undefined>;
+    /**
+     * Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
+     */
+    ipAddresses?: {[key: string]: pulumi.Input<string>};
     /**
      * Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
      */

@@ -130,19 +130,19 @@ type consumerEndpointArgs struct {
 	NoAutomateDnsZone *bool `pulumi:"noAutomateDnsZone"`
 	// The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
 	ProducerDomainNames []string `pulumi:"producerDomainNames"`
-	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
+	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
 	ProducerStack *string `pulumi:"producerStack"`
-	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
 	ProducerStackOutput *string `pulumi:"producerStackOutput"`
 	// Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
-	// Region of the endpoint; the service attachment's region by default, and it must be that region.
+	// Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
 	Region *string `pulumi:"region"`
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment *string `pulumi:"serviceAttachment"`
 	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
 	ServiceDirectoryRegistrations *ServiceDirectoryRegistration `pulumi:"serviceDirectoryRegistrations"`
-	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
 	Subnetwork string `pulumi:"subnetwork"`
 }
 
@@ -166,19 +166,19 @@ type ConsumerEndpointArgs struct {
 	NoAutomateDnsZone *bool
 	// The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
 	ProducerDomainNames pulumi.StringArrayInput
-	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
+	// Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
 	ProducerStack *string
-	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+	// Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
 	ProducerStackOutput *string
 	// Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
-	// Region of the endpoint; the service attachment's region by default, and it must be that region.
+	// Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
 	Region *string
 	// Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
 	ServiceAttachment pulumi.StringPtrInput
 	// Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
 	ServiceDirectoryRegistrations *ServiceDirectoryRegistrationArgs
-	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+	// Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
 	Subnetwork pulumi.StringInput
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint.
+// A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint, or, with ipAddresses, at each client's nearest endpoint by region (a geolocation routing policy, without health checks).
 //
 // ## Example Usage
 // ### Name an endpoint in a private zone
@@ -59,6 +59,10 @@ type DnsBinding struct {
 
 	// Fully qualified record name, with the trailing dot.
 	Fqdn pulumi.StringOutput `pulumi:"fqdn"`
+	// Whether Cloud DNS health-checks the IPs the name resolves to, so that it fails over: false, since Cloud DNS health-checks only internal load balancers and external endpoints and a PSC endpoint is neither. cloudrun-psc doctor warns from it that the name does not fail over.
+	HealthChecked pulumi.BoolOutput `pulumi:"healthChecked"`
+	// The regions of ipAddresses, sorted, that the record's geolocation routing policy answers for; empty with a single ipAddress.
+	Regions pulumi.StringArrayOutput `pulumi:"regions"`
 	// URL consumers call, such as https://payment-api.internal.
 	Url pulumi.StringOutput `pulumi:"url"`
 	// Name of the managed zone that holds the record.
@@ -72,9 +76,6 @@ func NewDnsBinding(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.IpAddress == nil {
-		return nil, errors.New("invalid value for required argument 'IpAddress'")
-	}
 	if args.Ttl == nil {
 		ttl_ := 300
 		args.Ttl = &ttl_
@@ -95,8 +96,10 @@ type dnsBindingArgs struct {
 	ExistingZoneName *string `pulumi:"existingZoneName"`
 	// Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
 	Hostname string `pulumi:"hostname"`
-	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
-	IpAddress string `pulumi:"ipAddress"`
+	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
+	IpAddress *string `pulumi:"ipAddress"`
+	// Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
+	IpAddresses map[string]string `pulumi:"ipAddresses"`
 	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
 	Labels map[string]string `pulumi:"labels"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
@@ -119,8 +122,10 @@ type DnsBindingArgs struct {
 	ExistingZoneName *string
 	// Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
 	Hostname string
-	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
-	IpAddress pulumi.StringInput
+	// IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
+	IpAddress pulumi.StringPtrInput
+	// Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
+	IpAddresses map[string]pulumi.StringInput
 	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
 	Labels map[string]string
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
@@ -225,6 +230,16 @@ func (o DnsBindingOutput) ToDnsBindingOutputWithContext(ctx context.Context) Dns
 // Fully qualified record name, with the trailing dot.
 func (o DnsBindingOutput) Fqdn() pulumi.StringOutput {
 	return o.ApplyT(func(v *DnsBinding) pulumi.StringOutput { return v.Fqdn }).(pulumi.StringOutput)
+}
+
+// Whether Cloud DNS health-checks the IPs the name resolves to, so that it fails over: false, since Cloud DNS health-checks only internal load balancers and external endpoints and a PSC endpoint is neither. cloudrun-psc doctor warns from it that the name does not fail over.
+func (o DnsBindingOutput) HealthChecked() pulumi.BoolOutput {
+	return o.ApplyT(func(v *DnsBinding) pulumi.BoolOutput { return v.HealthChecked }).(pulumi.BoolOutput)
+}
+
+// The regions of ipAddresses, sorted, that the record's geolocation routing policy answers for; empty with a single ipAddress.
+func (o DnsBindingOutput) Regions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *DnsBinding) pulumi.StringArrayOutput { return v.Regions }).(pulumi.StringArrayOutput)
 }
 
 // URL consumers call, such as https://payment-api.internal.

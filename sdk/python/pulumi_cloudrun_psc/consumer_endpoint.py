@@ -40,7 +40,7 @@ class ConsumerEndpointArgs:
         The set of arguments for constructing a ConsumerEndpoint resource.
 
         :param pulumi.Input[_builtins.str] network: Consumer VPC network (name or self link).
-        :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+        :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
         :param _builtins.bool allow_global_access: Let clients in other regions of the consumer VPC reach the endpoint (allowPscGlobalAccess on its forwarding rule). Off by default: only clients in the endpoint's region reach it. An explicit opt-in that warns at preview.
         :param _builtins.str endpoint_name: Name of the endpoint's forwarding rule, instead of the autoname <component>-endpoint-<suffix>: the name the producer sees among its connected endpoints and the first label of the record PSC's automatic DNS creates (<endpointName>.<domain>); at most 63 characters. Changing it replaces the endpoint (a new PSC connection).
         :param 'EndpointFirewallArgs' firewall: Egress firewall rule that lets consumer clients reach the endpoint.
@@ -49,10 +49,10 @@ class ConsumerEndpointArgs:
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_domain_names: The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
-        :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
-        :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+        :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
+        :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
-        :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
+        :param _builtins.str region: Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
         :param 'ServiceDirectoryRegistrationArgs' service_directory_registrations: Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
         """
@@ -105,7 +105,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter
     def subnetwork(self) -> pulumi.Input[_builtins.str]:
         """
-        Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+        Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
         """
         return pulumi.get(self, "subnetwork")
 
@@ -213,7 +213,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter(name="producerStack")
     def producer_stack(self) -> Optional[_builtins.str]:
         """
-        Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
+        Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
         """
         return pulumi.get(self, "producer_stack")
 
@@ -225,7 +225,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter(name="producerStackOutput")
     def producer_stack_output(self) -> Optional[_builtins.str]:
         """
-        Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+        Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
         """
         return pulumi.get(self, "producer_stack_output")
 
@@ -249,7 +249,7 @@ class ConsumerEndpointArgs:
     @pulumi.getter
     def region(self) -> Optional[_builtins.str]:
         """
-        Region of the endpoint; the service attachment's region by default, and it must be that region.
+        Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
         """
         return pulumi.get(self, "region")
 
@@ -344,13 +344,13 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         :param _builtins.str network_project: Project that holds the VPC when it is a Shared VPC network of a host project (the service project, project, must be attached to it): subnets the component creates go there, existing subnets and the network are looked up there, and a network or subnet given by bare name is taken to be there. By default, project. The endpoint's address and forwarding rule stay in project, whose consumerProject output the producer accepts.
         :param _builtins.bool no_automate_dns_zone: Do not let PSC create its automatic DNS zone for the producer's domainNames; set it when a DnsBinding owns the name.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] producer_domain_names: The producer's domainNames (its domainNames output), for which Private Service Connect's automatic DNS creates a zone in the consumer VPC; published again as automaticDnsDomains for a DnsBinding to check against. With producerStack it is read from that stack's domainNames output when not given; with serviceAttachment, none when not given.
-        :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference.
-        :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default).
+        :param _builtins.str producer_stack: Fully qualified name of the producer's stack, whose output producerStackOutput holds the attachment URI, read through a StackReference. With the default producerStackOutput, when the stack has a serviceAttachmentUris output (a ProducerService's map of region to attachment URI), the endpoint takes the attachment of its own region (region, else subnetwork's region, else the gcp provider's); a region the producer does not serve is refused at preview, naming the input that chose it and the regions offered. Give one ConsumerEndpoint per region for an endpoint in each.
+        :param _builtins.str producer_stack_output: Output of producerStack that holds the attachment URI (serviceAttachmentUri by default, read from the stack's serviceAttachmentUris map by region when it has one); any other output is read as a single URI.
         :param _builtins.str project: Consumer project; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
-        :param _builtins.str region: Region of the endpoint; the service attachment's region by default, and it must be that region.
+        :param _builtins.str region: Region of the endpoint, which must be the service attachment's: by default the region subnetwork names (a self link or path), else the region of the component's gcp provider, else the attachment's. With producerStack, it picks the producer's attachment for this region (see producerStack).
         :param pulumi.Input[_builtins.str] service_attachment: Producer's service attachment URI, projects/P/regions/R/serviceAttachments/N. Give exactly one of serviceAttachment and producerStack.
         :param Union['ServiceDirectoryRegistrationArgs', 'ServiceDirectoryRegistrationArgsDict'] service_directory_registrations: Register the endpoint in Service Directory (a namespace and service of your choice), the way Google's automatic DNS for published services works: with the producer's domainNames, PSC creates a private DNS zone for them in the consumer VPC unless noAutomateDnsZone is set. Do not also give a DnsBinding a hostname under those domains: set noAutomateDnsZone when a DnsBinding owns the name. Changing it replaces the endpoint.
-        :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from.
+        :param pulumi.Input[_builtins.str] subnetwork: Regular subnet of the consumer VPC, in the attachment's region, that the endpoint IP comes from; given as a self link or path, its region is the endpoint's unless region is set.
         """
         ...
     @overload

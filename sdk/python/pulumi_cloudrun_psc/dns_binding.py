@@ -20,9 +20,10 @@ __all__ = ['DnsBindingArgs', 'DnsBinding']
 class DnsBindingArgs:
     def __init__(__self__, *,
                  hostname: _builtins.str,
-                 ip_address: pulumi.Input[_builtins.str],
                  automatic_dns_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  existing_zone_name: Optional[_builtins.str] = None,
+                 ip_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
@@ -33,9 +34,10 @@ class DnsBindingArgs:
         The set of arguments for constructing a DnsBinding resource.
 
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
-        :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] automatic_dns_domains: The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
+        :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
+        :param Mapping[str, pulumi.Input[_builtins.str]] ip_addresses: Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -44,11 +46,14 @@ class DnsBindingArgs:
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
         pulumi.set(__self__, "hostname", hostname)
-        pulumi.set(__self__, "ip_address", ip_address)
         if automatic_dns_domains is not None:
             pulumi.set(__self__, "automatic_dns_domains", automatic_dns_domains)
         if existing_zone_name is not None:
             pulumi.set(__self__, "existing_zone_name", existing_zone_name)
+        if ip_address is not None:
+            pulumi.set(__self__, "ip_address", ip_address)
+        if ip_addresses is not None:
+            pulumi.set(__self__, "ip_addresses", ip_addresses)
         if labels is not None:
             pulumi.set(__self__, "labels", labels)
         if networks is not None:
@@ -77,18 +82,6 @@ class DnsBindingArgs:
         pulumi.set(self, "hostname", value)
 
     @_builtins.property
-    @pulumi.getter(name="ipAddress")
-    def ip_address(self) -> pulumi.Input[_builtins.str]:
-        """
-        IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
-        """
-        return pulumi.get(self, "ip_address")
-
-    @ip_address.setter
-    def ip_address(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "ip_address", value)
-
-    @_builtins.property
     @pulumi.getter(name="automaticDnsDomains")
     def automatic_dns_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
@@ -111,6 +104,30 @@ class DnsBindingArgs:
     @existing_zone_name.setter
     def existing_zone_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "existing_zone_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @ip_address.setter
+    def ip_address(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ip_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddresses")
+    def ip_addresses(self) -> Optional[Mapping[str, pulumi.Input[_builtins.str]]]:
+        """
+        Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
+        """
+        return pulumi.get(self, "ip_addresses")
+
+    @ip_addresses.setter
+    def ip_addresses(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "ip_addresses", value)
 
     @_builtins.property
     @pulumi.getter
@@ -195,6 +212,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
@@ -203,7 +221,7 @@ class DnsBinding(pulumi.ComponentResource):
                  zone_dns_name: Optional[_builtins.str] = None,
                  __props__=None):
         """
-        A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint.
+        A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint, or, with ipAddresses, at each client's nearest endpoint by region (a geolocation routing policy, without health checks).
 
         ## Example Usage
         ### Name an endpoint in a private zone
@@ -232,7 +250,8 @@ class DnsBinding(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] automatic_dns_domains: The domains that Private Service Connect's automatic DNS claims in the consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under any of them (at preview when known, else before the record is created), since Google's Service Directory zone already answers there; set noAutomateDnsZone on the endpoint to let the binding own the name.
         :param _builtins.str existing_zone_name: Name of an existing private managed zone to add the record to, instead of creating one.
         :param _builtins.str hostname: Private hostname consumers call, such as payment-api.internal, without the trailing dot; for HTTPS it must match the producer's certificate.
-        :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress.
+        :param pulumi.Input[_builtins.str] ip_address: IP the hostname resolves to, usually a ConsumerEndpoint's ipAddress. Give exactly one of ipAddress and ipAddresses.
+        :param Mapping[str, pulumi.Input[_builtins.str]] ip_addresses: Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
@@ -247,7 +266,7 @@ class DnsBinding(pulumi.ComponentResource):
                  args: DnsBindingArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint.
+        A private Cloud DNS zone, visible only to the given networks, and an A record that points the private hostname at a PSC endpoint, or, with ipAddresses, at each client's nearest endpoint by region (a geolocation routing policy, without health checks).
 
         ## Example Usage
         ### Name an endpoint in a private zone
@@ -290,6 +309,7 @@ class DnsBinding(pulumi.ComponentResource):
                  existing_zone_name: Optional[_builtins.str] = None,
                  hostname: Optional[_builtins.str] = None,
                  ip_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  project: Optional[_builtins.str] = None,
@@ -312,9 +332,8 @@ class DnsBinding(pulumi.ComponentResource):
             if hostname is None and not opts.urn:
                 raise TypeError("Missing required property 'hostname'")
             __props__.__dict__["hostname"] = hostname
-            if ip_address is None and not opts.urn:
-                raise TypeError("Missing required property 'ip_address'")
             __props__.__dict__["ip_address"] = ip_address
+            __props__.__dict__["ip_addresses"] = ip_addresses
             __props__.__dict__["labels"] = labels
             __props__.__dict__["networks"] = networks
             __props__.__dict__["project"] = project
@@ -324,6 +343,8 @@ class DnsBinding(pulumi.ComponentResource):
             __props__.__dict__["ttl"] = ttl
             __props__.__dict__["zone_dns_name"] = zone_dns_name
             __props__.__dict__["fqdn"] = None
+            __props__.__dict__["health_checked"] = None
+            __props__.__dict__["regions"] = None
             __props__.__dict__["url"] = None
             __props__.__dict__["zone_name"] = None
         super(DnsBinding, __self__).__init__(
@@ -340,6 +361,22 @@ class DnsBinding(pulumi.ComponentResource):
         Fully qualified record name, with the trailing dot.
         """
         return pulumi.get(self, "fqdn")
+
+    @_builtins.property
+    @pulumi.getter(name="healthChecked")
+    def health_checked(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Whether Cloud DNS health-checks the IPs the name resolves to, so that it fails over: false, since Cloud DNS health-checks only internal load balancers and external endpoints and a PSC endpoint is neither. cloudrun-psc doctor warns from it that the name does not fail over.
+        """
+        return pulumi.get(self, "health_checked")
+
+    @_builtins.property
+    @pulumi.getter
+    def regions(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The regions of ipAddresses, sorted, that the record's geolocation routing policy answers for; empty with a single ipAddress.
+        """
+        return pulumi.get(self, "regions")
 
     @_builtins.property
     @pulumi.getter
