@@ -121,6 +121,26 @@ var badBases = map[string]obj{
 	},
 }
 
+// regionSubnets are the subnets one entry of a ProducerService's regions creates, from a /16 prefix
+// such as "10.110": the load balancer's /24, the proxy-only /23 and the NAT /24.
+func regionSubnets(prefix string) obj {
+	return obj{
+		"loadBalancerSubnet": obj{"ipCidrRange": prefix + ".0.0/24"},
+		"proxyOnlySubnet":    obj{"ipCidrRange": prefix + ".2.0/23"},
+		"natSubnet":          obj{"ipCidrRange": prefix + ".4.0/24"},
+	}
+}
+
+// twoRegions is the patch of a ProducerService in europe-west1 and us-east1 instead of the base's
+// one region, with more changes to the arguments (more) and to the regions (regions: a nil entry
+// removes a region).
+func twoRegions(more, regions obj) obj {
+	patch := obj{"loadBalancerSubnet": nil, "proxyOnlySubnet": nil, "natSubnet": nil,
+		"regions": mergePatch(obj{"europe-west1": regionSubnets("10.110"), "us-east1": regionSubnets("10.120")}, regions)}
+	maps.Copy(patch, more)
+	return patch
+}
+
 // route is a ProducerService route with a created service (hosts nil and prefix "" leave them unset).
 func route(key string, hosts []any, prefix string) obj {
 	r := obj{"key": key, "cloudRun": obj{"image": "europe-docker.pkg.dev/acme/payments/admin:1"}}
@@ -205,6 +225,23 @@ func badCases(t *testing.T) []badCase {
 			path: "name", reason: "must start with a lowercase letter"},
 		{name: "region-invalid", component: P, patch: obj{"region": "Europe West"},
 			path: "region", reason: "must be a Google Cloud region"},
+		// ProducerService in several regions: the regional form's subnets are replaced by regions.
+		{name: "regions-one", component: P, patch: twoRegions(nil, obj{"us-east1": nil}),
+			path: "regions", reason: "lists one region, europe-west1: use the top-level subnets for one region, or list two or more"},
+		{name: "regions-zone", component: P, patch: twoRegions(nil, obj{"us-east1": nil, "us-east1-b": regionSubnets("10.120")}),
+			path: `regions["us-east1-b"]`, reason: `"us-east1-b" is a zone, not a region: key the entry by its region, us-east1`},
+		{name: "regions-unknown", component: P, patch: twoRegions(nil, obj{"us-east1": nil, "mars-north1": regionSubnets("10.120")}),
+			path: `regions["mars-north1"]`, reason: "is not a Compute Engine region"},
+		{name: "regions-twice", component: P, patch: twoRegions(nil, obj{"Europe-West1": regionSubnets("10.130")}),
+			path: `regions["europe-west1"]`, reason: `is the region of regions["Europe-West1"] too: list each region once`},
+		{name: "regions-overlap", component: P, patch: twoRegions(nil, obj{"us-east1": regionSubnets("10.110")}),
+			path: `regions["us-east1"].loadBalancerSubnet.ipCidrRange`, reason: `overlaps regions["europe-west1"].loadBalancerSubnet.ipCidrRange 10.110.0.0/24`},
+		{name: "regions-primary-not-served", component: P, patch: twoRegions(obj{"region": "us-central1"}, nil),
+			path: "region", reason: "which must be one of the regions offered: europe-west1, us-east1"},
+		{name: "regions-cloud-armor", component: P, patch: twoRegions(obj{"backendService": obj{"securityPolicy": "armor"}}, nil),
+			path: "backendService.securityPolicy", reason: "Cloud Armor covers the regional internal Application Load Balancer, not the cross-region one"},
+		{name: "regions-global-access", component: P, patch: twoRegions(obj{"allowGlobalAccess": true}, nil),
+			path: "allowGlobalAccess", reason: "reachable from every region of the VPC already"},
 		{name: "tls-certificate-without-key", component: P, patch: obj{"tls": obj{"certificatePem": cert}},
 			path: "tls.privateKeyPem", reason: "is required with tls.certificatePem"},
 		{name: "tls-certificate-for-another-host", component: P, patch: obj{"tls": obj{"certificatePem": otherCert, "privateKeyPem": key}},
