@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // validateRegions checks the regions input (producer_regions.go) and refuses what the
@@ -23,26 +21,10 @@ func (a *ProducerServiceArgs) validateRegions(p *problems) {
 	if len(keys) == 1 {
 		p.addf("regions", "lists one region, %s: use the top-level subnets for one region, or list two or more", keys[0])
 	}
-	seen := map[string]string{}
+	checkRegionKeys(p, keys, regionPath)
 	for _, r := range keys {
-		path := regionPath(r)
-		spelled := chain.RegionSpelling(r)
-		if zr, zone := chain.ZoneRegion(spelled); zone {
-			p.addf(path, "%q is a zone, not a region: key the entry by its region, %s", r, zr)
-		} else if !chain.IsRegion(r) {
-			if chain.IsRegion(spelled) {
-				p.addf(path, "%q must be written as Compute Engine names the region: %s", r, spelled)
-			} else {
-				p.addf(path, "%q is not a Compute Engine region, such as europe-west1 (https://cloud.google.com/compute/docs/regions-zones)", r)
-			}
-		}
-		if other, twice := seen[spelled]; twice {
-			p.addf(path, "is the region of %s too: list each region once", regionPath(other))
-		} else {
-			seen[spelled] = r
-		}
 		if e := a.Regions[r].ExistingServiceName; e != "" && !resourceNameRe.MatchString(e) {
-			p.addf(path+".existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q", e)
+			p.addf(regionPath(r)+".existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q", e)
 		}
 	}
 	if a.Region != "" {
