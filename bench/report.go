@@ -236,16 +236,11 @@ func secs(s Stat) string {
 
 func (r *Report) overheadSection(p printer) {
 	o := r.Overhead
-	total := 0
-	var types []string
-	for _, t := range slices.Sorted(maps.Keys(o.Resources)) {
-		total += o.Resources[t]
-		types = append(types, fmt.Sprintf("%s %d", shortType(t), o.Resources[t]))
-	}
+	total, types := resourceCounts(o.Resources)
 	p("## 1. Component overhead")
 	p("")
 	p("One endpoint, no latency. All four programs create the same %d cloud resources with the same inputs", total)
-	p("(%s); the components add their component resources on top (3 in this graph).", strings.Join(types, ", "))
+	p("(%s); the components add their component resources on top (3 in this graph).", types)
 	p("")
 	p("| language | step | components / by hand | components | by hand | target |")
 	p("|---|---|---|---|---|---|")
@@ -254,6 +249,17 @@ func (r *Report) overheadSection(p printer) {
 		p("| %s | up | %s | %s | %s | ≤ %.2f× |", pair.Components.Lang, ratio(pair.Up), secs(pair.CompUp), secs(pair.HandUp), pair.Target)
 	}
 	p("")
+}
+
+// resourceCounts is the total of a graph's resources by type and the counts by type, as text.
+func resourceCounts(byType map[string]int) (int, string) {
+	total := 0
+	var types []string
+	for _, t := range slices.Sorted(maps.Keys(byType)) {
+		total += byType[t]
+		types = append(types, fmt.Sprintf("%s %d", shortType(t), byType[t]))
+	}
+	return total, strings.Join(types, ", ")
 }
 
 func shortType(t string) string {

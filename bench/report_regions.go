@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -35,16 +34,11 @@ func (r *Report) regionsSection(p printer) {
 		p("")
 		return
 	}
-	total := 0
-	var types []string
-	for _, t := range slices.Sorted(maps.Keys(g.Resources)) {
-		total += g.Resources[t]
-		types = append(types, fmt.Sprintf("%s %d", shortType(t), g.Resources[t]))
-	}
+	total, types := resourceCounts(g.Resources)
 	p("A ProducerService with `regions` of two entries (the cross-region internal Application Load Balancer),")
 	p("a ConsumerEndpoint in each region connected to its region's attachment, and a DnsBinding answering")
 	p("each client with its region's endpoint; no latency, %d rounds (the section took %s). Both programs", g.Up.N, g.Wall.Round(time.Second))
-	p("create the same %d cloud resources with the same inputs (%s).", total, strings.Join(types, ", "))
+	p("create the same %d cloud resources with the same inputs (%s).", total, types)
 	p("")
 	p("| language | step | components / by hand | components | by hand | target |")
 	p("|---|---|---|---|---|---|")
