@@ -69,7 +69,7 @@ func Defaults() Options {
 		Endpoints:           []int{1, 10, 50, 100, 200},
 		CheckpointEndpoints: 50,
 		StartReps:           10,
-		RegionReps:          6,
+		RegionReps:          5,
 	}
 }
 
