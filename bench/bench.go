@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,11 @@ type Options struct {
 	CheckpointEndpoints int
 	// StartReps is how many provider starts the start section measures.
 	StartReps int
+	// RegionReps is how many times each program of the two-region section runs (preview and up);
+	// 0 skips the section.
+	RegionReps int
+	// Only names the one section to run ("" runs them all): one of SectionNames.
+	Only string
 	// Log receives one line per measurement; nil is quiet.
 	Log io.Writer
 }
@@ -63,8 +69,15 @@ func Defaults() Options {
 		Endpoints:           []int{1, 10, 50, 100, 200},
 		CheckpointEndpoints: 50,
 		StartReps:           10,
+		RegionReps:          5,
 	}
 }
+
+// SectionNames are the names Options.Only takes, in the order the sections run.
+var SectionNames = []string{"overhead", "critical", "scale", "start", "regions"}
+
+// runs reports whether the options run the named section.
+func (o Options) runs(section string) bool { return o.Only == "" || o.Only == section }
 
 // Report is what one run measured.
 type Report struct {
@@ -76,11 +89,15 @@ type Report struct {
 	Critical Critical
 	Scale    Scale
 	Start    Start
+	Regions  Regions
 }
 
 // Run measures everything and returns the report. It fails when a measurement fails or when
 // the programs it compares stop building the same graph.
 func Run(opts Options) (rep *Report, err error) {
+	if opts.Only != "" && !slices.Contains(SectionNames, opts.Only) {
+		return nil, fmt.Errorf("bench: no section %q; the sections are %s", opts.Only, strings.Join(SectionNames, ", "))
+	}
 	b, err := newBench(opts)
 	if err != nil {
 		return nil, err
@@ -96,10 +113,21 @@ func Run(opts Options) (rep *Report, err error) {
 		}
 	}()
 	rep = &Report{Options: opts, Started: time.Now(), Machine: b.machine()}
-	rep.Overhead = b.overhead()
-	rep.Critical = b.critical()
-	rep.Scale = b.scale()
-	rep.Start = b.start()
+	if opts.runs("overhead") {
+		rep.Overhead = b.overhead()
+	}
+	if opts.runs("critical") {
+		rep.Critical = b.critical()
+	}
+	if opts.runs("scale") {
+		rep.Scale = b.scale()
+	}
+	if opts.runs("start") {
+		rep.Start = b.start()
+	}
+	if opts.runs("regions") && opts.RegionReps > 0 {
+		rep.Regions = b.regions()
+	}
 	rep.Wall = time.Since(rep.Started)
 	rep.Machine.LoadEnd = loadAverage()
 	return rep, nil
@@ -166,10 +194,11 @@ func (b *bench) world(vars map[string]string, fn func(env *harness.Env)) {
 	fn(env)
 }
 
-// Program is one way of writing the benchmark graph.
+// Program is one way of writing a benchmark graph.
 type Program struct {
 	Lang       string // "Go" or "TypeScript"
 	Components bool   // built with the cloudrun-psc components (else by hand with pulumi-gcp)
+	Regions    bool   // the two-region graph (bench/spec/regions.go), else the single-region one
 }
 
 // The four programs: bench/components/{go,ts} and bench/handwritten/{go,ts}.
@@ -180,7 +209,17 @@ var (
 	TSByHand     = Program{Lang: "TypeScript"}
 )
 
+// The two programs of the two-region graph: bench/components/go/regions.go and
+// bench/handwritten/go/regions.go.
+var (
+	GoRegionsComponents = Program{Lang: "Go", Components: true, Regions: true}
+	GoRegionsByHand     = Program{Lang: "Go", Regions: true}
+)
+
 func (p Program) String() string {
+	if p.Regions {
+		return Program{Lang: p.Lang, Components: p.Components}.String() + ", two regions"
+	}
 	switch {
 	case p.Components && p.Lang == "Go":
 		return "Go, components (pkg/psc)"
@@ -203,6 +242,15 @@ func (p Program) dir() string {
 	return "bench/handwritten/" + lang
 }
 
+// endpoints is how many PSC endpoints the program's stack holds when configured for n: n, or
+// one per region in the two-region graph.
+func (p Program) endpoints(n int) int {
+	if p.Regions {
+		return len(spec.Regions)
+	}
+	return n
+}
+
 // project is the Pulumi project of every benchmark stack.
 const project = "bench"
 
@@ -214,6 +262,10 @@ func (p Program) stack(env *harness.Env, n int) *harness.Stack {
 		st = env.GoStack(project, "dev", components.Graph)
 	case p == GoByHand:
 		st = env.GoStack(project, "dev", handwritten.Graph)
+	case p == GoRegionsComponents:
+		st = env.GoStack(project, "dev", components.Regions)
+	case p == GoRegionsByHand:
+		st = env.GoStack(project, "dev", handwritten.Regions)
 	default:
 		st = env.NodeStack(project, "dev", p.dir()+"/graph.ts", "graph")
 	}
@@ -266,8 +318,8 @@ func (b *bench) deploy(p Program, o deployOpts) deployment {
 				d.Accepted++
 			}
 		}
-		if d.Accepted != o.n {
-			panic(failure{fmt.Sprintf("%s with %d endpoints: %d endpoints ACCEPTED, want all", p, o.n, d.Accepted)})
+		if want := p.endpoints(o.n); d.Accepted != want {
+			panic(failure{fmt.Sprintf("%s with %d endpoints: %d endpoints ACCEPTED, want all", p, want, d.Accepted)})
 		}
 	})
 	b.logf("  %-42s n=%-3d preview %6.2fs  up %6.2fs  %v", p, o.n, d.Preview.Seconds(), d.Up.Seconds(), d.Memory)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +30,28 @@ var graph1 = map[string]int{
 	chain.RecordSetType:                  1,
 }
 
+// graphRegions is the two-region graph's cloud resources, by type.
+var graphRegions = map[string]int{
+	chain.NetworkType:                    2,
+	chain.SubnetworkType:                 8, // a consumer subnet and three producer subnets per region
+	chain.CloudRunServiceType:            2,
+	chain.RegionNetworkEndpointGroupType: 2,
+	chain.BackendServiceType:             1,
+	chain.URLMapType:                     1,
+	chain.TargetHttpProxyType:            1,
+	chain.GlobalForwardingRuleType:       2,
+	chain.ServiceAttachmentType:          2,
+	chain.AddressType:                    2,
+	chain.ForwardingRuleType:             2,
+	chain.ManagedZoneType:                1,
+	chain.RecordSetType:                  1,
+}
+
 // The smoke run: every section on the smallest inputs, through the real CLI and simulator.
 // It asserts what the report must hold, not how fast anything was.
 func TestSmoke(t *testing.T) {
 	t.Parallel()
-	rep, err := Run(Options{Reps: 1, LatencyReps: 1, Latency: 0.01, Endpoints: []int{1, 2}, StartReps: 2})
+	rep, err := Run(Options{Reps: 1, LatencyReps: 1, Latency: 0.01, Endpoints: []int{1, 2}, StartReps: 2, RegionReps: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +114,24 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("Go scale fit = %+v, want a fit of two points", f)
 	}
 
+	g := rep.Regions
+	if !maps.Equal(g.Resources, graphRegions) {
+		t.Errorf("two-region graph = %v, want %v", g.Resources, graphRegions)
+	}
+	if g.Up.N != 1 || g.Up.Median <= 0 || g.CompUp.Median <= 0 || g.HandUp.Median <= 0 {
+		t.Errorf("two regions: up %+v, want one measured ratio", g)
+	}
+	// The longest chain Google Cloud requires goes through the global load balancer to a region's
+	// attachment and its endpoint.
+	if n := len(g.RequiredPath); n < 4 || !slices.ContainsFunc(g.RequiredPath, func(id string) bool {
+		return strings.HasPrefix(id, chain.BackendServiceType+"::")
+	}) || !strings.HasSuffix(g.RequiredPath[n-1], "-endpoint") || !strings.HasPrefix(g.RequiredPath[n-2], chain.ServiceAttachmentType+"::") {
+		t.Errorf("two regions: required path %v, want it through the global backend service to an attachment and its endpoint", g.RequiredPath)
+	}
+	if g.Path < g.Required || len(g.Steps) != len(g.RequiredPath) {
+		t.Errorf("two regions: path %v, required %v, %d steps for %d operations", g.Path, g.Required, len(g.Steps), len(g.RequiredPath))
+	}
+
 	s := rep.Start
 	if s.BinaryBytes <= 0 || s.ToPort.N != 2 || s.ToPort.Median <= 0 || s.ToConstruct.Min <= s.ToPort.Min {
 		t.Errorf("provider start = %+v, want two starts, each answering Construct after printing its port", s)
@@ -124,12 +160,12 @@ func TestSameGraphCatchesDrift(t *testing.T) {
 		}
 		return runs
 	}
-	if err := sameGraph(same(), false); err != nil {
+	if err := sameGraph(same(), GoByHand, false); err != nil {
 		t.Errorf("sameGraph of equal graphs: %v", err)
 	}
 	drift := same()
 	drift[TSByHand][0].Creates[chain.RecordSetType] = 2
-	if err := sameGraph(drift, false); err == nil || !strings.Contains(err.Error(), "TypeScript, by hand") {
+	if err := sameGraph(drift, GoByHand, false); err == nil || !strings.Contains(err.Error(), "TypeScript, by hand") {
 		t.Errorf("sameGraph with an extra record = %v, want an error naming the program", err)
 	}
 }

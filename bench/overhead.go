@@ -45,7 +45,7 @@ func (b *bench) overhead() Overhead {
 		for _, p := range rotate(all, rep) {
 			runs[p] = append(runs[p], b.deploy(p, deployOpts{n: 1, preview: true, export: rep == 0}))
 		}
-		if err := sameGraph(runs, rep == 0); err != nil {
+		if err := sameGraph(runs, GoByHand, rep == 0); err != nil {
 			panic(failure{err.Error()})
 		}
 	}
@@ -78,10 +78,9 @@ func field(ds []deployment, f func(deployment) time.Duration) []time.Duration {
 	return out
 }
 
-// sameGraph checks that the latest run of every program created the same resources by type
-// and, when inputs is set, that every resource got the same inputs.
-func sameGraph(runs map[Program][]deployment, inputs bool) error {
-	ref := GoByHand
+// sameGraph checks that the latest run of every program created the same resources by type as
+// the latest run of ref and, when inputs is set, that every resource got the same inputs.
+func sameGraph(runs map[Program][]deployment, ref Program, inputs bool) error {
 	want := runs[ref][len(runs[ref])-1]
 	for _, p := range sortedPrograms(runs) {
 		got := runs[p][len(runs[p])-1]

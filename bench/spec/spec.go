@@ -66,16 +66,7 @@ type Networks struct {
 
 // NewNetworks creates the producer VPC, the consumer VPC and the consumer's subnet.
 func NewNetworks(ctx *pulumi.Context) (*Networks, error) {
-	producer, err := compute.NewNetwork(ctx, ProducerVPCName, &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
-	if err != nil {
-		return nil, err
-	}
-	consumer, err := compute.NewNetwork(ctx, ConsumerVPCName, &compute.NetworkArgs{
-		Project:               pulumi.String(ConsumerProject),
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
+	producer, consumer, err := newVPCs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,4 +80,22 @@ func NewNetworks(ctx *pulumi.Context) (*Networks, error) {
 		return nil, err
 	}
 	return &Networks{Producer: producer, Consumer: consumer, Apps: apps}, nil
+}
+
+// newVPCs creates the producer VPC and the consumer VPC.
+func newVPCs(ctx *pulumi.Context) (producer, consumer *compute.Network, err error) {
+	producer, err = compute.NewNetwork(ctx, ProducerVPCName, &compute.NetworkArgs{
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	consumer, err = compute.NewNetwork(ctx, ConsumerVPCName, &compute.NetworkArgs{
+		Project:               pulumi.String(ConsumerProject),
+		AutoCreateSubnetworks: pulumi.Bool(false),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return producer, consumer, nil
 }

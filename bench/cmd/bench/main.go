@@ -1,6 +1,10 @@
 // Command bench runs the benchmarks of package bench and writes BENCHMARKS.md (`make bench`).
 //
 //	(cd bench && go run ./cmd/bench) [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
+//	    [-region-reps 5] [-only overhead|critical|scale|start|regions]
+//
+// With -only, the report holds that section's measurements alone (write it elsewhere than
+// BENCHMARKS.md).
 package main
 
 import (
@@ -22,6 +26,8 @@ func main() {
 	ns := flag.String("n", join(d.Endpoints), "endpoint counts of the scale section")
 	flag.IntVar(&d.CheckpointEndpoints, "checkpoint-n", d.CheckpointEndpoints, "endpoint count of the checkpoint comparison (0: none)")
 	flag.IntVar(&d.StartReps, "start-reps", d.StartReps, "provider starts measured")
+	flag.IntVar(&d.RegionReps, "region-reps", d.RegionReps, "rounds of the two-region section (0: none)")
+	flag.StringVar(&d.Only, "only", "", "run only this section: "+strings.Join(bench.SectionNames, ", "))
 	flag.Parse()
 	var err error
 	if d.Endpoints, err = split(*ns); err != nil {

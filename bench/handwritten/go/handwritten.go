@@ -28,59 +28,23 @@ func Graph(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	project := pulumi.String(spec.ConsumerProject)
 	for i := range n {
-		name := spec.EndpointName(i)
-		addr, err := compute.NewAddress(ctx, name+"-ip", &compute.AddressArgs{
-			Project:     project,
-			Region:      pulumi.String(spec.Region),
-			AddressType: pulumi.String("INTERNAL"),
-			Subnetwork:  nets.Apps.SelfLink,
-			Labels:      managedBy,
-		})
+		ip, err := endpoint(ctx, spec.EndpointName(i), spec.Region, nets.Consumer, nets.Apps, uri)
 		if err != nil {
 			return err
 		}
-		// EP-SCHEME: loadBalancingScheme "" for a PSC endpoint. A replacement takes the same
-		// address, which the old rule must release first.
-		if _, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
-			Project:              project,
-			Region:               pulumi.String(spec.Region),
-			LoadBalancingScheme:  pulumi.String(""),
-			Target:               uri,
-			IpAddress:            addr.Address,
-			Network:              nets.Consumer.SelfLink,
-			Subnetwork:           nets.Apps.SelfLink,
-			RecreateClosedPsc:    pulumi.Bool(true),
-			AllowPscGlobalAccess: pulumi.Bool(false),
-			NoAutomateDnsZone:    pulumi.Bool(true),
-			Labels:               managedBy,
-		}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true)); err != nil {
-			return err
-		}
-
 		dnsName, host := spec.DNSName(i), spec.EndpointHost(i)
-		zone, err := dns.NewManagedZone(ctx, dnsName+"-zone", &dns.ManagedZoneArgs{
-			Project:    project,
-			DnsName:    pulumi.String(host + "."),
-			Visibility: pulumi.String("private"),
-			Labels:     managedBy,
-			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
-				Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
-					&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: nets.Consumer.SelfLink},
-				},
-			},
-		})
+		zone, err := privateZone(ctx, dnsName, host, nets.Consumer)
 		if err != nil {
 			return err
 		}
 		if _, err := dns.NewRecordSet(ctx, dnsName+"-record", &dns.RecordSetArgs{
-			Project:     project,
+			Project:     pulumi.String(spec.ConsumerProject),
 			ManagedZone: zone.Name,
 			Name:        pulumi.String(host + "."),
 			Type:        pulumi.String("A"),
 			Ttl:         pulumi.Int(300),
-			Rrdatas:     pulumi.StringArray{addr.Address},
+			Rrdatas:     pulumi.StringArray{ip},
 		}); err != nil {
 			return err
 		}
@@ -89,22 +53,61 @@ func Graph(ctx *pulumi.Context) error {
 	return nil
 }
 
+// endpoint creates a consumer's PSC endpoint named name in region, in the consumer's subnet apps,
+// connected to the service attachment uri, and returns its IP.
+func endpoint(ctx *pulumi.Context, name, region string, vpc *compute.Network, apps *compute.Subnetwork, uri pulumi.StringOutput,
+) (pulumi.StringOutput, error) {
+	project := pulumi.String(spec.ConsumerProject)
+	addr, err := compute.NewAddress(ctx, name+"-ip", &compute.AddressArgs{
+		Project:     project,
+		Region:      pulumi.String(region),
+		AddressType: pulumi.String("INTERNAL"),
+		Subnetwork:  apps.SelfLink,
+		Labels:      managedBy,
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	// EP-SCHEME: loadBalancingScheme "" for a PSC endpoint. A replacement takes the same
+	// address, which the old rule must release first.
+	if _, err := compute.NewForwardingRule(ctx, name+"-endpoint", &compute.ForwardingRuleArgs{
+		Project:              project,
+		Region:               pulumi.String(region),
+		LoadBalancingScheme:  pulumi.String(""),
+		Target:               uri,
+		IpAddress:            addr.Address,
+		Network:              vpc.SelfLink,
+		Subnetwork:           apps.SelfLink,
+		RecreateClosedPsc:    pulumi.Bool(true),
+		AllowPscGlobalAccess: pulumi.Bool(false),
+		NoAutomateDnsZone:    pulumi.Bool(true),
+		Labels:               managedBy,
+	}, pulumi.ReplaceOnChanges([]string{"target", "ipAddress"}), pulumi.DeleteBeforeReplace(true)); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return addr.Address, nil
+}
+
+// privateZone creates the private zone of host, named dnsName-zone, visible to the consumer's VPC.
+func privateZone(ctx *pulumi.Context, dnsName, host string, vpc *compute.Network) (*dns.ManagedZone, error) {
+	return dns.NewManagedZone(ctx, dnsName+"-zone", &dns.ManagedZoneArgs{
+		Project:    pulumi.String(spec.ConsumerProject),
+		DnsName:    pulumi.String(host + "."),
+		Visibility: pulumi.String("private"),
+		Labels:     managedBy,
+		PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
+			Networks: dns.ManagedZonePrivateVisibilityConfigNetworkArray{
+				&dns.ManagedZonePrivateVisibilityConfigNetworkArgs{NetworkUrl: vpc.SelfLink},
+			},
+		},
+	})
+}
+
 // producer creates the published service and returns its service attachment URI.
 func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOutput, error) {
 	project, region := pulumi.StringPtr(spec.ProducerProject), pulumi.String(spec.Region)
-	name := func(role string) string { return spec.ProducerName + "-" + role }
 	subnet := func(role, cidr, purpose, subnetRole string) (*compute.Subnetwork, error) {
-		// The description marks the subnet as this stack's, as the component does (it spares its
-		// own subnets in its preview-time overlap checks).
-		args := &compute.SubnetworkArgs{Project: project, Region: region, Network: vpc.SelfLink, IpCidrRange: pulumi.String(cidr),
-			Description: pulumi.Sprintf("cloudrun-psc ProducerService %s of stack %s/%s", role, ctx.Project(), ctx.Stack())}
-		if purpose != "" {
-			args.Purpose = pulumi.String(purpose)
-		}
-		if subnetRole != "" {
-			args.Role = pulumi.String(subnetRole)
-		}
-		return compute.NewSubnetwork(ctx, name(role), args)
+		return producerSubnet(ctx, vpc, spec.Region, role, cidr, purpose, subnetRole)
 	}
 	lb, err := subnet("lb-subnet", spec.LBRange, "", "")
 	if err != nil {
@@ -119,34 +122,7 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 		return pulumi.StringOutput{}, err
 	}
 
-	run, err := cloudrunv2.NewService(ctx, name("run"), &cloudrunv2.ServiceArgs{
-		Project:            project,
-		Location:           region,
-		Ingress:            pulumi.String("INGRESS_TRAFFIC_INTERNAL_ONLY"),
-		InvokerIamDisabled: pulumi.Bool(false),
-		Labels:             managedBy,
-		DeletionProtection: pulumi.Bool(false),
-		CustomAudiences:    pulumi.StringArray{pulumi.String("http://" + spec.Hostname)},
-		Template: &cloudrunv2.ServiceTemplateArgs{
-			Containers: cloudrunv2.ServiceTemplateContainerArray{&cloudrunv2.ServiceTemplateContainerArgs{
-				Image: pulumi.String(spec.Image),
-				Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(8080)},
-				Resources: &cloudrunv2.ServiceTemplateContainerResourcesArgs{
-					Limits: pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi")},
-				},
-			}},
-			Scaling: &cloudrunv2.ServiceTemplateScalingArgs{MinInstanceCount: pulumi.Int(0)},
-		},
-	})
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	neg, err := compute.NewRegionNetworkEndpointGroup(ctx, name("neg"), &compute.RegionNetworkEndpointGroupArgs{
-		Project:             project,
-		Region:              region,
-		NetworkEndpointType: pulumi.String("SERVERLESS"),
-		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.Name},
-	})
+	neg, err := serverless(ctx, spec.Region, "run", "neg")
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -200,10 +176,71 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	attachment, err := compute.NewServiceAttachment(ctx, name("attachment"), &compute.ServiceAttachmentArgs{
-		Project:              project,
-		Region:               region,
-		TargetService:        rule.SelfLink,
+	return attachment(ctx, "attachment", spec.Region, rule.SelfLink, nat, n)
+}
+
+// name is the name of the producer's child of a role, as the component names it.
+func name(role string) string { return spec.ProducerName + "-" + role }
+
+// producerSubnet creates the producer's subnet of a role in region.
+func producerSubnet(ctx *pulumi.Context, vpc *compute.Network, region, role, cidr, purpose, subnetRole string,
+) (*compute.Subnetwork, error) {
+	// The description marks the subnet as this stack's, as the component does (it spares its
+	// own subnets in its preview-time overlap checks).
+	args := &compute.SubnetworkArgs{Project: pulumi.StringPtr(spec.ProducerProject), Region: pulumi.String(region),
+		Network: vpc.SelfLink, IpCidrRange: pulumi.String(cidr),
+		Description: pulumi.Sprintf("cloudrun-psc ProducerService %s of stack %s/%s", role, ctx.Project(), ctx.Stack())}
+	if purpose != "" {
+		args.Purpose = pulumi.String(purpose)
+	}
+	if subnetRole != "" {
+		args.Role = pulumi.String(subnetRole)
+	}
+	return compute.NewSubnetwork(ctx, name(role), args)
+}
+
+// serverless creates a Cloud Run service in region and its serverless NEG, with the roles the
+// component names them by.
+func serverless(ctx *pulumi.Context, region, runRole, negRole string) (*compute.RegionNetworkEndpointGroup, error) {
+	project, location := pulumi.StringPtr(spec.ProducerProject), pulumi.String(region)
+	run, err := cloudrunv2.NewService(ctx, name(runRole), &cloudrunv2.ServiceArgs{
+		Project:            project,
+		Location:           location,
+		Ingress:            pulumi.String("INGRESS_TRAFFIC_INTERNAL_ONLY"),
+		InvokerIamDisabled: pulumi.Bool(false),
+		Labels:             managedBy,
+		DeletionProtection: pulumi.Bool(false),
+		CustomAudiences:    pulumi.StringArray{pulumi.String("http://" + spec.Hostname)},
+		Template: &cloudrunv2.ServiceTemplateArgs{
+			Containers: cloudrunv2.ServiceTemplateContainerArray{&cloudrunv2.ServiceTemplateContainerArgs{
+				Image: pulumi.String(spec.Image),
+				Ports: &cloudrunv2.ServiceTemplateContainerPortsArgs{ContainerPort: pulumi.Int(8080)},
+				Resources: &cloudrunv2.ServiceTemplateContainerResourcesArgs{
+					Limits: pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi")},
+				},
+			}},
+			Scaling: &cloudrunv2.ServiceTemplateScalingArgs{MinInstanceCount: pulumi.Int(0)},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return compute.NewRegionNetworkEndpointGroup(ctx, name(negRole), &compute.RegionNetworkEndpointGroupArgs{
+		Project:             project,
+		Region:              location,
+		NetworkEndpointType: pulumi.String("SERVERLESS"),
+		CloudRun:            &compute.RegionNetworkEndpointGroupCloudRunArgs{Service: run.Name},
+	})
+}
+
+// attachment creates the producer's service attachment of a role in region, publishing target
+// through the NAT subnet nat to the consumer's project for n connections, and returns its URI.
+func attachment(ctx *pulumi.Context, role, region string, target pulumi.StringOutput, nat *compute.Subnetwork, n int,
+) (pulumi.StringOutput, error) {
+	sa, err := compute.NewServiceAttachment(ctx, name(role), &compute.ServiceAttachmentArgs{
+		Project:              pulumi.StringPtr(spec.ProducerProject),
+		Region:               pulumi.String(region),
+		TargetService:        target,
 		NatSubnets:           pulumi.StringArray{nat.SelfLink},
 		EnableProxyProtocol:  pulumi.Bool(false),
 		ConnectionPreference: pulumi.String("ACCEPT_MANUAL"),
@@ -217,5 +254,5 @@ func producer(ctx *pulumi.Context, vpc *compute.Network, n int) (pulumi.StringOu
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	return pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", attachment.Project, attachment.Region, attachment.Name), nil
+	return pulumi.Sprintf("projects/%s/regions/%s/serviceAttachments/%s", sa.Project, sa.Region, sa.Name), nil
 }
