@@ -101,7 +101,13 @@ func (w *regionsWorld) assertRefused(t *testing.T, network, client string, want 
 // statuses reads the consumer's pscConnectionStatuses output.
 func statuses(t *testing.T, s *harness.Summary) map[string]string {
 	t.Helper()
-	v, err := s.Output("pscConnectionStatuses")
+	return outputMap(t, s, "pscConnectionStatuses")
+}
+
+// outputMap reads a stack output that maps names to strings.
+func outputMap(t *testing.T, s *harness.Summary, name string) map[string]string {
+	t.Helper()
+	v, err := s.Output(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,6 +266,7 @@ func TestRegionsMigration(t *testing.T) {
 		network := cup.OutputString(t, "consumerNetwork")
 		w.assertServed(t, network, region, region, "single region")
 		before := endpointTargets(t, env)[region]
+		ipBefore := outputMap(t, cup, "ipAddresses")[region]
 
 		w.prod.SetConfig("form", "both", false)
 		assertNoReplacement(t, w.prod.Up(), "adding regions beside the regional chain")
@@ -269,7 +276,11 @@ func TestRegionsMigration(t *testing.T) {
 		}
 
 		w.cons.SetConfig("endpoints", "", false)
-		assertAccepted(t, w.cons.Up(), region, secondRegion)
+		moved := w.cons.Up()
+		assertAccepted(t, moved, region, secondRegion)
+		if ip := outputMap(t, moved, "ipAddresses")[region]; ip != ipBefore || ip == "" {
+			t.Errorf("the endpoint in %s changed its address when it moved to the new attachment: %q, before %q", region, ip, ipBefore)
+		}
 		targets := endpointTargets(t, env)
 		if targets[region] == before || chain.RegionOf(targets[region]) != region {
 			t.Errorf("after the consumer's up its endpoint in %s targets %s, want the new attachment of %s (the old: %s)",
