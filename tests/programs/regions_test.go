@@ -19,8 +19,9 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
-// The regions programs (go/regions.go, gosdk/regions.go, ts/regions.ts, python/regions.py): a
-// producer in two regions and a consumer with an endpoint in each, in two stacks.
+// The regions programs (go/regions.go, gosdk/regions.go, ts/regions.ts, python/regions.py, and the
+// YAML projects yaml/regions-producer and yaml/regions-consumer): a producer in two regions and a
+// consumer with an endpoint in each, in two stacks.
 
 // regionsLangs are the two programs' languages, side by side: producers[i] and consumers[i] are
 // the same language's.
@@ -158,51 +159,66 @@ func TestRegions(t *testing.T) {
 	producers, consumers := regionsLangs()
 	run(t, producers, func(t *testing.T, env *harness.Env, l lang) {
 		i := slices.IndexFunc(producers, func(p lang) bool { return p.name == l.name })
-		w := newRegionsWorld(t, env, l, consumers[i])
-		up := w.prod.Up()
-		uris := up.OutputString(t, "serviceAttachmentUris")
-		for _, r := range []string{region, secondRegion} {
-			if !strings.Contains(uris, "/regions/"+r+"/serviceAttachments/") {
-				t.Errorf("serviceAttachmentUris %s has no attachment in %s", uris, r)
-			}
-		}
-		cup := w.cons.Up()
-		assertAccepted(t, cup, region, secondRegion)
-		for r, target := range endpointTargets(t, env) {
-			if chain.RegionOf(target) != r {
-				t.Errorf("the endpoint in %s targets %s, an attachment of another region", r, target)
-			}
-		}
-		converged(t, w.prod)
-		converged(t, w.cons)
-		secure.Assert(t, env, w.prod, w.cons)
-		secure.AssertPolicy(t, env, w.prod)
-		secure.AssertPolicy(t, env, w.cons)
-
-		network := cup.OutputString(t, "consumerNetwork")
-		for _, r := range []string{region, secondRegion} {
-			w.assertServed(t, network, r, r, "both regions up")
-		}
-		restore := env.For(t).SetOutage(region, gcpsim.Outage{CloudRun: true})
-		w.assertServed(t, network, region, secondRegion, region+"'s Cloud Run down, outlier detection on")
-		w.assertServed(t, network, secondRegion, secondRegion, region+"'s Cloud Run down")
-		restore()
-		w.assertServed(t, network, region, region, region+"'s Cloud Run back")
-		restore = env.For(t).SetOutage(region, gcpsim.Outage{Proxies: true})
-		w.assertRefused(t, network, region, callWant{err: gcpsim.ErrTimeout, link: gcpsim.LinkForwardingRule, rule: "SIM-OUTAGE"},
-			region+"'s proxies down")
-		w.assertServed(t, network, secondRegion, secondRegion, region+"'s proxies down")
-		restore()
-		w.assertServed(t, network, region, region, region+"'s proxies back")
-
-		w.prod.SetConfig("disableOutlierDetection", "true", false)
-		w.prod.Up()
-		restore = env.For(t).SetOutage(region, gcpsim.Outage{CloudRun: true})
-		w.assertRefused(t, network, region, callWant{status: 503, link: gcpsim.LinkCloudRun, rule: "SIM-OUTAGE"},
-			region+"'s Cloud Run down, outlier detection off")
-		restore()
-		destroyed(t, env, w.cons, w.prod)
+		regionsDrill(t, env, l, consumers[i])
 	})
+}
+
+// TestRegionsYAML is TestRegions for the Pulumi YAML projects yaml/regions-producer and
+// yaml/regions-consumer, through the YAML language host and the provider plugin.
+func TestRegionsYAML(t *testing.T) {
+	yaml := lang{"yaml", true, func(env *harness.Env, project string) *harness.Stack {
+		return env.YAMLStack("tests/programs/yaml/"+project, "prod")
+	}}
+	run(t, []lang{yaml}, func(t *testing.T, env *harness.Env, l lang) { regionsDrill(t, env, l, l) })
+}
+
+// regionsDrill is TestRegions for one language's producer and consumer: up, both endpoints
+// ACCEPTED, converged and secure, the failover drill, destroy.
+func regionsDrill(t *testing.T, env *harness.Env, producer, consumer lang) {
+	w := newRegionsWorld(t, env, producer, consumer)
+	up := w.prod.Up()
+	uris := up.OutputString(t, "serviceAttachmentUris")
+	for _, r := range []string{region, secondRegion} {
+		if !strings.Contains(uris, "/regions/"+r+"/serviceAttachments/") {
+			t.Errorf("serviceAttachmentUris %s has no attachment in %s", uris, r)
+		}
+	}
+	cup := w.cons.Up()
+	assertAccepted(t, cup, region, secondRegion)
+	for r, target := range endpointTargets(t, env) {
+		if chain.RegionOf(target) != r {
+			t.Errorf("the endpoint in %s targets %s, an attachment of another region", r, target)
+		}
+	}
+	converged(t, w.prod)
+	converged(t, w.cons)
+	secure.Assert(t, env, w.prod, w.cons)
+	secure.AssertPolicy(t, env, w.prod)
+	secure.AssertPolicy(t, env, w.cons)
+
+	network := cup.OutputString(t, "consumerNetwork")
+	for _, r := range []string{region, secondRegion} {
+		w.assertServed(t, network, r, r, "both regions up")
+	}
+	restore := env.For(t).SetOutage(region, gcpsim.Outage{CloudRun: true})
+	w.assertServed(t, network, region, secondRegion, region+"'s Cloud Run down, outlier detection on")
+	w.assertServed(t, network, secondRegion, secondRegion, region+"'s Cloud Run down")
+	restore()
+	w.assertServed(t, network, region, region, region+"'s Cloud Run back")
+	restore = env.For(t).SetOutage(region, gcpsim.Outage{Proxies: true})
+	w.assertRefused(t, network, region, callWant{err: gcpsim.ErrTimeout, link: gcpsim.LinkForwardingRule, rule: "SIM-OUTAGE"},
+		region+"'s proxies down")
+	w.assertServed(t, network, secondRegion, secondRegion, region+"'s proxies down")
+	restore()
+	w.assertServed(t, network, region, region, region+"'s proxies back")
+
+	w.prod.SetConfig("disableOutlierDetection", "true", false)
+	w.prod.Up()
+	restore = env.For(t).SetOutage(region, gcpsim.Outage{CloudRun: true})
+	w.assertRefused(t, network, region, callWant{status: 503, link: gcpsim.LinkCloudRun, rule: "SIM-OUTAGE"},
+		region+"'s Cloud Run down, outlier detection off")
+	restore()
+	destroyed(t, env, w.cons, w.prod)
 }
 
 // attachmentConnections returns the consumer connections the simulator holds on each service
