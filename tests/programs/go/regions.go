@@ -10,7 +10,8 @@ import (
 
 // The regions programs: a producer in two regions (gcp:region, the primary, and otherRegion) and
 // a consumer with an endpoint in each, in two stacks of two organisations, as their owners would
-// write them. As python/regions.py and ts/regions.ts.
+// write them. As python/regions.py, ts/regions.ts, gosdk/regions.go (the generated Go SDK) and the
+// YAML projects yaml/regions-producer and yaml/regions-consumer.
 
 // RegionRanges are the subnets the producer creates in one region: the load balancer's, the
 // GLOBAL_MANAGED_PROXY proxy-only subnet and the PSC NAT subnet.
@@ -22,8 +23,18 @@ var ProducerRanges = [2]RegionRanges{
 	{LB: "10.11.0.0/24", Proxy: "10.130.0.0/23", NAT: "10.21.0.0/24"},
 }
 
+// RegionalRanges are the subnets of the single-region form (configuration form "regional" or
+// "both"), in gcp:region. The single-region form keeps the ranges it was deployed with; the
+// cross-region chain takes new ones beside it.
+var RegionalRanges = RegionRanges{LB: "10.0.0.0/24", Proxy: "10.128.0.0/23", NAT: "10.30.0.0/24"}
+
 // AppsRanges are the consumer's client subnets: primary region, then other.
 var AppsRanges = [2]string{"192.168.10.0/24", "192.168.20.0/24"}
+
+// Regions returns the programs' regions: gcp:region (the primary), then otherRegion.
+func Regions(ctx *pulumi.Context, cfg *config.Config) []string {
+	return []string{config.Require(ctx, "gcp:region"), cfg.Require("otherRegion")}
+}
 
 // RegionsProducer is the producer's stack: a ProducerService serving the consumer's project over
 // HTTPS (a certificate from configuration, its key a secret) and granting invoker the run.invoker
@@ -38,7 +49,7 @@ var AppsRanges = [2]string{"192.168.10.0/24", "192.168.20.0/24"}
 // loadBalancerIps, regions, connectedEndpoints and connectionWarning.
 func RegionsProducer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
-	regions := []string{config.Require(ctx, "gcp:region"), cfg.Require("otherRegion")}
+	regions := Regions(ctx, cfg)
 	vpc, err := compute.NewNetwork(ctx, "producer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
 	if err != nil {
 		return err
@@ -58,11 +69,9 @@ func RegionsProducer(ctx *pulumi.Context) error {
 	}
 	form := cfg.Get("form")
 	if form == "regional" || form == "both" {
-		// The single-region form keeps the ranges it was deployed with; the cross-region chain
-		// takes new ones beside it.
-		args.LoadBalancerSubnet = psc.SubnetArgs{IpCidrRange: "10.0.0.0/24"}
-		args.ProxyOnlySubnet = psc.SubnetArgs{IpCidrRange: "10.128.0.0/23"}
-		args.NatSubnet = psc.SubnetArgs{IpCidrRange: "10.30.0.0/24"}
+		args.LoadBalancerSubnet = psc.SubnetArgs{IpCidrRange: RegionalRanges.LB}
+		args.ProxyOnlySubnet = psc.SubnetArgs{IpCidrRange: RegionalRanges.Proxy}
+		args.NatSubnet = psc.SubnetArgs{IpCidrRange: RegionalRanges.NAT}
 	}
 	if form != "regional" {
 		args.Regions = map[string]psc.ProducerRegionArgs{}
@@ -81,13 +90,20 @@ func RegionsProducer(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)
-	ctx.Export("serviceAttachmentUris", svc.ServiceAttachmentUris)
-	ctx.Export("loadBalancerIps", svc.LoadBalancerIps)
-	ctx.Export("regions", svc.Regions)
-	ctx.Export("connectedEndpoints", svc.ConnectedEndpoints)
-	ctx.Export("connectionWarning", svc.ConnectionWarning)
+	ExportRegionsProducer(ctx, svc.ServiceAttachmentUri, svc.ServiceAttachmentUris, svc.LoadBalancerIps, svc.Regions,
+		svc.ConnectedEndpoints, svc.ConnectionWarning)
 	return nil
+}
+
+// ExportRegionsProducer exports the producer's outputs, those of its ProducerService.
+func ExportRegionsProducer(ctx *pulumi.Context, uri pulumi.StringOutput, uris, ips pulumi.StringMapOutput,
+	regions pulumi.StringArrayOutput, connected pulumi.Output, warning pulumi.StringOutput) {
+	ctx.Export("serviceAttachmentUri", uri)
+	ctx.Export("serviceAttachmentUris", uris)
+	ctx.Export("loadBalancerIps", ips)
+	ctx.Export("regions", regions)
+	ctx.Export("connectedEndpoints", connected)
+	ctx.Export("connectionWarning", warning)
 }
 
 // RegionsConsumer is the consumer's stack: a client subnet and a ConsumerEndpoint in each region,
@@ -98,28 +114,17 @@ func RegionsProducer(ctx *pulumi.Context) error {
 // endpoints: "primary" for an endpoint in gcp:region only (a producer in one region serves no
 // other), "" for both. Outputs: ipAddresses and pscConnectionStatuses (by region), consumerNetwork.
 func RegionsConsumer(ctx *pulumi.Context) error {
-	cfg := config.New(ctx, "")
-	regions := []string{config.Require(ctx, "gcp:region"), cfg.Require("otherRegion")}
-	if cfg.Get("endpoints") == "primary" {
-		regions = regions[:1]
-	}
-	vpc, err := compute.NewNetwork(ctx, "consumer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
+	net, err := NewConsumerNetwork(ctx)
 	if err != nil {
 		return err
 	}
 	ips, statuses := pulumi.StringMap{}, pulumi.StringMap{}
-	for i, r := range regions {
-		apps, err := compute.NewSubnetwork(ctx, "apps-"+r, &compute.SubnetworkArgs{
-			Network: vpc.SelfLink, Region: pulumi.String(r), IpCidrRange: pulumi.String(AppsRanges[i]),
-		})
-		if err != nil {
-			return err
-		}
+	for _, r := range net.Regions {
 		endpoint, err := psc.NewConsumerEndpoint(ctx, "payments-"+r, &psc.ConsumerEndpointArgs{
 			Region:            r,
-			Network:           vpc.SelfLink,
-			Subnetwork:        apps.SelfLink,
-			ProducerStack:     cfg.Require("producerStack"),
+			Network:           net.Vpc.SelfLink,
+			Subnetwork:        net.Apps[r].SelfLink,
+			ProducerStack:     net.ProducerStack,
 			NoAutomateDnsZone: true,
 		})
 		if err != nil {
@@ -129,20 +134,57 @@ func RegionsConsumer(ctx *pulumi.Context) error {
 	}
 	// Each client resolves the name to its own region's endpoint (a geolocation routing policy);
 	// with one endpoint, a plain record.
-	dns := &psc.DnsBindingArgs{Hostname: "payment-api.internal", Networks: pulumi.StringArray{vpc.SelfLink}, Protocol: "HTTPS"}
-	if len(regions) == 1 {
-		dns.IpAddress = ips[regions[0]]
+	dns := &psc.DnsBindingArgs{Hostname: "payment-api.internal", Networks: pulumi.StringArray{net.Vpc.SelfLink}, Protocol: "HTTPS"}
+	if len(net.Regions) == 1 {
+		dns.IpAddress = ips[net.Regions[0]]
 	} else {
-		dns.IpAddresses = map[string]pulumi.StringInput{}
-		for r, ip := range ips {
-			dns.IpAddresses[r] = ip
-		}
+		dns.IpAddresses = ips
 	}
 	if _, err := psc.NewDnsBinding(ctx, "payments-dns", dns); err != nil {
 		return err
 	}
+	net.Export(ctx, ips, statuses)
+	return nil
+}
+
+// ConsumerNetwork is what the consumer's stack builds before its endpoints: its VPC and a client
+// subnet in each of its regions.
+type ConsumerNetwork struct {
+	// Regions are the regions of the endpoints: Regions, or with configuration endpoints
+	// "primary" the first only.
+	Regions []string
+	// ProducerStack is the configuration producerStack, the producer's stack the endpoints read.
+	ProducerStack string
+	Vpc           *compute.Network
+	// Apps are the client subnets apps-R, by region.
+	Apps map[string]*compute.Subnetwork
+}
+
+// NewConsumerNetwork reads the consumer's configuration and creates its VPC and client subnets.
+func NewConsumerNetwork(ctx *pulumi.Context) (*ConsumerNetwork, error) {
+	cfg := config.New(ctx, "")
+	n := &ConsumerNetwork{Regions: Regions(ctx, cfg), ProducerStack: cfg.Require("producerStack"), Apps: map[string]*compute.Subnetwork{}}
+	if cfg.Get("endpoints") == "primary" {
+		n.Regions = n.Regions[:1]
+	}
+	var err error
+	if n.Vpc, err = compute.NewNetwork(ctx, "consumer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)}); err != nil {
+		return nil, err
+	}
+	for i, r := range n.Regions {
+		if n.Apps[r], err = compute.NewSubnetwork(ctx, "apps-"+r, &compute.SubnetworkArgs{
+			Network: n.Vpc.SelfLink, Region: pulumi.String(r), IpCidrRange: pulumi.String(AppsRanges[i]),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+// Export exports the consumer's outputs: its endpoints' IP addresses and statuses by region, and
+// its VPC.
+func (n *ConsumerNetwork) Export(ctx *pulumi.Context, ips, statuses pulumi.StringMap) {
 	ctx.Export("ipAddresses", ips)
 	ctx.Export("pscConnectionStatuses", statuses)
-	ctx.Export("consumerNetwork", vpc.SelfLink)
-	return nil
+	ctx.Export("consumerNetwork", n.Vpc.SelfLink)
 }

@@ -15,7 +15,6 @@ import (
 // configuration (form, disableOutlierDetection) and outputs.
 func RegionsProducer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
-	regions := []string{config.Require(ctx, "gcp:region"), cfg.Require("otherRegion")}
 	vpc, err := compute.NewNetwork(ctx, "producer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
 	if err != nil {
 		return err
@@ -33,23 +32,20 @@ func RegionsProducer(ctx *pulumi.Context) error {
 		},
 		Consumers: []cloudrunpsc.ConsumerAcceptArgs{{ProjectIdOrNum: pulumi.String(cfg.Require("consumerProject"))}},
 	}
+	subnets := func(r gonative.RegionRanges) (lb, proxy, nat cloudrunpsc.SubnetArgs) {
+		return cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(r.LB)},
+			cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(r.Proxy)},
+			cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(r.NAT)}
+	}
 	form := cfg.Get("form")
 	if form == "regional" || form == "both" {
-		// The single-region form keeps the ranges it was deployed with; the cross-region chain
-		// takes new ones beside it.
-		args.LoadBalancerSubnet = cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.0.0.0/24")}
-		args.ProxyOnlySubnet = cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.128.0.0/23")}
-		args.NatSubnet = cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef("10.30.0.0/24")}
+		args.LoadBalancerSubnet, args.ProxyOnlySubnet, args.NatSubnet = subnets(gonative.RegionalRanges)
 	}
 	if form != "regional" {
 		args.Regions = map[string]cloudrunpsc.ProducerRegionArgs{}
-		for i, r := range regions {
-			ranges := gonative.ProducerRanges[i]
-			args.Regions[r] = cloudrunpsc.ProducerRegionArgs{
-				LoadBalancerSubnet: cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(ranges.LB)},
-				ProxyOnlySubnet:    cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(ranges.Proxy)},
-				NatSubnet:          cloudrunpsc.SubnetArgs{IpCidrRange: pulumi.StringRef(ranges.NAT)},
-			}
+		for i, r := range gonative.Regions(ctx, cfg) {
+			lb, proxy, nat := subnets(gonative.ProducerRanges[i])
+			args.Regions[r] = cloudrunpsc.ProducerRegionArgs{LoadBalancerSubnet: lb, ProxyOnlySubnet: proxy, NatSubnet: nat}
 		}
 	}
 	if cfg.GetBool("disableOutlierDetection") {
@@ -59,12 +55,8 @@ func RegionsProducer(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)
-	ctx.Export("serviceAttachmentUris", svc.ServiceAttachmentUris)
-	ctx.Export("loadBalancerIps", svc.LoadBalancerIps)
-	ctx.Export("regions", svc.Regions)
-	ctx.Export("connectedEndpoints", svc.ConnectedEndpoints)
-	ctx.Export("connectionWarning", svc.ConnectionWarning)
+	gonative.ExportRegionsProducer(ctx, svc.ServiceAttachmentUri, svc.ServiceAttachmentUris, svc.LoadBalancerIps,
+		svc.Regions, svc.ConnectedEndpoints, svc.ConnectionWarning)
 	return nil
 }
 
@@ -73,28 +65,17 @@ func RegionsProducer(ctx *pulumi.Context) error {
 // to the attachment of its own region, and one DnsBinding that answers each client with its own
 // region's endpoint; the same configuration (endpoints) and outputs.
 func RegionsConsumer(ctx *pulumi.Context) error {
-	cfg := config.New(ctx, "")
-	regions := []string{config.Require(ctx, "gcp:region"), cfg.Require("otherRegion")}
-	if cfg.Get("endpoints") == "primary" {
-		regions = regions[:1]
-	}
-	vpc, err := compute.NewNetwork(ctx, "consumer-vpc", &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
+	net, err := gonative.NewConsumerNetwork(ctx)
 	if err != nil {
 		return err
 	}
 	ips, statuses := pulumi.StringMap{}, pulumi.StringMap{}
-	for i, r := range regions {
-		apps, err := compute.NewSubnetwork(ctx, "apps-"+r, &compute.SubnetworkArgs{
-			Network: vpc.SelfLink, Region: pulumi.String(r), IpCidrRange: pulumi.String(gonative.AppsRanges[i]),
-		})
-		if err != nil {
-			return err
-		}
+	for _, r := range net.Regions {
 		endpoint, err := cloudrunpsc.NewConsumerEndpoint(ctx, "payments-"+r, &cloudrunpsc.ConsumerEndpointArgs{
 			Region:            pulumi.StringRef(r),
-			Network:           vpc.SelfLink,
-			Subnetwork:        apps.SelfLink,
-			ProducerStack:     pulumi.StringRef(cfg.Require("producerStack")),
+			Network:           net.Vpc.SelfLink,
+			Subnetwork:        net.Apps[r].SelfLink,
+			ProducerStack:     pulumi.StringRef(net.ProducerStack),
 			NoAutomateDnsZone: pulumi.BoolRef(true),
 		})
 		if err != nil {
@@ -105,21 +86,16 @@ func RegionsConsumer(ctx *pulumi.Context) error {
 	// Each client resolves the name to its own region's endpoint (a geolocation routing policy);
 	// with one endpoint, a plain record.
 	dns := &cloudrunpsc.DnsBindingArgs{
-		Hostname: "payment-api.internal", Networks: pulumi.StringArray{vpc.SelfLink}, Protocol: pulumi.StringRef("HTTPS"),
+		Hostname: "payment-api.internal", Networks: pulumi.StringArray{net.Vpc.SelfLink}, Protocol: pulumi.StringRef("HTTPS"),
 	}
-	if len(regions) == 1 {
-		dns.IpAddress = ips[regions[0]]
+	if len(net.Regions) == 1 {
+		dns.IpAddress = ips[net.Regions[0]]
 	} else {
-		dns.IpAddresses = map[string]pulumi.StringInput{}
-		for r, ip := range ips {
-			dns.IpAddresses[r] = ip
-		}
+		dns.IpAddresses = ips
 	}
 	if _, err := cloudrunpsc.NewDnsBinding(ctx, "payments-dns", dns); err != nil {
 		return err
 	}
-	ctx.Export("ipAddresses", ips)
-	ctx.Export("pscConnectionStatuses", statuses)
-	ctx.Export("consumerNetwork", vpc.SelfLink)
+	net.Export(ctx, ips, statuses)
 	return nil
 }
