@@ -109,6 +109,9 @@ const publicPrincipals = ["allUsers", "allAuthenticatedUsers"];
 export const SECRET_KEY_PROPS: Record<string, string[][]> = {
     "gcp:compute/regionSslCertificate:RegionSslCertificate": [["privateKey"]],
     "gcp:compute/sslCertificate:SslCertificate": [["privateKey"]],
+    // Sensitive in terraform-provider-google-beta v6.49.2 (self_managed.pem_private_key); the
+    // certificate a ProducerService in several regions makes of tls.privateKeyPem.
+    "gcp:certificatemanager/certificate:Certificate": [["selfManaged", "pemPrivateKey"]],
     [PRODUCER]: [["tls", "privateKeyPem"]],
 };
 
