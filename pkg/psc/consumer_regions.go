@@ -29,18 +29,19 @@ func (b *consumerBuilder) stackAttachmentURI(ref *pulumi.StackReference) pulumi.
 	if a.ProducerStackOutput != defaultProducerOutput {
 		return stackString(ref, "producerStack", a.ProducerStack, a.ProducerStackOutput)
 	}
-	// Only the number of outputs is read, so their secrecy must not spread to the value read. The
-	// subnetwork is waited for only to pick from the map: a stack without it is read as before.
-	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(attachmentUrisOutput)),
-		ref.GetOutput(pulumi.String(defaultProducerOutput))).ApplyT(func(v []any) (pulumi.StringOutput, error) {
-		if v[1] == nil {
-			outputs, _ := v[0].(map[string]any)
-			uri, err := stackStringValue("producerStack", a.ProducerStack, defaultProducerOutput, outputs, v[2])
-			return pulumi.String(uri).ToStringOutput(), err
+	// Whether the stack has the map is read from its outputs' keys, whose secrecy must not spread
+	// to the URI: asked for a key it lacks, a StackReference answers unknown during a preview, so
+	// that reading the map of a stack without it would show the endpoint replaced at every
+	// preview. The subnetwork is waited for only to pick from the map: a stack without it is read
+	// as before.
+	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) (pulumi.StringOutput, error) {
+		outputs, _ := v.(map[string]any)
+		if _, has := outputs[attachmentUrisOutput]; !has {
+			return stackString(ref, "producerStack", a.ProducerStack, defaultProducerOutput), nil
 		}
-		return a.Subnetwork.ToStringOutput().ApplyT(func(subnet string) (string, error) {
-			return a.pickAttachment(v[1], subnet, b.providerRegion)
-		}).(pulumi.StringOutput), nil
+		return pulumi.All(ref.GetOutput(pulumi.String(attachmentUrisOutput)), a.Subnetwork.ToStringOutput()).ApplyT(
+			func(w []any) (string, error) { return a.pickAttachment(w[0], w[1].(string), b.providerRegion) },
+		).(pulumi.StringOutput), nil
 	}).(pulumi.StringOutput)
 }
 
