@@ -67,3 +67,42 @@ func TestConstructProducerServiceWithRegionsOnly(t *testing.T) {
 		t.Errorf("serviceAttachmentUris = %v, want one per region", uris)
 	}
 }
+
+// A region's vpcEgress reaches that region's Cloud Run service through Construct, its subnetwork
+// an Input that depends on another resource.
+func TestConstructProducerServiceRegionVpcEgress(t *testing.T) {
+	t.Parallel()
+	inputs := producerInputs()
+	delete(inputs, "loadBalancerSubnet")
+	delete(inputs, "proxyOnlySubnet")
+	delete(inputs, "natSubnet")
+	subnet := func(cidr string) property.Value { return obj(map[string]property.Value{"ipCidrRange": str(cidr)}) }
+	region := func(n int) map[string]property.Value {
+		return map[string]property.Value{
+			"loadBalancerSubnet": subnet(fmt.Sprintf("10.%d.0.0/24", n)),
+			"proxyOnlySubnet":    subnet(fmt.Sprintf("10.%d.1.0/26", n)),
+			"natSubnet":          subnet(fmt.Sprintf("10.%d.2.0/28", n)),
+		}
+	}
+	east := region(120)
+	east["vpcEgress"] = obj(map[string]property.Value{
+		"network":    str("producer-vpc"),
+		"subnetwork": dependsOn(str("apps-east"), "gcp:compute/subnetwork:Subnetwork::apps-east"),
+	})
+	inputs["regions"] = obj(map[string]property.Value{psctest.Region: obj(region(110)), "us-east1": obj(east)})
+	cloud := psctest.New()
+	if _, err := construct(server(t, cloud), psc.ProducerServiceType, "payments", false, inputs); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range cloud.Custom(chain.CloudRunServiceType) {
+		access := psctest.Input(s, "template").ObjectValue()["vpcAccess"]
+		got[psctest.Str(s, "location")] = "none"
+		if !access.IsNull() {
+			got[psctest.Str(s, "location")] = access.ObjectValue()["networkInterfaces"].ArrayValue()[0].ObjectValue()["subnetwork"].StringValue()
+		}
+	}
+	if got[psctest.Region] != "none" || got["us-east1"] != "apps-east" {
+		t.Errorf("the services' VPC egress subnetwork by region = %v, want none in %s and apps-east in us-east1", got, psctest.Region)
+	}
+}

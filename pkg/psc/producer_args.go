@@ -144,6 +144,16 @@ func (c *CloudRunArgs) Annotate(a infer.Annotator) {
 		"(the old one is deleted first, so requests fail until the new one is ready).")
 }
 
+// withDefaults returns the VPC egress with its default egress applied (nil stays nil).
+func (v *VpcEgressArgs) withDefaults() *VpcEgressArgs {
+	if v == nil || v.Egress != "" {
+		return v
+	}
+	e := *v
+	e.Egress = defaultVpcEgress
+	return &e
+}
+
 // withDefaults returns the Cloud Run inputs with their defaults applied.
 func (c CloudRunArgs) withDefaults() CloudRunArgs {
 	if c.Port == nil {
@@ -155,11 +165,7 @@ func (c CloudRunArgs) withDefaults() CloudRunArgs {
 	if c.Memory == "" {
 		c.Memory = defaultMemory
 	}
-	if v := c.VpcEgress; v != nil && v.Egress == "" {
-		e := *v
-		e.Egress = defaultVpcEgress
-		c.VpcEgress = &e
-	}
+	c.VpcEgress = c.VpcEgress.withDefaults()
 	if c.CallerAuth == "" {
 		c.CallerAuth = callerAuthIAM
 	}
@@ -367,6 +373,14 @@ func (args *ProducerServiceArgs) withDefaults() ProducerServiceArgs {
 	}
 	if a.ReconcileConnections == nil {
 		a.ReconcileConnections = pulumi.BoolRef(true)
+	}
+	if a.Regions != nil {
+		regions := make(map[string]ProducerRegionArgs, len(a.Regions))
+		for r, e := range a.Regions {
+			e.VpcEgress = e.VpcEgress.withDefaults()
+			regions[r] = e
+		}
+		a.Regions = regions
 	}
 	a.BackendService = a.BackendService.withDefaults()
 	return a

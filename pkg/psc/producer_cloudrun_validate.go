@@ -72,22 +72,29 @@ func (c *CloudRunArgs) validate(p *problems, path string) {
 	}
 	checkKnown(p, path+".serviceAccount", c.ServiceAccount, checkServiceAccount)
 	c.validateCallerAuth(p, path)
-	if v := c.VpcEgress; v != nil {
-		checkKnown(p, path+".vpcEgress.network", v.Network, checkNetworkRef)
-		checkKnown(p, path+".vpcEgress.subnetwork", v.Subnetwork, checkSubnetShape)
-		checkKnown(p, path+".vpcEgress.connector", v.Connector, checkConnector)
-		direct := given(v.Network) || given(v.Subnetwork)
-		switch {
-		case direct == given(v.Connector):
-			p.addf(path+".vpcEgress", "give either network and subnetwork (Direct VPC egress) or connector, not both and not neither")
-		case direct && (!given(v.Network) || !given(v.Subnetwork)):
-			p.addf(path+".vpcEgress", "Direct VPC egress needs both network and subnetwork")
-		case given(v.Connector) && len(v.NetworkTags) > 0:
-			p.addf(path+".vpcEgress.networkTags", "apply only to Direct VPC egress, not to a connector")
-		}
-		if v.Egress != "PRIVATE_RANGES_ONLY" && v.Egress != "ALL_TRAFFIC" {
-			p.addf(path+".vpcEgress.egress", "must be PRIVATE_RANGES_ONLY or ALL_TRAFFIC, got %q", v.Egress)
-		}
+	c.VpcEgress.validate(p, path+".vpcEgress")
+}
+
+// validate checks VPC egress at path: Direct VPC egress (network and subnetwork) or a connector,
+// and the egress setting.
+func (v *VpcEgressArgs) validate(p *problems, path string) {
+	if v == nil {
+		return
+	}
+	checkKnown(p, path+".network", v.Network, checkNetworkRef)
+	checkKnown(p, path+".subnetwork", v.Subnetwork, checkSubnetShape)
+	checkKnown(p, path+".connector", v.Connector, checkConnector)
+	direct := given(v.Network) || given(v.Subnetwork)
+	switch {
+	case direct == given(v.Connector):
+		p.addf(path, "give either network and subnetwork (Direct VPC egress) or connector, not both and not neither")
+	case direct && (!given(v.Network) || !given(v.Subnetwork)):
+		p.addf(path, "Direct VPC egress needs both network and subnetwork")
+	case given(v.Connector) && len(v.NetworkTags) > 0:
+		p.addf(path+".networkTags", "apply only to Direct VPC egress, not to a connector")
+	}
+	if v.Egress != "PRIVATE_RANGES_ONLY" && v.Egress != "ALL_TRAFFIC" {
+		p.addf(path+".egress", "must be PRIVATE_RANGES_ONLY or ALL_TRAFFIC, got %q", v.Egress)
 	}
 }
 

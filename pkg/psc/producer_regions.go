@@ -20,12 +20,13 @@ const purposeGlobalProxyOnly = "GLOBAL_MANAGED_PROXY"
 
 // ProducerRegionArgs is one region of a ProducerService in several regions.
 type ProducerRegionArgs struct {
-	LoadBalancerSubnet   SubnetArgs   `pulumi:"loadBalancerSubnet"`
-	ProxyOnlySubnet      SubnetArgs   `pulumi:"proxyOnlySubnet"`
-	NatSubnet            SubnetArgs   `pulumi:"natSubnet"`
-	AdditionalNatSubnets []SubnetArgs `pulumi:"additionalNatSubnets,optional"`
-	LoadBalancerIp       string       `pulumi:"loadBalancerIp,optional"`
-	ExistingServiceName  string       `pulumi:"existingServiceName,optional"`
+	LoadBalancerSubnet   SubnetArgs     `pulumi:"loadBalancerSubnet"`
+	ProxyOnlySubnet      SubnetArgs     `pulumi:"proxyOnlySubnet"`
+	NatSubnet            SubnetArgs     `pulumi:"natSubnet"`
+	AdditionalNatSubnets []SubnetArgs   `pulumi:"additionalNatSubnets,optional"`
+	LoadBalancerIp       string         `pulumi:"loadBalancerIp,optional"`
+	ExistingServiceName  string         `pulumi:"existingServiceName,optional"`
+	VpcEgress            *VpcEgressArgs `pulumi:"vpcEgress,optional"`
 }
 
 // Annotate documents ProducerRegionArgs for the schema.
@@ -46,6 +47,10 @@ func (r *ProducerRegionArgs) Annotate(a infer.Annotator) {
 		"allocated when unset.")
 	a.Describe(&r.ExistingServiceName, "An existing Cloud Run service in this region to put behind the load balancer "+
 		"instead of one the component creates from cloudRun.")
+	a.Describe(&r.VpcEgress, "Outbound traffic of the Cloud Run service the component creates in this region into a "+
+		"VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is "+
+		"refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service "+
+		"has none.")
 }
 
 // regionsDescription documents the regions input.
@@ -58,7 +63,7 @@ const regionsDescription = "The regions of a producer that survives a regional o
 	"top-level subnets, the regional load balancer stays too (the migration state) until they are removed. " +
 	"Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load " +
 	"balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, " +
-	"cloudRun.existingServiceName (name it per region) and cloudRun.vpcEgress (regional); domainNames and " +
+	"cloudRun.existingServiceName and cloudRun.vpcEgress (give them per region); domainNames and " +
 	"serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go."
 
 // crossRegion reports whether the args ask for the cross-region load balancer.
@@ -150,6 +155,7 @@ func (a *ProducerServiceArgs) regionRun(region string) runSpec {
 	if e := a.Regions[region].ExistingServiceName; e != "" {
 		cr.ExistingServiceName, cr.Image = e, nil
 	}
+	cr.VpcEgress = a.Regions[region].VpcEgress
 	s := runSpec{cr: cr, path: "cloudRun", hosts: a.mainHosts(), region: region}
 	if region != a.Region {
 		s.prefix = region + "-"

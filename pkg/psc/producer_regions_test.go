@@ -523,3 +523,58 @@ func TestProducerRegionsExistingSubnets(t *testing.T) {
 		}
 	}
 }
+
+// TestProducerRegionsVpcEgress: each region's created Cloud Run service routes its outbound
+// traffic through that region's own vpcEgress (a subnet or connector is regional), with the
+// default egress; a region without one has none; the top-level cloudRun.vpcEgress and a region's
+// vpcEgress beside its existing service are refused, naming the input.
+func TestProducerRegionsVpcEgress(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud()
+	args := regionsProducer(testRegion, "us-east1", "asia-southeast1")
+	for r, subnet := range map[string]string{testRegion: "apps-ew1", "us-east1": "apps-ue1"} {
+		e := args.Regions[r]
+		e.VpcEgress = &VpcEgressArgs{Network: pulumi.String("producer-vpc"), Subnetwork: pulumi.String(subnet)}
+		args.Regions[r] = e
+	}
+	runProducer(t, f, args)
+	got := map[string]string{}
+	for _, s := range f.Custom(typeService) {
+		region := psctest.Str(s, "location")
+		access := psctest.Input(s, "template").ObjectValue()["vpcAccess"]
+		if access.IsNull() {
+			got[region] = "none"
+			continue
+		}
+		a := access.ObjectValue()
+		got[region] = a["networkInterfaces"].ArrayValue()[0].ObjectValue()["subnetwork"].StringValue() + " " + a["egress"].StringValue()
+	}
+	want := map[string]string{testRegion: "apps-ew1 PRIVATE_RANGES_ONLY", "us-east1": "apps-ue1 PRIVATE_RANGES_ONLY", "asia-southeast1": "none"}
+	if !maps.Equal(got, want) {
+		t.Errorf("the services' VPC egress by region = %v, want %v", got, want)
+	}
+
+	refused := regionsProducer(testRegion, "us-east1")
+	refused.CloudRun.VpcEgress = &VpcEgressArgs{Connector: pulumi.String("projects/p/locations/europe-west1/connectors/c")}
+	e := refused.Regions["us-east1"]
+	e.ExistingServiceName = "payments-us"
+	e.VpcEgress = &VpcEgressArgs{Network: pulumi.String("producer-vpc")}
+	refused.Regions["us-east1"] = e
+	f = newFakeCloud()
+	err := f.Run(func(ctx *pulumi.Context) error {
+		_, err := NewProducerService(ctx, "payments", refused)
+		return err
+	})
+	for _, w := range []string{
+		`cloudRun.vpcEgress: cannot be used with regions: give each region its own, regions[REGION].vpcEgress`,
+		`regions["us-east1"].vpcEgress: applies only to a service the component creates, not to the region's existingServiceName`,
+		`regions["us-east1"].vpcEgress: Direct VPC egress needs both network and subnetwork`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v, want %q", err, w)
+		}
+	}
+	if n := len(f.All()); n != 0 {
+		t.Errorf("a refused producer registered %d resources", n)
+	}
+}

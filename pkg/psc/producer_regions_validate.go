@@ -23,9 +23,14 @@ func (a *ProducerServiceArgs) validateRegions(p *problems) {
 	}
 	checkRegionKeys(p, keys, regionPath)
 	for _, r := range keys {
-		if e := a.Regions[r].ExistingServiceName; e != "" && !resourceNameRe.MatchString(e) {
-			p.addf(regionPath(r)+".existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q", e)
+		e := a.Regions[r]
+		if e.ExistingServiceName != "" && !resourceNameRe.MatchString(e.ExistingServiceName) {
+			p.addf(regionPath(r)+".existingServiceName", "must be a Cloud Run service name (lowercase letters, digits and hyphens), got %q", e.ExistingServiceName)
 		}
+		if e.ExistingServiceName != "" && e.VpcEgress != nil {
+			p.addf(regionPath(r)+".vpcEgress", "applies only to a service the component creates, not to the region's existingServiceName")
+		}
+		e.VpcEgress.validate(p, regionPath(r)+".vpcEgress")
 	}
 	if a.Region != "" {
 		a.checkPrimaryRegion(p)
@@ -75,7 +80,7 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 		p.addf("cloudRun.existingServiceName", "cannot be used with regions: name the existing service of each region with regions[REGION].existingServiceName")
 	}
 	if a.CloudRun.VpcEgress != nil {
-		p.addf("cloudRun.vpcEgress", "cannot be used with regions: Direct VPC egress subnets and Serverless VPC Access connectors are regional, and one setting would serve the services of every region")
+		p.addf("cloudRun.vpcEgress", "cannot be used with regions: give each region its own, regions[REGION].vpcEgress (Direct VPC egress subnets and Serverless VPC Access connectors are regional, and one setting would serve the services of every region)")
 	}
 	if a.ServiceAttachmentName != "" && !a.regionalChain() {
 		p.addf("serviceAttachmentName", "names the attachment of the regional load balancer, which regions without the top-level subnets does not build; the attachments of the regions are named <name>-REGION-attachment-<suffix>: remove it")
