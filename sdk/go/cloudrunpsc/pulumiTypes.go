@@ -1827,6 +1827,8 @@ type ProducerRegion struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
+	// Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+	VpcEgress *VpcEgress `pulumi:"vpcEgress"`
 }
 
 // ProducerRegionInput is an input type that accepts ProducerRegionArgs and ProducerRegionOutput values.
@@ -1854,6 +1856,8 @@ type ProducerRegionArgs struct {
 	NatSubnet SubnetArgs `pulumi:"natSubnet"`
 	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 	ProxyOnlySubnet SubnetArgs `pulumi:"proxyOnlySubnet"`
+	// Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+	VpcEgress *VpcEgressArgs `pulumi:"vpcEgress"`
 }
 
 func (ProducerRegionArgs) ElementType() reflect.Type {
@@ -1936,6 +1940,11 @@ func (o ProducerRegionOutput) NatSubnet() SubnetOutput {
 // Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 func (o ProducerRegionOutput) ProxyOnlySubnet() SubnetOutput {
 	return o.ApplyT(func(v ProducerRegion) Subnet { return v.ProxyOnlySubnet }).(SubnetOutput)
+}
+
+// Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+func (o ProducerRegionOutput) VpcEgress() VpcEgressPtrOutput {
+	return o.ApplyT(func(v ProducerRegion) *VpcEgress { return v.VpcEgress }).(VpcEgressPtrOutput)
 }
 
 type ProducerRegionMapOutput struct{ *pulumi.OutputState }

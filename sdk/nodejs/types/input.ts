@@ -283,6 +283,10 @@ export interface ProducerRegionArgs {
      * Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
      */
     proxyOnlySubnet: inputs.SubnetArgs;
+    /**
+     * Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+     */
+    vpcEgress?: inputs.VpcEgressArgs;
 }
 
 /**

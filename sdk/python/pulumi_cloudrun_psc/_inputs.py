@@ -1179,6 +1179,10 @@ class ProducerRegionArgsDict(TypedDict):
     """
     Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
     """
+    vpc_egress: NotRequired['VpcEgressArgsDict']
+    """
+    Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+    """
 
 @pulumi.input_type
 class ProducerRegionArgs:
@@ -1188,7 +1192,8 @@ class ProducerRegionArgs:
                  proxy_only_subnet: 'SubnetArgs',
                  additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
                  existing_service_name: Optional[_builtins.str] = None,
-                 load_balancer_ip: Optional[_builtins.str] = None):
+                 load_balancer_ip: Optional[_builtins.str] = None,
+                 vpc_egress: Optional['VpcEgressArgs'] = None):
         """
         One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
 
@@ -1198,6 +1203,7 @@ class ProducerRegionArgs:
         :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
         :param _builtins.str existing_service_name: An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+        :param 'VpcEgressArgs' vpc_egress: Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
         """
         pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
         pulumi.set(__self__, "nat_subnet", nat_subnet)
@@ -1208,6 +1214,8 @@ class ProducerRegionArgs:
             pulumi.set(__self__, "existing_service_name", existing_service_name)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+        if vpc_egress is not None:
+            pulumi.set(__self__, "vpc_egress", vpc_egress)
 
     @_builtins.property
     @pulumi.getter(name="loadBalancerSubnet")
@@ -1280,6 +1288,18 @@ class ProducerRegionArgs:
     @load_balancer_ip.setter
     def load_balancer_ip(self, value: Optional[_builtins.str]):
         pulumi.set(self, "load_balancer_ip", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcEgress")
+    def vpc_egress(self) -> Optional['VpcEgressArgs']:
+        """
+        Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
+        """
+        return pulumi.get(self, "vpc_egress")
+
+    @vpc_egress.setter
+    def vpc_egress(self, value: Optional['VpcEgressArgs']):
+        pulumi.set(self, "vpc_egress", value)
 
 
 class RouteArgsDict(TypedDict):
