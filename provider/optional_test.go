@@ -30,23 +30,35 @@ func TestSchemaOptionalStructInputs(t *testing.T) {
 	}
 }
 
+// regionInputs is a ProducerRegion entry that creates its subnets in 10.n.0.0/16.
+func regionInputs(n int) map[string]property.Value {
+	subnet := func(cidr string) property.Value { return obj(map[string]property.Value{"ipCidrRange": str(cidr)}) }
+	return map[string]property.Value{
+		"loadBalancerSubnet": subnet(fmt.Sprintf("10.%d.0.0/24", n)),
+		"proxyOnlySubnet":    subnet(fmt.Sprintf("10.%d.1.0/26", n)),
+		"natSubnet":          subnet(fmt.Sprintf("10.%d.2.0/28", n)),
+	}
+}
+
+// regionsProducerInputs are producerInputs with regions instead of the top-level subnets.
+func regionsProducerInputs(regions map[string]map[string]property.Value) map[string]property.Value {
+	inputs := producerInputs()
+	for _, k := range []string{"loadBalancerSubnet", "proxyOnlySubnet", "natSubnet"} {
+		delete(inputs, k)
+	}
+	entries := map[string]property.Value{}
+	for r, e := range regions {
+		entries[r] = obj(e)
+	}
+	inputs["regions"] = obj(entries)
+	return inputs
+}
+
 // A ProducerService given regions and no top-level subnets constructs the cross-region chain:
 // Construct leaves the omitted subnets zero, and the component takes that as not given.
 func TestConstructProducerServiceWithRegionsOnly(t *testing.T) {
 	t.Parallel()
-	inputs := producerInputs()
-	delete(inputs, "loadBalancerSubnet")
-	delete(inputs, "proxyOnlySubnet")
-	delete(inputs, "natSubnet")
-	region := func(n int) property.Value {
-		subnet := func(cidr string) property.Value { return obj(map[string]property.Value{"ipCidrRange": str(cidr)}) }
-		return obj(map[string]property.Value{
-			"loadBalancerSubnet": subnet(fmt.Sprintf("10.%d.0.0/24", n)),
-			"proxyOnlySubnet":    subnet(fmt.Sprintf("10.%d.1.0/26", n)),
-			"natSubnet":          subnet(fmt.Sprintf("10.%d.2.0/28", n)),
-		})
-	}
-	inputs["regions"] = obj(map[string]property.Value{psctest.Region: region(110), "us-east1": region(120)})
+	inputs := regionsProducerInputs(map[string]map[string]property.Value{psctest.Region: regionInputs(110), "us-east1": regionInputs(120)})
 	cloud := psctest.New()
 	resp, err := construct(server(t, cloud), psc.ProducerServiceType, "payments", false, inputs)
 	if err != nil {
@@ -72,24 +84,12 @@ func TestConstructProducerServiceWithRegionsOnly(t *testing.T) {
 // an Input that depends on another resource.
 func TestConstructProducerServiceRegionVpcEgress(t *testing.T) {
 	t.Parallel()
-	inputs := producerInputs()
-	delete(inputs, "loadBalancerSubnet")
-	delete(inputs, "proxyOnlySubnet")
-	delete(inputs, "natSubnet")
-	subnet := func(cidr string) property.Value { return obj(map[string]property.Value{"ipCidrRange": str(cidr)}) }
-	region := func(n int) map[string]property.Value {
-		return map[string]property.Value{
-			"loadBalancerSubnet": subnet(fmt.Sprintf("10.%d.0.0/24", n)),
-			"proxyOnlySubnet":    subnet(fmt.Sprintf("10.%d.1.0/26", n)),
-			"natSubnet":          subnet(fmt.Sprintf("10.%d.2.0/28", n)),
-		}
-	}
-	east := region(120)
+	east := regionInputs(120)
 	east["vpcEgress"] = obj(map[string]property.Value{
 		"network":    str("producer-vpc"),
 		"subnetwork": dependsOn(str("apps-east"), "gcp:compute/subnetwork:Subnetwork::apps-east"),
 	})
-	inputs["regions"] = obj(map[string]property.Value{psctest.Region: obj(region(110)), "us-east1": obj(east)})
+	inputs := regionsProducerInputs(map[string]map[string]property.Value{psctest.Region: regionInputs(110), "us-east1": east})
 	cloud := psctest.New()
 	if _, err := construct(server(t, cloud), psc.ProducerServiceType, "payments", false, inputs); err != nil {
 		t.Fatal(err)
