@@ -3,6 +3,8 @@ package psc
 import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // Defaults the ProducerService applies; each is stated in the input's description.
@@ -16,7 +18,7 @@ const (
 	consumerNetworkOutput  = "consumerNetwork"
 	ingressInternalOnly    = "INGRESS_TRAFFIC_INTERNAL_ONLY"
 	schemeInternalManaged  = "INTERNAL_MANAGED"
-	purposeProxyOnly       = "REGIONAL_MANAGED_PROXY"
+	purposeProxyOnly       = chain.RegionalProxyPurpose
 	purposePSC             = "PRIVATE_SERVICE_CONNECT"
 	acceptManual           = "ACCEPT_MANUAL"
 	acceptAutomatic        = "ACCEPT_AUTOMATIC"

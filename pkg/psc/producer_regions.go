@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // A ProducerService in several regions (ProducerServiceArgs.Regions): with two or more regions it
@@ -16,7 +18,7 @@ import (
 
 // purposeGlobalProxyOnly is the purpose of the proxy-only subnet of a cross-region internal
 // Application Load Balancer, one per VPC and region (XLB-PROXY-ONLY, docs/gcp-rules.md).
-const purposeGlobalProxyOnly = "GLOBAL_MANAGED_PROXY"
+const purposeGlobalProxyOnly = chain.GlobalProxyPurpose
 
 // ProducerRegionArgs is one region of a ProducerService in several regions.
 type ProducerRegionArgs struct {
