@@ -25,6 +25,11 @@ func Variants(regional string) []string {
 	return []string{regional}
 }
 
+// InternalManaged is the load-balancing scheme of both internal Application Load Balancers, the
+// regional one's rules and backend services and the cross-region one's
+// (https://cloud.google.com/load-balancing/docs/l7-internal).
+const InternalManaged = "INTERNAL_MANAGED"
+
 // Proxy-only subnet purposes: the proxies of a regional internal Application Load Balancer run in
 // a REGIONAL_MANAGED_PROXY subnet of the rule's region, those of a cross-region one in a
 // GLOBAL_MANAGED_PROXY subnet of each region that has one of its forwarding rules

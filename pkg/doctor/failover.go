@@ -35,7 +35,7 @@ func producerFailover(producer *Side) []Problem {
 	crossRegion := slices.ContainsFunc(services, func(r *Resource) bool { return r.Type == chain.BackendServiceType && !r.Gone })
 	var out []Problem
 	for _, bs := range services {
-		if s := str(bs.Outputs, "loadBalancingScheme"); bs.Gone || s != "" && s != "INTERNAL_MANAGED" {
+		if s := str(bs.Outputs, "loadBalancingScheme"); bs.Gone || s != "" && s != chain.InternalManaged {
 			continue
 		}
 		regions := negRegions(producer, bs)

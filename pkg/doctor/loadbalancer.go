@@ -23,7 +23,7 @@ func (w *walk) checkLBRule() {
 		return
 	}
 	w.rule = rule
-	if scheme := str(rule.Outputs, "loadBalancingScheme"); scheme != "INTERNAL_MANAGED" {
+	if scheme := str(rule.Outputs, "loadBalancingScheme"); scheme != chain.InternalManaged {
 		w.broken(rule, "the load balancer rule has scheme "+scheme+", not INTERNAL_MANAGED", "run `pulumi up` on the producer stack")
 	}
 	w.proxyOnlySubnet(rule)

@@ -26,7 +26,7 @@ func (a *asked) lbRule() *refusal {
 	o := a.rule.Outputs
 	a.hop(chain.LinkLBRule, a.rule.ID, "%s:%s", str(o, "ipAddress"), str(o, "portRange"))
 	region := regionOf(a.rule)
-	if s := str(o, "loadBalancingScheme"); s != "INTERNAL_MANAGED" {
+	if s := str(o, "loadBalancingScheme"); s != chain.InternalManaged {
 		return dropped(chain.LinkLBRule, "FR-LB", ErrTimeout, producerUp, "load balancer rule %s has scheme %q, not INTERNAL_MANAGED", id(a.rule), s)
 	}
 	held, active, purpose := false, false, chain.ProxyOnlyPurpose(a.rule.Type)

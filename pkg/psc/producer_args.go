@@ -17,7 +17,7 @@ const (
 	defaultConsumerOutput  = "consumerProject"
 	consumerNetworkOutput  = "consumerNetwork"
 	ingressInternalOnly    = "INGRESS_TRAFFIC_INTERNAL_ONLY"
-	schemeInternalManaged  = "INTERNAL_MANAGED"
+	schemeInternalManaged  = chain.InternalManaged
 	purposeProxyOnly       = chain.RegionalProxyPurpose
 	purposePSC             = "PRIVATE_SERVICE_CONNECT"
 	acceptManual           = "ACCEPT_MANUAL"
