@@ -18,14 +18,12 @@ func (a *ConsumerEndpointArgs) endpointRegion(configured string, attachment pulu
 	subnet := a.Subnetwork.ToStringOutput()
 	if configured != "" {
 		return subnet.ApplyT(func(link string) string {
-			if r := subnetRegion(link); r != "" {
-				return r
-			}
-			return configured
+			r, _ := a.regionSource(link, configured)
+			return r
 		}).(pulumi.StringOutput)
 	}
 	return pulumi.All(subnet, attachment).ApplyT(func(v []any) string {
-		if r := subnetRegion(v[0].(string)); r != "" {
+		if r, _ := a.regionSource(v[0].(string), ""); r != "" {
 			return r
 		}
 		ref, _ := ParseServiceAttachmentURI(v[1].(string)) // a bad URI fails the target's check
@@ -33,16 +31,32 @@ func (a *ConsumerEndpointArgs) endpointRegion(configured string, attachment pulu
 	}).(pulumi.StringOutput)
 }
 
+// regionSource is the endpoint's region and what chose it, in the order the component applies:
+// the region input ("region"), else the region subnet names ("subnetwork"), else configured, the
+// region of the component's gcp provider ("provider"); "" when none of them says.
+func (a *ConsumerEndpointArgs) regionSource(subnet, configured string) (region, source string) {
+	switch {
+	case a.Region != "":
+		return a.Region, "region"
+	case subnetRegion(subnet) != "":
+		return subnetRegion(subnet), "subnetwork"
+	case configured != "":
+		return configured, "provider"
+	}
+	return "", ""
+}
+
 // regionProblem says, naming the input that chose it, why the endpoint's region is wrong: ""
 // when it is the attachment's.
 func (a *ConsumerEndpointArgs) regionProblem(region, subnet, attachmentRegion string) (path, problem string) {
+	_, source := a.regionSource(subnet, "")
 	switch {
 	case region == attachmentRegion:
 		return "", ""
-	case a.Region != "":
+	case source == "region":
 		return "region", fmt.Sprintf("%s differs from the service attachment's region %s; a PSC endpoint must be in the attachment's region",
 			region, attachmentRegion)
-	case subnetRegion(subnet) != "":
+	case source == "subnetwork":
 		return "subnetwork", fmt.Sprintf("is in region %s, but the service attachment is in %s; a PSC endpoint and its subnet must be in the attachment's region",
 			region, attachmentRegion)
 	default:

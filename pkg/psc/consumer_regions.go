@@ -62,17 +62,20 @@ func (a *ConsumerEndpointArgs) pickAttachment(uris any, subnet, configured strin
 	}
 	offered := slices.Sorted(maps.Keys(m))
 	// why is the subject of the refusal: the region, and what chose it when not the region input.
-	region, path, why := a.Region, "region", a.Region
-	switch {
-	case region != "":
-	case subnetRegion(subnet) != "":
-		region, path, why = subnetRegion(subnet), "subnetwork", "is in region "+subnetRegion(subnet)+", which"
-	case configured != "":
-		region = configured
+	region, path := a.regionSource(subnet, configured)
+	why := region
+	switch path {
+	case "region":
+	case "subnetwork":
+		why = "is in region " + region + ", which"
+	case "provider":
+		path = "region"
 		why = fmt.Sprintf("the endpoint went to %s, the region of the component's gcp provider (subnetwork %q names no region), which", configured, subnet)
-	case len(m) == 1:
-		region = offered[0]
-	default:
+	case "":
+		if len(m) == 1 {
+			region, path = offered[0], "region"
+			break
+		}
 		return "", fmt.Errorf("region: the producer serves %s, and neither region, subnetwork nor the component's gcp provider "+
 			"says which is the endpoint's: set region, or give subnetwork as a self link", strings.Join(offered, ", "))
 	}
