@@ -284,8 +284,11 @@ func FuzzConsumerPickAttachment(f *testing.F) {
 			if !strings.HasPrefix(msg, "region: ") && !strings.HasPrefix(msg, "subnetwork: ") && !strings.HasPrefix(msg, "producerStack ") {
 				t.Fatalf("refusal names no input: %v", err)
 			}
+			// The value is quoted only if it appears beyond the message's own words: the inputs it
+			// names and the URI shape it describes.
+			shape := "projects/PROJECT/regions/REGION/serviceAttachments/NAME"
 			for _, uri := range []string{otherURI, primaryURI} {
-				if len(uri) > 8 && strings.Contains(msg, uri) && !strings.Contains(subnet+region+configured+otherRegion, uri) {
+				if len(uri) > 8 && strings.Contains(msg, uri) && !strings.Contains(subnet+region+configured+otherRegion+shape, uri) {
 					t.Fatalf("refusal quotes the URI %q read from the stack: %v", uri, err)
 				}
 			}
