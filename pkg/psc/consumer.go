@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -69,12 +70,19 @@ func NewConsumerEndpoint(ctx *pulumi.Context, name string, args *ConsumerEndpoin
 	if err := providerDefaults(ctx, comp, &a.Project, &providerRegion); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
-	if err := invalidInput("ConsumerEndpoint", name, a.validateExisting(newLookup(ctx, comp))); err != nil {
-		return nil, err
-	}
 	b := &consumerBuilder{children: children{ctx: ctx, component: "ConsumerEndpoint", name: name, parent: comp, projectID: a.Project},
 		args: a, comp: comp, providerRegion: providerRegion}
-	if err := b.build(); err != nil {
+	// The attachment is read (from the producer's stack when named so) before the checks, which
+	// include what the stack holds, and before any child.
+	attachment, err := b.attachment()
+	if err != nil {
+		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
+	}
+	checked := errors.Join(b.checkStackAttachment(attachment), a.validateExisting(newLookup(ctx, comp)))
+	if err := invalidInput("ConsumerEndpoint", name, checked); err != nil {
+		return nil, err
+	}
+	if err := b.build(attachment); err != nil {
 		return nil, fmt.Errorf("ConsumerEndpoint %q: %w", name, err)
 	}
 	if err := registerOutputs(ctx, comp); err != nil {
@@ -91,14 +99,10 @@ type consumerBuilder struct {
 	providerRegion string // of the component's gcp provider; stands in for a subnetwork's
 }
 
-// build creates the endpoint in the order a request reaches it backwards: the attachment it
-// targets (read from the producer's stack when named so), the endpoint's address and forwarding
+// build creates the endpoint in the order a request reaches it backwards, from the attachment it
+// targets (read and checked before): the endpoint's address and forwarding
 // rule, and the egress rule that lets the clients reach it; then it sets the component's outputs.
-func (b *consumerBuilder) build() error {
-	attachment, err := b.attachment()
-	if err != nil {
-		return err
-	}
+func (b *consumerBuilder) build(attachment targetAttachment) error {
 	ep, err := b.endpoint(attachment)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // knownString returns the value of an input that is a plain value rather than an Output, so that
@@ -85,10 +86,18 @@ func stackReference(ctx *pulumi.Context, parent pulumi.Resource, resName, input,
 // for it; a stack with no outputs at all is not deployed, which the message says, as it is the
 // usual cause (a producer destroyed while consumers are connected).
 func stackString(ref *pulumi.StackReference, input, stack, output string) pulumi.StringOutput {
-	// Only the number of outputs is read, so their secrecy must not spread to the value read.
-	return pulumi.All(pulumi.Unsecret(ref.Outputs), ref.GetOutput(pulumi.String(output))).ApplyT(func(all []any) (string, error) {
-		outputs, _ := all[0].(map[string]any)
-		return stackStringValue(input, stack, output, outputs, all[1])
+	// Whether the output is there is read from the outputs' keys, whose secrecy must not spread to
+	// the value read: asked for a key it lacks, a StackReference answers unknown during a preview,
+	// which would leave a missing output to be refused only at up.
+	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) (pulumi.StringOutput, error) {
+		outputs, _ := v.(map[string]any)
+		if _, has := outputs[output]; !has {
+			_, err := stackStringValue(input, stack, output, outputs, nil)
+			return pulumi.StringOutput{}, err
+		}
+		return ref.GetOutput(pulumi.String(output)).ApplyT(func(value any) (string, error) {
+			return stackStringValue(input, stack, output, outputs, value)
+		}).(pulumi.StringOutput), nil
 	}).(pulumi.StringOutput)
 }
 
@@ -180,4 +189,13 @@ func optionalString(s string) pulumi.StringPtrInput {
 		return nil
 	}
 	return pulumi.StringPtr(s)
+}
+
+// awaitChecked waits for out, a value read from another stack with its checks applied, and
+// returns the check's error: nil when it passed, or when the engine leaves the value unknown (a
+// preview), in which case the check runs where the value is used. The value itself is not kept,
+// so its secrecy is never lost: it is read again, as an Output, where it is used.
+func awaitChecked(ctx *pulumi.Context, out pulumi.Output) error {
+	_, err := internals.UnsafeAwaitOutput(ctx.Context(), out)
+	return err
 }

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/compute"
@@ -122,7 +123,9 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}
 	capacities, err := a.validatePlaced(name, newLookup(ctx, comp))
-	if err := invalidInput("ProducerService", name, err); err != nil {
+	b := &producerBuilder{children: children{ctx: ctx, component: "ProducerService", name: name, parent: comp, projectID: a.Project},
+		args: a, comp: comp, natCapacities: capacities}
+	if err := invalidInput("ProducerService", name, errors.Join(err, b.readAcceptList())); err != nil {
 		return nil, err
 	}
 	for i, set := range a.subnetSets() {
@@ -136,8 +139,6 @@ func NewProducerService(ctx *pulumi.Context, name string, args *ProducerServiceA
 	if a.crossRegion() && a.crossRegionOutlierDetection() == nil {
 		_ = ctx.Log.Warn(noOutlierDetectionWarning, &pulumi.LogArgs{Resource: comp})
 	}
-	b := &producerBuilder{children: children{ctx: ctx, component: "ProducerService", name: name, parent: comp, projectID: a.Project},
-		args: a, comp: comp, natCapacities: capacities}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ProducerService %q: %w", name, err)
 	}

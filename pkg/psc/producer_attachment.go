@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -40,14 +41,7 @@ func (b *producerBuilder) attachment(spec attachmentSpec) (*compute.ServiceAttac
 	if a.AcceptAllConsumers {
 		args.ConnectionPreference = pulumi.String(acceptAutomatic) // an opt-in, warned of by registerComponent
 	} else {
-		if b.accept == nil {
-			accept, err := b.acceptList()
-			if err != nil {
-				return nil, err
-			}
-			b.accept = &accept
-		}
-		args.ConsumerAcceptLists = *b.accept
+		args.ConsumerAcceptLists = *b.accept // built by readAcceptList before any child
 		args.ConsumerRejectLists = checkedStrings(a.RejectedConsumers, "rejectedConsumers", checkRejected)
 	}
 	if (len(natSubnets) > 1 || len(a.RejectedConsumers) > 1) && !b.warnedListOrder {
@@ -87,11 +81,31 @@ const listOrderWarning = "the service attachment has more than one NAT subnet or
 	"consumerRejectLists that changes nothing; applying it is safe (the same set is sent, no connection is touched). " +
 	"To grow NAT capacity without it, widen natSubnet to a range that contains the current one (an in-place update)"
 
+// readAcceptList builds every attachment's accept list once, before any child is registered:
+// reading consumerStacks registers their StackReferences, and what the stacks hold is checked now
+// (it is known at preview as at up), so that a refusal comes with the component's others and an
+// up that skips the preview stops before creating anything. Nothing to build when the attachments
+// accept every consumer.
+func (b *producerBuilder) readAcceptList() error {
+	if b.args.AcceptAllConsumers {
+		return nil
+	}
+	accept, fromStacks, err := b.acceptList()
+	if err != nil {
+		return err
+	}
+	b.accept = &accept
+	var errs []error
+	for _, out := range fromStacks {
+		errs = append(errs, awaitChecked(b.ctx, out))
+	}
+	return errors.Join(errs...)
+}
+
 // acceptList builds the accept list from the listed consumers and the consumer stacks; a stack
-// named twice is read once.
-func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptListArray, error) {
+// named twice is read once. fromStacks are the checked values read from the stacks, once each.
+func (b *producerBuilder) acceptList() (list compute.ServiceAttachmentConsumerAcceptListArray, fromStacks []pulumi.StringOutput, err error) {
 	a := &b.args
-	var list compute.ServiceAttachmentConsumerAcceptListArray
 	rejected := knownStrings(a.RejectedConsumers)
 	for i, c := range a.Consumers {
 		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*c.ConnectionLimit)}
@@ -111,10 +125,11 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 			input := fmt.Sprintf("consumerStacks[%d]", i)
 			ref, err := stackOutput(b.ctx, b.comp, b.child("consumer-"+cs.Stack+"-"+cs.Output), input, cs.Stack, cs.Output)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = checkStackConsumer(ref, input, cs, rejected)
 			refs[key] = out
+			fromStacks = append(fromStacks, out)
 		}
 		entry := &compute.ServiceAttachmentConsumerAcceptListArgs{ConnectionLimit: pulumi.Int(*cs.ConnectionLimit)}
 		if cs.byNetwork() {
@@ -124,7 +139,7 @@ func (b *producerBuilder) acceptList() (compute.ServiceAttachmentConsumerAcceptL
 		}
 		list = append(list, entry)
 	}
-	return list, nil
+	return list, fromStacks, nil
 }
 
 // notRejected checks a consumer given as an Output when it resolves: its shape, and that it is

@@ -425,8 +425,15 @@ func TestProducerConsumerStackWithBadOutputFails(t *testing.T) {
 		_, err := NewProducerService(ctx, "payments", args)
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), `consumerStacks[0]: output "consumerProject" of stack "acme/consumer/prod"`) {
-		t.Fatalf("want an error naming consumerStacks[0] and the stack output, got %v", err)
+	// Reported as the component's other refusals, and before any Google Cloud resource: an up
+	// that skips the preview must not build the chain and then fail at its attachment.
+	if err == nil || !strings.Contains(err.Error(), "invalid ProducerService \"payments\":\n"+`consumerStacks[0]: output "consumerProject" of stack "acme/consumer/prod"`) {
+		t.Fatalf("want an invalid ProducerService error naming consumerStacks[0] and the stack output, got %v", err)
+	}
+	for _, r := range f.All() {
+		if strings.HasPrefix(r.Type, "gcp:") {
+			t.Errorf("%s was registered before the refusal", r.Type)
+		}
 	}
 }
 

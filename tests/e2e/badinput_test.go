@@ -46,6 +46,10 @@ const (
 	fxAppsUS      = computeV1 + "regions/us-central1/subnetworks/bad-apps-us"   // other region
 	fxConsumerNAT = computeV1 + "regions/europe-west1/subnetworks/bad-cons-nat" // PSC NAT
 	fxMissing     = computeV1 + "regions/europe-west1/subnetworks/bad-gone"     // does not exist
+	// The fixture stack, read as a producer's (its attachments, which need not exist for a
+	// refusal) and as a consumer's (a consumerProject that is no project ID).
+	fxStack      = "organization/badinput-fixture/dev"
+	fxAttachment = "projects/" + producerProject + "/regions/" + region + "/serviceAttachments/payments"
 )
 
 // badInputFixture creates the fixture's two VPCs and six subnets, with fixed names so that the
@@ -79,6 +83,13 @@ func badInputFixture(ctx *pulumi.Context) error {
 			return err
 		}
 	}
+	// What a producer's and a consumer's stacks export, for the cases that read another stack.
+	ctx.Export("serviceAttachmentUri", pulumi.String(fxAttachment))
+	ctx.Export("serviceAttachmentUris", pulumi.StringMap{region: pulumi.String(fxAttachment),
+		"us-east1": pulumi.String("projects/" + producerProject + "/regions/us-east1/serviceAttachments/payments")})
+	ctx.Export("primaryUri", pulumi.String(fxAttachment))
+	ctx.Export("malformedUri", pulumi.String("projects/"+producerProject+"/serviceAttachments/payments"))
+	ctx.Export("consumerProject", pulumi.String("Not_A_Project"))
 	return nil
 }
 
@@ -335,6 +346,19 @@ func badCases(t *testing.T) []badCase {
 			path: "endpointName", reason: "must be a forwarding rule name"},
 		{name: "producer-domain-without-dot", component: C, patch: obj{"producerDomainNames": []any{"p.acme.example"}},
 			path: "producerDomainNames[0]", reason: "must end with a dot"},
+		// Refusals that depend on what another stack holds: at preview too, and an up (which the
+		// Automation API runs without a preview) refuses before creating anything.
+		{name: "stack-region-not-served", component: C, patch: obj{"serviceAttachment": nil, "producerStack": fxStack, "subnetwork": fxAppsUS},
+			path: "subnetwork", reason: "is in region us-central1, which is not a region the producer serves; producerStack \"" + fxStack + "\" offers europe-west1, us-east1"},
+		{name: "stack-region-differs", component: C,
+			patch: obj{"serviceAttachment": nil, "producerStack": fxStack, "producerStackOutput": "primaryUri", "subnetwork": fxAppsUS},
+			path:  "subnetwork", reason: "is in region us-central1, but the service attachment is in europe-west1"},
+		{name: "stack-output-missing", component: C, patch: obj{"serviceAttachment": nil, "producerStack": fxStack, "producerStackOutput": "nope"},
+			path: "producerStack", reason: `stack "` + fxStack + `" has no string output "nope"`},
+		{name: "stack-uri-malformed", component: C, patch: obj{"serviceAttachment": nil, "producerStack": fxStack, "producerStackOutput": "malformedUri"},
+			path: `producerStack (output "malformedUri" of "` + fxStack + `")`, reason: "must be a service attachment URI"},
+		{name: "stack-consumer-project-invalid", component: P, patch: obj{"consumerStacks": []any{obj{"stack": fxStack}}},
+			path: "consumerStacks[0]", reason: `output "consumerProject" of stack "` + fxStack + `" must be a project id`},
 		// DnsBinding.
 		{name: "dns-hostname-invalid", component: D, patch: obj{"hostname": "payment_api.internal"},
 			path: "hostname", reason: `label "payment_api"`},
