@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // validateConsumers checks the accept and reject lists: one kind of entry, valid values, limits of
@@ -74,6 +76,23 @@ func (a *ProducerServiceArgs) validateConsumers(p *problems) {
 	}
 	if dup := firstDuplicate(knownStrings(a.RejectedConsumers)); dup != "" {
 		p.addf("rejectedConsumers", "lists %q twice", dup)
+	}
+	a.checkListSizes(p)
+}
+
+// checkListSizes holds the accept list (an entry per consumers and per consumerStacks entry) and
+// the reject list to Google's limits (SA-LIST-SIZE), naming the input that passes them.
+func (a *ProducerServiceArgs) checkListSizes(p *problems) {
+	if n := len(a.Consumers) + len(a.ConsumerStacks); n > chain.AcceptListMax {
+		path, with := "consumers", ""
+		if len(a.Consumers) <= chain.AcceptListMax {
+			path, with = "consumerStacks", fmt.Sprintf(" (%d from consumers, %d from consumerStacks)", len(a.Consumers), len(a.ConsumerStacks))
+		}
+		p.addf(path, "the accept list would hold %d entries%s; a service attachment's accept list holds at most %d: "+
+			"publish the service to the others through a second ProducerService", n, with, chain.AcceptListMax)
+	}
+	if n := len(a.RejectedConsumers); n > chain.RejectListMax {
+		p.addf("rejectedConsumers", "lists %d consumers; a service attachment's reject list holds at most %d", n, chain.RejectListMax)
 	}
 }
 

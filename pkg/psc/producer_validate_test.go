@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"fmt"
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 	"strings"
 	"testing"
@@ -112,6 +113,24 @@ func TestProducerValidation(t *testing.T) {
 		{"consumer stack limit zero", func(a *ProducerServiceArgs) {
 			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s", ConnectionLimit: pulumi.IntRef(0)}}
 		}, []string{"consumerStacks[0].connectionLimit: must be at least 1, got 0"}},
+		{"accept list over Google's limit", func(a *ProducerServiceArgs) {
+			a.NatSubnet.IpCidrRange = "10.16.0.0/12"
+			for i := range 5000 {
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(fmt.Sprintf("c-prj-%05d", i))})
+			}
+		}, []string{"consumers: the accept list would hold 5001 entries; a service attachment's accept list holds at most 5000"}},
+		{"accept list over Google's limit with the stacks", func(a *ProducerServiceArgs) {
+			a.NatSubnet.IpCidrRange = "10.16.0.0/12"
+			for i := range 4999 {
+				a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(fmt.Sprintf("c-prj-%05d", i))})
+			}
+			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s1"}, {Stack: "o/p/s2"}}
+		}, []string{"consumerStacks: the accept list would hold 5002 entries (5000 from consumers, 2 from consumerStacks)"}},
+		{"reject list over Google's limit", func(a *ProducerServiceArgs) {
+			for i := range 65 {
+				a.RejectedConsumers = append(a.RejectedConsumers, pulumi.String(fmt.Sprintf("r-prj-%05d", i)))
+			}
+		}, []string{"rejectedConsumers: lists 65 consumers; a service attachment's reject list holds at most 64"}},
 		{"nat too small for the consumers", func(a *ProducerServiceArgs) {
 			a.NatSubnet.IpCidrRange = "10.20.0.0/29"
 			for _, c := range []string{"b-prj-01", "c-prj-01", "d-prj-01", "e-prj-01"} {

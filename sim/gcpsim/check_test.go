@@ -1,6 +1,9 @@
 package gcpsim
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func container() map[string]any {
 	return map[string]any{"containers": []any{map[string]any{"image": "gcr.io/p/i"}}}
@@ -75,6 +78,24 @@ func attachment(extra map[string]any) map[string]any {
 	return in
 }
 
+// acceptEntries is an accept list of n projects.
+func acceptEntries(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = map[string]any{"projectIdOrNum": fmt.Sprintf("p-%05d", i), "connectionLimit": 1.0}
+	}
+	return out
+}
+
+// rejectEntries is a reject list of n projects.
+func rejectEntries(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("r-%05d", i)
+	}
+	return out
+}
+
 // TestAPIRules holds one row per static rule the API applies and the provider does not: Check
 // (the preview) accepts the input, and the create or update request is refused with a googleapi
 // error naming the field.
@@ -133,6 +154,10 @@ func TestAPIRules(t *testing.T) {
 			map[string]any{"projectIdOrNum": "a", "connectionLimit": 0.0}}}), "consumerAcceptLists[0].connectionLimit", "at least 1"},
 		{"SA-AUTOMATIC-LISTS", serviceAttachmentToken, attachment(map[string]any{"connectionPreference": "ACCEPT_AUTOMATIC", "consumerAcceptLists": []any{
 			map[string]any{"projectIdOrNum": "a", "connectionLimit": 1.0}}}), "connectionPreference", "Incorrect combination of connection preference with accept and/or reject list"},
+		{"SA-LIST-SIZE accept", serviceAttachmentToken, attachment(map[string]any{"consumerAcceptLists": acceptEntries(5001)}),
+			"consumerAcceptLists", "A consumer accept list holds at most 5000 values, got 5001"},
+		{"SA-LIST-SIZE reject", serviceAttachmentToken, attachment(map[string]any{"consumerRejectLists": rejectEntries(65)}),
+			"consumerRejectLists", "A consumer reject list holds at most 64 values, got 65"},
 		{"SA-DOMAIN-DOT", serviceAttachmentToken, attachment(map[string]any{"domainNames": []any{"example.com"}}), "domainNames[0]", `Domain name "example.com" must end with a dot`},
 		{"DNS-ZONE-DOT", managedZoneToken, map[string]any{"dnsName": "example.com"}, "dnsName", `DNS name "example.com" must end with a dot`},
 		{"DNS-PRIVATE-NETWORKS", managedZoneToken, map[string]any{"dnsName": "example.com.", "visibility": "private"}, "privateVisibilityConfig", "a private zone needs privateVisibilityConfig with at least one network"},

@@ -132,7 +132,20 @@ func checkConsumerLists(in obj, f *failures) {
 	for i, r := range in.strs("consumerRejectLists") {
 		see(consumerKind(r), fmt.Sprintf("consumerRejectLists[%d]", i))
 	}
+	// SA-LIST-SIZE.
+	if n := len(in.objs("consumerAcceptLists")); n > maxAcceptList {
+		f.add("consumerAcceptLists", "A consumer accept list holds at most %d values, got %d.", maxAcceptList, n)
+	}
+	if n := len(in.strs("consumerRejectLists")); n > maxRejectList {
+		f.add("consumerRejectLists", "A consumer reject list holds at most %d values, got %d.", maxRejectList, n)
+	}
 }
+
+// The sizes of the consumer lists Google accepts (SA-LIST-SIZE).
+const (
+	maxAcceptList = 5000
+	maxRejectList = 64
+)
 
 // consumerKey normalises a project or network reference for comparison.
 func consumerKey(s string) string { return trimRefPrefix(s) }

@@ -221,6 +221,8 @@ func badCases(t *testing.T) []badCase {
 			path: "consumerStacks[0].connectionLimit", reason: "must be at least 1, got 0"},
 		{name: "accept-all-with-lists", component: P, patch: obj{"acceptAllConsumers": true},
 			path: "acceptAllConsumers", reason: "cannot be combined with consumers"},
+		{name: "rejected-over-google-limit", component: P, patch: obj{"rejectedConsumers": numberedProjects("evil-prj-", 65)},
+			path: "rejectedConsumers", reason: "lists 65 consumers; a service attachment's reject list holds at most 64"},
 		{name: "rejected-not-a-project", component: P, patch: obj{"rejectedConsumers": []any{"Not A Project"}},
 			path: "rejectedConsumers[0]", reason: "must be a project id"},
 		{name: "attachment-name-too-long", component: P, patch: obj{"serviceAttachmentName": strings.Repeat("a", 64)},
@@ -608,6 +610,15 @@ func (c badCase) assertRefused(t *testing.T, st *harness.Stack, op harness.Opera
 			t.Errorf("%s %s planned %s %s before refusing", st.Ref(), op, step.Op, step.URN)
 		}
 	}
+}
+
+// numberedProjects are n project IDs: prefix followed by a number.
+func numberedProjects(prefix string, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%03d", prefix, i)
+	}
+	return out
 }
 
 // mergePatch applies a JSON merge patch (RFC 7386) to base: objects merge, null deletes a key,
