@@ -19,17 +19,15 @@ func (w *walk) checkClient() {
 // checkDNSRecord: the A record of the name clients use points at the endpoint, in a private zone
 // visible from the endpoint's network.
 func (w *walk) checkDNSRecord() {
+	if w.stray {
+		w.checkStrayRecord()
+		return
+	}
 	if w.noEndpointHere() {
 		return
 	}
 	ip := str(w.endpoint.Outputs, "ipAddress")
-	var rec *Resource
-	for _, r := range w.consumer.ofType(chain.RecordSetType) {
-		if str(r.Outputs, "type") == "A" || r.Gone {
-			rec = r
-			break
-		}
-	}
+	rec := w.record()
 	switch {
 	case rec == nil:
 		w.skip("the consumer stack holds no DNS record (no DnsBinding): clients must use the endpoint IP " + ip)
@@ -45,13 +43,24 @@ func (w *walk) checkDNSRecord() {
 	region := regionOf(w.endpoint)
 	got, exact := answerFor(rec.Outputs, region)
 	fix := "run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)"
-	switch all := recordAddresses(rec.Outputs); {
+	all := recordAddresses(rec.Outputs)
+	if unknown := w.notEndpoints(all); len(unknown) > 0 && slices.Contains(all, ip) {
+		w.warn(rec, fmt.Sprintf("%s also answers with %s, the IP of no endpoint of this chain (its endpoints: %s): clients given it reach nothing, unless it is an endpoint outside the stack",
+			name, strings.Join(unknown, ", "), strings.Join(w.endpointIPs(), ", ")), "give the DnsBinding only the IPs of its ConsumerEndpoint (ipAddress, or ipAddresses by region) and run `pulumi up` on the consumer stack")
+	}
+	switch {
+	case len(all) == 0:
+		w.broken(rec, name+" answers with no address, not with the endpoint's IP "+ip, fix)
+		return
 	case !slices.Contains(all, ip):
 		w.broken(rec, fmt.Sprintf("%s resolves to %s, not to the endpoint's IP %s", name, strings.Join(all, ", "), ip), fix)
 		return
 	case !exact:
 		w.warn(rec, fmt.Sprintf("%s has no geolocation item for %s: clients there resolve to the nearest region's endpoint, not to %s", name, region, ip),
 			"give the DnsBinding the endpoint of "+region+" and run `pulumi up` on the consumer stack")
+	case len(got.addresses) == 0:
+		w.broken(rec, fmt.Sprintf("%s answers clients in %s with no address, not with the endpoint's IP %s", name, region, ip), fix)
+		return
 	case !slices.Contains(got.addresses, ip):
 		w.broken(rec, fmt.Sprintf("%s resolves to %s for clients in %s, not to the endpoint's IP %s", name, strings.Join(got.addresses, ", "), region, ip), fix)
 		return
@@ -76,6 +85,60 @@ func (w *walk) checkDNSRecord() {
 		return
 	}
 	w.ok(rec, "%s → %s (private zone %s)", name, ip, str(zone.Outputs, "name"))
+}
+
+// record is the chain's A record (or a record the refresh found deleted), nil without one.
+func (w *walk) record() *Resource {
+	for _, r := range w.consumer.ofType(chain.RecordSetType) {
+		if str(r.Outputs, "type") == "A" || r.Gone {
+			return r
+		}
+	}
+	return nil
+}
+
+// endpointIPs are the IPs of the chain's live endpoints.
+func (w *walk) endpointIPs() []string {
+	var out []string
+	for _, ep := range pscEndpoints(w.consumer) {
+		if ip := str(ep.Outputs, "ipAddress"); !ep.Gone && ip != "" && !slices.Contains(out, ip) {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// notEndpoints are the addresses that are the IP of no live endpoint of the chain.
+func (w *walk) notEndpoints(addresses []string) []string {
+	ips := w.endpointIPs()
+	var out []string
+	for _, a := range addresses {
+		if !slices.Contains(ips, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// checkStrayRecord: a DnsBinding of a chain without an endpoint answers with IPs that no
+// endpoint of the consumer stack has.
+func (w *walk) checkStrayRecord() {
+	rec := w.record()
+	if rec == nil || rec.Gone {
+		w.skip("the DnsBinding holds no A record")
+		return
+	}
+	name, all := str(rec.Outputs, "name"), recordAddresses(rec.Outputs)
+	answer := "with no address"
+	if len(all) > 0 {
+		answer = "with " + strings.Join(all, ", ")
+	}
+	endpoints := "it has none"
+	if len(w.strayIPs) > 0 {
+		endpoints = "theirs are " + strings.Join(w.strayIPs, ", ")
+	}
+	w.broken(rec, fmt.Sprintf("%s answers %s, the IP of no endpoint of the consumer stack (%s)", name, answer, endpoints),
+		"give the DnsBinding the ipAddress (or ipAddresses) of the ConsumerEndpoint it names and run `pulumi up` on the consumer stack")
 }
 
 // zoneOf is the managed zone that holds a record.
@@ -117,6 +180,9 @@ func (w *walk) checkEndpointIP() {
 func (w *walk) checkEndpoint() {
 	ep := w.endpoint
 	switch {
+	case ep == nil && w.stray:
+		w.skip(strayRecord)
+		return
 	case ep == nil && w.elsewhere:
 		w.skip(notOnPath)
 		return

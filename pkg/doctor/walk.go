@@ -2,6 +2,8 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -53,6 +55,8 @@ type walk struct {
 	endpoint   *Resource // the consumer's PSC forwarding rule clients use (Gone when deleted)
 	start      *Resource // the attachment the walk starts at when no endpoint of the consumer targets it
 	elsewhere  bool      // the consumer stack has endpoints, none on this walk's path
+	stray      bool      // the chain is a DNS record that answers no endpoint (chains.go)
+	strayIPs   []string  // then the consumer stack's endpoint IPs
 	attachment *Resource
 	rule       *Resource      // the load balancer's forwarding rule
 	proxy      *Resource      // its target proxy
@@ -64,15 +68,54 @@ type walk struct {
 	service    string // the Cloud Run service the NEG names
 }
 
-// Diagnose walks the chain over a consumer side, a producer side, or both (either may be nil)
-// at time now: every link of chain.Links, in order, once per path (paths.go: one per region
-// when the producer or the consumer is in several); then what the whole path risks
-// (failover.go).
+// Diagnose walks the chains of a consumer side, a producer side, or both (either may be nil) at
+// time now: each chain of the stacks (chains.go: one per ProducerService, ConsumerEndpoint and
+// DnsBinding that belong together), every link of chain.Links, in order, once per path (paths.go:
+// one per region when the producer or the consumer is in several); then what the chain risks
+// (failover.go). With several chains each link and problem names its chain.
 func Diagnose(producer, consumer *Side, now time.Time) *Report {
 	rep := &Report{}
-	ps := paths(producer, consumer)
+	cs := chains(producer, consumer)
+	for _, c := range cs {
+		links, problems := c.diagnose(now)
+		verdict := Chain{Name: c.name, Healthy: true}
+		for i := range links {
+			if len(cs) > 1 {
+				links[i].Chain = c.name
+			}
+			if links[i].Status == Broken {
+				verdict.Healthy = false
+				verdict.Broken = append(verdict.Broken, strings.TrimPrefix(links[i].Region+" ", " ")+links[i].Name)
+			}
+		}
+		for _, p := range problems {
+			if !slices.ContainsFunc(rep.Problems, p.same) {
+				if len(cs) > 1 {
+					p.Chain = c.name
+				}
+				rep.Problems = append(rep.Problems, p)
+			}
+		}
+		rep.Links = append(rep.Links, links...)
+		rep.Chains = append(rep.Chains, verdict)
+	}
+	if producer != nil {
+		rep.Producer = producer.Stack
+	}
+	if consumer != nil {
+		rep.Consumer = consumer.Stack
+	}
+	rep.Healthy = len(rep.Broken()) == 0
+	return rep
+}
+
+// diagnose walks one chain: its links once per path, and what its path risks.
+func (c chainOf) diagnose(now time.Time) ([]Link, []Problem) {
+	var links []Link
+	ps := paths(c.producer, c.consumer, c.elsewhere)
 	for _, p := range ps {
-		w := &walk{producer: producer, consumer: consumer, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere}
+		w := &walk{producer: c.producer, consumer: c.consumer, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere,
+			stray: c.stray, strayIPs: c.strayIPs}
 		w.resolve()
 		for _, l := range chain.Links {
 			w.link = &Link{Name: l.Name}
@@ -81,6 +124,8 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 			}
 			check, known := checks[l.Name]
 			switch {
+			case c.stray && l.Side == chain.Producer:
+				w.skip(strayRecord)
 			case w.side(l.Side) == nil:
 				w.skip(notRead[l.Side])
 			case !known:
@@ -91,18 +136,10 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 			if w.link.Status == "" {
 				w.skip("doctor found nothing to report")
 			}
-			rep.Links = append(rep.Links, *w.link)
+			links = append(links, *w.link)
 		}
 	}
-	rep.Problems = failover(producer, consumer)
-	if producer != nil {
-		rep.Producer = producer.Stack
-	}
-	if consumer != nil {
-		rep.Consumer = consumer.Stack
-	}
-	rep.Healthy = len(rep.Broken()) == 0
-	return rep
+	return links, failover(c.producer, c.consumer)
 }
 
 // resolve reads what the walk needs before its first link: the producer's hostname and port.
@@ -214,12 +251,17 @@ const noEndpoint = "the consumer stack holds no Private Service Connect endpoint
 // its endpoints targets.
 const notOnPath = "no endpoint of the consumer stack targets this region's attachment"
 
+// strayRecord is why the links after a DNS record that answers no endpoint are not checked.
+const strayRecord = "the DnsBinding's record answers no endpoint of the consumer stack (dns-record), so no chain follows it"
+
 // noEndpointHere skips a consumer link that needs the endpoint when the walk has none, and says
 // whether it did.
 func (w *walk) noEndpointHere() bool {
 	switch {
 	case w.endpoint != nil:
 		return false
+	case w.stray:
+		w.skip(strayRecord)
 	case w.elsewhere:
 		w.skip(notOnPath)
 	default:
