@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
-// chainsWorld is a producer stack with a ProducerService per name (HTTP, region r, each its own
+// chainsWorld is a producer stack with a ProducerService per name (HTTP, in europe-west1, each its own
 // attachment, load balancer and Cloud Run service) and a consumer stack with, per name, a
 // ConsumerEndpoint targeting that producer's attachment and a DnsBinding for <name>.internal
 // answering its IP: every child parented by its component, as the engine reads them.
@@ -27,10 +28,11 @@ func chainsWorld(names ...string) (producer, consumer *Side) {
 		side.Resources = append(side.Resources, &Resource{URN: "urn:pulumi:dev::x::" + token + "::" + chain.NameOf(id), Type: token, ID: id,
 			Custom: true, Outputs: out, Parent: parent})
 	}
-	const pre, cpre = "projects/p/regions/r/", "projects/c/regions/r/"
+	const pre, cpre = "projects/p/regions/europe-west1/", "projects/c/regions/europe-west1/"
 	cnet := "projects/c/global/networks/vpc"
 	consumer.Resources = append(consumer.Resources, &Resource{URN: "urn:vpc", Type: chain.NetworkType, ID: cnet, Custom: true,
-		Outputs: map[string]any{"name": "vpc"}})
+		Outputs: map[string]any{"name": "vpc"}}, &Resource{URN: "urn:apps", Type: chain.SubnetworkType, ID: cpre + "subnetworks/apps", Custom: true,
+		Outputs: map[string]any{"name": "apps", "ipCidrRange": "192.168.0.0/24", "network": cnet, "region": "europe-west1"}})
 	for i, n := range names {
 		p := comp(producer, chain.ProducerServiceType, n, map[string]any{"hostname": n + ".internal", "port": 80.0})
 		sa, ep, ip := pre+"serviceAttachments/"+n+"-sa", cpre+"forwardingRules/"+n+"-ep", fmt.Sprintf("192.168.0.%d", 10+i)
@@ -40,20 +42,21 @@ func chainsWorld(names ...string) (producer, consumer *Side) {
 		child(producer, p, chain.SubnetworkType, pre+"subnetworks/"+n+"-nat", map[string]any{"ipCidrRange": fmt.Sprintf("10.%d.0.0/29", i),
 			"purpose": "PRIVATE_SERVICE_CONNECT"})
 		child(producer, p, chain.ForwardingRuleType, pre+"forwardingRules/"+n+"-lb", map[string]any{"loadBalancingScheme": "INTERNAL_MANAGED",
-			"target": pre + "targetHttpProxies/" + n + "-px", "network": "projects/p/global/networks/n", "region": "r"})
+			"target": pre + "targetHttpProxies/" + n + "-px", "network": "projects/p/global/networks/n", "region": "europe-west1",
+			"portRange": "80", "ipAddress": fmt.Sprintf("10.%d.1.5", i)})
 		child(producer, p, chain.RegionTargetHttpProxyType, pre+"targetHttpProxies/"+n+"-px", map[string]any{"urlMap": pre + "urlMaps/" + n + "-um"})
 		child(producer, p, chain.RegionUrlMapType, pre+"urlMaps/"+n+"-um", map[string]any{"defaultService": pre + "backendServices/" + n + "-bs"})
 		child(producer, p, chain.RegionBackendServiceType, pre+"backendServices/"+n+"-bs", map[string]any{
 			"backends": []any{map[string]any{"group": pre + "networkEndpointGroups/" + n + "-neg"}}})
 		child(producer, p, chain.RegionNetworkEndpointGroupType, pre+"networkEndpointGroups/"+n+"-neg", map[string]any{
 			"networkEndpointType": "SERVERLESS", "cloudRun": map[string]any{"service": n + "-run"}})
-		child(producer, p, chain.CloudRunServiceType, "projects/p/locations/r/services/"+n+"-run", map[string]any{"name": n + "-run",
+		child(producer, p, chain.CloudRunServiceType, "projects/p/locations/europe-west1/services/"+n+"-run", map[string]any{"name": n + "-run",
 			"ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY", "latestReadyRevision": "rev", "invokerIamDisabled": true,
 			"terminalConditions": []any{map[string]any{"type": "Ready", "state": "CONDITION_SUCCEEDED"}}})
 
 		e := comp(consumer, chain.ConsumerEndpointType, n+"-endpoint", map[string]any{})
 		child(consumer, e, chain.AddressType, cpre+"addresses/"+n+"-ip", map[string]any{"address": ip, "subnetwork": cpre + "subnetworks/apps"})
-		child(consumer, e, chain.ForwardingRuleType, ep, map[string]any{"ipAddress": ip, "region": "r", "target": sa, "network": cnet,
+		child(consumer, e, chain.ForwardingRuleType, ep, map[string]any{"ipAddress": ip, "region": "europe-west1", "target": sa, "network": cnet,
 			"project": "c", "pscConnectionStatus": "ACCEPTED", "pscConnectionId": fmt.Sprint(i + 1)})
 		d := comp(consumer, chain.DnsBindingType, n+"-dns", map[string]any{})
 		zone := "projects/c/managedZones/" + n + "-zone"
@@ -198,12 +201,12 @@ func TestRecordAddressesAsSets(t *testing.T) {
 		cause  string
 	}{
 		{"a geo item of the endpoint's region", map[string]any{"routingPolicy": map[string]any{"geos": []any{
-			map[string]any{"location": "r", "rrdatas": []any{"192.168.0.10"}}}}}, OK, ""},
+			map[string]any{"location": "europe-west1", "rrdatas": []any{"192.168.0.10"}}}}}, OK, ""},
 		{"no address at all", map[string]any{"routingPolicy": map[string]any{"geos": []any{
-			map[string]any{"location": "r"}, map[string]any{"location": "q"}}}}, Broken, "a.internal. answers with no address, not with the endpoint's IP 192.168.0.10"},
+			map[string]any{"location": "europe-west1"}, map[string]any{"location": "q"}}}}, Broken, "a.internal. answers with no address, not with the endpoint's IP 192.168.0.10"},
 		{"the region's item empty", map[string]any{"routingPolicy": map[string]any{"geos": []any{
-			map[string]any{"location": "r"}, map[string]any{"location": "q", "rrdatas": []any{"192.168.0.10"}}}}},
-			Broken, "a.internal. answers clients in r with no address, not with the endpoint's IP 192.168.0.10"},
+			map[string]any{"location": "europe-west1"}, map[string]any{"location": "q", "rrdatas": []any{"192.168.0.10"}}}}},
+			Broken, "a.internal. answers clients in europe-west1 with no address, not with the endpoint's IP 192.168.0.10"},
 		{"an extra address", map[string]any{"rrdatas": []any{"192.168.0.10", "192.168.0.77"}}, Warning,
 			"a.internal. also answers with 192.168.0.77, the IP of no endpoint of this chain (its endpoints: 192.168.0.10)"},
 	} {
@@ -253,5 +256,56 @@ func TestChainsJSON(t *testing.T) {
 		if len(got.Chains) != tc.chains || got.Chains[0]["healthy"] != true || named != tc.linksNamed {
 			t.Errorf("%v: chains %v, first link %v", tc.names, got.Chains, got.Links[0])
 		}
+	}
+}
+
+// --request follows the chain of the URL's host: its name's record, that endpoint, its
+// producer's attachment and service.
+func TestRequestPicksTheChainByHost(t *testing.T) {
+	producer, consumer := chainsWorld("a", "b")
+	find(t, producer, "a-run").Outputs["terminalConditions"] = []any{map[string]any{"type": "Ready", "state": "CONDITION_FAILED"}}
+	ans, err := Ask(producer, consumer, Request{URL: "http://b.internal/", Project: "c", Network: "vpc", Region: "europe-west1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hops []string
+	for _, h := range ans.Hops {
+		hops = append(hops, h.Link+" "+chain.NameOf(h.Resource))
+	}
+	if !ans.OK() || !slices.Contains(hops, chain.LinkAttachment+" b-sa") || !slices.Contains(hops, chain.LinkCloudRun+" b-run") {
+		t.Errorf("b.internal with a's service down: status %d %s %q, hops %v; want 200 through b's chain", ans.Status, ans.Error, ans.Cause, hops)
+	}
+}
+
+// Two DnsBindings for one hostname in one VPC: two private zones of one DNS name bound to one
+// network. doctor breaks the dns-record link of both chains, naming both zones and what each
+// answers, when they answer differently (a warning when they agree); --request names the other
+// zone among its assumptions.
+func TestTwoZonesForOneName(t *testing.T) {
+	producer, consumer := chainsWorld("a", "b")
+	zoneB, recB := find(t, consumer, "b-zone"), find(t, consumer, "b.internal./A")
+	zoneB.Outputs["dnsName"], recB.Outputs["name"] = "a.internal.", "a.internal."
+	rep := Diagnose(producer, consumer, time.Now())
+	got := brokenIn(rep)
+	want := "2 private zones of the DNS name a.internal. are bound to the network projects/c/global/networks/vpc: "
+	if got[chainA] != chain.LinkDNS || got[chainB] != chain.LinkDNS ||
+		!names(rep, chain.LinkDNS, Broken, want+"a-zone (192.168.0.10), b-zone (192.168.0.11); clients get one zone's answer", "keep one DnsBinding for a.internal per network") ||
+		!names(rep, chain.LinkDNS, Broken, want+"b-zone (192.168.0.11), a-zone (192.168.0.10)", "") {
+		t.Errorf("two zones answering a.internal. differently: broken %v, %+v", got, rep.Broken())
+	}
+	ans, err := Ask(producer, consumer, Request{URL: "http://a.internal/", Project: "c", Network: "vpc", Region: "europe-west1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(ans.Warnings, func(w Assumption) bool {
+		return w.Link == chain.LinkDNS && strings.Contains(w.Assumption, "but so do projects/c/managedZones/b-zone (A 192.168.0.11)")
+	}) {
+		t.Errorf("--request a.internal with two zones: warnings %+v, want the other zone named", ans.Warnings)
+	}
+
+	recB.Outputs["rrdatas"] = []any{"192.168.0.10"}
+	rep = Diagnose(producer, consumer, time.Now())
+	if !names(rep, chain.LinkDNS, Warning, want+"a-zone (192.168.0.10), b-zone (192.168.0.10); they agree today", "") {
+		t.Errorf("two zones that agree: %+v", rep.Links)
 	}
 }

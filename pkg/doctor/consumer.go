@@ -80,6 +80,9 @@ func (w *walk) checkDNSRecord() {
 			str(zone.Outputs, "name"), network, name), "add the network to the DnsBinding's networks and run `pulumi up` on the consumer stack")
 		return
 	}
+	if w.twinZones(zone, network, name) {
+		return
+	}
 	if got.location != "" {
 		w.ok(rec, "%s → %s for clients in %s (geolocation policy, private zone %s)", name, ip, region, str(zone.Outputs, "name"))
 		return
@@ -139,6 +142,37 @@ func (w *walk) checkStrayRecord() {
 	}
 	w.broken(rec, fmt.Sprintf("%s answers %s, the IP of no endpoint of the consumer stack (%s)", name, answer, endpoints),
 		"give the DnsBinding the ipAddress (or ipAddresses) of the ConsumerEndpoint it names and run `pulumi up` on the consumer stack")
+}
+
+// twinZones: no other private zone of the consumer stack (another chain's DnsBinding) answers
+// the record's name in the endpoint's network (dnszones.go). Zones that answer with other
+// addresses break the name, since a client gets one zone's answer; zones that agree are a
+// warning. It reports whether the link is broken.
+func (w *walk) twinZones(zone *Resource, network, name string) bool {
+	twins := twinZones(w.all, zone, network)
+	if len(twins) == 0 {
+		return false
+	}
+	mine := zoneAnswers(w.all, zone, name)
+	zones := []string{str(zone.Outputs, "name") + " (" + strings.Join(mine, ", ") + ")"}
+	differ := false
+	for _, z := range twins {
+		theirs := zoneAnswers(w.all, z, name)
+		differ = differ || !slices.Equal(mine, theirs)
+		answer := strings.Join(theirs, ", ")
+		if answer == "" {
+			answer = "no A record for the name"
+		}
+		zones = append(zones, str(z.Outputs, "name")+" ("+answer+")")
+	}
+	cause := fmt.Sprintf("%d private zones of the DNS name %s are bound to the network %s: %s", len(zones), str(zone.Outputs, "dnsName"), network, strings.Join(zones, ", "))
+	fix := "keep one DnsBinding for " + strings.TrimSuffix(name, ".") + " per network: remove the others (or bind them to other networks) and run `pulumi up` on the consumer stack"
+	if differ {
+		w.broken(zone, cause+"; clients get one zone's answer, which the stacks do not say", fix)
+		return true
+	}
+	w.warn(zone, cause+"; they agree today, but each DnsBinding changes its own", fix)
+	return false
 }
 
 // zoneOf is the managed zone that holds a record.

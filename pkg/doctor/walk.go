@@ -45,6 +45,7 @@ var notRead = map[chain.Side]string{
 // is broken or was not reached, and the links that need it are skipped.
 type walk struct {
 	producer, consumer *Side
+	all                *Side // the whole consumer stack, for what another chain's components do to this one (dnszones.go)
 	now                time.Time
 	link               *Link // the link being checked
 
@@ -77,7 +78,7 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 	rep := &Report{}
 	cs := chains(producer, consumer)
 	for _, c := range cs {
-		links, problems := c.diagnose(now)
+		links, problems := c.diagnose(consumer, now)
 		verdict := Chain{Name: c.name, Healthy: true}
 		for i := range links {
 			if len(cs) > 1 {
@@ -109,12 +110,13 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 	return rep
 }
 
-// diagnose walks one chain: its links once per path, and what its path risks.
-func (c chainOf) diagnose(now time.Time) ([]Link, []Problem) {
+// diagnose walks one chain of the consumer stack all: its links once per path, and what its
+// path risks.
+func (c chainOf) diagnose(all *Side, now time.Time) ([]Link, []Problem) {
 	var links []Link
 	ps := paths(c.producer, c.consumer, c.elsewhere)
 	for _, p := range ps {
-		w := &walk{producer: c.producer, consumer: c.consumer, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere,
+		w := &walk{producer: c.producer, consumer: c.consumer, all: all, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere,
 			stray: c.stray, strayIPs: c.strayIPs}
 		w.resolve()
 		for _, l := range chain.Links {
