@@ -9,9 +9,9 @@ import (
 
 // Two private zones of one DNS name bound to one network (two DnsBindings for one hostname and
 // VPC): both claim the name for the network's clients, and Cloud DNS answers from one of them
-// (the most specific zone answers, DNS-ZONE-PER-HOSTNAME; between zones of the same name the
-// stacks do not say which). doctor reports the pair on the dns-record link of each chain, and
-// `--request` names them among its assumptions.
+// (the most specific zone answers; between zones of the same name Google does not say which,
+// DNS-TWIN-ZONES). doctor reports the pair on the dns-record link of each chain, and `--request`
+// names them among its assumptions.
 
 // twinZones are the other live private zones of the consumer stack with zone's DNS name bound
 // to network, in stack order.

@@ -13,8 +13,8 @@ import (
 
 // Two DnsBindings for one hostname, each creating its private zone in one project and binding
 // it to one network, would leave two zones of one DNS name answering the name in that network,
-// with the addresses each binding was given: a client gets one zone's answer, and the stacks do
-// not say which (cloudrun-psc doctor reports such a pair). A DnsBinding sees the others of its
+// with the addresses each binding was given: a client gets one zone's answer, and Google does not
+// say which (DNS-TWIN-ZONES; cloudrun-psc doctor reports such a pair). A DnsBinding sees the others of its
 // program, which share its *pulumi.Context: the second is refused, naming `networks` and the
 // first binding, at preview when both lists of networks are known, else before its zone is
 // created. Bindings of other programs or stacks, and bindings each constructed through the
