@@ -19,8 +19,6 @@ type chainOf struct {
 	name               string // the components by URN name, "" when the stacks hold at most one of each
 	producer, consumer *Side
 	elsewhere          bool // the consumer stack has endpoints, none of them on this chain
-	stray              bool // the chain is a DnsBinding whose record answers no endpoint of the consumer stack
-	strayIPs           []string
 }
 
 // group is a component and the resources it owns of one type (attachments, endpoints, records).
@@ -29,67 +27,70 @@ type group struct {
 	kids []*Resource
 }
 
-// chains are the chains to walk, in the stacks' order: one per DnsBinding with its endpoint(s)
-// and their producer, one per endpoint no DnsBinding names, one per producer no endpoint of the
-// consumer stack targets, one per DnsBinding that answers no endpoint. With at most one component
-// of each kind, one chain over the whole stacks, as doctor always walked.
+// chains are the chains to walk, in the stacks' order: one per endpoint (a ConsumerEndpoint's
+// forwarding rules) and DnsBinding that answers it (or without one), then one per producer no
+// endpoint of the consumer stack targets. A DnsBinding whose record answers no endpoint (edited,
+// say) is walked with the first endpoint no other DnsBinding answers, else the first endpoint,
+// so that its link says what it answers instead. With at most one component of each kind, one
+// chain over the whole stacks, as doctor always walked.
 func chains(producer, consumer *Side) []chainOf {
 	prods := producer.ofType(chain.ProducerServiceType)
 	eps := consumer.ofType(chain.ConsumerEndpointType)
 	bindings := consumer.ofType(chain.DnsBindingType)
 	if len(prods) <= 1 && len(eps) <= 1 && len(bindings) <= 1 {
-		c := chainOf{producer: producer, consumer: consumer}
-		c.name = chainName(first(prods), first(eps), first(bindings))
-		return []chainOf{c}
+		return []chainOf{{name: chainName(first(prods), first(eps), first(bindings)), producer: producer, consumer: consumer}}
 	}
 	pg := groups(producer, prods, chain.ServiceAttachmentType, func(*Resource) bool { return true })
 	eg := groups(consumer, eps, chain.ForwardingRuleType, isPSCEndpoint)
 	dg := groups(consumer, bindings, chain.RecordSetType, func(r *Resource) bool { return str(r.Outputs, "type") == "A" || r.Gone })
-	var out []chainOf
-	walked := map[*Resource]bool{} // producers some endpoint's chain walks
-	answered := map[*Resource]bool{}
-	for _, e := range eg {
-		if e.comp == nil && len(e.kids) == 0 {
+	named := make([][]*Resource, len(eg)) // the DnsBindings of each endpoint group
+	var unmatched, alone []*Resource
+	for _, d := range dg {
+		if d.comp == nil {
 			continue
 		}
+		matched := false
+		for i, e := range eg {
+			if answersEndpoints(d, e) {
+				named[i], matched = append(named[i], d.comp), true
+			}
+		}
+		if !matched {
+			unmatched = append(unmatched, d.comp)
+		}
+	}
+	for _, d := range unmatched {
+		i := slices.IndexFunc(named, func(ds []*Resource) bool { return len(ds) == 0 })
+		switch {
+		case len(eg) == 0:
+			alone = append(alone, d)
+			continue
+		case i < 0:
+			i = 0
+		}
+		named[i] = append(named[i], d)
+	}
+	var out []chainOf
+	walked := map[*Resource]bool{} // the producers an endpoint's chain walks
+	for i, e := range eg {
 		p := targeted(pg, e)
 		if p != nil {
 			walked[p.comp] = true
 		}
-		var named []group
-		for _, d := range dg {
-			if d.comp != nil && answersEndpoints(d, e) {
-				named, answered[d.comp] = append(named, d), true
-			}
+		ds := named[i]
+		if len(ds) == 0 {
+			ds = []*Resource{nil}
 		}
-		if len(named) == 0 {
-			named = []group{{}}
-		}
-		for _, d := range named {
-			out = append(out, chainOf{name: chainName(compOf(p), e.comp, d.comp), producer: producerPart(producer, p),
-				consumer: only(consumer, e.comp, d.comp)})
+		for _, d := range ds {
+			out = append(out, chainOf{name: chainName(compOf(p), e.comp, d), producer: producerPart(producer, p), consumer: only(consumer, e.comp, d)})
 		}
 	}
-	liveEndpoints := len(pscEndpoints(consumer)) > 0
-	for _, d := range dg {
-		if d.comp == nil || answered[d.comp] {
-			continue
-		}
-		if len(eg) == 1 { // one endpoint: its record drifted; its chain says to what
-			p := targeted(pg, eg[0])
-			out = append(out, chainOf{name: chainName(compOf(p), eg[0].comp, d.comp), producer: producerPart(producer, p),
-				consumer: only(consumer, eg[0].comp, d.comp)})
-			continue
-		}
-		var ips []string
-		for _, r := range pscEndpoints(consumer) {
-			ips = append(ips, str(r.Outputs, "ipAddress"))
-		}
-		out = append(out, chainOf{name: chainName(nil, nil, d.comp), consumer: only(consumer, nil, d.comp), elsewhere: true, stray: true, strayIPs: ips})
+	for _, d := range alone { // a consumer stack without endpoints: its links say so
+		out = append(out, chainOf{name: chainName(nil, nil, d), consumer: only(consumer, nil, d)})
 	}
 	for i := range pg {
 		if p := &pg[i]; p.comp != nil && !walked[p.comp] {
-			c := chainOf{name: chainName(p.comp, nil, nil), producer: producerPart(producer, p), elsewhere: liveEndpoints}
+			c := chainOf{name: chainName(p.comp, nil, nil), producer: producerPart(producer, p), elsewhere: len(eg) > 0}
 			if consumer != nil {
 				c.consumer = only(consumer, nil, nil)
 			}

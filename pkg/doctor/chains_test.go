@@ -121,7 +121,7 @@ func TestTwoChainsOneBroken(t *testing.T) {
 		}
 	}
 
-	// A record that answers no endpoint is a chain of its own (TestStrayDnsBinding).
+	// A record that answers no endpoint is walked with the endpoint no other record answers.
 	for _, tc := range []struct {
 		name   string
 		break_ func(producer, consumer *Side)
@@ -132,7 +132,7 @@ func TestTwoChainsOneBroken(t *testing.T) {
 		{"the second Cloud Run service is not ready", func(p, _ *Side) {
 			find(t, p, "b-run").Outputs["terminalConditions"] = []any{map[string]any{"type": "Ready", "state": "CONDITION_FAILED"}}
 		}, chainB, chain.LinkCloudRun},
-		{"the second record points elsewhere", func(_, c *Side) { find(t, c, "b.internal./A").Outputs["rrdatas"] = []any{"192.168.0.99"} }, "DnsBinding b-dns", chain.LinkDNS},
+		{"the second record points elsewhere", func(_, c *Side) { find(t, c, "b.internal./A").Outputs["rrdatas"] = []any{"192.168.0.99"} }, chainB, chain.LinkDNS},
 	} {
 		producer, consumer := chainsWorld("a", "b")
 		tc.break_(producer, consumer)
@@ -177,17 +177,39 @@ func TestTwoChainsOneSide(t *testing.T) {
 	}
 }
 
-// A DnsBinding that answers no endpoint of a consumer stack with two is a chain of its own,
-// broken, naming its addresses and the endpoints'.
-func TestStrayDnsBinding(t *testing.T) {
+// One geolocation DnsBinding for two ConsumerEndpoints, one per region: the record belongs to
+// both chains, each walked with the item of its endpoint's region, and its two addresses are both
+// endpoints' (no warning of an address that is no endpoint's); the name does not fail over.
+func TestGeoBindingOfTwoEndpoints(t *testing.T) {
 	producer, consumer := chainsWorld("a", "b")
-	find(t, consumer, "b.internal./A").Outputs["rrdatas"] = []any{"192.168.0.99"}
-	find(t, consumer, "b-ep").Parent = "urn:pulumi:dev::x::" + chain.ConsumerEndpointType + "::a-endpoint"
-	find(t, consumer, "b-ip").Parent = "urn:pulumi:dev::x::" + chain.ConsumerEndpointType + "::a-endpoint"
+	consumer.Resources = slices.DeleteFunc(consumer.Resources, func(r *Resource) bool {
+		return strings.HasSuffix(r.URN, "::b-dns") || strings.HasSuffix(r.Parent, "::b-dns")
+	})
+	find(t, consumer, "b-ep").Outputs["region"] = "us-central1"
+	rec := find(t, consumer, "a.internal./A")
+	delete(rec.Outputs, "rrdatas")
+	rec.Outputs["routingPolicy"] = map[string]any{"geos": []any{
+		map[string]any{"location": "europe-west1", "rrdatas": []any{"192.168.0.10"}},
+		map[string]any{"location": "us-central1", "rrdatas": []any{"192.168.0.11"}}}}
 	rep := Diagnose(producer, consumer, time.Now())
-	if !names(rep, chain.LinkDNS, Broken, "b.internal. answers with 192.168.0.99, the IP of no endpoint of the consumer stack (theirs are 192.168.0.10, 192.168.0.11)",
-		"ipAddress") || brokenIn(rep)["DnsBinding b-dns"] != chain.LinkDNS {
-		t.Errorf("stray binding: chains %+v, broken %+v", rep.Chains, rep.Broken())
+	want := []string{chainA, "ProducerService b → ConsumerEndpoint b-endpoint → DnsBinding a-dns"}
+	if !rep.Healthy || len(rep.Chains) != 2 || rep.Chains[0].Name != want[0] || rep.Chains[1].Name != want[1] {
+		t.Fatalf("geo binding of two endpoints: healthy %v, chains %+v, broken %+v", rep.Healthy, rep.Chains, rep.Broken())
+	}
+	for _, l := range rep.Links {
+		// (b's attachment stays in europe-west1: its chain walks that region from the attachment too.)
+		if l.Name == chain.LinkDNS && l.Detail != notOnPath && (l.Status != OK || !strings.Contains(l.Detail, "for clients in")) {
+			t.Errorf("chain %s: dns link %s %q %+v, want ok with the item of its region", l.Chain, l.Status, l.Detail, l.Problems)
+		}
+	}
+	var dns []string
+	for _, f := range failovers(rep) {
+		if strings.HasPrefix(f, chain.LinkDNS+": ") {
+			dns = append(dns, f)
+		}
+	}
+	if len(dns) != 1 || !strings.Contains(dns[0], "no DNS failover: a.internal. answers with 2 endpoints") {
+		t.Errorf("the name's failover warnings %q, want one", dns)
 	}
 }
 
@@ -208,7 +230,7 @@ func TestRecordAddressesAsSets(t *testing.T) {
 			map[string]any{"location": "europe-west1"}, map[string]any{"location": "q", "rrdatas": []any{"192.168.0.10"}}}}},
 			Broken, "a.internal. answers clients in europe-west1 with no address, not with the endpoint's IP 192.168.0.10"},
 		{"an extra address", map[string]any{"rrdatas": []any{"192.168.0.10", "192.168.0.77"}}, Warning,
-			"a.internal. also answers with 192.168.0.77, the IP of no endpoint of this chain (its endpoints: 192.168.0.10)"},
+			"a.internal. also answers with 192.168.0.77, the IP of no endpoint of the consumer stack (its endpoints: 192.168.0.10)"},
 	} {
 		producer, consumer := chainsWorld("a")
 		rec := find(t, consumer, "a.internal./A")

@@ -19,10 +19,6 @@ func (w *walk) checkClient() {
 // checkDNSRecord: the A record of the name clients use points at the endpoint, in a private zone
 // visible from the endpoint's network.
 func (w *walk) checkDNSRecord() {
-	if w.stray {
-		w.checkStrayRecord()
-		return
-	}
 	if w.noEndpointHere() {
 		return
 	}
@@ -45,7 +41,7 @@ func (w *walk) checkDNSRecord() {
 	fix := "run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)"
 	all := recordAddresses(rec.Outputs)
 	if unknown := w.notEndpoints(all); len(unknown) > 0 && slices.Contains(all, ip) {
-		w.warn(rec, fmt.Sprintf("%s also answers with %s, the IP of no endpoint of this chain (its endpoints: %s): clients given it reach nothing, unless it is an endpoint outside the stack",
+		w.warn(rec, fmt.Sprintf("%s also answers with %s, the IP of no endpoint of the consumer stack (its endpoints: %s): clients given it reach nothing, unless it is an endpoint outside the stack",
 			name, strings.Join(unknown, ", "), strings.Join(w.endpointIPs(), ", ")), "give the DnsBinding only the IPs of its ConsumerEndpoint (ipAddress, or ipAddresses by region) and run `pulumi up` on the consumer stack")
 	}
 	switch {
@@ -100,10 +96,11 @@ func (w *walk) record() *Resource {
 	return nil
 }
 
-// endpointIPs are the IPs of the chain's live endpoints.
+// endpointIPs are the IPs of the consumer stack's live endpoints, those of other chains too (a
+// geolocation record names the endpoint of each region, which may be another ConsumerEndpoint's).
 func (w *walk) endpointIPs() []string {
 	var out []string
-	for _, ep := range pscEndpoints(w.consumer) {
+	for _, ep := range pscEndpoints(w.all) {
 		if ip := str(ep.Outputs, "ipAddress"); !ep.Gone && ip != "" && !slices.Contains(out, ip) {
 			out = append(out, ip)
 		}
@@ -111,7 +108,7 @@ func (w *walk) endpointIPs() []string {
 	return out
 }
 
-// notEndpoints are the addresses that are the IP of no live endpoint of the chain.
+// notEndpoints are the addresses that are the IP of no live endpoint of the consumer stack.
 func (w *walk) notEndpoints(addresses []string) []string {
 	ips := w.endpointIPs()
 	var out []string
@@ -121,27 +118,6 @@ func (w *walk) notEndpoints(addresses []string) []string {
 		}
 	}
 	return out
-}
-
-// checkStrayRecord: a DnsBinding of a chain without an endpoint answers with IPs that no
-// endpoint of the consumer stack has.
-func (w *walk) checkStrayRecord() {
-	rec := w.record()
-	if rec == nil || rec.Gone {
-		w.skip("the DnsBinding holds no A record")
-		return
-	}
-	name, all := str(rec.Outputs, "name"), recordAddresses(rec.Outputs)
-	answer := "with no address"
-	if len(all) > 0 {
-		answer = "with " + strings.Join(all, ", ")
-	}
-	endpoints := "it has none"
-	if len(w.strayIPs) > 0 {
-		endpoints = "theirs are " + strings.Join(w.strayIPs, ", ")
-	}
-	w.broken(rec, fmt.Sprintf("%s answers %s, the IP of no endpoint of the consumer stack (%s)", name, answer, endpoints),
-		"give the DnsBinding the ipAddress (or ipAddresses) of the ConsumerEndpoint it names and run `pulumi up` on the consumer stack")
 }
 
 // twinZones: no other private zone of the consumer stack (another chain's DnsBinding) answers
@@ -214,9 +190,6 @@ func (w *walk) checkEndpointIP() {
 func (w *walk) checkEndpoint() {
 	ep := w.endpoint
 	switch {
-	case ep == nil && w.stray:
-		w.skip(strayRecord)
-		return
 	case ep == nil && w.elsewhere:
 		w.skip(notOnPath)
 		return

@@ -56,8 +56,6 @@ type walk struct {
 	endpoint   *Resource // the consumer's PSC forwarding rule clients use (Gone when deleted)
 	start      *Resource // the attachment the walk starts at when no endpoint of the consumer targets it
 	elsewhere  bool      // the consumer stack has endpoints, none on this walk's path
-	stray      bool      // the chain is a DNS record that answers no endpoint (chains.go)
-	strayIPs   []string  // then the consumer stack's endpoint IPs
 	attachment *Resource
 	rule       *Resource      // the load balancer's forwarding rule
 	proxy      *Resource      // its target proxy
@@ -116,8 +114,7 @@ func (c chainOf) diagnose(all *Side, now time.Time) ([]Link, []Problem) {
 	var links []Link
 	ps := paths(c.producer, c.consumer, c.elsewhere)
 	for _, p := range ps {
-		w := &walk{producer: c.producer, consumer: c.consumer, all: all, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere,
-			stray: c.stray, strayIPs: c.strayIPs}
+		w := &walk{producer: c.producer, consumer: c.consumer, all: all, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere}
 		w.resolve()
 		for _, l := range chain.Links {
 			w.link = &Link{Name: l.Name}
@@ -126,8 +123,6 @@ func (c chainOf) diagnose(all *Side, now time.Time) ([]Link, []Problem) {
 			}
 			check, known := checks[l.Name]
 			switch {
-			case c.stray && l.Side == chain.Producer:
-				w.skip(strayRecord)
 			case w.side(l.Side) == nil:
 				w.skip(notRead[l.Side])
 			case !known:
@@ -141,7 +136,7 @@ func (c chainOf) diagnose(all *Side, now time.Time) ([]Link, []Problem) {
 			links = append(links, *w.link)
 		}
 	}
-	return links, failover(c.producer, c.consumer)
+	return links, failover(c.producer, all) // a record may name the endpoints of several chains
 }
 
 // resolve reads what the walk needs before its first link: the producer's hostname and port.
@@ -253,17 +248,12 @@ const noEndpoint = "the consumer stack holds no Private Service Connect endpoint
 // its endpoints targets.
 const notOnPath = "no endpoint of the consumer stack targets this region's attachment"
 
-// strayRecord is why the links after a DNS record that answers no endpoint are not checked.
-const strayRecord = "the DnsBinding's record answers no endpoint of the consumer stack (dns-record), so no chain follows it"
-
 // noEndpointHere skips a consumer link that needs the endpoint when the walk has none, and says
 // whether it did.
 func (w *walk) noEndpointHere() bool {
 	switch {
 	case w.endpoint != nil:
 		return false
-	case w.stray:
-		w.skip(strayRecord)
 	case w.elsewhere:
 		w.skip(notOnPath)
 	default:
