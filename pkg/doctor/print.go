@@ -45,9 +45,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.Problems) > 0 {
 		b.WriteString("\nfailover (a region's outage)\n")
 		for _, p := range r.Problems {
-			if p.Chain != "" {
-				fmt.Fprintf(&b, "  (chain %s)\n", p.Chain)
-			}
 			fmt.Fprintf(&b, "  %-7s %-16s %s\n", marks[p.Status], p.Link, p.Resource)
 			writeProblems(&b, []Problem{p})
 		}

@@ -24,7 +24,7 @@ type Link struct {
 // Problem is one thing wrong at a link, or likely wrong for a warning: its cause and its fix.
 type Problem struct {
 	Link     string `json:"link,omitempty"`  // the link it concerns, for a problem of the whole path (Report.Problems)
-	Chain    string `json:"chain,omitempty"` // the chain it is found on, when the stacks hold several (chains.go)
+	Chain    string `json:"chain,omitempty"` // the first chain it is found on, when the stacks hold several (chains.go)
 	Status   string `json:"status"`          // Broken or Warning
 	Resource string `json:"resource,omitempty"`
 	Cause    string `json:"cause"`
