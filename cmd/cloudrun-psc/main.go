@@ -7,14 +7,18 @@
 //	        [--cacert FILE] [-k|--insecure] [--json]
 //
 // doctor reads a producer stack, a consumer stack or both through the Pulumi engine (a refresh
-// preview: the providers read the cloud, the stacks are not changed) and walks the Private
-// Service Connect chain link by link (once per region when the producer or the consumer is in
-// several), printing each link as ok or broken with the cause and the fix, then warns where a
-// region's outage is not failed over. Exit status: 0 when every link checked is ok (warnings
-// included), 1 when one is broken, 2 when the stacks cannot be read.
+// preview: the providers read the cloud, the stacks are not changed) and walks each Private
+// Service Connect chain the stacks hold (a ConsumerEndpoint with the ProducerService whose
+// attachment it targets and the DnsBinding that names it, under a `chain` heading when there are
+// several) link by link (once per region when the producer or the consumer is in several),
+// printing each link as ok or broken with the cause and the fix, then warns where a region's
+// outage is not failed over. Exit status: 0 when every link checked is ok (warnings included),
+// 1 when one is broken in any chain, 2 when the stacks cannot be read.
 //
 // With --request, doctor follows one call from a client in the consumer's VPC (flags named as
-// gcloud and curl name them) through both stacks and says what the client gets: the HTTP
+// gcloud and curl name them) through both stacks, along the chain the URL's host resolves to
+// (its name's private zone, the endpoint of that address, the attachment it targets), and says
+// what the client gets: the HTTP
 // status or the network error, the links crossed, the first that refuses it with the rule of
 // docs/gcp-rules.md, the cause and the fix, and what it assumes that the stacks do not show.
 // Exit status: 0 for a 200 from the Cloud Run service, 1 for any other answer, 2 for bad flags

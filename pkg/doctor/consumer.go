@@ -23,13 +23,7 @@ func (w *walk) checkDNSRecord() {
 		return
 	}
 	ip := str(w.endpoint.Outputs, "ipAddress")
-	var rec *Resource
-	for _, r := range w.consumer.ofType(chain.RecordSetType) {
-		if str(r.Outputs, "type") == "A" || r.Gone {
-			rec = r
-			break
-		}
-	}
+	rec := w.record()
 	switch {
 	case rec == nil:
 		w.skip("the consumer stack holds no DNS record (no DnsBinding): clients must use the endpoint IP " + ip)
@@ -45,13 +39,24 @@ func (w *walk) checkDNSRecord() {
 	region := regionOf(w.endpoint)
 	got, exact := answerFor(rec.Outputs, region)
 	fix := "run `pulumi up` on the consumer stack: the DnsBinding's ipAddress takes the endpoint's ipAddress (do not edit the record by hand)"
-	switch all := recordAddresses(rec.Outputs); {
+	all := recordAddresses(rec.Outputs)
+	if unknown := w.notEndpoints(all); len(unknown) > 0 && slices.Contains(all, ip) {
+		w.warn(rec, fmt.Sprintf("%s also answers with %s, the IP of no endpoint of the consumer stack (its endpoints: %s): clients given it reach nothing, unless it is an endpoint outside the stack",
+			name, strings.Join(unknown, ", "), strings.Join(w.endpointIPs(), ", ")), "give the DnsBinding only the IPs of its ConsumerEndpoint (ipAddress, or ipAddresses by region) and run `pulumi up` on the consumer stack")
+	}
+	switch {
+	case len(all) == 0:
+		w.broken(rec, name+" answers with no address, not with the endpoint's IP "+ip, fix)
+		return
 	case !slices.Contains(all, ip):
 		w.broken(rec, fmt.Sprintf("%s resolves to %s, not to the endpoint's IP %s", name, strings.Join(all, ", "), ip), fix)
 		return
 	case !exact:
 		w.warn(rec, fmt.Sprintf("%s has no geolocation item for %s: clients there resolve to the nearest region's endpoint, not to %s", name, region, ip),
 			"give the DnsBinding the endpoint of "+region+" and run `pulumi up` on the consumer stack")
+	case len(got.addresses) == 0:
+		w.broken(rec, fmt.Sprintf("%s answers clients in %s with no address, not with the endpoint's IP %s", name, region, ip), fix)
+		return
 	case !slices.Contains(got.addresses, ip):
 		w.broken(rec, fmt.Sprintf("%s resolves to %s for clients in %s, not to the endpoint's IP %s", name, strings.Join(got.addresses, ", "), region, ip), fix)
 		return
@@ -71,11 +76,79 @@ func (w *walk) checkDNSRecord() {
 			str(zone.Outputs, "name"), network, name), "add the network to the DnsBinding's networks and run `pulumi up` on the consumer stack")
 		return
 	}
+	if w.twinZones(zone, network, name) {
+		return
+	}
 	if got.location != "" {
 		w.ok(rec, "%s → %s for clients in %s (geolocation policy, private zone %s)", name, ip, region, str(zone.Outputs, "name"))
 		return
 	}
 	w.ok(rec, "%s → %s (private zone %s)", name, ip, str(zone.Outputs, "name"))
+}
+
+// record is the chain's A record (or a record the refresh found deleted), nil without one.
+func (w *walk) record() *Resource {
+	for _, r := range w.consumer.ofType(chain.RecordSetType) {
+		if str(r.Outputs, "type") == "A" || r.Gone {
+			return r
+		}
+	}
+	return nil
+}
+
+// endpointIPs are the IPs of the consumer stack's live endpoints, those of other chains too (a
+// geolocation record names the endpoint of each region, which may be another ConsumerEndpoint's).
+func (w *walk) endpointIPs() []string {
+	var out []string
+	for _, ep := range pscEndpoints(w.all) {
+		if ip := str(ep.Outputs, "ipAddress"); !ep.Gone && ip != "" && !slices.Contains(out, ip) {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// notEndpoints are the addresses that are the IP of no live endpoint of the consumer stack.
+func (w *walk) notEndpoints(addresses []string) []string {
+	ips := w.endpointIPs()
+	var out []string
+	for _, a := range addresses {
+		if !slices.Contains(ips, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// twinZones: no other private zone of the consumer stack (another chain's DnsBinding) answers
+// the record's name in the endpoint's network (dnszones.go). Zones that answer with other
+// addresses break the name, since a client gets one zone's answer; zones that agree are a
+// warning. It reports whether the link is broken.
+func (w *walk) twinZones(zone *Resource, network, name string) bool {
+	twins := twinZones(w.all, zone, network)
+	if len(twins) == 0 {
+		return false
+	}
+	mine := zoneAnswers(w.all, zone, name)
+	zones := []string{str(zone.Outputs, "name") + " (" + strings.Join(mine, ", ") + ")"}
+	differ := false
+	for _, z := range twins {
+		theirs := zoneAnswers(w.all, z, name)
+		differ = differ || !slices.Equal(mine, theirs)
+		answer := strings.Join(theirs, ", ")
+		if answer == "" {
+			answer = "no A record for the name"
+		}
+		zones = append(zones, str(z.Outputs, "name")+" ("+answer+")")
+	}
+	cause := fmt.Sprintf("%d private zones of the DNS name %s are bound to the network %s: %s", len(zones), str(zone.Outputs, "dnsName"), network, strings.Join(zones, ", "))
+	fix := "keep one DnsBinding for " + strings.TrimSuffix(name, ".") + " per network: remove the others (or bind them to other networks) and run `pulumi up` on the consumer stack"
+	if differ {
+		w.broken(zone, cause+"; clients get one zone's answer, which the stacks do not say", fix)
+		return true
+	}
+	w.warn(zone, cause+"; they agree today, but each DnsBinding changes its own", fix)
+	return false
 }
 
 // zoneOf is the managed zone that holds a record.

@@ -124,5 +124,5 @@ func FromStep(md *apitype.StepEventMetadata) *Resource {
 		id = md.Old.ID
 	}
 	return &Resource{URN: firstNonEmpty(st.URN, md.URN), Type: firstNonEmpty(st.Type, md.Type), ID: id,
-		Custom: st.Custom, Outputs: st.Outputs, Gone: gone && st.Custom}
+		Custom: st.Custom, Outputs: st.Outputs, Parent: st.Parent, Gone: gone && st.Custom}
 }

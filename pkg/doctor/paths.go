@@ -24,8 +24,8 @@ type path struct {
 // paths are the walks to make, ordered by region: one per region of the consumer's endpoints,
 // then one per attachment of the producer in a region no endpoint is in (every attachment, with
 // the producer alone). There is always one, if only an empty one, so every report lists every
-// link.
-func paths(producer, consumer *Side) []path {
+// link. elsewhere says that the consumer stack has endpoints on another chain (chains.go).
+func paths(producer, consumer *Side, elsewhere bool) []path {
 	var out []path
 	eps := pscEndpoints(consumer)
 	byRegion := map[string][]*Resource{}
@@ -37,12 +37,12 @@ func paths(producer, consumer *Side) []path {
 	}
 	for _, att := range producer.ofType(chain.ServiceAttachmentType) {
 		if _, walked := byRegion[regionOf(att)]; !walked || consumer == nil {
-			out = append(out, path{region: regionOf(att), attachment: att, elsewhere: len(eps) > 0})
+			out = append(out, path{region: regionOf(att), attachment: att, elsewhere: len(eps) > 0 || elsewhere})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b path) int { return strings.Compare(a.region, b.region) })
 	if len(out) == 0 {
-		out = append(out, path{})
+		out = append(out, path{elsewhere: elsewhere})
 	}
 	return out
 }
@@ -51,11 +51,17 @@ func paths(producer, consumer *Side) []path {
 func pscEndpoints(consumer *Side) []*Resource {
 	var out []*Resource
 	for _, r := range consumer.ofType(chain.ForwardingRuleType) {
-		if strings.Contains(str(r.Outputs, "target"), "/serviceAttachments/") || r.Gone {
+		if isPSCEndpoint(r) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// isPSCEndpoint reports whether a forwarding rule is a Private Service Connect endpoint: its
+// target is a service attachment (or it is gone, its target unknown).
+func isPSCEndpoint(r *Resource) bool {
+	return strings.Contains(str(r.Outputs, "target"), "/serviceAttachments/") || r.Gone
 }
 
 // pick is the endpoint clients use: the one a DNS record names, else the one an egress rule

@@ -22,8 +22,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "cloudrun-psc doctor: %s (read through the engine, nothing changed)\n\n", strings.Join(sides, ", "))
 	for i, l := range r.Links {
-		if l.Region != "" && l.Name == chain.Links[0].Name {
+		if l.Chain != "" && (i == 0 || r.Links[i-1].Chain != l.Chain) {
 			if i > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "chain %s\n", l.Chain)
+		}
+		if l.Region != "" && l.Name == chain.Links[0].Name {
+			if i > 0 && l.Chain == "" || i > 0 && r.Links[i-1].Chain == l.Chain {
 				b.WriteString("\n")
 			}
 			fmt.Fprintf(&b, "region %s\n", l.Region)
@@ -43,9 +49,19 @@ func (r *Report) WriteText(w io.Writer) error {
 			writeProblems(&b, []Problem{p})
 		}
 	}
-	if r.Healthy {
+	switch {
+	case r.Healthy && len(r.Chains) > 1:
+		fmt.Fprintf(&b, "\nhealthy: no link checked is broken in any of the %d chains\n", len(r.Chains))
+	case r.Healthy:
 		b.WriteString("\nhealthy: no link checked is broken\n")
-	} else {
+	case len(r.Chains) > 1:
+		b.WriteString("\nbroken:\n")
+		for _, c := range r.Chains {
+			if !c.Healthy {
+				fmt.Fprintf(&b, "  chain %s: %s\n", c.Name, strings.Join(c.Broken, ", "))
+			}
+		}
+	default:
 		var names []string
 		for _, l := range r.Broken() {
 			names = append(names, strings.TrimPrefix(l.Region+" ", " ")+l.Name)

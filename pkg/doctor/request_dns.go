@@ -71,6 +71,7 @@ func (a *asked) resolve() *refusal {
 				a.dest = ip
 				if !z.automatic {
 					other()
+					a.twins(zones, z, name)
 				}
 				if rec.assumed != "" {
 					a.assume(chain.LinkDNS, "`dig "+name+"` from a client in "+a.req.Region,
@@ -85,6 +86,26 @@ func (a *asked) resolve() *refusal {
 	}
 	return dropped(chain.LinkDNS, "DNS-RESOLVE", ErrNXDomain, "point the name at the endpoint's address with an A record",
 		"%s is a chain of more than 8 CNAMEs", a.url.host)
+}
+
+// twins names, among the assumptions, the other private zones of z's DNS name bound to the
+// client's network (dnszones.go): the call follows z, the first in the stack.
+func (a *asked) twins(zones []*zone, z *zone, name string) {
+	var others []string
+	for _, o := range zones {
+		if o != z && !o.automatic && o.name == z.name {
+			answer := "no A record for it"
+			if r, kind := o.find(name); kind != "" {
+				answer = kind + " " + strings.Join(r.data, ", ")
+			}
+			others = append(others, o.resource+" ("+answer+")")
+		}
+	}
+	if len(others) > 0 {
+		a.assume(chain.LinkDNS, "`gcloud dns managed-zones list --filter=\"dnsName="+z.name+"\"` and `dig "+name+"` from the client",
+			"%s answers for %s, but so do %s, bound to %s too: the call follows %s, the first in the stack; keep one DnsBinding per name and network",
+			z.resource, name, strings.Join(others, ", "), a.network, z.resource)
+	}
 }
 
 // zones are the zones of the consumer stack bound to the client's network, then PSC's automatic

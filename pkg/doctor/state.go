@@ -24,6 +24,8 @@ type Resource struct {
 	ID      string
 	Custom  bool
 	Outputs map[string]any
+	// Parent is the URN of the resource's parent ("" for the stack's own resources).
+	Parent string
 	// Gone is set when the refresh found the resource deleted from the cloud.
 	Gone bool
 }

@@ -2,6 +2,8 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -43,6 +45,7 @@ var notRead = map[chain.Side]string{
 // is broken or was not reached, and the links that need it are skipped.
 type walk struct {
 	producer, consumer *Side
+	all                *Side // the whole consumer stack, for what another chain's components do to this one (dnszones.go)
 	now                time.Time
 	link               *Link // the link being checked
 
@@ -64,15 +67,54 @@ type walk struct {
 	service    string // the Cloud Run service the NEG names
 }
 
-// Diagnose walks the chain over a consumer side, a producer side, or both (either may be nil)
-// at time now: every link of chain.Links, in order, once per path (paths.go: one per region
-// when the producer or the consumer is in several); then what the whole path risks
-// (failover.go).
+// Diagnose walks the chains of a consumer side, a producer side, or both (either may be nil) at
+// time now: each chain of the stacks (chains.go: one per ProducerService, ConsumerEndpoint and
+// DnsBinding that belong together), every link of chain.Links, in order, once per path (paths.go:
+// one per region when the producer or the consumer is in several); then what the chain risks
+// (failover.go). With several chains each link and problem names its chain.
 func Diagnose(producer, consumer *Side, now time.Time) *Report {
 	rep := &Report{}
-	ps := paths(producer, consumer)
+	cs := chains(producer, consumer)
+	for _, c := range cs {
+		links, problems := c.diagnose(consumer, now)
+		verdict := Chain{Name: c.name, Healthy: true}
+		for i := range links {
+			if len(cs) > 1 {
+				links[i].Chain = c.name
+			}
+			if links[i].Status == Broken {
+				verdict.Healthy = false
+				verdict.Broken = append(verdict.Broken, strings.TrimPrefix(links[i].Region+" ", " ")+links[i].Name)
+			}
+		}
+		for _, p := range problems {
+			if !slices.ContainsFunc(rep.Problems, p.same) {
+				if len(cs) > 1 {
+					p.Chain = c.name
+				}
+				rep.Problems = append(rep.Problems, p)
+			}
+		}
+		rep.Links = append(rep.Links, links...)
+		rep.Chains = append(rep.Chains, verdict)
+	}
+	if producer != nil {
+		rep.Producer = producer.Stack
+	}
+	if consumer != nil {
+		rep.Consumer = consumer.Stack
+	}
+	rep.Healthy = len(rep.Broken()) == 0
+	return rep
+}
+
+// diagnose walks one chain of the consumer stack all: its links once per path, and what its
+// path risks.
+func (c chainOf) diagnose(all *Side, now time.Time) ([]Link, []Problem) {
+	var links []Link
+	ps := paths(c.producer, c.consumer, c.elsewhere)
 	for _, p := range ps {
-		w := &walk{producer: producer, consumer: consumer, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere}
+		w := &walk{producer: c.producer, consumer: c.consumer, all: all, now: now, endpoint: p.endpoint, start: p.attachment, elsewhere: p.elsewhere}
 		w.resolve()
 		for _, l := range chain.Links {
 			w.link = &Link{Name: l.Name}
@@ -91,18 +133,10 @@ func Diagnose(producer, consumer *Side, now time.Time) *Report {
 			if w.link.Status == "" {
 				w.skip("doctor found nothing to report")
 			}
-			rep.Links = append(rep.Links, *w.link)
+			links = append(links, *w.link)
 		}
 	}
-	rep.Problems = failover(producer, consumer)
-	if producer != nil {
-		rep.Producer = producer.Stack
-	}
-	if consumer != nil {
-		rep.Consumer = consumer.Stack
-	}
-	rep.Healthy = len(rep.Broken()) == 0
-	return rep
+	return links, failover(c.producer, all) // a record may name the endpoints of several chains
 }
 
 // resolve reads what the walk needs before its first link: the producer's hostname and port.

@@ -124,6 +124,10 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 
 	zoneName := pulumi.String(a.ExistingZoneName).ToStringOutput()
 	if a.ExistingZoneName == "" {
+		networks, err := claimZone(ctx, name, a.Project, a.ZoneDnsName, a.Networks)
+		if err != nil {
+			return nil, invalidInput("DnsBinding", name, err)
+		}
 		zone, err := dns.NewManagedZone(ctx, name+"-zone", &dns.ManagedZoneArgs{
 			Project:     project,
 			DnsName:     pulumi.String(a.ZoneDnsName),
@@ -131,7 +135,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 			Labels:      childLabels(a.Labels),
 			Description: description("DnsBinding", name, "private name of a Private Service Connect endpoint"),
 			PrivateVisibilityConfig: &dns.ManagedZonePrivateVisibilityConfigArgs{
-				Networks: a.Networks.ToStringArrayOutput().ApplyT(visibleNetworks).(dns.ManagedZonePrivateVisibilityConfigNetworkArrayOutput),
+				Networks: networks.ApplyT(visibleNetworks).(dns.ManagedZonePrivateVisibilityConfigNetworkArrayOutput),
 			},
 		}, opts...)
 		if err != nil {

@@ -46,6 +46,10 @@ func (c *call) resolve() (*refusal, error) {
 		if zone.unsupported != "" {
 			return nil, fmt.Errorf("gcpsim: %s resolves in %s %s, a %s zone, which the simulator does not emulate", name, zone.kind, zone.resource, zone.unsupported)
 		}
+		if twins := sameNameZones(zones, zone); len(twins) > 1 {
+			return nil, fmt.Errorf("gcpsim: %s is answered by %d private zones of that DNS name bound to %s (%s): Google documents that the most specific zone answers, not which of two of the same name does, and the simulator does not guess (DNS-TWIN-ZONES)",
+				name, len(twins), c.network.ID, strings.Join(twins, ", "))
+		}
 		rec, rtype := zone.lookup(name)
 		switch rtype {
 		case "":
@@ -182,6 +186,18 @@ func mostSpecificZone(zones []*dnsZone, name string) *dnsZone {
 		return match[i].kind == privateZoneKind && match[j].kind != privateZoneKind
 	})
 	return match[0]
+}
+
+// sameNameZones are the private zones of zones with zone's DNS name, by ID (DNS-TWIN-ZONES).
+func sameNameZones(zones []*dnsZone, zone *dnsZone) []string {
+	var out []string
+	for _, z := range zones {
+		if z.kind == privateZoneKind && zone.kind == privateZoneKind && z.dnsName == zone.dnsName {
+			out = append(out, z.resource)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // lookup finds name's A or CNAME record in the zone, else the closest wildcard (*.parent) within

@@ -438,6 +438,13 @@ func TestCallRefusesToGuess(t *testing.T) {
 		{"a forwarding zone", func(st *State) {
 			st.Resources[w.ids["zone"]].Outputs["forwardingConfig"] = map[string]any{"targetNameServers": []any{map[string]any{"ipv4Address": "10.9.9.9"}}}
 		}, "a forwarding zone, which the simulator does not emulate"},
+		{"two private zones of one name bound to the network", func(st *State) {
+			zone := strings.TrimSuffix(w.ids["zone"], "/zone") + "/zone-again"
+			put(st, managedZoneToken, zone, map[string]any{"name": "zone-again", "dnsName": "payment-api.internal.", "visibility": "private",
+				"privateVisibilityConfig": map[string]any{"networks": []any{map[string]any{"networkUrl": w.ids["cvpc"]}}}})
+			put(st, recordSetToken, zone+"/rrsets/payment-api.internal./A", map[string]any{"managedZone": "zone-again", "name": "payment-api.internal.",
+				"type": "A", "rrdatas": []any{"10.9.9.9"}}, zone)
+		}, "payment-api.internal. is answered by 2 private zones of that DNS name bound to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

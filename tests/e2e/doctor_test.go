@@ -60,16 +60,28 @@ func runDoctor(t *testing.T, env *harness.Env, jsonOut bool, args ...string) doc
 		if healthy := run.code == 0; healthy != run.report.Healthy {
 			t.Errorf("exit code %d but healthy=%v", run.code, run.report.Healthy)
 		}
-		var names []string
+		// Every link once per chain, in order, under the chain's name (chains in the report's order).
+		var names, want []string
 		for _, l := range run.report.Links {
-			names = append(names, l.Name)
+			names = append(names, l.Chain+" "+l.Name)
 		}
-		if !slices.Equal(names, chain.LinkNames()) {
-			t.Errorf("the report lists %v, want every link once in order %v", names, chain.LinkNames())
+		for _, c := range run.report.Chains {
+			for _, l := range chain.LinkNames() {
+				want = append(want, map[bool]string{true: c.Name, false: ""}[len(run.report.Chains) > 1]+" "+l)
+			}
+		}
+		if len(run.report.Chains) == 0 || !slices.Equal(names, want) {
+			t.Errorf("the report lists %v, want every link once per chain in order %v", names, want)
 		}
 	}
 	return run
 }
+
+// The chains of TestDoctor's stacks: a ConsumerEndpoint with the DnsBinding, one without.
+const (
+	firstChain  = "ProducerService payments → ConsumerEndpoint payments → DnsBinding payments-dns"
+	secondChain = "ProducerService payments → ConsumerEndpoint payments-2"
+)
 
 // edit is one out-of-band change to the simulated cloud (see simEdit).
 type edit struct {
@@ -159,9 +171,14 @@ func TestDoctor(t *testing.T) {
 	if healthy.code != 0 {
 		t.Fatalf("healthy deployment: exit %d, broken %+v", healthy.code, healthy.report.Broken())
 	}
+	// Two chains: each ConsumerEndpoint's, only the first with the DnsBinding (chainConsumer).
+	if c := healthy.report.Chains; len(c) != 2 || c[0].Name != firstChain || c[1].Name != secondChain {
+		t.Errorf("healthy deployment: chains %+v, want one per ConsumerEndpoint, the first with the DnsBinding", c)
+	}
 	for _, l := range healthy.report.Links {
-		// The client is a request's (checkRequests follows one); the firewall may be the VPC's own.
-		skippable := l.Name == chain.LinkFirewall || l.Name == chain.LinkClient
+		// The client is a request's (checkRequests follows one); the firewall may be the VPC's own;
+		// the second endpoint has no name.
+		skippable := l.Name == chain.LinkFirewall || l.Name == chain.LinkClient || l.Name == chain.LinkDNS && !strings.Contains(l.Chain, "DnsBinding")
 		if l.Status != doctor.OK && !skippable || l.Status != doctor.OK && l.Status != doctor.Skipped {
 			t.Errorf("healthy deployment: link %s is %s: %s", l.Name, l.Status, l.Detail)
 		}
@@ -187,8 +204,8 @@ func TestDoctor(t *testing.T) {
 
 	// Each scenario breaks one link of each independent part of the path at once (the consumer's
 	// DNS and firewall, the attachment's lists and NAT, the load balancer chain): doctor names
-	// every broken link in one run, and a deployment is broken and repaired in place, so that all
-	// of them cost 11 doctor runs. Every way the simulator's chain evaluator breaks a chain
+	// every broken link in one run, and a deployment is broken and repaired in place, so that each
+	// costs one doctor run (two with the text report). Every way the simulator's chain evaluator breaks a chain
 	// (sim/gcpsim/chain.go) and every connection status that carries no traffic is among them.
 	past := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	status := func(s string) edit {
@@ -200,6 +217,7 @@ func TestDoctor(t *testing.T) {
 		want  []brokenLink
 		only  string // "producer" or "consumer": read that side alone
 		text  bool
+		chain string // the one chain broken, when it is not every one
 	}{
 		{name: "pending: not accepted; dns elsewhere; lb rule deleted", edits: []edit{
 			{tAttachment, "payments-attachment", set(map[string]any{"consumerAcceptLists": []any{}})}, status("PENDING"),
@@ -266,6 +284,10 @@ func TestDoctor(t *testing.T) {
 			{chain.LinkCertificate, "deleted outside Pulumi", "recreates it"},
 			{chain.LinkBackend, "deleted outside Pulumi", "recreates it"},
 		}},
+		// The second endpoint of the consumer stack, on its own chain: doctor walks it too.
+		{name: "the second endpoint pending", edits: []edit{
+			{tRule, "payments-2-endpoint", set(map[string]any{"pscConnectionStatus": "PENDING"})},
+		}, want: []brokenLink{{chain.LinkEndpoint, "PENDING", "adds consumer-prj to `consumers`"}}, chain: secondChain, text: true},
 		{name: "backend empty", only: "producer", edits: []edit{{tBackend, "payments-backend", set(map[string]any{"backends": []any{}})}},
 			want: []brokenLink{{chain.LinkBackend, "no backends", "serverless NEG is attached again"}}},
 		{name: "neg deleted", only: "producer", edits: []edit{{tNEG, "payments-neg", remove}},
@@ -319,6 +341,17 @@ func TestDoctor(t *testing.T) {
 			for _, w := range sc.want {
 				if !run.names(w) {
 					t.Errorf("no broken %s with cause containing %q and fix containing %q; broken: %+v", w.link, w.cause, w.fix, run.report.Broken())
+				}
+			}
+			if sc.chain != "" {
+				var broken []string
+				for _, c := range run.report.Chains {
+					if !c.Healthy {
+						broken = append(broken, c.Name)
+					}
+				}
+				if !slices.Equal(broken, []string{sc.chain}) {
+					t.Errorf("broken chains %q, want only %q", broken, sc.chain)
 				}
 			}
 		})
