@@ -9,7 +9,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
 // regionRoutes are two created routes: /admin on the hostname, with an invoker, and every path of
@@ -24,24 +23,6 @@ func regionRoutes() []RouteArgs {
 			Image: pulumi.String("europe-docker.pkg.dev/p/r/reports:1.0"),
 		}},
 	}
-}
-
-// runRouted runs a producer of args and returns its routeServiceNames.
-func runRouted(t *testing.T, f *fakeCloud, args *ProducerServiceArgs) map[string]string {
-	t.Helper()
-	var names map[string]string
-	err := f.Run(func(ctx *pulumi.Context) error {
-		p, err := NewProducerService(ctx, "payments", args)
-		if err != nil {
-			return err
-		}
-		names = psctest.Await[map[string]string](t, p.RouteServiceNames)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return names
 }
 
 // routing is a URL map's routing with the backend services named by their last path segment:

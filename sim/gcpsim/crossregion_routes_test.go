@@ -42,8 +42,8 @@ func withRoute(t *testing.T, w *crossWorld) {
 	}
 }
 
-// callPath is a client in region r calling path on that region's endpoint, on a copy of the
-// state changed by state (if any).
+// callPath is a client in region r calling path on that region's endpoint by address, on a copy
+// of the state changed by state (if any).
 func (w *crossWorld) callPath(t *testing.T, r, path string, state func(*State)) CallResult {
 	t.Helper()
 	st := w.prod.snapshot()
