@@ -190,6 +190,7 @@ func (b *producerBuilder) build() error {
 	a := &b.args
 	var regional *published
 	var run cloudRunService
+	var routeRuns []cloudRunService
 	var lbCerts certs
 	var err error
 	if a.regionalChain() {
@@ -200,7 +201,10 @@ func (b *producerBuilder) build() error {
 		if run, err = b.cloudRun(b.mainRun()); err != nil {
 			return err
 		}
-		routes, err := b.routes()
+		if routeRuns, err = b.routeRuns(); err != nil {
+			return err
+		}
+		routes, err := b.routes(routeRuns)
 		if err != nil {
 			return err
 		}
@@ -216,18 +220,21 @@ func (b *producerBuilder) build() error {
 		regional = &published{region: a.Region, run: run, ip: lb.rule.IpAddress, nets: nets, attachment: attachment,
 			capacity: b.natCapacities[0]}
 		lbCerts = lb.certs
-		b.comp.RouteServiceNames = routeOutputs(routes)
+		b.comp.RouteServiceNames = routeOutputs(a.Routes, routeRuns)
 	} else {
 		if run, err = b.cloudRun(b.mainRun()); err != nil {
 			return err
 		}
-		b.comp.RouteServiceNames = routeOutputs(nil)
+		if routeRuns, err = b.routeRuns(); err != nil {
+			return err
+		}
+		b.comp.RouteServiceNames = routeOutputs(a.Routes, routeRuns)
 	}
 	var regions []published
 	var xrCerts *certs
 	if a.crossRegion() {
 		capacities := b.natCapacities[len(b.natCapacities)-len(a.Regions):]
-		regions, xrCerts, err = b.crossRegionChain(run, capacities)
+		regions, xrCerts, err = b.crossRegionChain(run, routeRuns, capacities)
 		if err != nil {
 			return err
 		}

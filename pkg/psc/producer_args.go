@@ -341,7 +341,10 @@ func (p *ProducerServiceArgs) Annotate(a infer.Annotator) {
 		"serves hostname's paths that no route claims, each route serves its hosts and prefix with its own service, "+
 		"serverless NEG and backend service (with the backendService controls), and every other request (a host or "+
 		"path no route names) gets 404 from the load balancer itself, not any service. Each route's key names its "+
-		"children, so removing a route deletes only its own.")
+		"children, so removing a route deletes only its own. Works with regions: each route gets its Cloud Run service "+
+		"and serverless NEG in every region and one global backend service with the same outlier detection, so a "+
+		"route's paths fail over between regions as the top-level service's do (a route's existingServiceName and "+
+		"vpcEgress are refused there).")
 	a.Describe(&p.Regions, regionsDescription)
 }
 

@@ -14,11 +14,12 @@ import (
 // a global forwarding rule in the region's subnet and the service attachment that publishes it
 // (SA-GLOBAL-TARGET, docs/gcp-rules.md). capacities are the regions' NAT capacities, in
 // the order of regionKeys.
-func (b *producerBuilder) crossRegionChain(run cloudRunService, capacities []int) ([]published, *certs, error) {
+func (b *producerBuilder) crossRegionChain(run cloudRunService, routeRuns []cloudRunService, capacities []int) ([]published, *certs, error) {
 	a := &b.args
 	keys := a.regionKeys()
 	out := make([]published, len(keys))
 	var groups compute.BackendServiceBackendArray
+	routeGroups := make([]compute.BackendServiceBackendArray, len(a.Routes))
 	for i, r := range keys {
 		nets, err := b.subnets(a.regionSubnets(r))
 		if err != nil {
@@ -39,24 +40,29 @@ func (b *producerBuilder) crossRegionChain(run cloudRunService, capacities []int
 		// BS-SERVERLESS-MODE).
 		groups = append(groups, &compute.BackendServiceBackendArgs{Group: neg.SelfLink})
 		out[i] = published{region: r, run: regionRun, nets: nets, capacity: capacities[i]}
+		for j := range a.Routes {
+			neg, err := b.regionRouteNEG(j, r, routeRuns[j])
+			if err != nil {
+				return nil, nil, err
+			}
+			routeGroups[j] = append(routeGroups[j], &compute.BackendServiceBackendArgs{Group: neg.SelfLink})
+		}
 	}
-	backend, err := b.globalBackend(groups)
+	backend, err := b.globalBackend("global-backend", "cross-region internal Application Load Balancer", groups)
 	if err != nil {
 		return nil, nil, err
 	}
-	urlMapArgs := &compute.URLMapArgs{
-		Project:        b.project(),
-		DefaultService: backend,
-		Description:    b.describe("URL map of the cross-region internal Application Load Balancer"),
+	var routes []routeBackend
+	for j, r := range a.Routes {
+		s := a.routeSpec(j)
+		rb, err := b.globalBackend("global-backend-"+r.Key, "cross-region internal Application Load Balancer for "+s.path, routeGroups[j])
+		if err != nil {
+			return nil, nil, err
+		}
+		routes = append(routes, routeBackend{route: r, hosts: s.hosts, prefix: routePrefix(r), backend: rb})
 	}
-	if h := a.Hostname; h != "" {
-		urlMapArgs.HostRules = compute.URLMapHostRuleArray{&compute.URLMapHostRuleArgs{
-			Hosts: pulumi.StringArray{pulumi.String(h)}, PathMatcher: pulumi.String(mainPathMatcher),
-		}}
-		urlMapArgs.PathMatchers = compute.URLMapPathMatcherArray{&compute.URLMapPathMatcherArgs{
-			Name: pulumi.String(mainPathMatcher), DefaultService: backend,
-		}}
-	}
+	urlMapArgs := b.globalURLMapArgs(backend, routes)
+	urlMapArgs.Description = b.describe("URL map of the cross-region internal Application Load Balancer")
 	urlMap, err := compute.NewURLMap(b.ctx, b.child("global-urlmap"), urlMapArgs, b.opts()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("global URL map: %w", err)
@@ -73,9 +79,50 @@ func (b *producerBuilder) crossRegionChain(run cloudRunService, capacities []int
 	return out, &certs, nil
 }
 
-// globalBackend creates the global backend service of the cross-region load balancer, with the
-// backend controls and outlier detection, and returns its self link.
-func (b *producerBuilder) globalBackend(groups compute.BackendServiceBackendArray) (pulumi.StringOutput, error) {
+// regionRouteNEG creates the serverless NEG in region of routes[j]'s Cloud Run service there
+// (<name>-R-neg-<key>): the primary region's is run, the service the regional chain shares
+// (<name>-run-<key>); another region's is created there (<name>-R-run-<key>).
+func (b *producerBuilder) regionRouteNEG(j int, region string, run cloudRunService) (*compute.RegionNetworkEndpointGroup, error) {
+	s := b.args.regionRouteSpec(j, region)
+	if region != b.args.Region {
+		var err error
+		if run, err = b.cloudRun(s); err != nil {
+			return nil, err
+		}
+	}
+	return b.serverlessNEG(region+"-neg"+s.suffix, region, s, run)
+}
+
+// globalURLMapArgs routes everything to the backend, with a host rule for the private hostname;
+// with routes, the same host rules and path matchers as the regional URL map's (routeURLMapArgs,
+// the one home of the routing), written in the global URL map's types.
+func (b *producerBuilder) globalURLMapArgs(backend pulumi.StringOutput, routes []routeBackend) *compute.URLMapArgs {
+	args := &compute.URLMapArgs{Project: b.project()}
+	if len(routes) > 0 {
+		regional := b.routeURLMapArgs(backend, routes)
+		args.DefaultRouteAction = asGlobal[*compute.RegionUrlMapDefaultRouteAction, *compute.URLMapDefaultRouteAction](
+			regional.DefaultRouteAction.ToRegionUrlMapDefaultRouteActionPtrOutput()).(compute.URLMapDefaultRouteActionPtrOutput)
+		args.HostRules = asGlobal[[]compute.RegionUrlMapHostRule, []compute.URLMapHostRule](
+			regional.HostRules.ToRegionUrlMapHostRuleArrayOutput()).(compute.URLMapHostRuleArrayOutput)
+		args.PathMatchers = asGlobal[[]compute.RegionUrlMapPathMatcher, []compute.URLMapPathMatcher](
+			regional.PathMatchers.ToRegionUrlMapPathMatcherArrayOutput()).(compute.URLMapPathMatcherArrayOutput)
+		return args
+	}
+	args.DefaultService = backend
+	if h := b.args.Hostname; h != "" {
+		args.HostRules = compute.URLMapHostRuleArray{&compute.URLMapHostRuleArgs{
+			Hosts: pulumi.StringArray{pulumi.String(h)}, PathMatcher: pulumi.String(mainPathMatcher),
+		}}
+		args.PathMatchers = compute.URLMapPathMatcherArray{&compute.URLMapPathMatcherArgs{
+			Name: pulumi.String(mainPathMatcher), DefaultService: backend,
+		}}
+	}
+	return args
+}
+
+// globalBackend creates a global backend service of the cross-region load balancer, the child
+// role serving what, with the backend controls and outlier detection, and returns its self link.
+func (b *producerBuilder) globalBackend(role, what string, groups compute.BackendServiceBackendArray) (pulumi.StringOutput, error) {
 	a := &b.args
 	protocol, _ := a.protocolAndPort()
 	args := &compute.BackendServiceArgs{
@@ -83,7 +130,7 @@ func (b *producerBuilder) globalBackend(groups compute.BackendServiceBackendArra
 		LoadBalancingScheme: pulumi.String(schemeInternalManaged),
 		Protocol:            pulumi.String(protocol),
 		Backends:            groups,
-		Description:         b.describe("global backend service of the cross-region internal Application Load Balancer, one serverless NEG per region"),
+		Description:         b.describe("global backend service of the " + what + ", one serverless NEG per region"),
 	}
 	if o := a.crossRegionOutlierDetection(); o != nil {
 		od, err := plainInput[compute.BackendServiceOutlierDetection](o)
@@ -104,9 +151,9 @@ func (b *producerBuilder) globalBackend(groups compute.BackendServiceBackendArra
 			args.TimeoutSec = pulumi.IntPtr(*c.TimeoutSec)
 		}
 	}
-	backend, err := compute.NewBackendService(b.ctx, b.child("global-backend"), args, b.opts()...)
+	backend, err := compute.NewBackendService(b.ctx, b.child(role), args, b.opts()...)
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("global backend service: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("global backend service %s: %w", role, err)
 	}
 	return backend.SelfLink, nil
 }

@@ -1,6 +1,7 @@
 package psc
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -67,13 +68,31 @@ func (a *ProducerServiceArgs) crossRegionOutlierDetection() *OutlierDetectionArg
 // T (a plain type whose fields have the same names, as a global resource's and its regional
 // counterpart's have): one mapping of the component's inputs serves both.
 func plainInput[T any](v any) (pulumi.Output, error) {
-	data, err := json.Marshal(v)
+	out, err := convertPlain[T](v)
 	if err != nil {
 		return nil, err
 	}
-	var out T
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("%T as %T: %w", v, out, err)
-	}
 	return pulumi.ToOutput(out), nil
+}
+
+// asGlobal returns in, an output of a regional resource's plain input type From, as one of the
+// global counterpart's type To, once in resolves (the URL map's routing, producer_global_lb.go).
+func asGlobal[From, To any](in pulumi.Output) pulumi.Output {
+	return in.ApplyT(func(v From) (To, error) { return convertPlain[To](v) })
+}
+
+// convertPlain copies v into T field by field, by their Go names; a field of v that T lacks is an
+// error, not dropped.
+func convertPlain[T any](v any) (T, error) {
+	var out T
+	data, err := json.Marshal(v)
+	if err != nil {
+		return out, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&out); err != nil {
+		return out, fmt.Errorf("%T as %T: %w", v, out, err)
+	}
+	return out, nil
 }

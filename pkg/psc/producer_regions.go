@@ -64,7 +64,7 @@ const regionsDescription = "The regions of a producer that survives a regional o
 	"(serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the " +
 	"top-level subnets, the regional load balancer stays too (the migration state) until they are removed. " +
 	"Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load " +
-	"balancer), allowGlobalAccess (its forwarding rules are reachable from every region), routes, tls.sslPolicy, " +
+	"balancer), allowGlobalAccess (its forwarding rules are reachable from every region), tls.sslPolicy, " +
 	"cloudRun.existingServiceName and cloudRun.vpcEgress (give them per region); domainNames and " +
 	"serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go."
 

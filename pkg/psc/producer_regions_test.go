@@ -441,11 +441,10 @@ func TestProducerRegionsRefused(t *testing.T) {
 			a.BackendService = &BackendServiceArgs{SecurityPolicy: pulumi.String("armor")}
 			a.AllowGlobalAccess = true
 			a.DomainNames = []string{"payments.example.com."}
-			a.Routes = []RouteArgs{{Key: "reports", PathPrefix: "/reports", CloudRun: CloudRunArgs{Image: pulumi.String("europe-docker.pkg.dev/p/r/reports:1")}}}
 			a.CloudRun.VpcEgress = &VpcEgressArgs{Connector: pulumi.String("projects/p/locations/europe-west1/connectors/c")}
 			a.ServiceAttachmentName = "payments-psc"
 		}, []string{"backendService.securityPolicy: cannot be used with regions", "allowGlobalAccess: cannot be used with regions",
-			"routes: cannot be used with regions yet", "domainNames: cannot be used with regions", "cloudRun.vpcEgress: cannot be used with regions",
+			"domainNames: cannot be used with regions", "cloudRun.vpcEgress: cannot be used with regions",
 			"serviceAttachmentName: names the attachment of the regional load balancer"}},
 		"existing service at the top": {func(a *ProducerServiceArgs) { a.CloudRun = CloudRunArgs{ExistingServiceName: "payments"} },
 			[]string{"cloudRun.existingServiceName: cannot be used with regions: name the existing service of each region"}},

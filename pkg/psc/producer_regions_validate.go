@@ -67,9 +67,6 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 	if a.AllowGlobalAccess {
 		p.addf("allowGlobalAccess", "cannot be used with regions: the cross-region load balancer's forwarding rules are reachable from every region of the VPC already; remove it")
 	}
-	if len(a.Routes) > 0 {
-		p.addf("routes", "cannot be used with regions yet: each route would need a Cloud Run service and NEG per region behind a global backend service of its own; publish the routes' services from a ProducerService of one region")
-	}
 	if len(a.DomainNames) > 0 && !a.regionalChain() {
 		p.addf("domainNames", "cannot be used with regions (beside the top-level subnets, it stays the regional attachment's only): every region's attachment would publish the same domains, and a consumer connected to two of them would get two zones of one name; use a DnsBinding with the endpoint of each region instead")
 	}

@@ -31,8 +31,9 @@ func (r *RouteArgs) Annotate(a infer.Annotator) {
 	a.Describe(r, "Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or "+
 		"existing) through its own serverless NEG and backend service.")
 	a.Describe(&r.Key, "Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its "+
-		"children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering "+
-		"routes never touches the others; changing a key replaces its children.")
+		"children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also "+
+		"<name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so "+
+		"removing or reordering routes never touches the others; changing a key replaces its children.")
 	a.Describe(&r.Hosts, "Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. "+
 		"Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for "+
 		"HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.")
@@ -53,13 +54,23 @@ type routeBackend struct {
 	hosts   []string
 	prefix  string
 	backend pulumi.StringOutput
-	service pulumi.StringOutput
 }
 
 // routeSpec is the Cloud Run service of routes[i], to create or use.
 func (a *ProducerServiceArgs) routeSpec(i int) runSpec {
 	r := a.Routes[i]
 	return runSpec{cr: r.CloudRun, path: fmt.Sprintf("routes[%d].cloudRun", i), suffix: "-" + r.Key, hosts: a.routeHosts(r)}
+}
+
+// regionRouteSpec is the Cloud Run service of routes[i] in one of regions: the primary region's is
+// routeSpec's (<name>-run-<key>), another region's is prefixed with the region (<name>-R-run-<key>),
+// as regionRun names the top-level service's.
+func (a *ProducerServiceArgs) regionRouteSpec(i int, region string) runSpec {
+	s := a.routeSpec(i)
+	if region != a.Region {
+		s.prefix, s.region = region+"-", region
+	}
+	return s
 }
 
 // routeHosts are the hosts a route serves: its own, or the component's hostname.
@@ -81,30 +92,42 @@ func routePrefix(r RouteArgs) string {
 	return r.PathPrefix
 }
 
-// routes creates each route's Cloud Run service (or names its existing one), invoker grants,
-// serverless NEG and backend service.
-func (b *producerBuilder) routes() ([]routeBackend, error) {
-	var out []routeBackend
-	for i, r := range b.args.Routes {
-		s := b.args.routeSpec(i)
-		run, err := b.cloudRun(s)
+// routeRuns creates each route's Cloud Run service in the primary region (or names its existing
+// one) with its invoker grants: the services the regional chain and the cross-region chain share,
+// as they share the top-level one (<name>-run-<key>).
+func (b *producerBuilder) routeRuns() ([]cloudRunService, error) {
+	var out []cloudRunService
+	for i := range b.args.Routes {
+		run, err := b.cloudRun(b.args.routeSpec(i))
 		if err != nil {
 			return nil, err
 		}
-		backend, err := b.backendService(s, run)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, routeBackend{route: r, hosts: s.hosts, prefix: routePrefix(r), backend: backend, service: run.name})
+		out = append(out, run)
 	}
 	return out, nil
 }
 
-// routeOutputs maps each route's key to its Cloud Run service's name.
-func routeOutputs(routes []routeBackend) pulumi.StringMapOutput {
+// routes creates each route's serverless NEG and regional backend service in front of its
+// service, runs[i].
+func (b *producerBuilder) routes(runs []cloudRunService) ([]routeBackend, error) {
+	var out []routeBackend
+	for i, r := range b.args.Routes {
+		s := b.args.routeSpec(i)
+		backend, err := b.backendService(s, runs[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, routeBackend{route: r, hosts: s.hosts, prefix: routePrefix(r), backend: backend})
+	}
+	return out, nil
+}
+
+// routeOutputs maps each route's key to the name of its Cloud Run service in the primary region,
+// runs[i].
+func routeOutputs(routes []RouteArgs, runs []cloudRunService) pulumi.StringMapOutput {
 	m := pulumi.StringMap{}
-	for _, r := range routes {
-		m[r.route.Key] = r.service
+	for i, r := range routes {
+		m[r.Key] = runs[i].name
 	}
 	return m.ToStringMapOutput()
 }

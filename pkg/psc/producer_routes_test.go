@@ -26,6 +26,24 @@ func routedArgs() *ProducerServiceArgs {
 	return a
 }
 
+// runRouted runs a producer of args and returns its routeServiceNames.
+func runRouted(t *testing.T, f *fakeCloud, args *ProducerServiceArgs) map[string]string {
+	t.Helper()
+	var names map[string]string
+	err := f.Run(func(ctx *pulumi.Context) error {
+		p, err := NewProducerService(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		names = psctest.Await[map[string]string](t, p.RouteServiceNames)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
 // backendName is the child name a backend self link in the fake cloud ends with.
 func backendName(v resource.PropertyValue) string {
 	s := v.StringValue()
@@ -38,18 +56,7 @@ func backendName(v resource.PropertyValue) string {
 func TestProducerRoutes(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud()
-	var names map[string]string
-	err := f.Run(func(ctx *pulumi.Context) error {
-		p, err := NewProducerService(ctx, "payments", routedArgs())
-		if err != nil {
-			return err
-		}
-		names = psctest.Await[map[string]string](t, p.RouteServiceNames)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	names := runRouted(t, f, routedArgs())
 	got := f.CountByType()
 	if got[typeService] != 2 || got[typeNEG] != 3 || got[typeBackend] != 3 || got[typeURLMap] != 1 {
 		t.Errorf("counts = %v, want 2 created services (the reports one exists), 3 NEGs, 3 backend services, 1 URL map", got)

@@ -24,7 +24,7 @@ func (a *ProducerServiceArgs) validateRoutes(p *problems, name string) {
 	if a.Hostname != "" {
 		served[a.Hostname+" /"] = "the top-level cloudRun"
 	}
-	maxKey := 49 - len(name) - len("-run-") - len("-1a2b3c4")
+	maxKey := routeKeyRoom(name, "")
 	serviceNames := map[string]string{}
 	if a.CloudRun.ServiceName != "" {
 		serviceNames[a.CloudRun.ServiceName] = "cloudRun.serviceName"
@@ -85,6 +85,48 @@ func (a *ProducerServiceArgs) validateRoutes(p *problems, name string) {
 			p.addf(path+".cloudRun.allowUnauthenticated", "is not offered on routes: list the callers in invokers, or publish the public service as the top-level cloudRun")
 		}
 		a.checkRouteCertificate(p, path, r)
+		a.checkRouteRegions(p, path, cr)
+	}
+}
+
+// checkRouteRegions refuses, with regions, what a route's Cloud Run block cannot say for every
+// region (COMP-REGIONS, docs/gcp-rules.md): the component creates the route's service in each
+// region, so there is no one existing service to name, and a vpcEgress subnet or connector is
+// regional.
+func (a *ProducerServiceArgs) checkRouteRegions(p *problems, path string, cr CloudRunArgs) {
+	if len(a.Regions) == 0 {
+		return
+	}
+	if cr.ExistingServiceName != "" {
+		p.addf(path+".cloudRun.existingServiceName", "cannot be used with regions: the component creates the route's Cloud Run service in each region from routes[].cloudRun (image), as a single name cannot name a service in every region; give the image instead, or publish existing services from a ProducerService of one region")
+	}
+	if cr.VpcEgress != nil {
+		p.addf(path+".cloudRun.vpcEgress", "cannot be used with regions: Direct VPC egress subnets and Serverless VPC Access connectors are regional, and the route's service runs in every region; remove it")
+	}
+}
+
+// routeKeyRoom is how long a route's key may be for its Cloud Run service <name>-<prefix>run-<key>
+// and Pulumi's 8-character suffix to fit Cloud Run's 49 characters.
+func routeKeyRoom(name, prefix string) int {
+	return maxCloudRunServiceName - len(name) - len(prefix) - len("-run-") - len("-1a2b3c4")
+}
+
+// checkRouteKeysInRegions checks, once the primary region is known (validatePlaced), that each
+// route's Cloud Run service in every other region, <name>-R-run-<key>, fits Cloud Run's 49
+// characters; the primary region's is checked with the key (validateRoutes).
+func (a *ProducerServiceArgs) checkRouteKeysInRegions(p *problems, name string) {
+	longest := ""
+	for _, r := range a.regionKeys() {
+		if r != a.Region && len(r)+1 > len(longest) {
+			longest = r + "-"
+		}
+	}
+	room := routeKeyRoom(name, longest)
+	for i, r := range a.Routes {
+		if longest != "" && len(r.Key) > room && len(r.Key) <= routeKeyRoom(name, "") {
+			p.addf(fmt.Sprintf("routes[%d].key", i), "must be at most %d characters so that the route's Cloud Run service %s-%srun-%s-1a2b3c4 fits Cloud Run's 49, got %d",
+				max(room, 0), name, longest, r.Key, len(r.Key))
+		}
 	}
 }
 

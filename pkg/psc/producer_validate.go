@@ -51,6 +51,7 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) ([]int, erro
 		return nil, p.err()
 	}
 	a.checkPrimaryRegion(&p)
+	a.checkRouteKeysInRegions(&p, name)
 	if t := a.Tls; t != nil {
 		for i, in := range t.CertificateManagerCertificates {
 			if c, ok := knownOrNil(in); ok {

@@ -65,15 +65,7 @@ func newCrossWorld(t *testing.T) *crossWorld {
 // state changed by state (if any).
 func (w *crossWorld) call(t *testing.T, r string, state func(*State)) CallResult {
 	t.Helper()
-	st := w.prod.snapshot()
-	if state != nil {
-		state(st)
-	}
-	res, err := st.Call(ClientRequest{Project: consumerProject, Network: "cvpc", Region: r, URL: "http://" + w.ids["ep-ip/"+r] + "/"}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return w.callPath(t, r, "/", state)
 }
 
 func down(t *testing.T, r string, o Outage) func(*State) {

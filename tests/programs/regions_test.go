@@ -69,8 +69,14 @@ func newRegionsWorld(t *testing.T, env *harness.Env, producer, consumer lang) *r
 // subnet in region, trusting the producer's certificate.
 func (w *regionsWorld) call(t *testing.T, network, region string) gcpsim.CallResult {
 	t.Helper()
+	return w.callPath(t, network, region, "/")
+}
+
+// callPath is call for path.
+func (w *regionsWorld) callPath(t *testing.T, network, region, path string) gcpsim.CallResult {
+	t.Helper()
 	res, err := w.env.For(t).SimSnapshot().Call(gcpsim.ClientRequest{Project: consumerProject, Network: network,
-		Region: region, Identity: caller, URL: "https://" + hostname + "/", CABundle: w.cert}, time.Now())
+		Region: region, Identity: caller, URL: "https://" + hostname + path, CABundle: w.cert}, time.Now())
 	if err != nil {
 		t.Fatalf("call from %s: %v", region, err)
 	}
@@ -219,6 +225,49 @@ func regionsDrill(t *testing.T, env *harness.Env, producer, consumer lang) {
 		region+"'s Cloud Run down, outlier detection off")
 	restore()
 	destroyed(t, env, w.cons, w.prod)
+}
+
+// TestRegionsRoutes deploys the Go producer in two regions with a route (hostname's /admin to a
+// Cloud Run service of its own in each region) and runs the drill on the route's path: each
+// client's /admin is served by the route's service in its own region, the rest by the main
+// service; with the primary region's Cloud Run down, the primary region's clients get /admin from
+// the route's service in the other region (the route's global backend has the main one's outlier
+// detection); back up, from their own region again.
+func TestRegionsRoutes(t *testing.T) {
+	producers, consumers := regionsLangs()
+	run(t, pick(producers, "go"), func(t *testing.T, env *harness.Env, l lang) {
+		w := newRegionsWorld(t, env, l, pick(consumers, "go")[0])
+		w.prod.SetConfig("adminRoute", "true", false)
+		up := w.prod.Up()
+		if n := up.Count(harness.OpCreate, chain.BackendServiceType); n != 2 {
+			t.Errorf("%d global backend services created, want 2 (the main one and the admin route's)", n)
+		}
+		cup := w.cons.Up()
+		assertAccepted(t, cup, region, secondRegion)
+		converged(t, w.prod)
+		network := cup.OutputString(t, "consumerNetwork")
+		admin := func(client, served, why string) {
+			t.Helper()
+			res := w.callPath(t, network, client, "/admin/users")
+			if !res.OK() || res.ServedRegion != served || !strings.Contains(res.CloudRun, "-run-admin") {
+				hops, _ := json.Marshal(res.Hops)
+				t.Errorf("%s: /admin/users from %s got status %d, error %q at %q (%s: %s), served by %q in %q; want 200 from the admin route's service in %s\nhops: %s",
+					why, client, res.Status, res.Error, res.Link, res.Rule, res.Reason, res.CloudRun, res.ServedRegion, served, hops)
+			}
+		}
+		for _, r := range []string{region, secondRegion} {
+			admin(r, r, "both regions up")
+			if res := w.call(t, network, r); !res.OK() || strings.Contains(res.CloudRun, "-run-admin") || res.ServedRegion != r {
+				t.Errorf("/ from %s = %d served by %q in %q, want 200 from the main service in %s", r, res.Status, res.CloudRun, res.ServedRegion, r)
+			}
+		}
+		restore := env.For(t).SetOutage(region, gcpsim.Outage{CloudRun: true})
+		admin(region, secondRegion, region+"'s Cloud Run down, outlier detection on")
+		admin(secondRegion, secondRegion, region+"'s Cloud Run down")
+		restore()
+		admin(region, region, region+"'s Cloud Run back")
+		destroyed(t, env, w.cons, w.prod)
+	})
 }
 
 // attachmentConnections returns the consumer connections the simulator holds on each service

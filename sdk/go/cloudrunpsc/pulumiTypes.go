@@ -1973,7 +1973,7 @@ type Route struct {
 	CloudRun CloudRun `pulumi:"cloudRun"`
 	// Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
 	Hosts []string `pulumi:"hosts"`
-	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
 	Key string `pulumi:"key"`
 	// Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
 	PathPrefix *string `pulumi:"pathPrefix"`
@@ -1996,7 +1996,7 @@ type RouteArgs struct {
 	CloudRun CloudRunArgs `pulumi:"cloudRun"`
 	// Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
 	Hosts []string `pulumi:"hosts"`
-	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+	// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
 	Key string `pulumi:"key"`
 	// Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
 	PathPrefix *string `pulumi:"pathPrefix"`
@@ -2064,7 +2064,7 @@ func (o RouteOutput) Hosts() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v Route) []string { return v.Hosts }).(pulumi.StringArrayOutput)
 }
 
-// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+// Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
 func (o RouteOutput) Key() pulumi.StringOutput {
 	return o.ApplyT(func(v Route) string { return v.Key }).(pulumi.StringOutput)
 }

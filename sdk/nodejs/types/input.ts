@@ -302,7 +302,7 @@ export interface RouteArgs {
      */
     hosts?: string[];
     /**
-     * Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+     * Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
      */
     key: string;
     /**

@@ -1312,7 +1312,7 @@ class RouteArgsDict(TypedDict):
     """
     key: _builtins.str
     """
-    Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+    Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
     """
     hosts: NotRequired[Sequence[_builtins.str]]
     """
@@ -1334,7 +1334,7 @@ class RouteArgs:
         Requests for some hosts under a path prefix, sent to a Cloud Run service of their own (created or existing) through its own serverless NEG and backend service.
 
         :param 'CloudRunArgs' cloud_run: The route's Cloud Run service, as the top-level cloudRun: the same defaults, invoker rules (invokers, callerAuth) and checks; allowUnauthenticated is not offered on routes.
-        :param _builtins.str key: Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+        :param _builtins.str key: Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
         :param Sequence[_builtins.str] hosts: Hosts the route serves: DNS names such as reports.internal, * (every host) or *.DOMAIN. Defaults to the component's hostname. A created service accepts an ID token for https://HOST (http:// for HTTP) of each named host; over HTTPS a self-managed certificate must cover each named host.
         :param _builtins.str path_prefix: Path prefix the route serves, / (every path, the default) or a prefix such as /admin, which matches /admin and everything under /admin/ but not /administrator; no trailing slash, *, ? or #. The longest matching prefix wins, whatever the order of the routes. The pair of a host and / on hostname is the top-level cloudRun's.
         """
@@ -1361,7 +1361,7 @@ class RouteArgs:
     @pulumi.getter
     def key(self) -> _builtins.str:
         """
-        Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
+        Stable key of the route: lowercase letters, digits and hyphens, starting with a letter. Its children are named by it (<name>-run-<key>, <name>-neg-<key>, <name>-backend-<key>; with regions also <name>-R-run-<key> in each region R but the primary, <name>-R-neg-<key> and <name>-global-backend-<key>), so removing or reordering routes never touches the others; changing a key replaces its children.
         """
         return pulumi.get(self, "key")
 

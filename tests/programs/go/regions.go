@@ -45,7 +45,8 @@ func Regions(ctx *pulumi.Context, cfg *config.Config) []string {
 // top-level subnets only, in gcp:region), "both" (the regional chain and the cross-region one
 // beside it: a migration under way) or "" (the cross-region form, the default);
 // disableOutlierDetection (true: the opt-out, so that a region's Cloud Run outage is not failed
-// over). Outputs: the ProducerService's serviceAttachmentUri, serviceAttachmentUris,
+// over); adminRoute (true: a route sends hostname's /admin to a Cloud Run service of its own in
+// every region, behind a global backend service of its own). Outputs: the ProducerService's serviceAttachmentUri, serviceAttachmentUris,
 // loadBalancerIps, regions, connectedEndpoints and connectionWarning.
 func RegionsProducer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
@@ -82,6 +83,12 @@ func RegionsProducer(ctx *pulumi.Context) error {
 				NatSubnet:          psc.SubnetArgs{IpCidrRange: ProducerRanges[i].NAT},
 			}
 		}
+	}
+	if cfg.GetBool("adminRoute") {
+		args.Routes = []psc.RouteArgs{{Key: "admin", PathPrefix: "/admin", CloudRun: psc.CloudRunArgs{
+			Image:    pulumi.String("europe-docker.pkg.dev/acme/payments/admin:1.0"),
+			Invokers: []pulumi.StringInput{pulumi.String(cfg.Require("invoker"))},
+		}}}
 	}
 	if cfg.GetBool("disableOutlierDetection") {
 		args.BackendService = &psc.BackendServiceArgs{DisableOutlierDetection: true}
