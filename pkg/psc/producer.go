@@ -212,7 +212,7 @@ func (b *producerBuilder) build() error {
 		if err != nil {
 			return err
 		}
-		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, regional: true,
+		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, domains: a.DomainNames,
 			target: lb.rule.SelfLink, nat: nets.nat})
 		if err != nil {
 			return err
