@@ -59,7 +59,8 @@ func (r *ProducerRegionArgs) Annotate(a infer.Annotator) {
 	a.Describe(&r.DomainNames, "DNS domains (ending with a dot) that the region's service attachment publishes for "+
 		"PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the "+
 		"regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to "+
-		"two regions gets the zones of both. Needs proven domain ownership and cannot change later.")
+		"two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output "+
+		"is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.")
 	a.Describe(&r.ServiceAttachmentName, "Name of the region's service attachment, which the consumers of the region "+
 		"see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname "+
 		"<component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the "+
