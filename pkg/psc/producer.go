@@ -86,7 +86,9 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"trust (empty otherwise).")
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
 		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
-		"producerStack reads.")
+		"producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the "+
+		"top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that "+
+		"region's domainNames as its producerDomainNames.")
 	a.Describe(&p.ManagedCertificate, "ID (projects/P/locations/REGION/certificates/N) of the Google-managed "+
 		"certificate created for tls.managed (empty otherwise).")
 	a.Describe(&p.DnsAuthorizationRecords, "The DNS records that authorize the Google-managed certificate (tls.managed), "+
@@ -212,7 +214,7 @@ func (b *producerBuilder) build() error {
 		if err != nil {
 			return err
 		}
-		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, regional: true,
+		attachment, err := b.attachment(attachmentSpec{role: "attachment", region: a.Region, name: a.ServiceAttachmentName, domains: a.DomainNames,
 			target: lb.rule.SelfLink, nat: nets.nat})
 		if err != nil {
 			return err

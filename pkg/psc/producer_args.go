@@ -199,7 +199,11 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 	a.Describe(&t.PrivateKeyPem, "PEM private key of the self-managed certificate. Always stored as a secret.")
 	a.Describe(&t.CertificateManagerCertificates, "Regional Certificate Manager certificates "+
 		"(projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.")
-	a.Describe(&t.SslPolicy, "Self link of a regional SSL policy for the HTTPS proxy.")
+	a.Describe(&t.SslPolicy, "SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one "+
+		"(projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the "+
+		"cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the "+
+		"migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional "+
+		"and a global policy of that name.")
 	a.Describe(&t.Managed, "Create a Google-managed Certificate Manager certificate for hostname (or the given "+
 		"domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. "+
 		"Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING "+

@@ -15,11 +15,11 @@ type attachmentSpec struct {
 	role   string // child role: attachment, or R-attachment
 	region string
 	name   string // the explicit name; "" for an autoname
-	// regional is the regional load balancer's attachment, the one domainNames and
-	// serviceAttachmentName apply to.
-	regional bool
-	target   pulumi.StringOutput
-	nat      pulumi.StringArray
+	// domains are the attachment's domainNames: the top-level ones for the regional load
+	// balancer's attachment, regions[R].domainNames for a region's.
+	domains []string
+	target  pulumi.StringOutput
+	nat     pulumi.StringArray
 }
 
 // attachment publishes a load balancer's forwarding rule with a PSC service attachment. Every
@@ -48,8 +48,8 @@ func (b *producerBuilder) attachment(spec attachmentSpec) (*compute.ServiceAttac
 		b.warnedListOrder = true
 		_ = b.ctx.Log.Warn(listOrderWarning, &pulumi.LogArgs{Resource: b.comp})
 	}
-	if len(a.DomainNames) > 0 && spec.regional {
-		args.DomainNames = pulumi.ToStringArray(a.DomainNames)
+	if len(spec.domains) > 0 {
+		args.DomainNames = pulumi.ToStringArray(spec.domains)
 	}
 	if l := a.PropagatedConnectionLimit; l != nil {
 		args.PropagatedConnectionLimit = pulumi.IntPtr(*l)

@@ -139,3 +139,33 @@ func firstDuplicate(values []string) string {
 	}
 	return ""
 }
+
+// checkDomainNames checks the domainNames of a service attachment, the top-level ones or a
+// region's: at most one, a DNS zone name ending with a dot (SA-DOMAIN-DOT, PSC-AUTO-DNS).
+func checkDomainNames(p *problems, path string, domains []string) {
+	if len(domains) > 1 {
+		p.addf(path, "lists %d domains, but a service attachment takes at most one", len(domains))
+	}
+	for i, d := range domains {
+		p.add(fmt.Sprintf("%s[%d]", path, i), checkDNSZoneName(d))
+	}
+}
+
+// checkAttachmentName checks the explicit name of a service attachment, the top-level
+// serviceAttachmentName or a region's.
+func checkAttachmentName(p *problems, path, name string) {
+	checkNameOverride(p, path, name, maxComputeName, "service attachment name")
+}
+
+// checkAttachmentNamesUnique checks that no two attachments of one region share a name: service
+// attachments are regional resources, named uniquely in a project's region (GEN-NAME-UNIQUE,
+// docs/gcp-rules.md). The regions' attachments are each in their own region; in the migration
+// state the regional load balancer's shares the primary region with that region's.
+func (a *ProducerServiceArgs) checkAttachmentNamesUnique(p *problems) {
+	if !a.crossRegion() || !a.regionalChain() || a.ServiceAttachmentName == "" {
+		return
+	}
+	if n := a.Regions[a.Region].ServiceAttachmentName; n == a.ServiceAttachmentName {
+		p.addf(regionPath(a.Region)+".serviceAttachmentName", "is serviceAttachmentName too, the name of the regional load balancer's attachment, which is in the same region (%s) while the top-level subnets stand: service attachment names are unique in a project's region; give another name", a.Region)
+	}
+}

@@ -13,6 +13,7 @@ import (
 // Certificate Manager certificates in location global with scope ALL_REGIONS, not Compute Engine
 // SSL certificates (XLB-CERTS, docs/gcp-rules.md): a self-managed PEM pair becomes one, a
 // managed certificate is created there, and existing ones must be global (validateRegionsTLS).
+// Its SSL policy, tls.sslPolicy, is a global one (XLB-SSL-POLICY).
 func (b *producerBuilder) globalProxy(urlMap pulumi.StringOutput) (pulumi.StringOutput, certs, error) {
 	a := &b.args
 	c := noCerts()
@@ -56,9 +57,15 @@ func (b *producerBuilder) globalProxy(urlMap pulumi.StringOutput) (pulumi.String
 	default:
 		list = checkedStrings(a.certManagerCertificates(true), "tls.certificateManagerCertificates", a.checkCertManagerCert)
 	}
-	p, err := compute.NewTargetHttpsProxy(b.ctx, b.child("global-proxy"), &compute.TargetHttpsProxyArgs{
+	args := &compute.TargetHttpsProxyArgs{
 		Project: b.project(), UrlMap: urlMap, CertificateManagerCertificates: list, Description: describe,
-	}, b.opts()...)
+	}
+	if given(a.Tls.SslPolicy) {
+		// A global SSL policy, or a name the provider resolves in global scope (XLB-SSL-POLICY,
+		// checkSSLPolicy).
+		args.SslPolicy = a.Tls.SslPolicy.ToStringOutput().ToStringPtrOutput()
+	}
+	p, err := compute.NewTargetHttpsProxy(b.ctx, b.child("global-proxy"), args, b.opts()...)
 	if err != nil {
 		return pulumi.StringOutput{}, c, fmt.Errorf("global HTTPS proxy: %w", err)
 	}

@@ -188,7 +188,8 @@ func (b *producerBuilder) publishRegion(r *published, proxy pulumi.StringOutput)
 		return fmt.Errorf("forwarding rule in %s: %w", r.region, err)
 	}
 	r.ip = rule.IpAddress
+	e := a.Regions[r.region]
 	r.attachment, err = b.attachment(attachmentSpec{role: r.region + "-attachment", region: r.region,
-		target: rule.SelfLink, nat: r.nets.nat})
+		name: e.ServiceAttachmentName, domains: e.DomainNames, target: rule.SelfLink, nat: r.nets.nat})
 	return err
 }

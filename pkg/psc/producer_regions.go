@@ -29,6 +29,9 @@ type ProducerRegionArgs struct {
 	LoadBalancerIp       string         `pulumi:"loadBalancerIp,optional"`
 	ExistingServiceName  string         `pulumi:"existingServiceName,optional"`
 	VpcEgress            *VpcEgressArgs `pulumi:"vpcEgress,optional"`
+	// The region's service attachment (producer_attachment.go).
+	DomainNames           []string `pulumi:"domainNames,optional"`
+	ServiceAttachmentName string   `pulumi:"serviceAttachmentName,optional"`
 }
 
 // Annotate documents ProducerRegionArgs for the schema.
@@ -53,6 +56,16 @@ func (r *ProducerRegionArgs) Annotate(a infer.Annotator) {
 		"VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is "+
 		"refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service "+
 		"has none.")
+	a.Describe(&r.DomainNames, "DNS domains (ending with a dot) that the region's service attachment publishes for "+
+		"PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the "+
+		"regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to "+
+		"two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output "+
+		"is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.")
+	a.Describe(&r.ServiceAttachmentName, "Name of the region's service attachment, which the consumers of the region "+
+		"see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname "+
+		"<component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the "+
+		"migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the "+
+		"attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.")
 }
 
 // regionsDescription documents the regions input.
@@ -64,9 +77,11 @@ const regionsDescription = "The regions of a producer that survives a regional o
 	"(serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the " +
 	"top-level subnets, the regional load balancer stays too (the migration state) until they are removed. " +
 	"Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load " +
-	"balancer), allowGlobalAccess (its forwarding rules are reachable from every region), tls.sslPolicy, " +
+	"balancer), allowGlobalAccess (its forwarding rules are reachable from every region), " +
 	"cloudRun.existingServiceName and cloudRun.vpcEgress (give them per region); domainNames and " +
-	"serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go."
+	"serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go (give " +
+	"each region's attachment its own, regions[R].domainNames and regions[R].serviceAttachmentName); tls.sslPolicy " +
+	"is a global SSL policy for the cross-region load balancer's global proxy."
 
 // crossRegion reports whether the args ask for the cross-region load balancer.
 func (a *ProducerServiceArgs) crossRegion() bool { return len(a.Regions) > 1 }

@@ -449,10 +449,8 @@ func TestProducerRegionsRefused(t *testing.T) {
 		"existing service at the top": {func(a *ProducerServiceArgs) { a.CloudRun = CloudRunArgs{ExistingServiceName: "payments"} },
 			[]string{"cloudRun.existingServiceName: cannot be used with regions: name the existing service of each region"}},
 		"regional certificate": {func(a *ProducerServiceArgs) {
-			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"}),
-				SslPolicy: pulumi.String("tls12")}
-		}, []string{"tls.certificateManagerCertificates[0]: is a regional certificate, but the cross-region load balancer of regions takes global ones",
-			"tls.sslPolicy: cannot be used with regions"}},
+			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"})}
+		}, []string{"tls.certificateManagerCertificates[0]: is a regional certificate, but the cross-region load balancer of regions takes global ones"}},
 		"migration state without a global certificate": {func(a *ProducerServiceArgs) {
 			a.LoadBalancerSubnet, a.ProxyOnlySubnet, a.NatSubnet = SubnetArgs{IpCidrRange: "10.10.0.0/24"}, SubnetArgs{IpCidrRange: "10.129.0.0/23"}, SubnetArgs{IpCidrRange: "10.20.0.0/28"}
 			a.Tls = &TlsArgs{CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"})}

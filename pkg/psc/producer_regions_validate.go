@@ -31,9 +31,12 @@ func (a *ProducerServiceArgs) validateRegions(p *problems) {
 			p.addf(regionPath(r)+".vpcEgress", "applies only to a service the component creates, not to the region's existingServiceName")
 		}
 		e.VpcEgress.validate(p, regionPath(r)+".vpcEgress")
+		checkDomainNames(p, regionPath(r)+".domainNames", e.DomainNames)
+		checkAttachmentName(p, regionPath(r)+".serviceAttachmentName", e.ServiceAttachmentName)
 	}
 	if a.Region != "" {
 		a.checkPrimaryRegion(p)
+		a.checkAttachmentNamesUnique(p)
 	}
 	a.refuseWithRegions(p)
 	a.validateRegionsTLS(p)
@@ -68,10 +71,7 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 		p.addf("allowGlobalAccess", "cannot be used with regions: the cross-region load balancer's forwarding rules are reachable from every region of the VPC already; remove it")
 	}
 	if len(a.DomainNames) > 0 && !a.regionalChain() {
-		p.addf("domainNames", "cannot be used with regions (beside the top-level subnets, it stays the regional attachment's only): every region's attachment would publish the same domains, and a consumer connected to two of them would get two zones of one name; use a DnsBinding with the endpoint of each region instead")
-	}
-	if t := a.Tls; t != nil && given(t.SslPolicy) {
-		p.addf("tls.sslPolicy", "cannot be used with regions: it is a regional SSL policy, and the cross-region load balancer's global HTTPS proxy is not given one; remove it")
+		p.addf("domainNames", "cannot be used with regions without the top-level subnets: it is the regional load balancer's attachment's (beside the top-level subnets it stays that attachment's only); give each region's attachment its own, regions[REGION].domainNames")
 	}
 	if a.CloudRun.ExistingServiceName != "" {
 		p.addf("cloudRun.existingServiceName", "cannot be used with regions: name the existing service of each region with regions[REGION].existingServiceName")
@@ -80,7 +80,7 @@ func (a *ProducerServiceArgs) refuseWithRegions(p *problems) {
 		p.addf("cloudRun.vpcEgress", "cannot be used with regions: give each region its own, regions[REGION].vpcEgress (Direct VPC egress subnets and Serverless VPC Access connectors are regional, and one setting would serve the services of every region)")
 	}
 	if a.ServiceAttachmentName != "" && !a.regionalChain() {
-		p.addf("serviceAttachmentName", "names the attachment of the regional load balancer, which regions without the top-level subnets does not build; the attachments of the regions are named <name>-REGION-attachment-<suffix>: remove it")
+		p.addf("serviceAttachmentName", "names the attachment of the regional load balancer, which regions without the top-level subnets does not build; name each region's attachment with regions[REGION].serviceAttachmentName instead")
 	}
 }
 

@@ -23,7 +23,7 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	if t == nil {
 		return
 	}
-	checkKnown(p, "tls.sslPolicy", t.SslPolicy, checkSSLPolicy)
+	checkKnown(p, "tls.sslPolicy", t.SslPolicy, a.checkSSLPolicy)
 	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
 	existing := len(t.CertificateManagerCertificates) > 0
 	switch n := countTrue(selfManaged, existing, t.Managed != nil); {
@@ -85,6 +85,30 @@ func (a *ProducerServiceArgs) checkCertManagerCert(c string) error {
 		return fmt.Errorf("a regional load balancer needs a regional certificate in the load balancer's region, not a global one (certificate maps and global certificates do not apply to regional proxies)")
 	case m[1] != "global" && a.crossRegion() && !a.regionalChain():
 		return fmt.Errorf("is a regional certificate, but the cross-region load balancer of regions takes global ones (projects/PROJECT/locations/global/certificates/NAME, scope ALL_REGIONS)")
+	}
+	return nil
+}
+
+// checkSSLPolicy checks tls.sslPolicy against the HTTPS proxies that take it (XLB-SSL-POLICY,
+// docs/gcp-rules.md): the regional load balancer's proxy takes a regional SSL policy, the
+// cross-region one's global proxy a global one. The provider resolves a name in its proxy's scope,
+// and turns a self link of the other scope into a reference by its name in its own, so such a
+// link would silently name another policy: it is refused. While both proxies stand (the
+// migration state) only a name serves both, resolved once as a regional and once as a global
+// policy.
+func (a *ProducerServiceArgs) checkSSLPolicy(s string) error {
+	path := trimComputePrefix(s)
+	regional, global := regionalPolicyRe.MatchString(path), globalPolicyRe.MatchString(path)
+	both := a.crossRegion() && a.regionalChain()
+	switch {
+	case !regional && !global && !resourceNameRe.MatchString(path):
+		return fmt.Errorf("must be an SSL policy: projects/PROJECT/regions/REGION/sslPolicies/NAME (regional), projects/PROJECT/global/sslPolicies/NAME (global), its self link or its name, got %q", s)
+	case global && !a.crossRegion():
+		return fmt.Errorf("is a global SSL policy, but the regional internal Application Load Balancer's proxy takes a regional one, projects/PROJECT/regions/REGION/sslPolicies/NAME (global SSL policies serve the cross-region load balancer of regions)")
+	case regional && a.crossRegion() && !a.regionalChain():
+		return fmt.Errorf("is a regional SSL policy, but the cross-region load balancer of regions takes a global one, projects/PROJECT/global/sslPolicies/NAME (the provider would send the global policy of the same name instead)")
+	case (regional || global) && both:
+		return fmt.Errorf("must be the policy's name while both load balancers stand (the top-level subnets beside regions): the regional proxy takes a regional SSL policy and the cross-region one a global one, and each resolves a name in its own scope; create a global SSL policy with the regional one's name (or the reverse) and give that name")
 	}
 	return nil
 }

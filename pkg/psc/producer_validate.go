@@ -27,16 +27,14 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
 	a.validateConsumers(&p)
-	for i, d := range a.DomainNames {
-		p.add(fmt.Sprintf("domainNames[%d]", i), checkDNSZoneName(d))
-	}
+	checkDomainNames(&p, "domainNames", a.DomainNames)
 	if l := a.PropagatedConnectionLimit; l != nil && *l < 0 {
 		p.addf("propagatedConnectionLimit", "must be 0 or more, got %d", *l)
 	}
 	a.BackendService.validate(&p)
 	a.validateRoutes(&p, name)
 	checkLabels(&p, a.Labels)
-	checkNameOverride(&p, "serviceAttachmentName", a.ServiceAttachmentName, maxComputeName, "service attachment name")
+	checkAttachmentName(&p, "serviceAttachmentName", a.ServiceAttachmentName)
 	return p.err()
 }
 
@@ -52,6 +50,7 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) ([]int, erro
 	}
 	a.checkPrimaryRegion(&p)
 	a.checkRouteKeysInRegions(&p, name)
+	a.checkAttachmentNamesUnique(&p)
 	if t := a.Tls; t != nil {
 		for i, in := range t.CertificateManagerCertificates {
 			if c, ok := knownOrNil(in); ok {

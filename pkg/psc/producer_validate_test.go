@@ -106,6 +106,8 @@ func TestProducerValidation(t *testing.T) {
 			a.ConsumerStacks = []ConsumerStackArgs{{Stack: "o/p/s", Output: "consumerNetwork"}}
 		}, []string{"networks at consumerStacks[0]"}},
 		{"domain name without dot", func(a *ProducerServiceArgs) { a.DomainNames = []string{"payments.example.com"} }, []string{"domainNames[0]: must end with a dot"}},
+		{"two domain names", func(a *ProducerServiceArgs) { a.DomainNames = []string{"payments.example.com.", "pay.example.com."} },
+			[]string{"domainNames: lists 2 domains, but a service attachment takes at most one"}},
 		{"propagated limit", func(a *ProducerServiceArgs) { a.PropagatedConnectionLimit = pulumi.IntRef(-1) }, []string{"propagatedConnectionLimit: must be 0 or more"}},
 		{"consumer limit zero", func(a *ProducerServiceArgs) {
 			a.Consumers = append(a.Consumers, ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String("other-prj"), ConnectionLimit: pulumi.IntRef(0)})
@@ -153,7 +155,10 @@ func TestProducerValidation(t *testing.T) {
 		}, []string{"cloudRun.vpcEgress.subnetwork: must be a subnet"}},
 		{"ssl policy shape", func(a *ProducerServiceArgs) {
 			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: pulumi.String("projects/p/global/sslPolicies/modern")}
-		}, []string{"tls.sslPolicy: must be a regional SSL policy"}},
+		}, []string{"tls.sslPolicy: is a global SSL policy, but the regional internal Application Load Balancer's proxy takes a regional one"}},
+		{"ssl policy not a policy", func(a *ProducerServiceArgs) {
+			a.Tls = &TlsArgs{CertificatePem: pulumi.String(certPEM), PrivateKeyPem: pulumi.String(keyPEM), SslPolicy: pulumi.String("projects/p/regions/europe-west1/securityPolicies/armor")}
+		}, []string{"tls.sslPolicy: must be an SSL policy"}},
 		{"consumer stack shape", func(a *ProducerServiceArgs) { a.ConsumerStacks = []ConsumerStackArgs{{Stack: "payments consumer"}} }, []string{"consumerStacks[0].stack: must be a fully qualified stack name"}},
 		{"rejected consumer shape", func(a *ProducerServiceArgs) { a.RejectedConsumers = pulumi.ToStringArray([]string{"Bad Project"}) }, []string{"rejectedConsumers[0]: must be a project id"}},
 		// Caller identity, backend controls, labels (producer_callerauth.go, producer_backend.go, labels.go).

@@ -20,6 +20,7 @@ var (
 	serviceAccountRe  = regexp.MustCompile(`^[a-z0-9][-a-z0-9_.]*@[a-z0-9][-a-z0-9.]*\.[a-z]+$`)
 	connectorPathRe   = regexp.MustCompile(`^projects/[^/]+/locations/[a-z]+-[a-z]+[0-9]+/connectors/[a-z][-a-z0-9]*$`)
 	regionalPolicyRe  = regexp.MustCompile(`^(?:projects/[^/]+/)?regions/[^/]+/sslPolicies/[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	globalPolicyRe    = regexp.MustCompile(`^(?:projects/[^/]+/)?global/sslPolicies/[a-z]([-a-z0-9]*[a-z0-9])?$`)
 	globalNetworkPath = regexp.MustCompile(`^global/networks/[^/]+$`)
 )
 
@@ -69,15 +70,6 @@ func checkServiceAccount(s string) error {
 func checkConnector(s string) error {
 	if !connectorPathRe.MatchString(strings.TrimPrefix(s, "//vpcaccess.googleapis.com/")) && !resourceNameRe.MatchString(s) {
 		return fmt.Errorf("must be a Serverless VPC Access connector projects/PROJECT/locations/REGION/connectors/NAME (or its name), got %q", s)
-	}
-	return nil
-}
-
-// checkSSLPolicy checks a regional SSL policy reference (a regional proxy takes no global policy).
-func checkSSLPolicy(s string) error {
-	path := trimComputePrefix(s)
-	if !regionalPolicyRe.MatchString(path) && !resourceNameRe.MatchString(path) {
-		return fmt.Errorf("must be a regional SSL policy projects/PROJECT/regions/REGION/sslPolicies/NAME, its self link or its name, got %q", s)
 	}
 	return nil
 }

@@ -83,7 +83,11 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 			NatSubnet:          SubnetArgs{IpCidrRange: fmt.Sprintf("10.%d.2.0/28", 200+i)},
 		}
 		if i == 0 {
+			// The first region's attachment publishes the fuzzed domain too (regions[R].domainNames).
 			entry.LoadBalancerSubnet.IpCidrRange = in.regionLB
+			if in.domain != "" {
+				entry.DomainNames = []string{in.domain}
+			}
 		}
 		a.Regions[r] = entry
 	}
@@ -118,6 +122,10 @@ func FuzzProducerValidate(f *testing.F) {
 		b.region, b.region1, b.region2, b.regionLB = bad[0], bad[1], bad[2], bad[3]
 		add(b)
 	}
+	// A bad domain in the migration state: refused at domainNames[0] and at the first region's.
+	badDomain := regions
+	badDomain.domain = "Payments.example.com"
+	add(badDomain)
 	broken := valid
 	broken.extraNat = "10.20.0.8/29"
 	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1

@@ -72,7 +72,7 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly dnsAuthorizationRecords: pulumi.Output<outputs.DnsAuthorizationRecord[]>;
     /**
-     * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads.
+     * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that region's domainNames as its producerDomainNames.
      */
     declare public readonly domainNames: pulumi.Output<string[]>;
     /**
@@ -324,7 +324,7 @@ export interface ProducerServiceArgs {
      */
     region?: string;
     /**
-     * The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), tls.sslPolicy, cloudRun.existingServiceName and cloudRun.vpcEgress (give them per region); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go.
+     * The regions of a producer that survives a regional outage, keyed by region (such as europe-west1): two or more build a cross-region internal Application Load Balancer, with a Cloud Run service, serverless NEG, forwarding rule and service attachment per region behind one global backend service whose outlier detection (on by default) sends requests to another region when the local one fails. Each region's attachment accepts the same consumers; a consumer connects to the attachment of its own region (serviceAttachmentUris). The primary region (region) keeps the Cloud Run service <name>-run. Given beside the top-level subnets, the regional load balancer stays too (the migration state) until they are removed. Refused with regions: backendService.securityPolicy (Cloud Armor does not cover the cross-region internal load balancer), allowGlobalAccess (its forwarding rules are reachable from every region), cloudRun.existingServiceName and cloudRun.vpcEgress (give them per region); domainNames and serviceAttachmentName stay the regional attachment's, so they are refused once the top-level subnets go (give each region's attachment its own, regions[R].domainNames and regions[R].serviceAttachmentName); tls.sslPolicy is a global SSL policy for the cross-region load balancer's global proxy.
      */
     regions?: {[key: string]: inputs.ProducerRegionArgs};
     /**

@@ -1,6 +1,7 @@
 package gcpsim
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -263,4 +264,41 @@ func TestGeoDNS(t *testing.T) {
 	if got := resolve("plain.svc.internal", otherRegion, down(t, otherRegion, Outage{Proxies: true})); got != ip(otherRegion) {
 		t.Errorf("a geo item without health checks answers whatever is down: got %q, want %q", got, ip(otherRegion))
 	}
+}
+
+// XLB-SSL-POLICY: the cross-region load balancer's global HTTPS proxy takes a global SSL policy,
+// resolved as the provider sends it (a regional link by its name in global scope), which must
+// exist and is held by the proxy.
+func TestCrossRegionSSLPolicy(t *testing.T) {
+	t.Parallel()
+	w := newCrossWorld(t)
+	h := w.prod
+	cert, _ := h.mustCreate(cmCertificateToken, "cert", map[string]any{"name": "cert", "scope": "ALL_REGIONS",
+		"selfManaged": map[string]any{"pemCertificate": "x", "pemPrivateKey": "y"}})
+	_, failures := h.check(globalSSLPolicyToken, "bad", map[string]any{"name": "bad", "minTlsVersion": "TLS_1_3"})
+	wantFailure(t, failures, "minTlsVersion", "expected minTlsVersion to be one of")
+	_, _, err := h.create(globalSSLPolicyToken, "custom", map[string]any{"name": "custom", "profile": "CUSTOM"})
+	wantErr(t, err, "customFeatures is required when profile is CUSTOM")
+	pol, out := h.mustCreate(globalSSLPolicyToken, "pol", map[string]any{"name": "tls12", "profile": "RESTRICTED", "minTlsVersion": "TLS_1_2"})
+	if pol != "projects/"+producerProject+"/global/sslPolicies/tls12" || out.str("selfLink") != computeBase+pol || len(out.list("enabledFeatures")) == 0 {
+		t.Fatalf("global SSL policy %s = %v, want global with its profile's features", pol, out)
+	}
+	proxy := func(name string, policy any) error {
+		_, _, err := h.create(globalHTTPSProxyToken, name, map[string]any{"name": name, "urlMap": w.ids["urlmap"],
+			"certificateManagerCertificates": []any{cert}, "sslPolicy": policy})
+		return err
+	}
+	for i, ref := range []string{"tls12", pol, computeBase + pol,
+		// The provider sends a regional link to a global proxy as the global policy of its name.
+		"projects/" + producerProject + "/regions/" + region + "/sslPolicies/tls12"} {
+		if err := proxy(fmt.Sprintf("pxs%d", i), ref); err != nil {
+			t.Errorf("sslPolicy %q: %v", ref, err)
+		}
+	}
+	wantErr(t, proxy("pxs-missing", "tls13"), "The resource 'projects/"+producerProject+"/global/sslPolicies/tls13' was not found")
+	// A regional policy of the name does not serve a global proxy.
+	h.mustCreate(sslPolicyToken, "rpol", map[string]any{"name": "regional-only", "region": region})
+	wantErr(t, proxy("pxs-regional", "projects/"+producerProject+"/regions/"+region+"/sslPolicies/regional-only"),
+		"The resource 'projects/"+producerProject+"/global/sslPolicies/regional-only' was not found")
+	wantErr(t, h.del(globalSSLPolicyToken, pol), "is already being used by")
 }

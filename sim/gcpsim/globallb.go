@@ -3,6 +3,7 @@ package gcpsim
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -17,6 +18,7 @@ const (
 	globalURLMapToken         = "gcp:compute/uRLMap:URLMap"
 	globalHTTPProxyToken      = "gcp:compute/targetHttpProxy:TargetHttpProxy"
 	globalHTTPSProxyToken     = "gcp:compute/targetHttpsProxy:TargetHttpsProxy"
+	globalSSLPolicyToken      = "gcp:compute/sSLPolicy:SSLPolicy"
 )
 
 // derive registers a global kind made from a regional one: the same collection, noun and rules,
@@ -160,4 +162,30 @@ func checkGlobalHTTPSProxyAPI(in obj, f *failures) {
 			f.add(fmt.Sprintf("certificateManagerCertificates[%d]", i), "%q must be a global Certificate Manager certificate: projects/P/locations/global/certificates/NAME.", c)
 		}
 	}
+}
+
+// The global SSL policy: resource_compute_ssl_policy.go, the regional policy's fields, rules and
+// profiles without its region (XLB-SSL-POLICY).
+var _ = derive(regionSSLPolicyKind, globalSSLPolicyToken, func(*kind) {})
+
+// globalPolicyLink is what the provider's ParseGlobalFieldValue keeps of a reference: a
+// projects/P/global/sslPolicies/N path anywhere in it.
+var globalPolicyLink = regexp.MustCompile(`projects/(.+)/global/sslPolicies/(.+)`)
+
+// useGlobalSSLPolicy resolves a global target HTTPS proxy's sslPolicy as the provider sends it
+// (XLB-SSL-POLICY): a global policy's path as given, any other value (a name, a regional policy's
+// self link) as the global policy of its last segment's name in the proxy's project; that policy
+// must exist (GEN-404) and is held by the proxy (GEN-IN-USE).
+func (o *op) useGlobalSSLPolicy() error {
+	value := o.in.str("sslPolicy")
+	path := fmt.Sprintf("projects/%s/global/sslPolicies/%s", o.rec.Project, lastSegment(value))
+	if m := globalPolicyLink.FindStringSubmatch(value); m != nil {
+		path = fmt.Sprintf("projects/%s/global/sslPolicies/%s", m[1], m[2])
+	}
+	rec, err := o.resolve("sslPolicy", path, "sslPolicies", false)
+	if err != nil {
+		return err
+	}
+	o.use(rec)
+	return nil
 }

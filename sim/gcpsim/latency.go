@@ -54,6 +54,7 @@ var LatencyTable = []LatencyEntry{
 	{Type: globalURLMapToken, Create: sec(11), Update: sec(11), Delete: sec(11), Basis: "global URL map; delete assumed", StandIn: true},
 	{Type: globalHTTPProxyToken, Create: sec(12), Update: sec(12), Delete: sec(12), Basis: "global proxies; delete assumed", StandIn: true},
 	{Type: globalHTTPSProxyToken, Create: sec(12), Update: sec(12), Delete: sec(12), Basis: "global proxies; delete assumed", StandIn: true},
+	{Type: globalSSLPolicyToken, Create: sec(8), Update: sec(8), Delete: sec(8), Basis: "not in the table; regional SSL policy figure used", StandIn: true},
 	{Type: globalForwardingRuleToken, Create: sec(17), Update: sec(17), Delete: sec(17), Basis: "INTERNAL_MANAGED 12-22 (internal passthrough 12, global external 22)", StandIn: true},
 	{Type: subnetworkToken, Variant: purposeGlobalProxyOnly, Create: sec(21), Update: sec(21), Delete: sec(18), Basis: "regular subnet used", StandIn: true},
 	{Type: managedZoneToken, Create: sec(1), Update: sec(1), Delete: sec(1), Basis: "3 observations; delete assumed", StandIn: true},

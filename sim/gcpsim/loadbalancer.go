@@ -380,7 +380,11 @@ func applyProxy(o *op) error {
 		return err
 	}
 	if o.in.known("sslPolicy") {
-		if err := o.useRegional("sslPolicy", o.in.str("sslPolicy"), "sslPolicies"); err != nil {
+		use := func() error { return o.useRegional("sslPolicy", o.in.str("sslPolicy"), "sslPolicies") }
+		if o.rec.Region == "" {
+			use = o.useGlobalSSLPolicy
+		}
+		if err := use(); err != nil {
 			return err
 		}
 	}
@@ -457,7 +461,7 @@ var sslProfiles = map[string][]string{
 	"RESTRICTED": {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
 }
 
-var _ = register(&kind{
+var regionSSLPolicyKind = register(&kind{
 	token:      sslPolicyToken,
 	collection: "sslPolicies",
 	noun:       "ssl_policy",

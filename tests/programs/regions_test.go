@@ -182,7 +182,13 @@ func TestRegionsYAML(t *testing.T) {
 // ACCEPTED, converged and secure, the failover drill, destroy.
 func regionsDrill(t *testing.T, env *harness.Env, producer, consumer lang) {
 	w := newRegionsWorld(t, env, producer, consumer)
+	if producer.name == "go" {
+		w.prod.SetConfig("globalSslPolicy", "true", false)
+	}
 	up := w.prod.Up()
+	if producer.name == "go" {
+		assertRegionsParity(t, env)
+	}
 	uris := up.OutputString(t, "serviceAttachmentUris")
 	for _, r := range []string{region, secondRegion} {
 		if !strings.Contains(uris, "/regions/"+r+"/serviceAttachments/") {
@@ -268,6 +274,36 @@ func TestRegionsRoutes(t *testing.T) {
 		admin(region, region, region+"'s Cloud Run back")
 		destroyed(t, env, w.cons, w.prod)
 	})
+}
+
+// assertRegionsParity checks, in the simulator, what go/regions.go gives the cross-region chain
+// beyond the other languages: each region's attachment publishes its own domain
+// (regions[R].domainNames), and the global HTTPS proxy holds the global SSL policy
+// (XLB-SSL-POLICY).
+func assertRegionsParity(t *testing.T, env *harness.Env) {
+	t.Helper()
+	domains := map[string]any{}
+	policies := 0
+	for _, r := range env.For(t).SimSnapshot().Sorted() {
+		switch r.Type {
+		case chain.ServiceAttachmentType:
+			domains[r.Region] = r.Outputs["domainNames"]
+		case chain.TargetHttpsProxyType:
+			if p, _ := r.Outputs["sslPolicy"].(string); strings.Contains(p, "/global/sslPolicies/") {
+				policies++
+			} else {
+				t.Errorf("the global HTTPS proxy's sslPolicy is %q, want the global SSL policy", p)
+			}
+		}
+	}
+	for _, region := range []string{region, secondRegion} {
+		if got, _ := json.Marshal(domains[region]); string(got) != `["`+region+`.payments.example.com."]` {
+			t.Errorf("the attachment in %s publishes domainNames %s, want its region's", region, got)
+		}
+	}
+	if policies != 1 {
+		t.Errorf("%d global HTTPS proxies with an SSL policy, want 1", policies)
+	}
 }
 
 // attachmentConnections returns the consumer connections the simulator holds on each service

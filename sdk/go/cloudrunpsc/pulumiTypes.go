@@ -1817,6 +1817,8 @@ func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput 
 type ProducerRegion struct {
 	// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
 	AdditionalNatSubnets []Subnet `pulumi:"additionalNatSubnets"`
+	// DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+	DomainNames []string `pulumi:"domainNames"`
 	// An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
 	ExistingServiceName *string `pulumi:"existingServiceName"`
 	// Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
@@ -1827,6 +1829,8 @@ type ProducerRegion struct {
 	NatSubnet Subnet `pulumi:"natSubnet"`
 	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 	ProxyOnlySubnet Subnet `pulumi:"proxyOnlySubnet"`
+	// Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+	ServiceAttachmentName *string `pulumi:"serviceAttachmentName"`
 	// Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
 	VpcEgress *VpcEgress `pulumi:"vpcEgress"`
 }
@@ -1846,6 +1850,8 @@ type ProducerRegionInput interface {
 type ProducerRegionArgs struct {
 	// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
 	AdditionalNatSubnets []SubnetArgs `pulumi:"additionalNatSubnets"`
+	// DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+	DomainNames []string `pulumi:"domainNames"`
 	// An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
 	ExistingServiceName *string `pulumi:"existingServiceName"`
 	// Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
@@ -1856,6 +1862,8 @@ type ProducerRegionArgs struct {
 	NatSubnet SubnetArgs `pulumi:"natSubnet"`
 	// Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 	ProxyOnlySubnet SubnetArgs `pulumi:"proxyOnlySubnet"`
+	// Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+	ServiceAttachmentName *string `pulumi:"serviceAttachmentName"`
 	// Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
 	VpcEgress *VpcEgressArgs `pulumi:"vpcEgress"`
 }
@@ -1917,6 +1925,11 @@ func (o ProducerRegionOutput) AdditionalNatSubnets() SubnetArrayOutput {
 	return o.ApplyT(func(v ProducerRegion) []Subnet { return v.AdditionalNatSubnets }).(SubnetArrayOutput)
 }
 
+// DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+func (o ProducerRegionOutput) DomainNames() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ProducerRegion) []string { return v.DomainNames }).(pulumi.StringArrayOutput)
+}
+
 // An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
 func (o ProducerRegionOutput) ExistingServiceName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ProducerRegion) *string { return v.ExistingServiceName }).(pulumi.StringPtrOutput)
@@ -1940,6 +1953,11 @@ func (o ProducerRegionOutput) NatSubnet() SubnetOutput {
 // Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
 func (o ProducerRegionOutput) ProxyOnlySubnet() SubnetOutput {
 	return o.ApplyT(func(v ProducerRegion) Subnet { return v.ProxyOnlySubnet }).(SubnetOutput)
+}
+
+// Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+func (o ProducerRegionOutput) ServiceAttachmentName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ProducerRegion) *string { return v.ServiceAttachmentName }).(pulumi.StringPtrOutput)
 }
 
 // Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
@@ -2486,7 +2504,7 @@ type Tls struct {
 	Managed *ManagedCertificate `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem *string `pulumi:"privateKeyPem"`
-	// Self link of a regional SSL policy for the HTTPS proxy.
+	// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
 	SslPolicy *string `pulumi:"sslPolicy"`
 }
 
@@ -2511,7 +2529,7 @@ type TlsArgs struct {
 	Managed *ManagedCertificateArgs `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem pulumi.StringPtrInput `pulumi:"privateKeyPem"`
-	// Self link of a regional SSL policy for the HTTPS proxy.
+	// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
 	SslPolicy pulumi.StringPtrInput `pulumi:"sslPolicy"`
 }
 
@@ -2613,7 +2631,7 @@ func (o TlsOutput) PrivateKeyPem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Tls) *string { return v.PrivateKeyPem }).(pulumi.StringPtrOutput)
 }
 
-// Self link of a regional SSL policy for the HTTPS proxy.
+// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
 func (o TlsOutput) SslPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Tls) *string { return v.SslPolicy }).(pulumi.StringPtrOutput)
 }
@@ -2682,7 +2700,7 @@ func (o TlsPtrOutput) PrivateKeyPem() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Self link of a regional SSL policy for the HTTPS proxy.
+// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
 func (o TlsPtrOutput) SslPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Tls) *string {
 		if v == nil {

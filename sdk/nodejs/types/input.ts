@@ -264,6 +264,10 @@ export interface ProducerRegionArgs {
      */
     additionalNatSubnets?: inputs.SubnetArgs[];
     /**
+     * DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+     */
+    domainNames?: string[];
+    /**
      * An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
      */
     existingServiceName?: string;
@@ -283,6 +287,10 @@ export interface ProducerRegionArgs {
      * Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
      */
     proxyOnlySubnet: inputs.SubnetArgs;
+    /**
+     * Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+     */
+    serviceAttachmentName?: string;
     /**
      * Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
      */
@@ -364,7 +372,7 @@ export interface TlsArgs {
      */
     privateKeyPem?: pulumi.Input<string | undefined>;
     /**
-     * Self link of a regional SSL policy for the HTTPS proxy.
+     * SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
      */
     sslPolicy?: pulumi.Input<string | undefined>;
 }

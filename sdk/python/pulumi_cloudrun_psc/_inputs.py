@@ -1171,6 +1171,10 @@ class ProducerRegionArgsDict(TypedDict):
     """
     More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
     """
+    domain_names: NotRequired[Sequence[_builtins.str]]
+    """
+    DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+    """
     existing_service_name: NotRequired[_builtins.str]
     """
     An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
@@ -1178,6 +1182,10 @@ class ProducerRegionArgsDict(TypedDict):
     load_balancer_ip: NotRequired[_builtins.str]
     """
     Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+    """
+    service_attachment_name: NotRequired[_builtins.str]
+    """
+    Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
     """
     vpc_egress: NotRequired['VpcEgressArgsDict']
     """
@@ -1191,8 +1199,10 @@ class ProducerRegionArgs:
                  nat_subnet: 'SubnetArgs',
                  proxy_only_subnet: 'SubnetArgs',
                  additional_nat_subnets: Optional[Sequence['SubnetArgs']] = None,
+                 domain_names: Optional[Sequence[_builtins.str]] = None,
                  existing_service_name: Optional[_builtins.str] = None,
                  load_balancer_ip: Optional[_builtins.str] = None,
+                 service_attachment_name: Optional[_builtins.str] = None,
                  vpc_egress: Optional['VpcEgressArgs'] = None):
         """
         One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
@@ -1201,8 +1211,10 @@ class ProducerRegionArgs:
         :param 'SubnetArgs' nat_subnet: PSC NAT subnet (purpose PRIVATE_SERVICE_CONNECT) of the region's service attachment; each endpoint connected to that attachment takes one of its addresses.
         :param 'SubnetArgs' proxy_only_subnet: Proxy-only subnet of the VPC in the region for cross-region load balancers (purpose GLOBAL_MANAGED_PROXY, role ACTIVE), /26 or larger; a VPC has only one per region, so use selfLink when it exists. It is not the REGIONAL_MANAGED_PROXY subnet of a regional load balancer.
         :param Sequence['SubnetArgs'] additional_nat_subnets: More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
+        :param Sequence[_builtins.str] domain_names: DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
         :param _builtins.str existing_service_name: An existing Cloud Run service in this region to put behind the load balancer instead of one the component creates from cloudRun.
         :param _builtins.str load_balancer_ip: Fixed internal IP of the region's forwarding rule, inside its loadBalancerSubnet; allocated when unset.
+        :param _builtins.str service_attachment_name: Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
         :param 'VpcEgressArgs' vpc_egress: Outbound traffic of the Cloud Run service the component creates in this region into a VPC, as cloudRun.vpcEgress does in one region: a subnet or connector of this region (cloudRun.vpcEgress is refused with regions, as one subnet or connector cannot serve every region). Unset, the region's service has none.
         """
         pulumi.set(__self__, "load_balancer_subnet", load_balancer_subnet)
@@ -1210,10 +1222,14 @@ class ProducerRegionArgs:
         pulumi.set(__self__, "proxy_only_subnet", proxy_only_subnet)
         if additional_nat_subnets is not None:
             pulumi.set(__self__, "additional_nat_subnets", additional_nat_subnets)
+        if domain_names is not None:
+            pulumi.set(__self__, "domain_names", domain_names)
         if existing_service_name is not None:
             pulumi.set(__self__, "existing_service_name", existing_service_name)
         if load_balancer_ip is not None:
             pulumi.set(__self__, "load_balancer_ip", load_balancer_ip)
+        if service_attachment_name is not None:
+            pulumi.set(__self__, "service_attachment_name", service_attachment_name)
         if vpc_egress is not None:
             pulumi.set(__self__, "vpc_egress", vpc_egress)
 
@@ -1266,6 +1282,18 @@ class ProducerRegionArgs:
         pulumi.set(self, "additional_nat_subnets", value)
 
     @_builtins.property
+    @pulumi.getter(name="domainNames")
+    def domain_names(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        DNS domains (ending with a dot) that the region's service attachment publishes for PSC's automatic DNS in the VPCs of the consumers connected to it, as the top-level domainNames does for the regional attachment; give each region its own (such as eu.payments.example.com.), as a consumer connected to two regions gets the zones of both. Needs proven domain ownership and cannot change later. The domainNames output is the primary region's: a ConsumerEndpoint of another region gives that region's as its producerDomainNames.
+        """
+        return pulumi.get(self, "domain_names")
+
+    @domain_names.setter
+    def domain_names(self, value: Optional[Sequence[_builtins.str]]):
+        pulumi.set(self, "domain_names", value)
+
+    @_builtins.property
     @pulumi.getter(name="existingServiceName")
     def existing_service_name(self) -> Optional[_builtins.str]:
         """
@@ -1288,6 +1316,18 @@ class ProducerRegionArgs:
     @load_balancer_ip.setter
     def load_balancer_ip(self, value: Optional[_builtins.str]):
         pulumi.set(self, "load_balancer_ip", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceAttachmentName")
+    def service_attachment_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the region's service attachment, which the consumers of the region see in its URI (projects/P/regions/R/serviceAttachments/NAME), instead of the autoname <component>-R-attachment-<suffix>; at most 63 characters. Names are unique in a project's region: in the migration state the primary region's must differ from serviceAttachmentName. Changing it replaces the attachment: a new URI, every connected endpoint CLOSED until its consumer is updated.
+        """
+        return pulumi.get(self, "service_attachment_name")
+
+    @service_attachment_name.setter
+    def service_attachment_name(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "service_attachment_name", value)
 
     @_builtins.property
     @pulumi.getter(name="vpcEgress")
@@ -1544,7 +1584,7 @@ class TlsArgsDict(TypedDict):
     """
     ssl_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Self link of a regional SSL policy for the HTTPS proxy.
+    SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
     """
 
 @pulumi.input_type
@@ -1562,7 +1602,7 @@ class TlsArgs:
         :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
         :param 'ManagedCertificateArgs' managed: Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
         :param pulumi.Input[_builtins.str] private_key_pem: PEM private key of the self-managed certificate. Always stored as a secret.
-        :param pulumi.Input[_builtins.str] ssl_policy: Self link of a regional SSL policy for the HTTPS proxy.
+        :param pulumi.Input[_builtins.str] ssl_policy: SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
         """
         if certificate_manager_certificates is not None:
             pulumi.set(__self__, "certificate_manager_certificates", certificate_manager_certificates)
@@ -1627,7 +1667,7 @@ class TlsArgs:
     @pulumi.getter(name="sslPolicy")
     def ssl_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Self link of a regional SSL policy for the HTTPS proxy.
+        SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
         """
         return pulumi.get(self, "ssl_policy")
 

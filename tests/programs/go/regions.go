@@ -46,7 +46,10 @@ func Regions(ctx *pulumi.Context, cfg *config.Config) []string {
 // beside it: a migration under way) or "" (the cross-region form, the default);
 // disableOutlierDetection (true: the opt-out, so that a region's Cloud Run outage is not failed
 // over); adminRoute (true: a route sends hostname's /admin to a Cloud Run service of its own in
-// every region, behind a global backend service of its own). Outputs: the ProducerService's serviceAttachmentUri, serviceAttachmentUris,
+// every region, behind a global backend service of its own); globalSslPolicy (true, with regions
+// only: a global SSL policy of TLS 1.2 on the cross-region load balancer's proxy). Each region's
+// attachment publishes its own domain, REGION.payments.example.com. (regions[R].domainNames).
+// Outputs: the ProducerService's serviceAttachmentUri, serviceAttachmentUris,
 // loadBalancerIps, regions, connectedEndpoints and connectionWarning.
 func RegionsProducer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
@@ -81,7 +84,17 @@ func RegionsProducer(ctx *pulumi.Context) error {
 				LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: ProducerRanges[i].LB},
 				ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: ProducerRanges[i].Proxy},
 				NatSubnet:          psc.SubnetArgs{IpCidrRange: ProducerRanges[i].NAT},
+				DomainNames:        []string{r + ".payments.example.com."},
 			}
+		}
+		if cfg.GetBool("globalSslPolicy") && form == "" {
+			policy, err := compute.NewSSLPolicy(ctx, "payments-tls", &compute.SSLPolicyArgs{
+				Profile: pulumi.String("RESTRICTED"), MinTlsVersion: pulumi.String("TLS_1_2"),
+			})
+			if err != nil {
+				return err
+			}
+			args.Tls.SslPolicy = policy.SelfLink
 		}
 	}
 	if cfg.GetBool("adminRoute") {
