@@ -30,28 +30,53 @@ func automaticDNSDomains(noAutomateDNSZone bool, producerDomains pulumi.StringAr
 	return producerDomains
 }
 
-// stackDomainNames is the producer stack's domainNames output: none when the stack has no such
-// output (a producer without domainNames, or one that does not export them), an error naming
-// producerStack when it is not a list of strings.
-func stackDomainNames(ref *pulumi.StackReference, stack string) pulumi.StringArrayOutput {
-	return ref.GetOutput(pulumi.String(domainNamesOutput)).ApplyT(func(v any) ([]string, error) {
-		if v == nil {
-			return []string{}, nil
+// domainNamesByRegionOutput is the stack output mapping each region a producer serves to the
+// domainNames of that region's attachment (serviceAttachmentUris' companion).
+const domainNamesByRegionOutput = "domainNamesByRegion"
+
+// stackDomainNames is the domainNames of the attachment the endpoint connects to, read from the
+// producer's stack: the entry of the attachment's region in domainNamesByRegionOutput when the
+// stack has that map, else its domainNames output; none when the stack has neither (a producer
+// without domainNames, or one that does not export them), an error naming producerStack when
+// what it has is not a list of strings. Only the region is read from uri.
+func stackDomainNames(ref *pulumi.StackReference, stack string, uri pulumi.StringOutput) pulumi.StringArrayOutput {
+	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) pulumi.StringArrayOutput {
+		outputs, _ := v.(map[string]any)
+		if _, has := outputs[domainNamesByRegionOutput]; !has {
+			return ref.GetOutput(pulumi.String(domainNamesOutput)).ApplyT(func(v any) ([]string, error) {
+				return domainList(v, stack, fmt.Sprintf("%q", domainNamesOutput))
+			}).(pulumi.StringArrayOutput)
 		}
-		list, ok := v.([]any)
-		if !ok {
-			return nil, fmt.Errorf("producerStack: stack %q output %q must be a list of DNS domains, got a %T", stack, domainNamesOutput, v)
-		}
-		out := make([]string, 0, len(list))
-		for i, e := range list {
-			s, ok := e.(string)
+		return pulumi.All(ref.GetOutput(pulumi.String(domainNamesByRegionOutput)), pulumi.Unsecret(uri)).ApplyT(func(w []any) ([]string, error) {
+			byRegion, ok := w[0].(map[string]any)
 			if !ok {
-				return nil, fmt.Errorf("producerStack: stack %q output %s[%d] must be a DNS domain, got a %T", stack, domainNamesOutput, i, e)
+				return nil, fmt.Errorf("producerStack: stack %q output %q must be a map of region to DNS domains, got a %T", stack, domainNamesByRegionOutput, w[0])
 			}
-			out = append(out, s)
-		}
-		return out, nil
+			attachment, _ := ParseServiceAttachmentURI(w[1].(string)) // checked before any child
+			return domainList(byRegion[attachment.Region], stack, fmt.Sprintf("%q[%q]", domainNamesByRegionOutput, attachment.Region))
+		}).(pulumi.StringArrayOutput)
 	}).(pulumi.StringArrayOutput)
+}
+
+// domainList is v, the stack output output (its name as a message shows it), as a list of
+// domains: none when v is nil.
+func domainList(v any, stack, output string) ([]string, error) {
+	if v == nil {
+		return []string{}, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("producerStack: stack %q output %s must be a list of DNS domains, got a %T", stack, output, v)
+	}
+	out := make([]string, 0, len(list))
+	for i, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("producerStack: stack %q output %s[%d] must be a DNS domain, got a %T", stack, output, i, e)
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // automaticDNSClaim returns the error for a DnsBinding hostname that PSC's automatic DNS already

@@ -31,13 +31,21 @@ func TestConsumerAutomaticDnsDomains(t *testing.T) {
 		{name: "given with serviceAttachment", mutate: func(a *ConsumerEndpointArgs) {
 			a.ProducerDomainNames = pulumi.StringArray{pulumi.String("p.acme.com.").ToStringOutput()}
 		}, want: []string{"p.acme.com."}},
+		{name: "the region's entry of a producer in several regions", stack: regionDomainsStack(map[string]any{
+			testRegion: []any{"eu.p.acme.com."}, "us-east1": []any{"us.p.acme.com."}}),
+			mutate: func(a *ConsumerEndpointArgs) { a.Subnetwork = subnetIn("us-east1") }, want: []string{"us.p.acme.com."}},
+		{name: "a region without domains", stack: regionDomainsStack(map[string]any{testRegion: []any{"eu.p.acme.com."}}),
+			mutate: func(a *ConsumerEndpointArgs) { a.Subnetwork = subnetIn("us-east1") }, want: []string{}},
+		{name: "a map of the wrong type", stack: regionDomainsStack(map[string]any{"us-east1": "us.p.acme.com."}),
+			mutate:   func(a *ConsumerEndpointArgs) { a.Subnetwork = subnetIn("us-east1") },
+			wantFail: `producerStack: stack "acme/payments/prod" output "domainNamesByRegion"["us-east1"] must be a list of DNS domains, got a string`},
 		{name: "a stack output of the wrong type", stack: map[string]any{"serviceAttachmentUri": testAttachment, "domainNames": "p.acme.com."},
 			wantFail: `producerStack: stack "acme/payments/prod" output "domainNames" must be a list of DNS domains, got a string`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeCloud()
+			f := regionsCloud(nil)
 			var got []string
 			err := f.Run(func(ctx *pulumi.Context) error {
 				args := consumerArgs()
@@ -132,4 +140,12 @@ func TestDnsBindingRefusesAnAutomaticDnsName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// regionDomainsStack is twoRegionStack with the primary region's domainNames and domainNamesByRegion.
+func regionDomainsStack(byRegion map[string]any) map[string]any {
+	stack := twoRegionStack()
+	stack["domainNames"] = []any{"eu.p.acme.com."}
+	stack["domainNamesByRegion"] = byRegion
+	return stack
 }

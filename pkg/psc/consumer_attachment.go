@@ -97,10 +97,10 @@ func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	if err != nil {
 		return targetAttachment{}, err
 	}
-	if a.ProducerDomainNames == nil {
-		t.domains = stackDomainNames(ref, a.ProducerStack)
-	}
 	t.uri = b.stackAttachmentURI(ref)
+	if a.ProducerDomainNames == nil {
+		t.domains = stackDomainNames(ref, a.ProducerStack, t.uri)
+	}
 	return t, nil
 }
 

@@ -46,9 +46,10 @@ type ProducerService struct {
 	DomainNames        pulumi.StringArrayOutput            `pulumi:"domainNames"`
 	RouteServiceNames  pulumi.StringMapOutput              `pulumi:"routeServiceNames"`
 	// Every region's attachment and load balancer IP (producer_regions.go).
-	ServiceAttachmentUris pulumi.StringMapOutput   `pulumi:"serviceAttachmentUris"`
-	LoadBalancerIps       pulumi.StringMapOutput   `pulumi:"loadBalancerIps"`
-	Regions               pulumi.StringArrayOutput `pulumi:"regions"`
+	ServiceAttachmentUris pulumi.StringMapOutput      `pulumi:"serviceAttachmentUris"`
+	LoadBalancerIps       pulumi.StringMapOutput      `pulumi:"loadBalancerIps"`
+	Regions               pulumi.StringArrayOutput    `pulumi:"regions"`
+	DomainNamesByRegion   pulumi.StringArrayMapOutput `pulumi:"domainNamesByRegion"`
 }
 
 // Annotate documents the ProducerService outputs for the schema.
@@ -86,15 +87,18 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"trust (empty otherwise).")
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
 		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
-		"producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the "+
-		"top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that "+
-		"region's domainNames as its producerDomainNames.")
+		"producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single "+
+		"outputs' (the regional one while the top-level subnets stand, else the primary region's): export "+
+		"domainNamesByRegion too, so that a consumer of another region's attachment finds that region's.")
 	a.Describe(&p.ManagedCertificate, "ID (projects/P/locations/REGION/certificates/N) of the Google-managed "+
 		"certificate created for tls.managed (empty otherwise).")
 	a.Describe(&p.DnsAuthorizationRecords, "The DNS records that authorize the Google-managed certificate (tls.managed), "+
 		"one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they "+
 		"resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they "+
 		"stay. Empty without tls.managed.")
+	a.Describe(&p.DomainNamesByRegion, "The domainNames of each region's attachment, by region, as serviceAttachmentUris "+
+		"holds their URIs; export it as the stack output domainNamesByRegion, from which a ConsumerEndpoint with "+
+		"producerStack takes the entry of the attachment it connects to (before domainNames).")
 	a.Describe(&p.ServiceAttachmentUris, "The service attachment URI of each region, by region: with regions, every "+
 		"region's attachment of the cross-region load balancer (also in the migration state, where "+
 		"serviceAttachmentUri stays the regional one); without, {region: serviceAttachmentUri}. A ConsumerEndpoint "+
@@ -288,12 +292,14 @@ func (b *producerBuilder) setOutputs(regional *published, regions []published, l
 	if len(served) == 0 {
 		served = []published{*regional}
 	}
-	uris, ips, names := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringArray{}
+	uris, ips, names, domains := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringArray{}, pulumi.StringArrayMap{}
 	for _, r := range served {
 		uris[r.region], ips[r.region] = attachmentURI(r.attachment), r.ip
+		domains[r.region] = r.attachment.DomainNames
 		names = append(names, pulumi.String(r.region))
 	}
 	c.ServiceAttachmentUris, c.LoadBalancerIps, c.Regions = uris.ToStringMapOutput(), ips.ToStringMapOutput(), names.ToStringArrayOutput()
+	c.DomainNamesByRegion = domains.ToStringArrayMapOutput()
 	capacity := 0
 	var parts []connections
 	for _, r := range all {

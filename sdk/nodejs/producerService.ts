@@ -72,9 +72,13 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly dnsAuthorizationRecords: pulumi.Output<outputs.DnsAuthorizationRecord[]>;
     /**
-     * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that region's domainNames as its producerDomainNames.
+     * The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): export domainNamesByRegion too, so that a consumer of another region's attachment finds that region's.
      */
     declare public readonly domainNames: pulumi.Output<string[]>;
+    /**
+     * The domainNames of each region's attachment, by region, as serviceAttachmentUris holds their URIs; export it as the stack output domainNamesByRegion, from which a ConsumerEndpoint with producerStack takes the entry of the attachment it connects to (before domainNames).
+     */
+    declare public /*out*/ readonly domainNamesByRegion: pulumi.Output<{[key: string]: string[]}>;
     /**
      * Private hostname the service answers to (empty when none was given).
      */
@@ -196,6 +200,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
             resourceInputs["connectionWarning"] = undefined /*out*/;
             resourceInputs["dnsAuthorizationRecords"] = undefined /*out*/;
+            resourceInputs["domainNamesByRegion"] = undefined /*out*/;
             resourceInputs["loadBalancerIps"] = undefined /*out*/;
             resourceInputs["managedCertificate"] = undefined /*out*/;
             resourceInputs["natAddressesFree"] = undefined /*out*/;
@@ -215,6 +220,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["connectionWarning"] = undefined /*out*/;
             resourceInputs["dnsAuthorizationRecords"] = undefined /*out*/;
             resourceInputs["domainNames"] = undefined /*out*/;
+            resourceInputs["domainNamesByRegion"] = undefined /*out*/;
             resourceInputs["hostname"] = undefined /*out*/;
             resourceInputs["loadBalancerIp"] = undefined /*out*/;
             resourceInputs["loadBalancerIps"] = undefined /*out*/;

@@ -187,7 +187,7 @@ func regionsDrill(t *testing.T, env *harness.Env, producer, consumer lang) {
 	}
 	up := w.prod.Up()
 	if producer.name == "go" {
-		assertRegionsParity(t, env)
+		assertRegionsParity(t, env, up)
 	}
 	uris := up.OutputString(t, "serviceAttachmentUris")
 	for _, r := range []string{region, secondRegion} {
@@ -280,7 +280,7 @@ func TestRegionsRoutes(t *testing.T) {
 // beyond the other languages: each region's attachment publishes its own domain
 // (regions[R].domainNames), and the global HTTPS proxy holds the global SSL policy
 // (XLB-SSL-POLICY).
-func assertRegionsParity(t *testing.T, env *harness.Env) {
+func assertRegionsParity(t *testing.T, env *harness.Env, up *harness.Summary) {
 	t.Helper()
 	domains := map[string]any{}
 	policies := 0
@@ -303,6 +303,15 @@ func assertRegionsParity(t *testing.T, env *harness.Env) {
 	}
 	if policies != 1 {
 		t.Errorf("%d global HTTPS proxies with an SSL policy, want 1", policies)
+	}
+	// The output a consumer picks its attachment's domains from holds what each attachment publishes.
+	want, _ := json.Marshal(domains)
+	got, err := up.Output("domainNamesByRegion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := json.Marshal(got); string(g) != string(want) {
+		t.Errorf("domainNamesByRegion = %s, want what each attachment publishes, %s", g, want)
 	}
 }
 

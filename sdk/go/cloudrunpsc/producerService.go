@@ -74,8 +74,10 @@ type ProducerService struct {
 	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
 	// The DNS records that authorize the Google-managed certificate (tls.managed), one per authorized domain: publish each (name, type, data) in the domain's public DNS zone. Until they resolve the certificate stays PROVISIONING; once they do, Google issues it and renews it for as long as they stay. Empty without tls.managed.
 	DnsAuthorizationRecords DnsAuthorizationRecordArrayOutput `pulumi:"dnsAuthorizationRecords"`
-	// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that region's domainNames as its producerDomainNames.
+	// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): export domainNamesByRegion too, so that a consumer of another region's attachment finds that region's.
 	DomainNames pulumi.StringArrayOutput `pulumi:"domainNames"`
+	// The domainNames of each region's attachment, by region, as serviceAttachmentUris holds their URIs; export it as the stack output domainNamesByRegion, from which a ConsumerEndpoint with producerStack takes the entry of the attachment it connects to (before domainNames).
+	DomainNamesByRegion pulumi.StringArrayMapOutput `pulumi:"domainNamesByRegion"`
 	// Private hostname the service answers to (empty when none was given).
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
 	// Internal IP of the load balancer in the producer VPC.
@@ -357,9 +359,14 @@ func (o ProducerServiceOutput) DnsAuthorizationRecords() DnsAuthorizationRecordA
 	return o.ApplyT(func(v *ProducerService) DnsAuthorizationRecordArrayOutput { return v.DnsAuthorizationRecords }).(DnsAuthorizationRecordArrayOutput)
 }
 
-// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that region's domainNames as its producerDomainNames.
+// The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): export domainNamesByRegion too, so that a consumer of another region's attachment finds that region's.
 func (o ProducerServiceOutput) DomainNames() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayOutput { return v.DomainNames }).(pulumi.StringArrayOutput)
+}
+
+// The domainNames of each region's attachment, by region, as serviceAttachmentUris holds their URIs; export it as the stack output domainNamesByRegion, from which a ConsumerEndpoint with producerStack takes the entry of the attachment it connects to (before domainNames).
+func (o ProducerServiceOutput) DomainNamesByRegion() pulumi.StringArrayMapOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayMapOutput { return v.DomainNamesByRegion }).(pulumi.StringArrayMapOutput)
 }
 
 // Private hostname the service answers to (empty when none was given).

@@ -633,6 +633,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["connected_endpoints"] = None
             __props__.__dict__["connection_warning"] = None
             __props__.__dict__["dns_authorization_records"] = None
+            __props__.__dict__["domain_names_by_region"] = None
             __props__.__dict__["load_balancer_ips"] = None
             __props__.__dict__["managed_certificate"] = None
             __props__.__dict__["nat_addresses_free"] = None
@@ -703,9 +704,17 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="domainNames")
     def domain_names(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): a consumer of another region's attachment gives that region's domainNames as its producerDomainNames.
+        The attachment's domainNames, for which Private Service Connect's automatic DNS creates zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single outputs' (the regional one while the top-level subnets stand, else the primary region's): export domainNamesByRegion too, so that a consumer of another region's attachment finds that region's.
         """
         return pulumi.get(self, "domain_names")
+
+    @_builtins.property
+    @pulumi.getter(name="domainNamesByRegion")
+    def domain_names_by_region(self) -> pulumi.Output[Mapping[str, Sequence[_builtins.str]]]:
+        """
+        The domainNames of each region's attachment, by region, as serviceAttachmentUris holds their URIs; export it as the stack output domainNamesByRegion, from which a ConsumerEndpoint with producerStack takes the entry of the attachment it connects to (before domainNames).
+        """
+        return pulumi.get(self, "domain_names_by_region")
 
     @_builtins.property
     @pulumi.getter

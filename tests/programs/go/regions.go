@@ -112,6 +112,8 @@ func RegionsProducer(ctx *pulumi.Context) error {
 	}
 	ExportRegionsProducer(ctx, svc.ServiceAttachmentUri, svc.ServiceAttachmentUris, svc.LoadBalancerIps, svc.Regions,
 		svc.ConnectedEndpoints, svc.ConnectionWarning)
+	// Each region's attachment has its own domain: a consumer picks its attachment's from this.
+	ctx.Export("domainNamesByRegion", svc.DomainNamesByRegion)
 	return nil
 }
 
