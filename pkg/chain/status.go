@@ -14,6 +14,12 @@ const (
 	Closed         = "CLOSED"
 )
 
+// RefreshOutputs is the command that brings what changed in the cloud into a stack's component
+// outputs: a ConsumerEndpoint's pscConnectionStatus once the producer accepts (or rejects) it,
+// and a ProducerService's connectedEndpoints. Every text that tells a user which command to run
+// for them says this one.
+const RefreshOutputs = "pulumi refresh"
+
 // ConnectionStatus is a PSC connection status with what it means for the consumer's requests:
 // whether they are served and, when not, why and what to do.
 type ConnectionStatus struct {

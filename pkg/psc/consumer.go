@@ -27,6 +27,7 @@ type ConsumerEndpoint struct {
 	ServiceAttachmentUri   pulumi.StringOutput      `pulumi:"serviceAttachmentUri"`
 	Region                 pulumi.StringOutput      `pulumi:"region"`
 	AutomaticDnsDomains    pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
+	ProducerProtocol       pulumi.StringOutput      `pulumi:"producerProtocol"`
 }
 
 // Annotate documents the ConsumerEndpoint outputs for the schema.
@@ -134,4 +135,5 @@ func (b *consumerBuilder) setOutputs(attachment targetAttachment, ep endpoint) {
 	c.ServiceAttachmentUri = ep.uri
 	c.Region = ep.region
 	c.AutomaticDnsDomains = automaticDNSDomains(b.args.NoAutomateDnsZone, attachment.domains)
+	c.ProducerProtocol = pulumi.String("").ToStringOutput()
 }

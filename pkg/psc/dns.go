@@ -34,6 +34,7 @@ type DnsBindingArgs struct {
 	Labels           map[string]string             `pulumi:"labels,optional"`
 	// AutomaticDnsDomains are the domains PSC's automatic DNS claims in the bound networks.
 	AutomaticDnsDomains pulumi.StringArrayInput `pulumi:"automaticDnsDomains,optional"`
+	ProducerProtocol    pulumi.StringInput      `pulumi:"producerProtocol,optional"`
 }
 
 // Annotate documents DnsBindingArgs for the schema.
