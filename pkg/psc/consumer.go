@@ -38,7 +38,9 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 	a.Describe(&c.ForwardingRuleSelfLink, "Self link of the endpoint's forwarding rule.")
 	a.Describe(&c.PscConnectionId, "PSC connection id the producer sees.")
 	a.Describe(&c.PscConnectionStatus, "Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; "+
-		"a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.")
+		"a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer "+
+		"accepts (or rejects) this consumer, "+chain.RefreshOutputs+" updates it (a plain pulumi refresh updates only "+
+		"the forwarding rule's state, and a plain pulumi up does not read the rule again).")
 	a.Describe(&c.ConsumerProject, "Consumer project, to add to the producer's accept list.")
 	a.Describe(&c.ConsumerNetwork, "Self link of the consumer VPC, to add to the producer's accept list by network.")
 	a.Describe(&c.ServiceAttachmentUri, "The service attachment the endpoint connects to.")

@@ -69,12 +69,13 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
      * Internal IP of the endpoint that consumers call.
      */
     declare public readonly ipAddress: pulumi.Output<string>;
+    declare public /*out*/ readonly producerProtocol: pulumi.Output<string>;
     /**
      * PSC connection id the producer sees.
      */
     declare public /*out*/ readonly pscConnectionId: pulumi.Output<string>;
     /**
-     * Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.
+     * Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer accepts (or rejects) this consumer, pulumi refresh --run-program updates it (a plain pulumi refresh updates only the forwarding rule's state, and a plain pulumi up does not read the rule again).
      */
     declare public /*out*/ readonly pscConnectionStatus: pulumi.Output<string>;
     /**
@@ -123,6 +124,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
+            resourceInputs["producerProtocol"] = undefined /*out*/;
             resourceInputs["pscConnectionId"] = undefined /*out*/;
             resourceInputs["pscConnectionStatus"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
@@ -132,6 +134,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
             resourceInputs["ipAddress"] = undefined /*out*/;
+            resourceInputs["producerProtocol"] = undefined /*out*/;
             resourceInputs["pscConnectionId"] = undefined /*out*/;
             resourceInputs["pscConnectionStatus"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;

@@ -85,6 +85,7 @@ export class DnsBinding extends pulumi.ComponentResource {
             resourceInputs["ipAddresses"] = args?.ipAddresses;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["networks"] = args?.networks;
+            resourceInputs["producerProtocol"] = args?.producerProtocol;
             resourceInputs["project"] = args?.project;
             resourceInputs["protocol"] = args?.protocol;
             resourceInputs["ttl"] = (args?.ttl) ?? 300;
@@ -138,6 +139,7 @@ export interface DnsBindingArgs {
      * VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
      */
     networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    producerProtocol?: pulumi.Input<string | undefined>;
     /**
      * Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */

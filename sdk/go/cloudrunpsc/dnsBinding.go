@@ -103,7 +103,8 @@ type dnsBindingArgs struct {
 	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
 	Labels map[string]string `pulumi:"labels"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
-	Networks []string `pulumi:"networks"`
+	Networks         []string `pulumi:"networks"`
+	ProducerProtocol *string  `pulumi:"producerProtocol"`
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
@@ -129,7 +130,8 @@ type DnsBindingArgs struct {
 	// Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
 	Labels map[string]string
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
-	Networks pulumi.StringArrayInput
+	Networks         pulumi.StringArrayInput
+	ProducerProtocol pulumi.StringPtrInput
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
 	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.

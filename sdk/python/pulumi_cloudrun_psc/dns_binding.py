@@ -26,6 +26,7 @@ class DnsBindingArgs:
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -58,6 +59,8 @@ class DnsBindingArgs:
             pulumi.set(__self__, "labels", labels)
         if networks is not None:
             pulumi.set(__self__, "networks", networks)
+        if producer_protocol is not None:
+            pulumi.set(__self__, "producer_protocol", producer_protocol)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if protocol is not None:
@@ -154,6 +157,15 @@ class DnsBindingArgs:
         pulumi.set(self, "networks", value)
 
     @_builtins.property
+    @pulumi.getter(name="producerProtocol")
+    def producer_protocol(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "producer_protocol")
+
+    @producer_protocol.setter
+    def producer_protocol(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "producer_protocol", value)
+
+    @_builtins.property
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
@@ -215,6 +227,7 @@ class DnsBinding(pulumi.ComponentResource):
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -312,6 +325,7 @@ class DnsBinding(pulumi.ComponentResource):
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -336,6 +350,7 @@ class DnsBinding(pulumi.ComponentResource):
             __props__.__dict__["ip_addresses"] = ip_addresses
             __props__.__dict__["labels"] = labels
             __props__.__dict__["networks"] = networks
+            __props__.__dict__["producer_protocol"] = producer_protocol
             __props__.__dict__["project"] = project
             __props__.__dict__["protocol"] = protocol
             if ttl is None:
