@@ -49,6 +49,10 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 		"claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): "+
 		"none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname "+
 		"under them.")
+	a.Describe(&c.ProducerProtocol, "The protocol the producer serves, HTTP or HTTPS, read from producerStack's "+
+		"protocol output (a ProducerService's protocol, which the producer's stack exports); empty with "+
+		"serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, "+
+		"whose url then takes its scheme.")
 }
 
 // NewConsumerEndpoint validates args, then creates the endpoint as children of the component.
@@ -137,5 +141,5 @@ func (b *consumerBuilder) setOutputs(attachment targetAttachment, ep endpoint) {
 	c.ServiceAttachmentUri = ep.uri
 	c.Region = ep.region
 	c.AutomaticDnsDomains = automaticDNSDomains(b.args.NoAutomateDnsZone, attachment.domains)
-	c.ProducerProtocol = pulumi.String("").ToStringOutput()
+	c.ProducerProtocol = attachment.protocol
 }

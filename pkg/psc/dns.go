@@ -15,9 +15,9 @@ const DnsBindingType = chain.DnsBindingType
 
 const defaultTTL = 300
 
-// defaultDNSProtocol is the scheme of the url output by default: the producer's default, HTTP
-// (a ProducerService serves HTTPS only when given tls).
-const defaultDNSProtocol = "HTTP"
+// defaultDNSProtocol is the scheme of the url output when neither protocol nor producerProtocol
+// says: the producer's default, HTTP (a ProducerService serves HTTPS only when given tls).
+const defaultDNSProtocol = chain.HTTP
 
 // DnsBindingArgs are the inputs of a DnsBinding.
 type DnsBindingArgs struct {
@@ -63,8 +63,14 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 		"creating one.")
 	a.Describe(&d.Ttl, "TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).")
 	a.SetDefault(&d.Ttl, defaultTTL)
-	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
-		"with tls): the scheme of the url output; take it from the producer's protocol output.")
+	a.Describe(&d.Protocol, "HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol "+
+		"from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it "+
+		"must be the same: a protocol the producer does not serve is refused.")
+	a.Describe(&d.ProducerProtocol, "The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's "+
+		"producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without "+
+		"protocol being given; a protocol that differs is refused (at preview when known, else before the zone and "+
+		"the record are created). Empty says nothing (an endpoint given serviceAttachment, or a producer stack "+
+		"without a protocol output).")
 	a.Describe(&d.Labels, labelsDescription+" Only a zone the component creates takes them.")
 	a.Describe(&d.AutomaticDnsDomains, "The domains that Private Service Connect's automatic DNS claims in the "+
 		"consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under "+
@@ -123,6 +129,14 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 		project = pulumi.StringPtr(a.Project)
 	}
 
+	// The url checks producerProtocol; when it is an Output, the zone and the record wait for it.
+	url := a.checkedURL(name)
+	gated := func(v pulumi.StringInput) pulumi.StringInput {
+		if a.protocolPending() {
+			return after(url, v)
+		}
+		return v
+	}
 	zoneName := pulumi.String(a.ExistingZoneName).ToStringOutput()
 	if a.ExistingZoneName == "" {
 		networks, err := claimZone(ctx, name, a.Project, a.ZoneDnsName, a.Networks)
@@ -131,7 +145,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 		}
 		zone, err := dns.NewManagedZone(ctx, name+"-zone", &dns.ManagedZoneArgs{
 			Project:     project,
-			DnsName:     pulumi.String(a.ZoneDnsName),
+			DnsName:     gated(pulumi.String(a.ZoneDnsName)),
 			Visibility:  pulumi.String("private"),
 			Labels:      childLabels(a.Labels),
 			Description: description("DnsBinding", name, "private name of a Private Service Connect endpoint"),
@@ -149,7 +163,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	record := &dns.RecordSetArgs{
 		Project:     project,
 		ManagedZone: zoneName,
-		Name:        checkedHostname(a.Hostname, a.AutomaticDnsDomains),
+		Name:        gated(checkedHostname(a.Hostname, a.AutomaticDnsDomains)),
 		Type:        pulumi.String("A"),
 		Ttl:         pulumi.Int(*a.Ttl),
 	}
@@ -164,7 +178,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 
 	comp.Fqdn = pulumi.String(fqdn).ToStringOutput()
 	comp.ZoneName = zoneName
-	comp.Url = pulumi.String(a.url()).ToStringOutput()
+	comp.Url = url
 	comp.Regions = pulumi.ToStringArray(a.regions()).ToStringArrayOutput()
 	comp.HealthChecked = pulumi.Bool(pscEndpointHealthChecked).ToBoolOutput()
 	if err := registerOutputs(ctx, comp); err != nil {
@@ -180,21 +194,10 @@ func (args *DnsBindingArgs) withDefaults() DnsBindingArgs {
 	if a.Ttl == nil {
 		a.Ttl = pulumi.IntRef(defaultTTL)
 	}
-	if a.Protocol == "" {
-		a.Protocol = defaultDNSProtocol
-	}
 	if a.ZoneDnsName == "" && a.ExistingZoneName == "" && checkHostname(a.Hostname) == nil {
 		a.ZoneDnsName = a.Hostname + "."
 	}
 	return a
-}
-
-// url is the address consumers call.
-func (a *DnsBindingArgs) url() string {
-	if a.Protocol == "HTTP" {
-		return "http://" + a.Hostname
-	}
-	return "https://" + a.Hostname
 }
 
 // visibleNetworks turns network references into the zone's private visibility list.

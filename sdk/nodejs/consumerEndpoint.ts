@@ -69,6 +69,9 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
      * Internal IP of the endpoint that consumers call.
      */
     declare public readonly ipAddress: pulumi.Output<string>;
+    /**
+     * The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+     */
     declare public /*out*/ readonly producerProtocol: pulumi.Output<string>;
     /**
      * PSC connection id the producer sees.

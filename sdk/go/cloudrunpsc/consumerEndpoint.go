@@ -74,7 +74,8 @@ type ConsumerEndpoint struct {
 	// Self link of the endpoint's forwarding rule.
 	ForwardingRuleSelfLink pulumi.StringOutput `pulumi:"forwardingRuleSelfLink"`
 	// Internal IP of the endpoint that consumers call.
-	IpAddress        pulumi.StringOutput `pulumi:"ipAddress"`
+	IpAddress pulumi.StringOutput `pulumi:"ipAddress"`
+	// The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
 	ProducerProtocol pulumi.StringOutput `pulumi:"producerProtocol"`
 	// PSC connection id the producer sees.
 	PscConnectionId pulumi.StringOutput `pulumi:"pscConnectionId"`
@@ -295,6 +296,7 @@ func (o ConsumerEndpointOutput) IpAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.IpAddress }).(pulumi.StringOutput)
 }
 
+// The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
 func (o ConsumerEndpointOutput) ProducerProtocol() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.ProducerProtocol }).(pulumi.StringOutput)
 }

@@ -508,6 +508,9 @@ class ConsumerEndpoint(pulumi.ComponentResource):
     @_builtins.property
     @pulumi.getter(name="producerProtocol")
     def producer_protocol(self) -> pulumi.Output[_builtins.str]:
+        """
+        The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+        """
         return pulumi.get(self, "producer_protocol")
 
     @_builtins.property
