@@ -115,31 +115,39 @@ func TestDnsBindingLearnsTheProducerProtocol(t *testing.T) {
 	t.Run("from the endpoint that read the producer stack", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeCloud()
-		f.Stacks[producerStackName] = map[string]any{"serviceAttachmentUri": testAttachment, "protocol": "HTTPS"}
-		var got string
-		err := f.Run(func(ctx *pulumi.Context) error {
-			args := consumerArgs()
-			args.ServiceAttachment, args.ProducerStack = nil, producerStackName
-			ep, err := NewConsumerEndpoint(ctx, "payments", args)
-			if err != nil {
-				return err
-			}
-			a := dnsArgs()
-			a.IpAddress, a.ProducerProtocol = ep.IpAddress, ep.ProducerProtocol
-			d, err := NewDnsBinding(ctx, "payments-dns", a)
-			if err != nil {
-				return err
-			}
-			got = psctest.Await[string](t, d.Url)
-			return nil
-		})
+		url, err := bindingFromEndpoint(t, f, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != "https://payment-api.internal" {
-			t.Errorf("url = %q, want https://payment-api.internal, the HTTPS producer's", got)
+		if url != "https://payment-api.internal" {
+			t.Errorf("url = %q, want https://payment-api.internal, the HTTPS producer's", url)
 		}
 	})
+}
+
+// bindingFromEndpoint runs, in f, a ConsumerEndpoint that reads an HTTPS producer's stack and a
+// DnsBinding given the endpoint's producerProtocol and protocol, and returns the binding's url.
+func bindingFromEndpoint(t *testing.T, f *fakeCloud, protocol string) (url string, err error) {
+	f.Stacks[producerStackName] = map[string]any{"serviceAttachmentUri": testAttachment, "protocol": "HTTPS"}
+	err = f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		args.ServiceAttachment, args.ProducerStack = nil, producerStackName
+		ep, err := NewConsumerEndpoint(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		a := dnsArgs()
+		a.IpAddress, a.ProducerProtocol, a.Protocol = ep.IpAddress, ep.ProducerProtocol, protocol
+		d, err := NewDnsBinding(ctx, "payments-dns", a)
+		if err != nil {
+			return err
+		}
+		if protocol == "" {
+			url = psctest.Await[string](t, d.Url)
+		}
+		return nil
+	})
+	return url, err
 }
 
 // A protocol that disagrees with the producer's is refused naming protocol: at preview, before
@@ -174,19 +182,7 @@ func TestDnsBindingRefusesAProtocolTheProducerDoesNotServe(t *testing.T) {
 	t.Run("from the endpoint", func(t *testing.T) {
 		t.Parallel()
 		f := newFakeCloud()
-		f.Stacks[producerStackName] = map[string]any{"serviceAttachmentUri": testAttachment, "protocol": "HTTPS"}
-		err := f.Run(func(ctx *pulumi.Context) error {
-			args := consumerArgs()
-			args.ServiceAttachment, args.ProducerStack = nil, producerStackName
-			ep, err := NewConsumerEndpoint(ctx, "payments", args)
-			if err != nil {
-				return err
-			}
-			a := dnsArgs()
-			a.IpAddress, a.ProducerProtocol, a.Protocol = ep.IpAddress, ep.ProducerProtocol, "HTTP"
-			_, err = NewDnsBinding(ctx, "payments-dns", a)
-			return err
-		})
+		_, err := bindingFromEndpoint(t, f, "HTTP")
 		if err == nil || !strings.Contains(err.Error(), `invalid DnsBinding "payments-dns"`) || !strings.Contains(err.Error(), disagree) {
 			t.Fatalf("want %q once the endpoint's producerProtocol resolves, got %v", disagree, err)
 		}
