@@ -9,8 +9,6 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
 )
 
-const producerStackName = "acme/payments/prod"
-
 // A ConsumerEndpoint that reads the producer's stack publishes the producer's protocol from the
 // stack's protocol output; none without one, or with serviceAttachment; a protocol output that
 // is not HTTP or HTTPS fails naming producerStack.
@@ -34,33 +32,9 @@ func TestConsumerProducerProtocol(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeCloud()
-			var got string
-			err := f.Run(func(ctx *pulumi.Context) error {
-				args := consumerArgs()
-				if tc.stack != nil {
-					f.Stacks[producerStackName] = tc.stack
-					args.ServiceAttachment, args.ProducerStack = nil, producerStackName
-				}
-				ep, err := NewConsumerEndpoint(ctx, "payments", args)
-				if err != nil {
-					return err
-				}
-				if tc.wantFail == "" {
-					got = psctest.Await[string](t, ep.ProducerProtocol)
-				}
-				return nil
-			})
-			if tc.wantFail != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantFail) {
-					t.Fatalf("want %q, got %v", tc.wantFail, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tc.want {
+			got := endpointOutput[string](t, tc.stack, nil, tc.wantFail,
+				func(ep *ConsumerEndpoint) pulumi.Output { return ep.ProducerProtocol })
+			if tc.wantFail == "" && got != tc.want {
 				t.Errorf("producerProtocol = %q, want %q", got, tc.want)
 			}
 		})
