@@ -68,9 +68,9 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 		"must be the same: a protocol the producer does not serve is refused.")
 	a.Describe(&d.ProducerProtocol, "The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's "+
 		"producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without "+
-		"protocol being given; a protocol that differs is refused (at preview when known, else before the zone and "+
-		"the record are created). Empty says nothing (an endpoint given serviceAttachment, or a producer stack "+
-		"without a protocol output).")
+		"protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at "+
+		"preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a "+
+		"producer stack without a protocol output).")
 	a.Describe(&d.Labels, labelsDescription+" Only a zone the component creates takes them.")
 	a.Describe(&d.AutomaticDnsDomains, "The domains that Private Service Connect's automatic DNS claims in the "+
 		"consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under "+
@@ -116,6 +116,12 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	if err := invalidInput("DnsBinding", name, a.validate(name)); err != nil {
 		return nil, err
 	}
+	// A producerProtocol read from another resource or stack is checked once it resolves, still
+	// before any child is registered (a StackReference's is known at preview).
+	url := a.checkedURL(name)
+	if err := awaitChecked(ctx, url); err != nil {
+		return nil, err
+	}
 	comp := &DnsBinding{}
 	if err := ctx.RegisterComponentResource(DnsBindingType, name, comp, opts...); err != nil {
 		return nil, err
@@ -129,14 +135,6 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 		project = pulumi.StringPtr(a.Project)
 	}
 
-	// The url checks producerProtocol; when it is an Output, the zone and the record wait for it.
-	url := a.checkedURL(name)
-	gated := func(v pulumi.StringInput) pulumi.StringInput {
-		if a.protocolPending() {
-			return after(url, v)
-		}
-		return v
-	}
 	zoneName := pulumi.String(a.ExistingZoneName).ToStringOutput()
 	if a.ExistingZoneName == "" {
 		networks, err := claimZone(ctx, name, a.Project, a.ZoneDnsName, a.Networks)
@@ -145,7 +143,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 		}
 		zone, err := dns.NewManagedZone(ctx, name+"-zone", &dns.ManagedZoneArgs{
 			Project:     project,
-			DnsName:     gated(pulumi.String(a.ZoneDnsName)),
+			DnsName:     pulumi.String(a.ZoneDnsName),
 			Visibility:  pulumi.String("private"),
 			Labels:      childLabels(a.Labels),
 			Description: description("DnsBinding", name, "private name of a Private Service Connect endpoint"),
@@ -163,7 +161,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	record := &dns.RecordSetArgs{
 		Project:     project,
 		ManagedZone: zoneName,
-		Name:        gated(checkedHostname(a.Hostname, a.AutomaticDnsDomains)),
+		Name:        checkedHostname(a.Hostname, a.AutomaticDnsDomains),
 		Type:        pulumi.String("A"),
 		Ttl:         pulumi.Int(*a.Ttl),
 	}

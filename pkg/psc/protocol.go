@@ -13,7 +13,7 @@ import (
 // stack publishes the stack's protocol output (a ProducerService's protocol, HTTP or HTTPS) as
 // its producerProtocol, and a DnsBinding given it says that scheme in its url: the consumer does
 // not copy the protocol by hand, and a protocol it does give that the producer does not serve is
-// refused, naming protocol, before the binding's zone and record are created.
+// refused, naming protocol, before any child of the binding is registered.
 
 // protocolOutput is the stack output of a producer's protocol, read by a ConsumerEndpoint with
 // producerStack.
@@ -21,20 +21,23 @@ const protocolOutput = "protocol"
 
 // stackProtocol is the producer stack's protocol output: "" when the stack has no such output
 // (a producer that does not export it), an error naming producerStack when it is not HTTP or
-// HTTPS.
+// HTTPS. Whether the output is there is read from the outputs' keys, known at preview (asked for
+// a key it lacks, a StackReference answers unknown during a preview; inputs.go, stackString).
 func stackProtocol(ref *pulumi.StackReference, stack string) pulumi.StringOutput {
-	return ref.GetOutput(pulumi.String(protocolOutput)).ApplyT(func(v any) (string, error) {
-		if v == nil {
-			return "", nil
+	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) pulumi.StringOutput {
+		if outputs, _ := v.(map[string]any); outputs[protocolOutput] == nil {
+			return pulumi.String("").ToStringOutput()
 		}
-		s, ok := v.(string)
-		if !ok {
-			return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got a %T", stack, protocolOutput, v)
-		}
-		if !slices.Contains(chain.Protocols, s) {
-			return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got %q", stack, protocolOutput, s)
-		}
-		return s, nil
+		return ref.GetOutput(pulumi.String(protocolOutput)).ApplyT(func(v any) (string, error) {
+			s, ok := v.(string)
+			if !ok {
+				return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got a %T", stack, protocolOutput, v)
+			}
+			if !slices.Contains(chain.Protocols, s) {
+				return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got %q", stack, protocolOutput, s)
+			}
+			return s, nil
+		}).(pulumi.StringOutput)
 	}).(pulumi.StringOutput)
 }
 
@@ -70,8 +73,8 @@ func (a *DnsBindingArgs) protocolPending() bool {
 }
 
 // checkedURL is the url output. When producerProtocol is an Output its check runs once it
-// resolves (at preview for a StackReference's), failing, in the component's refusal form, when
-// it disagrees with protocol.
+// resolves (NewDnsBinding awaits it before any child), failing, in the component's refusal form,
+// when it disagrees with protocol.
 func (a *DnsBindingArgs) checkedURL(name string) pulumi.StringOutput {
 	if !a.protocolPending() {
 		producer, _ := knownString(a.ProducerProtocol)
@@ -86,10 +89,4 @@ func (a *DnsBindingArgs) checkedURL(name string) pulumi.StringOutput {
 		}
 		return chain.URL(a.urlProtocol(producer), a.Hostname), nil
 	}).(pulumi.StringOutput)
-}
-
-// after is value once check resolves: a child's input that makes the child wait for the check,
-// so that nothing is created when it fails.
-func after(check pulumi.StringOutput, value pulumi.StringInput) pulumi.StringOutput {
-	return pulumi.All(check, value).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
 }

@@ -140,7 +140,7 @@ export interface DnsBindingArgs {
      */
     networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused (at preview when known, else before the zone and the record are created). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+     * The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
      */
     producerProtocol?: pulumi.Input<string | undefined>;
     /**

@@ -104,7 +104,7 @@ type dnsBindingArgs struct {
 	Labels map[string]string `pulumi:"labels"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks []string `pulumi:"networks"`
-	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused (at preview when known, else before the zone and the record are created). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
 	ProducerProtocol *string `pulumi:"producerProtocol"`
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
@@ -132,7 +132,7 @@ type DnsBindingArgs struct {
 	Labels map[string]string
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks pulumi.StringArrayInput
-	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused (at preview when known, else before the zone and the record are created). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
 	ProducerProtocol pulumi.StringPtrInput
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
