@@ -253,6 +253,37 @@ func TestConstructConsumerAndDnsNestedInputsWithDependencies(t *testing.T) {
 			t.Errorf("zone networks = %v, want both VPCs", nets)
 		}
 	})
+	// producerProtocol is the endpoint's output, sent with its dependency: at preview the url takes
+	// its scheme, and a protocol that differs is refused naming protocol, no zone or record created.
+	for _, protocol := range []string{"", "HTTP"} {
+		t.Run("dns producerProtocol from the endpoint, protocol "+protocol, func(t *testing.T) {
+			t.Parallel()
+			cloud := psctest.New()
+			inputs := map[string]property.Value{
+				"hostname":         str("payment-api.internal"),
+				"ipAddress":        str("192.168.10.7"),
+				"networks":         arr(str(consumerVPC)),
+				"producerProtocol": dependsOn(str("HTTPS"), "cloudrun-psc:index:ConsumerEndpoint::payments"),
+			}
+			if protocol != "" {
+				inputs["protocol"] = str(protocol)
+			}
+			resp, err := construct(server(t, cloud), psc.DnsBindingType, "payments-dns", true, inputs)
+			if protocol == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantString(t, resp.State, "url", "https://payment-api.internal")
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "protocol: HTTP disagrees with producerProtocol HTTPS") {
+				t.Fatalf("want protocol refused, got %v", err)
+			}
+			if n := len(cloud.Custom(chain.ManagedZoneType)) + len(cloud.Custom(chain.RecordSetType)); n != 0 {
+				t.Errorf("a refused protocol registered %d zones and records", n)
+			}
+		})
+	}
 	// ipAddresses is a plain map (its regions decide the record's shape) of Inputs (the endpoints' IPs).
 	t.Run("dns ipAddresses by region", func(t *testing.T) {
 		t.Parallel()

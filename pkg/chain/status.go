@@ -14,6 +14,15 @@ const (
 	Closed         = "CLOSED"
 )
 
+// RefreshOutputs is the command that brings what changed in the cloud into a stack's component
+// outputs: a ConsumerEndpoint's pscConnectionStatus once the producer accepts (or rejects) it,
+// and a ProducerService's connectedEndpoints. A component's outputs are computed when the program
+// runs, from its children's state: a plain `pulumi refresh` updates the children's state but runs
+// no program, and a plain `pulumi up` reads nothing from the cloud for a child without a diff
+// (tests/e2e/refresh_test.go). Every text that tells a user which command to run for them names
+// this one.
+const RefreshOutputs = "pulumi refresh --run-program"
+
 // ConnectionStatus is a PSC connection status with what it means for the consumer's requests:
 // whether they are served and, when not, why and what to do.
 type ConnectionStatus struct {
@@ -45,15 +54,15 @@ var ConnectionStatuses = []ConnectionStatus{
 			"already has as many endpoints as its connectionLimit allows",
 		fix: "the producer adds {consumer} to `consumers` (or `consumerStacks`), or raises its `connectionLimit` " +
 			"(together with another change of the accept list: pulumi-gcp v8 sends no change of a limit alone, " +
-			"SA-ACCEPT-SET), and runs `pulumi up`; then `pulumi refresh` on the consumer"},
+			"SA-ACCEPT-SET), and runs `pulumi up`; then `" + RefreshOutputs + "` on the consumer"},
 	{Name: Rejected,
 		cause: "{consumer} is on the reject list of the producer's service attachment (a reject wins over an accept)",
-		fix:   "the producer removes {consumer} from `rejectedConsumers` and runs `pulumi up`; then `pulumi refresh` on the consumer"},
+		fix:   "the producer removes {consumer} from `rejectedConsumers` and runs `pulumi up`; then `" + RefreshOutputs + "` on the consumer"},
 	{Name: NeedsAttention,
 		cause: "the producer's PSC NAT subnets have no free address for {consumer} (each accepted connection holds one)",
 		fix: "the producer widens `natSubnet.ipCidrRange` to a range that holds the current one (an in-place update) " +
 			"or adds a NAT subnet with `additionalNatSubnets`, and runs `pulumi up` (no connection is disturbed); " +
-			"then `pulumi refresh` on the consumer"},
+			"then `" + RefreshOutputs + "` on the consumer"},
 	{Name: Closed, ConsumerActs: true,
 		cause: "the producer's service attachment was deleted, so the connection of {consumer} closed; a CLOSED " +
 			"endpoint never reconnects",
@@ -72,6 +81,6 @@ func StatusOf(name string) ConnectionStatus {
 	}
 	return ConnectionStatus{Name: name,
 		cause: "the connection status of {consumer} is " + name + ", which cloudrun-psc does not know",
-		fix: "run `pulumi refresh` on the consumer stack; if it stays, ask the producer to run " +
+		fix: "run `" + RefreshOutputs + "` on the consumer stack; if it stays, ask the producer to run " +
 			"`cloudrun-psc doctor --producer-stack …` on theirs"}
 }

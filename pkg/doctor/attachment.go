@@ -55,7 +55,7 @@ func (w *walk) checkAttachment() {
 	conns := objs(att.Outputs, "connectedEndpoints")
 	if ep != nil && w.connection(ep, conns) == nil {
 		w.broken(att, "the attachment lists no connection from endpoint "+chain.RelativeName(ep.ID),
-			"run `pulumi refresh` on both stacks; if the endpoint stays unlisted, recreate it with `pulumi up` on the consumer")
+			"run `"+chain.RefreshOutputs+"` on both stacks; if the endpoint stays unlisted, recreate it with `pulumi up` on the consumer")
 		return
 	}
 	w.ok(att, "%d connected endpoint(s): %s", len(conns), connectionSummary(conns))
@@ -160,14 +160,14 @@ func (w *walk) consumerEntry(conns []map[string]any, consumer string, names func
 		}
 		if str(w.endpoint.Outputs, "pscConnectionStatus") == chain.Pending && accepted >= int(limit) {
 			w.broken(w.attachment, fmt.Sprintf("consumer %s has %d accepted connection(s), its connectionLimit is %v: new endpoints stay PENDING", consumer, accepted, limit),
-				fmt.Sprintf("the producer raises `connectionLimit` for %s and runs `pulumi up`; then `pulumi refresh` on the consumer", consumer))
+				fmt.Sprintf("the producer raises `connectionLimit` for %s and runs `pulumi up`; then `%s` on the consumer", consumer, chain.RefreshOutputs))
 			return
 		}
 		w.ok(w.attachment, "%s accepted, %d of %v connection(s) used", consumer, accepted, limit)
 		return
 	}
 	w.broken(w.attachment, "consumer "+consumer+" is not on the attachment's accept list, so its endpoint stays PENDING",
-		"the producer adds "+consumer+" to `consumers` (or the consumer's stack to `consumerStacks`) and runs `pulumi up`; then `pulumi refresh` on the consumer")
+		"the producer adds "+consumer+" to `consumers` (or the consumer's stack to `consumerStacks`) and runs `pulumi up`; then `"+chain.RefreshOutputs+"` on the consumer")
 }
 
 // NATUsage counts the NAT addresses of an attachment's subnets: used (one per accepted

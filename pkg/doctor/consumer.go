@@ -35,6 +35,7 @@ func (w *walk) checkDNSRecord() {
 	}
 	name := str(rec.Outputs, "name")
 	w.hostname = firstNonEmpty(strings.TrimSuffix(name, "."), w.hostname)
+	w.checkURLProtocol(name)
 	// With a geolocation policy (dnsrecord.go), the item of the endpoint's region answers its clients.
 	region := regionOf(w.endpoint)
 	got, exact := answerFor(rec.Outputs, region)

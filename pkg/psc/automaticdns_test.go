@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/psc/psctest"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -45,36 +43,9 @@ func TestConsumerAutomaticDnsDomains(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := regionsCloud(nil)
-			var got []string
-			err := f.Run(func(ctx *pulumi.Context) error {
-				args := consumerArgs()
-				if tc.stack != nil {
-					f.Stacks["acme/payments/prod"] = tc.stack
-					args.ServiceAttachment, args.ProducerStack = nil, "acme/payments/prod"
-				}
-				if tc.mutate != nil {
-					tc.mutate(args)
-				}
-				ep, err := NewConsumerEndpoint(ctx, "payments", args)
-				if err != nil {
-					return err
-				}
-				if tc.wantFail == "" {
-					got = psctest.Await[[]string](t, ep.AutomaticDnsDomains)
-				}
-				return nil
-			})
-			if tc.wantFail != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantFail) {
-					t.Fatalf("want %q, got %v", tc.wantFail, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, tc.want) {
+			got := endpointOutput[[]string](t, tc.stack, tc.mutate, tc.wantFail,
+				func(ep *ConsumerEndpoint) pulumi.Output { return ep.AutomaticDnsDomains })
+			if tc.wantFail == "" && !slices.Equal(got, tc.want) {
 				t.Errorf("automaticDnsDomains = %v, want %v", got, tc.want)
 			}
 		})

@@ -27,6 +27,7 @@ type ConsumerEndpoint struct {
 	ServiceAttachmentUri   pulumi.StringOutput      `pulumi:"serviceAttachmentUri"`
 	Region                 pulumi.StringOutput      `pulumi:"region"`
 	AutomaticDnsDomains    pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
+	ProducerProtocol       pulumi.StringOutput      `pulumi:"producerProtocol"`
 }
 
 // Annotate documents the ConsumerEndpoint outputs for the schema.
@@ -37,7 +38,9 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 	a.Describe(&c.ForwardingRuleSelfLink, "Self link of the endpoint's forwarding rule.")
 	a.Describe(&c.PscConnectionId, "PSC connection id the producer sees.")
 	a.Describe(&c.PscConnectionStatus, "Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; "+
-		"a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.")
+		"a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer "+
+		"accepts (or rejects) this consumer, "+chain.RefreshOutputs+" updates it (a plain pulumi refresh updates only "+
+		"the forwarding rule's state, and a plain pulumi up does not read the rule again).")
 	a.Describe(&c.ConsumerProject, "Consumer project, to add to the producer's accept list.")
 	a.Describe(&c.ConsumerNetwork, "Self link of the consumer VPC, to add to the producer's accept list by network.")
 	a.Describe(&c.ServiceAttachmentUri, "The service attachment the endpoint connects to.")
@@ -46,6 +49,10 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 		"claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): "+
 		"none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname "+
 		"under them.")
+	a.Describe(&c.ProducerProtocol, "The protocol the producer serves, HTTP or HTTPS, read from producerStack's "+
+		"protocol output (a ProducerService's protocol, which the producer's stack exports); empty with "+
+		"serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, "+
+		"whose url then takes its scheme.")
 }
 
 // NewConsumerEndpoint validates args, then creates the endpoint as children of the component.
@@ -134,4 +141,5 @@ func (b *consumerBuilder) setOutputs(attachment targetAttachment, ep endpoint) {
 	c.ServiceAttachmentUri = ep.uri
 	c.Region = ep.region
 	c.AutomaticDnsDomains = automaticDNSDomains(b.args.NoAutomateDnsZone, attachment.domains)
+	c.ProducerProtocol = attachment.protocol
 }

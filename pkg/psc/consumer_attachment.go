@@ -74,18 +74,20 @@ func (a *ConsumerEndpointArgs) attachmentInput() string {
 }
 
 // targetAttachment is the service attachment the endpoint targets, as given: its URI (not yet
-// checked when it is an Output) and the producer's domainNames.
+// checked when it is an Output), the producer's domainNames and its protocol ("" when not read
+// from its stack, protocol.go).
 type targetAttachment struct {
-	uri     pulumi.StringOutput
-	domains pulumi.StringArrayOutput
+	uri      pulumi.StringOutput
+	domains  pulumi.StringArrayOutput
+	protocol pulumi.StringOutput
 }
 
 // attachment returns the attachment URI and the producer's domainNames, given directly or read
-// from the producer's stack (a StackReference child; the entry of the endpoint's region when the
+// from the producer's stack (with its protocol) (a StackReference child; the entry of the endpoint's region when the
 // stack maps regions to attachments, see consumer_regions.go).
 func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	a := &b.args
-	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput()}
+	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput(), protocol: pulumi.String("").ToStringOutput()}
 	if a.ProducerDomainNames != nil {
 		t.domains = a.ProducerDomainNames.ToStringArrayOutput()
 	}
@@ -97,6 +99,7 @@ func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	if err != nil {
 		return targetAttachment{}, err
 	}
+	t.protocol = stackProtocol(ref, a.ProducerStack)
 	t.uri = b.stackAttachmentURI(ref)
 	if a.ProducerDomainNames == nil {
 		t.domains = stackDomainNames(ref, a.ProducerStack, t.uri)

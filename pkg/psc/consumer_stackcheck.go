@@ -1,8 +1,11 @@
 package psc
 
+import "errors"
+
 // checkStackAttachment runs, before any child is registered, the checks that depend on what
 // producerStack holds: the output is there and a string (or the map of regions, with an entry for
-// the endpoint's region), it is a service attachment URI, and the endpoint's region is its. A
+// the endpoint's region), it is a service attachment URI, and the endpoint's region is its; and
+// the stack's protocol output, when it has one, is HTTP or HTTPS (protocol.go). A
 // stack's outputs are known at preview as at up, so these refusals come at preview with the
 // component's others, and an up that skips the preview stops before creating the address. Only
 // a value the engine leaves unknown (an output the referenced stack does not have yet, during a
@@ -17,5 +20,5 @@ func (b *consumerBuilder) checkStackAttachment(attachment targetAttachment) erro
 		return nil
 	}
 	region := a.endpointRegion(b.providerRegion, attachment.uri)
-	return awaitChecked(b.ctx, a.checkedURI(attachment.uri, region))
+	return errors.Join(awaitChecked(b.ctx, a.checkedURI(attachment.uri, region)), awaitChecked(b.ctx, attachment.protocol))
 }

@@ -13,6 +13,9 @@ import (
 
 const testAttachment = "projects/producer-prj/regions/europe-west1/serviceAttachments/payments-attachment"
 
+// producerStackName is the producer stack the consumer tests read.
+const producerStackName = "acme/payments/prod"
+
 // consumerArgs is a valid endpoint that takes the attachment URI as a plain string.
 func consumerArgs() *ConsumerEndpointArgs {
 	return &ConsumerEndpointArgs{
@@ -21,6 +24,43 @@ func consumerArgs() *ConsumerEndpointArgs {
 		Subnetwork:        pulumi.String("projects/consumer-prj/regions/europe-west1/subnetworks/apps"),
 		ServiceAttachment: pulumi.String(testAttachment),
 	}
+}
+
+// endpointOutput runs a ConsumerEndpoint whose attachment comes from a producer stack holding
+// stack (or, when stack is nil, from serviceAttachment), its args changed by mutate when given,
+// and returns the output out picks, resolved. With wantFail, the run must fail with an error
+// that contains it, and the zero value is returned.
+func endpointOutput[T any](t *testing.T, stack map[string]any, mutate func(*ConsumerEndpointArgs), wantFail string,
+	out func(*ConsumerEndpoint) pulumi.Output,
+) T {
+	t.Helper()
+	f := regionsCloud(nil) // the consumer subnet in other regions too
+	var got T
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := consumerArgs()
+		if stack != nil {
+			f.Stacks[producerStackName] = stack
+			args.ServiceAttachment, args.ProducerStack = nil, producerStackName
+		}
+		if mutate != nil {
+			mutate(args)
+		}
+		ep, err := NewConsumerEndpoint(ctx, "payments", args)
+		if err != nil {
+			return err
+		}
+		if wantFail == "" {
+			got = psctest.Await[T](t, out(ep))
+		}
+		return nil
+	})
+	switch {
+	case wantFail != "" && (err == nil || !strings.Contains(err.Error(), wantFail)):
+		t.Fatalf("want %q, got %v", wantFail, err)
+	case wantFail == "" && err != nil:
+		t.Fatal(err)
+	}
+	return got
 }
 
 func TestConsumerGraph(t *testing.T) {

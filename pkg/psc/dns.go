@@ -15,9 +15,9 @@ const DnsBindingType = chain.DnsBindingType
 
 const defaultTTL = 300
 
-// defaultDNSProtocol is the scheme of the url output by default: the producer's default, HTTP
-// (a ProducerService serves HTTPS only when given tls).
-const defaultDNSProtocol = "HTTP"
+// defaultDNSProtocol is the scheme of the url output when neither protocol nor producerProtocol
+// says: the producer's default, HTTP (a ProducerService serves HTTPS only when given tls).
+const defaultDNSProtocol = chain.HTTP
 
 // DnsBindingArgs are the inputs of a DnsBinding.
 type DnsBindingArgs struct {
@@ -34,6 +34,7 @@ type DnsBindingArgs struct {
 	Labels           map[string]string             `pulumi:"labels,optional"`
 	// AutomaticDnsDomains are the domains PSC's automatic DNS claims in the bound networks.
 	AutomaticDnsDomains pulumi.StringArrayInput `pulumi:"automaticDnsDomains,optional"`
+	ProducerProtocol    pulumi.StringInput      `pulumi:"producerProtocol,optional"`
 }
 
 // Annotate documents DnsBindingArgs for the schema.
@@ -62,8 +63,14 @@ func (d *DnsBindingArgs) Annotate(a infer.Annotator) {
 		"creating one.")
 	a.Describe(&d.Ttl, "TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).")
 	a.SetDefault(&d.Ttl, defaultTTL)
-	a.Describe(&d.Protocol, "HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer "+
-		"with tls): the scheme of the url output; take it from the producer's protocol output.")
+	a.Describe(&d.Protocol, "HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol "+
+		"from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it "+
+		"must be the same: a protocol the producer does not serve is refused.")
+	a.Describe(&d.ProducerProtocol, "The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's "+
+		"producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without "+
+		"protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at "+
+		"preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a "+
+		"producer stack without a protocol output).")
 	a.Describe(&d.Labels, labelsDescription+" Only a zone the component creates takes them.")
 	a.Describe(&d.AutomaticDnsDomains, "The domains that Private Service Connect's automatic DNS claims in the "+
 		"consumer VPC: pass the ConsumerEndpoint's automaticDnsDomains output. The binding refuses a hostname under "+
@@ -107,6 +114,12 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 	}
 	a := args.withDefaults()
 	if err := invalidInput("DnsBinding", name, a.validate(name)); err != nil {
+		return nil, err
+	}
+	// A producerProtocol read from another resource or stack is checked once it resolves, still
+	// before any child is registered (a StackReference's is known at preview).
+	url := a.checkedURL(name)
+	if err := awaitChecked(ctx, url); err != nil {
 		return nil, err
 	}
 	comp := &DnsBinding{}
@@ -163,7 +176,7 @@ func NewDnsBinding(ctx *pulumi.Context, name string, args *DnsBindingArgs, opts 
 
 	comp.Fqdn = pulumi.String(fqdn).ToStringOutput()
 	comp.ZoneName = zoneName
-	comp.Url = pulumi.String(a.url()).ToStringOutput()
+	comp.Url = url
 	comp.Regions = pulumi.ToStringArray(a.regions()).ToStringArrayOutput()
 	comp.HealthChecked = pulumi.Bool(pscEndpointHealthChecked).ToBoolOutput()
 	if err := registerOutputs(ctx, comp); err != nil {
@@ -179,21 +192,10 @@ func (args *DnsBindingArgs) withDefaults() DnsBindingArgs {
 	if a.Ttl == nil {
 		a.Ttl = pulumi.IntRef(defaultTTL)
 	}
-	if a.Protocol == "" {
-		a.Protocol = defaultDNSProtocol
-	}
 	if a.ZoneDnsName == "" && a.ExistingZoneName == "" && checkHostname(a.Hostname) == nil {
 		a.ZoneDnsName = a.Hostname + "."
 	}
 	return a
-}
-
-// url is the address consumers call.
-func (a *DnsBindingArgs) url() string {
-	if a.Protocol == "HTTP" {
-		return "http://" + a.Hostname
-	}
-	return "https://" + a.Hostname
 }
 
 // visibleNetworks turns network references into the zone's private visibility list.

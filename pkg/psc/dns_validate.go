@@ -2,9 +2,12 @@ package psc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 )
 
 // validate checks every input that is known now and returns all problems at once.
@@ -23,8 +26,10 @@ func (a *DnsBindingArgs) validate(name string) error {
 	if a.Ttl != nil && (*a.Ttl < 1 || *a.Ttl > 86400) {
 		p.addf("ttl", "must be between 1 and 86400 seconds, got %d", *a.Ttl)
 	}
-	if a.Protocol != "HTTPS" && a.Protocol != "HTTP" {
+	if a.Protocol != "" && !slices.Contains(chain.Protocols, a.Protocol) {
 		p.addf("protocol", "must be HTTPS or HTTP, got %q", a.Protocol)
+	} else if producer, ok := knownString(a.ProducerProtocol); ok {
+		a.protocolProblems(&p, producer)
 	}
 	checkLabels(&p, a.Labels)
 	if a.ExistingZoneName != "" {

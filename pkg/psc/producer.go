@@ -77,7 +77,8 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"preview); a selfLink given as an Output, unknown at preview, counts 0.")
 	a.Describe(&p.ConnectedEndpoints, "The consumer endpoints connected to the service attachment, as it reports them: "+
 		"endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC "+
-		"connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.")
+		"connection ID and propagated connections. Read when the program runs: endpoints that connected since show "+
+		"after "+chain.RefreshOutputs+" (a plain pulumi refresh updates only the attachment's state).")
 	a.Describe(&p.NatAddressesUsed, "NAT addresses in use: one per ACCEPTED endpoint.")
 	a.Describe(&p.NatAddressesFree, "NAT addresses still free: natCapacity minus natAddressesUsed.")
 	a.Describe(&p.ConnectionWarning, "Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix "+

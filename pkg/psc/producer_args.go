@@ -401,7 +401,7 @@ func (args *ProducerServiceArgs) https() bool { return args.Tls != nil }
 // protocolAndPort returns the load balancer's protocol and frontend port.
 func (args *ProducerServiceArgs) protocolAndPort() (string, int) {
 	if args.https() {
-		return "HTTPS", 443
+		return chain.HTTPS, 443
 	}
-	return "HTTP", 80
+	return chain.HTTP, 80
 }

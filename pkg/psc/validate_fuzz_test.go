@@ -266,8 +266,9 @@ func FuzzDnsBindingValidate(f *testing.F) {
 		if a.ExistingZoneName == "" && !inZone(a.Hostname, a.ZoneDnsName) {
 			t.Fatalf("valid binding puts %q outside its zone %q", a.Hostname, a.ZoneDnsName)
 		}
-		if u, perr := url.Parse(a.url()); perr != nil || u.Hostname() != a.Hostname {
-			t.Fatalf("url %q does not parse to host %q: %v", a.url(), a.Hostname, perr)
+		got := chain.URL(a.urlProtocol(""), a.Hostname)
+		if u, perr := url.Parse(got); perr != nil || u.Hostname() != a.Hostname {
+			t.Fatalf("url %q does not parse to host %q: %v", got, a.Hostname, perr)
 		}
 	})
 }

@@ -70,11 +70,15 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
      */
     declare public readonly ipAddress: pulumi.Output<string>;
     /**
+     * The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+     */
+    declare public /*out*/ readonly producerProtocol: pulumi.Output<string>;
+    /**
      * PSC connection id the producer sees.
      */
     declare public /*out*/ readonly pscConnectionId: pulumi.Output<string>;
     /**
-     * Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.
+     * Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer accepts (or rejects) this consumer, pulumi refresh --run-program updates it (a plain pulumi refresh updates only the forwarding rule's state, and a plain pulumi up does not read the rule again).
      */
     declare public /*out*/ readonly pscConnectionStatus: pulumi.Output<string>;
     /**
@@ -123,6 +127,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
+            resourceInputs["producerProtocol"] = undefined /*out*/;
             resourceInputs["pscConnectionId"] = undefined /*out*/;
             resourceInputs["pscConnectionStatus"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
@@ -132,6 +137,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
             resourceInputs["ipAddress"] = undefined /*out*/;
+            resourceInputs["producerProtocol"] = undefined /*out*/;
             resourceInputs["pscConnectionId"] = undefined /*out*/;
             resourceInputs["pscConnectionStatus"] = undefined /*out*/;
             resourceInputs["region"] = undefined /*out*/;

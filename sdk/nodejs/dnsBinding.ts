@@ -85,6 +85,7 @@ export class DnsBinding extends pulumi.ComponentResource {
             resourceInputs["ipAddresses"] = args?.ipAddresses;
             resourceInputs["labels"] = args?.labels;
             resourceInputs["networks"] = args?.networks;
+            resourceInputs["producerProtocol"] = args?.producerProtocol;
             resourceInputs["project"] = args?.project;
             resourceInputs["protocol"] = args?.protocol;
             resourceInputs["ttl"] = (args?.ttl) ?? 300;
@@ -139,11 +140,15 @@ export interface DnsBindingArgs {
      */
     networks?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
+     * The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+     */
+    producerProtocol?: pulumi.Input<string | undefined>;
+    /**
      * Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
      */
     project?: string;
     /**
-     * HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+     * HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
      */
     protocol?: string;
     /**

@@ -60,7 +60,7 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly cloudRunUri: pulumi.Output<string>;
     /**
-     * The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+     * The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Read when the program runs: endpoints that connected since show after pulumi refresh --run-program (a plain pulumi refresh updates only the attachment's state).
      */
     declare public /*out*/ readonly connectedEndpoints: pulumi.Output<outputs.ConnectedEndpoint[]>;
     /**

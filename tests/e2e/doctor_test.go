@@ -369,13 +369,7 @@ func TestDoctor(t *testing.T) {
 // producerOutput is an output of the stack's ProducerService as its state holds it.
 func producerOutput(t *testing.T, st *harness.Stack, name string) any {
 	t.Helper()
-	for _, r := range st.Export().Resources {
-		if string(r.Type) == tProducer {
-			return r.Outputs[name]
-		}
-	}
-	t.Fatalf("%s holds no ProducerService", st.Ref())
-	return nil
+	return stateOutput(t, st, tProducer, name)
 }
 
 func readFile(t *testing.T, path string) []byte {

@@ -16,7 +16,9 @@ import (
 //
 // Configuration: exactly one of producerStack (the producer's stack name, read through a
 // StackReference) and serviceAttachment (the attachment URI as a plain string); optionally
-// hostname and protocol (HTTP or HTTPS, as the producer serves), plus gcp:project and gcp:region.
+// hostname and protocol (HTTP or HTTPS, as the producer serves: with producerStack the DnsBinding
+// learns it from the endpoint, which reads the producer stack's protocol output; HTTP when neither
+// says), plus gcp:project and gcp:region.
 // For a Shared VPC, networkProject names the host project, and network and subnetwork its VPC
 // and subnet (names or self links): the program then creates neither, the endpoint's address and
 // rule stay in gcp:project (a service project attached to the host), and the producer accepts
@@ -26,10 +28,6 @@ func Consumer(ctx *pulumi.Context) error {
 	hostname := cfg.Get("hostname")
 	if hostname == "" {
 		hostname = "payment-api.internal"
-	}
-	protocol := cfg.Get("protocol")
-	if protocol == "" {
-		protocol = "HTTP"
 	}
 	region := config.Require(ctx, "gcp:region")
 
@@ -69,7 +67,9 @@ func Consumer(ctx *pulumi.Context) error {
 		Hostname:  hostname,
 		IpAddress: endpoint.IpAddress,
 		Networks:  pulumi.StringArray{network},
-		Protocol:  protocol,
+		// The scheme of url: the producer's, as the endpoint read it from the producer's stack.
+		ProducerProtocol: endpoint.ProducerProtocol,
+		Protocol:         cfg.Get("protocol"),
 	})
 	if err != nil {
 		return fmt.Errorf("naming the endpoint: %w", err)

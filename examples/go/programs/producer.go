@@ -15,10 +15,11 @@ import (
 //
 // Configuration (all optional): image, hostname, consumerProjects (a list of consumer project
 // ids to accept), consumerStacks (a list of consumer stack names whose consumerProject output is
-// accepted), plus gcp:project and gcp:region. For a Shared VPC, networkProject names the host
-// project and network its VPC (name or self link): the program then creates no VPC, and the
-// component creates the subnets in the host project (gcp:project must be a service project
-// attached to it).
+// accepted), tlsCertificate and tlsPrivateKey (a secret: `pulumi config set --secret`) to serve
+// HTTPS with that certificate, plus gcp:project and gcp:region. For a Shared VPC, networkProject
+// names the host project and network its VPC (name or self link): the program then creates no
+// VPC, and the component creates the subnets in the host project (gcp:project must be a service
+// project attached to it).
 func Producer(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	image := cfg.Get("image")
@@ -47,6 +48,9 @@ func Producer(ctx *pulumi.Context) error {
 		LoadBalancerSubnet: psc.SubnetArgs{IpCidrRange: "10.10.0.0/24"},
 		ProxyOnlySubnet:    psc.SubnetArgs{IpCidrRange: "10.129.0.0/23"},
 		NatSubnet:          psc.SubnetArgs{IpCidrRange: "10.20.0.0/24"},
+	}
+	if cert := cfg.Get("tlsCertificate"); cert != "" {
+		args.Tls = &psc.TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: cfg.RequireSecret("tlsPrivateKey")}
 	}
 	for _, p := range consumerProjects {
 		args.Consumers = append(args.Consumers, psc.ConsumerAcceptArgs{ProjectIdOrNum: pulumi.String(p)})

@@ -75,9 +75,11 @@ type ConsumerEndpoint struct {
 	ForwardingRuleSelfLink pulumi.StringOutput `pulumi:"forwardingRuleSelfLink"`
 	// Internal IP of the endpoint that consumers call.
 	IpAddress pulumi.StringOutput `pulumi:"ipAddress"`
+	// The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+	ProducerProtocol pulumi.StringOutput `pulumi:"producerProtocol"`
 	// PSC connection id the producer sees.
 	PscConnectionId pulumi.StringOutput `pulumi:"pscConnectionId"`
-	// Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.
+	// Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer accepts (or rejects) this consumer, pulumi refresh --run-program updates it (a plain pulumi refresh updates only the forwarding rule's state, and a plain pulumi up does not read the rule again).
 	PscConnectionStatus pulumi.StringOutput `pulumi:"pscConnectionStatus"`
 	// Region of the endpoint.
 	Region pulumi.StringOutput `pulumi:"region"`
@@ -294,12 +296,17 @@ func (o ConsumerEndpointOutput) IpAddress() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.IpAddress }).(pulumi.StringOutput)
 }
 
+// The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+func (o ConsumerEndpointOutput) ProducerProtocol() pulumi.StringOutput {
+	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.ProducerProtocol }).(pulumi.StringOutput)
+}
+
 // PSC connection id the producer sees.
 func (o ConsumerEndpointOutput) PscConnectionId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.PscConnectionId }).(pulumi.StringOutput)
 }
 
-// Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.
+// Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer accepts (or rejects) this consumer, pulumi refresh --run-program updates it (a plain pulumi refresh updates only the forwarding rule's state, and a plain pulumi up does not read the rule again).
 func (o ConsumerEndpointOutput) PscConnectionStatus() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.PscConnectionStatus }).(pulumi.StringOutput)
 }

@@ -104,9 +104,11 @@ type dnsBindingArgs struct {
 	Labels map[string]string `pulumi:"labels"`
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks []string `pulumi:"networks"`
+	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+	ProducerProtocol *string `pulumi:"producerProtocol"`
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string `pulumi:"project"`
-	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+	// HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
 	Protocol *string `pulumi:"protocol"`
 	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int `pulumi:"ttl"`
@@ -130,9 +132,11 @@ type DnsBindingArgs struct {
 	Labels map[string]string
 	// VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
 	Networks pulumi.StringArrayInput
+	// The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+	ProducerProtocol pulumi.StringPtrInput
 	// Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
 	Project *string
-	// HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+	// HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
 	Protocol *string
 	// TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
 	Ttl *int

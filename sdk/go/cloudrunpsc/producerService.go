@@ -68,7 +68,7 @@ type ProducerService struct {
 	CloudRunServiceName pulumi.StringOutput `pulumi:"cloudRunServiceName"`
 	// run.app URL of a created Cloud Run service (empty for an existing one); reachable only from internal sources.
 	CloudRunUri pulumi.StringOutput `pulumi:"cloudRunUri"`
-	// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+	// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Read when the program runs: endpoints that connected since show after pulumi refresh --run-program (a plain pulumi refresh updates only the attachment's state).
 	ConnectedEndpoints ConnectedEndpointArrayOutput `pulumi:"connectedEndpoints"`
 	// Names the consumers whose endpoints are PENDING or NEEDS_ATTENTION and the fix (also logged as a warning); empty when none waits.
 	ConnectionWarning pulumi.StringOutput `pulumi:"connectionWarning"`
@@ -344,7 +344,7 @@ func (o ProducerServiceOutput) CloudRunUri() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.CloudRunUri }).(pulumi.StringOutput)
 }
 
-// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+// The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Read when the program runs: endpoints that connected since show after pulumi refresh --run-program (a plain pulumi refresh updates only the attachment's state).
 func (o ProducerServiceOutput) ConnectedEndpoints() ConnectedEndpointArrayOutput {
 	return o.ApplyT(func(v *ProducerService) ConnectedEndpointArrayOutput { return v.ConnectedEndpoints }).(ConnectedEndpointArrayOutput)
 }

@@ -454,6 +454,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
             __props__.__dict__["consumer_network"] = None
             __props__.__dict__["consumer_project"] = None
             __props__.__dict__["forwarding_rule_self_link"] = None
+            __props__.__dict__["producer_protocol"] = None
             __props__.__dict__["psc_connection_id"] = None
             __props__.__dict__["psc_connection_status"] = None
             __props__.__dict__["service_attachment_uri"] = None
@@ -505,6 +506,14 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         return pulumi.get(self, "ip_address")
 
     @_builtins.property
+    @pulumi.getter(name="producerProtocol")
+    def producer_protocol(self) -> pulumi.Output[_builtins.str]:
+        """
+        The protocol the producer serves, HTTP or HTTPS, read from producerStack's protocol output (a ProducerService's protocol, which the producer's stack exports); empty with serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, whose url then takes its scheme.
+        """
+        return pulumi.get(self, "producer_protocol")
+
+    @_builtins.property
     @pulumi.getter(name="pscConnectionId")
     def psc_connection_id(self) -> pulumi.Output[_builtins.str]:
         """
@@ -516,7 +525,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
     @pulumi.getter(name="pscConnectionStatus")
     def psc_connection_status(self) -> pulumi.Output[_builtins.str]:
         """
-        Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED, and pulumi refresh updates it.
+        Connection status: ACCEPTED, PENDING, REJECTED, CLOSED or NEEDS_ATTENTION; a warning names the likely cause when it is not ACCEPTED. It is read when the program runs: after the producer accepts (or rejects) this consumer, pulumi refresh --run-program updates it (a plain pulumi refresh updates only the forwarding rule's state, and a plain pulumi up does not read the rule again).
         """
         return pulumi.get(self, "psc_connection_status")
 

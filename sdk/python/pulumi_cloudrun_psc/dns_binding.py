@@ -26,6 +26,7 @@ class DnsBindingArgs:
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -40,8 +41,9 @@ class DnsBindingArgs:
         :param Mapping[str, pulumi.Input[_builtins.str]] ip_addresses: Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
+        :param pulumi.Input[_builtins.str] producer_protocol: The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
-        :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+        :param _builtins.str protocol: HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
         :param _builtins.int ttl: TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
@@ -58,6 +60,8 @@ class DnsBindingArgs:
             pulumi.set(__self__, "labels", labels)
         if networks is not None:
             pulumi.set(__self__, "networks", networks)
+        if producer_protocol is not None:
+            pulumi.set(__self__, "producer_protocol", producer_protocol)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if protocol is not None:
@@ -154,6 +158,18 @@ class DnsBindingArgs:
         pulumi.set(self, "networks", value)
 
     @_builtins.property
+    @pulumi.getter(name="producerProtocol")
+    def producer_protocol(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
+        """
+        return pulumi.get(self, "producer_protocol")
+
+    @producer_protocol.setter
+    def producer_protocol(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "producer_protocol", value)
+
+    @_builtins.property
     @pulumi.getter
     def project(self) -> Optional[_builtins.str]:
         """
@@ -169,7 +185,7 @@ class DnsBindingArgs:
     @pulumi.getter
     def protocol(self) -> Optional[_builtins.str]:
         """
-        HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+        HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
         """
         return pulumi.get(self, "protocol")
 
@@ -215,6 +231,7 @@ class DnsBinding(pulumi.ComponentResource):
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -254,8 +271,9 @@ class DnsBinding(pulumi.ComponentResource):
         :param Mapping[str, pulumi.Input[_builtins.str]] ip_addresses: Endpoint IPs by region, for a consumer with a ConsumerEndpoint in each of two or more regions: the key is the endpoint's region (its region output), the value its ipAddress. The record then has a geolocation routing policy: a client's query is answered with the IP of its own region, or of the nearest region listed. Cloud DNS health-checks only internal load balancers and external endpoints, not PSC endpoints, so this name does not fail over: when a region's endpoint or the producer's attachment there is down, its clients still get its IP (the producer's cross-region load balancer fails over behind a working attachment). Clients in a region without an endpoint get the nearest one's IP, which they reach only when that endpoint sets allowGlobalAccess.
         :param Mapping[str, _builtins.str] labels: Labels put on every child that takes labels, merged with managed-by: cloudrun-psc (which cannot be overridden). Keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, underscores and hyphens (values may be empty); at most 63 labels. Changing them updates the children in place. Only a zone the component creates takes them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] networks: VPC networks (self links or ids) that can resolve the private zone; required when the component creates the zone. Each entry may be an Output, such as a VPC's selfLink.
+        :param pulumi.Input[_builtins.str] producer_protocol: The protocol the producer serves, HTTP or HTTPS: pass the ConsumerEndpoint's producerProtocol output, which it reads from the producer's stack. The url then takes its scheme without protocol being given; a protocol that differs is refused, naming protocol, before any child is created (at preview for a value read from a stack). Empty says nothing (an endpoint given serviceAttachment, or a producer stack without a protocol output).
         :param _builtins.str project: Project of the DNS zone; by default the project of the component's gcp provider (the gcp:project configuration for the default provider).
-        :param _builtins.str protocol: HTTP (the default, as a ProducerService without tls serves) or HTTPS (a producer with tls): the scheme of the url output; take it from the producer's protocol output.
+        :param _builtins.str protocol: HTTP or HTTPS: the scheme of the url output. When not given, the producer's protocol from producerProtocol, else HTTP (what a ProducerService without tls serves). Given with producerProtocol, it must be the same: a protocol the producer does not serve is refused.
         :param _builtins.int ttl: TTL of the A record in seconds, 1 to 86400 (300 when unset; an explicit 0 is refused).
         :param _builtins.str zone_dns_name: DNS name of the zone to create, ending with a dot: the hostname itself by default (payment-api.internal.), so that the zone claims only that name in the bound networks. A zone for a parent domain such as internal. would answer for every *.internal name there, and a second DnsBinding under it would collide.
         """
@@ -312,6 +330,7 @@ class DnsBinding(pulumi.ComponentResource):
                  ip_addresses: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  networks: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 producer_protocol: pulumi.Input[Optional[_builtins.str]] = None,
                  project: Optional[_builtins.str] = None,
                  protocol: Optional[_builtins.str] = None,
                  ttl: Optional[_builtins.int] = None,
@@ -336,6 +355,7 @@ class DnsBinding(pulumi.ComponentResource):
             __props__.__dict__["ip_addresses"] = ip_addresses
             __props__.__dict__["labels"] = labels
             __props__.__dict__["networks"] = networks
+            __props__.__dict__["producer_protocol"] = producer_protocol
             __props__.__dict__["project"] = project
             __props__.__dict__["protocol"] = protocol
             if ttl is None:

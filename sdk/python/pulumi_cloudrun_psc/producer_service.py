@@ -680,7 +680,7 @@ class ProducerService(pulumi.ComponentResource):
     @pulumi.getter(name="connectedEndpoints")
     def connected_endpoints(self) -> pulumi.Output[Sequence['outputs.ConnectedEndpoint']]:
         """
-        The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Updated by pulumi up, or pulumi refresh --run-program.
+        The consumer endpoints connected to the service attachment, as it reports them: endpoint, consumer project and network, status (ACCEPTED, PENDING, REJECTED, NEEDS_ATTENTION, CLOSED), PSC connection ID and propagated connections. Read when the program runs: endpoints that connected since show after pulumi refresh --run-program (a plain pulumi refresh updates only the attachment's state).
         """
         return pulumi.get(self, "connected_endpoints")
 
