@@ -50,9 +50,12 @@ var Programs = map[string]pulumi.RunFunc{
 			Hostname:  "payment-api.internal",
 			IpAddress: endpoint.IpAddress,
 			Networks:  pulumi.StringArray{vpc.SelfLink},
-			Protocol:  "HTTP",
+			// HTTP or HTTPS, as the producer's stack exports protocol (HTTP when it does not)
+			ProducerProtocol: endpoint.ProducerProtocol,
 		})
-		ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus) // a warning names the cause when not ACCEPTED
+		// a warning names the cause when not ACCEPTED; after the producer accepts,
+		// pulumi refresh --run-program updates it
+		ctx.Export("pscConnectionStatus", endpoint.PscConnectionStatus)
 		ctx.Export("url", name.Url)
 		return nil
 	},
@@ -73,6 +76,7 @@ var Programs = map[string]pulumi.RunFunc{
 			return err
 		}
 		ctx.Export("serviceAttachmentUri", svc.ServiceAttachmentUri)
+		ctx.Export("protocol", svc.Protocol) // a consumer's DnsBinding takes its url's scheme from it
 		return nil
 	},
 	"go-recipe": func(ctx *pulumi.Context) error {
