@@ -32,6 +32,19 @@ func regionsCloud(stack map[string]any) *fakeCloud {
 	return f
 }
 
+// runRegionsConsumer runs, in regionsCloud(stack), a ConsumerEndpoint of stackConsumerArgs changed
+// by mutate, and returns the cloud and the program's error.
+func runRegionsConsumer(stack map[string]any, mutate func(*ConsumerEndpointArgs)) (*fakeCloud, error) {
+	f := regionsCloud(stack)
+	err := f.Run(func(ctx *pulumi.Context) error {
+		args := stackConsumerArgs()
+		mutate(args)
+		_, err := NewConsumerEndpoint(ctx, "payments", args)
+		return err
+	})
+	return f, err
+}
+
 // subnetIn is the consumer subnet apps of region r, as a self link.
 func subnetIn(r string) pulumi.StringInput {
 	return pulumi.String("https://www.googleapis.com/compute/v1/projects/consumer-prj/regions/" + r + "/subnetworks/apps")
@@ -149,13 +162,7 @@ func TestConsumerRegionTheProducerDoesNotServe(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := regionsCloud(tc.stack)
-			err := f.Run(func(ctx *pulumi.Context) error {
-				args := stackConsumerArgs()
-				tc.mutate(args)
-				_, err := NewConsumerEndpoint(ctx, "payments", args)
-				return err
-			})
+			f, err := runRegionsConsumer(tc.stack, tc.mutate)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want %q, got %v", tc.want, err)
 			}

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Every refusal that depends on what producerStack holds is reported as the component's other
@@ -38,13 +36,7 @@ func TestConsumerStackRefusalsComeBeforeAnyChild(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := regionsCloud(tc.stack)
-			err := f.Run(func(ctx *pulumi.Context) error {
-				args := stackConsumerArgs()
-				tc.mutate(args)
-				_, err := NewConsumerEndpoint(ctx, "payments", args)
-				return err
-			})
+			f, err := runRegionsConsumer(tc.stack, tc.mutate)
 			line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(tc.path) + `: .*` + regexp.QuoteMeta(tc.want))
 			if err == nil || !strings.Contains(err.Error(), `invalid ConsumerEndpoint "payments":`+"\n") || !line.MatchString(err.Error()) {
 				t.Fatalf(`want invalid ConsumerEndpoint "payments": and a line %q…%q, got %v`, tc.path+": ", tc.want, err)
