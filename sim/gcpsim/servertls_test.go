@@ -1,6 +1,7 @@
 package gcpsim
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
 )
 
 // Mutual TLS: trust configs, server TLS policies, their use by HTTPS proxies (docs/gcp-rules.md
@@ -210,5 +213,31 @@ func TestClientRequestClientCertificate(t *testing.T) {
 	req.ClientCert, req.ClientKey = cert, key
 	if err := req.Validate(); err != nil {
 		t.Errorf("a certificate with its key: %v", err)
+	}
+}
+
+// MTLS-FORCENEW: a nested ForceNew field replaces the policy; the location and labels change in
+// place.
+func TestServerTLSPolicyDiff(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	olds := serverTLSPolicy(region, mtlsRejectInvalid, "projects/p/locations/"+region+"/trustConfigs/a")
+	for _, tc := range []struct {
+		news map[string]any
+		key  string
+		kind p.DiffKind
+	}{
+		{serverTLSPolicy(region, mtlsAllowInvalid, "projects/p/locations/"+region+"/trustConfigs/a"), "mtlsPolicy", p.UpdateReplace},
+		{serverTLSPolicy(region, mtlsRejectInvalid, "projects/p/locations/"+region+"/trustConfigs/b"), "mtlsPolicy", p.UpdateReplace},
+		{with(olds, "labels", map[string]any{"a": "b"}), "labels", p.Add},
+		{with(olds, "location", "global"), "location", p.Update},
+	} {
+		resp, err := h.sim.Diff(context.Background(), p.DiffRequest{ID: "id", Urn: urnOf(serverTLSPolicyToken, "r"), State: props(olds), OldInputs: props(olds), Inputs: props(tc.news)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.DetailedDiff[tc.key].Kind; got != tc.kind {
+			t.Errorf("diff of %s = %v, want %v (%v)", tc.key, got, tc.kind, resp.DetailedDiff)
+		}
 	}
 }
