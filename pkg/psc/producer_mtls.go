@@ -63,6 +63,16 @@ func (a *ProducerServiceArgs) clientAuth() *ClientAuthArgs {
 	return a.Tls.ClientAuth
 }
 
+// clientTrustAnchors are the trust anchors of tls.clientAuth, for the clientTrustAnchorsPem output
+// (the trust config keeps them as secrets, MTLS-TRUST-PEM, which doctor cannot read); none without.
+func (a *ProducerServiceArgs) clientTrustAnchors() pulumi.StringArrayOutput {
+	out := pulumi.StringArray{}
+	if c := a.clientAuth(); c != nil {
+		out = append(out, c.TrustAnchorsPem...)
+	}
+	return out.ToStringArrayOutput()
+}
+
 // mtlsPlace is where a proxy's trust config and server TLS policy are created: the regional
 // proxy's region, or global for the cross-region load balancer's proxy (MTLS-LOCATION), with
 // the roles of the two children.

@@ -34,7 +34,19 @@ func TestProducerMutualTLS(t *testing.T) {
 	args := mtlsArgs(t, root.CertPEM)
 	args.Tls.ClientAuth.IntermediateCasPem = []pulumi.StringInput{pulumi.String(other.CertPEM)}
 	f := newFakeCloud()
-	runProducer(t, f, args)
+	var anchorsOut []string
+	if err := f.Run(func(ctx *pulumi.Context) error {
+		p, err := NewProducerService(ctx, "payments", args)
+		if err == nil {
+			anchorsOut = psctest.Await[[]string](t, p.ClientTrustAnchorsPem)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(anchorsOut) != 1 || anchorsOut[0] != root.CertPEM {
+		t.Errorf("clientTrustAnchorsPem = %q, want the root", anchorsOut)
+	}
 
 	trust := f.One(t, chain.TrustConfigType)
 	if str(trust, "location") != testRegion || str(trust, "project") != testProject {

@@ -46,6 +46,7 @@ func TestMutualTLS(t *testing.T) {
 				c.req(&req)
 			}
 			assertCall(t, env, c.name, req, c.want)
+			assertDoctor(t, env, st, c.name, req, c.want)
 		}
 		for _, c := range []callCase{
 			{"no client certificate", nil, callWant{0, gcpsim.ErrTLS, gcpsim.LinkCertificate, "MTLS-VERIFY", "the client sent no certificate"}},
