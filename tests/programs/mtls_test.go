@@ -11,10 +11,13 @@ import (
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/tests/secure"
 )
 
-// The mutual TLS program (ts/mtls.ts and python/mtls.py through the generated SDK and the provider plugin,
+// The mutual TLS program (ts/mtls.ts, python/mtls.py and the YAML project yaml/mtls through the generated SDK and the provider plugin,
 // gonative.MTLS natively): an HTTPS producer that requires client certificates from the consumer
 // organisation's CA (tls.clientAuth), then the same with ALLOW_INVALID_OR_MISSING_CLIENT_CERT.
-var mtlsLangs = pick(langs("mtls", nil, gonative.MTLS), "ts", "python", "go")
+var mtlsLangs = append(pick(langs("mtls", nil, gonative.MTLS), "ts", "python", "go"),
+	lang{"yaml", true, func(env *harness.Env, project string) *harness.Stack {
+		return env.YAMLStack("tests/programs/yaml/"+project, "prod")
+	}})
 
 func TestMutualTLS(t *testing.T) {
 	run(t, mtlsLangs, func(t *testing.T, env *harness.Env, l lang) {
