@@ -2,13 +2,7 @@ package gcpsim
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -19,25 +13,11 @@ import (
 // Mutual TLS: trust configs, server TLS policies, their use by HTTPS proxies (docs/gcp-rules.md
 // MTLS-*), and the client certificate in a call (MTLS-VERIFY).
 
-// clientCert issues a client certificate for name from ca (clientAuth, not a CA), valid until
-// notAfter, and returns it and its key.
+// clientCert issues a client certificate for name from ca with the extended key usage, valid
+// until notAfter, and returns it and its key.
 func clientCert(t *testing.T, ca *testCA, notAfter time.Time, name string, usage x509.ExtKeyUsage) (certPEM, keyPEM string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	return issueFor(t, ca, notAfter, usage, name)
 }
 
 // trustConfig returns the inputs of a trust config in location holding anchors.
