@@ -2,6 +2,7 @@ package psc
 
 import (
 	"encoding/pem"
+	"maps"
 	"strings"
 	"testing"
 
@@ -219,5 +220,31 @@ func TestProducerMutualTLSAnchorOutputCheckedWhenKnown(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "tls.clientAuth.trustAnchorsPem[0]: is not a CA certificate") {
 		t.Errorf("err = %v, want the anchor refused when it resolves", err)
+	}
+}
+
+// In the migration state (the top-level subnets beside regions) each proxy takes a policy of its
+// own place: the regional one in the region, the global one global (MTLS-LOCATION).
+func TestProducerMutualTLSMigrationState(t *testing.T) {
+	t.Parallel()
+	root := psctest.NewCA(t, "clients root")
+	args := mtlsArgs(t, root.CertPEM)
+	args.Regions = map[string]ProducerRegionArgs{testRegion: regionArgs(testRegion), "us-east1": regionArgs("us-east1")}
+	f := newFakeCloud()
+	runProducer(t, f, args)
+	locations := map[string]string{}
+	for _, p := range f.Custom(chain.ServerTlsPolicyType) {
+		locations[p.Name] = str(p, "location")
+	}
+	if want := map[string]string{"payments-client-tls": testRegion, "payments-global-client-tls": "global"}; !maps.Equal(locations, want) {
+		t.Errorf("server TLS policies %v, want %v", locations, want)
+	}
+	if n := len(f.Custom(chain.TrustConfigType)); n != 2 {
+		t.Errorf("%d trust configs, want one per policy", n)
+	}
+	regional := str(f.One(t, typeHTTPSProxy), "serverTlsPolicy")
+	global := str(f.One(t, chain.TargetHttpsProxyType), "serverTlsPolicy")
+	if !strings.Contains(regional, "/locations/"+testRegion+"/") || !strings.Contains(global, "/locations/global/") {
+		t.Errorf("regional proxy takes %q, global proxy %q", regional, global)
 	}
 }
