@@ -57,6 +57,14 @@ export const OPT_INS: OptIn[] = [
         "explains": ""
     },
     {
+        "component": "cloudrun-psc:index:ProducerService",
+        "input": "tls.clientAuth.mode",
+        "value": "ALLOW_INVALID_OR_MISSING_CLIENT_CERT",
+        "widens": "lets clients without a certificate, or with one that does not chain to the trust anchors, through the load balancer's mutual TLS to the service (MTLS-MODE): the service must check the client certificate itself",
+        "child": "clientValidationMode ALLOW_INVALID_OR_MISSING_CLIENT_CERT on the server TLS policy",
+        "explains": ""
+    },
+    {
         "component": "cloudrun-psc:index:ConsumerEndpoint",
         "input": "allowGlobalAccess",
         "value": true,

@@ -4,7 +4,7 @@
 //	cloudrun-psc doctor --producer-stack P --consumer-stack C --request URL --project P --region R [--network N]
 //	        [--subnet S] [--source-ip IP] [--tags T1,T2] [--service-account EMAIL]
 //	        [--identity PRINCIPAL | --impersonate-service-account EMAIL] [--audience AUD] [--no-token]
-//	        [--cacert FILE] [-k|--insecure] [--json]
+//	        [--cacert FILE] [-k|--insecure] [--cert FILE --key FILE] [--json]
 //
 // doctor reads a producer stack, a consumer stack or both through the Pulumi engine (a refresh
 // preview: the providers read the cloud, the stacks are not changed) and walks each Private
@@ -46,7 +46,8 @@ func main() {
 
 const usage = "usage: cloudrun-psc doctor [--producer-stack STACK [--producer-dir DIR]] [--consumer-stack STACK [--consumer-dir DIR]] [--json] [--pulumi PATH/bin/pulumi]\n" +
 	"       cloudrun-psc doctor --producer-stack P --consumer-stack C --request URL --project P --region R [--network N] [--subnet S] [--source-ip IP]\n" +
-	"           [--tags T1,T2] [--service-account EMAIL] [--identity PRINCIPAL | --impersonate-service-account EMAIL] [--audience AUD] [--no-token] [--cacert FILE] [-k]"
+	"           [--tags T1,T2] [--service-account EMAIL] [--identity PRINCIPAL | --impersonate-service-account EMAIL] [--audience AUD] [--no-token] [--cacert FILE] [-k]\n" +
+	"           [--cert FILE --key FILE]"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "doctor" {

@@ -13,8 +13,8 @@ import (
 // requestFlags are doctor's flags for one call, named as gcloud and curl name them, and as
 // `gcpsim request` names them.
 type requestFlags struct {
-	req                             doctor.Request
-	tags, identity, impersonate, ca string
+	req                                        doctor.Request
+	tags, identity, impersonate, ca, cert, key string
 }
 
 func (f *requestFlags) register(fs *flag.FlagSet) {
@@ -33,6 +33,9 @@ func (f *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.ca, "cacert", "", "PEM file of the CAs the client trusts (default: the public CAs)")
 	fs.BoolVar(&f.req.Insecure, "insecure", false, "do not verify the server's certificate")
 	fs.BoolVar(&f.req.Insecure, "k", false, "do not verify the server's certificate")
+	fs.StringVar(&f.cert, "cert", "", "PEM file of the client certificate (chain) to present for mutual TLS")
+	fs.StringVar(&f.cert, "E", "", "PEM file of the client certificate (chain) to present for mutual TLS")
+	fs.StringVar(&f.key, "key", "", "PEM file of the client certificate's private key")
 }
 
 // given reports whether a request flag other than --request was set.
@@ -67,20 +70,28 @@ func (f *requestFlags) request() (doctor.Request, error) {
 	default:
 		req.Identity = f.identity
 	}
-	if f.ca != "" {
-		pem, err := os.ReadFile(f.ca)
+	unread := map[string]bool{} // files that could not be read: their own error says so
+	for _, file := range []struct {
+		flag, path string
+		to         *string
+	}{{"--cacert", f.ca, &req.CABundle}, {"--cert", f.cert, &req.ClientCert}, {"--key", f.key, &req.ClientKey}} {
+		if file.path == "" {
+			continue
+		}
+		pem, err := os.ReadFile(file.path)
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("--cacert: %w", err))
+			errs = append(errs, fmt.Errorf("%s: %w", file.flag, err))
 		case len(pem) == 0:
-			errs = append(errs, fmt.Errorf("--cacert: %s is empty", f.ca))
+			errs = append(errs, fmt.Errorf("%s: %s is empty", file.flag, file.path))
 		}
-		req.CABundle = string(pem)
+		*file.to = string(pem)
+		unread[file.flag] = len(pem) == 0
 	}
 	var bad *doctor.RequestError
 	if err := req.Validate(); errors.As(err, &bad) {
 		for _, p := range bad.Problems {
-			if f.ca != "" && req.CABundle == "" && p.Flag == "--cacert" {
+			if unread[p.Flag] {
 				continue
 			}
 			errs = append(errs, fmt.Errorf("%s: %s", p.Flag, p.Message))

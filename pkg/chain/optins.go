@@ -84,6 +84,13 @@ var (
 			"region",
 		Child: "allowGlobalAccess on the load balancer's forwarding rule",
 	}
+	ClientAuthAllowInvalid = OptIn{
+		Component: ProducerServiceType, Input: "tls.clientAuth.mode", Value: "ALLOW_INVALID_OR_MISSING_CLIENT_CERT",
+		Widens: "lets clients without a certificate, or with one that does not chain to the trust anchors, through " +
+			"the load balancer's mutual TLS to the service (MTLS-MODE): the service must check the client " +
+			"certificate itself",
+		Child: "clientValidationMode ALLOW_INVALID_OR_MISSING_CLIENT_CERT on the server TLS policy",
+	}
 	EndpointGlobalAccess = OptIn{
 		Component: ConsumerEndpointType, Input: "allowGlobalAccess", Value: true,
 		Widens: "lets clients in every region of the consumer VPC reach the endpoint, not only those in its region",
@@ -94,7 +101,7 @@ var (
 // OptIns are every explicit opt-in.
 var OptIns = []OptIn{
 	AllowUnauthenticated, CallerAuthNetwork, RouteCallerAuthNetwork, AcceptAllConsumers, ProducerGlobalAccess,
-	EndpointGlobalAccess,
+	ClientAuthAllowInvalid, EndpointGlobalAccess,
 }
 
 // Of returns the opt-ins of the component of type token component.

@@ -29,6 +29,8 @@ const (
 	CloudRunServiceIamMemberType      = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
 	CertificateManagerCertificateType = "gcp:certificatemanager/certificate:Certificate"
 	DnsAuthorizationType              = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
+	TrustConfigType                   = "gcp:certificatemanager/trustConfig:TrustConfig"
+	ServerTlsPolicyType               = "gcp:networksecurity/serverTlsPolicy:ServerTlsPolicy"
 	ManagedZoneType                   = "gcp:dns/managedZone:ManagedZone"
 	RecordSetType                     = "gcp:dns/recordSet:RecordSet"
 )

@@ -44,6 +44,11 @@ type Request struct {
 	// of the server's certificate (curl -k).
 	CABundle string `json:"-"`
 	Insecure bool   `json:"insecure,omitempty"`
+	// ClientCert is the PEM certificate chain (the leaf first) the client presents when the
+	// proxy requires mutual TLS, and ClientKey its private key, as curl's --cert and --key
+	// (request_mtls.go).
+	ClientCert string `json:"-"`
+	ClientKey  string `json:"-"`
 }
 
 // RequestProblem is one bad value of a Request, named by the flag that sets it.
@@ -124,6 +129,7 @@ func (r Request) Validate() error {
 			bad("--cacert", "%v", err)
 		}
 	}
+	ps = append(ps, r.clientCertProblems()...) // request_mtls.go
 	if len(ps) > 0 {
 		return &RequestError{Problems: ps}
 	}

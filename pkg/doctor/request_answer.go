@@ -85,20 +85,21 @@ type asked struct {
 // hop and returns the refusal that ends the call, or nil to go on. The accept list has no step of
 // its own: its verdict is the endpoint's connection status (endpoint).
 var askSteps = []func(*asked) *refusal{
-	(*asked).client,         // request_client.go
-	(*asked).resolve,        // request_dns.go
-	(*asked).egress,         // request_firewall.go
-	(*asked).endpointIP,     // request_psc.go
-	(*asked).pscEndpoint,    // request_psc.go
-	(*asked).attachment,     // request_psc.go
-	(*asked).natAddress,     // request_psc.go
-	(*asked).lbRule,         // request_lb.go
-	(*asked).targetProxy,    // request_lb.go
-	(*asked).certificate,    // request_tls.go
-	(*asked).urlMap,         // request_lb.go
-	(*asked).securityPolicy, // request_armor.go
-	(*asked).serverless,     // request_lb.go
-	(*asked).cloudRun,       // request_cloudrun.go
+	(*asked).client,            // request_client.go
+	(*asked).resolve,           // request_dns.go
+	(*asked).egress,            // request_firewall.go
+	(*asked).endpointIP,        // request_psc.go
+	(*asked).pscEndpoint,       // request_psc.go
+	(*asked).attachment,        // request_psc.go
+	(*asked).natAddress,        // request_psc.go
+	(*asked).lbRule,            // request_lb.go
+	(*asked).targetProxy,       // request_lb.go
+	(*asked).certificate,       // request_tls.go
+	(*asked).clientCertificate, // request_mtls.go
+	(*asked).urlMap,            // request_lb.go
+	(*asked).securityPolicy,    // request_armor.go
+	(*asked).serverless,        // request_lb.go
+	(*asked).cloudRun,          // request_cloudrun.go
 }
 
 // Ask follows req from the client through the consumer's and the producer's stacks at time

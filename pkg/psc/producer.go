@@ -35,6 +35,8 @@ type ProducerService struct {
 	ProxyOnlySubnet           pulumi.StringOutput `pulumi:"proxyOnlySubnet"`
 	NatCapacity               pulumi.IntOutput    `pulumi:"natCapacity"`
 	CertificatePem            pulumi.StringOutput `pulumi:"certificatePem"`
+	// Mutual TLS (producer_mtls.go).
+	ClientTrustAnchorsPem pulumi.StringArrayOutput `pulumi:"clientTrustAnchorsPem"`
 	// A Google-managed certificate (producer_managedcert.go).
 	ManagedCertificate      pulumi.StringOutput                      `pulumi:"managedCertificate"`
 	DnsAuthorizationRecords pulumix.Output[[]DnsAuthorizationRecord] `pulumi:"dnsAuthorizationRecords"`
@@ -86,6 +88,8 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 	a.Describe(&p.RouteServiceNames, "The Cloud Run service of each route, by the route's key (empty without routes).")
 	a.Describe(&p.CertificatePem, "Public PEM certificate of a self-managed TLS certificate, for consumers to "+
 		"trust (empty otherwise).")
+	a.Describe(&p.ClientTrustAnchorsPem, "PEM certificates of the CAs whose client certificates the load balancer "+
+		"accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.")
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
 		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
 		"producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single "+
@@ -287,6 +291,7 @@ func (b *producerBuilder) setOutputs(regional *published, regions []published, l
 	c.NatSubnet = first.nets.nat[0].ToStringOutput()
 	c.ProxyOnlySubnet = first.nets.proxyOnly
 	c.CertificatePem = certs.certificatePem
+	c.ClientTrustAnchorsPem = a.clientTrustAnchors()
 	c.ManagedCertificate = certs.managedCertificate
 	c.DnsAuthorizationRecords = certs.dnsRecords
 	served := regions

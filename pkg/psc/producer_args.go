@@ -184,6 +184,7 @@ type TlsArgs struct {
 	CertificateManagerCertificates []pulumi.StringInput    `pulumi:"certificateManagerCertificates,optional"`
 	SslPolicy                      pulumi.StringInput      `pulumi:"sslPolicy,optional"`
 	Managed                        *ManagedCertificateArgs `pulumi:"managed,optional"`
+	ClientAuth                     *ClientAuthArgs         `pulumi:"clientAuth,optional"`
 }
 
 // Annotate documents TlsArgs for the schema.
@@ -208,6 +209,7 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 		"domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. "+
 		"Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING "+
 		"until they resolve.")
+	a.Describe(&t.ClientAuth, "Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.")
 }
 
 // selfManaged reports whether the TLS inputs describe a self-managed certificate.

@@ -65,6 +65,11 @@ func (b *producerBuilder) globalProxy(urlMap pulumi.StringOutput) (pulumi.String
 		// checkSSLPolicy).
 		args.SslPolicy = a.Tls.SslPolicy.ToStringOutput().ToStringPtrOutput()
 	}
+	policy, err := b.serverTLSPolicy(globalMTLSPlace)
+	if err != nil {
+		return pulumi.StringOutput{}, c, err
+	}
+	args.ServerTlsPolicy = policy
 	p, err := compute.NewTargetHttpsProxy(b.ctx, b.child("global-proxy"), args, b.opts()...)
 	if err != nil {
 		return pulumi.StringOutput{}, c, fmt.Errorf("global HTTPS proxy: %w", err)

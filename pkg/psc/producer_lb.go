@@ -207,6 +207,11 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 	if given(a.Tls.SslPolicy) {
 		args.SslPolicy = a.Tls.SslPolicy.ToStringOutput().ToStringPtrOutput()
 	}
+	policy, err := b.serverTLSPolicy(a.regionalMTLSPlace())
+	if err != nil {
+		return pulumi.StringOutput{}, c, err
+	}
+	args.ServerTlsPolicy = policy
 	p, err := compute.NewRegionTargetHttpsProxy(b.ctx, b.child("proxy"), args, b.opts()...)
 	if err != nil {
 		return pulumi.StringOutput{}, c, fmt.Errorf("HTTPS proxy: %w", err)

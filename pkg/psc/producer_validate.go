@@ -26,6 +26,7 @@ func (a *ProducerServiceArgs) validate(name string) error {
 	a.validateSubnets(&p)
 	a.validateSubnetKeys(&p, name)
 	a.validateTLS(&p)
+	a.validateClientAuth(&p)
 	a.validateConsumers(&p)
 	checkDomainNames(&p, "domainNames", a.DomainNames)
 	if l := a.PropagatedConnectionLimit; l != nil && *l < 0 {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,9 @@ import (
 type producerFuzz struct {
 	name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu, memory, invoker, key string
 	// Two entries of regions ("" leaves one out) and the first one's load balancer subnet.
-	region1, region2, regionLB              string
+	region1, region2, regionLB string
+	// tls.clientAuth (with tls): one trust anchor ("" none) and the mode.
+	clientAnchor, clientMode                string
 	port, minInstances, maxInstances, limit int
 	byNetwork, acceptAll, tls               bool
 }
@@ -69,6 +72,12 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 	}
 	if in.tls {
 		a.Tls = &TlsArgs{CertificatePem: pulumi.String(cert), PrivateKeyPem: pulumi.String(in.key)}
+		if in.clientAnchor != "" || in.clientMode != "" {
+			a.Tls.ClientAuth = &ClientAuthArgs{Mode: in.clientMode}
+			if in.clientAnchor != "" {
+				a.Tls.ClientAuth.TrustAnchorsPem = []pulumi.StringInput{pulumi.String(in.clientAnchor)}
+			}
+		}
 	}
 	for i, r := range []string{in.region1, in.region2} {
 		if r == "" {
@@ -96,15 +105,16 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 
 func FuzzProducerValidate(f *testing.F) {
 	cert, key := psctest.SelfSignedCert(f, "payment-api.internal")
+	clientCA := psctest.NewCA(f, "clients").CertPEM
 	valid := producerFuzz{
 		name: "payments", hostname: "payment-api.internal", lb: "10.10.0.0/24", proxy: "10.129.0.0/23", nat: "10.20.0.0/28",
 		extraNat: "10.20.1.0/29",
 		consumer: "consumer-prj", invoker: "serviceAccount:caller@consumer-prj.iam.gserviceaccount.com", key: key,
-		domain: "payments.example.com.", rejected: "evil-prj", tls: true,
+		domain: "payments.example.com.", rejected: "evil-prj", tls: true, clientAnchor: clientCA,
 	}
 	add := func(in producerFuzz) {
 		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.extraNat, in.lbIP, in.consumer, in.rejected,
-			in.domain, in.cpu, in.memory, in.invoker, in.key, in.region1, in.region2, in.regionLB, in.port, in.minInstances,
+			in.domain, in.cpu, in.memory, in.invoker, in.key, in.region1, in.region2, in.regionLB, in.clientAnchor, in.clientMode, in.port, in.minInstances,
 			in.maxInstances, in.limit, in.byNetwork, in.acceptAll, in.tls)
 	}
 	add(valid)
@@ -130,16 +140,31 @@ func FuzzProducerValidate(f *testing.F) {
 	broken.extraNat = "10.20.0.8/29"
 	broken.lb, broken.nat, broken.lbIP, broken.consumer, broken.byNetwork, broken.limit = "10.10.0.5/24", "10.10.0.0/29", "10.99.0.1", "vpc", true, -1
 	add(broken)
+	// Mutual TLS: a server certificate as the anchor, a mode Google does not offer.
+	badClient := valid
+	badClient.clientAnchor, badClient.clientMode = cert, "OPTIONAL"
+	add(badClient)
 	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
-		memory, invoker, key, region1, region2, regionLB string, port, minInstances, maxInstances, limit int, byNetwork, acceptAll, tls bool,
+		memory, invoker, key, region1, region2, regionLB, clientAnchor, clientMode string, port, minInstances, maxInstances, limit int,
+		byNetwork, acceptAll, tls bool,
 	) {
 		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
-			memory, invoker, key, region1, region2, regionLB, port, minInstances, maxInstances, limit, byNetwork, acceptAll, tls}
+			memory, invoker, key, region1, region2, regionLB, clientAnchor, clientMode, port, minInstances, maxInstances, limit,
+			byNetwork, acceptAll, tls}
 		a := in.args(cert).withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
 		if (in == valid || in == regions) && err != nil {
 			t.Fatalf("the valid configuration is refused: %v", err)
+		}
+		// Accepted mutual TLS has a mode Google offers and CA certificates as anchors (COMP-MTLS).
+		if c := a.clientAuth(); err == nil && c != nil {
+			if !slices.Contains(clientAuthModes, c.mode()) || len(c.TrustAnchorsPem) == 0 {
+				t.Fatalf("clientAuth mode %q with %d anchors accepted", c.Mode, len(c.TrustAnchorsPem))
+			}
+			if anchor, _ := knownString(c.TrustAnchorsPem[0]); checkCACertificate(anchor) != nil {
+				t.Fatalf("anchor %q accepted: %v", anchor, checkCACertificate(anchor))
+			}
 		}
 		// Valid regions are two or more Compute Engine regions, the primary one among them.
 		if err == nil && len(a.Regions) > 0 {

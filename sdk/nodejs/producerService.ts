@@ -52,6 +52,10 @@ export class ProducerService extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly certificatePem: pulumi.Output<string>;
     /**
+     * PEM certificates of the CAs whose client certificates the load balancer accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.
+     */
+    declare public /*out*/ readonly clientTrustAnchorsPem: pulumi.Output<string[]>;
+    /**
      * Name of the Cloud Run service behind the load balancer.
      */
     declare public /*out*/ readonly cloudRunServiceName: pulumi.Output<string>;
@@ -195,6 +199,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["serviceAttachmentName"] = args?.serviceAttachmentName;
             resourceInputs["tls"] = args?.tls;
             resourceInputs["certificatePem"] = undefined /*out*/;
+            resourceInputs["clientTrustAnchorsPem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
             resourceInputs["cloudRunUri"] = undefined /*out*/;
             resourceInputs["connectedEndpoints"] = undefined /*out*/;
@@ -214,6 +219,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["serviceAttachmentUris"] = undefined /*out*/;
         } else {
             resourceInputs["certificatePem"] = undefined /*out*/;
+            resourceInputs["clientTrustAnchorsPem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
             resourceInputs["cloudRunUri"] = undefined /*out*/;
             resourceInputs["connectedEndpoints"] = undefined /*out*/;

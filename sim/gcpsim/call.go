@@ -88,20 +88,21 @@ type call struct {
 // hop and returns the refusal that ends the call, or nil to go on. Steps that do not apply to a
 // call (DNS for an address, the certificate for plain HTTP) record nothing.
 var callSteps = []func(*call) (*refusal, error){
-	(*call).client,      // call_client.go
-	(*call).resolve,     // call_dns.go
-	(*call).firewall,    // call_firewall.go
-	(*call).endpointIP,  // call_psc.go
-	(*call).pscEndpoint, // call_psc.go
-	(*call).attachment,  // call_psc.go
-	(*call).natSubnet,   // call_psc.go
-	(*call).lbRule,      // call_lb.go
-	(*call).targetProxy, // call_lb.go
-	(*call).certificate, // call_tls.go
-	(*call).urlMap,      // call_lb.go
-	(*call).armor,       // call_armor.go
-	(*call).serverless,  // call_lb.go
-	(*call).cloudRun,    // call_cloudrun.go
+	(*call).client,            // call_client.go
+	(*call).resolve,           // call_dns.go
+	(*call).firewall,          // call_firewall.go
+	(*call).endpointIP,        // call_psc.go
+	(*call).pscEndpoint,       // call_psc.go
+	(*call).attachment,        // call_psc.go
+	(*call).natSubnet,         // call_psc.go
+	(*call).lbRule,            // call_lb.go
+	(*call).targetProxy,       // call_lb.go
+	(*call).certificate,       // call_tls.go
+	(*call).clientCertificate, // call_mtls.go
+	(*call).urlMap,            // call_lb.go
+	(*call).armor,             // call_armor.go
+	(*call).serverless,        // call_lb.go
+	(*call).cloudRun,          // call_cloudrun.go
 }
 
 // Call follows a client's request (ClientRequest, validated first) through the state at time

@@ -40,12 +40,18 @@ func newTestCA(t *testing.T) *testCA {
 // notAfter; signed by ca, or self-signed when ca is nil.
 func issue(t *testing.T, ca *testCA, notAfter time.Time, names ...string) (certPEM, keyPEM string) {
 	t.Helper()
+	return issueFor(t, ca, notAfter, x509.ExtKeyUsageServerAuth, names...)
+}
+
+// issueFor is issue with another extended key usage (clientAuth for a client certificate).
+func issueFor(t *testing.T, ca *testCA, notAfter time.Time, usage x509.ExtKeyUsage, names ...string) (certPEM, keyPEM string) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: names[0]},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
 	for _, n := range names {
 		if ip := net.ParseIP(n); ip != nil {
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)

@@ -49,6 +49,11 @@ type ClientRequest struct {
 	CABundle string `json:"caBundle,omitempty"`
 	// Insecure skips the verification of the server's certificate, as curl's -k.
 	Insecure bool `json:"insecure,omitempty"`
+	// ClientCert is the PEM certificate chain (the leaf first) the client presents when the
+	// server asks for one (mutual TLS, MTLS-VERIFY), as curl's --cert; ClientKey its PEM private
+	// key, as curl's --key: the client proves it holds the key.
+	ClientCert string `json:"clientCert,omitempty"`
+	ClientKey  string `json:"clientKey,omitempty"`
 }
 
 // RequestProblem is one invalid field of a ClientRequest, named by its JSON name.
@@ -124,6 +129,9 @@ func (r ClientRequest) Validate() error {
 		if _, err := parsePEMCertificates(r.CABundle); err != nil {
 			add("caBundle", "%v", err)
 		}
+	}
+	for _, p := range r.clientCertProblems() { // client_request_mtls.go
+		add(p.Field, "%s", p.Message)
 	}
 	if len(ps) > 0 {
 		return &InvalidRequestError{Problems: ps}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 )
@@ -147,7 +148,36 @@ func (k *kind) replaces(key string, old, new any) bool {
 	if slices.Contains(k.forceNew, key) {
 		return true
 	}
+	for _, f := range k.forceNew { // a ForceNew field of the object key (MTLS-FORCENEW)
+		if rest, ok := strings.CutPrefix(f, key+"."); ok && nestedChanged(old, new, strings.Split(rest, ".")) {
+			return true
+		}
+	}
 	return k.replaceIf != nil && k.replaceIf(key, old, new)
+}
+
+// nestedChanged reports whether the field at path (names of nested objects; "[]" after a name
+// for each element of a list) differs between old and new, an added or removed element counting
+// as a change.
+func nestedChanged(old, new any, path []string) bool {
+	if len(path) == 0 {
+		return !plainEqual(old, new)
+	}
+	name, list := strings.CutSuffix(path[0], "[]")
+	o, n := asObj(old), asObj(new)
+	if !list {
+		return nestedChanged(o[name], n[name], path[1:])
+	}
+	ol, nl := o.list(name), n.list(name)
+	if len(ol) != len(nl) {
+		return true
+	}
+	for i := range ol {
+		if nestedChanged(ol[i], nl[i], path[1:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // op is one create or update of a resource, with the transaction it runs in.

@@ -43,6 +43,8 @@ var LatencyTable = []LatencyEntry{
 	{Type: sslCertificateToken, Create: sec(8), Update: sec(8), Delete: sec(8), Basis: "global self-managed certificate used, 3-13", StandIn: true},
 	{Type: cmCertificateToken, Create: sec(8), Update: sec(8), Delete: sec(8), Basis: "not in the table; self-managed certificate figure assumed (issuance itself is not waited for)", StandIn: true},
 	{Type: dnsAuthToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; assumed small", StandIn: true},
+	{Type: trustConfigToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; DNS authorization figure assumed", StandIn: true},
+	{Type: serverTLSPolicyToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; assumed small", StandIn: true},
 	{Type: sharedVPCHostToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; assumed small", StandIn: true},
 	{Type: sharedVPCServiceToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; assumed small", StandIn: true},
 	{Type: securityPolicyToken, Create: sec(8), Update: sec(8), Delete: sec(8), Basis: "not in the table; SSL policy figure assumed", StandIn: true},

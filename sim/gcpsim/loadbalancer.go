@@ -379,6 +379,9 @@ func applyProxy(o *op) error {
 	if err := o.useCMCertificates(); err != nil {
 		return err
 	}
+	if err := o.useServerTLSPolicy(); err != nil { // servertls.go
+		return err
+	}
 	if o.in.known("sslPolicy") {
 		use := func() error { return o.useRegional("sslPolicy", o.in.str("sslPolicy"), "sslPolicies") }
 		if o.rec.Region == "" {

@@ -22,11 +22,15 @@ var refPrefixes = []string{
 	"//dns.googleapis.com/",
 	"https://certificatemanager.googleapis.com/v1/",
 	"//certificatemanager.googleapis.com/",
+	"https://networksecurity.googleapis.com/v1/",
+	"https://networksecurity.googleapis.com/v1beta1/",
+	"//networksecurity.googleapis.com/",
 }
 
 // locationCollections are the collections their APIs keep under projects/P/locations/L: Cloud
-// Run services, Certificate Manager certificates and DNS authorizations.
-var locationCollections = []string{"services", "certificates", "dnsAuthorizations"}
+// Run services, Certificate Manager certificates, DNS authorizations and trust configs, and
+// Network Security server TLS policies.
+var locationCollections = []string{"services", "certificates", "dnsAuthorizations", "trustConfigs", "serverTlsPolicies"}
 
 // ref identifies a resource: a project, a region or location ("" when global), a
 // collection ("subnetworks", "services", "managedZones"...) and a name.

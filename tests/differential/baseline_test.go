@@ -41,8 +41,9 @@ type baseline struct {
 	sim   *gcpsim.Simulator
 	state []byte // the state as built, JSON: each configuration starts from a copy
 	ids   map[string]string
-	ca    string // the PEM of the CA that issued the producer's certificates
-	other string // the PEM of a CA that issued nothing the producer serves
+	ca    string  // the PEM of the CA that issued the producer's certificates
+	other string  // the PEM of a CA that issued nothing the producer serves
+	mtls  mtlsPKI // the client certificates of mutual TLS (mtls_test.go)
 	now   time.Time
 }
 
@@ -112,12 +113,18 @@ func newCA(t *testing.T, name string) *testCA {
 // issue signs a server certificate for names, valid until expiry; PEMs of the certificate and key.
 func (ca *testCA) issue(t *testing.T, expiry time.Time, names ...string) (string, string) {
 	t.Helper()
+	return ca.issueFor(t, expiry, x509.ExtKeyUsageServerAuth, names...)
+}
+
+// issueFor signs a certificate for names with the extended key usage, valid until expiry.
+func (ca *testCA) issueFor(t *testing.T, expiry time.Time, usage x509.ExtKeyUsage, names ...string) (string, string) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: expiry, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: expiry, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +142,8 @@ func buildBaseline(t *testing.T) *baseline {
 	dir := t.TempDir()
 	prod := newProvider(t, dir, producerProject)
 	ca, other := newCA(t, "test CA"), newCA(t, "another CA")
-	b := &baseline{sim: prod.sim, ids: map[string]string{}, ca: ca.pem, other: other.pem, now: time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)}
+	b := &baseline{sim: prod.sim, ids: map[string]string{}, ca: ca.pem, other: other.pem, mtls: newMTLSPKI(t, other),
+		now: time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)}
 	ids := b.ids
 	ids["network"], _ = prod.create(chain.NetworkType, "vpc", map[string]any{"name": "vpc", "autoCreateSubnetworks": false})
 	ids["lb"], _ = prod.create(chain.SubnetworkType, "lb", map[string]any{"name": "lb", "network": ids["network"], "ipCidrRange": "10.0.0.0/24"})

@@ -93,5 +93,5 @@ func verdict(status int, errKind, link, rule string) string {
 func request(r gcpsim.ClientRequest) doctor.Request {
 	return doctor.Request{URL: r.URL, Project: r.Project, Network: r.Network, Region: r.Region, Subnet: r.Subnet, SourceIP: r.SourceIP,
 		Tags: r.Tags, ServiceAccount: r.ServiceAccount, Identity: r.Identity, NoToken: r.NoToken, Audience: r.Audience,
-		CABundle: r.CABundle, Insecure: r.Insecure}
+		CABundle: r.CABundle, Insecure: r.Insecure, ClientCert: r.ClientCert, ClientKey: r.ClientKey}
 }

@@ -336,6 +336,7 @@ var dimensions = []dimension{
 		{"no-bundle", func(w *world) { w.req.CABundle = "" }},
 		{"insecure", func(w *world) { w.req.CABundle, w.req.Insecure = "", true }},
 	}},
+	mtlsDimension, // mtls_test.go
 	{"url-map", []option{
 		{"default-service", nil},
 		{"routes-admin", routes("/admin/*")},

@@ -79,6 +79,7 @@ func (b *baseline) component(st *gcpsim.State) *doctor.Resource {
 	if cert := st.Resources[b.componentCert(st)]; cert != nil {
 		out["certificatePem"] = cert.Outputs["certificate"]
 	}
+	out["clientTrustAnchorsPem"] = clientTrustAnchors(st) // mtls_test.go
 	return &doctor.Resource{URN: string(urn(chain.ProducerServiceType, "api")), Type: chain.ProducerServiceType, Outputs: out}
 }
 

@@ -168,6 +168,7 @@ func route(key string, hosts []any, prefix string) obj {
 func badCases(t *testing.T) []badCase {
 	cert, key := psctest.SelfSignedCert(t, "payment-api.internal")
 	otherCert, _ := psctest.SelfSignedCert(t, "other.internal")
+	clientCA := psctest.NewCA(t, "bank clients").CertPEM
 	projects := func(ids ...string) []any {
 		out := []any{}
 		for _, id := range ids {
@@ -280,6 +281,16 @@ func badCases(t *testing.T) []badCase {
 		{name: "tls-certificate-manager-other-region", component: P,
 			patch: obj{"tls": obj{"certificateManagerCertificates": []any{"projects/p/locations/us-east1/certificates/c"}}},
 			path:  "tls.certificateManagerCertificates[0]", reason: "is in us-east1 but the load balancer is in europe-west1"},
+		// Mutual TLS (producer_mtls_validate.go).
+		{name: "tls-client-auth-no-anchors", component: P,
+			patch: obj{"tls": obj{"certificatePem": cert, "privateKeyPem": key, "clientAuth": obj{"trustAnchorsPem": []any{}}}},
+			path:  "tls.clientAuth.trustAnchorsPem", reason: "is required: at least one PEM certificate of a CA"},
+		{name: "tls-client-auth-anchor-not-a-ca", component: P,
+			patch: obj{"tls": obj{"certificatePem": cert, "privateKeyPem": key, "clientAuth": obj{"trustAnchorsPem": []any{otherCert}}}},
+			path:  "tls.clientAuth.trustAnchorsPem[0]", reason: "is not a CA certificate"},
+		{name: "tls-client-auth-mode", component: P,
+			patch: obj{"tls": obj{"certificatePem": cert, "privateKeyPem": key, "clientAuth": obj{"trustAnchorsPem": []any{clientCA}, "mode": "OPTIONAL"}}},
+			path:  "tls.clientAuth.mode", reason: "must be one of REJECT_INVALID, ALLOW_INVALID_OR_MISSING_CLIENT_CERT"},
 		// Google-managed certificates (producer_managedcert.go).
 		{name: "tls-managed-and-pem", component: P, patch: obj{"tls": obj{"managed": obj{}, "certificatePem": cert, "privateKeyPem": key}},
 			path: "tls", reason: "give exactly one of certificatePem and privateKeyPem"},

@@ -170,6 +170,15 @@ func assertDoctor(t *testing.T, env *harness.Env, st *harness.Stack, name string
 		}
 		args = append(args, "--cacert", ca)
 	}
+	for flag, pem := range map[string]string{"--cert": req.ClientCert, "--key": req.ClientKey} {
+		if pem != "" {
+			file := filepath.Join(t.TempDir(), "client.pem")
+			if err := os.WriteFile(file, []byte(pem), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, flag, file)
+		}
+	}
 	out, err := env.Command("cloudrun-psc", args...).Output()
 	var exit *exec.ExitError
 	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {

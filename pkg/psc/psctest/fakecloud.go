@@ -138,10 +138,13 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 	return args.Name + "-id", out, nil
 }
 
-// certificateManagerCollections are the Certificate Manager types' collections.
+// certificateManagerCollections are the collections of the Certificate Manager types and of the
+// server TLS policy, whose IDs are projects/P/locations/L/COLLECTION/N.
 var certificateManagerCollections = map[string]string{
 	chain.CertificateManagerCertificateType: "certificates",
 	chain.DnsAuthorizationType:              "dnsAuthorizations",
+	chain.TrustConfigType:                   "trustConfigs",
+	chain.ServerTlsPolicyType:               "serverTlsPolicies",
 }
 
 // globalCollections are the collections of the global Compute Engine types, whose self links have

@@ -64,6 +64,8 @@ type ProducerService struct {
 
 	// Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).
 	CertificatePem pulumi.StringOutput `pulumi:"certificatePem"`
+	// PEM certificates of the CAs whose client certificates the load balancer accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.
+	ClientTrustAnchorsPem pulumi.StringArrayOutput `pulumi:"clientTrustAnchorsPem"`
 	// Name of the Cloud Run service behind the load balancer.
 	CloudRunServiceName pulumi.StringOutput `pulumi:"cloudRunServiceName"`
 	// run.app URL of a created Cloud Run service (empty for an existing one); reachable only from internal sources.
@@ -332,6 +334,11 @@ func (o ProducerServiceOutput) ToProducerServiceOutputWithContext(ctx context.Co
 // Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).
 func (o ProducerServiceOutput) CertificatePem() pulumi.StringOutput {
 	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.CertificatePem }).(pulumi.StringOutput)
+}
+
+// PEM certificates of the CAs whose client certificates the load balancer accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.
+func (o ProducerServiceOutput) ClientTrustAnchorsPem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringArrayOutput { return v.ClientTrustAnchorsPem }).(pulumi.StringArrayOutput)
 }
 
 // Name of the Cloud Run service behind the load balancer.

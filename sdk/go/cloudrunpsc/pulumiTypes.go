@@ -388,6 +388,184 @@ func (o BackendServicePtrOutput) TimeoutSec() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+type ClientAuth struct {
+	// PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+	IntermediateCasPem []string `pulumi:"intermediateCasPem"`
+	// REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+	Mode *string `pulumi:"mode"`
+	// PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+	TrustAnchorsPem []string `pulumi:"trustAnchorsPem"`
+}
+
+// ClientAuthInput is an input type that accepts ClientAuthArgs and ClientAuthOutput values.
+// You can construct a concrete instance of `ClientAuthInput` via:
+//
+//	ClientAuthArgs{...}
+type ClientAuthInput interface {
+	pulumi.Input
+
+	ToClientAuthOutput() ClientAuthOutput
+	ToClientAuthOutputWithContext(context.Context) ClientAuthOutput
+}
+
+// Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+type ClientAuthArgs struct {
+	// PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+	IntermediateCasPem []pulumi.StringInput `pulumi:"intermediateCasPem"`
+	// REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+	Mode *string `pulumi:"mode"`
+	// PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+	TrustAnchorsPem []pulumi.StringInput `pulumi:"trustAnchorsPem"`
+}
+
+func (ClientAuthArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClientAuth)(nil)).Elem()
+}
+
+func (i ClientAuthArgs) ToClientAuthOutput() ClientAuthOutput {
+	return i.ToClientAuthOutputWithContext(context.Background())
+}
+
+func (i ClientAuthArgs) ToClientAuthOutputWithContext(ctx context.Context) ClientAuthOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ClientAuthOutput)
+}
+
+func (i ClientAuthArgs) ToClientAuthPtrOutput() ClientAuthPtrOutput {
+	return i.ToClientAuthPtrOutputWithContext(context.Background())
+}
+
+func (i ClientAuthArgs) ToClientAuthPtrOutputWithContext(ctx context.Context) ClientAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ClientAuthOutput).ToClientAuthPtrOutputWithContext(ctx)
+}
+
+// ClientAuthPtrInput is an input type that accepts ClientAuthArgs, ClientAuthPtr and ClientAuthPtrOutput values.
+// You can construct a concrete instance of `ClientAuthPtrInput` via:
+//
+//	        ClientAuthArgs{...}
+//
+//	or:
+//
+//	        nil
+type ClientAuthPtrInput interface {
+	pulumi.Input
+
+	ToClientAuthPtrOutput() ClientAuthPtrOutput
+	ToClientAuthPtrOutputWithContext(context.Context) ClientAuthPtrOutput
+}
+
+type clientAuthPtrType ClientAuthArgs
+
+func ClientAuthPtr(v *ClientAuthArgs) ClientAuthPtrInput {
+	return (*clientAuthPtrType)(v)
+}
+
+func (*clientAuthPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ClientAuth)(nil)).Elem()
+}
+
+func (i *clientAuthPtrType) ToClientAuthPtrOutput() ClientAuthPtrOutput {
+	return i.ToClientAuthPtrOutputWithContext(context.Background())
+}
+
+func (i *clientAuthPtrType) ToClientAuthPtrOutputWithContext(ctx context.Context) ClientAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ClientAuthPtrOutput)
+}
+
+// Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+type ClientAuthOutput struct{ *pulumi.OutputState }
+
+func (ClientAuthOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ClientAuth)(nil)).Elem()
+}
+
+func (o ClientAuthOutput) ToClientAuthOutput() ClientAuthOutput {
+	return o
+}
+
+func (o ClientAuthOutput) ToClientAuthOutputWithContext(ctx context.Context) ClientAuthOutput {
+	return o
+}
+
+func (o ClientAuthOutput) ToClientAuthPtrOutput() ClientAuthPtrOutput {
+	return o.ToClientAuthPtrOutputWithContext(context.Background())
+}
+
+func (o ClientAuthOutput) ToClientAuthPtrOutputWithContext(ctx context.Context) ClientAuthPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ClientAuth) *ClientAuth {
+		return &v
+	}).(ClientAuthPtrOutput)
+}
+
+// PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+func (o ClientAuthOutput) IntermediateCasPem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ClientAuth) []string { return v.IntermediateCasPem }).(pulumi.StringArrayOutput)
+}
+
+// REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+func (o ClientAuthOutput) Mode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ClientAuth) *string { return v.Mode }).(pulumi.StringPtrOutput)
+}
+
+// PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+func (o ClientAuthOutput) TrustAnchorsPem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ClientAuth) []string { return v.TrustAnchorsPem }).(pulumi.StringArrayOutput)
+}
+
+type ClientAuthPtrOutput struct{ *pulumi.OutputState }
+
+func (ClientAuthPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ClientAuth)(nil)).Elem()
+}
+
+func (o ClientAuthPtrOutput) ToClientAuthPtrOutput() ClientAuthPtrOutput {
+	return o
+}
+
+func (o ClientAuthPtrOutput) ToClientAuthPtrOutputWithContext(ctx context.Context) ClientAuthPtrOutput {
+	return o
+}
+
+func (o ClientAuthPtrOutput) Elem() ClientAuthOutput {
+	return o.ApplyT(func(v *ClientAuth) ClientAuth {
+		if v != nil {
+			return *v
+		}
+		var ret ClientAuth
+		return ret
+	}).(ClientAuthOutput)
+}
+
+// PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+func (o ClientAuthPtrOutput) IntermediateCasPem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ClientAuth) []string {
+		if v == nil {
+			return nil
+		}
+		return v.IntermediateCasPem
+	}).(pulumi.StringArrayOutput)
+}
+
+// REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+func (o ClientAuthPtrOutput) Mode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ClientAuth) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Mode
+	}).(pulumi.StringPtrOutput)
+}
+
+// PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+func (o ClientAuthPtrOutput) TrustAnchorsPem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ClientAuth) []string {
+		if v == nil {
+			return nil
+		}
+		return v.TrustAnchorsPem
+	}).(pulumi.StringArrayOutput)
+}
+
 // The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
 type CloudRun struct {
 	// Grant roles/run.invoker to allUsers. Off by default: with it, anyone who can reach the private endpoint can call the service without an identity. An explicit opt-in.
@@ -2500,6 +2678,8 @@ type Tls struct {
 	CertificateManagerCertificates []string `pulumi:"certificateManagerCertificates"`
 	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem *string `pulumi:"certificatePem"`
+	// Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+	ClientAuth *ClientAuth `pulumi:"clientAuth"`
 	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 	Managed *ManagedCertificate `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
@@ -2525,6 +2705,8 @@ type TlsArgs struct {
 	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates"`
 	// PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
 	CertificatePem pulumi.StringPtrInput `pulumi:"certificatePem"`
+	// Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+	ClientAuth *ClientAuthArgs `pulumi:"clientAuth"`
 	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 	Managed *ManagedCertificateArgs `pulumi:"managed"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
@@ -2621,6 +2803,11 @@ func (o TlsOutput) CertificatePem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Tls) *string { return v.CertificatePem }).(pulumi.StringPtrOutput)
 }
 
+// Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+func (o TlsOutput) ClientAuth() ClientAuthPtrOutput {
+	return o.ApplyT(func(v Tls) *ClientAuth { return v.ClientAuth }).(ClientAuthPtrOutput)
+}
+
 // Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 func (o TlsOutput) Managed() ManagedCertificatePtrOutput {
 	return o.ApplyT(func(v Tls) *ManagedCertificate { return v.Managed }).(ManagedCertificatePtrOutput)
@@ -2678,6 +2865,16 @@ func (o TlsPtrOutput) CertificatePem() pulumi.StringPtrOutput {
 		}
 		return v.CertificatePem
 	}).(pulumi.StringPtrOutput)
+}
+
+// Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+func (o TlsPtrOutput) ClientAuth() ClientAuthPtrOutput {
+	return o.ApplyT(func(v *Tls) *ClientAuth {
+		if v == nil {
+			return nil
+		}
+		return v.ClientAuth
+	}).(ClientAuthPtrOutput)
 }
 
 // Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
@@ -2931,6 +3128,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendLogConfigPtrInput)(nil)).Elem(), BackendLogConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendServiceInput)(nil)).Elem(), BackendServiceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BackendServicePtrInput)(nil)).Elem(), BackendServiceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ClientAuthInput)(nil)).Elem(), ClientAuthArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ClientAuthPtrInput)(nil)).Elem(), ClientAuthArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CloudRunInput)(nil)).Elem(), CloudRunArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerAcceptInput)(nil)).Elem(), ConsumerAcceptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerAcceptArrayInput)(nil)).Elem(), ConsumerAcceptArray{})
@@ -2961,6 +3160,8 @@ func init() {
 	pulumi.RegisterOutputType(BackendLogConfigPtrOutput{})
 	pulumi.RegisterOutputType(BackendServiceOutput{})
 	pulumi.RegisterOutputType(BackendServicePtrOutput{})
+	pulumi.RegisterOutputType(ClientAuthOutput{})
+	pulumi.RegisterOutputType(ClientAuthPtrOutput{})
 	pulumi.RegisterOutputType(CloudRunOutput{})
 	pulumi.RegisterOutputType(ConnectedEndpointOutput{})
 	pulumi.RegisterOutputType(ConnectedEndpointArrayOutput{})

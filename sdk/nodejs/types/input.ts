@@ -46,6 +46,24 @@ export interface BackendServiceArgs {
 }
 
 /**
+ * Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+ */
+export interface ClientAuthArgs {
+    /**
+     * PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+     */
+    intermediateCasPem?: pulumi.Input<string>[];
+    /**
+     * REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+     */
+    mode?: string;
+    /**
+     * PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+     */
+    trustAnchorsPem: pulumi.Input<string>[];
+}
+
+/**
  * The Cloud Run service to publish: an existing one (existingServiceName) or one created from an image. A created service only accepts internal traffic (ingress INGRESS_TRAFFIC_INTERNAL_ONLY).
  */
 export interface CloudRunArgs {
@@ -363,6 +381,10 @@ export interface TlsArgs {
      * PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
      */
     certificatePem?: pulumi.Input<string | undefined>;
+    /**
+     * Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+     */
+    clientAuth?: inputs.ClientAuthArgs;
     /**
      * Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
      */

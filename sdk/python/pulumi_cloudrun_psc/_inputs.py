@@ -19,6 +19,8 @@ __all__ = [
     'BackendLogConfigArgsDict',
     'BackendServiceArgs',
     'BackendServiceArgsDict',
+    'ClientAuthArgs',
+    'ClientAuthArgsDict',
     'CloudRunArgs',
     'CloudRunArgsDict',
     'ConsumerAcceptArgs',
@@ -213,6 +215,79 @@ class BackendServiceArgs:
     @timeout_sec.setter
     def timeout_sec(self, value: Optional[_builtins.int]):
         pulumi.set(self, "timeout_sec", value)
+
+
+class ClientAuthArgsDict(TypedDict):
+    """
+    Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+    """
+    trust_anchors_pem: Sequence[pulumi.Input[_builtins.str]]
+    """
+    PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+    """
+    intermediate_cas_pem: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+    """
+    mode: NotRequired[_builtins.str]
+    """
+    REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+    """
+
+@pulumi.input_type
+class ClientAuthArgs:
+    def __init__(__self__, *,
+                 trust_anchors_pem: Sequence[pulumi.Input[_builtins.str]],
+                 intermediate_cas_pem: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
+                 mode: Optional[_builtins.str] = None):
+        """
+        Mutual TLS: the load balancer asks every client for a certificate in the TLS handshake and checks that it chains to trustAnchorsPem, through a Certificate Manager trust config and a server TLS policy on the HTTPS proxy (in the producer's region, or global with regions).
+
+        :param Sequence[pulumi.Input[_builtins.str]] trust_anchors_pem: PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+        :param Sequence[pulumi.Input[_builtins.str]] intermediate_cas_pem: PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+        :param _builtins.str mode: REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+        """
+        pulumi.set(__self__, "trust_anchors_pem", trust_anchors_pem)
+        if intermediate_cas_pem is not None:
+            pulumi.set(__self__, "intermediate_cas_pem", intermediate_cas_pem)
+        if mode is not None:
+            pulumi.set(__self__, "mode", mode)
+
+    @_builtins.property
+    @pulumi.getter(name="trustAnchorsPem")
+    def trust_anchors_pem(self) -> Sequence[pulumi.Input[_builtins.str]]:
+        """
+        PEM certificates of the CAs (roots) whose client certificates are accepted, one CA per entry; at least one. Add the new CA beside the old one to move clients to a new PKI without downtime.
+        """
+        return pulumi.get(self, "trust_anchors_pem")
+
+    @trust_anchors_pem.setter
+    def trust_anchors_pem(self, value: Sequence[pulumi.Input[_builtins.str]]):
+        pulumi.set(self, "trust_anchors_pem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="intermediateCasPem")
+    def intermediate_cas_pem(self) -> Optional[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        PEM certificates of intermediate CAs that help chain a client's certificate to a trust anchor, for clients that do not send their full chain.
+        """
+        return pulumi.get(self, "intermediate_cas_pem")
+
+    @intermediate_cas_pem.setter
+    def intermediate_cas_pem(self, value: Optional[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "intermediate_cas_pem", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def mode(self) -> Optional[_builtins.str]:
+        """
+        REJECT_INVALID (the default) fails the TLS handshake of a client without a certificate that chains to the trust anchors. ALLOW_INVALID_OR_MISSING_CLIENT_CERT lets every client through to the service, which must then check the certificate itself: an explicit opt-in, warned of.
+        """
+        return pulumi.get(self, "mode")
+
+    @mode.setter
+    def mode(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "mode", value)
 
 
 class CloudRunArgsDict(TypedDict):
@@ -1574,6 +1649,10 @@ class TlsArgsDict(TypedDict):
     """
     PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
     """
+    client_auth: NotRequired['ClientAuthArgsDict']
+    """
+    Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+    """
     managed: NotRequired['ManagedCertificateArgsDict']
     """
     Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
@@ -1592,6 +1671,7 @@ class TlsArgs:
     def __init__(__self__, *,
                  certificate_manager_certificates: Optional[Sequence[pulumi.Input[_builtins.str]]] = None,
                  certificate_pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_auth: Optional['ClientAuthArgs'] = None,
                  managed: Optional['ManagedCertificateArgs'] = None,
                  private_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  ssl_policy: pulumi.Input[Optional[_builtins.str]] = None):
@@ -1600,6 +1680,7 @@ class TlsArgs:
 
         :param Sequence[pulumi.Input[_builtins.str]] certificate_manager_certificates: Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
         :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
+        :param 'ClientAuthArgs' client_auth: Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
         :param 'ManagedCertificateArgs' managed: Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
         :param pulumi.Input[_builtins.str] private_key_pem: PEM private key of the self-managed certificate. Always stored as a secret.
         :param pulumi.Input[_builtins.str] ssl_policy: SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
@@ -1608,6 +1689,8 @@ class TlsArgs:
             pulumi.set(__self__, "certificate_manager_certificates", certificate_manager_certificates)
         if certificate_pem is not None:
             pulumi.set(__self__, "certificate_pem", certificate_pem)
+        if client_auth is not None:
+            pulumi.set(__self__, "client_auth", client_auth)
         if managed is not None:
             pulumi.set(__self__, "managed", managed)
         if private_key_pem is not None:
@@ -1638,6 +1721,18 @@ class TlsArgs:
     @certificate_pem.setter
     def certificate_pem(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "certificate_pem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="clientAuth")
+    def client_auth(self) -> Optional['ClientAuthArgs']:
+        """
+        Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
+        """
+        return pulumi.get(self, "client_auth")
+
+    @client_auth.setter
+    def client_auth(self, value: Optional['ClientAuthArgs']):
+        pulumi.set(self, "client_auth", value)
 
     @_builtins.property
     @pulumi.getter

@@ -628,6 +628,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["service_attachment_name"] = service_attachment_name
             __props__.__dict__["tls"] = tls
             __props__.__dict__["certificate_pem"] = None
+            __props__.__dict__["client_trust_anchors_pem"] = None
             __props__.__dict__["cloud_run_service_name"] = None
             __props__.__dict__["cloud_run_uri"] = None
             __props__.__dict__["connected_endpoints"] = None
@@ -659,6 +660,14 @@ class ProducerService(pulumi.ComponentResource):
         Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).
         """
         return pulumi.get(self, "certificate_pem")
+
+    @_builtins.property
+    @pulumi.getter(name="clientTrustAnchorsPem")
+    def client_trust_anchors_pem(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        PEM certificates of the CAs whose client certificates the load balancer accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.
+        """
+        return pulumi.get(self, "client_trust_anchors_pem")
 
     @_builtins.property
     @pulumi.getter(name="cloudRunServiceName")

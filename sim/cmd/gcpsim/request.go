@@ -16,14 +16,14 @@ import (
 
 const requestUsage = `usage: gcpsim [-state DIR] [-json] request --project P --region R [--network N] [--subnet S] [--source-ip IP]
          [--tags T1,T2] [--service-account EMAIL] [--identity PRINCIPAL | --impersonate-service-account EMAIL]
-         [--audience AUD] [--no-token] [--cacert FILE] [-k|--insecure] URL
+         [--audience AUD] [--no-token] [--cacert FILE] [-k|--insecure] [--cert FILE --key FILE] URL
        gcpsim [-state DIR] [-json] request ENDPOINT HOST PATH   (the URL map only, from a PSC endpoint)`
 
 // requestFlags maps ClientRequest fields (as Validate names them) to the flags that set them.
 var requestFlags = map[string]string{
 	"project": "--project", "network": "--network", "region": "--region", "subnet": "--subnet",
 	"sourceIp": "--source-ip", "tags": "--tags", "serviceAccount": "--service-account", "identity": "--identity",
-	"audience": "--audience", "url": "URL", "caBundle": "--cacert",
+	"audience": "--audience", "url": "URL", "caBundle": "--cacert", "clientCert": "--cert", "clientKey": "--key",
 }
 
 // request answers `gcpsim request`: a client's call (State.Call) from flags named as gcloud and
@@ -88,7 +88,7 @@ func verdict(r gcpsim.CallResult) string {
 func parseRequest(args []string) (gcpsim.ClientRequest, []string, map[string]string, error) {
 	flags := maps.Clone(requestFlags)
 	var req gcpsim.ClientRequest
-	var tags, identity, impersonate, cacert string
+	var tags, identity, impersonate, cacert, cert, key string
 	fs := flag.NewFlagSet("request", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&req.Project, "project", "", "the client's project")
@@ -105,6 +105,9 @@ func parseRequest(args []string) (gcpsim.ClientRequest, []string, map[string]str
 	fs.StringVar(&cacert, "cacert", "", "PEM file of the CAs the client trusts")
 	fs.BoolVar(&req.Insecure, "insecure", false, "do not verify the server's certificate")
 	fs.BoolVar(&req.Insecure, "k", false, "do not verify the server's certificate")
+	fs.StringVar(&cert, "cert", "", "PEM file of the client certificate (chain) to present for mutual TLS")
+	fs.StringVar(&cert, "E", "", "PEM file of the client certificate (chain) to present for mutual TLS")
+	fs.StringVar(&key, "key", "", "PEM file of the client certificate's private key")
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -131,15 +134,21 @@ func parseRequest(args []string) (gcpsim.ClientRequest, []string, map[string]str
 	default:
 		req.Identity = identity
 	}
-	if cacert != "" {
-		pem, err := os.ReadFile(cacert)
+	for _, f := range []struct {
+		flag, file string
+		to         *string
+	}{{"--cacert", cacert, &req.CABundle}, {"--cert", cert, &req.ClientCert}, {"--key", key, &req.ClientKey}} {
+		if f.file == "" {
+			continue
+		}
+		pem, err := os.ReadFile(f.file)
 		switch {
 		case err != nil:
-			return req, nil, nil, fmt.Errorf("--cacert: %w", err)
+			return req, nil, nil, fmt.Errorf("%s: %w", f.flag, err)
 		case len(pem) == 0:
-			return req, nil, nil, fmt.Errorf("--cacert: %s is empty", cacert)
+			return req, nil, nil, fmt.Errorf("%s: %s is empty", f.flag, f.file)
 		}
-		req.CABundle = string(pem)
+		*f.to = string(pem)
 	}
 	return req, positional, flags, nil
 }

@@ -118,6 +118,9 @@ func TestRequestFlagErrors(t *testing.T) {
 		{append(base, "--cacert", pemFile, "https://a.internal/"), []string{"--cacert: holds no PEM certificate"}},
 		{append(base, "--cacert", empty, "https://a.internal/"), []string{"--cacert: " + empty + " is empty"}},
 		{append(base, "--cacert", filepath.Join(dir, "missing.pem"), "https://a.internal/"), []string{"--cacert: open "}},
+		{append(base, "--cert", pemFile, "--key", pemFile, "https://a.internal/"), []string{"--cert: holds no PEM certificate"}},
+		{append(base, "--key", pemFile, "https://a.internal/"), []string{"--cert: a client key needs its certificate"}},
+		{append(base, "-E", filepath.Join(dir, "missing.pem"), "https://a.internal/"), []string{"--cert: open "}},
 		{append(base, "--frobnicate", "https://a.internal/"), []string{"flag provided but not defined: -frobnicate", "usage: gcpsim"}},
 		{append(base, "https://a.internal/", "https://b.internal/"), []string{"usage: gcpsim"}},
 	}
