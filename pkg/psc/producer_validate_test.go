@@ -61,7 +61,7 @@ func TestProducerValidation(t *testing.T) {
 		{"tls managed and existing", func(a *ProducerServiceArgs) {
 			a.Hostname = "payments.example.com"
 			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}, CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"})}
-		}, []string{"tls: give exactly one of", "or managed (a Google-managed certificate the component creates)"}},
+		}, []string{"tls: give exactly one of", "managed (a Google-managed certificate the component creates)"}},
 		{"tls managed for an internal hostname", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}} },
 			[]string{`hostname: is the domain of the managed certificate (tls.managed.domains is unset): "payment-api.internal" is under .internal, a special-use name no public certificate authority issues for`}},
 		{"tls managed without hostname or domains", func(a *ProducerServiceArgs) {
