@@ -76,7 +76,9 @@ func (c *CreateCaArgs) Annotate(a infer.Annotator) {
 }
 
 // deletionProtected reports whether the created root CA is protected (true by default).
-func (c *CreateCaArgs) deletionProtected() bool { return c.DeletionProtection == nil || *c.DeletionProtection }
+func (c *CreateCaArgs) deletionProtected() bool {
+	return c.DeletionProtection == nil || *c.DeletionProtection
+}
 
 // privateDomains are the names the private certificate covers: hostname, then the routes' hosts
 // other than "*" (a certificate cannot name every host), each once.
