@@ -85,6 +85,15 @@ func (c *call) servedCerts() ([]servedCert, string) {
 				why = append(why, r.ID+" is "+state)
 				continue
 			}
+			if m.str("issuanceConfig") != "" { // issued by a CA Service pool (privateca.go)
+				chain, err := c.st.issuedChain(r, c.now)
+				if err != nil {
+					why = append(why, r.ID+" "+err.Error())
+					continue
+				}
+				out = append(out, servedCert{resource: r.ID, chain: chain})
+				continue
+			}
 			out = append(out, servedCert{resource: r.ID, managed: true, domains: m.strs("domains")})
 			continue
 		}
