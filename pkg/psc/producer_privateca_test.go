@@ -207,19 +207,7 @@ func TestProducerPrivateValidation(t *testing.T) {
 			a.Tls = &TlsArgs{Private: &PrivateCertificateArgs{CreateCa: &CreateCaArgs{}}}
 		}, []string{"hostname: is required with tls.private"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := producerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewProducerService(ctx, "payments", args)
-				return err
-			})
-			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
-		})
-	}
+	runRefusedCases(t, cases)
 }
 
 // The pool's region is checked against the provider's region when the producer gives none, once

@@ -229,6 +229,25 @@ type producerCase struct {
 	want   []string
 }
 
+// runRefusedCases runs each case in parallel: producerArgs changed by it is refused at preview,
+// naming every fragment, with nothing created.
+func runRefusedCases(t *testing.T, cases []producerCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := producerArgs()
+			tc.mutate(args)
+			f := newFakeCloud()
+			err := f.Run(func(ctx *pulumi.Context) error {
+				_, err := NewProducerService(ctx, "payments", args)
+				return err
+			})
+			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
+		})
+	}
+}
+
 func TestProducerValidationReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	a := producerArgs()
