@@ -203,23 +203,8 @@ func TestProducerValidation(t *testing.T) {
 		{"label value", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"team": "Payments API"} }, []string{`labels["team"]: a label value must hold`}},
 		{"managed-by label", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"managed-by": "me"} }, []string{`labels["managed-by"]: is set by the component`}},
 	}
-	run := func(cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				args := producerArgs()
-				tc.mutate(args)
-				f := cloud()
-				err := f.Run(func(ctx *pulumi.Context) error {
-					_, err := NewProducerService(ctx, "payments", args)
-					return err
-				})
-				refused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
-			})
-		}
-	}
-	run(cases, newFakeCloud, assertRefused)
-	run(producerLookupCases(), producerCloud, assertRefusedAfterLookup)
+	runProducerCases(t, cases, newFakeCloud, assertRefused)
+	runProducerCases(t, producerLookupCases(), producerCloud, assertRefusedAfterLookup)
 }
 
 // producerCase is an invalid change to producerArgs and the fragments its refusal must name.
@@ -233,17 +218,24 @@ type producerCase struct {
 // naming every fragment, with nothing created.
 func runRefusedCases(t *testing.T, cases []producerCase) {
 	t.Helper()
+	runProducerCases(t, cases, newFakeCloud, assertRefused)
+}
+
+// runProducerCases runs each case in parallel in a cloud of its own, and checks the refusal with
+// refused.
+func runProducerCases(t *testing.T, cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := producerArgs()
 			tc.mutate(args)
-			f := newFakeCloud()
+			f := cloud()
 			err := f.Run(func(ctx *pulumi.Context) error {
 				_, err := NewProducerService(ctx, "payments", args)
 				return err
 			})
-			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
+			refused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
 		})
 	}
 }
