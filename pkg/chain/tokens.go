@@ -31,6 +31,9 @@ const (
 	DnsAuthorizationType              = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"
 	TrustConfigType                   = "gcp:certificatemanager/trustConfig:TrustConfig"
 	ServerTlsPolicyType               = "gcp:networksecurity/serverTlsPolicy:ServerTlsPolicy"
+	CertificateIssuanceConfigType     = "gcp:certificatemanager/certificateIssuanceConfig:CertificateIssuanceConfig"
+	CaPoolType                        = "gcp:certificateauthority/caPool:CaPool"
+	CertificateAuthorityType          = "gcp:certificateauthority/authority:Authority"
 	ManagedZoneType                   = "gcp:dns/managedZone:ManagedZone"
 	RecordSetType                     = "gcp:dns/recordSet:RecordSet"
 )

@@ -26,7 +26,7 @@ func (w *walk) checkCertificate() {
 		w.broken(w.proxy, "the HTTPS proxy has no certificate", "run `pulumi up` on the producer stack (tls.certificatePem and tls.privateKeyPem)")
 		return
 	}
-	if !w.managedCertificatesActive() {
+	if !w.managedCertificatesActive() || w.privateCertificatesTrusted() { // certificates_private.go
 		return
 	}
 	for _, ref := range certs {
@@ -74,6 +74,10 @@ func (w *walk) managedCertificatesActive() bool {
 			return false
 		}
 		managed, _ := c.Outputs["managed"].(map[string]any)
+		if state := str(managed, "state"); state != "" && state != "ACTIVE" && issuedByCA(c) != "" {
+			w.broken(c, fmt.Sprintf("the CA Service-issued certificate %s is %s: clients get no valid certificate", c.Name(), state), notIssuedFix)
+			return false
+		}
 		if state := str(managed, "state"); state != "" && state != "ACTIVE" {
 			w.broken(c, fmt.Sprintf("the Google-managed certificate %s is %s: Google has not verified its DNS authorization records, so clients get no valid certificate", c.Name(), state),
 				"publish each record of the producer's dnsAuthorizationRecords output (name, type CNAME, data) in the domain's public DNS zone; Google issues the certificate within minutes to an hour of the record resolving")

@@ -18,7 +18,8 @@ type presented struct {
 	chain    []*x509.Certificate
 	managed  []string // the domains of a Google-managed certificate
 	unknown  bool
-	expiry   time.Time // of an unknown certificate, from its expireTime output; zero when not given
+	expiry   time.Time           // of an unknown certificate, from its expireTime output; zero when not given
+	issuer   []*x509.Certificate // the CA chain of a CA Service-issued certificate (certificates_private.go)
 }
 
 // certificate: over HTTPS the proxy presents the certificate that names the host the client
@@ -139,6 +140,10 @@ func (a *asked) presentable() ([]presented, string) {
 				why = append(why, id(c)+" is "+firstNonEmpty(s, "PROVISIONING"))
 				continue
 			}
+			if issuedByCA(c) != "" {
+				out = append(out, a.issued(c, strs(m, "domains")))
+				continue
+			}
 			out = append(out, presented{resource: id(c), managed: strs(m, "domains")})
 			continue
 		}
@@ -199,6 +204,9 @@ type tlsRefusal struct{ cause, fix string }
 // accepts is the client's check of the presented certificate.
 func (a *asked) accepts(p presented) *tlsRefusal {
 	renew := "give the producer a certificate for " + a.url.host + ", valid now, in `tls` and run `pulumi up` (clients keep their connections)"
+	if p.issuer != nil {
+		return a.acceptsIssued(p)
+	}
 	if p.managed != nil {
 		if a.req.CABundle != "" {
 			return &tlsRefusal{"it is issued by a public CA and the client trusts only its --cacert bundle", "drop --cacert: the client's default trust holds the public CAs"}

@@ -28,6 +28,7 @@ type ConsumerEndpoint struct {
 	Region                 pulumi.StringOutput      `pulumi:"region"`
 	AutomaticDnsDomains    pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
 	ProducerProtocol       pulumi.StringOutput      `pulumi:"producerProtocol"`
+	CaCertificatePem       pulumi.StringOutput      `pulumi:"caCertificatePem"`
 }
 
 // Annotate documents the ConsumerEndpoint outputs for the schema.
@@ -53,6 +54,9 @@ func (c *ConsumerEndpoint) Annotate(a infer.Annotator) {
 		"protocol output (a ProducerService's protocol, which the producer's stack exports); empty with "+
 		"serviceAttachment or when that stack has no protocol output. Pass it to a DnsBinding's producerProtocol, "+
 		"whose url then takes its scheme.")
+	a.Describe(&c.CaCertificatePem, "The CA chain the producer's HTTPS certificate chains to, read from producerStack's "+
+		"caCertificatePem output (a ProducerService with tls.private.createCa exports it): give it to the callers as "+
+		"their trust bundle, such as curl --cacert. Empty without producerStack or when that stack has no such output.")
 }
 
 // NewConsumerEndpoint validates args, then creates the endpoint as children of the component.
@@ -142,4 +146,5 @@ func (b *consumerBuilder) setOutputs(attachment targetAttachment, ep endpoint) {
 	c.Region = ep.region
 	c.AutomaticDnsDomains = automaticDNSDomains(b.args.NoAutomateDnsZone, attachment.domains)
 	c.ProducerProtocol = attachment.protocol
+	c.CaCertificatePem = attachment.caBundle
 }

@@ -80,6 +80,7 @@ type targetAttachment struct {
 	uri      pulumi.StringOutput
 	domains  pulumi.StringArrayOutput
 	protocol pulumi.StringOutput
+	caBundle pulumi.StringOutput // the producer stack's caCertificatePem, "" without one (consumer_trust.go)
 }
 
 // attachment returns the attachment URI and the producer's domainNames, given directly or read
@@ -87,7 +88,8 @@ type targetAttachment struct {
 // stack maps regions to attachments, see consumer_regions.go).
 func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	a := &b.args
-	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput(), protocol: pulumi.String("").ToStringOutput()}
+	none := pulumi.String("").ToStringOutput()
+	t := targetAttachment{domains: pulumi.ToStringArray(nil).ToStringArrayOutput(), protocol: none, caBundle: none}
 	if a.ProducerDomainNames != nil {
 		t.domains = a.ProducerDomainNames.ToStringArrayOutput()
 	}
@@ -104,6 +106,7 @@ func (b *consumerBuilder) attachment() (targetAttachment, error) {
 	if a.ProducerDomainNames == nil {
 		t.domains = stackDomainNames(ref, a.ProducerStack, t.uri)
 	}
+	t.caBundle = stackCABundle(ref, a.ProducerStack)
 	return t, nil
 }
 

@@ -101,6 +101,28 @@ func stackString(ref *pulumi.StackReference, input, stack, output string) pulumi
 	}).(pulumi.StringOutput)
 }
 
+// stackOptionalString is a string output of the referenced stack that not every stack has: ""
+// when the stack has none (read from the outputs' keys, so that it is "" at preview too, see
+// stackString), else the value, failing with a message that names the stack and the output when
+// it is not a string (what it must be) or when check refuses it.
+func stackOptionalString(ref *pulumi.StackReference, stack, output, what string, check func(string) error) pulumi.StringOutput {
+	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) pulumi.StringOutput {
+		if outputs, _ := v.(map[string]any); outputs[output] == nil {
+			return pulumi.String("").ToStringOutput()
+		}
+		return ref.GetOutput(pulumi.String(output)).ApplyT(func(v any) (string, error) {
+			s, ok := v.(string)
+			if !ok {
+				return "", fmt.Errorf("producerStack: stack %q output %q must be %s, got a %T", stack, output, what, v)
+			}
+			if err := check(s); err != nil {
+				return "", fmt.Errorf("producerStack: stack %q output %q %w", stack, output, err)
+			}
+			return s, nil
+		}).(pulumi.StringOutput)
+	}).(pulumi.StringOutput)
+}
+
 // stackStringValue is stackString's check of value, the output named output of a stack whose
 // outputs (only their number is read) are given.
 func stackStringValue(input, stack, output string, outputs map[string]any, value any) (string, error) {

@@ -37,6 +37,7 @@ type ProducerService struct {
 	CertificatePem            pulumi.StringOutput `pulumi:"certificatePem"`
 	// Mutual TLS (producer_mtls.go).
 	ClientTrustAnchorsPem pulumi.StringArrayOutput `pulumi:"clientTrustAnchorsPem"`
+	CaCertificatePem      pulumi.StringOutput      `pulumi:"caCertificatePem"`
 	// A Google-managed certificate (producer_managedcert.go).
 	ManagedCertificate      pulumi.StringOutput                      `pulumi:"managedCertificate"`
 	DnsAuthorizationRecords pulumix.Output[[]DnsAuthorizationRecord] `pulumi:"dnsAuthorizationRecords"`
@@ -90,6 +91,9 @@ func (p *ProducerService) Annotate(a infer.Annotator) {
 		"trust (empty otherwise).")
 	a.Describe(&p.ClientTrustAnchorsPem, "PEM certificates of the CAs whose client certificates the load balancer "+
 		"accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.")
+	a.Describe(&p.CaCertificatePem, "PEM chain of the root CA the component created for tls.private.createCa, the trust "+
+		"bundle consumers need to call it over HTTPS: export it as the stack output caCertificatePem, which a "+
+		"ConsumerEndpoint with producerStack reads (empty otherwise).")
 	a.Describe(&p.DomainNames, "The attachment's domainNames, for which Private Service Connect's automatic DNS creates "+
 		"zones in consumers' VPCs; export it as the stack output domainNames, which a ConsumerEndpoint with "+
 		"producerStack reads when the stack has no domainNamesByRegion. With regions it is the attachment of the single "+
@@ -169,6 +173,7 @@ type producerBuilder struct {
 	natCapacities   []int
 	accept          *compute.ServiceAttachmentConsumerAcceptListArray // every attachment's, built once
 	warnedListOrder bool
+	privateCA       *privateCA // the pool of tls.private, created once (producer_privateca.go)
 }
 
 // replacedInUse are the options of the children that are replaced while the next link of the
@@ -292,6 +297,7 @@ func (b *producerBuilder) setOutputs(regional *published, regions []published, l
 	c.ProxyOnlySubnet = first.nets.proxyOnly
 	c.CertificatePem = certs.certificatePem
 	c.ClientTrustAnchorsPem = a.clientTrustAnchors()
+	c.CaCertificatePem = certs.caCertificatePem
 	c.ManagedCertificate = certs.managedCertificate
 	c.DnsAuthorizationRecords = certs.dnsRecords
 	served := regions

@@ -185,6 +185,7 @@ type TlsArgs struct {
 	SslPolicy                      pulumi.StringInput      `pulumi:"sslPolicy,optional"`
 	Managed                        *ManagedCertificateArgs `pulumi:"managed,optional"`
 	ClientAuth                     *ClientAuthArgs         `pulumi:"clientAuth,optional"`
+	Private                        *PrivateCertificateArgs `pulumi:"private,optional"`
 }
 
 // Annotate documents TlsArgs for the schema.
@@ -192,8 +193,8 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 	a.SetToken("index", "Tls")
 	a.Describe(t, "HTTPS on the internal load balancer, with exactly one of: a self-managed certificate "+
 		"(certificatePem and privateKeyPem), existing regional Certificate Manager certificates "+
-		"(certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews "+
-		"(managed).")
+		"(certificateManagerCertificates), a Google-managed certificate the component creates and Google renews "+
+		"(managed), or one issued by a CA Service pool for a private name and renewed by Google (private).")
 	a.Describe(&t.CertificatePem, "PEM certificate chain of a self-managed certificate; it must cover hostname. "+
 		"Given as a secret (from secret configuration, say), it stays secret on the certificate and in the "+
 		"certificatePem output.")
@@ -210,6 +211,10 @@ func (t *TlsArgs) Annotate(a infer.Annotator) {
 		"Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING "+
 		"until they resolve.")
 	a.Describe(&t.ClientAuth, "Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.")
+	a.Describe(&t.Private, "Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool "+
+		"through a Certificate Manager issuance config, and renewed by Google: for private names such as "+
+		"payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what "+
+		"consumers trust.")
 }
 
 // selfManaged reports whether the TLS inputs describe a self-managed certificate.

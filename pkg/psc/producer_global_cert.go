@@ -54,6 +54,13 @@ func (b *producerBuilder) globalProxy(urlMap pulumi.StringOutput) (pulumi.String
 		}
 		list = pulumi.StringArray{id}
 		c.managedCertificate, c.dnsRecords = id, records
+	case a.Tls.Private != nil:
+		id, chain, err := b.privateCertificate(globalCertPlace)
+		if err != nil {
+			return pulumi.StringOutput{}, c, err
+		}
+		list = pulumi.StringArray{id}
+		c.caCertificatePem = chain
 	default:
 		list = checkedStrings(a.certManagerCertificates(true), "tls.certificateManagerCertificates", a.checkCertManagerCert)
 	}

@@ -21,13 +21,14 @@ type loadBalancer struct {
 type certs struct {
 	certificatePem     pulumi.StringOutput
 	managedCertificate pulumi.StringOutput
+	caCertificatePem   pulumi.StringOutput // the CA chain of a private certificate (producer_privateca.go)
 	dnsRecords         pulumix.Output[[]DnsAuthorizationRecord]
 }
 
 // noCerts is what a proxy without certificates (HTTP) gives the outputs.
 func noCerts() certs {
 	none := pulumi.String("").ToStringOutput()
-	return certs{certificatePem: none, managedCertificate: none, dnsRecords: noRecords()}
+	return certs{certificatePem: none, managedCertificate: none, caCertificatePem: none, dnsRecords: noRecords()}
 }
 
 // loadBalancer creates the serverless NEG and backend service of the main service and of each
@@ -198,6 +199,13 @@ func (b *producerBuilder) proxy(urlMap pulumi.StringOutput) (pulumi.StringOutput
 		// (PROXY-CERTS).
 		args.CertificateManagerCertificates = pulumi.StringArray{id}
 		c.managedCertificate, c.dnsRecords = id, records
+	case a.Tls.Private != nil:
+		id, chain, err := b.privateCertificate(a.regionalCertPlace())
+		if err != nil {
+			return pulumi.StringOutput{}, c, err
+		}
+		args.CertificateManagerCertificates = pulumi.StringArray{id}
+		c.caCertificatePem = chain
 	default:
 		args.CertificateManagerCertificates = checkedStrings(a.certManagerCertificates(false),
 			"tls.certificateManagerCertificates", func(c string) error {

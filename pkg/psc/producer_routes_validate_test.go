@@ -82,19 +82,7 @@ func TestProducerRouteValidation(t *testing.T) {
 			a.Routes = []RouteArgs{route("reports", []string{"reports.internal"}, "")}
 		}, []string{"routes[0].hosts[0]: is not covered by tls.certificatePem"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			args := producerArgs()
-			tc.mutate(args)
-			f := newFakeCloud()
-			err := f.Run(func(ctx *pulumi.Context) error {
-				_, err := NewProducerService(ctx, "payments", args)
-				return err
-			})
-			assertRefused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
-		})
-	}
+	runRefusedCases(t, cases)
 }
 
 // Route validation never panics, and every problem it reports names an input; a valid route

@@ -26,9 +26,9 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 	checkKnown(p, "tls.sslPolicy", t.SslPolicy, a.checkSSLPolicy)
 	selfManaged := given(t.CertificatePem) || given(t.PrivateKeyPem)
 	existing := len(t.CertificateManagerCertificates) > 0
-	switch n := countTrue(selfManaged, existing, t.Managed != nil); {
+	switch n := countTrue(selfManaged, existing, t.Managed != nil, t.Private != nil); {
 	case n != 1:
-		p.addf("tls", "give exactly one of certificatePem and privateKeyPem (a self-managed certificate), certificateManagerCertificates (existing Certificate Manager certificates) or managed (a Google-managed certificate the component creates)")
+		p.addf("tls", "give exactly one of certificatePem and privateKeyPem (a self-managed certificate), certificateManagerCertificates (existing Certificate Manager certificates), managed (a Google-managed certificate the component creates) or private (a certificate a CA Service pool issues)")
 		return
 	case selfManaged && !given(t.CertificatePem):
 		p.addf("tls.certificatePem", "is required with tls.privateKeyPem")
@@ -38,6 +38,9 @@ func (a *ProducerServiceArgs) validateTLS(p *problems) {
 		return
 	case t.Managed != nil:
 		a.validateManaged(p)
+		return
+	case t.Private != nil:
+		a.validatePrivate(p)
 		return
 	}
 	if cert, ok := knownString(t.CertificatePem); ok && selfManaged {

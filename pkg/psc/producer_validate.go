@@ -52,6 +52,7 @@ func (a *ProducerServiceArgs) validatePlaced(name string, l lookup) ([]int, erro
 	a.checkPrimaryRegion(&p)
 	a.checkRouteKeysInRegions(&p, name)
 	a.checkAttachmentNamesUnique(&p)
+	a.validatePrivatePlaced(&p)
 	if t := a.Tls; t != nil {
 		for i, in := range t.CertificateManagerCertificates {
 			if c, ok := knownOrNil(in); ok {

@@ -61,7 +61,7 @@ func TestProducerValidation(t *testing.T) {
 		{"tls managed and existing", func(a *ProducerServiceArgs) {
 			a.Hostname = "payments.example.com"
 			a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}, CertificateManagerCertificates: pulumi.ToStringArray([]string{"projects/p/locations/europe-west1/certificates/c"})}
-		}, []string{"tls: give exactly one of", "or managed (a Google-managed certificate the component creates)"}},
+		}, []string{"tls: give exactly one of", "managed (a Google-managed certificate the component creates)"}},
 		{"tls managed for an internal hostname", func(a *ProducerServiceArgs) { a.Tls = &TlsArgs{Managed: &ManagedCertificateArgs{}} },
 			[]string{`hostname: is the domain of the managed certificate (tls.managed.domains is unset): "payment-api.internal" is under .internal, a special-use name no public certificate authority issues for`}},
 		{"tls managed without hostname or domains", func(a *ProducerServiceArgs) {
@@ -203,23 +203,8 @@ func TestProducerValidation(t *testing.T) {
 		{"label value", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"team": "Payments API"} }, []string{`labels["team"]: a label value must hold`}},
 		{"managed-by label", func(a *ProducerServiceArgs) { a.Labels = map[string]string{"managed-by": "me"} }, []string{`labels["managed-by"]: is set by the component`}},
 	}
-	run := func(cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				args := producerArgs()
-				tc.mutate(args)
-				f := cloud()
-				err := f.Run(func(ctx *pulumi.Context) error {
-					_, err := NewProducerService(ctx, "payments", args)
-					return err
-				})
-				refused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
-			})
-		}
-	}
-	run(cases, newFakeCloud, assertRefused)
-	run(producerLookupCases(), producerCloud, assertRefusedAfterLookup)
+	runProducerCases(t, cases, newFakeCloud, assertRefused)
+	runProducerCases(t, producerLookupCases(), producerCloud, assertRefusedAfterLookup)
 }
 
 // producerCase is an invalid change to producerArgs and the fragments its refusal must name.
@@ -227,6 +212,32 @@ type producerCase struct {
 	name   string
 	mutate func(a *ProducerServiceArgs)
 	want   []string
+}
+
+// runRefusedCases runs each case in parallel: producerArgs changed by it is refused at preview,
+// naming every fragment, with nothing created.
+func runRefusedCases(t *testing.T, cases []producerCase) {
+	t.Helper()
+	runProducerCases(t, cases, newFakeCloud, assertRefused)
+}
+
+// runProducerCases runs each case in parallel in a cloud of its own, and checks the refusal with
+// refused.
+func runProducerCases(t *testing.T, cases []producerCase, cloud func() *fakeCloud, refused func(*testing.T, *fakeCloud, error, ...string)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := producerArgs()
+			tc.mutate(args)
+			f := cloud()
+			err := f.Run(func(ctx *pulumi.Context) error {
+				_, err := NewProducerService(ctx, "payments", args)
+				return err
+			})
+			refused(t, f, err, append([]string{`invalid ProducerService "payments"`}, tc.want...)...)
+		})
+	}
 }
 
 func TestProducerValidationReportsEveryProblem(t *testing.T) {

@@ -24,21 +24,12 @@ const protocolOutput = "protocol"
 // HTTPS. Whether the output is there is read from the outputs' keys, known at preview (asked for
 // a key it lacks, a StackReference answers unknown during a preview; inputs.go, stackString).
 func stackProtocol(ref *pulumi.StackReference, stack string) pulumi.StringOutput {
-	return pulumi.Unsecret(ref.Outputs).ApplyT(func(v any) pulumi.StringOutput {
-		if outputs, _ := v.(map[string]any); outputs[protocolOutput] == nil {
-			return pulumi.String("").ToStringOutput()
+	return stackOptionalString(ref, stack, protocolOutput, "HTTP or HTTPS", func(s string) error {
+		if !slices.Contains(chain.Protocols, s) {
+			return fmt.Errorf("must be HTTP or HTTPS, got %q", s)
 		}
-		return ref.GetOutput(pulumi.String(protocolOutput)).ApplyT(func(v any) (string, error) {
-			s, ok := v.(string)
-			if !ok {
-				return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got a %T", stack, protocolOutput, v)
-			}
-			if !slices.Contains(chain.Protocols, s) {
-				return "", fmt.Errorf("producerStack: stack %q output %q must be HTTP or HTTPS, got %q", stack, protocolOutput, s)
-			}
-			return s, nil
-		}).(pulumi.StringOutput)
-	}).(pulumi.StringOutput)
+		return nil
+	})
 }
 
 // protocolProblems checks the DnsBinding's protocol against producer, the producerProtocol value

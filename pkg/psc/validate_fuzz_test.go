@@ -29,6 +29,8 @@ type producerFuzz struct {
 	clientAnchor, clientMode                string
 	port, minInstances, maxInstances, limit int
 	byNetwork, acceptAll, tls               bool
+	// caPool asks for tls.private instead of the PEM pair: "create" for createCa, else the pool.
+	caPool string
 }
 
 func (in producerFuzz) args(cert string) *ProducerServiceArgs {
@@ -79,6 +81,12 @@ func (in producerFuzz) args(cert string) *ProducerServiceArgs {
 			}
 		}
 	}
+	switch {
+	case in.caPool == "create":
+		a.Tls = &TlsArgs{Private: &PrivateCertificateArgs{CreateCa: &CreateCaArgs{}}}
+	case in.caPool != "":
+		a.Tls = &TlsArgs{Private: &PrivateCertificateArgs{CaPool: pulumi.String(in.caPool)}}
+	}
 	for i, r := range []string{in.region1, in.region2} {
 		if r == "" {
 			continue
@@ -115,9 +123,16 @@ func FuzzProducerValidate(f *testing.F) {
 	add := func(in producerFuzz) {
 		f.Add(in.name, in.project, in.region, in.hostname, in.lb, in.proxy, in.nat, in.extraNat, in.lbIP, in.consumer, in.rejected,
 			in.domain, in.cpu, in.memory, in.invoker, in.key, in.region1, in.region2, in.regionLB, in.clientAnchor, in.clientMode, in.port, in.minInstances,
-			in.maxInstances, in.limit, in.byNetwork, in.acceptAll, in.tls)
+			in.maxInstances, in.limit, in.byNetwork, in.acceptAll, in.tls, in.caPool)
 	}
 	add(valid)
+	// tls.private: a created CA, a pool in the region, in another region, malformed.
+	for _, pool := range []string{"create", "projects/pki/locations/europe-west1/caPools/internal",
+		"projects/pki/locations/us-east1/caPools/internal", "caPools/internal"} {
+		p := valid
+		p.region, p.caPool = "europe-west1", pool
+		add(p)
+	}
 	// The migration state (the top-level subnets beside two regions), then bad regions: a zone, a
 	// region twice in two spellings, an unknown one, a primary region that is not a key, and a
 	// range overlapping the top-level subnets.
@@ -146,11 +161,11 @@ func FuzzProducerValidate(f *testing.F) {
 	add(badClient)
 	f.Fuzz(func(t *testing.T, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 		memory, invoker, key, region1, region2, regionLB, clientAnchor, clientMode string, port, minInstances, maxInstances, limit int,
-		byNetwork, acceptAll, tls bool,
+		byNetwork, acceptAll, tls bool, caPool string,
 	) {
 		in := producerFuzz{name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer, rejected, domain, cpu,
 			memory, invoker, key, region1, region2, regionLB, clientAnchor, clientMode, port, minInstances, maxInstances, limit,
-			byNetwork, acceptAll, tls}
+			byNetwork, acceptAll, tls, caPool}
 		a := in.args(cert).withDefaults()
 		err := a.validate(name)
 		assertProblemsNameInputs(t, a, func() error { return a.validate(name) })
@@ -175,6 +190,13 @@ func FuzzProducerValidate(f *testing.F) {
 				if !chain.IsRegion(r) {
 					t.Fatalf("regions key %q, not a region, accepted", r)
 				}
+			}
+		}
+		// An accepted existing pool is a pool's full ID, in the regional load balancer's region.
+		if err == nil && caPool != "" && caPool != "create" {
+			m := caPoolRe.FindStringSubmatch(caPool)
+			if m == nil || a.regionalChain() && a.Region != "" && m[1] != a.Region {
+				t.Fatalf("tls.private.caPool %q accepted with region %q", caPool, a.Region)
 			}
 		}
 		if err != nil && tls && echoes(err.Error(), key, name, project, region, hostname, lb, proxy, nat, extraNat, lbIP, consumer,

@@ -54,6 +54,10 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly automaticDnsDomains: pulumi.Output<string[]>;
     /**
+     * The CA chain the producer's HTTPS certificate chains to, read from producerStack's caCertificatePem output (a ProducerService with tls.private.createCa exports it): give it to the callers as their trust bundle, such as curl --cacert. Empty without producerStack or when that stack has no such output.
+     */
+    declare public /*out*/ readonly caCertificatePem: pulumi.Output<string>;
+    /**
      * Self link of the consumer VPC, to add to the producer's accept list by network.
      */
     declare public /*out*/ readonly consumerNetwork: pulumi.Output<string>;
@@ -124,6 +128,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["serviceDirectoryRegistrations"] = args?.serviceDirectoryRegistrations;
             resourceInputs["subnetwork"] = args?.subnetwork;
             resourceInputs["automaticDnsDomains"] = undefined /*out*/;
+            resourceInputs["caCertificatePem"] = undefined /*out*/;
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;
@@ -133,6 +138,7 @@ export class ConsumerEndpoint extends pulumi.ComponentResource {
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
         } else {
             resourceInputs["automaticDnsDomains"] = undefined /*out*/;
+            resourceInputs["caCertificatePem"] = undefined /*out*/;
             resourceInputs["consumerNetwork"] = undefined /*out*/;
             resourceInputs["consumerProject"] = undefined /*out*/;
             resourceInputs["forwardingRuleSelfLink"] = undefined /*out*/;

@@ -48,6 +48,10 @@ export class ProducerService extends pulumi.ComponentResource {
     }
 
     /**
+     * PEM chain of the root CA the component created for tls.private.createCa, the trust bundle consumers need to call it over HTTPS: export it as the stack output caCertificatePem, which a ConsumerEndpoint with producerStack reads (empty otherwise).
+     */
+    declare public /*out*/ readonly caCertificatePem: pulumi.Output<string>;
+    /**
      * Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).
      */
     declare public /*out*/ readonly certificatePem: pulumi.Output<string>;
@@ -198,6 +202,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["routes"] = args?.routes;
             resourceInputs["serviceAttachmentName"] = args?.serviceAttachmentName;
             resourceInputs["tls"] = args?.tls;
+            resourceInputs["caCertificatePem"] = undefined /*out*/;
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["clientTrustAnchorsPem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;
@@ -218,6 +223,7 @@ export class ProducerService extends pulumi.ComponentResource {
             resourceInputs["serviceAttachmentUri"] = undefined /*out*/;
             resourceInputs["serviceAttachmentUris"] = undefined /*out*/;
         } else {
+            resourceInputs["caCertificatePem"] = undefined /*out*/;
             resourceInputs["certificatePem"] = undefined /*out*/;
             resourceInputs["clientTrustAnchorsPem"] = undefined /*out*/;
             resourceInputs["cloudRunServiceName"] = undefined /*out*/;

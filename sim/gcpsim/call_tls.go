@@ -15,6 +15,7 @@ type servedCert struct {
 	// the simulator holds no PEM of.
 	managed bool
 	domains []string
+	issued  bool // issued by a CA Service pool through an issuance config (privateca.go)
 }
 
 // certificate: over HTTPS the proxy presents the certificate whose names match the host the
@@ -85,6 +86,15 @@ func (c *call) servedCerts() ([]servedCert, string) {
 				why = append(why, r.ID+" is "+state)
 				continue
 			}
+			if m.str("issuanceConfig") != "" { // issued by a CA Service pool (privateca.go)
+				chain, err := c.st.issuedChain(r, c.now)
+				if err != nil {
+					why = append(why, r.ID+" "+err.Error())
+					continue
+				}
+				out = append(out, servedCert{resource: r.ID, chain: chain, issued: true})
+				continue
+			}
 			out = append(out, servedCert{resource: r.ID, managed: true, domains: m.strs("domains")})
 			continue
 		}
@@ -147,6 +157,9 @@ func (c *call) verify(s servedCert) error {
 	}
 	if err := s.covers(c.url.host); err != nil {
 		return err
+	}
+	if c.req.CABundle == "" && s.issued {
+		return fmt.Errorf("it is issued by the private CA %s and the client has no CA bundle that trusts it", leaf.Issuer.CommonName)
 	}
 	if c.req.CABundle == "" {
 		return fmt.Errorf("it is self-managed and the client has no CA bundle that trusts it (the simulator's default trust holds only Google-managed certificates' public CAs)")

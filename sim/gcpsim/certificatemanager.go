@@ -94,6 +94,13 @@ var _ = register(&kind{
 	apiCheck: checkCMCertificateAPI,
 	apply:    applyCMCertificate,
 	refresh:  func(t *tx, r *Record) { t.st.setManagedState(r) },
+	// A certificate issued by CA Service takes its issuance's time (privateca.go).
+	latencyKey: func(in obj) string {
+		if in.sub("managed").str("issuanceConfig") != "" {
+			return issuedVariant
+		}
+		return ""
+	},
 })
 
 // checkCMCertificateAPI is what the API refuses in a managed certificate's request alone
@@ -155,6 +162,9 @@ func applyCMCertificate(o *op) error {
 		}
 		o.out().sub("managed")["dnsAuthorizations"] = ids
 	}
+	if err := o.linkIssuanceConfig(m); err != nil { // privateca.go
+		return err
+	}
 	o.mirrorLabels()
 	o.t.st.setManagedState(o.rec)
 	return nil
@@ -168,6 +178,10 @@ func applyCMCertificate(o *op) error {
 func (st *State) setManagedState(r *Record) {
 	m := r.out().sub("managed")
 	if m == nil {
+		return
+	}
+	if m.str("issuanceConfig") != "" {
+		st.setIssuedState(r) // privateca.go
 		return
 	}
 	missing := map[string]string{} // authorized domain -> the record to publish

@@ -28,9 +28,10 @@ var refPrefixes = []string{
 }
 
 // locationCollections are the collections their APIs keep under projects/P/locations/L: Cloud
-// Run services, Certificate Manager certificates, DNS authorizations and trust configs, and
-// Network Security server TLS policies.
-var locationCollections = []string{"services", "certificates", "dnsAuthorizations", "trustConfigs", "serverTlsPolicies"}
+// Run services, Certificate Manager certificates, DNS authorizations, trust configs and issuance
+// configs, Network Security server TLS policies, and CA Service pools.
+var locationCollections = []string{"services", "certificates", "dnsAuthorizations", "trustConfigs", "serverTlsPolicies",
+	"certificateIssuanceConfigs", "caPools"}
 
 // ref identifies a resource: a project, a region or location ("" when global), a
 // collection ("subnetworks", "services", "managedZones"...) and a name.

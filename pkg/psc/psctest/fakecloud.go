@@ -138,13 +138,18 @@ func (f *FakeCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.
 	return args.Name + "-id", out, nil
 }
 
-// certificateManagerCollections are the collections of the Certificate Manager types and of the
-// server TLS policy, whose IDs are projects/P/locations/L/COLLECTION/N.
+// FakeCACertificate is the PEM the fake cloud reports as a created root CA's certificate.
+const FakeCACertificate = "-----BEGIN CERTIFICATE-----\nZmFrZSBDQQ==\n-----END CERTIFICATE-----\n"
+
+// certificateManagerCollections are the collections of the Certificate Manager types, of the
+// server TLS policy and of CA Service pools, whose IDs are projects/P/locations/L/COLLECTION/N.
 var certificateManagerCollections = map[string]string{
 	chain.CertificateManagerCertificateType: "certificates",
 	chain.DnsAuthorizationType:              "dnsAuthorizations",
 	chain.TrustConfigType:                   "trustConfigs",
 	chain.ServerTlsPolicyType:               "serverTlsPolicies",
+	chain.CertificateIssuanceConfigType:     "certificateIssuanceConfigs",
+	chain.CaPoolType:                        "caPools",
 }
 
 // globalCollections are the collections of the global Compute Engine types, whose self links have
@@ -215,8 +220,11 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 			"type": resource.NewProperty("CNAME"),
 			"data": resource.NewProperty(name + ".1.authorize.certificatemanager.goog."),
 		})})
-	case chain.CertificateManagerCertificateType:
+	case chain.CertificateManagerCertificateType, chain.CertificateIssuanceConfigType:
 		out["location"] = resource.NewProperty(str("location", "global"))
+	case chain.CertificateAuthorityType:
+		out["pemCaCertificates"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(FakeCACertificate)})
+		out["state"] = resource.NewProperty("ENABLED")
 	}
 	return out
 }

@@ -67,6 +67,8 @@ type ConsumerEndpoint struct {
 
 	// The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
 	AutomaticDnsDomains pulumi.StringArrayOutput `pulumi:"automaticDnsDomains"`
+	// The CA chain the producer's HTTPS certificate chains to, read from producerStack's caCertificatePem output (a ProducerService with tls.private.createCa exports it): give it to the callers as their trust bundle, such as curl --cacert. Empty without producerStack or when that stack has no such output.
+	CaCertificatePem pulumi.StringOutput `pulumi:"caCertificatePem"`
 	// Self link of the consumer VPC, to add to the producer's accept list by network.
 	ConsumerNetwork pulumi.StringOutput `pulumi:"consumerNetwork"`
 	// Consumer project, to add to the producer's accept list.
@@ -274,6 +276,11 @@ func (o ConsumerEndpointOutput) ToConsumerEndpointOutputWithContext(ctx context.
 // The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
 func (o ConsumerEndpointOutput) AutomaticDnsDomains() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringArrayOutput { return v.AutomaticDnsDomains }).(pulumi.StringArrayOutput)
+}
+
+// The CA chain the producer's HTTPS certificate chains to, read from producerStack's caCertificatePem output (a ProducerService with tls.private.createCa exports it): give it to the callers as their trust bundle, such as curl --cacert. Empty without producerStack or when that stack has no such output.
+func (o ConsumerEndpointOutput) CaCertificatePem() pulumi.StringOutput {
+	return o.ApplyT(func(v *ConsumerEndpoint) pulumi.StringOutput { return v.CaCertificatePem }).(pulumi.StringOutput)
 }
 
 // Self link of the consumer VPC, to add to the producer's accept list by network.

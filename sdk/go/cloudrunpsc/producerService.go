@@ -62,6 +62,8 @@ import (
 type ProducerService struct {
 	pulumi.ResourceState
 
+	// PEM chain of the root CA the component created for tls.private.createCa, the trust bundle consumers need to call it over HTTPS: export it as the stack output caCertificatePem, which a ConsumerEndpoint with producerStack reads (empty otherwise).
+	CaCertificatePem pulumi.StringOutput `pulumi:"caCertificatePem"`
 	// Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).
 	CertificatePem pulumi.StringOutput `pulumi:"certificatePem"`
 	// PEM certificates of the CAs whose client certificates the load balancer accepts (tls.clientAuth.trustAnchorsPem), public like certificatePem; empty without mutual TLS.
@@ -329,6 +331,11 @@ func (o ProducerServiceOutput) ToProducerServiceOutput() ProducerServiceOutput {
 
 func (o ProducerServiceOutput) ToProducerServiceOutputWithContext(ctx context.Context) ProducerServiceOutput {
 	return o
+}
+
+// PEM chain of the root CA the component created for tls.private.createCa, the trust bundle consumers need to call it over HTTPS: export it as the stack output caCertificatePem, which a ConsumerEndpoint with producerStack reads (empty otherwise).
+func (o ProducerServiceOutput) CaCertificatePem() pulumi.StringOutput {
+	return o.ApplyT(func(v *ProducerService) pulumi.StringOutput { return v.CaCertificatePem }).(pulumi.StringOutput)
 }
 
 // Public PEM certificate of a self-managed TLS certificate, for consumers to trust (empty otherwise).

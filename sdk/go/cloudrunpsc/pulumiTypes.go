@@ -1098,6 +1098,165 @@ func (o ConsumerStackArrayOutput) Index(i pulumi.IntInput) ConsumerStackOutput {
 	}).(ConsumerStackOutput)
 }
 
+// The pool and root CA the component creates for tls.private.
+type CreateCa struct {
+	// Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+	DeletionProtection *bool `pulumi:"deletionProtection"`
+	// Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+	Organization *string `pulumi:"organization"`
+}
+
+// CreateCaInput is an input type that accepts CreateCaArgs and CreateCaOutput values.
+// You can construct a concrete instance of `CreateCaInput` via:
+//
+//	CreateCaArgs{...}
+type CreateCaInput interface {
+	pulumi.Input
+
+	ToCreateCaOutput() CreateCaOutput
+	ToCreateCaOutputWithContext(context.Context) CreateCaOutput
+}
+
+// The pool and root CA the component creates for tls.private.
+type CreateCaArgs struct {
+	// Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+	DeletionProtection *bool `pulumi:"deletionProtection"`
+	// Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+	Organization *string `pulumi:"organization"`
+}
+
+func (CreateCaArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*CreateCa)(nil)).Elem()
+}
+
+func (i CreateCaArgs) ToCreateCaOutput() CreateCaOutput {
+	return i.ToCreateCaOutputWithContext(context.Background())
+}
+
+func (i CreateCaArgs) ToCreateCaOutputWithContext(ctx context.Context) CreateCaOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CreateCaOutput)
+}
+
+func (i CreateCaArgs) ToCreateCaPtrOutput() CreateCaPtrOutput {
+	return i.ToCreateCaPtrOutputWithContext(context.Background())
+}
+
+func (i CreateCaArgs) ToCreateCaPtrOutputWithContext(ctx context.Context) CreateCaPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CreateCaOutput).ToCreateCaPtrOutputWithContext(ctx)
+}
+
+// CreateCaPtrInput is an input type that accepts CreateCaArgs, CreateCaPtr and CreateCaPtrOutput values.
+// You can construct a concrete instance of `CreateCaPtrInput` via:
+//
+//	        CreateCaArgs{...}
+//
+//	or:
+//
+//	        nil
+type CreateCaPtrInput interface {
+	pulumi.Input
+
+	ToCreateCaPtrOutput() CreateCaPtrOutput
+	ToCreateCaPtrOutputWithContext(context.Context) CreateCaPtrOutput
+}
+
+type createCaPtrType CreateCaArgs
+
+func CreateCaPtr(v *CreateCaArgs) CreateCaPtrInput {
+	return (*createCaPtrType)(v)
+}
+
+func (*createCaPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**CreateCa)(nil)).Elem()
+}
+
+func (i *createCaPtrType) ToCreateCaPtrOutput() CreateCaPtrOutput {
+	return i.ToCreateCaPtrOutputWithContext(context.Background())
+}
+
+func (i *createCaPtrType) ToCreateCaPtrOutputWithContext(ctx context.Context) CreateCaPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CreateCaPtrOutput)
+}
+
+// The pool and root CA the component creates for tls.private.
+type CreateCaOutput struct{ *pulumi.OutputState }
+
+func (CreateCaOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CreateCa)(nil)).Elem()
+}
+
+func (o CreateCaOutput) ToCreateCaOutput() CreateCaOutput {
+	return o
+}
+
+func (o CreateCaOutput) ToCreateCaOutputWithContext(ctx context.Context) CreateCaOutput {
+	return o
+}
+
+func (o CreateCaOutput) ToCreateCaPtrOutput() CreateCaPtrOutput {
+	return o.ToCreateCaPtrOutputWithContext(context.Background())
+}
+
+func (o CreateCaOutput) ToCreateCaPtrOutputWithContext(ctx context.Context) CreateCaPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v CreateCa) *CreateCa {
+		return &v
+	}).(CreateCaPtrOutput)
+}
+
+// Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+func (o CreateCaOutput) DeletionProtection() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v CreateCa) *bool { return v.DeletionProtection }).(pulumi.BoolPtrOutput)
+}
+
+// Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+func (o CreateCaOutput) Organization() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CreateCa) *string { return v.Organization }).(pulumi.StringPtrOutput)
+}
+
+type CreateCaPtrOutput struct{ *pulumi.OutputState }
+
+func (CreateCaPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**CreateCa)(nil)).Elem()
+}
+
+func (o CreateCaPtrOutput) ToCreateCaPtrOutput() CreateCaPtrOutput {
+	return o
+}
+
+func (o CreateCaPtrOutput) ToCreateCaPtrOutputWithContext(ctx context.Context) CreateCaPtrOutput {
+	return o
+}
+
+func (o CreateCaPtrOutput) Elem() CreateCaOutput {
+	return o.ApplyT(func(v *CreateCa) CreateCa {
+		if v != nil {
+			return *v
+		}
+		var ret CreateCa
+		return ret
+	}).(CreateCaOutput)
+}
+
+// Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+func (o CreateCaPtrOutput) DeletionProtection() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *CreateCa) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.DeletionProtection
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+func (o CreateCaPtrOutput) Organization() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CreateCa) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Organization
+	}).(pulumi.StringPtrOutput)
+}
+
 // A DNS record that proves control of a domain of the managed certificate: publish it in the domain's public DNS zone.
 type DnsAuthorizationRecord struct {
 	// Record data, the name the record points to.
@@ -1991,6 +2150,165 @@ func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput 
 	}).(pulumi.IntPtrOutput)
 }
 
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+type PrivateCertificate struct {
+	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+	CaPool *string `pulumi:"caPool"`
+	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+	CreateCa *CreateCa `pulumi:"createCa"`
+}
+
+// PrivateCertificateInput is an input type that accepts PrivateCertificateArgs and PrivateCertificateOutput values.
+// You can construct a concrete instance of `PrivateCertificateInput` via:
+//
+//	PrivateCertificateArgs{...}
+type PrivateCertificateInput interface {
+	pulumi.Input
+
+	ToPrivateCertificateOutput() PrivateCertificateOutput
+	ToPrivateCertificateOutputWithContext(context.Context) PrivateCertificateOutput
+}
+
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+type PrivateCertificateArgs struct {
+	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+	CaPool pulumi.StringPtrInput `pulumi:"caPool"`
+	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+	CreateCa *CreateCaArgs `pulumi:"createCa"`
+}
+
+func (PrivateCertificateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PrivateCertificate)(nil)).Elem()
+}
+
+func (i PrivateCertificateArgs) ToPrivateCertificateOutput() PrivateCertificateOutput {
+	return i.ToPrivateCertificateOutputWithContext(context.Background())
+}
+
+func (i PrivateCertificateArgs) ToPrivateCertificateOutputWithContext(ctx context.Context) PrivateCertificateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PrivateCertificateOutput)
+}
+
+func (i PrivateCertificateArgs) ToPrivateCertificatePtrOutput() PrivateCertificatePtrOutput {
+	return i.ToPrivateCertificatePtrOutputWithContext(context.Background())
+}
+
+func (i PrivateCertificateArgs) ToPrivateCertificatePtrOutputWithContext(ctx context.Context) PrivateCertificatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PrivateCertificateOutput).ToPrivateCertificatePtrOutputWithContext(ctx)
+}
+
+// PrivateCertificatePtrInput is an input type that accepts PrivateCertificateArgs, PrivateCertificatePtr and PrivateCertificatePtrOutput values.
+// You can construct a concrete instance of `PrivateCertificatePtrInput` via:
+//
+//	        PrivateCertificateArgs{...}
+//
+//	or:
+//
+//	        nil
+type PrivateCertificatePtrInput interface {
+	pulumi.Input
+
+	ToPrivateCertificatePtrOutput() PrivateCertificatePtrOutput
+	ToPrivateCertificatePtrOutputWithContext(context.Context) PrivateCertificatePtrOutput
+}
+
+type privateCertificatePtrType PrivateCertificateArgs
+
+func PrivateCertificatePtr(v *PrivateCertificateArgs) PrivateCertificatePtrInput {
+	return (*privateCertificatePtrType)(v)
+}
+
+func (*privateCertificatePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PrivateCertificate)(nil)).Elem()
+}
+
+func (i *privateCertificatePtrType) ToPrivateCertificatePtrOutput() PrivateCertificatePtrOutput {
+	return i.ToPrivateCertificatePtrOutputWithContext(context.Background())
+}
+
+func (i *privateCertificatePtrType) ToPrivateCertificatePtrOutputWithContext(ctx context.Context) PrivateCertificatePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PrivateCertificatePtrOutput)
+}
+
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+type PrivateCertificateOutput struct{ *pulumi.OutputState }
+
+func (PrivateCertificateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PrivateCertificate)(nil)).Elem()
+}
+
+func (o PrivateCertificateOutput) ToPrivateCertificateOutput() PrivateCertificateOutput {
+	return o
+}
+
+func (o PrivateCertificateOutput) ToPrivateCertificateOutputWithContext(ctx context.Context) PrivateCertificateOutput {
+	return o
+}
+
+func (o PrivateCertificateOutput) ToPrivateCertificatePtrOutput() PrivateCertificatePtrOutput {
+	return o.ToPrivateCertificatePtrOutputWithContext(context.Background())
+}
+
+func (o PrivateCertificateOutput) ToPrivateCertificatePtrOutputWithContext(ctx context.Context) PrivateCertificatePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PrivateCertificate) *PrivateCertificate {
+		return &v
+	}).(PrivateCertificatePtrOutput)
+}
+
+// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+func (o PrivateCertificateOutput) CaPool() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PrivateCertificate) *string { return v.CaPool }).(pulumi.StringPtrOutput)
+}
+
+// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+func (o PrivateCertificateOutput) CreateCa() CreateCaPtrOutput {
+	return o.ApplyT(func(v PrivateCertificate) *CreateCa { return v.CreateCa }).(CreateCaPtrOutput)
+}
+
+type PrivateCertificatePtrOutput struct{ *pulumi.OutputState }
+
+func (PrivateCertificatePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PrivateCertificate)(nil)).Elem()
+}
+
+func (o PrivateCertificatePtrOutput) ToPrivateCertificatePtrOutput() PrivateCertificatePtrOutput {
+	return o
+}
+
+func (o PrivateCertificatePtrOutput) ToPrivateCertificatePtrOutputWithContext(ctx context.Context) PrivateCertificatePtrOutput {
+	return o
+}
+
+func (o PrivateCertificatePtrOutput) Elem() PrivateCertificateOutput {
+	return o.ApplyT(func(v *PrivateCertificate) PrivateCertificate {
+		if v != nil {
+			return *v
+		}
+		var ret PrivateCertificate
+		return ret
+	}).(PrivateCertificateOutput)
+}
+
+// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+func (o PrivateCertificatePtrOutput) CaPool() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PrivateCertificate) *string {
+		if v == nil {
+			return nil
+		}
+		return v.CaPool
+	}).(pulumi.StringPtrOutput)
+}
+
+// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+func (o PrivateCertificatePtrOutput) CreateCa() CreateCaPtrOutput {
+	return o.ApplyT(func(v *PrivateCertificate) *CreateCa {
+		if v == nil {
+			return nil
+		}
+		return v.CreateCa
+	}).(CreateCaPtrOutput)
+}
+
 // One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
 type ProducerRegion struct {
 	// More PSC NAT subnets for the region's attachment, each with a key, as the top-level additionalNatSubnets (children <name>-R-nat-<key>).
@@ -2672,7 +2990,7 @@ func (o SubnetArrayOutput) Index(i pulumi.IntInput) SubnetOutput {
 	}).(SubnetOutput)
 }
 
-// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
 type Tls struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
 	CertificateManagerCertificates []string `pulumi:"certificateManagerCertificates"`
@@ -2682,6 +3000,8 @@ type Tls struct {
 	ClientAuth *ClientAuth `pulumi:"clientAuth"`
 	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 	Managed *ManagedCertificate `pulumi:"managed"`
+	// Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+	Private *PrivateCertificate `pulumi:"private"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem *string `pulumi:"privateKeyPem"`
 	// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
@@ -2699,7 +3019,7 @@ type TlsInput interface {
 	ToTlsOutputWithContext(context.Context) TlsOutput
 }
 
-// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
 type TlsArgs struct {
 	// Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
 	CertificateManagerCertificates []pulumi.StringInput `pulumi:"certificateManagerCertificates"`
@@ -2709,6 +3029,8 @@ type TlsArgs struct {
 	ClientAuth *ClientAuthArgs `pulumi:"clientAuth"`
 	// Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 	Managed *ManagedCertificateArgs `pulumi:"managed"`
+	// Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+	Private *PrivateCertificateArgs `pulumi:"private"`
 	// PEM private key of the self-managed certificate. Always stored as a secret.
 	PrivateKeyPem pulumi.StringPtrInput `pulumi:"privateKeyPem"`
 	// SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
@@ -2768,7 +3090,7 @@ func (i *tlsPtrType) ToTlsPtrOutputWithContext(ctx context.Context) TlsPtrOutput
 	return pulumi.ToOutputWithContext(ctx, i).(TlsPtrOutput)
 }
 
-// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+// HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
 type TlsOutput struct{ *pulumi.OutputState }
 
 func (TlsOutput) ElementType() reflect.Type {
@@ -2811,6 +3133,11 @@ func (o TlsOutput) ClientAuth() ClientAuthPtrOutput {
 // Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
 func (o TlsOutput) Managed() ManagedCertificatePtrOutput {
 	return o.ApplyT(func(v Tls) *ManagedCertificate { return v.Managed }).(ManagedCertificatePtrOutput)
+}
+
+// Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+func (o TlsOutput) Private() PrivateCertificatePtrOutput {
+	return o.ApplyT(func(v Tls) *PrivateCertificate { return v.Private }).(PrivateCertificatePtrOutput)
 }
 
 // PEM private key of the self-managed certificate. Always stored as a secret.
@@ -2885,6 +3212,16 @@ func (o TlsPtrOutput) Managed() ManagedCertificatePtrOutput {
 		}
 		return v.Managed
 	}).(ManagedCertificatePtrOutput)
+}
+
+// Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+func (o TlsPtrOutput) Private() PrivateCertificatePtrOutput {
+	return o.ApplyT(func(v *Tls) *PrivateCertificate {
+		if v == nil {
+			return nil
+		}
+		return v.Private
+	}).(PrivateCertificatePtrOutput)
 }
 
 // PEM private key of the self-managed certificate. Always stored as a secret.
@@ -3135,6 +3472,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerAcceptArrayInput)(nil)).Elem(), ConsumerAcceptArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerStackInput)(nil)).Elem(), ConsumerStackArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerStackArrayInput)(nil)).Elem(), ConsumerStackArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CreateCaInput)(nil)).Elem(), CreateCaArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CreateCaPtrInput)(nil)).Elem(), CreateCaArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DurationInput)(nil)).Elem(), DurationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DurationPtrInput)(nil)).Elem(), DurationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EndpointFirewallInput)(nil)).Elem(), EndpointFirewallArgs{})
@@ -3143,6 +3482,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ManagedCertificatePtrInput)(nil)).Elem(), ManagedCertificateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionInput)(nil)).Elem(), OutlierDetectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutlierDetectionPtrInput)(nil)).Elem(), OutlierDetectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PrivateCertificateInput)(nil)).Elem(), PrivateCertificateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PrivateCertificatePtrInput)(nil)).Elem(), PrivateCertificateArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProducerRegionInput)(nil)).Elem(), ProducerRegionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProducerRegionMapInput)(nil)).Elem(), ProducerRegionMap{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteInput)(nil)).Elem(), RouteArgs{})
@@ -3169,6 +3510,8 @@ func init() {
 	pulumi.RegisterOutputType(ConsumerAcceptArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerStackOutput{})
 	pulumi.RegisterOutputType(ConsumerStackArrayOutput{})
+	pulumi.RegisterOutputType(CreateCaOutput{})
+	pulumi.RegisterOutputType(CreateCaPtrOutput{})
 	pulumi.RegisterOutputType(DnsAuthorizationRecordOutput{})
 	pulumi.RegisterOutputType(DnsAuthorizationRecordArrayOutput{})
 	pulumi.RegisterOutputType(DurationOutput{})
@@ -3179,6 +3522,8 @@ func init() {
 	pulumi.RegisterOutputType(ManagedCertificatePtrOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionOutput{})
 	pulumi.RegisterOutputType(OutlierDetectionPtrOutput{})
+	pulumi.RegisterOutputType(PrivateCertificateOutput{})
+	pulumi.RegisterOutputType(PrivateCertificatePtrOutput{})
 	pulumi.RegisterOutputType(ProducerRegionOutput{})
 	pulumi.RegisterOutputType(ProducerRegionMapOutput{})
 	pulumi.RegisterOutputType(RouteOutput{})

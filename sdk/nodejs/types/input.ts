@@ -178,6 +178,20 @@ export interface ConsumerStackArgs {
 }
 
 /**
+ * The pool and root CA the component creates for tls.private.
+ */
+export interface CreateCaArgs {
+    /**
+     * Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+     */
+    deletionProtection?: boolean;
+    /**
+     * Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+     */
+    organization?: string;
+}
+
+/**
  * A span of time: seconds, plus nanos.
  */
 export interface DurationArgs {
@@ -271,6 +285,20 @@ export interface OutlierDetectionArgs {
      * Success-rate ejection threshold factor times 1000 (1900 by default); 0 or more.
      */
     successRateStdevFactor?: number;
+}
+
+/**
+ * A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+ */
+export interface PrivateCertificateArgs {
+    /**
+     * Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+     */
+    caPool?: pulumi.Input<string | undefined>;
+    /**
+     * Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+     */
+    createCa?: inputs.CreateCaArgs;
 }
 
 /**
@@ -370,7 +398,7 @@ export interface SubnetArgs {
 }
 
 /**
- * HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+ * HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
  */
 export interface TlsArgs {
     /**
@@ -389,6 +417,10 @@ export interface TlsArgs {
      * Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
      */
     managed?: inputs.ManagedCertificateArgs;
+    /**
+     * Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+     */
+    private?: inputs.PrivateCertificateArgs;
     /**
      * PEM private key of the self-managed certificate. Always stored as a secret.
      */

@@ -27,6 +27,8 @@ __all__ = [
     'ConsumerAcceptArgsDict',
     'ConsumerStackArgs',
     'ConsumerStackArgsDict',
+    'CreateCaArgs',
+    'CreateCaArgsDict',
     'DurationArgs',
     'DurationArgsDict',
     'EndpointFirewallArgs',
@@ -35,6 +37,8 @@ __all__ = [
     'ManagedCertificateArgsDict',
     'OutlierDetectionArgs',
     'OutlierDetectionArgsDict',
+    'PrivateCertificateArgs',
+    'PrivateCertificateArgsDict',
     'ProducerRegionArgs',
     'ProducerRegionArgsDict',
     'RouteArgs',
@@ -811,6 +815,60 @@ class ConsumerStackArgs:
         pulumi.set(self, "output", value)
 
 
+class CreateCaArgsDict(TypedDict):
+    """
+    The pool and root CA the component creates for tls.private.
+    """
+    deletion_protection: NotRequired[_builtins.bool]
+    """
+    Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+    """
+    organization: NotRequired[_builtins.str]
+    """
+    Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+    """
+
+@pulumi.input_type
+class CreateCaArgs:
+    def __init__(__self__, *,
+                 deletion_protection: Optional[_builtins.bool] = None,
+                 organization: Optional[_builtins.str] = None):
+        """
+        The pool and root CA the component creates for tls.private.
+
+        :param _builtins.bool deletion_protection: Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+        :param _builtins.str organization: Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+        """
+        if deletion_protection is not None:
+            pulumi.set(__self__, "deletion_protection", deletion_protection)
+        if organization is not None:
+            pulumi.set(__self__, "organization", organization)
+
+    @_builtins.property
+    @pulumi.getter(name="deletionProtection")
+    def deletion_protection(self) -> Optional[_builtins.bool]:
+        """
+        Keep the root CA from being deleted: true by default, as a CA whose certificates consumers trust must not go by accident, so destroying the component (or replacing the CA) fails at the CA until this is set to false and applied. With false, destroy deletes the CA at once, without the 30-day grace period in which a deleted CA can be restored, and although certificates it issued are still unexpired, so that its pool can be deleted too (a pool holding a CA pending deletion cannot be).
+        """
+        return pulumi.get(self, "deletion_protection")
+
+    @deletion_protection.setter
+    def deletion_protection(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "deletion_protection", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def organization(self) -> Optional[_builtins.str]:
+        """
+        Organization (O) of the root CA's subject; cloudrun-psc by default. The common name is the component's name followed by " root CA".
+        """
+        return pulumi.get(self, "organization")
+
+    @organization.setter
+    def organization(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "organization", value)
+
+
 class DurationArgsDict(TypedDict):
     """
     A span of time: seconds, plus nanos.
@@ -1226,6 +1284,60 @@ class OutlierDetectionArgs:
         pulumi.set(self, "success_rate_stdev_factor", value)
 
 
+class PrivateCertificateArgsDict(TypedDict):
+    """
+    A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+    """
+    ca_pool: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+    """
+    create_ca: NotRequired['CreateCaArgsDict']
+    """
+    Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+    """
+
+@pulumi.input_type
+class PrivateCertificateArgs:
+    def __init__(__self__, *,
+                 ca_pool: pulumi.Input[Optional[_builtins.str]] = None,
+                 create_ca: Optional['CreateCaArgs'] = None):
+        """
+        A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+
+        :param pulumi.Input[_builtins.str] ca_pool: Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+        :param 'CreateCaArgs' create_ca: Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+        """
+        if ca_pool is not None:
+            pulumi.set(__self__, "ca_pool", ca_pool)
+        if create_ca is not None:
+            pulumi.set(__self__, "create_ca", create_ca)
+
+    @_builtins.property
+    @pulumi.getter(name="caPool")
+    def ca_pool(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+        """
+        return pulumi.get(self, "ca_pool")
+
+    @ca_pool.setter
+    def ca_pool(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ca_pool", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createCa")
+    def create_ca(self) -> Optional['CreateCaArgs']:
+        """
+        Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+        """
+        return pulumi.get(self, "create_ca")
+
+    @create_ca.setter
+    def create_ca(self, value: Optional['CreateCaArgs']):
+        pulumi.set(self, "create_ca", value)
+
+
 class ProducerRegionArgsDict(TypedDict):
     """
     One region of a ProducerService in several regions: its subnets, the forwarding rule of the cross-region load balancer there, its service attachment and its Cloud Run service.
@@ -1639,7 +1751,7 @@ class SubnetArgs:
 
 class TlsArgsDict(TypedDict):
     """
-    HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+    HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
     """
     certificate_manager_certificates: NotRequired[Sequence[pulumi.Input[_builtins.str]]]
     """
@@ -1657,6 +1769,10 @@ class TlsArgsDict(TypedDict):
     """
     Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
     """
+    private: NotRequired['PrivateCertificateArgsDict']
+    """
+    Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+    """
     private_key_pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     PEM private key of the self-managed certificate. Always stored as a secret.
@@ -1673,15 +1789,17 @@ class TlsArgs:
                  certificate_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  client_auth: Optional['ClientAuthArgs'] = None,
                  managed: Optional['ManagedCertificateArgs'] = None,
+                 private: Optional['PrivateCertificateArgs'] = None,
                  private_key_pem: pulumi.Input[Optional[_builtins.str]] = None,
                  ssl_policy: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), or a Google-managed certificate the component creates and Google renews (managed).
+        HTTPS on the internal load balancer, with exactly one of: a self-managed certificate (certificatePem and privateKeyPem), existing regional Certificate Manager certificates (certificateManagerCertificates), a Google-managed certificate the component creates and Google renews (managed), or one issued by a CA Service pool for a private name and renewed by Google (private).
 
         :param Sequence[pulumi.Input[_builtins.str]] certificate_manager_certificates: Regional Certificate Manager certificates (projects/P/locations/REGION/certificates/N) in the producer's region, instead of a self-managed one.
         :param pulumi.Input[_builtins.str] certificate_pem: PEM certificate chain of a self-managed certificate; it must cover hostname. Given as a secret (from secret configuration, say), it stays secret on the certificate and in the certificatePem output.
         :param 'ClientAuthArgs' client_auth: Require client certificates (mutual TLS) that chain to the given CAs; see ClientAuth.
         :param 'ManagedCertificateArgs' managed: Create a Google-managed Certificate Manager certificate for hostname (or the given domains) with DNS authorization, which Google renews before it expires: {} is enough with a public hostname. Publish the dnsAuthorizationRecords output in the domain's public DNS; the certificate stays PROVISIONING until they resolve.
+        :param 'PrivateCertificateArgs' private: Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
         :param pulumi.Input[_builtins.str] private_key_pem: PEM private key of the self-managed certificate. Always stored as a secret.
         :param pulumi.Input[_builtins.str] ssl_policy: SSL policy of the HTTPS proxy (minimum TLS version and features): a regional one (projects/P/regions/R/sslPolicies/N) without regions, a global one (projects/P/global/sslPolicies/N) for the cross-region load balancer of regions, or a name, which each proxy resolves in its own scope. In the migration state (the top-level subnets beside regions) both proxies stand: give a name, and have a regional and a global policy of that name.
         """
@@ -1693,6 +1811,8 @@ class TlsArgs:
             pulumi.set(__self__, "client_auth", client_auth)
         if managed is not None:
             pulumi.set(__self__, "managed", managed)
+        if private is not None:
+            pulumi.set(__self__, "private", private)
         if private_key_pem is not None:
             pulumi.set(__self__, "private_key_pem", private_key_pem)
         if ssl_policy is not None:
@@ -1745,6 +1865,18 @@ class TlsArgs:
     @managed.setter
     def managed(self, value: Optional['ManagedCertificateArgs']):
         pulumi.set(self, "managed", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def private(self) -> Optional['PrivateCertificateArgs']:
+        """
+        Have the certificate for hostname (and the routes' hosts) issued by a CA Service pool through a Certificate Manager issuance config, and renewed by Google: for private names such as payment-api.internal. {createCa: {}} creates the pool and root CA too; the caCertificatePem output is what consumers trust.
+        """
+        return pulumi.get(self, "private")
+
+    @private.setter
+    def private(self, value: Optional['PrivateCertificateArgs']):
+        pulumi.set(self, "private", value)
 
     @_builtins.property
     @pulumi.getter(name="privateKeyPem")

@@ -451,6 +451,7 @@ class ConsumerEndpoint(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'subnetwork'")
             __props__.__dict__["subnetwork"] = subnetwork
             __props__.__dict__["automatic_dns_domains"] = None
+            __props__.__dict__["ca_certificate_pem"] = None
             __props__.__dict__["consumer_network"] = None
             __props__.__dict__["consumer_project"] = None
             __props__.__dict__["forwarding_rule_self_link"] = None
@@ -472,6 +473,14 @@ class ConsumerEndpoint(pulumi.ComponentResource):
         The producer's domainNames that Private Service Connect's automatic DNS claims in the consumer VPC for this endpoint (a record <endpoint>.<domain> in a Service Directory zone): none with noAutomateDnsZone. Pass it to a DnsBinding's automaticDnsDomains, which then refuses a hostname under them.
         """
         return pulumi.get(self, "automatic_dns_domains")
+
+    @_builtins.property
+    @pulumi.getter(name="caCertificatePem")
+    def ca_certificate_pem(self) -> pulumi.Output[_builtins.str]:
+        """
+        The CA chain the producer's HTTPS certificate chains to, read from producerStack's caCertificatePem output (a ProducerService with tls.private.createCa exports it): give it to the callers as their trust bundle, such as curl --cacert. Empty without producerStack or when that stack has no such output.
+        """
+        return pulumi.get(self, "ca_certificate_pem")
 
     @_builtins.property
     @pulumi.getter(name="consumerNetwork")

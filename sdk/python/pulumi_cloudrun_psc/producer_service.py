@@ -627,6 +627,7 @@ class ProducerService(pulumi.ComponentResource):
             __props__.__dict__["routes"] = routes
             __props__.__dict__["service_attachment_name"] = service_attachment_name
             __props__.__dict__["tls"] = tls
+            __props__.__dict__["ca_certificate_pem"] = None
             __props__.__dict__["certificate_pem"] = None
             __props__.__dict__["client_trust_anchors_pem"] = None
             __props__.__dict__["cloud_run_service_name"] = None
@@ -652,6 +653,14 @@ class ProducerService(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="caCertificatePem")
+    def ca_certificate_pem(self) -> pulumi.Output[_builtins.str]:
+        """
+        PEM chain of the root CA the component created for tls.private.createCa, the trust bundle consumers need to call it over HTTPS: export it as the stack output caCertificatePem, which a ConsumerEndpoint with producerStack reads (empty otherwise).
+        """
+        return pulumi.get(self, "ca_certificate_pem")
 
     @_builtins.property
     @pulumi.getter(name="certificatePem")
