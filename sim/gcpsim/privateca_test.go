@@ -1,8 +1,8 @@
 package gcpsim
 
 import (
-	"fmt"
 	"crypto/x509"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
