@@ -21,14 +21,7 @@ func issuedByCA(c *Resource) string {
 }
 
 // notIssuedFix is the fix for a CA Service-issued certificate that is not ACTIVE.
-const notIssuedFix = "check that the issuance config's CA pool has an ENABLED certificate authority and that Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) has roles/privateca.certificateRequester on the pool: with createCa, run `pulumi up` on the producer stack (the component grants it); with caPool, ask the pool's owner to grant it"
-
-// certManagerAgentDomain is the domain of Certificate Manager's service agents (CM-ISSUANCE-IAM).
-const certManagerAgentDomain = "@gcp-sa-certificatemanager.iam.gserviceaccount.com"
-
-// issuerRoles are the roles that let Certificate Manager's service agent request certificates
-// from a pool (CM-ISSUANCE-IAM).
-var issuerRoles = []string{"roles/privateca.certificateRequester", "roles/privateca.certificateManager"}
+const notIssuedFix = "check that the issuance config's CA pool has an ENABLED certificate authority and that Certificate Manager's service agent (service-PROJECT_NUMBER" + chain.CertManagerAgentDomain + ") has " + chain.CaRequesterRole + " on the pool: with createCa, run `pulumi up` on the producer stack (the component grants it); with caPool, ask the pool's owner to grant it"
 
 // notIssuedCause is why a CA Service-issued certificate is not ACTIVE, as far as doctor sees it
 // (CM-ISSUANCE-IAM, CM-ISSUANCE-CA): the producer stack holds the issuance config's pool but no
@@ -37,8 +30,8 @@ var issuerRoles = []string{"roles/privateca.certificateRequester", "roles/privat
 func notIssuedCause(producer *Side, cert *Resource) string {
 	pool := issuancePool(producer, issuedByCA(cert))
 	if pool != "" && producer.find(chain.CaPoolType, pool) != nil && !requesterGranted(producer, pool) {
-		return ": Certificate Manager's service agent (service-PROJECT_NUMBER" + certManagerAgentDomain +
-			") holds no roles/privateca.certificateRequester on the CA pool " + pool + " (the producer stack has no such grant)"
+		return ": Certificate Manager's service agent (service-PROJECT_NUMBER" + chain.CertManagerAgentDomain +
+			") holds no " + chain.CaRequesterRole + " on the CA pool " + pool + " (the producer stack has no such grant)"
 	}
 	managed, _ := cert.Outputs["managed"].(map[string]any)
 	issues, _ := managed["provisioningIssue"].([]any)
@@ -54,8 +47,8 @@ func notIssuedCause(producer *Side, cert *Resource) string {
 // issuer role on a pool.
 func requesterGranted(producer *Side, pool string) bool {
 	for _, m := range producer.ofType(chain.CaPoolIamMemberType) {
-		if chain.RelativeName(str(m.Outputs, "caPool")) == pool && slices.Contains(issuerRoles, str(m.Outputs, "role")) &&
-			strings.HasSuffix(strings.ToLower(str(m.Outputs, "member")), certManagerAgentDomain) {
+		if chain.RelativeName(str(m.Outputs, "caPool")) == pool && slices.Contains(chain.CaIssuerRoles, str(m.Outputs, "role")) &&
+			strings.HasSuffix(strings.ToLower(str(m.Outputs, "member")), chain.CertManagerAgentDomain) {
 			return true
 		}
 	}

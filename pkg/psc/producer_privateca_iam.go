@@ -3,6 +3,7 @@ package psc
 import (
 	"fmt"
 
+	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/certificateauthority"
 	"github.com/pulumi/pulumi-gcp/sdk/v8/go/gcp/projects"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,10 +17,6 @@ import (
 // team's, often in another project: the component does not change its IAM policy, its owner
 // grants the role (docs/certificates.md), and until then the certificate stays PROVISIONING,
 // which doctor reports with the missing grant as the cause.
-const (
-	certManagerService = "certificatemanager.googleapis.com"
-	caRequesterRole    = "roles/privateca.certificateRequester"
-)
 
 // grantCertificateRequester creates Certificate Manager's service agent of the producer's
 // project and grants it roles/privateca.certificateRequester on the created pool, and returns the
@@ -27,14 +24,14 @@ const (
 func (b *producerBuilder) grantCertificateRequester(pool *certificateauthority.CaPool) (pulumi.Resource, error) {
 	agent, err := projects.NewServiceIdentity(b.ctx, b.child("cm-agent"), &projects.ServiceIdentityArgs{
 		Project: b.project(),
-		Service: pulumi.String(certManagerService),
+		Service: pulumi.String(chain.CertManagerService),
 	}, b.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("Certificate Manager service agent: %w", err)
 	}
 	grant, err := certificateauthority.NewCaPoolIamMember(b.ctx, b.child("ca-requester"), &certificateauthority.CaPoolIamMemberArgs{
 		CaPool: pool.ID(),
-		Role:   pulumi.String(caRequesterRole),
+		Role:   pulumi.String(chain.CaRequesterRole),
 		Member: agent.Member,
 	}, b.opts()...)
 	if err != nil {

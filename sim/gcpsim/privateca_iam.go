@@ -67,14 +67,8 @@ var _ = register(&kind{
 	forceNew:   []string{"caPool", "project", "location", "role", "member", "condition"},
 	computed:   []string{"etag"},
 	suppress:   map[string]string{"caPool": suppressSelfLinkOrName, "member": "iamMemberCaseDiffSuppress"},
-	check: func(in obj, f *failures) {
-		if in.known("member") { // IAM-MEMBER
-			if err := validMember(in.str("member")); err != "" {
-				f.add("member", "%s", err)
-			}
-		}
-	},
-	apiCheck: checkIamRole,
+	check:      checkIamMember, // cloudrun.go
+	apiCheck:   checkIamRole,
 	// {ca_pool}/{role}/{member}, the provider's IAM member ID (tpgiamresource/resource_iam_member.go).
 	id: func(o *op) (string, error) {
 		pool, err := o.iamPool()
