@@ -34,6 +34,8 @@ const (
 	CertificateIssuanceConfigType     = "gcp:certificatemanager/certificateIssuanceConfig:CertificateIssuanceConfig"
 	CaPoolType                        = "gcp:certificateauthority/caPool:CaPool"
 	CertificateAuthorityType          = "gcp:certificateauthority/authority:Authority"
+	CaPoolIamMemberType               = "gcp:certificateauthority/caPoolIamMember:CaPoolIamMember"
+	ServiceIdentityType               = "gcp:projects/serviceIdentity:ServiceIdentity"
 	ManagedZoneType                   = "gcp:dns/managedZone:ManagedZone"
 	RecordSetType                     = "gcp:dns/recordSet:RecordSet"
 )

@@ -75,7 +75,7 @@ func (w *walk) managedCertificatesActive() bool {
 		}
 		managed, _ := c.Outputs["managed"].(map[string]any)
 		if state := str(managed, "state"); state != "" && state != "ACTIVE" && issuedByCA(c) != "" {
-			w.broken(c, fmt.Sprintf("the CA Service-issued certificate %s is %s: clients get no valid certificate", c.Name(), state), notIssuedFix)
+			w.broken(c, fmt.Sprintf("the CA Service-issued certificate %s is %s: clients get no valid certificate%s", c.Name(), state, notIssuedCause(w.producer, c)), notIssuedFix) // certificates_private.go
 			return false
 		}
 		if state := str(managed, "state"); state != "" && state != "ACTIVE" {

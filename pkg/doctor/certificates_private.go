@@ -3,6 +3,7 @@ package doctor
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cloudrun-psc/pulumi-cloudrun-psc/pkg/chain"
@@ -20,7 +21,51 @@ func issuedByCA(c *Resource) string {
 }
 
 // notIssuedFix is the fix for a CA Service-issued certificate that is not ACTIVE.
-const notIssuedFix = "check that the issuance config's CA pool has an ENABLED certificate authority and that Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) has roles/privateca.certificateRequester on the pool"
+const notIssuedFix = "check that the issuance config's CA pool has an ENABLED certificate authority and that Certificate Manager's service agent (service-PROJECT_NUMBER" + chain.CertManagerAgentDomain + ") has " + chain.CaRequesterRole + " on the pool: with createCa, run `pulumi up` on the producer stack (the component grants it); with caPool, ask the pool's owner to grant it"
+
+// notIssuedCause is why a CA Service-issued certificate is not ACTIVE, as far as doctor sees it
+// (CM-ISSUANCE-IAM, CM-ISSUANCE-CA): the producer stack holds the issuance config's pool but no
+// grant of an issuer role to Certificate Manager's service agent on it, else Google's
+// provisioning issue of the certificate; "" when neither says.
+func notIssuedCause(producer *Side, cert *Resource) string {
+	pool := issuancePool(producer, issuedByCA(cert))
+	if pool != "" && producer.find(chain.CaPoolType, pool) != nil && !requesterGranted(producer, pool) {
+		return ": Certificate Manager's service agent (service-PROJECT_NUMBER" + chain.CertManagerAgentDomain +
+			") holds no " + chain.CaRequesterRole + " on the CA pool " + pool + " (the producer stack has no such grant)"
+	}
+	managed, _ := cert.Outputs["managed"].(map[string]any)
+	issues, _ := managed["provisioningIssue"].([]any)
+	for _, i := range issues {
+		if m, _ := i.(map[string]any); str(m, "details") != "" {
+			return " (" + str(m, "details") + ")"
+		}
+	}
+	return ""
+}
+
+// requesterGranted reports whether the producer stack grants Certificate Manager's service agent an
+// issuer role on a pool.
+func requesterGranted(producer *Side, pool string) bool {
+	for _, m := range producer.ofType(chain.CaPoolIamMemberType) {
+		if chain.RelativeName(str(m.Outputs, "caPool")) == pool && slices.Contains(chain.CaIssuerRoles, str(m.Outputs, "role")) &&
+			strings.HasSuffix(strings.ToLower(str(m.Outputs, "member")), chain.CertManagerAgentDomain) {
+			return true
+		}
+	}
+	return false
+}
+
+// issuancePool is the CA pool an issuance config of the producer stack names, "" when the stack
+// does not hold the config.
+func issuancePool(producer *Side, issuance string) string {
+	config := producer.find(chain.CertificateIssuanceConfigType, issuance)
+	if config == nil {
+		return ""
+	}
+	cac, _ := config.Outputs["certificateAuthorityConfig"].(map[string]any)
+	cas, _ := cac["certificateAuthorityServiceConfig"].(map[string]any)
+	return chain.RelativeName(str(cas, "caPool"))
+}
 
 // privateCertificatesTrusted checks each certificate of the proxy that CA Service issues: when the
 // producer stack holds its pool's enabled CA and the consumer stack holds a CA bundle (a
@@ -61,13 +106,7 @@ func (w *walk) whyUnchecked(ca *Resource) string {
 
 // issuingCA is the enabled CA, in the producer's stack, of the pool an issuance config names.
 func issuingCA(producer *Side, issuance string) *Resource {
-	config := producer.find(chain.CertificateIssuanceConfigType, issuance)
-	if config == nil {
-		return nil
-	}
-	cac, _ := config.Outputs["certificateAuthorityConfig"].(map[string]any)
-	cas, _ := cac["certificateAuthorityServiceConfig"].(map[string]any)
-	pool := chain.RelativeName(str(cas, "caPool"))
+	pool := issuancePool(producer, issuance)
 	for _, ca := range producer.ofType(chain.CertificateAuthorityType) {
 		if pool != "" && strings.HasPrefix(chain.RelativeName(ca.ID), pool+"/certificateAuthorities/") && str(ca.Outputs, "state") == "ENABLED" {
 			return ca

@@ -91,3 +91,44 @@ func TestAskPrivateCertificate(t *testing.T) {
 		}
 	}
 }
+
+// A CA Service-issued certificate that is not ACTIVE breaks the certificate link, naming the
+// missing grant to Certificate Manager's service agent when the producer stack holds the pool and
+// no such grant (CM-ISSUANCE-IAM), else Google's provisioning issue.
+func TestDoctorPrivateCertificateNotIssued(t *testing.T) {
+	ca, _ := psctest.SelfSignedCert(t, "api root CA")
+	const pool = "projects/p/locations/r/caPools/api-ca-pool"
+	for _, tc := range []struct {
+		name, want string
+		grant      bool
+	}{
+		{"no grant", "holds no roles/privateca.certificateRequester on the CA pool " + pool, false},
+		{"granted", "the CA pool has no enabled certificate authority", true},
+	} {
+		p, c := healthyWorld(t)
+		privateCertificate(p, c, "targetHttpsProxies/px", ca, ca)
+		cert := p.find(chain.CertificateManagerCertificateType, "projects/p/locations/r/certificates/api-private-cert")
+		cert.Outputs["managed"].(map[string]any)["state"] = "PROVISIONING"
+		cert.Outputs["managed"].(map[string]any)["provisioningIssue"] = []any{map[string]any{"reason": "AUTHORIZATION_ISSUE", "details": "the CA pool has no enabled certificate authority"}}
+		p.Resources = append(p.Resources, &Resource{URN: "urn:pool", Type: chain.CaPoolType, ID: pool, Custom: true, Outputs: map[string]any{}})
+		if tc.grant {
+			p.Resources = append(p.Resources, &Resource{URN: "urn:grant", Type: chain.CaPoolIamMemberType, ID: pool + "/r/m", Custom: true, Outputs: map[string]any{
+				"caPool": pool, "role": "roles/privateca.certificateRequester", "member": "serviceAccount:service-1@gcp-sa-certificatemanager.iam.gserviceaccount.com"}})
+		}
+		rep := Diagnose(p, c, time.Now())
+		text := ""
+		for _, l := range rep.Links {
+			if l.Name == chain.LinkCertificate {
+				for _, pr := range l.Problems {
+					text += pr.Cause + " "
+				}
+			}
+		}
+		if rep.Healthy || !strings.Contains(text, tc.want) {
+			t.Errorf("%s: healthy %v, certificate problems %q, want %q", tc.name, rep.Healthy, text, tc.want)
+		}
+		if tc.grant && strings.Contains(text, "holds no roles/privateca.certificateRequester") {
+			t.Errorf("%s: blames the grant although the producer stack holds it: %q", tc.name, text)
+		}
+	}
+}

@@ -46,14 +46,19 @@ func (p *PrivateCertificateArgs) Annotate(a infer.Annotator) {
 		"The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it "+
 		"from the stack output caCertificatePem). Certificate Manager's service agent "+
 		"(service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs "+
-		"roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.")
+		"roles/privateca.certificateRequester on the pool: with createCa the component grants it; with caPool the pool's "+
+		"owner must, and until then the certificate stays PROVISIONING.")
 	a.Describe(&p.CaPool, "Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. "+
 		"Without regions it must be in the producer's region, where the component creates the regional issuance config; "+
 		"with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no "+
 		"enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself "+
-		"(gcloud privateca pools get-ca-certs).")
+		"(gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants "+
+		"roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent "+
+		"(gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); "+
+		"until then the certificate stays PROVISIONING.")
 	a.Describe(&p.CreateCa, "Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the "+
-		"producer's project and region, and issue the certificate from it: {} is enough.")
+		"producer's project and region, create Certificate Manager's service agent and grant it "+
+		"roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.")
 }
 
 // CreateCaArgs configures the pool and root CA the component creates.
@@ -102,6 +107,7 @@ type privateCA struct {
 	pool    pulumi.StringOutput
 	caChain pulumi.StringOutput // "" with an existing pool
 	ca      pulumi.Resource     // the created CA, which the issuance config waits for; nil with an existing pool
+	grant   pulumi.Resource     // the service agent's grant on the created pool, which the certificates wait for; nil with an existing pool
 }
 
 // certificateAuthority returns the pool of tls.private: the existing one, or a pool and an enabled
@@ -172,7 +178,11 @@ func (b *producerBuilder) certificateAuthority() (*privateCA, error) {
 	chain := ca.PemCaCertificates.ApplyT(func(pems []string) string {
 		return strings.Join(pems, "")
 	}).(pulumi.StringOutput)
-	b.privateCA = &privateCA{pool: pool.ID().ToStringOutput(), caChain: chain, ca: ca}
+	grant, err := b.grantCertificateRequester(pool) // producer_privateca_iam.go
+	if err != nil {
+		return nil, err
+	}
+	b.privateCA = &privateCA{pool: pool.ID().ToStringOutput(), caChain: chain, ca: ca, grant: grant}
 	return b.privateCA, nil
 }
 
@@ -211,6 +221,11 @@ func (b *producerBuilder) privateCertificate(at certPlace) (pulumi.StringOutput,
 	if err != nil {
 		return pulumi.StringOutput{}, pulumi.StringOutput{}, fmt.Errorf("certificate issuance config: %w", err)
 	}
+	certOpts := b.replacedInUse()
+	if ca.grant != nil {
+		// Issued only once the service agent may request certificates from the pool (CM-ISSUANCE-IAM).
+		certOpts = append(certOpts, pulumi.DependsOn([]pulumi.Resource{ca.grant}))
+	}
 	// Like a managed certificate, replaced create-before-delete so that the proxy is repointed
 	// before the old one goes (CM-CERT-FORCENEW).
 	cert, err := certificatemanager.NewCertificate(b.ctx, b.child(prefix+"private-cert"), &certificatemanager.CertificateArgs{
@@ -223,7 +238,7 @@ func (b *producerBuilder) privateCertificate(at certPlace) (pulumi.StringOutput,
 			Domains:        pulumi.ToStringArray(a.privateDomains()),
 			IssuanceConfig: issuance.ID().ToStringOutput(),
 		},
-	}, b.replacedInUse()...)
+	}, certOpts...)
 	if err != nil {
 		return pulumi.StringOutput{}, pulumi.StringOutput{}, fmt.Errorf("private certificate: %w", err)
 	}

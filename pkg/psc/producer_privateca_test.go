@@ -14,6 +14,8 @@ const (
 	typeCaPool   = chain.CaPoolType
 	typeCA       = chain.CertificateAuthorityType
 	typeIssuance = chain.CertificateIssuanceConfigType
+	typeAgent    = chain.ServiceIdentityType
+	typeGrant    = chain.CaPoolIamMemberType
 	testPool     = "projects/pki-prj/locations/" + testRegion + "/caPools/internal"
 )
 
@@ -42,7 +44,8 @@ func withCreateCa(a *ProducerServiceArgs) *ProducerServiceArgs {
 
 // tls.private.createCa creates an Enterprise pool and an enabled, deletion-protected root CA in
 // the producer's project and region, a regional issuance config on the pool that waits for the
-// CA, and a certificate for the hostname issued through it, which the regional proxy serves; the
+// CA, Certificate Manager's service agent with roles/privateca.certificateRequester on the pool
+// (CM-ISSUANCE-IAM), and a certificate, waiting for that grant, for the hostname issued through it, which the regional proxy serves; the
 // CA's chain is the caCertificatePem output.
 func TestProducerPrivateCreateCa(t *testing.T) {
 	t.Parallel()
@@ -89,6 +92,17 @@ func TestProducerPrivateCreateCa(t *testing.T) {
 		!slices.Equal(strs(managed["domains"]), []string{"payment-api.internal"}) || managed.HasValue("dnsAuthorizations") {
 		t.Errorf("certificate = %v, want a regional one for payment-api.internal issued through %s", cert.Inputs, issuanceID)
 	}
+	agent, grant := f.One(t, typeAgent), f.One(t, typeGrant)
+	if str(agent, "service") != "certificatemanager.googleapis.com" || str(agent, "project") != testProject {
+		t.Errorf("service identity = %v, want Certificate Manager's in the producer's project", agent.Inputs)
+	}
+	if str(grant, "caPool") != poolID || str(grant, "role") != "roles/privateca.certificateRequester" ||
+		str(grant, "member") != "serviceAccount:service-123456789@gcp-sa-certificatemanager.iam.gserviceaccount.com" {
+		t.Errorf("pool grant = %v, want certificateRequester on %s for the Certificate Manager agent (CM-ISSUANCE-IAM)", grant.Inputs, poolID)
+	}
+	if !slices.Contains(cert.Dependencies, urnOf(t, f, grant.Name)) {
+		t.Errorf("certificate depends on %v, want the grant (CM-ISSUANCE-IAM)", cert.Dependencies)
+	}
 	proxy := f.One(t, chain.RegionTargetHttpsProxyType)
 	wantCert := "projects/" + testProject + "/locations/" + testRegion + "/certificates/" + cert.Name
 	if got := strs(input(proxy, "certificateManagerCertificates")); !slices.Equal(got, []string{wantCert}) {
@@ -122,7 +136,8 @@ func TestProducerPrivateCreateCaUnprotected(t *testing.T) {
 	}
 }
 
-// tls.private.caPool issues from an existing pool: nothing of CA Service is created, the
+// tls.private.caPool issues from an existing pool: nothing of CA Service is created and the pool's
+// IAM policy is left to its owner (CM-ISSUANCE-IAM), the
 // certificate covers the routes' hosts too, and caCertificatePem is empty.
 func TestProducerPrivateExistingPool(t *testing.T) {
 	t.Parallel()
@@ -135,8 +150,8 @@ func TestProducerPrivateExistingPool(t *testing.T) {
 	if got := privateProducer(t, f, args); got != "" {
 		t.Errorf("caCertificatePem = %q, want empty with an existing pool", got)
 	}
-	if n := len(f.Custom(typeCaPool)) + len(f.Custom(typeCA)); n != 0 {
-		t.Errorf("%d CA Service resources created, want none", n)
+	if n := len(f.Custom(typeCaPool)) + len(f.Custom(typeCA)) + len(f.Custom(typeGrant)) + len(f.Custom(typeAgent)); n != 0 {
+		t.Errorf("%d CA Service resources or grants created, want none (the pool's owner grants, CM-ISSUANCE-IAM)", n)
 	}
 	cas := input(f.One(t, typeIssuance), "certificateAuthorityConfig").ObjectValue()["certificateAuthorityServiceConfig"].ObjectValue()
 	if cas["caPool"].StringValue() != testPool {

@@ -179,14 +179,8 @@ var _ = register(&kind{
 	forceNew:   []string{"name", "project", "location", "role", "member", "condition"},
 	computed:   []string{"etag"},
 	suppress:   map[string]string{"name": suppressSelfLinkOrName, "member": "iamMemberCaseDiffSuppress"},
-	check: func(in obj, f *failures) {
-		if in.known("member") { // IAM-MEMBER
-			if err := validMember(in.str("member")); err != "" {
-				f.add("member", "%s", err)
-			}
-		}
-	},
-	apiCheck: checkIamRole,
+	check:      checkIamMember,
+	apiCheck:   checkIamRole,
 	id: func(o *op) (string, error) {
 		svc, err := o.iamService()
 		if err != nil {
@@ -196,6 +190,15 @@ var _ = register(&kind{
 	},
 	apply: applyIamGrant,
 })
+
+// checkIamMember is the provider's plan-time check of an IAM member resource's member (IAM-MEMBER).
+func checkIamMember(in obj, f *failures) {
+	if in.known("member") {
+		if err := validMember(in.str("member")); err != "" {
+			f.add("member", "%s", err)
+		}
+	}
+}
 
 // validMember returns the provider's refusal of an IAM member, or "" (IAM-MEMBER).
 func validMember(m string) string {

@@ -45,6 +45,8 @@ var LatencyTable = []LatencyEntry{
 	{Type: cmCertificateToken, Variant: issuedVariant, Create: sec(60), Update: sec(60), Delete: sec(8), Basis: "CA Service issuance (CM-ISSUANCE-CA): Google documents no figure and GCP-LATENCY.md holds none; a minute assumed, delete as a self-managed certificate", StandIn: true},
 	{Type: caPoolToken, Create: sec(10), Update: sec(10), Delete: sec(10), Basis: "not in the table; Google documents no figure; assumed", StandIn: true},
 	{Type: caToken, Create: sec(30), Update: sec(30), Delete: sec(30), Basis: "not in the table; Google documents no figure; key generation assumed to take longer", StandIn: true},
+	{Type: serviceIdentityToken, Create: sec(5), Update: sec(5), Delete: sec(1), Basis: "not in the table; Google documents no figure; assumed small (no delete endpoint)", StandIn: true},
+	{Type: caPoolIamMemberToken, Create: sec(6), Update: sec(6), Delete: sec(6), Basis: "v1 IAM member logs (Cloud Run IAM member figure used)", StandIn: true},
 	{Type: issuanceConfigToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; DNS authorization figure assumed", StandIn: true},
 	{Type: dnsAuthToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; assumed small", StandIn: true},
 	{Type: trustConfigToken, Create: sec(5), Update: sec(5), Delete: sec(5), Basis: "not in the table; DNS authorization figure assumed", StandIn: true},

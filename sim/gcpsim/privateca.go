@@ -274,7 +274,8 @@ func (st *State) enabledCA(poolID string) *Record {
 
 // issuer returns the enabled CA that issues a managed certificate through its issuance config,
 // or why there is none: Certificate Manager issues from an enabled CA of the config's pool
-// (CM-ISSUANCE-CA), and the certificate stays PROVISIONING until there is one.
+// (CM-ISSUANCE-CA) once its service agent may request certificates from the pool
+// (CM-ISSUANCE-IAM), and the certificate stays PROVISIONING until then.
 func (st *State) issuer(cert *Record) (*Record, *Record, string) {
 	value := cert.out().sub("managed").str("issuanceConfig")
 	config := st.Resources[normalizeID(value)]
@@ -285,6 +286,10 @@ func (st *State) issuer(cert *Record) (*Record, *Record, string) {
 	ca := st.enabledCA(normalizeID(pool))
 	if ca == nil {
 		return nil, nil, "the CA pool " + pool + " has no enabled certificate authority"
+	}
+	if !st.requesterGranted(normalizeID(pool), cert.Project) { // privateca_iam.go
+		return nil, nil, "Certificate Manager's service agent " + strings.TrimPrefix(certManagerAgent(cert.Project), "serviceAccount:") +
+			" lacks roles/privateca.certificateRequester on the CA pool " + pool
 	}
 	return ca, config, ""
 }

@@ -2,6 +2,7 @@ package gcpsim
 
 import (
 	"crypto/x509"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +10,8 @@ import (
 
 // CA Service and issuance configs (docs/gcp-rules.md CAS-*, CM-ISSUANCE-*).
 
-// privatePKI creates a pool, a root CA in it (desiredState given, or ENABLED) and a regional
-// issuance config on the pool, and returns the CA's and the config's IDs and the CA's outputs.
+// privatePKI creates a pool, a root CA in it (desiredState given, or ENABLED), Certificate
+// Manager's service agent and its grant on the pool, and a regional issuance config on the pool, and returns the CA's and the config's IDs and the CA's outputs.
 func (h *harness) privatePKI(desiredState string) (caID, configID string, ca obj) {
 	h.t.Helper()
 	poolID, _ := h.mustCreate(caPoolToken, "pool", map[string]any{"name": "pool", "location": region, "tier": "ENTERPRISE"})
@@ -21,6 +22,7 @@ func (h *harness) privatePKI(desiredState string) (caID, configID string, ca obj
 		caIn["desiredState"] = desiredState
 	}
 	caID, ca = h.mustCreate(caToken, "root", caIn)
+	h.grantRequester(poolID)
 	configID, _ = h.mustCreate(issuanceConfigToken, "issuance", map[string]any{"name": "issuance", "location": region,
 		"certificateAuthorityConfig": map[string]any{"certificateAuthorityServiceConfig": map[string]any{"caPool": poolID}},
 		"lifetime":                   "2592000s", "rotationWindowPercentage": 66, "keyAlgorithm": "ECDSA_P256"})
@@ -79,6 +81,63 @@ func TestIssuedCertificateWaitsForAnEnabledCA(t *testing.T) {
 	m := cert.sub("managed")
 	if m.str("state") != CertProvisioning || !strings.Contains(m.objs("provisioningIssue")[0].str("details"), "has no enabled certificate authority") {
 		t.Errorf("certificate = %v, want PROVISIONING for want of an enabled CA", m)
+	}
+}
+
+// grantRequester creates Certificate Manager's service agent of the producer's project and grants
+// it roles/privateca.certificateRequester on a pool, and returns the grant's ID.
+func (h *harness) grantRequester(poolID string) string {
+	h.t.Helper()
+	_, agent := h.mustCreate(serviceIdentityToken, "cm-agent", map[string]any{"service": "certificatemanager.googleapis.com"})
+	id, _ := h.mustCreate(caPoolIamMemberToken, "requester", map[string]any{"caPool": poolID,
+		"role": "roles/privateca.certificateRequester", "member": agent.str("member")})
+	return id
+}
+
+// CM-ISSUANCE-IAM: the service identity is service-PROJECT_NUMBER@gcp-sa-certificatemanager; a
+// certificate issued from a pool on which that agent holds no issuer role stays PROVISIONING,
+// serves no leaf, and becomes ACTIVE once the grant exists; a grant to another principal or of
+// another role does not count, and deleting the grant stops issuance again.
+func TestIssuedCertificateWaitsForTheServiceAgentsGrant(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, producerProject)
+	poolID, _ := h.mustCreate(caPoolToken, "pool", map[string]any{"name": "pool", "location": region, "tier": "ENTERPRISE"})
+	h.mustCreate(caToken, "root", map[string]any{"location": region, "pool": "pool", "certificateAuthorityId": "root",
+		"deletionProtection": false, "config": map[string]any{}, "keySpec": map[string]any{"algorithm": "EC_P384_SHA384"}})
+	configID, _ := h.mustCreate(issuanceConfigToken, "issuance", map[string]any{"name": "issuance", "location": region,
+		"certificateAuthorityConfig": map[string]any{"certificateAuthorityServiceConfig": map[string]any{"caPool": poolID}},
+		"lifetime":                   "2592000s", "rotationWindowPercentage": 66, "keyAlgorithm": "ECDSA_P256"})
+	h.mustCreate(caPoolIamMemberToken, "other", map[string]any{"caPool": poolID,
+		"role": "roles/privateca.certificateRequester", "member": "serviceAccount:someone@" + producerProject + ".iam.gserviceaccount.com"})
+	h.mustCreate(caPoolIamMemberToken, "auditor", map[string]any{"caPool": poolID,
+		"role": "roles/privateca.auditor", "member": certManagerAgent(producerProject)})
+	certID, cert := h.mustCreate(cmCertificateToken, "pcert", map[string]any{"name": "pcert", "location": region,
+		"managed": map[string]any{"domains": []any{"payment-api.internal"}, "issuanceConfig": configID}})
+	m := cert.sub("managed")
+	if m.str("state") != CertProvisioning || !strings.Contains(m.objs("provisioningIssue")[0].str("details"), "roles/privateca.certificateRequester") {
+		t.Fatalf("certificate = %v, want PROVISIONING for want of the service agent's grant", m)
+	}
+	st := h.snapshot()
+	if _, err := st.issuedChain(st.Resources[certID], st.Resources[certID].CreatedAt); err == nil {
+		t.Errorf("a certificate without the grant serves a leaf")
+	}
+	grant := h.grantRequester(poolID)
+	agent := h.snapshot().Resources["projects/"+producerProject+"/services/certificatemanager.googleapis.com"]
+	if want := fmt.Sprintf("service-%d@gcp-sa-certificatemanager.iam.gserviceaccount.com", ProjectNumber(producerProject)); agent == nil || agent.out().str("email") != want {
+		t.Fatalf("service identity = %v, want email %s", agent, want)
+	}
+	st = h.snapshot()
+	st.setManagedState(st.Resources[certID])
+	if state := st.Resources[certID].out().sub("managed").str("state"); state != CertActive {
+		t.Errorf("certificate after the grant is %s, want ACTIVE", state)
+	}
+	if err := h.del(caPoolIamMemberToken, grant); err != nil {
+		t.Fatal(err)
+	}
+	st = h.snapshot()
+	st.setManagedState(st.Resources[certID])
+	if state := st.Resources[certID].out().sub("managed").str("state"); state != CertProvisioning {
+		t.Errorf("certificate after the grant's deletion is %s, want PROVISIONING", state)
 	}
 }
 

@@ -222,6 +222,11 @@ func (f *FakeCloud) outputs(args pulumi.MockResourceArgs) resource.PropertyMap {
 		})})
 	case chain.CertificateManagerCertificateType, chain.CertificateIssuanceConfigType:
 		out["location"] = resource.NewProperty(str("location", "global"))
+	case chain.ServiceIdentityType:
+		// service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com (CM-ISSUANCE-IAM)
+		email := "service-123456789@gcp-sa-certificatemanager.iam.gserviceaccount.com"
+		out["email"] = resource.NewProperty(email)
+		out["member"] = resource.NewProperty("serviceAccount:" + email)
 	case chain.CertificateAuthorityType:
 		out["pemCaCertificates"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(FakeCACertificate)})
 		out["state"] = resource.NewProperty("ENABLED")

@@ -2150,11 +2150,11 @@ func (o OutlierDetectionPtrOutput) SuccessRateStdevFactor() pulumi.IntPtrOutput 
 	}).(pulumi.IntPtrOutput)
 }
 
-// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool: with createCa the component grants it; with caPool the pool's owner must, and until then the certificate stays PROVISIONING.
 type PrivateCertificate struct {
-	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent (gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); until then the certificate stays PROVISIONING.
 	CaPool *string `pulumi:"caPool"`
-	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, create Certificate Manager's service agent and grant it roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.
 	CreateCa *CreateCa `pulumi:"createCa"`
 }
 
@@ -2169,11 +2169,11 @@ type PrivateCertificateInput interface {
 	ToPrivateCertificateOutputWithContext(context.Context) PrivateCertificateOutput
 }
 
-// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool: with createCa the component grants it; with caPool the pool's owner must, and until then the certificate stays PROVISIONING.
 type PrivateCertificateArgs struct {
-	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+	// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent (gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); until then the certificate stays PROVISIONING.
 	CaPool pulumi.StringPtrInput `pulumi:"caPool"`
-	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+	// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, create Certificate Manager's service agent and grant it roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.
 	CreateCa *CreateCaArgs `pulumi:"createCa"`
 }
 
@@ -2230,7 +2230,7 @@ func (i *privateCertificatePtrType) ToPrivateCertificatePtrOutputWithContext(ctx
 	return pulumi.ToOutputWithContext(ctx, i).(PrivateCertificatePtrOutput)
 }
 
-// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+// A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool: with createCa the component grants it; with caPool the pool's owner must, and until then the certificate stays PROVISIONING.
 type PrivateCertificateOutput struct{ *pulumi.OutputState }
 
 func (PrivateCertificateOutput) ElementType() reflect.Type {
@@ -2255,12 +2255,12 @@ func (o PrivateCertificateOutput) ToPrivateCertificatePtrOutputWithContext(ctx c
 	}).(PrivateCertificatePtrOutput)
 }
 
-// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent (gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); until then the certificate stays PROVISIONING.
 func (o PrivateCertificateOutput) CaPool() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PrivateCertificate) *string { return v.CaPool }).(pulumi.StringPtrOutput)
 }
 
-// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, create Certificate Manager's service agent and grant it roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.
 func (o PrivateCertificateOutput) CreateCa() CreateCaPtrOutput {
 	return o.ApplyT(func(v PrivateCertificate) *CreateCa { return v.CreateCa }).(CreateCaPtrOutput)
 }
@@ -2289,7 +2289,7 @@ func (o PrivateCertificatePtrOutput) Elem() PrivateCertificateOutput {
 	}).(PrivateCertificateOutput)
 }
 
-// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+// Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent (gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); until then the certificate stays PROVISIONING.
 func (o PrivateCertificatePtrOutput) CaPool() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PrivateCertificate) *string {
 		if v == nil {
@@ -2299,7 +2299,7 @@ func (o PrivateCertificatePtrOutput) CaPool() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+// Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, create Certificate Manager's service agent and grant it roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.
 func (o PrivateCertificatePtrOutput) CreateCa() CreateCaPtrOutput {
 	return o.ApplyT(func(v *PrivateCertificate) *CreateCa {
 		if v == nil {

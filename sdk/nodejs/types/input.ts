@@ -288,15 +288,15 @@ export interface OutlierDetectionArgs {
 }
 
 /**
- * A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool; until it has it the certificate stays PROVISIONING.
+ * A Google-managed Certificate Manager certificate for hostname and the routes' hosts, issued by a Certificate Authority Service pool through a certificate issuance config and renewed by Google (30-day certificates renewed after 20 days), for private names such as payment-api.internal that no public CA serves. Give exactly one of caPool (an existing pool) and createCa (a pool and root CA the component creates). The caCertificatePem output is the chain consumers must trust (a ConsumerEndpoint with producerStack reads it from the stack output caCertificatePem). Certificate Manager's service agent (service-PROJECT_NUMBER@gcp-sa-certificatemanager.iam.gserviceaccount.com) needs roles/privateca.certificateRequester on the pool: with createCa the component grants it; with caPool the pool's owner must, and until then the certificate stays PROVISIONING.
  */
 export interface PrivateCertificateArgs {
     /**
-     * Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs).
+     * Full ID of an existing CA Service pool with an enabled CA, projects/P/locations/REGION/caPools/N. Without regions it must be in the producer's region, where the component creates the regional issuance config; with regions (a global issuance config) any region. The certificate stays PROVISIONING while the pool has no enabled CA. caCertificatePem is empty with caPool: give consumers the pool's CA certificates yourself (gcloud privateca pools get-ca-certs). The component does not change the pool's IAM policy: its owner grants roles/privateca.certificateRequester on it to the producer project's Certificate Manager service agent (gcloud beta services identity create --service=certificatemanager.googleapis.com creates it and prints its email); until then the certificate stays PROVISIONING.
      */
     caPool?: pulumi.Input<string | undefined>;
     /**
-     * Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, and issue the certificate from it: {} is enough.
+     * Create a CA Service pool (Enterprise tier) and an enabled self-signed root CA in the producer's project and region, create Certificate Manager's service agent and grant it roles/privateca.certificateRequester on the pool, and issue the certificate from it: {} is enough.
      */
     createCa?: inputs.CreateCaArgs;
 }
