@@ -29,6 +29,7 @@ export const ATTACHMENT = "attachment-accept-manual";
 export const DNS = "dns-zone-private";
 export const KEY = "tls-key-secret";
 export const OPT_IN = "explicit-opt-in";
+export const CA_ISSUED = "internal-https-ca-issued";
 
 /** Every rule with its description, for the pack and its README table. */
 export const RULES: { id: string; description: string }[] = [
@@ -43,6 +44,13 @@ export const RULES: { id: string; description: string }[] = [
         id: OPT_IN,
         description: "A cloudrun-psc component uses a documented opt-in that widens access (" +
             [...new Set(OPT_INS.map(o => name(o, o.input)))].join(", ") + "): acknowledged, advisory.",
+    },
+    {
+        id: CA_ISSUED,
+        description: "Internal HTTPS uses a certificate that renews itself: a ProducerService with a self-managed " +
+            "tls.certificatePem, or an SSL certificate or self-managed Certificate Manager certificate outside a " +
+            "ProducerService, is renewed by hand (advisory; tls.private or tls.managed, or a Certificate Manager " +
+            "certificate with managed.issuanceConfig or managed.domains, passes).",
     },
 ];
 
@@ -104,6 +112,11 @@ const addresses = ["gcp:compute/address:Address", "gcp:compute/globalAddress:Glo
 const attachments = ["gcp:compute/serviceAttachment:ServiceAttachment"];
 const zones = ["gcp:dns/managedZone:ManagedZone"];
 const publicPrincipals = ["allUsers", "allAuthenticatedUsers"];
+// The certificates renewed by hand (CA_ISSUED): a compute SSL certificate is always self-managed
+// (Google-managed ones are ManagedSslCertificate, global and external only); a Certificate Manager
+// certificate is when it has selfManaged.
+const sslCertificates = ["gcp:compute/regionSslCertificate:RegionSslCertificate", "gcp:compute/sslCertificate:SslCertificate"];
+const cmCertificates = ["gcp:certificatemanager/certificate:Certificate"];
 
 /** The properties whose provider schema makes them secret: a private key may live there. */
 export const SECRET_KEY_PROPS: Record<string, string[][]> = {
@@ -131,11 +144,13 @@ export const UNKNOWN: unique symbol = Symbol("unknown");
  */
 export class Context {
     private parents = new Map<string, string | undefined>();
+    private types = new Map<string, string>();
     private explained = new Map<string, Set<Explained>>();
 
-    /** record notes a resource's parent and, for a component, what its opt-ins explain. Idempotent. */
+    /** record notes a resource's parent and type and, for a component, what its opt-ins explain. Idempotent. */
     record(r: Res): void {
         this.parents.set(r.urn, r.parent);
+        this.types.set(r.urn, r.type);
         const on = new Set<Explained>();
         for (const o of OPT_INS) {
             if (o.component === r.type && o.explains !== "" && setIn(o, r.props).length > 0) {
@@ -153,6 +168,18 @@ export class Context {
         for (let urn: string | undefined = r.urn; urn && !seen.has(urn); urn = this.parents.get(urn)) {
             seen.add(urn);
             if (this.explained.get(urn)?.has(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** within reports whether one of r's ancestors (recorded first) is a component of type t. */
+    within(r: Res, t: string): boolean {
+        const seen = new Set<string>([r.urn]);
+        for (let urn = this.parents.get(r.urn); urn && !seen.has(urn); urn = this.parents.get(urn)) {
+            seen.add(urn);
+            if (this.types.get(urn) === t) {
                 return true;
             }
         }
@@ -231,6 +258,11 @@ export function check(r: Res, ctx: Context): Finding[] {
             "grant the callers' service accounts instead (ProducerService cloudRun.invokers); allowUnauthenticated is the explicit opt-in");
     }
 
+    const renewed = renewedByHand(r, ctx);
+    if (renewed) {
+        fail(CA_ISSUED, renewed.what, renewed.fix);
+    }
+
     const leak = plainKey(r.type, p);
     if (leak) {
         fail(KEY, `${leak} holds a PEM private key in a property that is not secret: it would be stored in plain text in the stack state`,
@@ -255,6 +287,34 @@ export function optIns(r: Res): Finding[] {
         }
     }
     return out;
+}
+
+// renewedByHand returns what CA_ISSUED says of r when it is an HTTPS certificate nobody renews but
+// its owner: a ProducerService's self-managed tls.certificatePem, or a raw self-managed certificate
+// outside a ProducerService (one under it is the component's, which the component's finding covers).
+function renewedByHand(r: Res, ctx: Context): { what: string; fix: string } | undefined {
+    const p = r.props;
+    if (r.type === PRODUCER) {
+        const tls = p["tls"];
+        const pem = tls !== null && typeof tls === "object" ? tls["certificatePem"] : undefined;
+        if (typeof pem === "string" && pem !== "") {
+            return {
+                what: "tls.certificatePem is a self-managed certificate: it is renewed by hand, and internal HTTPS fails when it expires",
+                fix: "use tls.private (a CA Service pool issues it, Google renews it; createCa makes the pool and its root CA) or, for a public name, tls.managed",
+            };
+        }
+        return undefined;
+    }
+    const selfManaged = sslCertificates.includes(r.type) ||
+        (cmCertificates.includes(r.type) && p["selfManaged"] !== null && typeof p["selfManaged"] === "object");
+    if (!selfManaged || ctx.within(r, PRODUCER)) {
+        return undefined;
+    }
+    return {
+        what: "a self-managed certificate: it is renewed by hand, and internal HTTPS fails when it expires",
+        fix: "use a Certificate Manager certificate with managed.issuanceConfig (issued by a CA Service pool, renewed by Google), " +
+            "or publish the service with cloudrun-psc's ProducerService tls.private",
+    };
 }
 
 // publicPrincipal returns the public principal an IAM member, binding or policy grants, if any.
