@@ -68,11 +68,18 @@ func judge(f Fixture) (res, parent []string) {
 		if len(OptInsOf(f.Parent.Type, f.Parent.Inputs, &opts)) > 0 {
 			parent = append(parent, OptInRule)
 		}
-		if RenewedByHand(f.Parent.Type, f.Parent.Inputs, false) {
+		if RenewedByHand(f.Parent.Type, f.Parent.Inputs, nil) {
 			parent = append(parent, CAIssuedRule)
 		}
 	}
-	if RenewedByHand(f.Type, f.Inputs, f.Parent != nil && f.Parent.Type == chain.ProducerServiceType) {
+	var producer map[string]any
+	if f.Parent != nil && f.Parent.Type == chain.ProducerServiceType {
+		producer = f.Parent.Inputs
+		if producer == nil {
+			producer = map[string]any{}
+		}
+	}
+	if RenewedByHand(f.Type, f.Inputs, producer) {
 		res = append(res, CAIssuedRule)
 	}
 	for _, v := range Check(sim, files, opts).Violations {

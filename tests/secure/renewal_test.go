@@ -14,9 +14,10 @@ import (
 
 // AssertPolicy expects the advisory CAIssuedRule, over a deployment as the state file holds it
 // (secrets stored as ciphertext), on a ProducerService with a self-managed certificate and on a
-// raw self-managed certificate outside one; not on the certificates a ProducerService creates
-// (at any depth), nor on a ProducerService with tls.private, nor on a Certificate Manager
-// certificate that Google renews.
+// raw self-managed certificate outside one, and on the certificate of a ProducerService whose
+// inputs show no tls (as deployed components record them); not on the certificates of a
+// ProducerService reported itself (at any depth), nor on a ProducerService with tls.private, nor
+// on a Certificate Manager certificate that Google renews.
 func TestRenewedByHandInDeployment(t *testing.T) {
 	t.Parallel()
 	const stack = "urn:pulumi:dev::p::"
@@ -44,11 +45,14 @@ func TestRenewedByHandInDeployment(t *testing.T) {
 		"managed": map[string]any{"domains": []any{"payments.example.com"}},
 	})
 	plainHTTP := res(chain.ProducerServiceType, "http", "", map[string]any{"hostname": "payment-api.internal"})
+	// As a component is registered: its inputs are its opt-ins only (pkg/psc/optins.go), no tls.
+	deployed := res(chain.ProducerServiceType, "deployed", "", map[string]any{})
+	deployedCert := res(chain.RegionSslCertificateType, "deployed-cert", urn(deployed), map[string]any{"privateKey": secretValue("v1:a2V5")})
 
 	got := slices.Sorted(maps.Keys(renewedByHand([]apitype.ResourceV3{
-		selfManaged, lb, nested, private, issued, rawRegional, other, rawCM, rawManaged, plainHTTP,
+		selfManaged, lb, nested, private, issued, rawRegional, other, rawCM, rawManaged, plainHTTP, deployed, deployedCert,
 	})))
-	want := []string{urn(selfManaged), urn(rawRegional), urn(rawCM)}
+	want := []string{urn(selfManaged), urn(rawRegional), urn(rawCM), urn(deployedCert)}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("renewed by hand: %v, want %v", got, want)
