@@ -1,5 +1,6 @@
 // The cloudrun-psc policy pack: the secure-by-default rules of rules.ts as CrossGuard policies.
-// Each raw-resource rule is mandatory by default; explicit-opt-in is advisory. Every level can be
+// Each raw-resource rule is mandatory by default; explicit-opt-in and internal-https-ca-issued (a
+// recommendation, not a secure-by-default invariant) are advisory. Every level can be
 // changed per rule with a policy pack config file (`--policy-pack-config`), e.g.
 // {"lb-internal-managed": "advisory", "explicit-opt-in": "mandatory"}.
 import { EnforcementLevel, PolicyPack, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
@@ -7,7 +8,10 @@ import { EnforcementLevel, PolicyPack, ResourceValidationArgs, ResourceValidatio
 import * as proxyModule from "@pulumi/policy/proxy";
 const proxy = proxyModule as any;
 
-import { check, Context, Finding, OPT_IN, optIns, Res, RULES, UNKNOWN } from "./rules";
+import { CA_ISSUED, check, Context, Finding, OPT_IN, optIns, Res, RULES, UNKNOWN } from "./rules";
+
+// The rules advisory by default; every other is mandatory.
+const advisory = [OPT_IN, CA_ISSUED];
 
 const sentinels = new Set<any>([
     proxy.unknownBooleanValue, proxy.unknownNumberValue, proxy.unknownStringValue, proxy.unknownArrayValue,
@@ -54,7 +58,7 @@ function findings(args: ResourceValidationArgs): Finding[] {
 const policies: ResourceValidationPolicy[] = RULES.map(rule => ({
     name: rule.id,
     description: rule.description,
-    enforcementLevel: (rule.id === OPT_IN ? "advisory" : "mandatory") as EnforcementLevel,
+    enforcementLevel: (advisory.includes(rule.id) ? "advisory" : "mandatory") as EnforcementLevel,
     validateResource: (args, reportViolation) => {
         for (const f of findings(args)) {
             if (f.rule === rule.id) {

@@ -1,6 +1,8 @@
-// The secure-by-default rules of cloudrun-psc, as pure functions over a resource's type and inputs.
+// The secure-by-default rules of cloudrun-psc, and the advisory ones (explicit-opt-in,
+// internal-https-ca-issued), as pure functions over a resource's type and inputs.
 // index.ts serves them as a CrossGuard policy pack; the rule IDs are the policy names, and the same
-// IDs name the invariants of tests/secure (secure.RuleIDs). testdata/fixtures.json holds cases
+// IDs name the invariants of tests/secure (secure.RuleIDs; the advisory rules secure.OptInRule
+// and secure.CAIssuedRule, which are no invariants). testdata/fixtures.json holds cases
 // that both this pack (tests/policy, through the CLI) and tests/secure (Go) must judge alike.
 
 import { Finding as Explained, OPT_INS, OptIn } from "./optins";
@@ -29,6 +31,7 @@ export const ATTACHMENT = "attachment-accept-manual";
 export const DNS = "dns-zone-private";
 export const KEY = "tls-key-secret";
 export const OPT_IN = "explicit-opt-in";
+export const CA_ISSUED = "internal-https-ca-issued";
 
 /** Every rule with its description, for the pack and its README table. */
 export const RULES: { id: string; description: string }[] = [
@@ -43,6 +46,13 @@ export const RULES: { id: string; description: string }[] = [
         id: OPT_IN,
         description: "A cloudrun-psc component uses a documented opt-in that widens access (" +
             [...new Set(OPT_INS.map(o => name(o, o.input)))].join(", ") + "): acknowledged, advisory.",
+    },
+    {
+        id: CA_ISSUED,
+        description: "Internal HTTPS uses a certificate that renews itself: a ProducerService with a self-managed " +
+            "tls.certificatePem, or an SSL certificate or self-managed Certificate Manager certificate (outside such a " +
+            "ProducerService, whose finding covers it), is renewed by hand (advisory; tls.private or tls.managed, or a " +
+            "Certificate Manager certificate with managed.issuanceConfig or managed.domains, passes).",
     },
 ];
 
@@ -104,14 +114,21 @@ const addresses = ["gcp:compute/address:Address", "gcp:compute/globalAddress:Glo
 const attachments = ["gcp:compute/serviceAttachment:ServiceAttachment"];
 const zones = ["gcp:dns/managedZone:ManagedZone"];
 const publicPrincipals = ["allUsers", "allAuthenticatedUsers"];
+const regionSslCertificate = "gcp:compute/regionSslCertificate:RegionSslCertificate";
+const sslCertificate = "gcp:compute/sslCertificate:SslCertificate";
+const cmCertificate = "gcp:certificatemanager/certificate:Certificate";
+// The certificates renewed by hand (CA_ISSUED): a compute SSL certificate is always self-managed
+// (Google-managed ones are ManagedSslCertificate, global and external only); a Certificate Manager
+// certificate is when it has selfManaged.
+const sslCertificates = [regionSslCertificate, sslCertificate];
 
 /** The properties whose provider schema makes them secret: a private key may live there. */
 export const SECRET_KEY_PROPS: Record<string, string[][]> = {
-    "gcp:compute/regionSslCertificate:RegionSslCertificate": [["privateKey"]],
-    "gcp:compute/sslCertificate:SslCertificate": [["privateKey"]],
+    [regionSslCertificate]: [["privateKey"]],
+    [sslCertificate]: [["privateKey"]],
     // Sensitive in terraform-provider-google-beta v6.49.2 (self_managed.pem_private_key); the
     // certificate a ProducerService in several regions makes of tls.privateKeyPem.
-    "gcp:certificatemanager/certificate:Certificate": [["selfManaged", "pemPrivateKey"]],
+    [cmCertificate]: [["selfManaged", "pemPrivateKey"]],
     [PRODUCER]: [["tls", "privateKeyPem"]],
 };
 
@@ -131,11 +148,20 @@ export const UNKNOWN: unique symbol = Symbol("unknown");
  */
 export class Context {
     private parents = new Map<string, string | undefined>();
+    private types = new Map<string, string>();
     private explained = new Map<string, Set<Explained>>();
+    private selfManaged = new Set<string>();
 
-    /** record notes a resource's parent and, for a component, what its opt-ins explain. Idempotent. */
+    /**
+     * record notes a resource's parent and type and, for a component, what its opt-ins explain and
+     * whether CA_ISSUED reports it (its certificates are then its own finding's). Idempotent.
+     */
     record(r: Res): void {
         this.parents.set(r.urn, r.parent);
+        this.types.set(r.urn, r.type);
+        if (selfManagedTls(r)) {
+            this.selfManaged.add(r.urn);
+        }
         const on = new Set<Explained>();
         for (const o of OPT_INS) {
             if (o.component === r.type && o.explains !== "" && setIn(o, r.props).length > 0) {
@@ -157,6 +183,21 @@ export class Context {
             }
         }
         return false;
+    }
+
+    /**
+     * producer returns r's nearest ProducerService ancestor (recorded first): its URN, and whether
+     * CA_ISSUED reports it (a self-managed tls.certificatePem among its inputs).
+     */
+    producer(r: Res): { urn: string; selfManaged: boolean } | undefined {
+        const seen = new Set<string>([r.urn]);
+        for (let urn = this.parents.get(r.urn); urn && !seen.has(urn); urn = this.parents.get(urn)) {
+            seen.add(urn);
+            if (this.types.get(urn) === PRODUCER) {
+                return { urn, selfManaged: this.selfManaged.has(urn) };
+            }
+        }
+        return undefined;
     }
 }
 
@@ -231,6 +272,11 @@ export function check(r: Res, ctx: Context): Finding[] {
             "grant the callers' service accounts instead (ProducerService cloudRun.invokers); allowUnauthenticated is the explicit opt-in");
     }
 
+    const renewed = renewedByHand(r, ctx);
+    if (renewed) {
+        fail(CA_ISSUED, renewed.what, renewed.fix);
+    }
+
     const leak = plainKey(r.type, p);
     if (leak) {
         fail(KEY, `${leak} holds a PEM private key in a property that is not secret: it would be stored in plain text in the stack state`,
@@ -255,6 +301,51 @@ export function optIns(r: Res): Finding[] {
         }
     }
     return out;
+}
+
+// selfManagedTls reports whether r is a ProducerService whose inputs set tls.certificatePem (a
+// self-managed pair; its value, not known at preview when another resource makes it, does not
+// matter). The components register only their opt-ins as inputs (pkg/psc/optins.go), so the pack
+// usually sees no tls on one: its certificate is reported instead (renewedByHand).
+function selfManagedTls(r: Res): boolean {
+    if (r.type !== PRODUCER) {
+        return false;
+    }
+    const tls = r.props["tls"];
+    const pem = tls !== null && typeof tls === "object" ? tls["certificatePem"] : undefined;
+    return pem === UNKNOWN || (typeof pem === "string" && pem !== "");
+}
+
+// renewedByHand returns what CA_ISSUED says of r when it is an HTTPS certificate nobody renews but
+// its owner: a ProducerService's self-managed tls.certificatePem, or a self-managed certificate
+// (a compute SSL certificate, a Certificate Manager certificate with selfManaged) but one under a
+// ProducerService that is reported itself, whose finding covers it: each is reported once.
+function renewedByHand(r: Res, ctx: Context): { what: string; fix: string } | undefined {
+    if (selfManagedTls(r)) {
+        return {
+            what: "tls.certificatePem is a self-managed certificate: it is renewed by hand, and internal HTTPS fails when it expires",
+            fix: "use tls.private (a CA Service pool issues it, Google renews it; createCa makes the pool and its root CA) or, for a public name, tls.managed",
+        };
+    }
+    const p = r.props;
+    const selfManaged = sslCertificates.includes(r.type) ||
+        (r.type === cmCertificate && p["selfManaged"] !== null && typeof p["selfManaged"] === "object");
+    const producer = selfManaged ? ctx.producer(r) : undefined;
+    if (!selfManaged || producer?.selfManaged) {
+        return undefined;
+    }
+    if (producer) {
+        return {
+            what: `a self-managed certificate of ProducerService '${producer.urn.slice(producer.urn.lastIndexOf("::") + 2)}' (tls.certificatePem): ` +
+                "it is renewed by hand, and internal HTTPS fails when it expires",
+            fix: "give the ProducerService tls.private (a CA Service pool issues it, Google renews it) or, for a public name, tls.managed",
+        };
+    }
+    return {
+        what: "a self-managed certificate: it is renewed by hand, and internal HTTPS fails when it expires",
+        fix: "use a Certificate Manager certificate with managed.issuanceConfig (issued by a CA Service pool, renewed by Google), " +
+            "or publish the service with cloudrun-psc's ProducerService tls.private",
+    };
 }
 
 // publicPrincipal returns the public principal an IAM member, binding or policy grants, if any.

@@ -48,7 +48,8 @@ func deepCopy(v any) any {
 // judge runs Check over a world holding only the fixture: the resource in the simulator (its
 // outputs echo its inputs) and in a state file of its own, the component (which Google Cloud
 // never sees) in another state file, the component's opt-ins allowed. It returns the rule IDs
-// broken by the resource and by the component.
+// broken by the resource and by the component, the advisory ones (OptInRule, CAIssuedRule) among
+// them.
 func judge(f Fixture) (res, parent []string) {
 	sim := &gcpsim.State{Resources: map[string]*gcpsim.Record{
 		f.Name: {Type: f.Type, ID: f.Name, Inputs: deepCopy(f.Inputs).(map[string]any), Outputs: deepCopy(f.Inputs).(map[string]any)},
@@ -67,6 +68,19 @@ func judge(f Fixture) (res, parent []string) {
 		if len(OptInsOf(f.Parent.Type, f.Parent.Inputs, &opts)) > 0 {
 			parent = append(parent, OptInRule)
 		}
+		if RenewedByHand(f.Parent.Type, f.Parent.Inputs, nil) {
+			parent = append(parent, CAIssuedRule)
+		}
+	}
+	var producer map[string]any
+	if f.Parent != nil && f.Parent.Type == chain.ProducerServiceType {
+		producer = f.Parent.Inputs
+		if producer == nil {
+			producer = map[string]any{}
+		}
+	}
+	if RenewedByHand(f.Type, f.Inputs, producer) {
+		res = append(res, CAIssuedRule)
 	}
 	for _, v := range Check(sim, files, opts).Violations {
 		id := RuleIDs[v.Invariant]
@@ -103,7 +117,7 @@ func TestFixtures(t *testing.T) {
 		}
 	}
 	// Every rule is broken by some fixture.
-	for _, id := range append(slices.Collect(maps.Values(RuleIDs)), OptInRule) {
+	for _, id := range append(slices.Collect(maps.Values(RuleIDs)), OptInRule, CAIssuedRule) {
 		if !seen[id] {
 			t.Errorf("no fixture breaks %s", id)
 		}

@@ -574,8 +574,10 @@ func Assert(t harness.T, env *harness.Env, stacks ...*harness.Stack) Report {
 // `pulumi policy analyze`, and fails t for every violation it reports, advisory ones included,
 // but the acknowledgements of the explicit opt-ins the stack's components set, which must be
 // there: one advisory explicit-opt-in per opt-in set (chain.OptIns), on its component, saying what
-// it widens. A deployment with no opt-in passes the pack with nothing to say. It returns the
-// acknowledgements.
+// it widens; and the advisory CAIssuedRule, which must be there exactly on each certificate
+// renewed by hand (RenewedByHand: a ProducerService with tls.certificatePem, a raw self-managed
+// certificate outside one). A deployment with no opt-in and certificates that renew themselves
+// passes the pack with nothing to say. It returns the acknowledgements.
 func AssertPolicy(t harness.T, env *harness.Env, stacks ...*harness.Stack) []harness.PolicyViolation {
 	t.Helper()
 	return AssertPolicyExcept(t, env, nil, stacks...)
@@ -611,17 +613,20 @@ func AssertPolicyExcept(t harness.T, env *harness.Env, own map[string]string, st
 			t.Errorf("policy pack on %s: %v", ref, r.err)
 			continue
 		}
-		acks, err := acknowledgements(stacks[i].StateFile())
+		resources, err := deployed(stacks[i].StateFile())
 		if err != nil {
 			t.Errorf("policy pack on %s: %v", ref, err)
 			continue
 		}
+		acks, renewals := acknowledgements(resources), renewedByHand(resources)
 		ownMandatory := false
 		for _, v := range r.vs {
 			name := resource.URN(v.URN).Name()
 			switch {
 			case v.Policy == OptInRule && v.Level == "advisory" && takeAck(acks, v):
 				acknowledged = append(acknowledged, v)
+			case v.Policy == CAIssuedRule && v.Level == "advisory" && renewals[v.URN]:
+				delete(renewals, v.URN)
 			case own[name] == v.Policy && !strings.Contains(string(resource.URN(v.URN).QualifiedType()), "cloudrun-psc:"):
 				seen[name] = true
 				ownMandatory = ownMandatory || v.Level == "mandatory"
@@ -633,6 +638,9 @@ func AssertPolicyExcept(t harness.T, env *harness.Env, own map[string]string, st
 			for _, s := range says {
 				t.Errorf("policy pack on %s: no advisory %s on %s for %q", ref, OptInRule, urn, s)
 			}
+		}
+		for urn := range renewals {
+			t.Errorf("policy pack on %s: no advisory %s on %s, a certificate renewed by hand", ref, CAIssuedRule, urn)
 		}
 		if r.failed && !ownMandatory {
 			t.Errorf("policy pack on %s: the analysis failed", ref)
@@ -646,9 +654,8 @@ func AssertPolicyExcept(t harness.T, env *harness.Env, own map[string]string, st
 	return acknowledged
 }
 
-// acknowledgements returns, by component URN, what the pack must acknowledge in the state file at
-// path: "explicit opt-in <what the opt-in says>." for each opt-in a component sets.
-func acknowledgements(path string) (map[string][]string, error) {
+// deployed returns the resources of the state file at path.
+func deployed(path string) ([]apitype.ResourceV3, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -662,15 +669,21 @@ func acknowledgements(path string) (map[string][]string, error) {
 	if doc.Checkpoint.Latest == nil {
 		return nil, fmt.Errorf("%s holds no deployment", path)
 	}
+	return doc.Checkpoint.Latest.Resources, nil
+}
+
+// acknowledgements returns, by component URN, what the pack must acknowledge among a deployment's
+// resources: "explicit opt-in <what the opt-in says>." for each opt-in a component sets.
+func acknowledgements(resources []apitype.ResourceV3) map[string][]string {
 	out := map[string][]string{}
-	for _, r := range doc.Checkpoint.Latest.Resources {
+	for _, r := range resources {
 		for _, o := range chain.Of(string(r.Type)) {
 			for _, p := range o.SetIn(r.Inputs) {
 				out[string(r.URN)] = append(out[string(r.URN)], "explicit opt-in "+o.Says(p)+".")
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // takeAck removes from acks the acknowledgement v makes, reporting whether it was expected.
