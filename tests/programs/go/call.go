@@ -98,12 +98,7 @@ func Call(ctx *pulumi.Context) error {
 			return err
 		}
 	}
-	endpoint, err := psc.NewConsumerEndpoint(ctx, "orders", &psc.ConsumerEndpointArgs{
-		Network:           orgs.ConsumerVpc.SelfLink,
-		Subnetwork:        orgs.Apps.SelfLink,
-		ServiceAttachment: svc.ServiceAttachmentUri,
-		NoAutomateDnsZone: true,
-	}, pulumi.Provider(orgs.Bank))
+	endpoint, err := orgs.Endpoint(ctx, "orders", svc.ServiceAttachmentUri, false)
 	if err != nil {
 		return err
 	}

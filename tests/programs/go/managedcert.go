@@ -34,11 +34,7 @@ func ManagedCert(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := psc.NewConsumerEndpoint(ctx, "orders", &psc.ConsumerEndpointArgs{
-		Network:           orgs.ConsumerVpc.SelfLink,
-		Subnetwork:        orgs.Apps.SelfLink,
-		ServiceAttachment: svc.ServiceAttachmentUri,
-	}, pulumi.Provider(orgs.Bank)); err != nil {
+	if _, err := orgs.Endpoint(ctx, "orders", svc.ServiceAttachmentUri, true); err != nil {
 		return err
 	}
 	// The company's public zone, where Google looks for the authorization record.

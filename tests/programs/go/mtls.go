@@ -44,12 +44,7 @@ func MTLS(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	endpoint, err := psc.NewConsumerEndpoint(ctx, "orders", &psc.ConsumerEndpointArgs{
-		Network:           orgs.ConsumerVpc.SelfLink,
-		Subnetwork:        orgs.Apps.SelfLink,
-		ServiceAttachment: svc.ServiceAttachmentUri,
-		NoAutomateDnsZone: true,
-	}, pulumi.Provider(orgs.Bank))
+	endpoint, err := orgs.Endpoint(ctx, "orders", svc.ServiceAttachmentUri, false)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,18 @@ type Organisations struct {
 	Apps                     *compute.Subnetwork
 }
 
+// Endpoint is the bank's ConsumerEndpoint name, in its VPC and client subnet apps, connected to
+// attachment through the bank's provider; without Private Service Connect's automatic DNS zone
+// unless automaticDNS.
+func (o *Organisations) Endpoint(ctx *pulumi.Context, name string, attachment pulumi.StringInput, automaticDNS bool) (*psc.ConsumerEndpoint, error) {
+	return psc.NewConsumerEndpoint(ctx, name, &psc.ConsumerEndpointArgs{
+		Network:           o.ConsumerVpc.SelfLink,
+		Subnetwork:        o.Apps.SelfLink,
+		ServiceAttachment: attachment,
+		NoAutomateDnsZone: !automaticDNS,
+	}, pulumi.Provider(o.Bank))
+}
+
 // NewOrganisations creates the providers and networks of both organisations.
 func NewOrganisations(ctx *pulumi.Context) (*Organisations, error) {
 	cfg := config.New(ctx, "")
@@ -103,12 +115,7 @@ func Platform(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	endpoint, err := psc.NewConsumerEndpoint(ctx, "payments", &psc.ConsumerEndpointArgs{
-		Network:           orgs.ConsumerVpc.SelfLink,
-		Subnetwork:        orgs.Apps.SelfLink,
-		ServiceAttachment: svc.ServiceAttachmentUri,
-		NoAutomateDnsZone: true,
-	}, pulumi.Provider(orgs.Bank))
+	endpoint, err := orgs.Endpoint(ctx, "payments", svc.ServiceAttachmentUri, false)
 	if err != nil {
 		return err
 	}

@@ -52,11 +52,7 @@ func Routes(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	endpoint, err := psc.NewConsumerEndpoint(ctx, "orders", &psc.ConsumerEndpointArgs{
-		Network:           orgs.ConsumerVpc.SelfLink,
-		Subnetwork:        orgs.Apps.SelfLink,
-		ServiceAttachment: svc.ServiceAttachmentUri,
-	}, pulumi.Provider(orgs.Bank))
+	endpoint, err := orgs.Endpoint(ctx, "orders", svc.ServiceAttachmentUri, true)
 	if err != nil {
 		return err
 	}
