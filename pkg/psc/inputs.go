@@ -116,7 +116,8 @@ func stackOptionalString(ref *pulumi.StackReference, stack, output, what string,
 				return "", fmt.Errorf("producerStack: stack %q output %q must be %s, got a %T", stack, output, what, v)
 			}
 			if err := check(s); err != nil {
-				return "", fmt.Errorf("producerStack: stack %q output %q %w", stack, output, err)
+				// A value read from another stack may be secret: it is not echoed.
+				return "", fmt.Errorf("producerStack: stack %q output %q %w", stack, output, hidden(err, s))
 			}
 			return s, nil
 		}).(pulumi.StringOutput)

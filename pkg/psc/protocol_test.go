@@ -28,6 +28,9 @@ func TestConsumerProducerProtocol(t *testing.T) {
 			wantFail: `producerStack: stack "acme/payments/prod" output "protocol" must be HTTP or HTTPS, got a float64`},
 		{name: "a protocol output neither HTTP nor HTTPS", stack: map[string]any{"serviceAttachmentUri": testAttachment, "protocol": "https"},
 			wantFail: `producerStack: stack "acme/payments/prod" output "protocol" must be HTTP or HTTPS`},
+		// What is read from another stack may be secret: the refusal says what is wrong, not the value.
+		{name: "a refused protocol output is not echoed", stack: map[string]any{"serviceAttachmentUri": testAttachment, "protocol": "s3cr3t-token-9f8e"},
+			wantFail: `output "protocol" must be HTTP or HTTPS, got a value that is not shown (it may be secret)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
