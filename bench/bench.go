@@ -46,9 +46,10 @@ type Options struct {
 	Latency float64
 	// Endpoints are the consumer endpoint counts of the scale section.
 	Endpoints []int
-	// CheckpointEndpoints is the endpoint count at which the scale section also measures the
-	// engine's default per-step checkpointing (0: not measured).
+	// CheckpointEndpoints is the endpoint count of the checkpoints section (0 skips it).
 	CheckpointEndpoints int
+	// CheckpointReps is how many rounds of the checkpoints section run.
+	CheckpointReps int
 	// StartReps is how many provider starts the start section measures.
 	StartReps int
 	// RegionReps is how many times each program of the two-region section runs (preview and up);
@@ -68,28 +69,30 @@ func Defaults() Options {
 		Latency:             0.05,
 		Endpoints:           []int{1, 10, 50, 100, 200},
 		CheckpointEndpoints: 50,
+		CheckpointReps:      3,
 		StartReps:           10,
 		RegionReps:          5,
 	}
 }
 
 // SectionNames are the names Options.Only takes, in the order the sections run.
-var SectionNames = []string{"overhead", "critical", "scale", "start", "regions"}
+var SectionNames = []string{"overhead", "critical", "scale", "start", "regions", "checkpoints"}
 
 // runs reports whether the options run the named section.
 func (o Options) runs(section string) bool { return o.Only == "" || o.Only == section }
 
 // Report is what one run measured.
 type Report struct {
-	Options  Options
-	Machine  Machine
-	Started  time.Time
-	Wall     time.Duration
-	Overhead Overhead
-	Critical Critical
-	Scale    Scale
-	Start    Start
-	Regions  Regions
+	Options     Options
+	Machine     Machine
+	Started     time.Time
+	Wall        time.Duration
+	Overhead    Overhead
+	Critical    Critical
+	Scale       Scale
+	Start       Start
+	Regions     Regions
+	Checkpoints Checkpoints
 }
 
 // Run measures everything and returns the report. It fails when a measurement fails or when
@@ -127,6 +130,9 @@ func Run(opts Options) (rep *Report, err error) {
 	}
 	if opts.runs("regions") && opts.RegionReps > 0 {
 		rep.Regions = b.regions()
+	}
+	if opts.runs("checkpoints") && opts.CheckpointEndpoints > 0 {
+		rep.Checkpoints = b.checkpoints()
 	}
 	rep.Wall = time.Since(rep.Started)
 	rep.Machine.LoadEnd = loadAverage()
@@ -291,6 +297,8 @@ type deployOpts struct {
 	export  bool
 	sample  bool              // sample the memory of the processes
 	vars    map[string]string // world variables, such as GCPSIM_LATENCY_SCALE
+	// inWorld, when set, looks at the world after the up, before it is deleted.
+	inWorld func(env *harness.Env, st *harness.Stack, d deployment)
 }
 
 // deploy deploys program p in a fresh world.
@@ -320,6 +328,9 @@ func (b *bench) deploy(p Program, o deployOpts) deployment {
 		}
 		if want := p.endpoints(o.n); d.Accepted != want {
 			panic(failure{fmt.Sprintf("%s with %d endpoints: %d endpoints ACCEPTED, want all", p, want, d.Accepted)})
+		}
+		if o.inWorld != nil {
+			o.inWorld(env, st, d)
 		}
 	})
 	b.logf("  %-42s n=%-3d preview %6.2fs  up %6.2fs  %v", p, o.n, d.Preview.Seconds(), d.Up.Seconds(), d.Memory)

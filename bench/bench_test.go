@@ -51,7 +51,8 @@ var graphRegions = map[string]int{
 // It asserts what the report must hold, not how fast anything was.
 func TestSmoke(t *testing.T) {
 	t.Parallel()
-	rep, err := Run(Options{Reps: 1, LatencyReps: 1, Latency: 0.01, Endpoints: []int{1, 2}, StartReps: 2, RegionReps: 1})
+	rep, err := Run(Options{Reps: 1, LatencyReps: 1, Latency: 0.01, Endpoints: []int{1, 2}, StartReps: 2, RegionReps: 1,
+		CheckpointEndpoints: 2, CheckpointReps: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +131,27 @@ func TestSmoke(t *testing.T) {
 	}
 	if g.Path < g.Required || len(g.Steps) != len(g.RequiredPath) {
 		t.Errorf("two regions: path %v, required %v, %d steps for %d operations", g.Path, g.Required, len(g.Steps), len(g.RequiredPath))
+	}
+
+	// The components add a component resource per endpoint and per binding, and one for the
+	// producer; each costs the engine saves of its own, and their outputs are ours.
+	k := rep.Checkpoints
+	comp, hand := k.State[GoComponents], k.State[GoByHand]
+	if comp.Components != 1+2*k.N || hand.Components != 0 || comp.Resources != hand.Resources+comp.Components {
+		t.Errorf("checkpoints: components' state %+v, by hand %+v; want 2 components per endpoint and 1 for the producer", comp, hand)
+	}
+	if hand.Saves < hand.Resources || comp.Saves <= hand.Saves || comp.Written <= hand.Written || comp.Final <= 0 || comp.Final >= comp.Written {
+		t.Errorf("checkpoints: components wrote %d saves (%d bytes), by hand %d (%d bytes); want at least one save per resource, more for the components",
+			comp.Saves, comp.Written, hand.Saves, hand.Written)
+	}
+	// By hand, only the Cloud Run service has a description (the same as the components give it).
+	if comp.Parts[PartComponentOutputs] <= 0 || hand.Parts[PartComponentOutputs] != 0 || comp.Parts[PartDescriptions] <= hand.Parts[PartDescriptions] {
+		t.Errorf("checkpoints: parts of the components' state %v, by hand %v; only the components have outputs and describe every child", comp.Parts, hand.Parts)
+	}
+	for _, set := range CheckpointSettings {
+		if r := k.Ratio[set.Name]; r.N != 1 || r.Median <= 0 {
+			t.Errorf("checkpoints %s: ratio %+v, want one measured", set.Name, r)
+		}
 	}
 
 	s := rep.Start

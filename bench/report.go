@@ -20,7 +20,7 @@ var findings string
 // Sections are the headings of the report, in order; the smoke test checks that each is there.
 var Sections = []string{
 	"## Targets", "## Machine", "## Method", "## 1. Component overhead", "## 2. Deployment critical path",
-	"## 3. Scale", "## 4. Provider start", "## 5. Two regions", "## Findings and fixes",
+	"## 3. Scale", "## 4. Provider start", "## 5. Two regions", "## 6. Checkpoints", "## Findings and fixes",
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -46,6 +46,7 @@ func (r *Report) Markdown() string {
 		{"scale", "## 3. Scale", r.scaleSection},
 		{"start", "## 4. Provider start", r.startSection},
 		{"regions", "## 5. Two regions", r.regionsSection},
+		{"checkpoints", "## 6. Checkpoints", r.checkpointsSection},
 	} {
 		if r.Options.runs(s.name) {
 			s.write(p)
@@ -133,6 +134,7 @@ func (r *Report) targets(p printer) {
 			format: func(x float64) string { return fmt.Sprintf("%.0f ms", x) }})
 	}
 	ts = append(ts, r.Regions.targets()...)
+	ts = append(ts, r.Checkpoints.targets()...)
 
 	p("## Targets")
 	p("")
@@ -199,7 +201,7 @@ func (r *Report) method(p printer) {
 	p("   the latency part, up − the same up with no latency (pair by pair), against the critical path and")
 	p("   against the sum. The raw ratios are shown too.")
 	p("3. **Scale**: one deployment (preview, then up) per N = %v, through the components from Go and from", o.Endpoints)
-	p("   TypeScript, interleaved, with PULUMI_SKIP_CHECKPOINTS=true (see the checkpoint table for why).")
+	p("   TypeScript, interleaved, with PULUMI_SKIP_CHECKPOINTS=true (section 6 says why).")
 	p("   Memory is each process's peak resident set (VmHWM), read from /proc every %v while the", samplePeriod)
 	p("   preview and the up run, for every process descending from the bench: the provider plugin")
 	p("   (where the TypeScript program's components are built), the simulator plugin, the Pulumi CLI, Node.js;")
@@ -393,25 +395,6 @@ func (r *Report) scaleSection(p printer) {
 		p("| %s | %s |", prog, strings.Join(cells, " | "))
 	}
 	p("")
-	if len(s.Checkpoints) > 0 {
-		p("The engine's checkpoints: by default `pulumi up` (and, with this CLI, `preview`) serialises the whole")
-		p("stack after every step, which costs time proportional to the stack's size at each step (quadratic in")
-		p("all); PULUMI_SKIP_CHECKPOINTS=true saves it once at the end (pulumi/pulumi#10668: faster, but an")
-		p("interrupted update loses its record of what it created). The components add two component resources")
-		p("per endpoint, which the engine checkpoints like any other:")
-		p("")
-		p("| program | N | resources | checkpoints | preview | up | Pulumi CLI |")
-		p("|---|---|---|---|---|---|---|")
-		for _, row := range s.Checkpoints {
-			mode := "skipped"
-			if row.Checkpoints {
-				mode = "default"
-			}
-			p("| %s | %d | %d | %s | %.2f s | %.2f s | %s |", row.Program, row.N, row.Resources, mode,
-				row.Preview.Seconds(), row.Up.Seconds(), usage(row.Memory[engineExe]))
-		}
-		p("")
-	}
 }
 
 func line(f Fit) string {

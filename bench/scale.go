@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"slices"
 	"time"
 )
 
@@ -11,9 +10,6 @@ type Scale struct {
 	Rows []ScaleRow
 	// Fits are the least-squares lines of preview and up seconds over N, by program.
 	Fits map[Program]ScaleFit
-	// Checkpoints compares, at one N, the engine's default per-step checkpoints with
-	// PULUMI_SKIP_CHECKPOINTS: the components' program and the hand-written one.
-	Checkpoints []ScaleRow
 }
 
 // ScaleRow is one deployment of N endpoints.
@@ -23,7 +19,6 @@ type ScaleRow struct {
 	Resources   int // cloud resources created
 	Preview, Up time.Duration
 	Memory      Memory
-	Checkpoints bool // the engine's default checkpointing (else PULUMI_SKIP_CHECKPOINTS=true)
 }
 
 // ScaleFit is how a program's times grow with N: wall times, and the CPU time of each kind of
@@ -43,7 +38,7 @@ func (b *bench) scale() Scale {
 	s := Scale{Fits: map[Program]ScaleFit{}}
 	for i, n := range b.opts.Endpoints {
 		for _, p := range rotate(progs, i) {
-			s.Rows = append(s.Rows, b.scaleRow(p, n, false))
+			s.Rows = append(s.Rows, b.scaleRow(p, n))
 		}
 	}
 	for _, p := range progs {
@@ -66,27 +61,14 @@ func (b *bench) scale() Scale {
 		}
 		s.Fits[p] = f
 	}
-	if n := b.opts.CheckpointEndpoints; n > 0 {
-		b.logf("   checkpoints: N = %d, default engine settings against PULUMI_SKIP_CHECKPOINTS=true", n)
-		s.Checkpoints = []ScaleRow{b.scaleRow(GoComponents, n, true), b.scaleRow(GoByHand, n, true), b.scaleRow(GoByHand, n, false)}
-		if i := slices.IndexFunc(s.Rows, func(r ScaleRow) bool { return r.Program == GoComponents && r.N == n }); i >= 0 {
-			s.Checkpoints = append(s.Checkpoints, s.Rows[i])
-		} else {
-			s.Checkpoints = append(s.Checkpoints, b.scaleRow(GoComponents, n, false))
-		}
-	}
 	return s
 }
 
-func (b *bench) scaleRow(p Program, n int, checkpoints bool) ScaleRow {
-	vars := skipCheckpoints
-	if checkpoints {
-		vars = nil
-	}
-	d := b.deploy(p, deployOpts{n: n, preview: true, sample: true, vars: vars})
+func (b *bench) scaleRow(p Program, n int) ScaleRow {
+	d := b.deploy(p, deployOpts{n: n, preview: true, sample: true, vars: skipCheckpoints})
 	total := 0
 	for _, c := range d.Creates {
 		total += c
 	}
-	return ScaleRow{Program: p, N: n, Resources: total, Preview: d.Preview, Up: d.Up, Memory: d.Memory, Checkpoints: checkpoints}
+	return ScaleRow{Program: p, N: n, Resources: total, Preview: d.Preview, Up: d.Up, Memory: d.Memory}
 }

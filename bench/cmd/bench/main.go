@@ -1,7 +1,7 @@
 // Command bench runs the benchmarks of package bench and writes BENCHMARKS.md (`make bench`).
 //
 //	(cd bench && go run ./cmd/bench) [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
-//	    [-region-reps 5] [-only overhead|critical|scale|start|regions]
+//	    [-region-reps 5] [-checkpoint-n 50] [-checkpoint-reps 3] [-only overhead|critical|scale|start|regions|checkpoints]
 //
 // With -only, the report holds that section's measurements alone (write it elsewhere than
 // BENCHMARKS.md).
@@ -24,7 +24,8 @@ func main() {
 	flag.IntVar(&d.LatencyReps, "latency-reps", d.LatencyReps, "rounds of the critical-path section")
 	flag.Float64Var(&d.Latency, "latency", d.Latency, "GCPSIM_LATENCY_SCALE of the critical-path section")
 	ns := flag.String("n", join(d.Endpoints), "endpoint counts of the scale section")
-	flag.IntVar(&d.CheckpointEndpoints, "checkpoint-n", d.CheckpointEndpoints, "endpoint count of the checkpoint comparison (0: none)")
+	flag.IntVar(&d.CheckpointEndpoints, "checkpoint-n", d.CheckpointEndpoints, "endpoint count of the checkpoints section (0: none)")
+	flag.IntVar(&d.CheckpointReps, "checkpoint-reps", d.CheckpointReps, "rounds of the checkpoints section")
 	flag.IntVar(&d.StartReps, "start-reps", d.StartReps, "provider starts measured")
 	flag.IntVar(&d.RegionReps, "region-reps", d.RegionReps, "rounds of the two-region section (0: none)")
 	flag.StringVar(&d.Only, "only", "", "run only this section: "+strings.Join(bench.SectionNames, ", "))
