@@ -107,7 +107,7 @@ func (s *Simulator) view(fn func(*State) error) error {
 	if s.store == nil {
 		return errNoStateDir
 	}
-	return s.store.View(fn)
+	return s.store.read(fn)
 }
 
 // Provider returns the low-level pulumi-go-provider provider served by the plugin.

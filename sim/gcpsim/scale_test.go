@@ -1,0 +1,52 @@
+package gcpsim
+
+import (
+	"fmt"
+	"testing"
+)
+
+// scaleWorld is the bench's scale graph (bench/spec) in the simulator: one producer whose
+// attachment accepts the consumer project, and a consumer VPC whose endpoints each have an
+// address, a PSC forwarding rule, a private zone and an A record.
+type scaleWorld struct {
+	prod, cons      *harness
+	att, cvpc, csub string
+	n               int
+}
+
+func newScaleWorld(tb testing.TB) *scaleWorld {
+	tb.Helper()
+	prod := newHarness(tb, producerProject)
+	ids := prod.producer()
+	att, _ := prod.mustCreate(serviceAttachmentToken, "att", attachmentInputs(ids, map[string]any{
+		"consumerAcceptLists": []any{map[string]any{"projectIdOrNum": consumerProject, "connectionLimit": 5000.0}},
+	}))
+	w := &scaleWorld{prod: prod, att: att, cons: attach(tb, prod.dir, consumerProject)}
+	w.cvpc, _ = w.cons.mustCreate(networkToken, "cvpc", map[string]any{"name": "cvpc", "autoCreateSubnetworks": false})
+	w.csub, _ = w.cons.mustCreate(subnetworkToken, "cvpc-sub", map[string]any{"name": "cvpc-sub", "network": w.cvpc, "ipCidrRange": "10.0.0.0/16"})
+	return w
+}
+
+// addEndpoint creates the next endpoint with its zone and record: four resources.
+func (w *scaleWorld) addEndpoint() {
+	name := fmt.Sprintf("ep%d", w.n)
+	w.n++
+	_, ep := w.cons.endpoint(name, w.cvpc, w.csub, selfLinkOf(w.att))
+	zone := name + "-zone"
+	w.cons.mustCreate(managedZoneToken, zone, map[string]any{"name": zone, "dnsName": name + ".internal.", "visibility": "private",
+		"privateVisibilityConfig": map[string]any{"networks": []any{map[string]any{"networkUrl": w.cvpc}}}})
+	w.cons.mustCreate(recordSetToken, name+"-record", map[string]any{"managedZone": zone, "name": name + ".internal.", "type": "A", "rrdatas": []any{ep.str("ipAddress")}})
+}
+
+// BenchmarkScaleEndpoints adds endpoints (four resources each) to a world that grows with b.N,
+// as an `up` of the bench's scale section does: run with -cpuprofile to see where an
+// operation's time goes when the simulator holds many resources.
+func BenchmarkScaleEndpoints(b *testing.B) {
+	check := afterCommit
+	afterCommit = nil // the check reads the whole state after every Update
+	defer func() { afterCommit = check }()
+	w := newScaleWorld(b)
+	for b.Loop() {
+		w.addEndpoint()
+	}
+}
