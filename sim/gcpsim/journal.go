@@ -34,15 +34,18 @@ type journalEntry struct {
 	Outages  map[string]Outage  `json:"outages"`
 }
 
-// apply applies the entry to st and, when it is not nil, to the committed records shadow.
-func (e *journalEntry) apply(st *State, shadow map[string]*Record) {
+// apply applies the entry to st and, when it is not nil, to the committed records shadow, and
+// adds what it changed to c.
+func (e *journalEntry) apply(st *State, shadow map[string]*Record, c *changeSet) {
 	for id, r := range e.Put {
+		c.add(id, st.Resources[id], r)
 		st.Resources[id] = r
 		if shadow != nil {
 			shadow[id] = r
 		}
 	}
 	for _, id := range e.Delete {
+		c.add(id, st.Resources[id])
 		delete(st.Resources, id)
 		delete(shadow, id)
 	}
@@ -53,10 +56,11 @@ func (e *journalEntry) apply(st *State, shadow map[string]*Record) {
 }
 
 // replay applies the complete lines of the journal from offset off to st (and shadow, as
-// journalEntry.apply) and returns the offset after the last complete line. An incomplete last
+// journalEntry.apply, adding what they change to c) and returns the offset after the last
+// complete line. An incomplete last
 // line is an append cut short by a crash (that Update was never acknowledged): it is not
 // applied, and the next commit overwrites it.
-func (s *Store) replay(st *State, shadow map[string]*Record, off int64) (int64, error) {
+func (s *Store) replay(st *State, shadow map[string]*Record, c *changeSet, off int64) (int64, error) {
 	f, err := os.Open(filepath.Join(s.dir, journalFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return off, nil
@@ -81,7 +85,7 @@ func (s *Store) replay(st *State, shadow map[string]*Record, off int64) (int64, 
 		if err := json.Unmarshal(data[:n], &e); err != nil {
 			return off, fmt.Errorf("gcpsim: decoding %s at byte %d: %w", journalFile, off, err)
 		}
-		e.apply(st, shadow)
+		e.apply(st, shadow, c)
 		data, off = data[n+1:], off+int64(n+1)
 	}
 }
@@ -102,13 +106,15 @@ func (s *Store) journalSize() (int64, error) {
 // diff is the journal entry of the Update that turned the committed records (s.shadow) into
 // st: a record is saved when its pointer changed (created, replaced, as every create and update
 // of the simulator does) or when it was marked with State.Changed (edited in place; every record
-// the timeline names, State.event).
-func (s *Store) diff(st *State) *journalEntry {
-	e := &journalEntry{Put: map[string]*Record{}, Sequence: st.Sequence, Counters: st.Counters, Outages: st.Outages}
+// the timeline names, State.event), and c is what it changed.
+func (s *Store) diff(st *State) (e *journalEntry, c *changeSet) {
+	e = &journalEntry{Put: map[string]*Record{}, Sequence: st.Sequence, Counters: st.Counters, Outages: st.Outages}
+	c = newChangeSet()
 	kept := 0
 	for id, r := range st.Resources {
 		if old, ok := s.shadow[id]; !ok || old != r || st.changed[id] {
 			e.Put[id] = r
+			c.add(id, old, r)
 		}
 		if _, ok := s.shadow[id]; ok {
 			kept++
@@ -118,10 +124,11 @@ func (s *Store) diff(st *State) *journalEntry {
 		for id := range s.shadow {
 			if _, ok := st.Resources[id]; !ok {
 				e.Delete = append(e.Delete, id)
+				c.add(id, s.shadow[id])
 			}
 		}
 	}
-	return e
+	return e, c
 }
 
 // commit appends the Update's entry to the journal, truncating first an incomplete last line

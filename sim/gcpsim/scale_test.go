@@ -50,3 +50,33 @@ func BenchmarkScaleEndpoints(b *testing.B) {
 		w.addEndpoint()
 	}
 }
+
+// A mutation samples the chains it can change, not every chain: creating an address no chain
+// reads samples none, and creating an endpoint samples that endpoint only, whether the state
+// holds 2 endpoints or 20.
+func TestMutationSamplesOnlyTheChainsItAffects(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{2, 20} {
+		w := newScaleWorld(t)
+		for range n {
+			w.addEndpoint()
+		}
+		timeline := func() int {
+			samples, err := w.cons.sim.Store().ChainTimeline()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(samples)
+		}
+		before := timeline()
+		w.cons.mustCreate(addressToken, "spare", map[string]any{"name": "spare", "addressType": "INTERNAL", "subnetwork": w.csub})
+		if got := timeline() - before; got != 0 {
+			t.Errorf("with %d endpoints, creating an address no chain reads took %d samples, want 0", n, got)
+		}
+		before = timeline()
+		w.addEndpoint()
+		if got := timeline() - before; got != 1 {
+			t.Errorf("with %d endpoints, creating one more (address, rule, zone, record) took %d samples, want 1", n, got)
+		}
+	}
+}

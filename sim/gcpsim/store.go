@@ -66,6 +66,18 @@ type State struct {
 	now    time.Time
 	// changed holds the IDs of the records an Update edited in place (Changed).
 	changed map[string]bool
+	// reads, while a chain is evaluated, collects what the evaluation reads (chain_index.go).
+	reads *chainReads
+}
+
+// lookup returns the record id, nil when there is none. Every read of a record by ID goes
+// through it (and every scan through byType or Sorted), so that a chain's evaluation knows what
+// it depends on.
+func (s *State) lookup(id string) *Record {
+	if s.reads != nil {
+		s.reads.ids[id] = true
+	}
+	return s.Resources[id]
 }
 
 // Changed marks the record id as edited in place in an Update (its fields or outputs changed
@@ -91,17 +103,30 @@ func (s *State) event(op string, r *Record) {
 }
 
 // Sorted returns the records ordered by ID.
-func (s *State) Sorted() []*Record {
-	out := make([]*Record, 0, len(s.Resources))
-	for _, k := range sortedKeys(s.Resources) {
-		out = append(out, s.Resources[k])
+func (s *State) Sorted() []*Record { return s.matching(func(*Record) bool { return true }) }
+
+// matching returns the records keep holds, ordered by ID. It sorts only those: the rules call
+// it in operations (a resource's users, a subnet's addresses) whatever the state's size.
+func (s *State) matching(keep func(*Record) bool) []*Record {
+	if s.reads != nil {
+		s.reads.types[anyType] = true
 	}
+	var out []*Record
+	for _, r := range s.Resources {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
 // byType returns the records of one type ordered by ID. It sorts only those: the chain
 // samples call it for every PSC endpoint after every mutation.
 func (s *State) byType(token string) []*Record {
+	if s.reads != nil {
+		s.reads.types[token] = true
+	}
 	var out []*Record
 	for _, r := range s.Resources {
 		if r.Type == token {
@@ -131,10 +156,14 @@ type Store struct {
 	base   fileID
 	off    int64
 	shadow map[string]*Record
+	// chains tells which endpoints' chains a change affects (chain_index.go), for cur; nil
+	// until the next Update builds it.
+	chains *chainIndex
 }
 
-// afterCommit, when set (by this package's tests), checks every committed Update.
-var afterCommit func(s *Store, st *State) error
+// afterCommit, when set (by this package's tests), checks every committed Update and the
+// chain samples it takes.
+var afterCommit func(s *Store, st *State, samples []ChainSample) error
 
 // fileID identifies one version of the state file: every compaction writes a new file and
 // renames it over the old one, and any process may have done so since this one last looked.
@@ -177,23 +206,28 @@ func (s *Store) Dir() string { return s.dir }
 // storing a new *Record) must be marked with State.Changed to be saved.
 func (s *Store) Update(fn func(*State) error) error {
 	return s.locked(syscall.LOCK_EX, func(st *State) error {
+		if s.chains == nil {
+			s.chains = buildChainIndex(st)
+		}
 		if err := fn(st); err != nil {
 			s.cur = nil
 			return err
 		}
-		if err := s.save(st); err != nil {
+		changes, err := s.save(st)
+		if err != nil {
 			s.cur = nil
 			return err
 		}
+		samples := s.sampleChains(st, changes)
 		if afterCommit != nil {
-			if err := afterCommit(s, st); err != nil {
+			if err := afterCommit(s, st, samples); err != nil {
 				return err
 			}
 		}
 		if err := s.appendEvents(st.events); err != nil {
 			return err
 		}
-		return s.appendChainSamples(st)
+		return s.appendChainSamples(samples)
 	})
 }
 
@@ -271,7 +305,7 @@ func (s *Store) load() (*State, error) {
 	for id, r := range st.Resources {
 		s.shadow[id] = r
 	}
-	s.cur, s.base, s.off = st, base, 0
+	s.cur, s.base, s.off, s.chains = st, base, 0, nil
 	if err := s.catchUp(); err != nil {
 		return nil, err
 	}
@@ -279,23 +313,36 @@ func (s *Store) load() (*State, error) {
 	return st, nil
 }
 
-// catchUp applies the journal entries appended since s.off to s.cur and s.shadow.
+// catchUp applies the journal entries appended since s.off to s.cur and s.shadow, and evaluates
+// again the chains they can have changed, to learn what those read now (the process that
+// appended them took their samples).
 func (s *Store) catchUp() error {
-	off, err := s.replay(s.cur, s.shadow, s.off)
+	c := newChangeSet()
+	off, err := s.replay(s.cur, s.shadow, c, s.off)
 	s.off = off
-	return err
+	if err != nil {
+		return err
+	}
+	if s.chains != nil && len(c.ids) > 0 {
+		s.cur.now = time.Now().UTC()
+		for _, ep := range s.chains.affected(s.cur, c, false) {
+			s.chains.evaluate(s.cur, ep)
+		}
+	}
+	return nil
 }
 
 // save commits a successful Update: one journal entry, and a compaction when the journal has
-// grown beyond state.json.
-func (s *Store) save(st *State) error {
-	if err := s.commit(s.diff(st)); err != nil {
-		return err
+// grown beyond state.json. It returns what the Update changed.
+func (s *Store) save(st *State) (*changeSet, error) {
+	e, c := s.diff(st)
+	if err := s.commit(e); err != nil {
+		return nil, err
 	}
 	if s.off < minCompaction || s.off < s.base.size {
-		return nil
+		return c, nil
 	}
-	return s.compact(st)
+	return c, s.compact(st)
 }
 
 // compact writes the whole state to state.json and empties the journal. Until the journal is

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("GCPSIM_TEST_CHILD_DIR"); dir != "" {
 		os.Exit(childCreatesAddresses(dir, os.Getenv("GCPSIM_TEST_CHILD_PREFIX")))
 	}
-	afterCommit = sameOnDisk
+	afterCommit = checkCommit
 	os.Exit(m.Run())
 }
 
@@ -203,6 +203,51 @@ func TestStoreReusesOnlyTheStateItSaved(t *testing.T) {
 	if got := ids(b); got != "[r1 r2 r3 r4 r5]" {
 		t.Errorf("after a view that changed its state, the next save holds %s, want [r1 r2 r3 r4 r5]", got)
 	}
+}
+
+// checkCommit checks every Update of this package's tests: the state it committed is the one on
+// disk, and it sampled every chain it changed.
+func checkCommit(s *Store, st *State, samples []ChainSample) error {
+	if err := sameOnDisk(s, st); err != nil {
+		return err
+	}
+	return samplesComplete(s.dir, st, samples)
+}
+
+// lastChains holds, by state directory, every endpoint's chain as of the last Update.
+var lastChains sync.Map
+
+// samplesComplete fails an Update that took no sample of an endpoint whose chain it changed, or
+// a sample that is not the chain's evaluation: the chain index (chain_index.go) missed a record
+// the evaluation reads. It compares the whole state's evaluation with the last Update's.
+func samplesComplete(dir string, st *State, samples []ChainSample) error {
+	prev := map[string]ChainSample{}
+	if v, ok := lastChains.Load(dir); ok {
+		prev = v.(map[string]ChainSample)
+	}
+	sampled := map[string]ChainSample{}
+	for _, s := range samples {
+		sampled[s.Endpoint] = s
+	}
+	now := map[string]ChainSample{}
+	var err error
+	for _, full := range st.EvaluateChains(st.now) {
+		now[full.Endpoint] = full
+		s, ok := sampled[full.Endpoint]
+		switch before, seen := prev[full.Endpoint]; {
+		case ok && !sameChain(s, full):
+			err = fmt.Errorf("the sample of %s after %s is %+v, its chain %+v", full.Endpoint, s.After, s, full)
+		case !ok && len(st.events) > 0 && (!seen || !sameChain(before, full)):
+			err = fmt.Errorf("the chain of %s changed (%+v, now %+v) and was not sampled", full.Endpoint, before, full)
+		}
+	}
+	lastChains.Store(dir, now)
+	return err
+}
+
+func sameChain(a, b ChainSample) bool {
+	return a.Intact == b.Intact && a.Link == b.Link && a.Reason == b.Reason &&
+		fmt.Sprint(a.Path) == fmt.Sprint(b.Path) && fmt.Sprint(a.Images) == fmt.Sprint(b.Images)
 }
 
 // sameOnDisk fails an Update whose state, as the store holds it, differs from what another
