@@ -164,16 +164,7 @@ func TestStoreReusesOnlyTheStateItSaved(t *testing.T) {
 	}
 	ids := func(s *Store) string {
 		t.Helper()
-		var out []string
-		if err := s.View(func(st *State) error {
-			for _, r := range st.Sorted() {
-				out = append(out, r.ID)
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprint(out)
+		return fmt.Sprint(heldIDs(t, s))
 	}
 	add(a, "r1")
 	add(b, "r2") // a's saved state is stale now
@@ -309,10 +300,7 @@ func TestUpdateWritesWhatItChangesNotTheState(t *testing.T) {
 	written := map[int]int64{}
 	for _, n := range []int{10, 1000} {
 		dir := t.TempDir()
-		s, err := OpenStore(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := mustOpen(t, dir)
 		putRecords(t, s, "r", n)
 		file, journal := stateBytes(t, dir)
 		putRecords(t, s, "extra", 1)
@@ -327,22 +315,35 @@ func TestUpdateWritesWhatItChangesNotTheState(t *testing.T) {
 	}
 }
 
-// ids lists the IDs a fresh store (another process) reads from dir.
-func freshIDs(t *testing.T, dir string) []string {
+// mustOpen opens a store on dir, as another process would.
+func mustOpen(t *testing.T, dir string) *Store {
 	t.Helper()
 	s, err := OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Snapshot()
-	if err != nil {
+	return s
+}
+
+// heldIDs lists the IDs of the records s reads now, in order.
+func heldIDs(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	if err := s.View(func(st *State) error {
+		for _, r := range st.Sorted() {
+			out = append(out, r.ID)
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, r := range st.Sorted() {
-		out = append(out, r.ID)
-	}
 	return out
+}
+
+// freshIDs lists the IDs a fresh store (another process) reads from dir.
+func freshIDs(t *testing.T, dir string) []string {
+	t.Helper()
+	return heldIDs(t, mustOpen(t, dir))
 }
 
 // When the journal outgrows state.json, an Update writes the state and empties the journal;
@@ -350,14 +351,7 @@ func freshIDs(t *testing.T, dir string) []string {
 func TestJournalCompaction(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	a, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := mustOpen(t, dir), mustOpen(t, dir)
 	putRecords(t, b, "b", 1) // b holds a state that a's compaction makes stale
 	compacted := false
 	for i := 0; !compacted; i++ {
@@ -378,16 +372,7 @@ func TestJournalCompaction(t *testing.T) {
 		t.Fatalf("after the compaction a fresh store reads %d records, without b's", len(want))
 	}
 	for name, s := range map[string]*Store{"a": a, "b": b} {
-		var got []string
-		if err := s.View(func(st *State) error {
-			for _, r := range st.Sorted() {
-				got = append(got, r.ID)
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := heldIDs(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("store %s holds %d records, a fresh one %d", name, len(got), len(want))
 		}
 	}
@@ -412,10 +397,7 @@ func containsAll(ids []string, want ...string) bool {
 func TestJournalSurvivesACrash(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustOpen(t, dir)
 	putRecords(t, s, "r", 3)
 	if err := s.Update(func(st *State) error {
 		delete(st.Resources, "r1")
@@ -454,10 +436,7 @@ func TestJournalSurvivesACrash(t *testing.T) {
 	if got := fmt.Sprint(freshIDs(t, dir)); got != want {
 		t.Errorf("with a cut last line the state reads as %s, want %s", got, want)
 	}
-	other, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := mustOpen(t, dir)
 	putRecords(t, other, "after", 1)
 	if got, want := fmt.Sprint(freshIDs(t, dir)), "[after0 r0 r2]"; got != want {
 		t.Errorf("after an Update over a cut line the state reads as %s, want %s", got, want)
@@ -475,10 +454,7 @@ func TestJournalSurvivesACrash(t *testing.T) {
 func TestChangedRecordIsSaved(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	a, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustOpen(t, dir)
 	putRecords(t, a, "r", 2)
 	if err := a.Update(func(st *State) error {
 		st.Resources["r1"].Outputs["address"] = "10.0.0.9"
@@ -487,11 +463,7 @@ func TestChangedRecordIsSaved(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := b.Snapshot()
+	st, err := mustOpen(t, dir).Snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
