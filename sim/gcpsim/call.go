@@ -155,7 +155,7 @@ func (c *call) lookup(from *Record, value, collection string) *Record {
 	if !ok || r.Collection != collection {
 		return nil
 	}
-	return c.st.Resources[r.path()]
+	return c.st.lookup(r.path())
 }
 
 // regularSubnets are the client-capable subnets of a network in region, by ID.

@@ -14,14 +14,14 @@ func (c *call) client() (*refusal, error) {
 	if !ok || r.Collection != "networks" {
 		return refuse(LinkClient, "CLIENT-NETWORK", ErrInvalidClient, "network %q is not a VPC network reference", name), nil
 	}
-	c.network = c.st.Resources[r.path()]
+	c.network = c.st.lookup(r.path())
 	if c.network == nil {
 		return refuse(LinkClient, "CLIENT-NETWORK", ErrInvalidClient, "the client's network %s does not exist", r.path()), nil
 	}
 	subnets := c.st.regularSubnets(c.network.ID, c.req.Region)
 	if c.req.Subnet != "" {
 		s, ok := parseRef(c.req.Subnet, ref{Project: c.req.Project, Region: c.req.Region, Collection: "subnetworks"})
-		sub := c.st.Resources[s.path()]
+		sub := c.st.lookup(s.path())
 		switch {
 		case !ok || s.Collection != "subnetworks" || sub == nil:
 			return refuse(LinkClient, "CLIENT-NETWORK", ErrInvalidClient, "the client's subnet %q does not exist", c.req.Subnet), nil

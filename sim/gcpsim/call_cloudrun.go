@@ -14,7 +14,7 @@ var invokerRoles = []string{"roles/run.invoker", "roles/run.admin"}
 // for its URL or one of its custom audiences (RUN-IAM-AUDIENCE) from a principal that holds an
 // invoker role on it (RUN-IAM-INVOKER).
 func (c *call) cloudRun() (*refusal, error) {
-	svc := c.st.Resources[c.res.CloudRun]
+	svc := c.st.lookup(c.res.CloudRun)
 	out := svc.out()
 	ingress := firstNonEmpty(out.str("ingress"), "INGRESS_TRAFFIC_ALL")
 	c.hop(LinkCloudRun, svc, "ingress %s", ingress)

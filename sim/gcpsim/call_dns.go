@@ -124,7 +124,7 @@ func (st *State) automaticZones(networkID string) []*dnsZone {
 		if skip, _ := ep.out().boolean("noAutomateDnsZone"); skip {
 			continue
 		}
-		att := st.Resources[trimRefPrefix(ep.out().str("target"))]
+		att := st.lookup(trimRefPrefix(ep.out().str("target")))
 		if att == nil {
 			continue
 		}

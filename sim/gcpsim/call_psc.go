@@ -15,7 +15,7 @@ func (c *call) endpointIP() (*refusal, error) {
 		c.endpoint = ep
 		holder := ep.ID
 		for _, id := range ep.Uses {
-			if r := c.st.Resources[id]; r != nil && r.Type == addressToken {
+			if r := c.st.lookup(id); r != nil && r.Type == addressToken {
 				holder = id
 			}
 		}
@@ -83,7 +83,7 @@ func (st *State) natAddress(att, ep *Record) (*Record, netip.Addr, bool) {
 		return nil, netip.Addr{}, false
 	}
 	for _, link := range att.out().strs("natSubnets") {
-		sub := st.Resources[trimRefPrefix(link)]
+		sub := st.lookup(trimRefPrefix(link))
 		if sub == nil {
 			continue
 		}

@@ -53,6 +53,7 @@ func newCallWorld(t *testing.T) *callWorld {
 	// The component's audience: the private URL (the service is created with it).
 	if err := prod.sim.Store().Update(func(st *State) error {
 		st.Resources[w.ids["run"]].Outputs["customAudiences"] = []any{"https://payment-api.internal"}
+		st.Changed(w.ids["run"])
 		return nil
 	}); err != nil {
 		t.Fatal(err)

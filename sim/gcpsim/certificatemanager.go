@@ -186,7 +186,7 @@ func (st *State) setManagedState(r *Record) {
 	}
 	missing := map[string]string{} // authorized domain -> the record to publish
 	for _, id := range m.strs("dnsAuthorizations") {
-		auth := st.Resources[normalizeID(id)]
+		auth := st.lookup(normalizeID(id))
 		if auth == nil {
 			continue
 		}
@@ -221,7 +221,7 @@ func (st *State) published(name, typ, data string) bool {
 		if rs.out().str("name") != name || rs.out().str("type") != typ {
 			continue
 		}
-		zone := st.Resources[strings.SplitN(rs.ID, "/rrsets/", 2)[0]]
+		zone := st.lookup(strings.SplitN(rs.ID, "/rrsets/", 2)[0])
 		if zone == nil || zone.out().str("visibility") == "private" {
 			continue
 		}

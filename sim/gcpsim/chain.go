@@ -34,8 +34,8 @@ const (
 )
 
 // ChainSample is the state of one PSC endpoint's serving chain right after one mutation of
-// the shared state: intact when every link resolves to an existing resource in a serving
-// state, else the first broken link and why.
+// the shared state that can change it (chain_index.go): intact when every link resolves to an
+// existing resource in a serving state, else the first broken link and why.
 type ChainSample struct {
 	Time time.Time `json:"time"`
 	// After is the mutation that preceded the sample: "OP TYPE ID".
@@ -110,7 +110,7 @@ func (c *chainEval) follow(link string, from *Record, field, value, collection s
 	if !ok || r.Collection != collection {
 		return nil, broken(link, "%s of %s is %q, not a reference to %s", field, from.ID, value, collection)
 	}
-	rec := c.st.Resources[r.path()]
+	rec := c.st.lookup(r.path())
 	if rec == nil {
 		return nil, broken(link, "%s of %s refers to %s, which does not exist", field, from.ID, r.path())
 	}
@@ -201,6 +201,9 @@ func (c *chainEval) certificates(proxy *Record) error {
 		}
 		if !c.now.Before(expiry) {
 			return broken(LinkCertificate, "certificate %s expired at %s", cert.ID, expiry.Format(time.RFC3339))
+		}
+		if r := c.st.reads; r != nil && (r.deadline.IsZero() || expiry.Before(r.deadline)) {
+			r.deadline = expiry
 		}
 	}
 	return nil
@@ -304,24 +307,10 @@ func readyState(out obj) string {
 	return ""
 }
 
-// sampleChains evaluates every chain after a transaction that mutated the state.
-func (st *State) sampleChains() []ChainSample {
-	if len(st.events) == 0 {
-		return nil
-	}
-	e := st.events[0]
-	after := e.Op + " " + e.Type + " " + e.ID
-	samples := st.EvaluateChains(st.now)
-	for i := range samples {
-		samples[i].After = after
-	}
-	return samples
-}
-
 // appendChainSamples appends the chain samples of a mutating transaction to chain.jsonl,
 // still under the state lock, so the timeline is in the order of the mutations.
-func (s *Store) appendChainSamples(st *State) error {
-	return appendJSONL(s, chainFile, st.sampleChains())
+func (s *Store) appendChainSamples(samples []ChainSample) error {
+	return appendJSONL(s, chainFile, samples)
 }
 
 // ChainTimeline reads the serving-chain samples, in the order the mutations happened.

@@ -31,7 +31,7 @@ type RequestResult struct {
 // SendRequest follows req from the PSC endpoint (its ID) through the chain to the backend its
 // URL map matches, and from there to Cloud Run.
 func (st *State) SendRequest(endpoint string, req Request, now time.Time) (RequestResult, error) {
-	ep := st.Resources[endpoint]
+	ep := st.lookup(endpoint)
 	if ep == nil || ep.Type != forwardingRuleToken || !isPSCTarget(ep.out().str("target")) {
 		return RequestResult{}, fmt.Errorf("%s is not a PSC endpoint", endpoint)
 	}

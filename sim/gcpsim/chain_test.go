@@ -154,8 +154,8 @@ func TestChainCertificateManagerCertificateMissing(t *testing.T) {
 	}
 }
 
-// The timeline gets one sample per endpoint after every successful mutation, written in the
-// transaction that made it, and none after a refused one.
+// The timeline gets one sample per endpoint after every successful mutation that can change its
+// chain, written in the transaction that made it, and none after a refused one.
 func TestChainTimelineRecordsEveryMutation(t *testing.T) {
 	t.Parallel()
 	w := newChainWorld(t)
@@ -199,7 +199,7 @@ func TestChainTimelineRecordsEveryMutation(t *testing.T) {
 		t.Errorf("after recreating the service: %+v", s)
 	}
 
-	// A second endpoint: every later mutation samples both chains.
+	// A second endpoint: a mutation of a resource both chains reach samples both.
 	network, subnet := w.cons.consumer("cvpc2")
 	w.cons.endpoint("ep2", network, subnet, selfLinkOf(w.ids["att"]))
 	n := len(timeline())

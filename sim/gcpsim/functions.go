@@ -35,7 +35,7 @@ func (s *Simulator) getSubnetwork(args obj) (property.Map, error) {
 	}
 	var result map[string]any
 	err := s.view(func(st *State) error {
-		if rec := st.Resources[r.path()]; rec != nil && rec.Type == subnetworkToken {
+		if rec := st.lookup(r.path()); rec != nil && rec.Type == subnetworkToken {
 			result = subnetworkResult(rec)
 		}
 		return nil

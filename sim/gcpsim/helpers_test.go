@@ -21,19 +21,19 @@ const (
 
 // harness drives one provider instance (one engine's plugin process) in tests.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	sim *Simulator
 	dir string
 }
 
 // newHarness starts a provider on a fresh state directory, configured for project.
-func newHarness(t *testing.T, project string) *harness {
+func newHarness(t testing.TB, project string) *harness {
 	t.Helper()
 	return attach(t, t.TempDir(), project)
 }
 
 // attach starts another provider instance on an existing state directory.
-func attach(t *testing.T, dir, project string, opts ...func(*Options)) *harness {
+func attach(t testing.TB, dir, project string, opts ...func(*Options)) *harness {
 	t.Helper()
 	o := Options{StateDir: dir}
 	for _, f := range opts {

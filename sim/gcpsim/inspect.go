@@ -69,7 +69,7 @@ type Connection struct {
 // link, ID or bare name.
 func (st *State) Connections(attachment string) ([]Connection, error) {
 	id := normalizeID(attachment)
-	if r := st.Resources[id]; r == nil || r.Type != serviceAttachmentToken {
+	if r := st.lookup(id); r == nil || r.Type != serviceAttachmentToken {
 		var matches []string
 		for _, r := range st.byType(serviceAttachmentToken) {
 			if r.Name == attachment {

@@ -246,10 +246,7 @@ func (o *op) checkRangeStillHoldsAddresses(pfx netip.Prefix) error {
 // ignoring the resource except.
 func (t *tx) usedIPs(subnetID, except string) map[netip.Addr]string {
 	used := map[netip.Addr]string{}
-	for _, r := range t.st.Sorted() {
-		if r.ID == except || !slices.Contains(r.Uses, subnetID) {
-			continue
-		}
+	for _, r := range t.st.matching(func(r *Record) bool { return r.ID != except && slices.Contains(r.Uses, subnetID) }) {
 		for _, key := range []string{"address", "ipAddress"} {
 			if ip, err := netip.ParseAddr(r.out().str(key)); err == nil {
 				if _, taken := used[ip]; !taken {

@@ -278,7 +278,7 @@ func (st *State) enabledCA(poolID string) *Record {
 // (CM-ISSUANCE-IAM), and the certificate stays PROVISIONING until then.
 func (st *State) issuer(cert *Record) (*Record, *Record, string) {
 	value := cert.out().sub("managed").str("issuanceConfig")
-	config := st.Resources[normalizeID(value)]
+	config := st.lookup(normalizeID(value))
 	if config == nil {
 		return nil, nil, "the issuance config " + value + " does not exist"
 	}

@@ -107,7 +107,7 @@ func (s *Simulator) view(fn func(*State) error) error {
 	if s.store == nil {
 		return errNoStateDir
 	}
-	return s.store.View(fn)
+	return s.store.read(fn)
 }
 
 // Provider returns the low-level pulumi-go-provider provider served by the plugin.
@@ -351,7 +351,7 @@ type tx struct {
 	cfg Config
 }
 
-func (t *tx) get(id string) *Record { return t.st.Resources[id] }
+func (t *tx) get(id string) *Record { return t.st.lookup(id) }
 
 // lookup returns the resource r names, or the API's 404 when there is none.
 func (t *tx) lookup(r ref) (*Record, error) {
@@ -363,13 +363,7 @@ func (t *tx) lookup(r ref) (*Record, error) {
 
 // usersOf returns the resources that hold id, ordered by ID.
 func (t *tx) usersOf(id string) []*Record {
-	var out []*Record
-	for _, r := range t.st.Sorted() {
-		if slices.Contains(r.Uses, id) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return t.st.matching(func(r *Record) bool { return slices.Contains(r.Uses, id) })
 }
 
 // newOp prepares the record for a create (old == nil) or an update.

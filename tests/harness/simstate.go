@@ -47,6 +47,7 @@ func (e *Env) EditSim(token, name string, edit func(out map[string]any) (remove 
 			if edit(r.Outputs) {
 				delete(st.Resources, r.ID)
 			}
+			st.Changed(r.ID)
 			return nil
 		}
 		return fmt.Errorf("no %s %q in the simulator", token, name)
