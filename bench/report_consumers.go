@@ -62,7 +62,7 @@ func (c Consumers) targets() []target {
 
 func (r *Report) consumersSection(p printer) {
 	c := r.Consumers
-	p("## 6. Consumer scale")
+	p("## 7. Consumer scale")
 	p("")
 	if !c.measured() {
 		p("Not measured in this run (`-consumers` empty).")
@@ -75,11 +75,11 @@ func (r *Report) consumersSection(p printer) {
 	p("exporting its project as `%s`: one deployed with the CLI, the others copies of its checkpoint file", spec.ConsumerOutput)
 	p("written into the world's file backend with the stack name, URNs and output changed (the CLI reads them:")
 	p("`pulumi stack output` of a copy gave `%s`). Each producer is previewed and deployed, then grown by one", c.CopyOutput)
-	p("consumer at a time, %d times (`pulumi up` with N+1, N+2, N+3; in stacks mode those stacks exist", consumerAdds)
+	p("consumer at a time, %d times (`pulumi up` with N+1, then N+2; in stacks mode those stacks exist", consumerAdds)
 	p("beforehand). Every add must be one update of the service attachment, both in the engine's steps and in")
 	p("the simulator's mutation timeline (events.jsonl), after which the attachment accepts every consumer in the")
-	p("simulator; the bench fails otherwise. Each mode runs with the engine's default checkpoints and with")
-	p("PULUMI_SKIP_CHECKPOINTS=true. The section took %s.", c.Wall.Round(time.Second))
+	p("simulator; the bench fails otherwise. Both modes run with the engine's default checkpoints (what users")
+	p("get); the stacks mode, which they dominate, also with PULUMI_SKIP_CHECKPOINTS=true. The section took %s.", c.Wall.Round(time.Second))
 	p("")
 	p("Memory cells are peak RSS / CPU time over the preview and the up; the producer program runs inline in")
 	p("the bench process (\"bench (Go program)\").")
