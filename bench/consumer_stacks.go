@@ -72,7 +72,7 @@ func copyConsumerCheckpoint(data []byte, i int) ([]byte, error) {
 		if r.Parent != "" {
 			r.Parent = r.Parent.RenameStack(to)
 		}
-		if _, ok := r.Outputs[spec.ConsumerOutput]; ok && string(r.Type) == "pulumi:pulumi:Stack" {
+		if _, ok := r.Outputs[spec.ConsumerOutput]; ok && r.Type == stackType {
 			r.Outputs[spec.ConsumerOutput] = spec.ConsumerProjectID(i)
 			found = true
 		}

@@ -2,9 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -86,16 +83,17 @@ func (r ConsumerRow) Add() Stat {
 	return stat(seconds(ds))
 }
 
-// CheckpointCount is what one up of N consumers saved: its steps, and the checkpoints the engine
-// wrote (each the whole stack) with their total size and the size of the last one.
+// CheckpointCount is what one up of N consumers saved, with the engine's default checkpoints: its
+// steps, the checkpoints it wrote (each the whole stack) and what its final state is made of,
+// with the StackReferences' share of it.
 type CheckpointCount struct {
-	Mode       string
-	N          int
-	Steps      int
-	Saves      int
-	Bytes      int64
-	FinalBytes int64
-	Resources  int // resources in the final checkpoint
+	Mode  string
+	N     int
+	Steps int
+	StateAnatomy
+	// StackRefs and StackRefBytes are the StackReference entries of the final state and their bytes.
+	StackRefs     int
+	StackRefBytes int64
 }
 
 // consumerAdds is how many consumers the section adds to each producer, one up each; the add's
@@ -295,53 +293,34 @@ func stepsByOp(s *harness.Summary) map[string]int {
 	return out
 }
 
-// consumerSaves deploys a producer of n consumers in mode with every checkpoint kept as a file,
-// and counts them.
+// consumerSaves deploys a producer of n consumers in mode with every checkpoint kept as a file
+// (PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS, as the checkpoints section does), and counts them.
 func (b *bench) consumerSaves(mode string, n int) CheckpointCount {
 	cc := CheckpointCount{Mode: mode, N: n}
-	b.world(map[string]string{retainCheckpoints: "true"}, func(env *harness.Env) {
+	b.world(map[string]string{"PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS": "true"}, func(env *harness.Env) {
 		if mode == spec.ConsumerStacks {
 			writeConsumerStacks(env, n)
 		}
 		st := consumerProducer(env, mode, n)
-		up := st.Up()
-		cc.Steps = len(up.Steps)
-		cc.Saves, cc.Bytes = retainedCheckpoints(st.StateFile())
-		if fi, err := os.Stat(st.StateFile()); err == nil {
-			cc.FinalBytes = fi.Size()
+		cc.Steps = len(st.Up().Steps)
+		dep := st.Export()
+		cc.StateAnatomy = anatomy(dep)
+		cc.Saves, cc.Written, cc.Final = savedCheckpoints(st.StateFile())
+		for _, r := range dep.Resources {
+			if r.Type == stackReferenceType {
+				cc.StackRefs++
+				cc.StackRefBytes += int64(len(mustJSON(r)))
+			}
 		}
-		cc.Resources = len(st.Export().Resources)
 	})
-	b.logf("  checkpoints of one up, %s, n=%d: %d steps, %d saves, %.1f MB", mode, n, cc.Steps, cc.Saves, float64(cc.Bytes)/(1<<20))
+	b.logf("  checkpoints of one up, %s, n=%d: %d steps, %d saves, %.1f MB", mode, n, cc.Steps, cc.Saves, float64(cc.Written)/(1<<20))
 	return cc
 }
 
-// retainCheckpoints makes the file backend keep every checkpoint it saves beside the stack's
-// file, as <stack>.json.<time> (pkg/backend/diy in the pinned CLI).
-const retainCheckpoints = "PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS"
+// stackReferenceType is the type of the resource pulumi.NewStackReference registers.
+const stackReferenceType = "pulumi:pulumi:StackReference"
 
-// retainedCheckpoints counts the checkpoints kept beside a stack's state file and their bytes.
-func retainedCheckpoints(stateFile string) (n int, bytes int64) {
-	kept := regexp.MustCompile(`^` + regexp.QuoteMeta(filepath.Base(stateFile)) + `\.[0-9]+$`)
-	entries, err := os.ReadDir(filepath.Dir(stateFile))
-	if err != nil {
-		panic(failure{err.Error()})
-	}
-	for _, e := range entries {
-		if !kept.MatchString(e.Name()) {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil {
-			panic(failure{err.Error()})
-		}
-		n++
-		bytes += fi.Size()
-	}
-	return n, bytes
-}
-
-// sortedRows returns the rows of one run, by N.
+// rowsOf returns the rows of one run, by N.
 func (c Consumers) rowsOf(run ConsumerRun) []ConsumerRow {
 	var out []ConsumerRow
 	for _, r := range c.Rows {

@@ -112,12 +112,15 @@ func (r *Report) consumersSection(p printer) {
 	p("")
 	if len(c.Saves) > 0 {
 		p("What one up saves with the engine's default checkpoints, counted with PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS=true")
-		p("(the file backend keeps every checkpoint it writes; each holds the whole stack):")
+		p("(the file backend keeps every checkpoint it writes; each holds the whole stack), and what the final state")
+		p("is made of (the JSON of its entries, as `pulumi stack export` gives them):")
 		p("")
-		p("| mode | N | steps | resources in the state | checkpoints saved | bytes written | final checkpoint |")
-		p("|---|---|---|---|---|---|---|")
+		p("| mode | N | steps | entries in the state | checkpoints saved | bytes written | final checkpoint | StackReference entries | their bytes | stack traces (all entries) |")
+		p("|---|---|---|---|---|---|---|---|---|---|")
 		for _, s := range c.Saves {
-			p("| %s | %d | %d | %d | %d | %.1f MB | %.0f kB |", s.Mode, s.N, s.Steps, s.Resources, s.Saves, float64(s.Bytes)/(1<<20), float64(s.FinalBytes)/(1<<10))
+			p("| %s | %d | %d | %d | %d | %.1f MB | %.0f kB | %d | %.0f kB | %.0f kB |", s.Mode, s.N, s.Steps, s.Resources, s.Saves,
+				float64(s.Written)/(1<<20), float64(s.Final)/(1<<10), s.StackRefs, float64(s.StackRefBytes)/(1<<10),
+				float64(s.Parts[PartStackTraces])/(1<<10))
 		}
 		p("")
 	}
