@@ -26,7 +26,7 @@ func TestConsumersSmoke(t *testing.T) {
 		t.Fatalf("rows = %d, want %d series × 2 consumer counts", len(c.Rows), want)
 	}
 	for _, row := range c.Rows {
-		if len(row.Adds) != consumerAdds {
+		if len(row.Adds) != consumerAdds { // no add of N = 1, 2 takes longAdd
 			t.Errorf("%s N=%d: %d adds, want %d", row.ConsumerRun, row.N, len(row.Adds), consumerAdds)
 		}
 		for k, a := range row.Adds {
