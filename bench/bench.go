@@ -55,6 +55,8 @@ type Options struct {
 	// RegionReps is how many times each program of the two-region section runs (preview and up);
 	// 0 skips the section.
 	RegionReps int
+	// ConsumerCounts are the consumer counts of the consumer-scale section (consumers.go).
+	ConsumerCounts []int
 	// Only names the one section to run ("" runs them all): one of SectionNames.
 	Only string
 	// Log receives one line per measurement; nil is quiet.
@@ -72,11 +74,12 @@ func Defaults() Options {
 		CheckpointReps:      3,
 		StartReps:           10,
 		RegionReps:          5,
+		ConsumerCounts:      []int{1, 10, 100, 500},
 	}
 }
 
 // SectionNames are the names Options.Only takes, in the order the sections run.
-var SectionNames = []string{"overhead", "critical", "scale", "start", "regions", "checkpoints"}
+var SectionNames = []string{"overhead", "critical", "scale", "start", "regions", "checkpoints", "consumers"}
 
 // runs reports whether the options run the named section.
 func (o Options) runs(section string) bool { return o.Only == "" || o.Only == section }
@@ -93,6 +96,7 @@ type Report struct {
 	Start       Start
 	Regions     Regions
 	Checkpoints Checkpoints
+	Consumers   Consumers
 }
 
 // Run measures everything and returns the report. It fails when a measurement fails or when
@@ -133,6 +137,9 @@ func Run(opts Options) (rep *Report, err error) {
 	}
 	if opts.runs("checkpoints") && opts.CheckpointEndpoints > 0 {
 		rep.Checkpoints = b.checkpoints()
+	}
+	if opts.runs("consumers") && len(opts.ConsumerCounts) > 0 {
+		rep.Consumers = b.consumers()
 	}
 	rep.Wall = time.Since(rep.Started)
 	rep.Machine.LoadEnd = loadAverage()

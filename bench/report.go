@@ -20,7 +20,8 @@ var findings string
 // Sections are the headings of the report, in order; the smoke test checks that each is there.
 var Sections = []string{
 	"## Targets", "## Machine", "## Method", "## 1. Component overhead", "## 2. Deployment critical path",
-	"## 3. Scale", "## 4. Provider start", "## 5. Two regions", "## 6. Checkpoints", "## Findings and fixes",
+	"## 3. Scale", "## 4. Provider start", "## 5. Two regions", "## 6. Checkpoints",
+	"## 7. Consumer scale", "## Findings and fixes",
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -47,6 +48,7 @@ func (r *Report) Markdown() string {
 		{"start", "## 4. Provider start", r.startSection},
 		{"regions", "## 5. Two regions", r.regionsSection},
 		{"checkpoints", "## 6. Checkpoints", r.checkpointsSection},
+		{"consumers", "## 7. Consumer scale", r.consumersSection},
 	} {
 		if r.Options.runs(s.name) {
 			s.write(p)
@@ -135,6 +137,7 @@ func (r *Report) targets(p printer) {
 	}
 	ts = append(ts, r.Regions.targets()...)
 	ts = append(ts, r.Checkpoints.targets()...)
+	ts = append(ts, r.Consumers.targets()...)
 
 	p("## Targets")
 	p("")

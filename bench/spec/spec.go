@@ -82,12 +82,14 @@ func NewNetworks(ctx *pulumi.Context) (*Networks, error) {
 	return &Networks{Producer: producer, Consumer: consumer, Apps: apps}, nil
 }
 
+// NewProducerVPC creates the producer VPC, in the producer's project (gcp:project).
+func NewProducerVPC(ctx *pulumi.Context) (*compute.Network, error) {
+	return compute.NewNetwork(ctx, ProducerVPCName, &compute.NetworkArgs{AutoCreateSubnetworks: pulumi.Bool(false)})
+}
+
 // newVPCs creates the producer VPC and the consumer VPC.
 func newVPCs(ctx *pulumi.Context) (producer, consumer *compute.Network, err error) {
-	producer, err = compute.NewNetwork(ctx, ProducerVPCName, &compute.NetworkArgs{
-		AutoCreateSubnetworks: pulumi.Bool(false),
-	})
-	if err != nil {
+	if producer, err = NewProducerVPC(ctx); err != nil {
 		return nil, nil, err
 	}
 	consumer, err = compute.NewNetwork(ctx, ConsumerVPCName, &compute.NetworkArgs{

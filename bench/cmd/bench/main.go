@@ -1,7 +1,8 @@
 // Command bench runs the benchmarks of package bench and writes BENCHMARKS.md (`make bench`).
 //
 //	(cd bench && go run ./cmd/bench) [-o BENCHMARKS.md] [-reps 5] [-latency-reps 3] [-latency 0.05] [-n 1,10,50,100,200]
-//	    [-region-reps 5] [-checkpoint-n 50] [-checkpoint-reps 3] [-only overhead|critical|scale|start|regions|checkpoints]
+//	    [-region-reps 5] [-checkpoint-n 50] [-checkpoint-reps 3] [-consumers 1,10,100,500]
+//	    [-only overhead|critical|scale|start|regions|checkpoints|consumers]
 //
 // With -only, the report holds that section's measurements alone (write it elsewhere than
 // BENCHMARKS.md).
@@ -28,10 +29,14 @@ func main() {
 	flag.IntVar(&d.CheckpointReps, "checkpoint-reps", d.CheckpointReps, "rounds of the checkpoints section")
 	flag.IntVar(&d.StartReps, "start-reps", d.StartReps, "provider starts measured")
 	flag.IntVar(&d.RegionReps, "region-reps", d.RegionReps, "rounds of the two-region section (0: none)")
+	cs := flag.String("consumers", join(d.ConsumerCounts), "consumer counts of the consumer-scale section")
 	flag.StringVar(&d.Only, "only", "", "run only this section: "+strings.Join(bench.SectionNames, ", "))
 	flag.Parse()
 	var err error
-	if d.Endpoints, err = split(*ns); err != nil {
+	if d.Endpoints, err = split("-n", *ns); err != nil {
+		fail(err)
+	}
+	if d.ConsumerCounts, err = split("-consumers", *cs); err != nil {
 		fail(err)
 	}
 	d.Log = os.Stderr
@@ -53,12 +58,12 @@ func join(ns []int) string {
 	return strings.Join(s, ",")
 }
 
-func split(s string) ([]int, error) {
+func split(name, s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("-n: %q is not a positive endpoint count", f)
+			return nil, fmt.Errorf("%s: %q is not a positive count", name, f)
 		}
 		out = append(out, n)
 	}
