@@ -74,11 +74,34 @@ type target struct {
 	limit      float64
 	below      bool // the target is an upper bound (else a lower bound)
 	format     func(float64) string
+	// flat, when set, is a linearity target's fitted line: a line that does not rise (less than
+	// flatRise over the measured range) meets a target on growth whatever its R², which then
+	// measures only the noise around a constant.
+	flat *flatLine
+}
+
+// flatLine is a fitted line over the range of N it was fitted on.
+type flatLine struct {
+	fit        Fit
+	minN, maxN float64
+}
+
+// flatRise is the rise, relative to the line's value at the smallest N, under which a line is flat.
+const flatRise = 0.10
+
+// rise is how much the line rises over its range, relative to its value at the smallest N.
+func (f flatLine) rise() float64 {
+	at := f.fit.Intercept + f.fit.Slope*f.minN
+	return f.fit.Slope * (f.maxN - f.minN) / at
 }
 
 func (t target) verdict() string {
 	if math.IsNaN(t.got) {
 		return "not measured"
+	}
+	if t.flat != nil && math.Abs(t.flat.rise()) < flatRise {
+		return fmt.Sprintf("met: no growth (the line rises %+.0f%% from N = %.0f to %.0f; R² has only noise to explain)",
+			100*t.flat.rise(), t.flat.minN, t.flat.maxN)
 	}
 	if (t.below && t.got <= t.limit) || (!t.below && t.got >= t.limit) {
 		return "met"

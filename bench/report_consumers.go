@@ -49,11 +49,15 @@ func (c Consumers) targets() []target {
 		run := ConsumerRun{Mode: mode, Checkpoints: true}
 		f := c.Fits[run]
 		ratio, at, base := c.AddRatio(run)
+		var minN, maxN float64
+		if rows := c.rowsOf(run); len(rows) > 0 {
+			minN, maxN = float64(rows[0].N), float64(rows[len(rows)-1].N)
+		}
 		ts = append(ts,
 			target{what: fmt.Sprintf("producer with N %s: preview time linear in N (R²)", run), want: "≥ 0.98",
-				got: f.Preview.R2, limit: 0.98, format: r2},
+				got: f.Preview.R2, limit: 0.98, format: r2, flat: &flatLine{f.Preview, minN, maxN}},
 			target{what: fmt.Sprintf("producer with N %s: up time linear in N (R²)", run), want: "≥ 0.98",
-				got: f.Up.R2, limit: 0.98, format: r2},
+				got: f.Up.R2, limit: 0.98, format: r2, flat: &flatLine{f.Up, minN, maxN}},
 			target{what: fmt.Sprintf("%s: adding one consumer at N = %d / at N = %d", run, at, base),
 				want: fmt.Sprintf("≤ %.1f×", addTarget), got: ratio, limit: addTarget, below: true, format: times})
 	}
