@@ -90,8 +90,8 @@ func (b *bench) checkpoints() Checkpoints {
 			if c.Ups[s.Name] == nil {
 				c.Ups[s.Name] = map[Program][]time.Duration{}
 			}
+			b.logf("   round %d, %s:", rep+1, s.Name)
 			for _, p := range rotate(progs, rep) {
-				b.logf("   %s:", s.Name)
 				d := b.deploy(p, deployOpts{n: n, vars: s.Vars})
 				c.Ups[s.Name][p] = append(c.Ups[s.Name][p], d.Up)
 			}
