@@ -100,7 +100,7 @@ func (t target) verdict() string {
 		return "not measured"
 	}
 	if t.flat != nil && math.Abs(t.flat.rise()) < flatRise {
-		return fmt.Sprintf("met: no growth (the line rises %+.0f%% from N = %.0f to %.0f; R² has only noise to explain)",
+		return fmt.Sprintf("met: no growth (the line rises %+.1f%% from N = %.0f to %.0f; R² has only noise to explain)",
 			100*t.flat.rise(), t.flat.minN, t.flat.maxN)
 	}
 	if (t.below && t.got <= t.limit) || (!t.below && t.got >= t.limit) {
