@@ -130,24 +130,13 @@ func (b *bench) consumers() Consumers {
 		}
 	}
 	for _, run := range runs {
-		var xs, pre, up []float64
-		cpu := map[string][]float64{}
+		var pts []scalePoint
 		for _, r := range c.Rows {
-			if r.ConsumerRun != run {
-				continue
-			}
-			xs = append(xs, float64(r.N))
-			pre = append(pre, r.Preview.Seconds())
-			up = append(up, r.Up.Seconds())
-			for _, exe := range []string{Self, engineExe, simulatorExe} {
-				cpu[exe] = append(cpu[exe], r.Memory[exe].CPU.Seconds())
+			if r.ConsumerRun == run {
+				pts = append(pts, scalePoint{r.N, r.Preview, r.Up, r.Memory})
 			}
 		}
-		f := ScaleFit{Preview: fit(xs, pre), Up: fit(xs, up), CPU: map[string]Fit{}}
-		for exe, ys := range cpu {
-			f.CPU[exe] = fit(xs, ys)
-		}
-		c.Fits[run] = f
+		c.Fits[run] = scaleFit(pts, Self, engineExe, simulatorExe)
 	}
 	if n := checkpointCountN(ns); n > 0 {
 		for _, mode := range consumerModes {

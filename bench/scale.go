@@ -42,24 +42,13 @@ func (b *bench) scale() Scale {
 		}
 	}
 	for _, p := range progs {
-		var ns, pre, up []float64
-		cpu := map[string][]float64{}
+		var pts []scalePoint
 		for _, r := range s.Rows {
-			if r.Program != p {
-				continue
-			}
-			ns = append(ns, float64(r.N))
-			pre = append(pre, r.Preview.Seconds())
-			up = append(up, r.Up.Seconds())
-			for _, exe := range []string{Self, providerExe, nodeExe, engineExe, simulatorExe} {
-				cpu[exe] = append(cpu[exe], r.Memory[exe].CPU.Seconds())
+			if r.Program == p {
+				pts = append(pts, scalePoint{r.N, r.Preview, r.Up, r.Memory})
 			}
 		}
-		f := ScaleFit{Preview: fit(ns, pre), Up: fit(ns, up), CPU: map[string]Fit{}}
-		for exe, ys := range cpu {
-			f.CPU[exe] = fit(ns, ys)
-		}
-		s.Fits[p] = f
+		s.Fits[p] = scaleFit(pts, Self, providerExe, nodeExe, engineExe, simulatorExe)
 	}
 	return s
 }
@@ -71,4 +60,31 @@ func (b *bench) scaleRow(p Program, n int) ScaleRow {
 		total += c
 	}
 	return ScaleRow{Program: p, N: n, Resources: total, Preview: d.Preview, Up: d.Up, Memory: d.Memory}
+}
+
+// scalePoint is one deployment of a series whose growth in N is fitted.
+type scalePoint struct {
+	N           int
+	Preview, Up time.Duration
+	Memory      Memory
+}
+
+// scaleFit fits lines over N through a series' preview and up seconds and through the CPU
+// seconds of each of the named processes.
+func scaleFit(pts []scalePoint, exes ...string) ScaleFit {
+	var ns, pre, up []float64
+	cpu := map[string][]float64{}
+	for _, pt := range pts {
+		ns = append(ns, float64(pt.N))
+		pre = append(pre, pt.Preview.Seconds())
+		up = append(up, pt.Up.Seconds())
+		for _, exe := range exes {
+			cpu[exe] = append(cpu[exe], pt.Memory[exe].CPU.Seconds())
+		}
+	}
+	f := ScaleFit{Preview: fit(ns, pre), Up: fit(ns, up), CPU: map[string]Fit{}}
+	for exe, ys := range cpu {
+		f.CPU[exe] = fit(ns, ys)
+	}
+	return f
 }
